@@ -1,0 +1,90 @@
+# xenbindgen - GNU make build.
+#
+#   make                 build ./xenbindgen (gcc by default; make CC=clang works too)
+#   make check           build and run the whole test suite
+#   make check-asan      the same suite, tool and unit tests built with ASan+UBSan
+#   make demo            generate the bundled Xen specs into build/demo/
+#   make install         PREFIX=/usr/local DESTDIR= (binary and man page)
+#   make YAML=no         build without libyaml (TOML specs only)
+
+CC      ?= cc
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+PYTHON  ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
+PKG_CONFIG ?= pkg-config
+YAML    ?= auto
+
+WARN    = -Wall -Wextra -Wpedantic -Werror
+CSTD    = -std=c11
+OPT     ?= -O2 -g
+CPPFLAGS_ALL = -D_POSIX_C_SOURCE=200809L $(CPPFLAGS)
+CFLAGS_ALL   = $(CSTD) $(WARN) $(OPT) $(CFLAGS)
+
+# libyaml is optional: without it the tool reads TOML only and says so when
+# it meets a YAML or JSON spec.
+ifeq ($(YAML),auto)
+  YAML := $(shell $(PKG_CONFIG) --exists yaml-0.1 2>/dev/null && echo yes || echo no)
+endif
+ifeq ($(YAML),yes)
+  YAML_CFLAGS := -DHAVE_LIBYAML $(shell $(PKG_CONFIG) --cflags yaml-0.1)
+  YAML_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1)
+endif
+
+B       ?= build/$(notdir $(firstword $(CC)))
+SRCS    := $(sort $(wildcard src/*.c))
+OBJS    := $(SRCS:src/%.c=$(B)/%.o)
+LIBOBJS := $(filter-out $(B)/main.o,$(OBJS))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
+TEST_TOOLS := $(B)/tests/doc-decoder
+
+all: xenbindgen
+
+xenbindgen: $(B)/xenbindgen
+	cp $< $@
+
+$(B)/xenbindgen: $(OBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJS) $(YAML_LIBS)
+
+$(B)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(B)/tests/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) -Isrc -Itests/unit $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+$(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d)
+
+test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS)
+
+# The runner installs missing test dependencies when run as root on Debian
+# (tests/deps.sh), then prints "N passed, N failed[, N skipped]".
+check: test-bins
+	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
+	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)
+
+ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-asan:
+	$(MAKE) B=build/asan OPT="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check \
+	  ASAN=1
+
+demo: xenbindgen
+	@sh tests/demo.sh ./xenbindgen specs/xen build/demo
+
+install: xenbindgen
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 xenbindgen $(DESTDIR)$(BINDIR)/xenbindgen
+	install -m 644 docs/xenbindgen.1 $(DESTDIR)$(MANDIR)/man1/xenbindgen.1
+
+clean:
+	rm -rf build xenbindgen tests/out
+
+.PHONY: all check check-asan demo install clean test-bins

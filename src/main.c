@@ -1,0 +1,2 @@
+#include "reader.h"
+int main(void) { return 0; }

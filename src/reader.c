@@ -1,0 +1,134 @@
+/*
+ * reader.c - reading spec files and dispatching on their format.
+ */
+#include "reader.h"
+#include "bounds.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
+SpecFormat format_from_path(const char *path)
+{
+	if (ends_with(path, ".toml"))
+		return FMT_TOML;
+	if (ends_with(path, ".yaml") || ends_with(path, ".yml"))
+		return FMT_YAML;
+	if (ends_with(path, ".json"))
+		return FMT_JSON;
+	return FMT_NONE;
+}
+
+const char *format_name(SpecFormat f)
+{
+	switch (f) {
+	case FMT_TOML: return "TOML";
+	case FMT_YAML: return "YAML";
+	case FMT_JSON: return "JSON";
+	case FMT_NONE: break;
+	}
+	return "unknown";
+}
+
+bool format_supported(SpecFormat f)
+{
+#ifdef HAVE_LIBYAML
+	return f != FMT_NONE;
+#else
+	return f == FMT_TOML;
+#endif
+}
+
+char *read_file(const char *path, size_t *len, const char **err)
+{
+	FILE *f;
+	struct stat st;
+	char *data = NULL;
+	size_t n = 0, cap = 0;
+
+	f = fopen(path, "rb");
+	if (!f) {
+		*err = strerror(errno);
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		fclose(f);
+		*err = strerror(EISDIR);
+		return NULL;
+	}
+	/* Read in chunks rather than trusting st_size: it is 0 for pipes and
+	 * /proc files, and the file may change under us. */
+	for (;;) {
+		size_t got;
+		if (n + 65536 + 1 > cap)
+			data = xgrow(data, &cap, n + 65536 + 1, 1);
+		got = fread(data + n, 1, cap - n - 1, f);
+		n += got;
+		if (n > MAX_FILE_SIZE) {
+			free(data);
+			fclose(f);
+			*err = "file is larger than the limit of 64 MiB";
+			return NULL;
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		*err = strerror(errno ? errno : EIO);
+		free(data);
+		fclose(f);
+		return NULL;
+	}
+	fclose(f);
+	data[n] = '\0';
+	*len = n;
+	return data;
+}
+
+DocNode *read_spec_file(Arena *a, Diag *d, const char *path, uint32_t *file,
+			ReadStatus *status)
+{
+	SpecFormat fmt = format_from_path(path);
+	const char *err = NULL;
+	size_t len = 0;
+	char *text;
+	DocNode *root = NULL;
+	Loc whole;
+
+	*file = diag_add_source(d, path);
+	whole.file = *file;
+	whole.line = 0;
+	whole.col = 0;
+	if (!format_supported(fmt)) {
+		diag_error(d, whole,
+			   "%s specs are not supported: this xenbindgen was built "
+			   "without libyaml (rebuild with libyaml-dev installed)",
+			   format_name(fmt));
+		*status = READ_SYNTAX;
+		return NULL;
+	}
+	text = read_file(path, &len, &err);
+	if (!text) {
+		diag_error(d, whole, "cannot read file: %s", err);
+		*status = READ_IO;
+		return NULL;
+	}
+	diag_set_text(d, *file, text, len);
+	if (fmt == FMT_TOML)
+		root = toml_parse(a, d, *file, text, len);
+#ifdef HAVE_LIBYAML
+	else
+		root = yaml_parse(a, d, *file, text, len, fmt == FMT_JSON);
+#endif
+	diag_set_text(d, *file, NULL, 0);
+	free(text);
+	*status = root ? READ_OK : READ_SYNTAX;
+	return root;
+}
