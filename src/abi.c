@@ -1,0 +1,295 @@
+/*
+ * abi.c - the ABI rules.
+ *
+ * What Xen's hypercall ABI promises, checked on the layouts the engine
+ * computed:
+ *
+ *   1. a type's layout is the same on every target that can share it: 32-
+ *      and 64-bit guests of one architecture always, and every target for a
+ *      type that depends on no per-architecture item;
+ *   2. no implicit padding, inside a struct or at its tail: padding bytes
+ *      are uninitialised, leak hypervisor memory and cannot be reserved for
+ *      later use, so they must be explicit fields;
+ *   3. a primitive's alignment equals its size (uint64_t on x86_32 is only
+ *      4-aligned: use u64, Xen's uint64_aligned_t);
+ *   4. names are unique (check.c).
+ *
+ * The RFC's tool reported "implicit padding in struct S, before F"; ours
+ * also says how many bytes, where, on which targets, and which explicit
+ * field to insert.
+ */
+#include "abi.h"
+#include "layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* "on every target" or "on x86_32, arm32" */
+static void targets_phrase(Buf *b, const bool *on, const bool *exists)
+{
+	int t, n = 0, all = 1;
+	for (t = 0; t < NTARGETS; t++)
+		if (exists[t] && !on[t])
+			all = 0;
+	if (all) {
+		buf_puts(b, "on every target");
+		return;
+	}
+	buf_puts(b, "on ");
+	for (t = 0; t < NTARGETS; t++) {
+		if (!on[t])
+			continue;
+		buf_printf(b, "%s%s", n++ ? ", " : "", targets[t].name);
+	}
+}
+
+/* The explicit field that fills a hole: the widest unsigned type that the
+ * offset's alignment allows, or a byte array. */
+static void pad_field(Buf *b, uint64_t offset, uint64_t size, const char *name)
+{
+	static const unsigned widths[] = {8, 4, 2, 1};
+	static const char *const types[] = {"uint64_aligned_t", "uint32_t",
+					    "uint16_t", "uint8_t"};
+	size_t i;
+	for (i = 0; i < ARRAY_LEN(widths); i++) {
+		if (size == widths[i] && offset % widths[i] == 0) {
+			buf_printf(b, "%s %s", types[i], name);
+			return;
+		}
+	}
+	buf_printf(b, "uint8_t %s[%llu]", name, (unsigned long long)size);
+}
+
+/* A name for the padding field that the struct does not use yet. */
+static void pad_name(Buf *b, const Item *it, unsigned *counter)
+{
+	for (;;) {
+		size_t i, mark = b->len;
+		bool taken = false;
+		buf_printf(b, "_pad%u", (*counter)++);
+		for (i = 0; i < it->nfields; i++)
+			if (strcmp(it->fields[i].name, b->data + mark) == 0)
+				taken = true;
+		if (!taken)
+			return;
+		b->len = mark;
+	}
+}
+
+static void check_padding(Diag *d, const Item *it)
+{
+	Hole *holes[NTARGETS] = {NULL};
+	size_t nholes[NTARGETS] = {0}, i, k;
+	bool exists[NTARGETS] = {false};
+	unsigned counter = 0;
+	int t, u;
+
+	for (t = 0; t < NTARGETS; t++) {
+		if (!it->layout[t])
+			continue;
+		exists[t] = true;
+		holes[t] = xcalloc(it->nfields + 1, sizeof *holes[t]);
+		nholes[t] = layout_holes(it, it->layout[t], holes[t]);
+	}
+	/* Group identical holes across targets into one diagnostic. */
+	for (t = 0; t < NTARGETS; t++) {
+		for (i = 0; i < nholes[t]; i++) {
+			Hole h = holes[t][i];
+			bool on[NTARGETS] = {false};
+			Buf msg = {0}, fix = {0}, name = {0};
+			if (h.size == 0)
+				continue;
+			for (u = t; u < NTARGETS; u++) {
+				for (k = 0; k < nholes[u]; k++) {
+					Hole *g = &holes[u][k];
+					if (g->before == h.before && g->offset == h.offset &&
+					    g->size == h.size) {
+						on[u] = true;
+						g->size = 0; /* reported */
+					}
+				}
+			}
+			pad_name(&name, it, &counter);
+			pad_field(&fix, h.offset, h.size, buf_cstr(&name));
+			if (h.before < it->nfields)
+				buf_printf(&msg,
+					   "implicit padding in struct '%s' before '%s': "
+					   "%llu byte%s at offset %llu ",
+					   it->name, it->fields[h.before].name,
+					   (unsigned long long)h.size,
+					   h.size == 1 ? "" : "s",
+					   (unsigned long long)h.offset);
+			else
+				buf_printf(&msg,
+					   "implicit padding at the tail of struct "
+					   "'%s': %llu byte%s at offset %llu ",
+					   it->name, (unsigned long long)h.size,
+					   h.size == 1 ? "" : "s",
+					   (unsigned long long)h.offset);
+			targets_phrase(&msg, on, exists);
+			if (h.before < it->nfields) {
+				diag_error(d, it->fields[h.before].name_loc, "%s",
+					   buf_cstr(&msg));
+				diag_note(d, it->fields[h.before].loc,
+					  "insert `%s` before `%s`", buf_cstr(&fix),
+					  it->fields[h.before].name);
+			} else {
+				diag_error(d, it->name_loc, "%s", buf_cstr(&msg));
+				diag_note(d, it->nfields ? it->fields[it->nfields - 1].loc
+							 : it->loc,
+					  "add `%s` at the tail", buf_cstr(&fix));
+			}
+			buf_free(&msg);
+			buf_free(&fix);
+			buf_free(&name);
+		}
+	}
+	for (t = 0; t < NTARGETS; t++)
+		free(holes[t]);
+}
+
+/* Rule 3, per field: report each primitive once, naming the targets. */
+static void check_prims(Diag *d, const Item *it)
+{
+	size_t i;
+	for (i = 0; i < it->nfields; i++) {
+		const Type *ty = it->fields[i].type;
+		bool on[NTARGETS] = {false}, exists[NTARGETS] = {false}, bad = false;
+		uint64_t size = 0, align = 0;
+		int t;
+		while (ty->kind == TY_ARRAY)
+			ty = ty->elem;
+		if (ty->kind != TY_PRIM)
+			continue;
+		for (t = 0; t < NTARGETS; t++) {
+			uint64_t s, a;
+			if (!it->layout[t])
+				continue;
+			exists[t] = true;
+			prim_layout(ty->prim, t, &s, &a);
+			if (s != a) {
+				on[t] = bad = true;
+				size = s;
+				align = a;
+			}
+		}
+		if (bad) {
+			Buf where = {0};
+			targets_phrase(&where, on, exists);
+			diag_error(d, ty->loc,
+				   "'%s' is %llu bytes but only %llu-aligned %s; "
+				   "its alignment must equal its size%s",
+				   prim_name(ty->prim), (unsigned long long)size,
+				   (unsigned long long)align, buf_cstr(&where),
+				   ty->prim == P_U64_PLAIN ? " (use u64, Xen's uint64_aligned_t)"
+				   : ty->prim == P_I64_PLAIN ? " (use i64, Xen's int64_aligned_t)"
+							     : "");
+			buf_free(&where);
+		}
+	}
+}
+
+/* Does the item depend on a per-architecture item?  Such a type may
+ * legitimately differ between architectures (not between the 32- and 64-bit
+ * targets of one). Memoised in visit: 0 unknown, 1 no, 2 yes. */
+static bool arch_dependent(Item *it)
+{
+	size_t i;
+	if (it->visit)
+		return it->visit == 2;
+	it->visit = 1;
+	if (it->unit->arch >= 0) {
+		it->visit = 2;
+		return true;
+	}
+	for (i = 0; i < it->nfields; i++) {
+		const Type *ty = it->fields[i].type;
+		while (ty->kind == TY_ARRAY || ty->kind == TY_PTR)
+			ty = ty->elem;
+		if (ty->kind != TY_NAMED || !ty->sym)
+			continue;
+		if (!ty->sym->common) {
+			it->visit = 2;
+			return true;
+		}
+		if (arch_dependent(ty->sym->common)) {
+			it->visit = 2;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void compare(Diag *d, const Item *it, int a, int b)
+{
+	const Layout *la = it->layout[a], *lb = it->layout[b];
+	size_t i;
+	bool same = la->size == lb->size && la->align == lb->align;
+	for (i = 0; same && i < it->nfields; i++)
+		same = la->fields[i].offset == lb->fields[i].offset &&
+		       la->fields[i].size == lb->fields[i].size;
+	if (same)
+		return;
+	diag_error(d, it->name_loc,
+		   "layout of %s '%s' differs between %s and %s (size %llu vs "
+		   "%llu, alignment %llu vs %llu)",
+		   item_kind_name(it->kind), it->name, targets[a].name,
+		   targets[b].name, (unsigned long long)la->size,
+		   (unsigned long long)lb->size, (unsigned long long)la->align,
+		   (unsigned long long)lb->align);
+	for (i = 0; i < it->nfields; i++) {
+		const FieldLayout *fa = &la->fields[i], *fb = &lb->fields[i];
+		if (fa->offset == fb->offset && fa->size == fb->size)
+			continue;
+		diag_note(d, it->fields[i].name_loc,
+			  "'%s' is %llu bytes at offset %llu on %s, %llu bytes at "
+			  "offset %llu on %s",
+			  it->fields[i].name, (unsigned long long)fa->size,
+			  (unsigned long long)fa->offset, targets[a].name,
+			  (unsigned long long)fb->size, (unsigned long long)fb->offset,
+			  targets[b].name);
+	}
+}
+
+/* Rule 1: compare each target with the first target of its architecture,
+ * and, for types that depend on no per-architecture item, with the first
+ * target of all.  One report per type and pair. */
+static void check_identity(Diag *d, Item *it)
+{
+	int t, first_all = -1, first_arch[NARCH];
+	bool dep = arch_dependent(it);
+	for (t = 0; t < NARCH; t++)
+		first_arch[t] = -1;
+	for (t = 0; t < NTARGETS; t++) {
+		int a = targets[t].arch;
+		if (!it->layout[t])
+			continue;
+		if (first_arch[a] < 0)
+			first_arch[a] = t;
+		else {
+			compare(d, it, first_arch[a], t);
+			continue;
+		}
+		if (dep)
+			continue;
+		if (first_all < 0)
+			first_all = t;
+		else
+			compare(d, it, first_all, t);
+	}
+}
+
+void abi_check(Spec *s, Diag *d)
+{
+	size_t i;
+	for (i = 0; i < s->nitems; i++)
+		s->items[i]->visit = 0;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		if (it->kind != IT_STRUCT || it->layout_failed)
+			continue;
+		check_prims(d, it);
+		check_padding(d, it);
+		check_identity(d, it);
+	}
+}

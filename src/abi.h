@@ -1,0 +1,12 @@
+/*
+ * abi.h - the ABI rules, applied to computed layouts.
+ */
+#ifndef XBG_ABI_H
+#define XBG_ABI_H
+
+#include "spec.h"
+
+/* Rules 1 to 3 (see abi.c); rule 4, unique names, is check.c's. */
+void abi_check(Spec *s, Diag *d);
+
+#endif

@@ -1,0 +1,268 @@
+/*
+ * layout.c - the layout engine.
+ *
+ * C lays out a struct by placing each field at the next offset that is a
+ * multiple of its alignment, and rounds the size up to the largest
+ * alignment.  What differs between targets is only the data model: the size
+ * of long and pointers, and how 64-bit integers are aligned (4 bytes in
+ * i386's System V ABI, 8 in AAPCS and every 64-bit ABI).  Xen's
+ * uint64_aligned_t and 64-bit guest handles are 8-aligned everywhere by
+ * construction.
+ *
+ * All arithmetic is on uint64_t and checked: an array whose byte size does
+ * not fit is an error, never a wrapped number.
+ */
+#include "layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const Target targets[NTARGETS] = {
+	[TGT_X86_32] = {"x86_32", ARCH_X86, "i386-linux-gnu",
+			"defined(__i386__)", "x86", "ILP32", 4, 4, 4},
+	[TGT_X86_64] = {"x86_64", ARCH_X86, "x86_64-linux-gnu",
+			"defined(__x86_64__)", "x86_64", "LP64", 8, 8, 8},
+	[TGT_ARM32] = {"arm32", ARCH_ARM, "armv7a-linux-gnueabihf",
+		       "defined(__arm__)", "arm", "ILP32 (AAPCS)", 4, 4, 8},
+	[TGT_ARM64] = {"arm64", ARCH_ARM, "aarch64-linux-gnu",
+		       "defined(__aarch64__)", "aarch64", "LP64", 8, 8, 8},
+	[TGT_RISCV64] = {"riscv64", ARCH_RISCV, "riscv64-linux-gnu",
+			 "defined(__riscv) && __riscv_xlen == 64", "riscv64",
+			 "LP64", 8, 8, 8},
+	[TGT_PPC64LE] = {"ppc64le", ARCH_PPC, "powerpc64le-linux-gnu",
+			 "defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)",
+			 "powerpc64", "LP64", 8, 8, 8},
+};
+
+int target_from_name(const char *name)
+{
+	int t;
+	for (t = 0; t < NTARGETS; t++)
+		if (strcmp(targets[t].name, name) == 0)
+			return t;
+	return -1;
+}
+
+void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
+{
+	const Target *t = &targets[target];
+	switch (p) {
+	case P_U8: case P_I8: case P_CHAR:
+		*size = *align = 1;
+		return;
+	case P_U16: case P_I16:
+		*size = *align = 2;
+		return;
+	case P_U32: case P_I32: case P_INT: case P_UINT:
+		*size = *align = 4;
+		return;
+	case P_U64: case P_I64:
+		*size = *align = 8;
+		return;
+	case P_LONG: case P_ULONG:
+		*size = *align = t->long_size;
+		return;
+	case P_U64_PLAIN: case P_I64_PLAIN:
+		*size = 8;
+		*align = t->i64_align;
+		return;
+	case NPRIMS:
+		break;
+	}
+	*size = *align = 1;
+}
+
+static bool mul_ok(uint64_t a, uint64_t b, uint64_t *r)
+{
+	if (a && b > UINT64_MAX / a)
+		return false;
+	*r = a * b;
+	return true;
+}
+
+static bool add_ok(uint64_t a, uint64_t b, uint64_t *r)
+{
+	if (b > UINT64_MAX - a)
+		return false;
+	*r = a + b;
+	return true;
+}
+
+static bool align_up(uint64_t v, uint64_t a, uint64_t *r)
+{
+	uint64_t rem = v % a;
+	return add_ok(v, rem ? a - rem : 0, r);
+}
+
+LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
+			 uint64_t *align)
+{
+	int arch = targets[target].arch;
+	Item *it;
+	uint64_t esz, eal;
+	LayoutStatus st;
+	switch (t->kind) {
+	case TY_PRIM:
+		prim_layout(t->prim, target, size, align);
+		return LAYOUT_OK;
+	case TY_PTR:
+		*size = *align = 8;
+		return LAYOUT_OK;
+	case TY_ARRAY:
+		st = type_layout(t->elem, target, &esz, &eal);
+		if (st != LAYOUT_OK)
+			return st;
+		*align = eal;
+		return mul_ok(esz, t->count, size) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+	case TY_NAMED:
+		it = symbol_item(t->sym, arch);
+		if (!it)
+			return LAYOUT_UNKNOWN;
+		if (it->kind != IT_STRUCT) {
+			prim_layout(it->backing, target, size, align);
+			return LAYOUT_OK;
+		}
+		if (!it->layout[target])
+			return LAYOUT_UNKNOWN;
+		*size = it->layout[target]->size;
+		*align = it->layout[target]->align;
+		return LAYOUT_OK;
+	}
+	return LAYOUT_UNKNOWN;
+}
+
+/* The largest object a target's C compiler accepts (PTRDIFF_MAX). */
+static uint64_t max_object(int target)
+{
+	return targets[target].ptr_size == 4 ? 0x7fffffffu : INT64_MAX;
+}
+
+static void layout_struct(Spec *s, Diag *d, Item *it, int target)
+{
+	Layout *l;
+	uint64_t off = 0, align = 1;
+	size_t i;
+	if (it->layout_failed)
+		return;
+	l = arena_alloc(&s->arena, sizeof *l);
+	l->fields = arena_calloc(&s->arena, it->nfields, sizeof *l->fields);
+	for (i = 0; i < it->nfields; i++) {
+		Field *f = &it->fields[i];
+		uint64_t fs, fa, end;
+		LayoutStatus st = type_layout(f->type, target, &fs, &fa);
+		if (st == LAYOUT_UNKNOWN) {
+			/* reported where the dependency failed */
+			it->layout_failed = true;
+			return;
+		}
+		if (st == LAYOUT_OVERFLOW) {
+			diag_error(d, f->type->loc,
+				   "the size of field '%s' of struct '%s' does not "
+				   "fit in 64 bits", f->name, it->name);
+			it->layout_failed = true;
+			return;
+		}
+		if (!align_up(off, fa, &off) || !add_ok(off, fs, &end) ||
+		    end > max_object(target)) {
+			diag_error(d, f->name_loc,
+				   "struct '%s' is too large for %s: field '%s' "
+				   "ends past the largest object size (%llu bytes)",
+				   it->name, targets[target].name, f->name,
+				   (unsigned long long)max_object(target));
+			it->layout_failed = true;
+			return;
+		}
+		l->fields[i].offset = off;
+		l->fields[i].size = fs;
+		off = end;
+		if (fa > align)
+			align = fa;
+	}
+	if (!align_up(off, align, &l->size) || l->size > max_object(target)) {
+		diag_error(d, it->name_loc, "struct '%s' is too large on %s",
+			   it->name, targets[target].name);
+		it->layout_failed = true;
+		return;
+	}
+	l->align = align;
+	it->layout[target] = l;
+}
+
+void layout_compute(Spec *s, Diag *d)
+{
+	int t, a;
+	size_t n;
+	Item **order[NARCH + 1] = {NULL};
+	size_t norder[NARCH + 1] = {0};
+
+	for (t = 0; t < NTARGETS; t++) {
+		int view;
+		if (!s->covered[t])
+			continue;
+		a = targets[t].arch;
+		view = s->arch_units[a] ? a : -1;
+		if (!order[view + 1])
+			order[view + 1] = spec_order(s, view, &norder[view + 1]);
+		for (n = 0; n < norder[view + 1]; n++) {
+			Item *it = order[view + 1][n];
+			if (it->kind == IT_STRUCT)
+				layout_struct(s, d, it, t);
+			else {
+				Layout *l = arena_alloc(&s->arena, sizeof *l);
+				prim_layout(it->backing, t, &l->size, &l->align);
+				it->layout[t] = l;
+			}
+		}
+	}
+	for (a = 0; a <= NARCH; a++)
+		free(order[a]);
+}
+
+size_t layout_holes(const Item *it, const Layout *l, Hole *out)
+{
+	uint64_t end = 0;
+	size_t i, n = 0;
+	for (i = 0; i <= it->nfields; i++) {
+		uint64_t next = i < it->nfields ? l->fields[i].offset : l->size;
+		if (next > end) {
+			out[n].before = i;
+			out[n].offset = end;
+			out[n].size = next - end;
+			n++;
+		}
+		if (i < it->nfields)
+			end = l->fields[i].offset + l->fields[i].size;
+	}
+	return n;
+}
+
+void layout_perturb(Spec *s, const char *spec)
+{
+	char *copy = xstrdup(spec), *at = strchr(copy, '@'), *dot;
+	Symbol *sym;
+	Item *it;
+	int t;
+	size_t i;
+	if (!at)
+		goto out;
+	*at = '\0';
+	t = target_from_name(at + 1);
+	dot = strchr(copy, '.');
+	if (dot)
+		*dot = '\0';
+	sym = hmap_gets(&s->symbols, copy);
+	if (t < 0 || !sym)
+		goto out;
+	it = symbol_item(sym, targets[t].arch);
+	if (!it || !it->layout[t])
+		goto out;
+	if (!dot) {
+		it->layout[t]->size++;
+		goto out;
+	}
+	for (i = 0; i < it->nfields; i++)
+		if (strcmp(it->fields[i].name, dot + 1) == 0)
+			it->layout[t]->fields[i].offset++;
+out:
+	free(copy);
+}

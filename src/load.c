@@ -1,0 +1,261 @@
+/*
+ * load.c - from an input directory to decoded units.
+ *
+ * The directory model comes from the RFC: every sub-directory of --indir
+ * that holds spec files is an output unit, named by its path relative to
+ * --indir ("domctl", "io/blkif"), and the lists of all its spec files are
+ * concatenated.  Top-level directories named arch-<family> hold the
+ * per-architecture views.  Only .toml, .yaml, .yml and .json files are
+ * specs; anything else (editor backups, READMEs) is ignored.  Hidden
+ * entries (".git") are skipped.
+ *
+ * Everything is sorted bytewise before use, so the order in which the
+ * filesystem lists entries, and the locale, never change the result.
+ */
+#include "bounds.h"
+#include "doc.h"
+#include "reader.h"
+#include "spec.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { MAX_DIR_DEPTH = 16 };
+
+typedef struct DirStack {
+	dev_t dev[MAX_DIR_DEPTH + 1];
+	ino_t ino[MAX_DIR_DEPTH + 1];
+	int n;
+} DirStack;
+
+typedef struct Loader {
+	Spec *s;
+	Diag *d;
+	int status;
+	size_t nfiles;
+	Unit **units;
+	size_t nunits, cap;
+} Loader;
+
+/* Problems with the directory tree are reported against the path, with no
+ * line: "in/arch-foo: error: ...". */
+static Loc path_loc(Loader *L, const char *path)
+{
+	Loc l = {0, 0, 0};
+	l.file = diag_add_source(L->d, path);
+	return l;
+}
+
+/* Output names become file names and C/Rust identifiers: keep them to a
+ * safe alphabet, so "../x", "a b" or control characters never get that
+ * far. */
+static bool valid_component(const char *s)
+{
+	size_t n = 0;
+	if (!*s)
+		return false;
+	for (; *s; s++, n++) {
+		char c = *s;
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
+			return false;
+	}
+	return n <= MAX_IDENT_LEN;
+}
+
+static char **list_dir(Loader *L, const char *path, size_t *n)
+{
+	DIR *dir = opendir(path);
+	struct dirent *e;
+	char **names = NULL;
+	size_t cap = 0;
+	*n = 0;
+	if (!dir) {
+		diag_error(L->d, path_loc(L, path), "cannot open directory: %s",
+			   strerror(errno));
+		L->status = 3;
+		return NULL;
+	}
+	while ((e = readdir(dir)) != NULL) {
+		if (e->d_name[0] == '.')
+			continue;
+		names = xgrow(names, &cap, *n + 1, sizeof *names);
+		names[(*n)++] = xstrdup(e->d_name);
+	}
+	closedir(dir);
+	qsort(names, *n, sizeof *names, cmp_str);
+	return names;
+}
+
+static void add_file(Loader *L, Unit *u, const char *path, const char *rel)
+{
+	Spec *s = L->s;
+	SpecFile *f;
+	u->files = arena_grow(&s->arena, u->files, u->nfiles, u->nfiles + 1,
+			      sizeof *u->files);
+	f = &u->files[u->nfiles++];
+	f->path = arena_strdup(&s->arena, path);
+	f->relpath = arena_strdup(&s->arena, rel);
+}
+
+static Unit *new_unit(Loader *L, const char *name)
+{
+	Unit *u = arena_alloc(&L->s->arena, sizeof *u);
+	u->name = arena_strdup(&L->s->arena, name);
+	u->arch = -1;
+	L->units = xgrow(L->units, &L->cap, L->nunits + 1, sizeof *L->units);
+	L->units[L->nunits++] = u;
+	return u;
+}
+
+static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
+{
+	size_t n, i;
+	char **names;
+	Unit *unit = NULL;
+	Buf p = {0}, r = {0};
+	struct stat sb;
+
+	if (stat(path, &sb) != 0) {
+		diag_error(L->d, path_loc(L, path), "cannot read: %s",
+			   strerror(errno));
+		L->status = 3;
+		return;
+	}
+	for (i = 0; i < (size_t)st->n; i++) {
+		if (st->dev[i] == sb.st_dev && st->ino[i] == sb.st_ino) {
+			diag_error(L->d, path_loc(L, path),
+				   "directory loop (a symbolic link points back to a "
+				   "parent directory)");
+			return;
+		}
+	}
+	if (st->n >= MAX_DIR_DEPTH) {
+		diag_error(L->d, path_loc(L, path),
+			   "directories nested deeper than %d levels", MAX_DIR_DEPTH);
+		return;
+	}
+	st->dev[st->n] = sb.st_dev;
+	st->ino[st->n] = sb.st_ino;
+	st->n++;
+
+	names = list_dir(L, path, &n);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i];
+		buf_clear(&p);
+		buf_printf(&p, "%s/%s", path, name);
+		buf_clear(&r);
+		if (*rel)
+			buf_printf(&r, "%s/%s", rel, name);
+		else
+			buf_puts(&r, name);
+		if (stat(buf_cstr(&p), &sb) != 0) {
+			if (format_from_path(name) != FMT_NONE) {
+				diag_error(L->d, path_loc(L, buf_cstr(&p)),
+					   "cannot read: %s", strerror(errno));
+				L->status = 3;
+			}
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			if (!valid_component(name)) {
+				diag_error(L->d, path_loc(L, buf_cstr(&p)),
+					   "invalid output directory name: use letters, "
+					   "digits, '_' and '-' only");
+				continue;
+			}
+			scan(L, buf_cstr(&p), buf_cstr(&r), st);
+			continue;
+		}
+		if (format_from_path(name) == FMT_NONE)
+			continue;
+		if (!*rel) {
+			diag_error(L->d, path_loc(L, buf_cstr(&p)),
+				   "spec file is not inside an output directory "
+				   "(move it to %s/<name>/)", path);
+			continue;
+		}
+		if (++L->nfiles > MAX_SPEC_FILES) {
+			diag_error(L->d, path_loc(L, L->s->indir),
+				   "more than %d spec files", MAX_SPEC_FILES);
+			break;
+		}
+		if (!unit)
+			unit = new_unit(L, rel);
+		add_file(L, unit, buf_cstr(&p), buf_cstr(&r));
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	buf_free(&p);
+	buf_free(&r);
+	st->n--;
+}
+
+static int cmp_unit(const void *a, const void *b)
+{
+	return strcmp((*(Unit *const *)a)->name, (*(Unit *const *)b)->name);
+}
+
+int spec_load(Spec *s, Diag *d)
+{
+	Loader L = {0};
+	DirStack st = {{0}, {0}, 0};
+	struct stat sb;
+	size_t i, j;
+
+	L.s = s;
+	L.d = d;
+	if (stat(s->indir, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		int err = errno;
+		bool exists = stat(s->indir, &sb) == 0;
+		diag_error(d, path_loc(&L, s->indir), "cannot use as input directory: %s",
+			   exists ? "not a directory" : strerror(err));
+		return 3;
+	}
+	scan(&L, s->indir, "", &st);
+	qsort(L.units, L.nunits, sizeof *L.units, cmp_unit);
+	s->units = arena_calloc(&s->arena, L.nunits, sizeof *s->units);
+	for (i = 0; i < L.nunits; i++) {
+		Unit *u = L.units[i];
+		u->index = s->nunits;
+		s->units[s->nunits++] = u;
+		if (strncmp(u->name, "arch-", 5) == 0 && !strchr(u->name, '/')) {
+			u->arch = arch_from_name(u->name + 5);
+			if (u->arch < 0)
+				diag_error(d, NO_LOC,
+					   "unknown architecture directory '%s/%s': "
+					   "expected arch-x86, arch-arm, arch-riscv or "
+					   "arch-ppc", s->indir, u->name);
+			else
+				s->arch_units[u->arch] = u;
+		}
+	}
+	free(L.units);
+	if (L.status)
+		return L.status;
+
+	/* Parse and decode one file at a time, in sorted order (which is also
+	 * the order of diagnostics): a file's document tree is freed as soon
+	 * as it is decoded, so memory holds the model, not every tree. */
+	for (i = 0; i < s->nunits; i++) {
+		Unit *u = s->units[i];
+		for (j = 0; j < u->nfiles; j++) {
+			SpecFile *f = &u->files[j];
+			Arena a;
+			ReadStatus rs;
+			DocNode *root;
+			arena_init(&a);
+			root = read_spec_file(&a, d, f->path, &f->file, &rs);
+			if (rs == READ_IO)
+				L.status = 3;
+			if (root)
+				spec_decode(s, d, u, f, root);
+			arena_free(&a);
+		}
+	}
+	return L.status;
+}

@@ -1,0 +1,330 @@
+/*
+ * report.c - human and machine reports on a checked spec: the validation
+ * summary and the `layout` command (pahole-style tables, or JSON).
+ *
+ * When a type has the same layout on every selected target it is printed
+ * once; otherwise the distinct layouts are printed side by side, one column
+ * group per set of targets that agree, so a 32/64-bit difference is visible
+ * at a glance.
+ */
+#include "report.h"
+#include "layout.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void report_summary(FILE *out, const Spec *s)
+{
+	size_t i, files = 0, kinds[NITEMKINDS] = {0};
+	int t, n = 0;
+	for (i = 0; i < s->nunits; i++)
+		files += s->units[i]->nfiles;
+	for (i = 0; i < s->nitems; i++)
+		kinds[s->items[i]->kind]++;
+	fprintf(out,
+		"%zu output%s from %zu spec file%s: %zu struct%s, %zu enum%s, "
+		"%zu bitmap%s\n",
+		s->nunits, s->nunits == 1 ? "" : "s", files, files == 1 ? "" : "s",
+		kinds[IT_STRUCT], kinds[IT_STRUCT] == 1 ? "" : "s", kinds[IT_ENUM],
+		kinds[IT_ENUM] == 1 ? "" : "s", kinds[IT_BITMAP],
+		kinds[IT_BITMAP] == 1 ? "" : "s");
+	fputs("layouts checked on:", out);
+	for (t = 0; t < NTARGETS; t++)
+		if (s->covered[t]) {
+			fprintf(out, " %s", targets[t].name);
+			n++;
+		}
+	if (!n)
+		fputs(" none", out);
+	fputc('\n', out);
+	for (t = 0; t < NTARGETS; t++)
+		if (!s->covered[t])
+			fprintf(out, "not checked on %s: no arch-%s directory\n",
+				targets[t].name, arch_name(targets[t].arch));
+}
+
+static bool same_layout(const Item *it, const Layout *a, const Layout *b)
+{
+	size_t i;
+	if (a->size != b->size || a->align != b->align)
+		return false;
+	for (i = 0; i < it->nfields; i++)
+		if (a->fields[i].offset != b->fields[i].offset ||
+		    a->fields[i].size != b->fields[i].size)
+			return false;
+	return true;
+}
+
+/* Group the selected targets by identical layout. group[t] is the index of
+ * the first target of t's group, or -1 when t is not shown. */
+static int group_targets(const Item *it, const bool *sel, int *group)
+{
+	int t, u, ngroups = 0;
+	for (t = 0; t < NTARGETS; t++) {
+		group[t] = -1;
+		if (!it->layout[t] || (sel && !sel[t]))
+			continue;
+		for (u = 0; u < t; u++)
+			if (group[u] == u &&
+			    same_layout(it, it->layout[u], it->layout[t]))
+				break;
+		group[t] = u < t ? u : t;
+		if (group[t] == t)
+			ngroups++;
+	}
+	return ngroups;
+}
+
+static void group_name(Buf *b, const int *group, int g)
+{
+	int t, n = 0;
+	for (t = 0; t < NTARGETS; t++)
+		if (group[t] == g)
+			buf_printf(b, "%s%s", n++ ? "," : "", targets[t].name);
+}
+
+/* Write text without the blanks that column padding leaves at line ends. */
+static void put_trimmed(FILE *out, const Buf *b)
+{
+	size_t i, start = 0;
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] != '\n')
+			continue;
+		{
+			size_t e = i;
+			while (e > start && b->data[e - 1] == ' ')
+				e--;
+			fwrite(b->data + start, 1, e - start, out);
+			fputc('\n', out);
+		}
+		start = i + 1;
+	}
+	fwrite(b->data + start, 1, b->len - start, out);
+}
+
+/* One column group: "offset size", padded to the width of its header. */
+static void cell(Buf *out, int width, const char *off, const char *size)
+{
+	buf_printf(out, "  %6s %5s%*s", off, size, width > 12 ? width - 12 : 0, "");
+}
+
+static void cell_num(Buf *out, int width, uint64_t a, uint64_t b)
+{
+	char x[24], y[24];
+	snprintf(x, sizeof x, "%llu", (unsigned long long)a);
+	snprintf(y, sizeof y, "%llu", (unsigned long long)b);
+	cell(out, width, x, y);
+}
+
+static void print_struct(FILE *real_out, const Item *it, const int *group)
+{
+	int heads[NTARGETS], width[NTARGETS], nh = 0, t, k;
+	Hole *holes[NTARGETS];
+	size_t nholes[NTARGETS], i, h, namew = 12;
+	Buf b = {0}, text = {0};
+	Buf *out = &text;
+
+	for (t = 0; t < NTARGETS; t++) {
+		if (group[t] != t)
+			continue;
+		holes[nh] = xcalloc(it->nfields + 1, sizeof *holes[nh]);
+		nholes[nh] = layout_holes(it, it->layout[t], holes[nh]);
+		heads[nh++] = t;
+	}
+	for (i = 0; i < it->nfields; i++)
+		if (strlen(it->fields[i].name) > namew)
+			namew = strlen(it->fields[i].name);
+
+	buf_printf(out, "struct %s", it->name);
+	if (it->unit->arch >= 0)
+		buf_printf(out, " (%s)", it->unit->name);
+	buf_printf(out, "\n  %-*s", (int)namew, "");
+	for (k = 0; k < nh; k++) {
+		buf_clear(&b);
+		group_name(&b, group, heads[k]);
+		width[k] = b.len > 12 ? (int)b.len : 12;
+		buf_printf(out, "  %*s", width[k], buf_cstr(&b));
+	}
+	buf_printf(out, "\n  %-*s", (int)namew, "field");
+	for (k = 0; k < nh; k++)
+		cell(out, width[k], "offset", "size");
+	buf_puts(out, "  type\n");
+
+	for (i = 0; i <= it->nfields; i++) {
+		/* a row for the hole before field i (or the tail), if any
+		 * column has one */
+		bool any = false;
+		for (k = 0; k < nh; k++)
+			for (h = 0; h < nholes[k]; h++)
+				any |= holes[k][h].before == i;
+		if (any) {
+			buf_printf(out, "  %-*s", (int)namew,
+				i < it->nfields ? "(hole)" : "(tail padding)");
+			for (k = 0; k < nh; k++) {
+				for (h = 0; h < nholes[k]; h++)
+					if (holes[k][h].before == i)
+						break;
+				if (h < nholes[k])
+					cell_num(out, width[k], holes[k][h].offset,
+						 holes[k][h].size);
+				else
+					cell(out, width[k], "", "");
+			}
+			buf_puts(out, "  implicit padding\n");
+		}
+		if (i == it->nfields)
+			break;
+		buf_printf(out, "  %-*s", (int)namew, it->fields[i].name);
+		for (k = 0; k < nh; k++) {
+			const FieldLayout *f = &it->layout[heads[k]]->fields[i];
+			cell_num(out, width[k], f->offset, f->size);
+		}
+		buf_clear(&b);
+		type_to_string(&b, it->fields[i].type);
+		buf_printf(out, "  %s\n", buf_cstr(&b));
+	}
+	buf_printf(out, "  %-*s", (int)namew, "size, align");
+	for (k = 0; k < nh; k++)
+		cell_num(out, width[k], it->layout[heads[k]]->size,
+			 it->layout[heads[k]]->align);
+	buf_puts(out, "\n\n");
+	for (k = 0; k < nh; k++)
+		free(holes[k]);
+	put_trimmed(real_out, &text);
+	buf_free(&text);
+	buf_free(&b);
+}
+
+static void print_scalar(FILE *out, const Item *it, const int *group)
+{
+	int t;
+	for (t = 0; t < NTARGETS; t++)
+		if (group[t] >= 0)
+			break;
+	fprintf(out, "%s %s: %s, size %llu, align %llu\n\n",
+		item_kind_name(it->kind), it->name, prim_name(it->backing),
+		(unsigned long long)it->layout[t]->size,
+		(unsigned long long)it->layout[t]->align);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void print_json_item(FILE *out, const Item *it, const bool *sel,
+			    bool first)
+{
+	int t, nt = 0;
+	size_t i;
+	Buf b = {0};
+	fprintf(out, "%s\n    {\"name\": ", first ? "" : ",");
+	json_str(out, it->name);
+	fprintf(out, ", \"kind\": \"%s\", \"unit\": ", item_kind_name(it->kind));
+	json_str(out, it->unit->name);
+	fputs(", \"targets\": {", out);
+	for (t = 0; t < NTARGETS; t++) {
+		const Layout *l = it->layout[t];
+		Hole *holes;
+		size_t nh, h;
+		uint64_t tail = 0;
+		if (!l || (sel && !sel[t]))
+			continue;
+		fprintf(out, "%s\n      \"%s\": {\"size\": %llu, \"align\": %llu",
+			nt++ ? "," : "", targets[t].name, (unsigned long long)l->size,
+			(unsigned long long)l->align);
+		if (it->kind != IT_STRUCT) {
+			fputs("}", out);
+			continue;
+		}
+		fputs(", \"fields\": [", out);
+		for (i = 0; i < it->nfields; i++) {
+			buf_clear(&b);
+			type_to_string(&b, it->fields[i].type);
+			fprintf(out, "%s\n        {\"name\": ", i ? "," : "");
+			json_str(out, it->fields[i].name);
+			fprintf(out, ", \"offset\": %llu, \"size\": %llu, \"type\": ",
+				(unsigned long long)l->fields[i].offset,
+				(unsigned long long)l->fields[i].size);
+			json_str(out, buf_cstr(&b));
+			fputc('}', out);
+		}
+		fputs(it->nfields ? "\n      ], \"holes\": [" : "], \"holes\": [", out);
+		holes = xcalloc(it->nfields + 1, sizeof *holes);
+		nh = layout_holes(it, l, holes);
+		for (h = 0, i = 0; h < nh; h++) {
+			if (holes[h].before == it->nfields) {
+				tail = holes[h].size;
+				continue;
+			}
+			fprintf(out, "%s{\"offset\": %llu, \"size\": %llu, \"before\": ",
+				i++ ? ", " : "", (unsigned long long)holes[h].offset,
+				(unsigned long long)holes[h].size);
+			json_str(out, it->fields[holes[h].before].name);
+			fputc('}', out);
+		}
+		fprintf(out, "], \"tail_padding\": %llu}", (unsigned long long)tail);
+		free(holes);
+	}
+	fputs("\n    }}", out);
+	buf_free(&b);
+}
+
+int report_layout(FILE *out, Spec *s, Diag *d, const char *const *names,
+		  size_t nnames, const bool *sel, bool json)
+{
+	size_t i, k, shown = 0;
+	bool *want = NULL;
+	int group[NTARGETS];
+
+	if (nnames) {
+		want = xcalloc(s->nitems, sizeof *want);
+		for (k = 0; k < nnames; k++) {
+			Symbol *sym = hmap_gets(&s->symbols, names[k]);
+			int a;
+			if (!sym) {
+				diag_error(d, NO_LOC, "no type named '%s'", names[k]);
+				continue;
+			}
+			if (sym->common)
+				want[sym->common->index] = true;
+			for (a = 0; a < NARCH; a++)
+				if (sym->arch[a])
+					want[sym->arch[a]->index] = true;
+		}
+		if (diag_error_count(d)) {
+			free(want);
+			return 1;
+		}
+	}
+	if (json)
+		fputs("{\"types\": [", out);
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		if (want && !want[i])
+			continue;
+		if (!group_targets(it, sel, group))
+			continue;
+		if (json)
+			print_json_item(out, it, sel, shown == 0);
+		else if (it->kind == IT_STRUCT)
+			print_struct(out, it, group);
+		else
+			print_scalar(out, it, group);
+		shown++;
+	}
+	if (json)
+		fputs("\n]}\n", out);
+	free(want);
+	return 0;
+}

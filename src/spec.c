@@ -1,0 +1,129 @@
+/*
+ * spec.c - the model's vocabulary: primitive and kind names, lifecycle.
+ */
+#include "spec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const prim_names[NPRIMS] = {
+	[P_U8] = "u8",     [P_U16] = "u16",   [P_U32] = "u32",
+	[P_U64] = "u64",   [P_I8] = "i8",     [P_I16] = "i16",
+	[P_I32] = "i32",   [P_I64] = "i64",   [P_CHAR] = "char",
+	[P_INT] = "int",   [P_UINT] = "uint", [P_LONG] = "long",
+	[P_ULONG] = "ulong", [P_U64_PLAIN] = "uint64_t",
+	[P_I64_PLAIN] = "int64_t",
+};
+
+const char *prim_name(Prim p)
+{
+	return p < NPRIMS ? prim_names[p] : "?";
+}
+
+bool prim_from_name(const char *s, Prim *out)
+{
+	int p;
+	for (p = 0; p < NPRIMS; p++) {
+		if (strcmp(prim_names[p], s) == 0) {
+			*out = (Prim)p;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool prim_is_integer(Prim p)
+{
+	return p <= P_I64;
+}
+
+bool prim_is_signed(Prim p)
+{
+	return (p >= P_I8 && p <= P_I64) || p == P_INT || p == P_LONG ||
+	       p == P_I64_PLAIN;
+}
+
+const char *item_kind_name(ItemKind k)
+{
+	switch (k) {
+	case IT_STRUCT: return "struct";
+	case IT_ENUM: return "enum";
+	case IT_BITMAP: return "bitmap";
+	case IT_ANY: break;
+	}
+	return "type";
+}
+
+static const char *const arch_names[NARCH] = {"x86", "arm", "riscv", "ppc"};
+
+const char *arch_name(int arch)
+{
+	return arch >= 0 && arch < NARCH ? arch_names[arch] : "?";
+}
+
+int arch_from_name(const char *s)
+{
+	int a;
+	for (a = 0; a < NARCH; a++)
+		if (strcmp(arch_names[a], s) == 0)
+			return a;
+	return -1;
+}
+
+Item *symbol_item(const Symbol *sym, int arch)
+{
+	if (!sym)
+		return NULL;
+	if (sym->common)
+		return sym->common;
+	return arch >= 0 && arch < NARCH ? sym->arch[arch] : NULL;
+}
+
+Item *type_item(const Type *t, int arch)
+{
+	return t->kind == TY_NAMED ? symbol_item(t->sym, arch) : NULL;
+}
+
+void type_to_string(Buf *b, const Type *t)
+{
+	switch (t->kind) {
+	case TY_PRIM:
+		buf_puts(b, prim_name(t->prim));
+		return;
+	case TY_NAMED:
+		buf_printf(b, "%s %s", item_kind_name(t->want), t->name);
+		return;
+	case TY_PTR:
+		buf_puts(b, "ptr<");
+		type_to_string(b, t->elem);
+		buf_putc(b, '>');
+		return;
+	case TY_ARRAY:
+		type_to_string(b, t->elem);
+		buf_printf(b, "[%llu]", (unsigned long long)t->count);
+		return;
+	}
+}
+
+Spec *spec_new(const char *indir)
+{
+	Spec *s = xcalloc(1, sizeof *s);
+	arena_init(&s->arena);
+	hmap_init_arena(&s->symbols, &s->arena);
+	s->indir = arena_strdup(&s->arena, indir);
+	return s;
+}
+
+void spec_free(Spec *s)
+{
+	size_t i;
+	if (!s)
+		return;
+	for (i = 0; i < s->nunits; i++) {
+		free(s->units[i]->items);
+		free(s->units[i]->includes);
+	}
+	free(s->items);
+	arena_free(&s->arena);
+	free(s);
+}
