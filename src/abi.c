@@ -220,62 +220,66 @@ static bool arch_dependent(Item *it)
 	return false;
 }
 
-static void compare(Diag *d, const Item *it, int a, int b)
+/* Report the targets among sel that do not agree on the item's layout:
+ * one error naming each group of targets, and a note per field that
+ * differs. */
+static void report_groups(Diag *d, const Item *it, const bool *sel)
 {
-	const Layout *la = it->layout[a], *lb = it->layout[b];
+	int group[NTARGETS], heads[NTARGETS], nh = 0, t, k;
+	Buf msg = {0};
 	size_t i;
-	bool same = la->size == lb->size && la->align == lb->align;
-	for (i = 0; same && i < it->nfields; i++)
-		same = la->fields[i].offset == lb->fields[i].offset &&
-		       la->fields[i].size == lb->fields[i].size;
-	if (same)
+	if (layout_groups(it, sel, group) < 2)
 		return;
-	diag_error(d, it->name_loc,
-		   "layout of %s '%s' differs between %s and %s (size %llu vs "
-		   "%llu, alignment %llu vs %llu)",
-		   item_kind_name(it->kind), it->name, targets[a].name,
-		   targets[b].name, (unsigned long long)la->size,
-		   (unsigned long long)lb->size, (unsigned long long)la->align,
-		   (unsigned long long)lb->align);
-	for (i = 0; i < it->nfields; i++) {
-		const FieldLayout *fa = &la->fields[i], *fb = &lb->fields[i];
-		if (fa->offset == fb->offset && fa->size == fb->size)
-			continue;
-		diag_note(d, it->fields[i].name_loc,
-			  "'%s' is %llu bytes at offset %llu on %s, %llu bytes at "
-			  "offset %llu on %s",
-			  it->fields[i].name, (unsigned long long)fa->size,
-			  (unsigned long long)fa->offset, targets[a].name,
-			  (unsigned long long)fb->size, (unsigned long long)fb->offset,
-			  targets[b].name);
+	for (t = 0; t < NTARGETS; t++)
+		if (group[t] == t)
+			heads[nh++] = t;
+	buf_printf(&msg, "layout of %s '%s' differs between targets: ",
+		   item_kind_name(it->kind), it->name);
+	for (k = 0; k < nh; k++) {
+		const Layout *l = it->layout[heads[k]];
+		buf_printf(&msg, "%ssize %llu, alignment %llu on ", k ? "; " : "",
+			   (unsigned long long)l->size, (unsigned long long)l->align);
+		layout_group_names(&msg, group, heads[k]);
 	}
+	diag_error(d, it->name_loc, "%s", buf_cstr(&msg));
+	for (i = 0; i < it->nfields; i++) {
+		bool same = true;
+		for (k = 1; k < nh; k++) {
+			const FieldLayout *a = &it->layout[heads[0]]->fields[i];
+			const FieldLayout *b = &it->layout[heads[k]]->fields[i];
+			same &= a->offset == b->offset && a->size == b->size;
+		}
+		if (same)
+			continue;
+		buf_clear(&msg);
+		buf_printf(&msg, "'%s' is ", it->fields[i].name);
+		for (k = 0; k < nh; k++) {
+			const FieldLayout *f = &it->layout[heads[k]]->fields[i];
+			buf_printf(&msg, "%s%llu bytes at offset %llu on ", k ? "; " : "",
+				   (unsigned long long)f->size,
+				   (unsigned long long)f->offset);
+			layout_group_names(&msg, group, heads[k]);
+		}
+		diag_note(d, it->fields[i].name_loc, "%s", buf_cstr(&msg));
+	}
+	buf_free(&msg);
 }
 
-/* Rule 1: compare each target with the first target of its architecture,
- * and, for types that depend on no per-architecture item, with the first
- * target of all.  One report per type and pair. */
+/* Rule 1.  A type that depends on a per-architecture item may differ
+ * between architectures, never between the targets of one; any other type
+ * must be the same on every target. */
 static void check_identity(Diag *d, Item *it)
 {
-	int t, first_all = -1, first_arch[NARCH];
-	bool dep = arch_dependent(it);
-	for (t = 0; t < NARCH; t++)
-		first_arch[t] = -1;
-	for (t = 0; t < NTARGETS; t++) {
-		int a = targets[t].arch;
-		if (!it->layout[t])
-			continue;
-		if (first_arch[a] < 0)
-			first_arch[a] = t;
-		else {
-			compare(d, it, first_arch[a], t);
-			continue;
-		}
-		if (dep)
-			continue;
-		if (first_all < 0)
-			first_all = t;
-		else
-			compare(d, it, first_all, t);
+	bool sel[NTARGETS];
+	int t, a;
+	if (!arch_dependent(it)) {
+		report_groups(d, it, NULL);
+		return;
+	}
+	for (a = 0; a < NARCH; a++) {
+		for (t = 0; t < NTARGETS; t++)
+			sel[t] = targets[t].arch == a;
+		report_groups(d, it, sel);
 	}
 }
 

@@ -194,6 +194,69 @@ static void check_members(Chk *C)
 	}
 }
 
+/* Hypercall sub-ops: a family is an identifier, and within a family each
+ * command number and each constant name belongs to one struct. */
+static void check_ops(Chk *C)
+{
+	Spec *s = C->s;
+	HMap cmds, names;
+	size_t i;
+	Buf key = {0};
+	Arena *a = &s->arena;
+	hmap_init(&cmds);
+	hmap_init(&names);
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		Item *first;
+		char *k;
+		if (it->kind != IT_STRUCT || !it->op_family)
+			continue;
+		if (!check_ident(C, it->op_family, it->op_loc, "op family"))
+			continue;
+		if (!it->op_name) {
+			const char *rest = it->name;
+			size_t fl = strlen(it->op_family);
+			Buf n = {0};
+			if (strncmp(rest, "xen_", 4) == 0 &&
+			    strncmp(rest + 4, it->op_family, fl) == 0 &&
+			    rest[4 + fl] == '_' && rest[5 + fl])
+				rest += 5 + fl;
+			buf_puts(&n, "XEN_");
+			name_upper(&n, it->op_family);
+			buf_printf(&n, "_%s", rest);
+			it->op_name = arena_strdup(a, buf_cstr(&n));
+			buf_free(&n);
+		} else if (!check_ident(C, it->op_name, it->op_loc, "op")) {
+			continue;
+		}
+		buf_clear(&key);
+		buf_printf(&key, "%s/%lld", it->op_family, (long long)it->op_cmd);
+		k = arena_strdup(a, buf_cstr(&key));
+		first = hmap_gets(&cmds, k);
+		if (first && first->unit->arch < 0 && it->unit->arch < 0) {
+			diag_error(C->d, it->op_loc,
+				   "structs '%s' and '%s' are both %s op %lld",
+				   first->name, it->name, it->op_family,
+				   (long long)it->op_cmd);
+			diag_note(C->d, first->op_loc, "'%s' is given the op here",
+				  first->name);
+			continue;
+		}
+		hmap_put(&cmds, k, strlen(k), it);
+		first = hmap_gets(&names, it->op_name);
+		if (first && first->unit->arch < 0 && it->unit->arch < 0) {
+			diag_error(C->d, it->op_loc,
+				   "op name '%s' of struct '%s' is already used by "
+				   "struct '%s'", it->op_name, it->name, first->name);
+			continue;
+		}
+		hmap_put(&names, it->op_name, strlen(it->op_name), it);
+	}
+	buf_free(&key);
+	hmap_free(&cmds);
+	hmap_free(&names);
+}
+
 /* ---- Enums and bitmaps ---------------------------------------------------- */
 
 static int prim_bits(Prim p)
@@ -386,7 +449,11 @@ static bool imported(const Unit *u, const Symbol *sym)
 static const char *closest_symbol(Chk *C, const char *name, ItemKind want)
 {
 	const char *best = NULL;
-	size_t best_d = 3, i;
+	size_t best_d = strlen(name) / 4, i;
+	if (best_d < 1)
+		best_d = 1;
+	if (best_d > 2)
+		best_d = 2;
 	for (i = 0; i < C->s->symbols.cap; i++) {
 		const Symbol *sym = C->s->symbols.slots[i].value;
 		const Item *it;
@@ -587,6 +654,7 @@ void spec_check(Spec *s, Diag *d)
 	build_symbols(&C);
 	check_members(&C);
 	check_includes(&C);
+	check_ops(&C);
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		if (it->kind == IT_STRUCT)

@@ -34,7 +34,10 @@ static const KeySpec top_keys[] = {
 };
 static const KeySpec include_keys[] = {{"from", true}, {"imports", true}};
 static const KeySpec struct_keys[] = {
-	{"name", true}, {"description", true}, {"fields", false},
+	{"name", true}, {"description", true}, {"fields", false}, {"op", false},
+};
+static const KeySpec op_keys[] = {
+	{"family", true}, {"cmd", true}, {"name", false},
 };
 static const KeySpec field_keys[] = {
 	{"name", true}, {"description", false}, {"typ", true},
@@ -73,9 +76,11 @@ static const char *closest(const char *word, const char *const *words,
 			   size_t n, size_t stride)
 {
 	const char *best = NULL;
-	size_t best_d = strlen(word) / 3 + 1, i;
-	if (best_d > 3)
-		best_d = 3;
+	size_t best_d = strlen(word) / 4, i;
+	if (best_d < 1)
+		best_d = 1;
+	if (best_d > 2)
+		best_d = 2;
 	for (i = 0; i < n; i++) {
 		const char *w = *(const char *const *)((const char *)words + i * stride);
 		size_t dist = edit_distance(word, w, best_d);
@@ -115,6 +120,8 @@ static bool check_keys(Dec *D, const DocNode *t, const char *what,
 	uint32_t i;
 	size_t k;
 	bool ok = true;
+	const char *suggested[8];
+	size_t nsug = 0;
 	for (i = 0; i < t->u.table.n; i++) {
 		const DocEntry *e = &t->u.table.v[i];
 		for (k = 0; k < nkeys; k++)
@@ -124,6 +131,8 @@ static bool check_keys(Dec *D, const DocNode *t, const char *what,
 		if (k == nkeys) {
 			const char *sug = closest(e->key, &keys[0].key, nkeys,
 						  sizeof keys[0]);
+			if (sug && nsug < ARRAY_LEN(suggested))
+				suggested[nsug++] = sug;
 			if (sug)
 				diag_error(D->d, e->loc,
 					   "unknown key '%s' in %s; did you mean '%s'?",
@@ -135,7 +144,11 @@ static bool check_keys(Dec *D, const DocNode *t, const char *what,
 		}
 	}
 	for (k = 0; k < nkeys; k++) {
-		if (keys[k].required && !doc_get(t, keys[k].key)) {
+		size_t j;
+		bool typo = false;
+		for (j = 0; j < nsug; j++)
+			typo |= strcmp(suggested[j], keys[k].key) == 0;
+		if (keys[k].required && !typo && !doc_get(t, keys[k].key)) {
 			diag_error(D->d, t->loc, "%s is missing required key '%s'",
 				   what, keys[k].key);
 			ok = false;
@@ -263,7 +276,14 @@ static void unknown_type(Dec *D, const DocNode *n, const char *word)
 {
 	const char *sug = closest(word, type_words, ARRAY_LEN(type_words),
 				  sizeof type_words[0]);
-	if (sug)
+	if ((word[0] == 'u' || word[0] == 'i') && word[1] >= '0' && word[1] <= '9' &&
+	    strspn(word + 1, "0123456789") == strlen(word + 1))
+		diag_error(D->d, n->loc,
+			   "unknown integer type '%s' (expected %s8, %s16, %s32 or "
+			   "%s64)", word, word[0] == 'u' ? "u" : "i",
+			   word[0] == 'u' ? "u" : "i", word[0] == 'u' ? "u" : "i",
+			   word[0] == 'u' ? "u" : "i");
+	else if (sug)
 		diag_error(D->d, n->loc, "unknown type '%s'; did you mean '%s'?",
 			   word, sug);
 	else
@@ -456,6 +476,7 @@ static Item *new_item(Dec *D, ItemKind k, const DocNode *t, const char *name,
 
 static void decode_struct(Dec *D, const DocNode *t)
 {
+	const DocEntry *op;
 	const DocNode *fields;
 	const char *name;
 	Loc name_loc = t->loc;
@@ -468,6 +489,22 @@ static void decode_struct(Dec *D, const DocNode *t)
 		return;
 	it = new_item(D, IT_STRUCT, t, name, name_loc);
 	it->desc = get_string(D, t, "description", "struct", NULL);
+	op = entry(t, "op");
+	if (op && expect_kind(D, op->value, DOC_TABLE, "op", "struct")) {
+		const DocNode *ot = op->value;
+		Loc l;
+		check_keys(D, ot, "op", op_keys, ARRAY_LEN(op_keys));
+		it->op_loc = ot->loc;
+		it->op_family = get_string(D, ot, "family", "op", &l);
+		it->op_name = get_string(D, ot, "name", "op", &l);
+		if (!get_int(D, ot, "cmd", "op", &it->op_cmd, &l))
+			it->op_family = NULL;
+		else if (it->op_cmd < 0 || it->op_cmd > UINT32_MAX) {
+			diag_error(D->d, l, "op cmd %lld does not fit in 32 bits",
+				   (long long)it->op_cmd);
+			it->op_family = NULL;
+		}
+	}
 	fields = get_table_array(D, t, "fields", "struct");
 	if (!fields)
 		return;

@@ -267,6 +267,10 @@ static void emit_struct(Header *h, const Item *it)
 		buf_puts(b, ";\n");
 	}
 	buf_puts(b, "};\n");
+	if (it->op_family)
+		buf_printf(b, "/* The %s sub-op that takes struct %s. */\n"
+			   "#define %s %lld\n", it->op_family, it->name, it->op_name,
+			   (long long)it->op_cmd);
 	if (h->pointed[it->index])
 		buf_printf(b, "typedef struct %s %s_t;\nDEFINE_XEN_GUEST_HANDLE(%s_t);\n",
 			   it->name, it->name, it->name);

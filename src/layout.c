@@ -218,6 +218,44 @@ void layout_compute(Spec *s, Diag *d)
 		free(order[a]);
 }
 
+bool layout_equal(const Item *it, const Layout *a, const Layout *b)
+{
+	size_t i;
+	if (a->size != b->size || a->align != b->align)
+		return false;
+	for (i = 0; i < it->nfields && it->kind == IT_STRUCT; i++)
+		if (a->fields[i].offset != b->fields[i].offset ||
+		    a->fields[i].size != b->fields[i].size)
+			return false;
+	return true;
+}
+
+int layout_groups(const Item *it, const bool *sel, int *group)
+{
+	int t, u, ngroups = 0;
+	for (t = 0; t < NTARGETS; t++) {
+		group[t] = -1;
+		if (!it->layout[t] || (sel && !sel[t]))
+			continue;
+		for (u = 0; u < t; u++)
+			if (group[u] == u &&
+			    layout_equal(it, it->layout[u], it->layout[t]))
+				break;
+		group[t] = u < t ? u : t;
+		if (group[t] == t)
+			ngroups++;
+	}
+	return ngroups;
+}
+
+void layout_group_names(Buf *b, const int *group, int g)
+{
+	int t, n = 0;
+	for (t = 0; t < NTARGETS; t++)
+		if (group[t] == g)
+			buf_printf(b, "%s%s", n++ ? ", " : "", targets[t].name);
+}
+
 size_t layout_holes(const Item *it, const Layout *l, Hole *out)
 {
 	uint64_t end = 0;

@@ -40,6 +40,15 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
  * overflowing sizes; items that cannot be laid out get layout_failed. */
 void layout_compute(Spec *s, Diag *d);
 
+/* Same size, alignment and field offsets and sizes. */
+bool layout_equal(const Item *it, const Layout *a, const Layout *b);
+/* Group targets by identical layout: group[t] is the first target of t's
+ * group, or -1 where the item has no layout or sel (if given) excludes t.
+ * Returns the number of groups. */
+int layout_groups(const Item *it, const bool *sel, int *group);
+/* "x86_32, arm32": the targets of group g. */
+void layout_group_names(Buf *b, const int *group, int g);
+
 /* The gaps of a struct layout: interior holes and tail padding. */
 typedef struct Hole {
 	size_t before; /* index of the field after the hole; nfields: the tail */

@@ -225,11 +225,14 @@ int spec_load(Spec *s, Diag *d)
 		s->units[s->nunits++] = u;
 		if (strncmp(u->name, "arch-", 5) == 0 && !strchr(u->name, '/')) {
 			u->arch = arch_from_name(u->name + 5);
-			if (u->arch < 0)
-				diag_error(d, NO_LOC,
-					   "unknown architecture directory '%s/%s': "
-					   "expected arch-x86, arch-arm, arch-riscv or "
-					   "arch-ppc", s->indir, u->name);
+			if (u->arch < 0) {
+				Buf p = {0};
+				buf_printf(&p, "%s/%s", s->indir, u->name);
+				diag_error(d, path_loc(&L, buf_cstr(&p)),
+					   "unknown architecture: expected arch-x86, "
+					   "arch-arm, arch-riscv or arch-ppc");
+				buf_free(&p);
+			}
 			else
 				s->arch_units[u->arch] = u;
 		}

@@ -82,7 +82,7 @@ static void print_help(void)
 
 static int usage_error(const char *fmt, const char *arg)
 {
-	fputs("xenbindgen: ", stderr);
+	fputs("xenbindgen: error: ", stderr);
 	fprintf(stderr, fmt, arg);
 	fprintf(stderr, "\n%s\n", usage_line);
 	return EXIT_USAGE;
@@ -302,7 +302,9 @@ static int analyse(Spec *s, Diag *d, bool rules)
 {
 	const char *perturb = getenv("XENBINDGEN_PERTURB");
 	int st = spec_load(s, d);
-	if (diag_error_count(d) == 0)
+	/* Checks run after decoding errors too, so that one run reports as
+	 * much as it can; layouts need a sound model. */
+	if (st == 0)
 		spec_check(s, d);
 	if (diag_error_count(d) == 0)
 		layout_compute(s, d);

@@ -43,46 +43,6 @@ void report_summary(FILE *out, const Spec *s)
 				targets[t].name, arch_name(targets[t].arch));
 }
 
-static bool same_layout(const Item *it, const Layout *a, const Layout *b)
-{
-	size_t i;
-	if (a->size != b->size || a->align != b->align)
-		return false;
-	for (i = 0; i < it->nfields; i++)
-		if (a->fields[i].offset != b->fields[i].offset ||
-		    a->fields[i].size != b->fields[i].size)
-			return false;
-	return true;
-}
-
-/* Group the selected targets by identical layout. group[t] is the index of
- * the first target of t's group, or -1 when t is not shown. */
-static int group_targets(const Item *it, const bool *sel, int *group)
-{
-	int t, u, ngroups = 0;
-	for (t = 0; t < NTARGETS; t++) {
-		group[t] = -1;
-		if (!it->layout[t] || (sel && !sel[t]))
-			continue;
-		for (u = 0; u < t; u++)
-			if (group[u] == u &&
-			    same_layout(it, it->layout[u], it->layout[t]))
-				break;
-		group[t] = u < t ? u : t;
-		if (group[t] == t)
-			ngroups++;
-	}
-	return ngroups;
-}
-
-static void group_name(Buf *b, const int *group, int g)
-{
-	int t, n = 0;
-	for (t = 0; t < NTARGETS; t++)
-		if (group[t] == g)
-			buf_printf(b, "%s%s", n++ ? "," : "", targets[t].name);
-}
-
 /* Write text without the blanks that column padding leaves at line ends. */
 static void put_trimmed(FILE *out, const Buf *b)
 {
@@ -141,7 +101,7 @@ static void print_struct(FILE *real_out, const Item *it, const int *group)
 	buf_printf(out, "\n  %-*s", (int)namew, "");
 	for (k = 0; k < nh; k++) {
 		buf_clear(&b);
-		group_name(&b, group, heads[k]);
+		layout_group_names(&b, group, heads[k]);
 		width[k] = b.len > 12 ? (int)b.len : 12;
 		buf_printf(out, "  %*s", width[k], buf_cstr(&b));
 	}
@@ -313,7 +273,7 @@ int report_layout(FILE *out, Spec *s, Diag *d, const char *const *names,
 		const Item *it = s->items[i];
 		if (want && !want[i])
 			continue;
-		if (!group_targets(it, sel, group))
+		if (!layout_groups(it, sel, group))
 			continue;
 		if (json)
 			print_json_item(out, it, sel, shown == 0);

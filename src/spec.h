@@ -119,6 +119,12 @@ struct Item {
 	/* IT_STRUCT */
 	Field *fields;
 	size_t nfields;
+	/* op = { family = "domctl", cmd = 1, name = "XEN_DOMCTL_createdomain" }:
+	 * the hypercall sub-op this struct is the argument of */
+	const char *op_family; /* NULL: not an op argument */
+	const char *op_name;   /* C constant; default XEN_<FAMILY>_<rest> */
+	int64_t op_cmd;
+	Loc op_loc;
 
 	/* IT_ENUM, IT_BITMAP */
 	Prim backing;
