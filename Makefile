@@ -87,4 +87,6 @@ install: xenbindgen
 clean:
 	rm -rf build xenbindgen tests/out
 
+.SECONDARY:
+
 .PHONY: all check check-asan demo install clean test-bins

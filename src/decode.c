@@ -316,6 +316,15 @@ static Type *decode_ctor(Dec *D, Ctor c, const DocNode *args, Loc loc,
 	case C_PTR:
 		t = new_type(D, TY_PTR, loc);
 		t->elem = decode_type(D, args, depth + 1);
+		/* A guest handle names its pointee with one identifier; there
+		 * is no handle for an array or for another handle. */
+		if (t->elem && (t->elem->kind == TY_ARRAY || t->elem->kind == TY_PTR)) {
+			diag_error(D->d, args->loc,
+				   "a pointer must point to an integer or a named "
+				   "type, not to %s",
+				   t->elem->kind == TY_ARRAY ? "an array" : "a pointer");
+			return NULL;
+		}
 		return t->elem ? t : NULL;
 	case C_ARRAY:
 		if (args->kind != DOC_ARRAY || args->u.array.n != 2 ||

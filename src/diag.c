@@ -267,6 +267,11 @@ static void print_excerpt(FILE *out, Source *s, Loc loc, bool color)
 	size_t len, caret, from, to, i;
 	if (!source_line(s, loc.line, &line, &len))
 		return;
+	/* Columns do not count a byte-order mark, as editors do not show it. */
+	if (loc.line == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
 	caret = col_offset(line, len, loc.col);
 	/* Very long lines (minified JSON, hostile input) are shown as a window
 	 * around the column. */
@@ -297,7 +302,8 @@ void diag_print(Diag *d, FILE *out, bool color)
 	static const char *const colors[] = {"\033[1;31m", "\033[1;35m",
 					     "\033[1;36m"};
 	size_t i;
-	qsort(d->items, d->nitems, sizeof *d->items, item_cmp);
+	if (d->nitems)
+		qsort(d->items, d->nitems, sizeof *d->items, item_cmp);
 	for (i = 0; i < d->nitems; i++) {
 		Item *it = &d->items[i];
 		const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[m" : "";

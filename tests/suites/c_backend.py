@@ -1,0 +1,400 @@
+"""The C backend and the generation workflow (issue 4).
+
+Golden headers, the compile matrix with real compilers, check mode, atomic
+all-or-nothing writes, the depfile, file naming and determinism.
+"""
+
+import os
+import shutil
+import stat
+import subprocess
+import time
+
+from run import Need, Skip, Test, compare_trees, expect_equal
+
+CLANG_TARGETS = ["i386-linux-gnu", "x86_64-linux-gnu", "armv7a-linux-gnueabihf",
+                 "aarch64-linux-gnu", "riscv64-linux-gnu", "powerpc64le-linux-gnu"]
+
+
+def spec_sets(ctx):
+    """Every spec tree whose C output must compile: the RFC's, ours, and the
+    passing test specs."""
+    sets = {
+        "rfc": os.path.join(ctx.shared, "xenbindgen-rfc", "specs"),
+        "xen": os.path.join(ctx.root, "specs", "xen"),
+    }
+    base = os.path.join(ctx.root, "tests", "c", "specs")
+    for name in sorted(os.listdir(base)):
+        sets[name] = os.path.join(base, name)
+    return sets
+
+
+def generate(ctx, specs, out, *extra, lang="c"):
+    st, so, se = ctx.xbg("-i", specs, "-o", out, "-l", lang, "--regen-hint", "make regen", *extra)
+    if st != 0:
+        raise AssertionError("generation failed (%d):\n%s%s" % (st, so, se))
+    return out
+
+
+def headers(out):
+    found = []
+    for d, _, files in os.walk(out):
+        for f in files:
+            if f.endswith(".h"):
+                found.append(os.path.join(d, f))
+    return sorted(found)
+
+
+FAMILY = {"i386": "x86", "x86_64": "x86", "armv7a": "arm", "aarch64": "arm",
+          "riscv64": "riscv", "powerpc64le": "ppc"}
+
+
+def for_target(hs, family):
+    """The headers a translation unit for one architecture includes: the
+    common ones (they pull in their arch header through the #if chain) and
+    that architecture's own; another architecture's header is never meant
+    to be compiled there."""
+    keep = []
+    for h in hs:
+        base = os.path.basename(h)
+        if base.startswith(("arch_", "arch-")):
+            if base[5:-2] != family:
+                continue
+        keep.append(h)
+    return keep
+
+
+def compile_all(ctx, out, cc, flags, prelude=True, cxx=False):
+    """Compile a translation unit including every generated header meant for
+    the target."""
+    family = "x86"
+    for f in flags:
+        if f.startswith("--target="):
+            family = FAMILY[f[9:].split("-")[0]]
+    src = os.path.join(ctx.mkdtemp("tu"), "tu." + ("cc" if cxx else "c"))
+    with open(src, "w") as f:
+        if prelude:
+            f.write('#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h"))
+        else:
+            f.write("#include <stdint.h>\n#include <xen/xen.h>\n")
+        for h in for_target(headers(out), family):
+            f.write('#include "%s"\n' % h)
+    cmd = [cc] + flags + ["-Wall", "-Wextra", "-Werror", "-fsyntax-only", src]
+    st, so, se = ctx.run(cmd)
+    if st != 0:
+        raise AssertionError("%s failed:\n%s" % (" ".join(cmd), se[-4000:]))
+
+
+def test_golden(ctx, name, specs):
+    def fn():
+        out = generate(ctx, specs, ctx.mkdtemp("golden"))
+        gold = os.path.join(ctx.root, "tests", "golden", "c", name)
+        if ctx.update:
+            shutil.rmtree(gold, ignore_errors=True)
+            shutil.copytree(out, gold)
+            return
+        compare_trees(gold, out)
+    return fn
+
+
+def test_matrix(ctx, specs, compiler):
+    def fn():
+        out = generate(ctx, specs, ctx.mkdtemp("matrix"))
+        if compiler in ("gcc", "clang"):
+            for std in ("-std=c89", "-ansi", "-std=c99", "-std=c11"):
+                compile_all(ctx, out, compiler, [std])
+        elif compiler == "g++":
+            for std in ("-std=gnu++98", "-std=c++17"):
+                compile_all(ctx, out, "g++", [std], cxx=True)
+        elif compiler == "gcc -m32":
+            compile_all(ctx, out, "gcc", ["-m32", "-std=c11"])
+        else:
+            compile_all(ctx, out, "clang", ["--target=" + compiler, "-ffreestanding", "-std=c11"])
+    return fn
+
+
+def test_with_xen_h(ctx):
+    """Headers that define nothing xen.h defines also compile after Xen's own
+    xen.h (libxen-dev, tools build)."""
+    def fn():
+        out = generate(ctx, os.path.join(ctx.shared, "xenbindgen-rfc", "specs"), ctx.mkdtemp("xenh"))
+        only = ctx.mkdtemp("xenh-only")
+        shutil.copy(os.path.join(out, "sysctl.h"), only)
+        for cc, std in (("gcc", "-std=c89"), ("gcc", "-std=c99"), ("clang", "-std=c11"),
+                        ("g++", "-std=gnu++98"), ("g++", "-std=c++17")):
+            compile_all(ctx, only, cc, [std, "-D__XEN_TOOLS__"], prelude=False, cxx=cc == "g++")
+    return fn
+
+
+def test_shape(ctx):
+    """RFC conventions and the improvements over them, on one header."""
+    def fn():
+        out = generate(ctx, os.path.join(ctx.shared, "xenbindgen-rfc", "specs"), ctx.mkdtemp("shape"))
+        for h in headers(out):
+            text = open(h).read()
+            assert text.endswith(" */\n") and not text.endswith("\n\n"), h + ": trailing blank line"
+            assert "generated by xenbindgen" in text[:1024], h + ": no marker"
+            assert "make regen" in text[:1024], h + ": no regeneration command"
+        dom = open(os.path.join(out, "domctl.h")).read()
+        assert " *   domctl/createdomain.toml\n" in dom, "banner must name the spec file"
+        assert "#define __XEN_AUTOGEN_DOMCTL_H" in dom
+        assert '#if defined(__i386__) || defined(__x86_64__)\n#include "arch_x86.h"' in dom
+        assert '#error "Unsupported architecture"' in dom
+        assert "uint32_t flags /* See xen_domctl_cdf */;" in dom
+        assert "#define XEN_DOMCTL_CDF_VPMU (1U << 7)" in dom
+        assert "#define XEN_DOMCTL_CDF__ALL (0xFFU)" in dom
+        assert "XEN_DOMCTL_ALTP2M_MODE_LIMITED = 3," in dom
+        sysctl = open(os.path.join(out, "sysctl.h")).read()
+        assert "XEN_GUEST_HANDLE_64(uint8) buffer;" in sysctl
+        wide = generate(ctx, os.path.join(ctx.root, "tests", "c", "specs", "wide"), ctx.mkdtemp("wide"))
+        text = open(os.path.join(wide, "flags.h")).read()
+        assert "#define XEN_WIDE_HIGH (1ULL << 40)" in text
+        assert "#define XEN_WIDE__ALL (0x8000010080000001ULL)" in text
+        ptr = generate(ctx, os.path.join(ctx.root, "tests", "c", "specs", "pointers"), ctx.mkdtemp("ptr"))
+        text = open(os.path.join(ptr, "guest.h")).read()
+        assert text.count("typedef struct node node_t;") == 1
+        assert text.count("DEFINE_XEN_GUEST_HANDLE(node_t);") == 1
+        assert "XEN_GUEST_HANDLE_64(uint8) p_u8;" in text
+        assert "XEN_GUEST_HANDLE_64(int16) p_enum;" in text
+    return fn
+
+
+# ---- check mode --------------------------------------------------------------
+
+def test_check_mode(ctx):
+    def fn():
+        specs = os.path.join(ctx.root, "specs", "xen")
+        out = generate(ctx, specs, ctx.mkdtemp("check"))
+        args = ["-i", specs, "-o", out, "-l", "c", "--regen-hint", "make regen", "--check"]
+        st, so, se = ctx.xbg(*args)
+        assert (st, so, se) == (0, "", ""), "in sync: %d %r %r" % (st, so, se)
+        # stale
+        path = os.path.join(out, "sysctl.h")
+        text = open(path).read()
+        open(path, "w").write(text.replace("uint32_t count;", "uint32_t count_renamed;"))
+        st, so, se = ctx.xbg(*args)
+        assert st == 1, "stale: status %d" % st
+        assert "-    uint32_t count_renamed;\n+    uint32_t count;\n" in so, so
+        assert "make regen" in so + se, "no regeneration command"
+        open(path, "w").write(text)
+        # missing
+        os.remove(os.path.join(out, "domctl.h"))
+        st, so, se = ctx.xbg(*args)
+        assert st == 1 and "domctl.h" in so and "+#define __XEN_AUTOGEN_DOMCTL_H" in so, so
+        generate(ctx, specs, out)
+        # extra: an output the specs no longer produce (a deleted spec)
+        shutil.copy(path, os.path.join(out, "gone.h"))
+        open(os.path.join(out, "handwritten.h"), "w").write("/* not ours */\n")
+        st, so, se = ctx.xbg(*args)
+        assert st == 1 and "gone.h" in so and "handwritten.h" not in so, so
+        # writing removes the stale generated file, keeps the hand-written one
+        generate(ctx, specs, out)
+        assert not os.path.exists(os.path.join(out, "gone.h"))
+        assert os.path.exists(os.path.join(out, "handwritten.h"))
+        st, so, se = ctx.xbg(*args)
+        assert st == 0, so
+    return fn
+
+
+# ---- output writer -----------------------------------------------------------
+
+def tree_state(d):
+    state = {}
+    for base, _, files in os.walk(d):
+        for f in files:
+            p = os.path.join(base, f)
+            st = os.stat(p)
+            state[os.path.relpath(p, d)] = (open(p, "rb").read(), st.st_mtime_ns)
+    return state
+
+
+def test_unchanged_keeps_mtime(ctx):
+    def fn():
+        specs = os.path.join(ctx.root, "specs", "xen")
+        out = generate(ctx, specs, ctx.mkdtemp("mtime"))
+        old = 1000000000
+        for h in headers(out):
+            os.utime(h, (old, old))
+        generate(ctx, specs, out)
+        for h in headers(out):
+            assert os.stat(h).st_mtime == old, h + " was rewritten"
+        assert not [f for f in os.listdir(out) if f.startswith(".")], "temporary files left"
+    return fn
+
+
+def test_error_touches_nothing(ctx):
+    def fn():
+        tmp = ctx.mkdtemp("atomic")
+        specs = os.path.join(tmp, "specs")
+        shutil.copytree(os.path.join(ctx.root, "specs", "xen"), specs)
+        out = generate(ctx, specs, os.path.join(tmp, "out"))
+        before = tree_state(out)
+        # change a good spec (its output would change) and break another
+        p = os.path.join(specs, "sysctl", "readconsole.toml")
+        open(p, "a").write('\n[[enums]]\nname = "new_enum"\ndescription = "x"\ntyp = "u8"\n')
+        open(os.path.join(specs, "domctl", "broken.toml"), "w").write("[[structs]]\nname = 1\n")
+        st, so, se = ctx.xbg("-i", specs, "-o", out, "-l", "c", "--regen-hint", "make regen")
+        assert st == 1 and "broken.toml:2:8: error:" in se, se
+        assert tree_state(out) == before, "an output changed despite an error"
+        # a fresh outdir is not even created
+        st, so, se = ctx.xbg("-i", specs, "-o", os.path.join(tmp, "fresh"), "-l", "c")
+        assert st == 1 and not os.path.exists(os.path.join(tmp, "fresh"))
+    return fn
+
+
+def as_other_user():
+    """Root ignores directory permissions; run the tool as nobody instead."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        raise Skip("setpriv (util-linux) is needed to drop root for this test")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_readonly_outdir(ctx):
+    def fn():
+        tmp = ctx.mkdtemp("ro")
+        os.chmod(tmp, 0o755)
+        specs = os.path.join(ctx.root, "specs", "xen")
+        out = os.path.join(tmp, "out")
+        generate(ctx, specs, out)
+        # make one output stale so a write is needed, then lock the directory
+        p = os.path.join(out, "sysctl.h")
+        open(p, "w").write("/* generated by xenbindgen, but stale */\n")
+        before = tree_state(out)
+        os.chmod(out, 0o555)
+        for d, _, _ in os.walk(out):
+            os.chmod(d, 0o555)
+        try:
+            cmd = as_other_user() + [ctx.tool, "-i", specs, "-o", out, "-l", "c",
+                                     "--regen-hint", "make regen"]
+            st, so, se = ctx.run(cmd)
+        finally:
+            for d, _, _ in os.walk(out):
+                os.chmod(d, 0o755)
+        assert st == 3, "status %d, expected 3 (I/O error)\n%s" % (st, se)
+        assert "error:" in se and ("ermission" in se or "ead-only" in se), se
+        assert tree_state(out) == before, "outputs changed"
+        # an outdir that is a file
+        f = os.path.join(tmp, "file")
+        open(f, "w").write("x")
+        st, so, se = ctx.xbg("-i", specs, "-o", f, "-l", "c")
+        assert st == 3 and "error:" in se, se
+        assert open(f).read() == "x"
+    return fn
+
+
+def test_depfile(ctx):
+    def fn():
+        tmp = ctx.mkdtemp("dep")
+        specs = os.path.join(ctx.root, "tests", "c", "specs", "nested")
+        out = os.path.join(tmp, "out dir")
+        dep = os.path.join(tmp, "gen.d")
+        generate(ctx, specs, out, "--depfile", dep)
+        text = open(dep).read()
+        ins = ["%s/io/blkif/blkif.toml" % specs, "%s/io/ring/ring.toml" % specs,
+               "%s/xen/base.toml" % specs]
+        outs = ["%s/io/blkif.h" % out, "%s/io/ring.h" % out, "%s/xen.h" % out]
+        esc = lambda p: p.replace(" ", "\\ ")
+        for o in outs:
+            assert esc(o) + ":" in text, "no rule for %s in\n%s" % (o, text)
+        for i in ins:
+            assert text.count(esc(i)) == len(outs) + 1, "%s must be a prerequisite of every output and have an empty rule:\n%s" % (i, text)
+            assert "\n%s:\n" % esc(i) in text
+        # make understands it: touching a spec makes every output out of date
+        mk = os.path.join(tmp, "Makefile")
+        open(mk, "w").write("all: %s\n-include gen.d\n%%.h:\n\t@echo regenerate $@\n"
+                            % " ".join(esc(o) for o in outs))
+        later = time.time() + 100
+        os.utime(ins[0], None)
+        for o in outs:
+            os.utime(o, (later, later))
+        st, so, se = ctx.run(["make", "-q", "-C", tmp])
+        assert st == 0, "outputs should be up to date: " + so + se
+        os.utime(ins[2], (later + 10, later + 10))
+        st, so, se = ctx.run(["make", "-q", "-C", tmp])
+        assert st == 1, "a touched spec must make outputs stale"
+        os.utime(ins[2], None)
+    return fn
+
+
+def test_keep_dashes(ctx):
+    def fn():
+        specs = os.path.join(ctx.shared, "xenbindgen-rfc", "specs")
+        out = generate(ctx, specs, ctx.mkdtemp("dashes"), "--keep-dashes")
+        names = sorted(os.listdir(out))
+        assert names == ["arch-arm.h", "arch-ppc.h", "arch-riscv.h", "arch-x86.h",
+                         "domctl.h", "sysctl.h"], names
+        assert '#include "arch-x86.h"' in open(os.path.join(out, "domctl.h")).read()
+        compile_all(ctx, out, "gcc", ["-std=c99"])
+    return fn
+
+
+def test_determinism(ctx):
+    """Same specs, same bytes: whatever the order files were created in
+    (directory order), the locale, the time zone or the time."""
+    def fn():
+        src = os.path.join(ctx.root, "specs", "xen")
+        trees = []
+        for i, order in enumerate((sorted, lambda l: sorted(l, reverse=True))):
+            tmp = ctx.mkdtemp("det")
+            specs = os.path.join(tmp, "specs")
+            os.mkdir(specs)
+            for unit in order(os.listdir(src)):
+                os.mkdir(os.path.join(specs, unit))
+                for f in order(os.listdir(os.path.join(src, unit))):
+                    shutil.copy(os.path.join(src, unit, f), os.path.join(specs, unit, f))
+            # decoys that must not matter
+            open(os.path.join(specs, "sysctl", "zz.toml.orig"), "w").write("junk = = =")
+            out = os.path.join(tmp, "out")
+            env = {"LC_ALL": ("C", "tr_TR.UTF-8")[i], "TZ": ("UTC", "Asia/Kolkata")[i]}
+            st, so, se = ctx.run([ctx.tool, "-i", "specs", "-o", "out", "-l", "c"], cwd=tmp, env=env)
+            assert st == 0, se
+            trees.append(out)
+            if i == 0:
+                time.sleep(1.1)
+        compare_trees(trees[0], trees[1])
+    return fn
+
+
+def covered_targets(ctx, specs):
+    """The clang triples of the targets the specs can be laid out for (a
+    spec tree without arch-riscv has nothing to compile for riscv64)."""
+    st, so, se = ctx.xbg("validate", "-i", specs)
+    names = {"x86_32": "i386-linux-gnu", "x86_64": "x86_64-linux-gnu",
+             "arm32": "armv7a-linux-gnueabihf", "arm64": "aarch64-linux-gnu",
+             "riscv64": "riscv64-linux-gnu", "ppc64le": "powerpc64le-linux-gnu"}
+    for line in so.splitlines():
+        if line.startswith("layouts checked on:"):
+            return [names[t] for t in line.split(":")[1].split() if t in names]
+    return list(names.values())
+
+
+def collect(ctx):
+    tests = []
+    have = lambda cmd: Need(cmd if cmd != "g++" else "g++", command=cmd)
+    sets = spec_sets(ctx)
+    for name, path in sets.items():
+        tests.append(Test("c/golden/" + name, test_golden(ctx, name, path)))
+        for comp in ("gcc", "clang", "g++"):
+            tests.append(Test("c/matrix/%s/%s" % (name, comp), test_matrix(ctx, path, comp),
+                              [Need("clang", command="clang")] if comp == "clang" else [have(comp)]))
+        for t in covered_targets(ctx, path):
+            tests.append(Test("c/matrix/%s/clang-%s" % (name, t), test_matrix(ctx, path, t),
+                              [Need("clang", command="clang")]))
+        tests.append(Test("c/matrix/%s/gcc-m32" % name, test_matrix(ctx, path, "gcc -m32"),
+                          [Need("gcc-multilib", probe=lambda: os.path.exists("/usr/include/x86_64-linux-gnu/gnu/stubs-32.h")
+                                or os.path.exists("/usr/lib/gcc/x86_64-linux-gnu/12/32"))]))
+    tests += [
+        Test("c/with-xen-h", test_with_xen_h(ctx),
+             [Need("libxen-dev", probe=lambda: os.path.exists("/usr/include/xen/domctl.h"))]),
+        Test("c/shape", test_shape(ctx)),
+        Test("c/check-mode", test_check_mode(ctx)),
+        Test("c/unchanged-keeps-mtime", test_unchanged_keeps_mtime(ctx)),
+        Test("c/error-touches-nothing", test_error_touches_nothing(ctx)),
+        Test("c/readonly-outdir", test_readonly_outdir(ctx)),
+        Test("c/depfile", test_depfile(ctx), [Need("make", command="make")]),
+        Test("c/keep-dashes", test_keep_dashes(ctx)),
+        Test("c/determinism", test_determinism(ctx)),
+    ]
+    return tests
