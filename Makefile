@@ -79,10 +79,14 @@ check-asan:
 demo: xenbindgen
 	@sh tests/demo.sh ./xenbindgen specs/xen build/demo
 
+INCDIR  ?= $(PREFIX)/include
+
 install: xenbindgen
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+	  $(DESTDIR)$(INCDIR)/xenbindgen
 	install -m 755 xenbindgen $(DESTDIR)$(BINDIR)/xenbindgen
 	install -m 644 docs/xenbindgen.1 $(DESTDIR)$(MANDIR)/man1/xenbindgen.1
+	install -m 644 support/xen-prelude.h $(DESTDIR)$(INCDIR)/xenbindgen/xen-prelude.h
 
 clean:
 	rm -rf build xenbindgen tests/out

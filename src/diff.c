@@ -97,7 +97,8 @@ static size_t line_len(const Text *t, size_t i)
 static bool lines_equal(const Text *a, size_t i, const Text *b, size_t j)
 {
 	size_t n = line_len(a, i);
-	return n == line_len(b, j) && memcmp(line_ptr(a, i), line_ptr(b, j), n) == 0;
+	return n == line_len(b, j) &&
+	       memcmp(line_ptr(a, i), line_ptr(b, j), n) == 0;
 }
 
 /* ---- Equivalence classes. ------------------------------------------------
@@ -268,7 +269,9 @@ static void find_split(const Core *c, const Box *b, ptrdiff_t *xmid,
 		else
 			fmax--;
 		for (d = fmax; d >= fmin; d -= 2) {
-			ptrdiff_t x = fd[d - 1] < fd[d + 1] ? fd[d + 1] : fd[d - 1] + 1;
+			/* from diagonal d + 1 down, or from d - 1 right */
+			ptrdiff_t x = fd[d - 1] < fd[d + 1] ? fd[d + 1]
+							    : fd[d - 1] + 1;
 			ptrdiff_t y = x - d;
 			while (x < b->xlim && y < b->ylim && xv[x] == yv[y]) {
 				x++;
@@ -291,9 +294,12 @@ static void find_split(const Core *c, const Box *b, ptrdiff_t *xmid,
 		else
 			bmax--;
 		for (d = bmax; d >= bmin; d -= 2) {
-			ptrdiff_t x = bd[d - 1] < bd[d + 1] ? bd[d - 1] : bd[d + 1] - 1;
+			/* from diagonal d - 1 up, or from d + 1 left */
+			ptrdiff_t x = bd[d - 1] < bd[d + 1] ? bd[d - 1]
+							    : bd[d + 1] - 1;
 			ptrdiff_t y = x - d;
-			while (x > b->xoff && y > b->yoff && xv[x - 1] == yv[y - 1]) {
+			while (x > b->xoff && y > b->yoff &&
+			       xv[x - 1] == yv[y - 1]) {
 				x--;
 				y--;
 			}

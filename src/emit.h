@@ -12,12 +12,29 @@ typedef struct EmitOptions {
 	const char *regen_cmd; /* the command that regenerates the outputs */
 	bool keep_dashes;      /* arch-x86.h rather than arch_x86.h */
 	const char *crate;     /* Rust crate name */
+	/* c-layout: check these hand-written headers instead of ours */
+	const char *const *against;
+	size_t nagainst;
 } EmitOptions;
 
 /* The output file name of a unit: "arch-x86" -> "arch_x86" (or kept). */
 void unit_file_name(Buf *b, const Unit *u, bool keep_dashes);
 
+/* C spellings, shared by the headers and the layout assertions so that
+ * both always agree: the macro of an enum variant or bitmap bit
+ * (XEN_X86_EMU_LAPIC), and a bitmap's mask of all bits (XEN_X86_EMU__ALL). */
+void c_member_macro(Buf *b, const Item *it, const char *member);
+void c_all_macro(Buf *b, const Item *it);
+/* A C comment's text with "*" "/" and friends defused. */
+void c_comment_text(Buf *b, const char *s);
+
+/* The marked files each backend owns in an output directory (OutOwns). */
+bool owns_c_header(const char *relpath);
+bool owns_c_layout(const char *relpath);
+bool owns_rust(const char *relpath);
+
 void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
+void emit_c_layout(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 void emit_rust(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 
 #endif

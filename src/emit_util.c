@@ -60,3 +60,24 @@ void lines_free(Lines *l)
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+bool owns_c_layout(const char *relpath)
+{
+	return ends_with(relpath, "_layout.h") || ends_with(relpath, "-layout.h");
+}
+
+bool owns_c_header(const char *relpath)
+{
+	return ends_with(relpath, ".h") && !owns_c_layout(relpath);
+}
+
+bool owns_rust(const char *relpath)
+{
+	return strcmp(relpath, "Cargo.toml") == 0 || ends_with(relpath, ".rs");
+}

@@ -31,6 +31,8 @@ typedef struct Options {
 	Cmd cmd;
 	const char *indir, *outdir, *lang, *depfile, *regen_hint, *color;
 	const char *format, *crate;
+	const char **against;
+	size_t nagainst;
 	bool check, keep_dashes, werror, verbose;
 	bool target[NTARGETS];
 	bool any_target;
@@ -40,7 +42,7 @@ typedef struct Options {
 } Options;
 
 static const char usage_line[] =
-	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l c|rust] [OPTIONS]";
+	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l c|rust|c-layout] [OPTIONS]";
 
 static void print_help(void)
 {
@@ -58,7 +60,9 @@ static void print_help(void)
 "Options:\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
 "  -o, --outdir DIR       output directory\n"
-"  -l, --lang LANG        c or rust\n"
+"  -l, --lang LANG        c, rust, or c-layout (layout assertions)\n"
+"      --against-header H c-layout: assert the layouts of hand-written\n"
+"                         header H instead of the generated ones\n"
 "      --check            compare the outputs in --outdir with what the\n"
 "                         specs produce; print diffs, exit 1 if stale\n"
 "      --depfile FILE     write a Make depfile of outputs and specs\n"
@@ -100,7 +104,7 @@ typedef struct OptDef {
 enum {
 	O_INDIR, O_OUTDIR, O_LANG, O_CHECK, O_DEPFILE, O_REGEN, O_DASHES,
 	O_CRATE, O_TARGET, O_FORMAT, O_COLOR, O_MAXERR, O_WERROR, O_VERBOSE,
-	O_HELP, O_VERSION,
+	O_HELP, O_VERSION, O_AGAINST,
 };
 
 static const OptDef opts[] = {
@@ -112,6 +116,7 @@ static const OptDef opts[] = {
 	{0, "color", true, O_COLOR},         {0, "max-errors", true, O_MAXERR},
 	{0, "werror", false, O_WERROR},      {'v', "verbose", false, O_VERBOSE},
 	{'h', "help", false, O_HELP},        {'V', "version", false, O_VERSION},
+	{0, "against-header", true, O_AGAINST},
 };
 
 static int apply(Options *o, int id, const char *arg)
@@ -122,10 +127,14 @@ static int apply(Options *o, int id, const char *arg)
 	case O_INDIR: o->indir = arg; break;
 	case O_OUTDIR: o->outdir = arg; break;
 	case O_LANG:
-		if (strcmp(arg, "c") != 0 && strcmp(arg, "rust") != 0)
-			return usage_error("unknown language '%s' (expected c or rust)",
-					   arg);
+		if (strcmp(arg, "c") != 0 && strcmp(arg, "rust") != 0 &&
+		    strcmp(arg, "c-layout") != 0)
+			return usage_error("unknown language '%s' (expected c, "
+					   "c-layout or rust)", arg);
 		o->lang = arg;
+		break;
+	case O_AGAINST:
+		o->against[o->nagainst++] = arg;
 		break;
 	case O_CHECK: o->check = true; break;
 	case O_DEPFILE: o->depfile = arg; break;
@@ -188,6 +197,7 @@ static int parse_args(Options *o, int argc, char **argv)
 		i++;
 	}
 	o->names = xcalloc((size_t)argc, sizeof *o->names);
+	o->against = xcalloc((size_t)argc, sizeof *o->against);
 	for (; i < argc; i++) {
 		const char *a = argv[i], *val = NULL;
 		const OptDef *def = NULL;
@@ -247,6 +257,8 @@ static int parse_args(Options *o, int argc, char **argv)
 		return usage_error("%s", "--outdir, --lang, --check and --depfile "
 					 "are for generation only");
 	}
+	if (o->nagainst && (!o->lang || strcmp(o->lang, "c-layout") != 0))
+		return usage_error("%s", "--against-header needs --lang c-layout");
 	return 0;
 }
 
@@ -277,6 +289,7 @@ static void shell_arg(Buf *b, const char *s)
 static char *regen_command(const Options *o)
 {
 	Buf b = {0};
+	size_t k;
 	if (o->regen_hint)
 		return xstrdup(o->regen_hint);
 	buf_puts(&b, "xenbindgen");
@@ -291,6 +304,10 @@ static char *regen_command(const Options *o)
 	if (strcmp(o->lang, "rust") == 0 && strcmp(o->crate, "xen-sys") != 0) {
 		shell_arg(&b, "--crate-name");
 		shell_arg(&b, o->crate);
+	}
+	for (k = 0; k < o->nagainst; k++) {
+		shell_arg(&b, "--against-header");
+		shell_arg(&b, o->against[k]);
 	}
 	return buf_detach(&b, NULL);
 }
@@ -337,11 +354,19 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	eo.regen_cmd = regen;
 	eo.keep_dashes = o->keep_dashes;
 	eo.crate = o->crate;
+	eo.against = o->against;
+	eo.nagainst = o->nagainst;
 	outset_init(&out);
-	if (strcmp(o->lang, "c") == 0)
+	if (strcmp(o->lang, "c") == 0) {
+		out.owns = owns_c_header;
 		emit_c(s, &eo, &out, d);
-	else
+	} else if (strcmp(o->lang, "c-layout") == 0) {
+		out.owns = owns_c_layout;
+		emit_c_layout(s, &eo, &out, d);
+	} else {
+		out.owns = owns_rust;
 		emit_rust(s, &eo, &out, d);
+	}
 	if (diag_error_count(d)) {
 		diag_print(d, stderr, color);
 		st = EXIT_SPEC;
@@ -384,6 +409,7 @@ int main(int argc, char **argv)
 	st = parse_args(&o, argc, argv);
 	if (st) {
 		free(o.names);
+		free(o.against);
 		return st < 0 ? 0 : st;
 	}
 	color = diag_want_color(o.color, stderr);
@@ -410,5 +436,6 @@ int main(int argc, char **argv)
 	spec_free(s);
 	diag_free(d);
 	free(o.names);
+	free(o.against);
 	return st;
 }

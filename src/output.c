@@ -80,7 +80,7 @@ enum { MARKER_WINDOW = 1024, IO_CHUNK = 64 * 1024, MAX_TEMP_BASE = 200 };
 
 static const char GENERATED_TAG[] = "\t(generated)";
 
-/* ---- The set. -------------------------------------------------------------- */
+/* ---- The set. ------------------------------------------------------------ */
 
 void outset_init(OutSet *o)
 {
@@ -107,7 +107,7 @@ void outset_add(OutSet *o, const char *name, Buf *b)
 	f->data = buf_detach(b, &f->len);
 }
 
-/* ---- Small helpers. ---------------------------------------------------------- */
+/* ---- Small helpers. ------------------------------------------------------ */
 
 typedef struct Names {
 	char **v;
@@ -127,6 +127,13 @@ static void names_free(Names *s)
 		free(s->v[i]);
 	free(s->v);
 	memset(s, 0, sizeof *s);
+}
+
+/* Bytewise (strcmp) order; qsort() must not be given a null array. */
+static void sort_names(Names *s)
+{
+	if (s->n > 1)
+		qsort(s->v, s->n, sizeof *s->v, cmp_str);
 }
 
 static void path_error(Diag *d, const char *path, const char *what, int err)
@@ -198,6 +205,12 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+/* memcmp() must not be given a null pointer, even for 0 bytes. */
+static bool same_bytes(const char *a, size_t alen, const char *b, size_t blen)
+{
+	return alen == blen && (alen == 0 || memcmp(a, b, alen) == 0);
+}
+
 static bool contains(const char *hay, size_t n, const char *needle)
 {
 	size_t m = strlen(needle), i;
@@ -241,7 +254,7 @@ fail:
 	return -1;
 }
 
-/* ---- Names. -------------------------------------------------------------------- */
+/* ---- Names. -------------------------------------------------------------- */
 
 static bool name_ok(const char *name)
 {
@@ -289,7 +302,7 @@ static int index_names(const OutSet *o, HMap *set, Diag *d)
 	return st;
 }
 
-/* ---- Directories. -------------------------------------------------------------- */
+/* ---- Directories. -------------------------------------------------------- */
 
 /* Create one directory unless it exists; remember it in created. */
 static int make_dir(const char *path, Names *created, Diag *d)
@@ -371,7 +384,7 @@ static int list_dir(const char *path, Names *out, Diag *d)
 		return 3;
 	}
 	closedir(dp);
-	qsort(out->v, out->n, sizeof *out->v, cmp_str);
+	sort_names(out);
 	return 0;
 }
 
@@ -379,7 +392,7 @@ static int list_dir(const char *path, Names *out, Diag *d)
  * trailing slash is the first root_len bytes of path) of marked regular
  * files under path that are not in set.  path ends with '/'. */
 static int scan_tree(Buf *path, size_t root_len, const HMap *set,
-		     Names *found, Diag *d)
+		     OutOwns owns, Names *found, Diag *d)
 {
 	Names entries = {0};
 	size_t i, len = path->len;
@@ -400,8 +413,9 @@ static int scan_tree(Buf *path, size_t root_len, const HMap *set,
 			if (name[0] == '.')
 				continue;
 			buf_putc(path, '/');
-			rc = scan_tree(path, root_len, set, found, d);
-		} else if (S_ISREG(st.st_mode) && !hmap_gets(set, rel)) {
+			rc = scan_tree(path, root_len, set, owns, found, d);
+		} else if (S_ISREG(st.st_mode) && !hmap_gets(set, rel) &&
+			   (!owns || owns(rel))) {
 			int m = has_marker(path->data);
 			if (m < 0 && errno != ENOENT) {
 				path_error(d, path->data, "cannot read", errno);
@@ -418,8 +432,8 @@ static int scan_tree(Buf *path, size_t root_len, const HMap *set,
 }
 
 /* The files of ours under root that are not in set, sorted by path. */
-static int find_extra(const char *root, const HMap *set, Names *found,
-		      Diag *d)
+static int find_extra(const char *root, const HMap *set, OutOwns owns,
+		      Names *found, Diag *d)
 {
 	Buf path = {0};
 	int rc;
@@ -427,13 +441,13 @@ static int find_extra(const char *root, const HMap *set, Names *found,
 	buf_puts(&path, root);
 	if (path.data[path.len - 1] != '/')
 		buf_putc(&path, '/');
-	rc = scan_tree(&path, path.len, set, found, d);
+	rc = scan_tree(&path, path.len, set, owns, found, d);
 	buf_free(&path);
-	qsort(found->v, found->n, sizeof *found->v, cmp_str);
+	sort_names(found);
 	return rc;
 }
 
-/* ---- Comparing with the disk. -------------------------------------------------- */
+/* ---- Comparing with the disk. -------------------------------------------- */
 
 typedef enum Disk {
 	DISK_MISSING, /* nothing there (or a parent is not a directory) */
@@ -553,7 +567,7 @@ static int slurp(const char *path, Buf *b, Disk *res, Diag *d)
 	return rc;
 }
 
-/* ---- Writing. ---------------------------------------------------------------- */
+/* ---- Writing. ------------------------------------------------------------ */
 
 /* The mode open(..., 0666) would give.  umask() can only be read by
  * setting it; the two calls are not thread-safe, and we have no threads. */
@@ -688,8 +702,8 @@ static int write_temps(Writer *w, Diag *d)
 			free(dir);
 		}
 		if (!rc)
-			rc = write_temp(p->dest, p->file->data, p->file->len, mode,
-					&p->tmp, d);
+			rc = write_temp(p->dest, p->file->data, p->file->len,
+					mode, &p->tmp, d);
 	}
 	return rc;
 }
@@ -704,7 +718,8 @@ static int commit(Writer *w, Diag *d, WriteStats *st)
 			path_error(d, p->dest, "cannot write", errno);
 			if (i)
 				diag_note(d, NO_LOC, "%zu other output%s already "
-					  "updated", i, i == 1 ? " was" : "s were");
+					  "updated", i,
+					  i == 1 ? " was" : "s were");
 			for (; i < w->np; i++)
 				unlink(w->p[i].tmp);
 			return 3;
@@ -756,7 +771,7 @@ int outset_write(OutSet *o, const char *dir, Diag *d, WriteStats *st)
 	if (!rc)
 		rc = make_dirs(w.root, &w.created, d);
 	if (!rc)
-		rc = find_extra(w.root, &w.set, &w.stale, d);
+		rc = find_extra(w.root, &w.set, o->owns, &w.stale, d);
 	if (!rc)
 		rc = plan(&w, o, d, st);
 	if (!rc)
@@ -773,7 +788,7 @@ int outset_write(OutSet *o, const char *dir, Diag *d, WriteStats *st)
 	return rc;
 }
 
-/* ---- Checking. ------------------------------------------------------------- */
+/* ---- Checking. ----------------------------------------------------------- */
 
 typedef struct Checker {
 	FILE *out;
@@ -803,8 +818,8 @@ static int check_file(Checker *c, const char *path, const OutFile *f,
 
 	if (!dir_missing && (rc = slurp(path, disk_text, &disk, d)) != 0)
 		return rc;
-	if (disk == DISK_DIFFERENT && disk_text->len == f->len &&
-	    memcmp(disk_text->data, f->data, f->len) == 0)
+	if (disk == DISK_DIFFERENT &&
+	    same_bytes(disk_text->data, disk_text->len, f->data, f->len))
 		return 0;
 	buf_puts(&label, path);
 	buf_puts(&label, GENERATED_TAG);
@@ -879,7 +894,7 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 				&disk_text, d);
 	}
 	if (!rc && !dir_missing)
-		rc = find_extra(root.data, &set, &extra, d);
+		rc = find_extra(root.data, &set, o->owns, &extra, d);
 	for (i = 0; i < extra.n && !rc; i++) {
 		path_join(&path, root.data, extra.v[i]);
 		rc = check_extra(&c, path.data, &disk_text, d);
@@ -889,9 +904,10 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 			"with: %s\n", regen_cmd);
 		rc = 1;
 	}
+	errno = 0;
 	if (fflush(out) != 0 || ferror(out)) {
 		diag_error(d, NO_LOC, "cannot print the differences: %s",
-			   strerror(errno));
+			   strerror(errno ? errno : EIO));
 		rc = 3;
 	}
 	names_free(&extra);
@@ -903,12 +919,12 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 	return rc;
 }
 
-/* ---- Depfile. --------------------------------------------------------------- */
+/* ---- Depfile. ------------------------------------------------------------ */
 
 enum { DEP_LINE_WIDTH = 78 };
 
-/* Make's quoting: "\ " for a space, "$$" for '$', "\#" for '#'.  A
- * newline cannot be quoted at all. */
+/* Make's quoting: "\ " for a space or tab, "$$" for '$', "\#" for '#'.
+ * A line break cannot be quoted at all. */
 static bool put_make_word(Buf *b, const char *s)
 {
 	for (; *s; s++) {
@@ -936,7 +952,8 @@ static bool put_rule(Buf *b, const char *target, const char *const *deps,
 	for (i = 0; i < ndeps && ok; i++) {
 		buf_clear(&w);
 		ok = put_make_word(&w, deps[i]);
-		if (b->len - line_start + 1 + w.len + 2 > DEP_LINE_WIDTH) {
+		/* room for " word" and perhaps a " \\" after it */
+		if (i > 0 && b->len - line_start + w.len + 3 > DEP_LINE_WIDTH) {
 			buf_puts(b, " \\\n");
 			line_start = b->len;
 		}
@@ -991,7 +1008,7 @@ int write_depfile(const char *path, const OutSet *o, const char *outdir,
 		path_join(&target, root.data, o->files[i].name);
 		if (!put_rule(&b, target.data, inputs, ninputs)) {
 			path_error(d, path, "cannot write: a file name contains "
-				   "a newline", 0);
+				   "a line break", 0);
 			rc = 3;
 		}
 	}
@@ -999,7 +1016,7 @@ int write_depfile(const char *path, const OutSet *o, const char *outdir,
 		buf_putc(&b, '\n');
 		if (!put_rule(&b, inputs[i], NULL, 0)) {
 			path_error(d, path, "cannot write: a file name contains "
-				   "a newline", 0);
+				   "a line break", 0);
 			rc = 3;
 		}
 	}

@@ -32,9 +32,15 @@ typedef struct OutFile {
 	size_t len;
 } OutFile;
 
+/* Which marked files a kind of output owns, by relative path: the C
+ * headers, their layout assertions and a Rust crate can share a directory,
+ * and one must not treat the others' files as stale. */
+typedef bool (*OutOwns)(const char *relpath);
+
 typedef struct OutSet {
 	OutFile *files;
 	size_t n, cap;
+	OutOwns owns; /* NULL: every marked file */
 } OutSet;
 
 void outset_init(OutSet *o);

@@ -56,10 +56,12 @@ def for_target(hs, family):
     to be compiled there."""
     keep = []
     for h in hs:
-        base = os.path.basename(h)
-        if base.startswith(("arch_", "arch-")):
-            if base[5:-2] != family:
-                continue
+        base = os.path.basename(h)[:-2]
+        for suffix in ("_layout", "-layout"):
+            if base.endswith(suffix):
+                base = base[:-len(suffix)]
+        if base.startswith(("arch_", "arch-")) and base[5:] != family:
+            continue
         keep.append(h)
     return keep
 
@@ -98,8 +100,12 @@ def test_golden(ctx, name, specs):
 
 
 def test_matrix(ctx, specs, compiler):
+    """The headers and their layout assertions (-l c-layout, which include
+    them) compile: every size, alignment and offset the engine computed is
+    what this compiler computes for this target."""
     def fn():
         out = generate(ctx, specs, ctx.mkdtemp("matrix"))
+        generate(ctx, specs, out, lang="c-layout")
         if compiler in ("gcc", "clang"):
             for std in ("-std=c89", "-ansi", "-std=c99", "-std=c11"):
                 compile_all(ctx, out, compiler, [std])
@@ -110,6 +116,54 @@ def test_matrix(ctx, specs, compiler):
             compile_all(ctx, out, "gcc", ["-m32", "-std=c11"])
         else:
             compile_all(ctx, out, "clang", ["--target=" + compiler, "-ffreestanding", "-std=c11"])
+    return fn
+
+
+def test_perturbed_engine_fails(ctx):
+    """The proof can fail: one wrong number in the engine (a test-only
+    switch) makes the arm32 build fail, naming type, field and target, and
+    only there."""
+    def fn():
+        specs = os.path.join(ctx.shared, "xenbindgen-rfc", "specs")
+        out = generate(ctx, specs, ctx.mkdtemp("perturb"))
+        st, so, se = ctx.run([ctx.tool, "-i", specs, "-o", out, "-l", "c-layout"],
+                             env={"XENBINDGEN_PERTURB": "xen_domctl_createdomain.cpupool_id@arm32"})
+        assert st == 0, se
+        for std, want in (("-std=c11", 'xen_domctl_createdomain.cpupool_id: offset is not 57 on arm32'),
+                          ("-std=c89", "xbg_arm32__xen_domctl_createdomain__cpupool_id__offset")):
+            try:
+                compile_all(ctx, out, "clang", ["--target=armv7a-linux-gnueabihf", "-ffreestanding", std])
+            except AssertionError as e:
+                assert want in str(e), "failure does not name type, field and target:\n%s" % e
+            else:
+                raise AssertionError("perturbed layout compiled on arm32 (%s)" % std)
+        compile_all(ctx, out, "clang", ["--target=aarch64-linux-gnu", "-ffreestanding"])
+    return fn
+
+
+def test_against_header(ctx):
+    """Assertions naming the types of a hand-written header: they hold for a
+    header the spec describes, and fail, precisely, for one it does not."""
+    def fn():
+        base = os.path.join(ctx.root, "tests", "c", "against")
+        specs = os.path.join(base, "specs")
+        for header, good in (("guest_abi.h", True), ("guest_abi_wrong.h", False)):
+            out = ctx.mkdtemp("against")
+            generate(ctx, specs, out, "--against-header", os.path.join(base, header), lang="c-layout")
+            text = open(os.path.join(out, "guest_layout.h")).read()
+            assert '#include "%s"' % os.path.join(base, header) in text
+            assert "GUEST_FLAGS__ALL" not in text, "hand-written headers have no __ALL mask"
+            for t in CLANG_TARGETS:
+                try:
+                    compile_all(ctx, out, "clang", ["--target=" + t, "-ffreestanding"])
+                    ok = True
+                except AssertionError as e:
+                    ok = False
+                    err = str(e)
+                assert ok == good, "%s on %s: compiled=%s" % (header, t, ok)
+                if not good:
+                    assert '"guest_flags.b: value is not (1U << 3) on any"' in err, err
+                    assert "guest_op.pad: offset is not 5 on " in err, err
     return fn
 
 
@@ -389,6 +443,9 @@ def collect(ctx):
         Test("c/with-xen-h", test_with_xen_h(ctx),
              [Need("libxen-dev", probe=lambda: os.path.exists("/usr/include/xen/domctl.h"))]),
         Test("c/shape", test_shape(ctx)),
+        Test("c/layout/perturbed-engine-fails", test_perturbed_engine_fails(ctx),
+             [Need("clang", command="clang")]),
+        Test("c/layout/against-header", test_against_header(ctx), [Need("clang", command="clang")]),
         Test("c/check-mode", test_check_mode(ctx)),
         Test("c/unchanged-keeps-mtime", test_unchanged_keeps_mtime(ctx)),
         Test("c/error-touches-nothing", test_error_touches_nothing(ctx)),
