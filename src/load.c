@@ -200,12 +200,69 @@ static int cmp_unit(const void *a, const void *b)
 	return strcmp((*(Unit *const *)a)->name, (*(Unit *const *)b)->name);
 }
 
+/* Sort the units found and recognise the architecture directories. */
+static void finish_units(Loader *L)
+{
+	Spec *s = L->s;
+	size_t i;
+	qsort(L->units, L->nunits, sizeof *L->units, cmp_unit);
+	s->units = arena_calloc(&s->arena, L->nunits, sizeof *s->units);
+	for (i = 0; i < L->nunits; i++) {
+		Unit *u = L->units[i];
+		u->index = s->nunits;
+		s->units[s->nunits++] = u;
+		if (strncmp(u->name, "arch-", 5) != 0 || strchr(u->name, '/'))
+			continue;
+		u->arch = arch_from_name(u->name + 5);
+		if (u->arch >= 0) {
+			s->arch_units[u->arch] = u;
+		} else {
+			Buf p = {0};
+			buf_printf(&p, "%s/%s", s->indir, u->name);
+			diag_error(L->d, path_loc(L, buf_cstr(&p)),
+				   "unknown architecture: expected arch-x86, "
+				   "arch-arm, arch-riscv or arch-ppc");
+			buf_free(&p);
+		}
+	}
+	free(L->units);
+	L->units = NULL;
+}
+
+/* Parse and decode one file at a time, in sorted order (which is also the
+ * order of diagnostics): a file's document tree is freed as soon as it is
+ * decoded, so memory holds the model, not every tree. */
+static void decode_all(Loader *L)
+{
+	Spec *s = L->s;
+	size_t i, j;
+	for (i = 0; i < s->nunits; i++) {
+		Unit *u = s->units[i];
+		for (j = 0; j < u->nfiles; j++) {
+			SpecFile *f = &u->files[j];
+			Arena a;
+			ReadStatus rs = READ_OK;
+			DocNode *root;
+			arena_init(&a);
+			if (f->text)
+				root = parse_spec_text(&a, L->d, f->path, f->text,
+						       f->len, &f->file);
+			else
+				root = read_spec_file(&a, L->d, f->path, &f->file, &rs);
+			if (rs == READ_IO)
+				L->status = 3;
+			if (root)
+				spec_decode(s, L->d, u, f, root);
+			arena_free(&a);
+		}
+	}
+}
+
 int spec_load(Spec *s, Diag *d)
 {
 	Loader L = {0};
 	DirStack st = {{0}, {0}, 0};
 	struct stat sb;
-	size_t i, j;
 
 	L.s = s;
 	L.d = d;
@@ -217,48 +274,41 @@ int spec_load(Spec *s, Diag *d)
 		return 3;
 	}
 	scan(&L, s->indir, "", &st);
-	qsort(L.units, L.nunits, sizeof *L.units, cmp_unit);
-	s->units = arena_calloc(&s->arena, L.nunits, sizeof *s->units);
-	for (i = 0; i < L.nunits; i++) {
-		Unit *u = L.units[i];
-		u->index = s->nunits;
-		s->units[s->nunits++] = u;
-		if (strncmp(u->name, "arch-", 5) == 0 && !strchr(u->name, '/')) {
-			u->arch = arch_from_name(u->name + 5);
-			if (u->arch < 0) {
-				Buf p = {0};
-				buf_printf(&p, "%s/%s", s->indir, u->name);
-				diag_error(d, path_loc(&L, buf_cstr(&p)),
-					   "unknown architecture: expected arch-x86, "
-					   "arch-arm, arch-riscv or arch-ppc");
-				buf_free(&p);
-			}
-			else
-				s->arch_units[u->arch] = u;
-		}
-	}
-	free(L.units);
+	finish_units(&L);
 	if (L.status)
 		return L.status;
+	decode_all(&L);
+	return L.status;
+}
 
-	/* Parse and decode one file at a time, in sorted order (which is also
-	 * the order of diagnostics): a file's document tree is freed as soon
-	 * as it is decoded, so memory holds the model, not every tree. */
-	for (i = 0; i < s->nunits; i++) {
-		Unit *u = s->units[i];
-		for (j = 0; j < u->nfiles; j++) {
-			SpecFile *f = &u->files[j];
-			Arena a;
-			ReadStatus rs;
-			DocNode *root;
-			arena_init(&a);
-			root = read_spec_file(&a, d, f->path, &f->file, &rs);
-			if (rs == READ_IO)
-				L.status = 3;
-			if (root)
-				spec_decode(s, d, u, f, root);
-			arena_free(&a);
+int spec_load_texts(Spec *s, Diag *d, const char *const *paths,
+		    const char *const *texts, const size_t *lens, size_t n)
+{
+	Loader L = {0};
+	HMap byname;
+	size_t i;
+
+	L.s = s;
+	L.d = d;
+	hmap_init(&byname);
+	for (i = 0; i < n; i++) {
+		const char *slash = strrchr(paths[i], '/');
+		char *name;
+		Unit *u;
+		if (!slash || slash == paths[i] || format_from_path(paths[i]) == FMT_NONE)
+			continue;
+		name = arena_strndup(&s->arena, paths[i], (size_t)(slash - paths[i]));
+		u = hmap_gets(&byname, name);
+		if (!u) {
+			u = new_unit(&L, name);
+			hmap_put(&byname, u->name, strlen(u->name), u);
 		}
+		add_file(&L, u, paths[i], paths[i]);
+		u->files[u->nfiles - 1].text = texts[i];
+		u->files[u->nfiles - 1].len = lens[i];
 	}
+	hmap_free(&byname);
+	finish_units(&L);
+	decode_all(&L);
 	return L.status;
 }

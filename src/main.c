@@ -12,6 +12,7 @@
  * Nothing is written unless every stage succeeded.
  */
 #include "abi.h"
+#include "convert.h"
 #include "emit.h"
 #include "layout.h"
 #include "output.h"
@@ -404,6 +405,12 @@ int main(int argc, char **argv)
 	Spec *s;
 	bool color;
 	int st;
+
+	/* The document tools have their own command lines. */
+	if (argc > 1 && strcmp(argv[1], "convert") == 0)
+		return cmd_convert(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "fmt") == 0)
+		return cmd_fmt(argc - 1, argv + 1);
 
 	memset(&o, 0, sizeof o);
 	st = parse_args(&o, argc, argv);

@@ -92,6 +92,45 @@ char *read_file(const char *path, size_t *len, const char **err)
 	return data;
 }
 
+/* Reject a format this build cannot read; true if it can. */
+static bool supported(Diag *d, uint32_t file, SpecFormat fmt)
+{
+	Loc whole = {0, 0, 0};
+	whole.file = file;
+	if (format_supported(fmt))
+		return true;
+	diag_error(d, whole,
+		   "%s specs are not supported: this xenbindgen was built "
+		   "without libyaml (rebuild with libyaml-dev installed)",
+		   format_name(fmt));
+	return false;
+}
+
+static DocNode *parse(Arena *a, Diag *d, uint32_t file, SpecFormat fmt,
+		      const char *text, size_t len)
+{
+	DocNode *root = NULL;
+	diag_set_text(d, file, text, len);
+	if (fmt == FMT_TOML)
+		root = toml_parse(a, d, file, text, len);
+#ifdef HAVE_LIBYAML
+	else
+		root = yaml_parse(a, d, file, text, len, fmt == FMT_JSON);
+#endif
+	diag_set_text(d, file, NULL, 0);
+	return root;
+}
+
+DocNode *parse_spec_text(Arena *a, Diag *d, const char *path,
+			 const char *text, size_t len, uint32_t *file)
+{
+	SpecFormat fmt = format_from_path(path);
+	*file = diag_add_source(d, path);
+	if (!supported(d, *file, fmt))
+		return NULL;
+	return parse(a, d, *file, fmt, text, len);
+}
+
 DocNode *read_spec_file(Arena *a, Diag *d, const char *path, uint32_t *file,
 			ReadStatus *status)
 {
@@ -99,18 +138,11 @@ DocNode *read_spec_file(Arena *a, Diag *d, const char *path, uint32_t *file,
 	const char *err = NULL;
 	size_t len = 0;
 	char *text;
-	DocNode *root = NULL;
-	Loc whole;
+	DocNode *root;
+	Loc whole = {0, 0, 0};
 
-	*file = diag_add_source(d, path);
-	whole.file = *file;
-	whole.line = 0;
-	whole.col = 0;
-	if (!format_supported(fmt)) {
-		diag_error(d, whole,
-			   "%s specs are not supported: this xenbindgen was built "
-			   "without libyaml (rebuild with libyaml-dev installed)",
-			   format_name(fmt));
+	*file = whole.file = diag_add_source(d, path);
+	if (!supported(d, *file, fmt)) {
 		*status = READ_SYNTAX;
 		return NULL;
 	}
@@ -120,14 +152,7 @@ DocNode *read_spec_file(Arena *a, Diag *d, const char *path, uint32_t *file,
 		*status = READ_IO;
 		return NULL;
 	}
-	diag_set_text(d, *file, text, len);
-	if (fmt == FMT_TOML)
-		root = toml_parse(a, d, *file, text, len);
-#ifdef HAVE_LIBYAML
-	else
-		root = yaml_parse(a, d, *file, text, len, fmt == FMT_JSON);
-#endif
-	diag_set_text(d, *file, NULL, 0);
+	root = parse(a, d, *file, fmt, text, len);
 	free(text);
 	*status = root ? READ_OK : READ_SYNTAX;
 	return root;

@@ -36,6 +36,11 @@ typedef enum ReadStatus {
  * returns NULL and sets *err to an errno-style message. */
 char *read_file(const char *path, size_t *len, const char **err);
 
+/* Register path with diag and parse text as the file's content (format by
+ * path's extension).  For specs that are not on disk: tests, fuzzers. */
+DocNode *parse_spec_text(Arena *a, Diag *d, const char *path,
+			 const char *text, size_t len, uint32_t *file);
+
 /* Register path with diag, read and parse it.  *file receives the source id.
  * The source text is released before returning (diag re-reads it if a later
  * stage reports an error in this file). */

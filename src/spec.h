@@ -154,6 +154,8 @@ typedef struct SpecFile {
 	const char *path;    /* as opened */
 	const char *relpath; /* relative to the input directory */
 	uint32_t file;       /* diag source id */
+	const char *text;    /* spec_load_texts(): the content, borrowed */
+	size_t len;
 } SpecFile;
 
 /* One output unit: a sub-directory of --indir, one generated file. */
@@ -215,6 +217,12 @@ Item *type_item(const Type *t, int arch);
 /* load.c: scan indir, read and decode every spec file.  Returns 0, or 3 on
  * an I/O error (reported through d).  Spec errors are only reported. */
 int spec_load(Spec *s, Diag *d);
+
+/* load.c: the same from memory, for tests and fuzzers: paths[i] is
+ * "<unit>/<file>" relative to an imaginary --indir, texts[i] its content
+ * (borrowed until spec_free). */
+int spec_load_texts(Spec *s, Diag *d, const char *const *paths,
+		    const char *const *texts, const size_t *lens, size_t n);
 
 /* decode.c: decode one file's document tree into unit u. */
 void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
