@@ -68,11 +68,90 @@ static void pad_name(Buf *b, const Item *it, unsigned *counter)
 		bool taken = false;
 		buf_printf(b, "_pad%u", (*counter)++);
 		for (i = 0; i < it->nfields; i++)
-			if (strcmp(it->fields[i].name, b->data + mark) == 0)
+			if (it->fields[i].name &&
+			    strcmp(it->fields[i].name, b->data + mark) == 0)
 				taken = true;
 		if (!taken)
 			return;
 		b->len = mark;
+	}
+}
+
+/* Waived differences are warnings in `validate` and `layout`; while
+ * generating they are only counted, so that a build does not repeat the
+ * same list every time (the driver prints the count). */
+static bool quiet_waivers;
+static size_t nwaived;
+
+/* A rule's verdict: an error, or a warning when the item waives it. */
+static DiagLevel level(const Item *it, unsigned rule)
+{
+	return it->waive & rule ? DIAG_WARNING : DIAG_ERROR;
+}
+
+static void report(Diag *d, const Item *it, unsigned rule, Loc loc,
+		   const char *msg)
+{
+	if ((it->waive & rule) && quiet_waivers) {
+		nwaived++;
+		return;
+	}
+	diag_report(d, level(it, rule), loc, "%s", msg);
+}
+
+static void waived(Buf *msg, const Item *it, unsigned rule)
+{
+	if (it->waive & rule)
+		buf_printf(msg, " (waived: %s)",
+			   it->waive_reason ? it->waive_reason : "no reason given");
+}
+
+/* Unused bits in a bitfield's storage unit are padding too. */
+static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
+{
+	const Layout *l = it->layout[t];
+	size_t i = 0;
+	while (i < it->nfields) {
+		const Field *f = &it->fields[i];
+		size_t j, last = i;
+		uint64_t used = 0, unit_bits, expect = 0;
+		bool gap = false;
+		if (!f->bits || !l->fields[i].present || reported[i]) {
+			i++;
+			continue;
+		}
+		unit_bits = l->fields[i].size * 8;
+		for (j = i; j < it->nfields && it->fields[j].bits &&
+			    l->fields[j].present &&
+			    l->fields[j].offset == l->fields[i].offset; j++) {
+			if (l->fields[j].bit_offset != expect)
+				gap = true;
+			expect = l->fields[j].bit_offset + it->fields[j].bits;
+			used += it->fields[j].bits;
+			last = j;
+		}
+		if (gap || used < unit_bits) {
+			Buf msg = {0};
+			buf_printf(&msg, "bitfields %s..%s of struct '%s' leave %llu of "
+				   "the %llu bits of their unit at offset %llu unused",
+				   f->name, it->fields[last].name, it->name,
+				   (unsigned long long)(unit_bits - used),
+				   (unsigned long long)unit_bits,
+				   (unsigned long long)l->fields[i].offset);
+			waived(&msg, it, WAIVE_PADDING);
+			report(d, it, WAIVE_PADDING, it->fields[last].name_loc,
+			       buf_cstr(&msg));
+			if (!gap && !(it->waive & WAIVE_PADDING && quiet_waivers))
+				diag_note(d, it->fields[last].loc,
+					  "add a bitfield `uint%llu_t _pad:%llu` after `%s`",
+					  (unsigned long long)unit_bits,
+					  (unsigned long long)(unit_bits - used),
+					  it->fields[last].name);
+			buf_free(&msg);
+			for (j = i; j <= last; j++)
+				reported[j] = true;
+		}
+		i = last + 1;
 	}
 }
 
@@ -127,14 +206,19 @@ static void check_padding(Diag *d, const Item *it)
 					   h.size == 1 ? "" : "s",
 					   (unsigned long long)h.offset);
 			targets_phrase(&msg, on, exists);
-			if (h.before < it->nfields) {
-				diag_error(d, it->fields[h.before].name_loc, "%s",
-					   buf_cstr(&msg));
+			waived(&msg, it, WAIVE_PADDING);
+			if (it->waive & WAIVE_PADDING && quiet_waivers) {
+				nwaived++;
+			} else if (h.before < it->nfields) {
+				diag_report(d, level(it, WAIVE_PADDING),
+					    it->fields[h.before].name_loc, "%s",
+					    buf_cstr(&msg));
 				diag_note(d, it->fields[h.before].loc,
 					  "insert `%s` before `%s`", buf_cstr(&fix),
 					  it->fields[h.before].name);
 			} else {
-				diag_error(d, it->name_loc, "%s", buf_cstr(&msg));
+				diag_report(d, level(it, WAIVE_PADDING), it->name_loc,
+					    "%s", buf_cstr(&msg));
 				diag_note(d, it->nfields ? it->fields[it->nfields - 1].loc
 							 : it->loc,
 					  "add `%s` at the tail", buf_cstr(&fix));
@@ -146,6 +230,13 @@ static void check_padding(Diag *d, const Item *it)
 	}
 	for (t = 0; t < NTARGETS; t++)
 		free(holes[t]);
+	{
+		bool *reported = xcalloc(it->nfields + 1, sizeof *reported);
+		for (t = 0; t < NTARGETS; t++)
+			if (it->layout[t])
+				check_bit_padding(d, it, t, reported);
+		free(reported);
+	}
 }
 
 /* Rule 3, per field: report each primitive once, naming the targets. */
@@ -159,11 +250,11 @@ static void check_prims(Diag *d, const Item *it)
 		int t;
 		while (ty->kind == TY_ARRAY)
 			ty = ty->elem;
-		if (ty->kind != TY_PRIM)
+		if (ty->kind != TY_PRIM || it->fields[i].bits)
 			continue;
 		for (t = 0; t < NTARGETS; t++) {
 			uint64_t s, a;
-			if (!it->layout[t])
+			if (!it->layout[t] || !it->layout[t]->fields[i].present)
 				continue;
 			exists[t] = true;
 			prim_layout(ty->prim, t, &s, &a);
@@ -176,14 +267,19 @@ static void check_prims(Diag *d, const Item *it)
 		if (bad) {
 			Buf where = {0};
 			targets_phrase(&where, on, exists);
-			diag_error(d, ty->loc,
-				   "'%s' is %llu bytes but only %llu-aligned %s; "
-				   "its alignment must equal its size%s",
-				   prim_name(ty->prim), (unsigned long long)size,
-				   (unsigned long long)align, buf_cstr(&where),
-				   ty->prim == P_U64_PLAIN ? " (use u64, Xen's uint64_aligned_t)"
-				   : ty->prim == P_I64_PLAIN ? " (use i64, Xen's int64_aligned_t)"
-							     : "");
+			waived(&where, it, WAIVE_ALIGNMENT);
+			if (it->waive & WAIVE_ALIGNMENT && quiet_waivers)
+				nwaived++;
+			else
+			diag_report(d, level(it, WAIVE_ALIGNMENT), ty->loc,
+				    "'%s' is %llu bytes but only %llu-aligned %s; "
+				    "its alignment must equal its size%s",
+				    prim_name(ty->prim), (unsigned long long)size,
+				    (unsigned long long)align, buf_cstr(&where),
+				    it->waive & WAIVE_ALIGNMENT ? ""
+				    : ty->prim == P_U64_PLAIN ? " (use u64, Xen's uint64_aligned_t)"
+				    : ty->prim == P_I64_PLAIN ? " (use i64, Xen's int64_aligned_t)"
+							      : "");
 			buf_free(&where);
 		}
 	}
@@ -202,21 +298,34 @@ static bool arch_dependent(Item *it)
 		it->visit = 2;
 		return true;
 	}
-	for (i = 0; i < it->nfields; i++) {
-		const Type *ty = it->fields[i].type;
-		while (ty->kind == TY_ARRAY || ty->kind == TY_PTR)
+	if (it->kind == IT_ALIAS && !it->alias) {
+		it->visit = 2; /* one type per architecture */
+		return true;
+	}
+	if (it->cond.targets) {
+		it->visit = 2; /* exists on some targets only */
+		return true;
+	}
+	for (i = 0; i < it->nfields + (it->kind == IT_ALIAS); i++) {
+		const Type *ty = it->kind == IT_ALIAS ? it->alias : it->fields[i].type;
+		if (it->kind != IT_ALIAS && it->fields[i].cond.targets) {
+			it->visit = 2; /* a field exists on some targets only */
+			return true;
+		}
+		while (ty->kind == TY_ARRAY)
 			ty = ty->elem;
-		if (ty->kind != TY_NAMED || !ty->sym)
-			continue;
-		if (!ty->sym->common) {
+		if (ty->kind == TY_INLINE && arch_dependent(ty->item)) {
 			it->visit = 2;
 			return true;
 		}
-		if (arch_dependent(ty->sym->common)) {
+		if (ty->kind != TY_NAMED || !ty->sym)
+			continue;
+		if (!ty->sym->common || arch_dependent(ty->sym->common)) {
 			it->visit = 2;
 			return true;
 		}
 	}
+	it->visit = 1;
 	return false;
 }
 
@@ -241,23 +350,43 @@ static void report_groups(Diag *d, const Item *it, const bool *sel)
 			   (unsigned long long)l->size, (unsigned long long)l->align);
 		layout_group_names(&msg, group, heads[k]);
 	}
-	diag_error(d, it->name_loc, "%s", buf_cstr(&msg));
+	waived(&msg, it, WAIVE_IDENTITY);
+	{
+		const Item *top = it;
+		while (top->inline_type && top->parent)
+			top = top->parent;
+		if (top->unit->invariant)
+			buf_printf(&msg, "; '%s' is declared the same for 32- and "
+				   "64-bit callers ([abi] invariant)", top->unit->name);
+	}
+	if (it->waive & WAIVE_IDENTITY && quiet_waivers) {
+		nwaived++;
+		buf_free(&msg);
+		return;
+	}
+	diag_report(d, level(it, WAIVE_IDENTITY), it->name_loc, "%s",
+		    buf_cstr(&msg));
 	for (i = 0; i < it->nfields; i++) {
 		bool same = true;
 		for (k = 1; k < nh; k++) {
 			const FieldLayout *a = &it->layout[heads[0]]->fields[i];
 			const FieldLayout *b = &it->layout[heads[k]]->fields[i];
-			same &= a->offset == b->offset && a->size == b->size;
+			same &= a->present == b->present && a->offset == b->offset &&
+				a->size == b->size;
 		}
 		if (same)
 			continue;
 		buf_clear(&msg);
-		buf_printf(&msg, "'%s' is ", it->fields[i].name);
+		buf_printf(&msg, "'%s' is ", it->fields[i].name ? it->fields[i].name
+								 : "(anonymous)");
 		for (k = 0; k < nh; k++) {
 			const FieldLayout *f = &it->layout[heads[k]]->fields[i];
-			buf_printf(&msg, "%s%llu bytes at offset %llu on ", k ? "; " : "",
-				   (unsigned long long)f->size,
-				   (unsigned long long)f->offset);
+			if (f->present)
+				buf_printf(&msg, "%s%llu bytes at offset %llu on ",
+					   k ? "; " : "", (unsigned long long)f->size,
+					   (unsigned long long)f->offset);
+			else
+				buf_printf(&msg, "%sabsent on ", k ? "; " : "");
 			layout_group_names(&msg, group, heads[k]);
 		}
 		diag_note(d, it->fields[i].name_loc, "%s", buf_cstr(&msg));
@@ -283,17 +412,25 @@ static void check_identity(Diag *d, Item *it)
 	}
 }
 
-void abi_check(Spec *s, Diag *d)
+size_t abi_check(Spec *s, Diag *d, bool list_waived)
 {
 	size_t i;
+	quiet_waivers = !list_waived;
+	nwaived = 0;
 	for (i = 0; i < s->nitems; i++)
 		s->items[i]->visit = 0;
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
-		if (it->kind != IT_STRUCT || it->layout_failed)
+		if (it->layout_failed)
 			continue;
-		check_prims(d, it);
-		check_padding(d, it);
-		check_identity(d, it);
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+			check_prims(d, it);
+			check_padding(d, it);
+		}
+		/* an alias may be native-width on purpose (xen_ulong_t): the
+		 * types that use it are what must agree */
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+			check_identity(d, it);
 	}
+	return nwaived;
 }

@@ -76,6 +76,11 @@ static void duplicate(Chk *C, const Item *it, const Item *first)
 		  first->name, item_kind_name(first->kind));
 }
 
+static bool has_backing(const Item *it)
+{
+	return it->kind == IT_ENUM || it->kind == IT_BITMAP;
+}
+
 static void build_symbols(Chk *C)
 {
 	Spec *s = C->s;
@@ -85,6 +90,8 @@ static void build_symbols(Chk *C)
 		Item *it = s->items[i];
 		Symbol *sym;
 		int arch = it->unit->arch;
+		if (it->inline_type)
+			continue; /* named after their field; not a symbol */
 		if (!check_c_name(C, it->name, it->name_loc,
 				  item_kind_name(it->kind)))
 			continue;
@@ -118,14 +125,15 @@ static void build_symbols(Chk *C)
 			for (a = 0; a < NARCH; a++) {
 				const Item *o = sym->arch[a];
 				if (o && (o->kind != it->kind ||
-					  (o->kind != IT_STRUCT && o->backing != it->backing))) {
+					  ((o->kind == IT_ENUM || o->kind == IT_BITMAP) &&
+					   o->backing != it->backing))) {
 					diag_error(C->d, it->name_loc,
 						   "'%s' is a %s %s here but a %s %s in "
 						   "'%s'; every architecture must define "
 						   "it alike",
-						   it->name, it->kind == IT_STRUCT ? "" : prim_name(it->backing),
+						   it->name, has_backing(it) ? prim_name(it->backing) : "",
 						   item_kind_name(it->kind),
-						   o->kind == IT_STRUCT ? "" : prim_name(o->backing),
+						   has_backing(o) ? prim_name(o->backing) : "",
 						   item_kind_name(o->kind), o->unit->name);
 					diag_note(C->d, o->name_loc, "'%s' is defined here",
 						  it->name);
@@ -139,8 +147,53 @@ static void build_symbols(Chk *C)
 
 /* ---- Members ---------------------------------------------------------------- */
 
-/* Member names are unique within their item.  The table is rebuilt per
- * item, so the pass stays linear. */
+/* Two definitions of one field name may coexist when they never exist
+ * together: on disjoint targets, or for disjoint interface versions
+ * (gnttab_setup_table.frame_list changed type in 0x00040300). */
+static bool conds_disjoint(const Cond *a, const Cond *b)
+{
+	if (a->targets && b->targets && !(a->targets & b->targets))
+		return true;
+	if (a->until && b->since && a->until <= b->since)
+		return true;
+	return b->until && a->since && b->until <= a->since;
+}
+
+/* Field names are unique within a struct or union, counting the members of
+ * anonymous inline members, which C puts in the same scope. */
+static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it)
+{
+	size_t j;
+	for (j = 0; j < it->nfields; j++) {
+		Field *f = &it->fields[j];
+		Field *first;
+		if (!f->name) {
+			if (f->type && f->type->kind == TY_INLINE)
+				field_names(C, seen, owner, f->type->item);
+			continue;
+		}
+		if (!check_c_name(C, f->name, f->name_loc, "field"))
+			continue;
+		first = hmap_gets(seen, f->name);
+		if (first && !conds_disjoint(&first->cond, &f->cond)) {
+			diag_error(C->d, f->name_loc, "duplicate field '%s' in %s '%s'",
+				   f->name, item_kind_name(owner->kind), owner->name);
+			diag_note(C->d, first->name_loc, "'%s' is first defined here",
+				  f->name);
+			continue;
+		}
+		if (!first)
+			hmap_put(seen, f->name, strlen(f->name), f);
+	}
+}
+
+static void check_names(Chk *C, const char *const *names, size_t n, Loc loc)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		check_ident(C, names[i], loc, "compat");
+}
+
 static void check_members(Chk *C)
 {
 	Spec *s = C->s;
@@ -149,24 +202,18 @@ static void check_members(Chk *C)
 		Item *it = s->items[i];
 		HMap seen;
 		hmap_init(&seen);
-		if (it->kind == IT_STRUCT) {
-			for (j = 0; j < it->nfields; j++) {
-				Field *f = &it->fields[j];
-				Loc *first;
-				if (!check_c_name(C, f->name, f->name_loc, "field"))
-					continue;
-				first = hmap_gets(&seen, f->name);
-				if (first) {
-					diag_error(C->d, f->name_loc,
-						   "duplicate field '%s' in struct '%s'",
-						   f->name, it->name);
-					diag_note(C->d, *first,
-						  "'%s' is first defined here", f->name);
-					continue;
-				}
-				hmap_put(&seen, f->name, strlen(f->name), &f->name_loc);
-			}
-		} else {
+		if (it->c.set) {
+			check_names(C, it->c.compat, it->c.ncompat, it->c.loc);
+			if (it->c.typedef_name)
+				check_c_name(C, it->c.typedef_name, it->c.loc, "typedef");
+			if (it->c.prefix && *it->c.prefix && !is_ident(it->c.prefix))
+				check_ident(C, it->c.prefix, it->c.loc, "prefix");
+			if (it->c.all && *it->c.all)
+				check_ident(C, it->c.all, it->c.loc, "mask");
+		}
+		if ((it->kind == IT_STRUCT || it->kind == IT_UNION) && !it->inline_type) {
+			field_names(C, &seen, it, it);
+		} else if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
 			bool is_enum = it->kind == IT_ENUM;
 			size_t n = is_enum ? it->nvariants : it->nbits;
 			for (j = 0; j < n; j++) {
@@ -175,6 +222,12 @@ static void check_members(Chk *C)
 				Loc *loc = is_enum ? &it->variants[j].name_loc
 						   : &it->bits[j].name_loc;
 				Loc *first;
+				if (is_enum)
+					check_names(C, it->variants[j].compat,
+						    it->variants[j].ncompat, *loc);
+				else
+					check_names(C, it->bits[j].compat,
+						    it->bits[j].ncompat, *loc);
 				if (!check_ident(C, name, *loc,
 						 is_enum ? "variant" : "bit"))
 					continue;
@@ -317,29 +370,52 @@ static void check_bitmap(Chk *C, Item *it)
 	Bit *owner[64] = {0};
 	int width = prim_bits(it->backing);
 	size_t j;
+	int64_t k;
 	for (j = 0; j < it->nbits; j++) {
 		Bit *b = &it->bits[j];
-		if (b->shift < 0 || b->shift >= width) {
-			diag_error(C->d, b->shift_loc,
-				   "shift %lld of bit '%s' does not fit the %d-bit "
-				   "backing type %s of bitmap '%s' (valid: 0 to %d)",
-				   (long long)b->shift, b->name, width,
-				   prim_name(it->backing), it->name, width - 1);
+		if (b->shift < 0 || b->shift >= width ||
+		    b->width > width - b->shift) {
+			if (b->width > 1)
+				diag_error(C->d, b->shift_loc,
+					   "bits %lld to %lld of field '%s' do not fit "
+					   "the %d-bit backing type %s of bitmap '%s'",
+					   (long long)b->shift,
+					   (long long)(b->shift + b->width - 1), b->name,
+					   width, prim_name(it->backing), it->name);
+			else
+				diag_error(C->d, b->shift_loc,
+					   "shift %lld of bit '%s' does not fit the %d-bit "
+					   "backing type %s of bitmap '%s' (valid: 0 to %d)",
+					   (long long)b->shift, b->name, width,
+					   prim_name(it->backing), it->name, width - 1);
 			continue;
 		}
-		if (owner[b->shift]) {
-			diag_error(C->d, b->shift_loc,
-				   "bit '%s' overlaps bit '%s' of bitmap '%s' (both "
-				   "use bit %lld)",
-				   b->name, owner[b->shift]->name, it->name,
-				   (long long)b->shift);
-			diag_note(C->d, owner[b->shift]->shift_loc,
-				  "'%s' uses bit %lld here", owner[b->shift]->name,
-				  (long long)b->shift);
-			continue;
+		for (k = b->shift; k < b->shift + b->width; k++) {
+			if (owner[k]) {
+				diag_error(C->d, b->shift_loc,
+					   "bit '%s' overlaps bit '%s' of bitmap '%s' "
+					   "(both use bit %lld)",
+					   b->name, owner[k]->name, it->name, (long long)k);
+				diag_note(C->d, owner[k]->shift_loc,
+					  "'%s' uses bit %lld here", owner[k]->name,
+					  (long long)k);
+				break;
+			}
 		}
-		owner[b->shift] = b;
+		if (k < b->shift + b->width)
+			continue;
+		for (k = b->shift; k < b->shift + b->width; k++)
+			owner[k] = b;
 	}
+}
+
+static void check_const(Chk *C, Item *it)
+{
+	if (it->const_type && !value_fits(it->value, it->const_type->prim))
+		diag_error(C->d, it->value_loc,
+			   "value %lld of constant '%s' does not fit its type %s",
+			   (long long)it->value, it->name,
+			   prim_name(it->const_type->prim));
 }
 
 /* ---- Includes and references ------------------------------------------- */
@@ -478,17 +554,19 @@ static const char *closest_symbol(Chk *C, const char *name, ItemKind want)
 	return best;
 }
 
-static void resolve_type(Chk *C, Unit *u, Type *t)
+static const char *a_or_an(ItemKind k)
 {
-	Symbol *sym;
+	return k == IT_ENUM || k == IT_ALIAS || k == IT_ANY ? "an" : "a";
+}
+
+/* Look a name up as seen from unit u, checking that u may use it. */
+static Symbol *resolve_name(Chk *C, Unit *u, const char *name, Loc loc,
+			    ItemKind want)
+{
+	Symbol *sym = hmap_gets(&C->s->symbols, name);
 	Item *def = NULL;
+	const char *what = want == IT_ANY ? "type" : item_kind_name(want);
 	int a;
-	for (; t && t->kind != TY_NAMED; t = t->elem)
-		if (t->kind == TY_PRIM)
-			return;
-	if (!t)
-		return;
-	sym = hmap_gets(&C->s->symbols, t->name);
 	if (sym) {
 		def = sym->common;
 		if (!def && u->arch >= 0)
@@ -497,41 +575,275 @@ static void resolve_type(Chk *C, Unit *u, Type *t)
 			def = sym->arch[a];
 	}
 	if (!def || (u->arch >= 0 && !sym->common && !sym->arch[u->arch])) {
-		const char *sug = closest_symbol(C, t->name, t->want);
+		const char *sug = closest_symbol(C, name, want);
+		Prim p;
+		if (!sug && want == IT_ANY) {
+			static const char *const prims[] = {
+				"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
+				"char", "int", "uint", "long", "ulong",
+			};
+			size_t k, best = 2;
+			for (k = 0; k < ARRAY_LEN(prims); k++) {
+				size_t dist = edit_distance(name, prims[k], best);
+				if (dist < best || (dist == best && !sug && dist <= 1)) {
+					best = dist;
+					sug = prims[k];
+				}
+			}
+		}
+		(void)p;
 		if (sug)
-			diag_error(C->d, t->name_loc,
-				   "undefined %s '%s'; did you mean '%s'?",
-				   item_kind_name(t->want), t->name, sug);
+			diag_error(C->d, loc, "undefined %s '%s'; did you mean '%s'?",
+				   what, name, sug);
 		else
-			diag_error(C->d, t->name_loc, "undefined %s '%s'",
-				   item_kind_name(t->want), t->name);
-		return;
+			diag_error(C->d, loc, "undefined %s '%s'", what, name);
+		return NULL;
 	}
-	if (t->want != IT_ANY && def->kind != t->want) {
-		diag_error(C->d, t->name_loc, "'%s' is %s %s, not %s %s", t->name,
-			   def->kind == IT_ENUM ? "an" : "a",
-			   item_kind_name(def->kind),
-			   t->want == IT_ENUM ? "an" : "a", item_kind_name(t->want));
-		diag_note(C->d, def->name_loc, "'%s' is defined here", t->name);
-		return;
+	if ((want != IT_ANY && def->kind != want) ||
+	    (want == IT_ANY && def->kind == IT_CONST)) {
+		diag_error(C->d, loc, "'%s' is %s %s, not %s %s", name,
+			   a_or_an(def->kind), item_kind_name(def->kind),
+			   a_or_an(want), what);
+		diag_note(C->d, def->name_loc, "'%s' is defined here", name);
+		return NULL;
 	}
 	if (def->unit != u && !imported(u, sym)) {
 		if (sym->common)
-			diag_error(C->d, t->name_loc,
+			diag_error(C->d, loc,
 				   "%s '%s' is defined in '%s', which '%s' does not "
 				   "import; add [[includes]] from = \"%s\", "
 				   "imports = [\"%s\"]",
-				   item_kind_name(def->kind), t->name, def->unit->name,
-				   u->name, def->unit->name, t->name);
+				   item_kind_name(def->kind), name, def->unit->name,
+				   u->name, def->unit->name, name);
 		else
-			diag_error(C->d, t->name_loc,
+			diag_error(C->d, loc,
 				   "%s '%s' is defined per architecture; add "
 				   "[[includes]] from = \"arch\", imports = [\"%s\"]",
-				   item_kind_name(def->kind), t->name, t->name);
-		diag_note(C->d, def->name_loc, "'%s' is defined here", t->name);
+				   item_kind_name(def->kind), name, name);
+		diag_note(C->d, def->name_loc, "'%s' is defined here", name);
+		return NULL;
+	}
+	return sym;
+}
+
+static void resolve_type(Chk *C, Unit *u, Type *t, bool pointee);
+
+static void resolve_expr(Chk *C, Unit *u, Expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EX_CONST:
+		e->sym = resolve_name(C, u, e->name, e->loc, IT_CONST);
+		break;
+	case EX_SIZEOF:
+		resolve_type(C, u, e->type, false);
+		break;
+	case EX_BIN:
+		resolve_expr(C, u, e->l);
+		resolve_expr(C, u, e->r);
+		break;
+	case EX_NUM:
+		break;
+	}
+}
+
+/* Resolve every name in a type.  void is only a pointee. */
+static void resolve_type(Chk *C, Unit *u, Type *t, bool pointee)
+{
+	if (!t)
+		return;
+	switch (t->kind) {
+	case TY_PRIM:
+		if (t->prim == P_VOID && !pointee)
+			diag_error(C->d, t->loc,
+				   "'void' can only be pointed to ({ ptr = \"void\" })");
+		break;
+	case TY_NAMED:
+		t->sym = resolve_name(C, u, t->name, t->name_loc, t->want);
+		break;
+	case TY_PTR:
+	case TY_HANDLE:
+		resolve_type(C, u, t->elem, true);
+		break;
+	case TY_ARRAY:
+		if (t->elem->kind == TY_ARRAY && t->elem->flex)
+			diag_error(C->d, t->elem->count_loc,
+				   "only the outermost array can be flexible");
+		resolve_expr(C, u, t->count_expr);
+		resolve_type(C, u, t->elem, false);
+		break;
+	case TY_INLINE:
+		break; /* its fields are resolved as an item of their own */
+	}
+}
+
+/* The integer type behind a type, if it is one (through aliases, enums
+ * and bitmaps). */
+static bool integer_of(const Type *t, int arch, Prim *p)
+{
+	int guard = 0;
+	while (t && guard++ < 64) {
+		const Item *it;
+		if (t->kind == TY_PRIM) {
+			*p = t->prim;
+			return prim_is_integer(t->prim) || t->prim == P_CHAR ||
+			       (t->prim >= P_INT && t->prim <= P_I64_PLAIN);
+		}
+		if (t->kind != TY_NAMED || !t->sym)
+			return false;
+		it = symbol_item(t->sym, arch);
+		if (!it)
+			return false;
+		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
+			*p = it->backing;
+			return true;
+		}
+		if (it->kind != IT_ALIAS)
+			return false;
+		t = it->alias;
+		if (!t)
+			for (arch = 0; arch < NARCH && !t; arch++)
+				t = it->arch_alias[arch];
+	}
+	return false;
+}
+
+static const Item *enum_of(const Type *t)
+{
+	const Item *it;
+	if (!t || t->kind != TY_NAMED || !t->sym)
+		return NULL;
+	it = symbol_item(t->sym, -1);
+	if (!it) {
+		int a;
+		for (a = 0; a < NARCH && !it; a++)
+			it = t->sym->arch[a];
+	}
+	return it && it->kind == IT_ENUM ? it : NULL;
+}
+
+/* The union a field's type names, named or inline. */
+static Item *union_of(const Type *t)
+{
+	Item *it = NULL;
+	if (t->kind == TY_INLINE)
+		it = t->item;
+	else if (t->kind == TY_NAMED && t->sym)
+		it = t->sym->common;
+	return it && it->kind == IT_UNION ? it : NULL;
+}
+
+/* A tagged union: the field names its tag, and each member of the union
+ * says for which values of the tag it holds. */
+static void check_tag(Chk *C, Item *owner, Field *f)
+{
+	Item *un = union_of(f->type);
+	const Item *en;
+	Prim p;
+	HMap seen;
+	size_t i, k;
+	int ti = -1;
+	for (i = 0; i < owner->nfields; i++)
+		if (owner->fields[i].name && strcmp(owner->fields[i].name, f->tag) == 0)
+			ti = (int)i;
+	if (!un) {
+		diag_error(C->d, f->tag_loc,
+			   "only a union-typed field can have a tag ('%s' is not "
+			   "a union)", f->name ? f->name : "(anonymous)");
 		return;
 	}
-	t->sym = sym;
+	if (ti < 0) {
+		diag_error(C->d, f->tag_loc, "tag '%s' is not a field of %s '%s'",
+			   f->tag, item_kind_name(owner->kind), owner->name);
+		return;
+	}
+	if (!integer_of(owner->fields[ti].type, -1, &p)) {
+		diag_error(C->d, f->tag_loc,
+			   "tag '%s' must be an integer or enum field", f->tag);
+		return;
+	}
+	f->tag_index = ti;
+	en = enum_of(owner->fields[ti].type);
+	hmap_init(&seen);
+	for (i = 0; i < un->nfields; i++) {
+		Field *m = &un->fields[i];
+		for (k = 0; k < m->nwhen; k++) {
+			Field *first;
+			if (m->when_names[k]) {
+				size_t v;
+				bool found = false;
+				if (en) {
+					for (v = 0; v < en->nvariants; v++)
+						if (strcmp(en->variants[v].name, m->when_names[k]) == 0) {
+							m->when[k] = en->variants[v].value;
+							found = true;
+						}
+					if (!found) {
+						diag_error(C->d, m->when_loc,
+							   "'%s' is not a variant of enum '%s'",
+							   m->when_names[k], en->name);
+						continue;
+					}
+				} else {
+					Symbol *sym = resolve_name(C, owner->unit, m->when_names[k],
+								   m->when_loc, IT_CONST);
+					if (!sym)
+						continue;
+					m->when[k] = symbol_item(sym, -1)
+						? symbol_item(sym, -1)->value : 0;
+				}
+			}
+			first = hmap_get(&seen, (const char *)&m->when[k], sizeof m->when[k]);
+			if (first) {
+				diag_error(C->d, m->when_loc,
+					   "members '%s' and '%s' of the union are both "
+					   "selected by %s == %lld",
+					   first->name ? first->name : "(anonymous)",
+					   m->name ? m->name : "(anonymous)", f->tag,
+					   (long long)m->when[k]);
+				continue;
+			}
+			hmap_put(&seen, (const char *)&m->when[k], sizeof m->when[k], m);
+		}
+	}
+	hmap_free(&seen);
+}
+
+/* Per-field rules: bitfields, flexible arrays, tags, 'when'. */
+static void check_fields(Chk *C, Item *it)
+{
+	size_t i;
+	for (i = 0; i < it->nfields; i++) {
+		Field *f = &it->fields[i];
+		Prim p;
+		if (f->bits) {
+			uint64_t size, align;
+			if (!integer_of(f->type, -1, &p) || p == P_CHAR) {
+				diag_error(C->d, f->name_loc,
+					   "bitfield '%s' must have an integer type",
+					   f->name ? f->name : "(anonymous)");
+			} else {
+				prim_layout(p, TGT_X86_64, &size, &align);
+				if (f->bits > size * 8)
+					diag_error(C->d, f->name_loc,
+						   "bitfield '%s' is %u bits wide but its "
+						   "type %s has only %llu",
+						   f->name, f->bits, prim_name(p),
+						   (unsigned long long)size * 8);
+			}
+		}
+		if (f->type->kind == TY_ARRAY && f->type->flex &&
+		    (it->kind != IT_STRUCT || i + 1 != it->nfields))
+			diag_error(C->d, f->type->count_loc,
+				   "a flexible array must be the last field of a "
+				   "struct");
+		if (f->tag)
+			check_tag(C, it, f);
+		if (f->nwhen && it->kind != IT_UNION)
+			diag_error(C->d, f->when_loc,
+				   "'when' belongs on the members of a tagged union");
+	}
 }
 
 /* ---- Cycles and dependency order ------------------------------------------
@@ -546,16 +858,38 @@ typedef struct Frame {
 	size_t next; /* next field to visit */
 } Frame;
 
+/* The item a type contains by value (a struct, a union, an inline type or
+ * an alias of one), or NULL. */
 static Item *contained(const Type *t, int arch)
 {
 	while (t && t->kind == TY_ARRAY)
 		t = t->elem;
-	if (!t || t->kind != TY_NAMED || !t->sym)
+	if (!t)
+		return NULL;
+	if (t->kind == TY_INLINE)
+		return t->item;
+	if (t->kind != TY_NAMED || !t->sym)
 		return NULL;
 	{
 		Item *it = symbol_item(t->sym, arch);
-		return it && it->kind == IT_STRUCT ? it : NULL;
+		return it && (it->kind == IT_STRUCT || it->kind == IT_UNION ||
+			      it->kind == IT_ALIAS) ? it : NULL;
 	}
+}
+
+/* The i-th dependency of an item in the walk: its fields' types, or an
+ * alias's type(s). */
+static const Type *dep_type(const Item *it, size_t i, int arch)
+{
+	if (it->kind == IT_ALIAS)
+		return i == 0 ? (it->alias ? it->alias
+				 : arch >= 0 ? it->arch_alias[arch] : NULL) : NULL;
+	return i < it->nfields ? it->fields[i].type : NULL;
+}
+
+static size_t ndeps(const Item *it)
+{
+	return it->kind == IT_ALIAS ? 1 : it->nfields;
 }
 
 static bool in_view(const Item *it, int arch)
@@ -564,7 +898,7 @@ static bool in_view(const Item *it, int arch)
 }
 
 static void report_cycle(Chk *C, Frame *stack, size_t n, Item *target,
-			 Field *closing)
+			 const Field *closing)
 {
 	Buf path = {0};
 	size_t i, start = 0;
@@ -574,10 +908,10 @@ static void report_cycle(Chk *C, Frame *stack, size_t n, Item *target,
 	for (i = start; i < n; i++)
 		buf_printf(&path, "%s -> ", stack[i].it->name);
 	buf_puts(&path, target->name);
-	diag_error(C->d, closing->name_loc,
-		   "struct '%s' contains itself by value (%s); use a pointer or "
+	diag_error(C->d, closing ? closing->name_loc : stack[n - 1].it->name_loc,
+		   "%s '%s' contains itself by value (%s); use a pointer or "
 		   "remove the cycle",
-		   target->name, buf_cstr(&path));
+		   item_kind_name(target->kind), target->name, buf_cstr(&path));
 	buf_free(&path);
 	for (i = start; i < n; i++)
 		stack[i].it->layout_failed = true;
@@ -606,7 +940,7 @@ static size_t walk(Spec *s, int arch, Item **out, Chk *C)
 			Frame *f = &stack[n - 1];
 			Item *child;
 			Field *fld;
-			if (f->it->kind != IT_STRUCT || f->next == f->it->nfields) {
+			if (f->next >= ndeps(f->it)) {
 				f->it->visit = 2;
 				if (out)
 					out[nout] = f->it;
@@ -614,8 +948,8 @@ static size_t walk(Spec *s, int arch, Item **out, Chk *C)
 				n--;
 				continue;
 			}
-			fld = &f->it->fields[f->next++];
-			child = contained(fld->type, arch);
+			fld = f->it->kind == IT_ALIAS ? NULL : &f->it->fields[f->next];
+			child = contained(dep_type(f->it, f->next++, arch), arch);
 			if (!child || child->visit == 2)
 				continue;
 			if (child->visit == 1) {
@@ -657,14 +991,34 @@ void spec_check(Spec *s, Diag *d)
 	check_ops(&C);
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
-		if (it->kind == IT_STRUCT)
+		switch (it->kind) {
+		case IT_STRUCT:
+		case IT_UNION:
 			for (j = 0; j < it->nfields; j++)
-				resolve_type(&C, it->unit, it->fields[j].type);
-		else if (it->kind == IT_ENUM)
+				resolve_type(&C, it->unit, it->fields[j].type, false);
+			break;
+		case IT_ALIAS:
+			resolve_type(&C, it->unit, it->alias, false);
+			for (a = 0; a < NARCH; a++)
+				resolve_type(&C, it->unit, it->arch_alias[a], false);
+			break;
+		case IT_ENUM:
 			check_enum(&C, it);
-		else
+			break;
+		case IT_BITMAP:
 			check_bitmap(&C, it);
+			break;
+		case IT_CONST:
+			check_const(&C, it);
+			break;
+		case IT_ANY:
+			break;
+		}
 	}
+	/* after resolution: rules that look through types */
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i]->kind == IT_STRUCT || s->items[i]->kind == IT_UNION)
+			check_fields(&C, s->items[i]);
 	for (a = 0; a < NARCH; a++) {
 		if (s->arch_units[a])
 			any_arch = true;

@@ -24,7 +24,13 @@ void unit_file_name(Buf *b, const Unit *u, bool keep_dashes);
  * both always agree: the macro of an enum variant or bitmap bit
  * (XEN_X86_EMU_LAPIC), and a bitmap's mask of all bits (XEN_X86_EMU__ALL). */
 void c_member_macro(Buf *b, const Item *it, const char *member);
-void c_all_macro(Buf *b, const Item *it);
+/* Appends the mask macro's name; false if the item has none (all = ""). */
+bool c_all_macro(Buf *b, const Item *it);
+/* A struct or union's typedef name (c.typedef, or name_t when a pointer
+ * targets it or c.handle asks for a handle); NULL if it has none. */
+const char *c_typedef_name(Buf *b, const Item *it, bool pointed);
+/* The #if expression for a condition; false if it always holds. */
+bool c_cond(Buf *b, const Cond *c, int unit_arch);
 /* A C comment's text with "*" "/" and friends defused. */
 void c_comment_text(Buf *b, const char *s);
 

@@ -3,17 +3,21 @@
  *
  * The shape follows the RFC's generator, so a Xen developer who switches
  * tools sees the same declarations: banner, include guard, includes (the
- * per-architecture ones as an #if chain), then enums, bitmaps and structs.
- * Enums become C enums; bitmaps become (1U << n) macros with a __ALL mask;
- * an enum or bitmap field is declared with its backing integer, because C
- * cannot fix an enum's width, and a "See" comment names the type.  64-bit
- * integers are uint64_aligned_t and pointers XEN_GUEST_HANDLE_64(), both
- * from Xen's public xen.h, which the headers expect to be included first.
+ * per-architecture ones as an #if chain), then constants, enums, bitmaps,
+ * and the types.  Enums become C enums; bitmaps become (1U << n) macros with
+ * a __ALL mask; an enum or bitmap field is declared with its backing
+ * integer, because C cannot fix an enum's width, and a "See" comment names
+ * the type.  64-bit integers are uint64_aligned_t and pointers
+ * XEN_GUEST_HANDLE_64(), both from Xen's public xen.h (or xenbindgen's
+ * xen-prelude.h), which the headers expect to be included first.
  *
- * What the RFC did not do: structs are ordered so that a struct comes after
- * the structs it contains, bits above 31 use 1ULL, any pointee gets a guest
- * handle, the banner says where the specs are and how to regenerate, and
- * descriptions cannot break out of their comments.
+ * What the RFC did not do: types are ordered so that a type comes after
+ * the types it contains; bits above 31 use 1ULL; any pointee gets a guest
+ * handle; the banner says where the specs are and how to regenerate; and
+ * descriptions cannot break out of their comments.  For describing the
+ * existing Xen ABI, the `c` table of an item keeps the names existing code
+ * uses (prefixes, case, #defines instead of enums, bit-number macros,
+ * typedefs, compatibility aliases), and `only` conditions become #if.
  */
 #include "emit.h"
 #include "emit_util.h"
@@ -31,7 +35,7 @@ static const char *const c_prim[NPRIMS] = {
 	[P_CHAR] = "char",      [P_INT] = "int",
 	[P_UINT] = "unsigned int", [P_LONG] = "long",
 	[P_ULONG] = "unsigned long", [P_U64_PLAIN] = "uint64_t",
-	[P_I64_PLAIN] = "int64_t",
+	[P_I64_PLAIN] = "int64_t", [P_VOID] = "void",
 };
 
 /* Guest handle names for primitive pointees.  Xen's public xen.h defines
@@ -57,6 +61,7 @@ static const struct {
 	[P_ULONG] = {"ulong", "unsigned long", false},
 	[P_U64_PLAIN] = {"uint64_t", "uint64_t", true},
 	[P_I64_PLAIN] = {"int64", "int64_t", false},
+	[P_VOID] = {"void", "void", true},
 };
 
 /* State for one header. */
@@ -139,16 +144,48 @@ static void include_path(Buf *b, const Header *h, const Unit *to)
 	buf_puts(b, ".h");
 }
 
-void c_member_macro(Buf *b, const Item *it, const char *member)
+/* Enum and bitmap members: PREFIX + NAME, where the prefix defaults to the
+ * item's name in capitals plus '_' and the member keeps its case only on
+ * request (the RFC's XEN_DOMCTL_CDF_HVM versus Xen's XEN_DOMCTL_CDF_hvm). */
+static void c_prefix(Buf *b, const Item *it)
 {
+	if (it->c.prefix) {
+		buf_puts(b, it->c.prefix);
+		return;
+	}
 	name_upper(b, it->name);
 	buf_putc(b, '_');
-	name_upper(b, member);
 }
 
-void c_all_macro(Buf *b, const Item *it)
+void c_member_macro(Buf *b, const Item *it, const char *member)
 {
-	c_member_macro(b, it, "_ALL");
+	c_prefix(b, it);
+	if (it->c.keep_case)
+		buf_puts(b, member);
+	else
+		name_upper(b, member);
+}
+
+bool c_all_macro(Buf *b, const Item *it)
+{
+	if (it->c.all) {
+		buf_puts(b, it->c.all);
+		return *it->c.all != '\0';
+	}
+	c_prefix(b, it);
+	buf_puts(b, "_ALL");
+	return true;
+}
+
+const char *c_typedef_name(Buf *b, const Item *it, bool pointed)
+{
+	if (it->c.typedef_name)
+		buf_puts(b, it->c.typedef_name);
+	else if (pointed || it->c.handle)
+		buf_printf(b, "%s_t", it->name);
+	else
+		return NULL;
+	return buf_cstr(b);
 }
 
 /* Any definition of a symbol: check.c makes sure that per-architecture
@@ -165,6 +202,61 @@ static const Item *any_item(const Symbol *sym)
 	return NULL;
 }
 
+/* The #if expression of a condition, or false if it always holds. */
+bool c_cond(Buf *b, const Cond *c, int unit_arch)
+{
+	int t, a, parts = 0;
+	unsigned mask = c->targets, seen = 0;
+	if (c->tools) {
+		buf_puts(b, "(defined(__XEN__) || defined(__XEN_TOOLS__))");
+		parts++;
+	}
+	if (mask) {
+		/* whole architectures read better than lists of targets */
+		int n = 0;
+		unsigned fam_mask[NARCH] = {0};
+		for (t = 0; t < NTARGETS; t++)
+			fam_mask[targets[t].arch] |= 1u << t;
+		buf_puts(b, parts++ ? " && (" : "(");
+		for (a = 0; a < NARCH; a++) {
+			if (a == unit_arch && (mask & fam_mask[a]) == fam_mask[a]) {
+				seen |= fam_mask[a];
+				continue;
+			}
+			if ((mask & fam_mask[a]) != fam_mask[a] || !(mask & fam_mask[a]))
+				continue;
+			for (t = 0; t < NTARGETS; t++)
+				if (fam_mask[a] >> t & 1u)
+					buf_printf(b, "%s%s", n++ ? " || " : "",
+						   targets[t].cond);
+			seen |= fam_mask[a];
+		}
+		for (t = 0; t < NTARGETS; t++)
+			if ((mask >> t & 1u) && !(seen >> t & 1u))
+				buf_printf(b, "%s%s", n++ ? " || " : "", targets[t].cond);
+		if (!n)
+			buf_puts(b, "1");
+		buf_putc(b, ')');
+	}
+	if (c->since)
+		buf_printf(b, "%s__XEN_INTERFACE_VERSION__ >= 0x%08x",
+			   parts++ ? " && " : "", (unsigned)c->since);
+	if (c->until)
+		buf_printf(b, "%s__XEN_INTERFACE_VERSION__ < 0x%08x",
+			   parts++ ? " && " : "", (unsigned)c->until);
+	return parts > 0 || mask;
+}
+
+static bool open_cond(Buf *b, const Cond *c, int unit_arch)
+{
+	Buf e = {0};
+	bool any = c_cond(&e, c, unit_arch);
+	if (any)
+		buf_printf(b, "#if %s\n", buf_cstr(&e));
+	buf_free(&e);
+	return any;
+}
+
 /* ---- Declarations ---------------------------------------------------------- */
 
 static void handle_name(Header *h, Buf *b, const Type *t)
@@ -172,8 +264,14 @@ static void handle_name(Header *h, Buf *b, const Type *t)
 	Prim p = t->prim;
 	if (t->kind == TY_NAMED) {
 		const Item *it = any_item(t->sym);
-		if (it->kind == IT_STRUCT) {
-			buf_printf(b, "%s_t", it->name);
+		Buf n = {0};
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+			buf_puts(b, c_typedef_name(&n, it, true));
+			buf_free(&n);
+			return;
+		}
+		if (it->kind == IT_ALIAS) {
+			buf_puts(b, it->name);
 			return;
 		}
 		p = it->backing;
@@ -183,7 +281,44 @@ static void handle_name(Header *h, Buf *b, const Type *t)
 		h->need_handle[p] = true;
 }
 
-static void decl(Header *h, Buf *b, const Type *t, const char *name)
+/* An array length in C: the number, or the expression with C spellings. */
+static void c_expr(Buf *b, const Expr *e)
+{
+	switch (e->kind) {
+	case EX_NUM:
+		buf_printf(b, "%llu", (unsigned long long)e->num);
+		break;
+	case EX_CONST:
+		buf_puts(b, e->name);
+		break;
+	case EX_SIZEOF:
+		buf_puts(b, "sizeof(");
+		if (e->type->kind == TY_PRIM)
+			buf_puts(b, c_prim[e->type->prim]);
+		else if (e->type->sym) {
+			const Item *it = any_item(e->type->sym);
+			buf_printf(b, "%s%s", it->kind == IT_STRUCT ? "struct "
+					     : it->kind == IT_UNION ? "union " : "",
+				   it->kind == IT_ENUM || it->kind == IT_BITMAP
+					   ? c_prim[it->backing] : it->name);
+		}
+		buf_putc(b, ')');
+		break;
+	case EX_BIN:
+		buf_putc(b, '(');
+		c_expr(b, e->l);
+		buf_printf(b, " %c ", e->op);
+		c_expr(b, e->r);
+		buf_putc(b, ')');
+		break;
+	}
+}
+
+static void record(Header *h, Buf *b, const Item *it, int indent);
+
+/* Declare name (NULL: anonymous member) with type t at indent. */
+static void decl(Header *h, Buf *b, const Type *t, const char *name,
+		 unsigned bits, int indent)
 {
 	const Type *base = t;
 	const char *see = NULL;
@@ -194,88 +329,267 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name)
 		buf_puts(b, c_prim[base->prim]);
 		break;
 	case TY_PTR:
-		buf_puts(b, "XEN_GUEST_HANDLE_64(");
+	case TY_HANDLE:
+		buf_puts(b, base->kind == TY_PTR ? "XEN_GUEST_HANDLE_64("
+						 : "XEN_GUEST_HANDLE(");
 		handle_name(h, b, base->elem);
 		buf_putc(b, ')');
 		break;
 	case TY_NAMED: {
 		const Item *it = any_item(base->sym);
-		if (it->kind == IT_STRUCT) {
-			buf_printf(b, "struct %s", it->name);
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+		} else if (it->kind == IT_ALIAS) {
+			buf_puts(b, it->name);
 		} else {
 			buf_puts(b, c_prim[it->backing]);
 			see = it->name;
 		}
 		break;
 	}
+	case TY_INLINE:
+		record(h, b, base->item, indent);
+		break;
 	case TY_ARRAY:
 		break;
 	}
-	buf_printf(b, " %s", name);
-	for (; t->kind == TY_ARRAY; t = t->elem)
-		buf_printf(b, "[%llu]", (unsigned long long)t->count);
+	if (name)
+		buf_printf(b, " %s", name);
+	for (; t->kind == TY_ARRAY; t = t->elem) {
+		if (t->flex)
+			buf_puts(b, "[XEN_FLEX_ARRAY_DIM]");
+		else if (t->count_expr) {
+			buf_putc(b, '[');
+			c_expr(b, t->count_expr);
+			buf_putc(b, ']');
+		} else {
+			buf_printf(b, "[%llu]", (unsigned long long)t->count);
+		}
+	}
+	if (bits)
+		buf_printf(b, ":%u", bits);
 	if (see)
 		buf_printf(b, " /* See %s */", see);
 }
 
+/* "Valid when status is 2 or 3." for the members of a tagged union. */
+static void when_comment(Buf *b, const Field *m, const char *tag, int indent)
+{
+	size_t k;
+	buf_indent(b, indent);
+	buf_printf(b, "/* Valid when %s is ", tag);
+	for (k = 0; k < m->nwhen; k++) {
+		buf_puts(b, k == 0 ? "" : k + 1 == m->nwhen ? " or " : ", ");
+		if (m->when_names[k])
+			buf_puts(b, m->when_names[k]);
+		else
+			buf_printf(b, "%lld", (long long)m->when[k]);
+	}
+	buf_puts(b, ". */\n");
+}
+
+/* The body of a struct or union, from "struct name {" to "}". */
+static void record(Header *h, Buf *b, const Item *it, int indent)
+{
+	size_t i;
+	buf_puts(b, item_kind_name(it->kind));
+	if (!it->inline_type)
+		buf_printf(b, " %s", it->name);
+	buf_puts(b, " {\n");
+	for (i = 0; i < it->nfields; i++) {
+		const Field *f = &it->fields[i];
+		bool cond;
+		const char *tag = NULL;
+		cond = open_cond(b, &f->cond, h->u->arch);
+		comment(b, indent + 4, f->desc);
+		if (f->nwhen && it->inline_type && it->parent) {
+			/* the tag is named by the field of the parent holding
+			 * this union */
+			size_t k;
+			for (k = 0; k < it->parent->nfields; k++) {
+				const Type *t = it->parent->fields[k].type;
+				if (t->kind == TY_INLINE && t->item == it)
+					tag = it->parent->fields[k].tag;
+			}
+		}
+		if (f->nwhen)
+			when_comment(b, f, tag ? tag : "the tag", indent + 4);
+		buf_indent(b, indent + 4);
+		decl(h, b, f->type, f->name, f->bits, indent + 4);
+		buf_puts(b, ";\n");
+		if (cond)
+			buf_puts(b, "#endif\n");
+	}
+	buf_indent(b, indent);
+	buf_putc(b, '}');
+}
+
 /* ---- Items ------------------------------------------------------------------ */
+
+static void compat_aliases(Buf *b, const char *const *old, size_t n,
+			   const char *now)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		buf_printf(b, "#define %s %s /* compatibility */\n", old[i], now);
+}
+
+static void emit_const(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
+	bool wide = it->value > INT32_MAX || it->value < INT32_MIN;
+	comment(b, 0, it->desc);
+	buf_printf(b, "#define %s ", it->name);
+	if (it->value < 0)
+		buf_printf(b, "(%lld%s)", (long long)it->value, wide ? "LL" : "");
+	else if (it->c.hex)
+		buf_printf(b, "0x%llX%s", (unsigned long long)it->value,
+			   it->value > UINT32_MAX ? "ULL" : wide ? "U" : "");
+	else
+		buf_printf(b, "%lld%s", (long long)it->value,
+			   it->value > UINT32_MAX ? "ULL" : wide ? "U" : "");
+	buf_putc(b, '\n');
+	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+}
 
 static void emit_enum(Header *h, const Item *it)
 {
-	Buf *b = &h->body;
+	Buf *b = &h->body, m = {0};
+	bool cond = open_cond(b, &it->cond, h->u->arch);
 	size_t i;
 	comment(b, 0, it->desc);
-	buf_printf(b, "enum %s {\n", it->name);
+	if (!it->c.defines)
+		buf_printf(b, "enum %s {\n", it->name);
 	for (i = 0; i < it->nvariants; i++) {
 		const Variant *v = &it->variants[i];
-		comment(b, 4, v->desc);
-		buf_indent(b, 4);
-		c_member_macro(b, it, v->name);
-		buf_printf(b, " = %lld,\n", (long long)v->value);
+		buf_clear(&m);
+		c_member_macro(&m, it, v->name);
+		comment(b, it->c.defines ? 0 : 4, v->desc);
+		if (it->c.defines)
+			buf_printf(b, "#define %s %lld\n", buf_cstr(&m),
+				   (long long)v->value);
+		else
+			buf_printf(b, "    %s = %lld,\n", buf_cstr(&m),
+				   (long long)v->value);
 	}
-	buf_puts(b, "};\n\n");
+	if (!it->c.defines)
+		buf_puts(b, "};\n");
+	for (i = 0; i < it->nvariants; i++) {
+		buf_clear(&m);
+		c_member_macro(&m, it, it->variants[i].name);
+		compat_aliases(b, it->variants[i].compat, it->variants[i].ncompat,
+			       buf_cstr(&m));
+	}
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+	buf_free(&m);
 }
 
 static void emit_bitmap(Header *h, const Item *it)
 {
-	Buf *b = &h->body;
+	Buf *b = &h->body, m = {0};
 	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN;
 	const char *suffix = wide ? "ULL" : "U";
+	bool cond = open_cond(b, &it->cond, h->u->arch);
 	uint64_t all = 0;
 	size_t i;
 	comment(b, 0, it->desc);
-	buf_printf(b, "struct %s {}; /* GREP FODDER */\n", it->name);
+	if (!it->c.set)
+		buf_printf(b, "struct %s {}; /* GREP FODDER */\n", it->name);
 	for (i = 0; i < it->nbits; i++) {
 		const Bit *bit = &it->bits[i];
+		uint64_t mask = (bit->width >= 64 ? ~(uint64_t)0
+				 : (((uint64_t)1 << bit->width) - 1)) << bit->shift;
+		buf_clear(&m);
+		c_member_macro(&m, it, bit->name);
 		comment(b, 0, bit->desc);
-		buf_puts(b, "#define ");
-		c_member_macro(b, it, bit->name);
-		buf_printf(b, " (1%s << %lld)\n", suffix, (long long)bit->shift);
-		all |= (uint64_t)1 << bit->shift;
+		all |= mask;
+		if (bit->width > 1) {
+			/* a multi-bit field: its mask, shift and an accessor */
+			buf_printf(b, "#define %s_shift %lld\n", buf_cstr(&m),
+				   (long long)bit->shift);
+			buf_printf(b, "#define %s_mask (0x%llX%s << %s_shift)\n",
+				   buf_cstr(&m),
+				   (unsigned long long)(mask >> bit->shift), suffix,
+				   buf_cstr(&m));
+			buf_printf(b, "#define %s(v) (((v) & %s_mask) >> %s_shift)\n",
+				   buf_cstr(&m), buf_cstr(&m), buf_cstr(&m));
+		} else if (it->c.bit_numbers) {
+			buf_printf(b, "#define _%s %lld\n", buf_cstr(&m),
+				   (long long)bit->shift);
+			buf_printf(b, "#define %s (1%s << _%s)\n", buf_cstr(&m),
+				   suffix, buf_cstr(&m));
+		} else {
+			buf_printf(b, "#define %s (1%s << %lld)\n", buf_cstr(&m),
+				   suffix, (long long)bit->shift);
+		}
+		compat_aliases(b, bit->compat, bit->ncompat, buf_cstr(&m));
 	}
-	buf_puts(b, "/* Mask covering all defined bits */\n#define ");
-	c_all_macro(b, it);
-	buf_printf(b, " (0x%llX%s)\n\n", (unsigned long long)all, suffix);
+	buf_clear(&m);
+	if (c_all_macro(&m, it))
+		buf_printf(b, "/* Mask covering all defined bits */\n"
+			      "#define %s (0x%llX%s)\n",
+			   buf_cstr(&m), (unsigned long long)all, suffix);
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+	buf_free(&m);
 }
 
-static void emit_struct(Header *h, const Item *it)
+static void emit_record(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
-	size_t i;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
 	comment(b, 0, it->desc);
-	buf_printf(b, "struct %s {\n", it->name);
-	for (i = 0; i < it->nfields; i++) {
-		const Field *f = &it->fields[i];
-		comment(b, 4, f->desc);
-		buf_indent(b, 4);
-		decl(h, b, f->type, f->name);
-		buf_puts(b, ";\n");
-	}
-	buf_puts(b, "};\n");
+	record(h, b, it, 0);
+	buf_puts(b, ";\n");
+	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
 	if (it->op_family)
 		buf_printf(b, "/* The %s sub-op that takes struct %s. */\n"
 			   "#define %s %lld\n", it->op_family, it->name, it->op_name,
 			   (long long)it->op_cmd);
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+}
+
+/* typedef T name; or one per architecture. */
+static void emit_alias(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
+	comment(b, 0, it->desc);
+	if (it->alias) {
+		buf_puts(b, "typedef ");
+		decl(h, b, it->alias, it->name, 0, 0);
+		buf_puts(b, ";\n");
+	} else {
+		static const int chain[] = {ARCH_X86, ARCH_ARM, ARCH_PPC, ARCH_RISCV};
+		static const char *const conds[] = {
+			"defined(__i386__) || defined(__x86_64__)",
+			"defined(__arm__) || defined(__aarch64__)",
+			"defined(__powerpc64__)", "defined(__riscv)",
+		};
+		size_t k;
+		int n = 0;
+		for (k = 0; k < ARRAY_LEN(chain); k++) {
+			if (!it->arch_alias[chain[k]])
+				continue;
+			buf_printf(b, "#%s %s\ntypedef ", n++ ? "elif" : "if", conds[k]);
+			decl(h, b, it->arch_alias[chain[k]], it->name, 0, 0);
+			buf_puts(b, ";\n");
+		}
+		buf_puts(b, "#endif\n");
+	}
+	if (h->pointed[it->index] || it->c.handle)
+		buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", it->name);
+	if (cond)
+		buf_puts(b, "#endif\n");
 	buf_putc(b, '\n');
 }
 
@@ -299,8 +613,7 @@ static void banner(Buf *b, const Header *h)
 }
 
 /* The RFC's chain: an #include per architecture directory that exists. */
-static void arch_includes(Buf *b, const Header *h, const Spec *s,
-			  const Include *inc)
+static void arch_includes(Buf *b, const Header *h, const Spec *s)
 {
 	static const struct {
 		int arch;
@@ -321,7 +634,6 @@ static void arch_includes(Buf *b, const Header *h, const Spec *s,
 		include_path(b, h, au);
 		buf_puts(b, "\"\n");
 	}
-	(void)inc;
 	buf_puts(b, "#else\n#error \"Unsupported architecture\"\n#endif\n");
 }
 
@@ -335,7 +647,7 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 			buf_printf(b, "%s%s", k ? ", " : "", inc->imports[k]);
 		buf_puts(b, " */\n");
 		if (!inc->unit) {
-			arch_includes(b, h, s, inc);
+			arch_includes(b, h, s);
 		} else {
 			buf_puts(b, "#include \"");
 			include_path(b, h, inc->unit);
@@ -346,20 +658,34 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 }
 
 /* Guest handles this header needs: for primitive pointees that xen.h
- * lacks, and for its own structs that a pointer targets.  They come before
- * every struct, so that a struct can point to itself or to a struct defined
- * after it (a typedef of an incomplete struct is fine). */
+ * lacks, and typedefs and handles of its own structs and unions.  They come
+ * before every type, so that a struct can point to itself or to one
+ * defined after it (a typedef of an incomplete struct is fine). */
 static void handles(Buf *b, const Header *h)
 {
 	size_t i;
 	int p;
+	Buf n = {0};
 	for (i = 0; i < h->u->nitems; i++) {
 		const Item *it = h->u->items[i];
-		if (it->kind == IT_STRUCT && h->pointed[it->index])
-			buf_printf(b, "typedef struct %s %s_t;\n"
-				   "DEFINE_XEN_GUEST_HANDLE(%s_t);\n\n",
-				   it->name, it->name, it->name);
+		const char *td;
+		bool cond;
+		if ((it->kind != IT_STRUCT && it->kind != IT_UNION) || it->inline_type)
+			continue;
+		buf_clear(&n);
+		td = c_typedef_name(&n, it, h->pointed[it->index]);
+		if (!td)
+			continue;
+		cond = open_cond(b, &it->cond, h->u->arch);
+		buf_printf(b, "typedef %s %s %s;\n", item_kind_name(it->kind),
+			   it->name, td);
+		if (h->pointed[it->index] || it->c.handle)
+			buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", td);
+		if (cond)
+			buf_puts(b, "#endif\n");
+		buf_putc(b, '\n');
 	}
+	buf_free(&n);
 	for (p = 0; p < NPRIMS; p++) {
 		if (!h->need_handle[p])
 			continue;
@@ -374,25 +700,38 @@ static void handles(Buf *b, const Header *h)
 }
 
 static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
-		      const bool *pointed, const Unit *u, Item **structs,
-		      size_t nstructs)
+		      const bool *pointed, const Unit *u, Item **types,
+		      size_t ntypes)
 {
 	Header h;
 	Buf file = {0}, name = {0}, guard = {0};
 	size_t i;
+	static const ItemKind first[] = {IT_CONST, IT_ENUM, IT_BITMAP};
+	size_t k;
 
 	memset(&h, 0, sizeof h);
 	h.o = o;
 	h.u = u;
 	h.pointed = pointed;
-	for (i = 0; i < u->nitems; i++)
-		if (u->items[i]->kind == IT_ENUM)
-			emit_enum(&h, u->items[i]);
-	for (i = 0; i < u->nitems; i++)
-		if (u->items[i]->kind == IT_BITMAP)
-			emit_bitmap(&h, u->items[i]);
-	for (i = 0; i < nstructs; i++)
-		emit_struct(&h, structs[i]);
+	for (k = 0; k < ARRAY_LEN(first); k++) {
+		for (i = 0; i < u->nitems; i++) {
+			const Item *it = u->items[i];
+			if (it->kind != first[k])
+				continue;
+			if (it->kind == IT_CONST)
+				emit_const(&h, it);
+			else if (it->kind == IT_ENUM)
+				emit_enum(&h, it);
+			else
+				emit_bitmap(&h, it);
+		}
+	}
+	for (i = 0; i < ntypes; i++) {
+		if (types[i]->kind == IT_ALIAS)
+			emit_alias(&h, types[i]);
+		else
+			emit_record(&h, types[i]);
+	}
 
 	guard_name(&guard, u);
 	banner(&file, &h);
@@ -411,8 +750,8 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	buf_free(&guard);
 }
 
-/* Which structs some pointer targets: those get a typedef and a guest
- * handle after their definition, as Xen's own headers do. */
+/* Which structs, unions and aliases some pointer targets: those get a
+ * guest handle, as in Xen's own headers. */
 static bool *find_pointed(Spec *s)
 {
 	bool *pointed = xcalloc(s->nitems + 1, sizeof *pointed);
@@ -420,11 +759,13 @@ static bool *find_pointed(Spec *s)
 	int a;
 	for (i = 0; i < s->nitems; i++) {
 		const Item *it = s->items[i];
-		for (j = 0; j < it->nfields; j++) {
-			const Type *t = it->fields[j].type;
-			while (t->kind == TY_ARRAY)
+		for (j = 0; j < it->nfields + (it->kind == IT_ALIAS); j++) {
+			const Type *t = it->kind == IT_ALIAS ? it->alias
+							     : it->fields[j].type;
+			while (t && t->kind == TY_ARRAY)
 				t = t->elem;
-			if (t->kind != TY_PTR || t->elem->kind != TY_NAMED)
+			if (!t || (t->kind != TY_PTR && t->kind != TY_HANDLE) ||
+			    t->elem->kind != TY_NAMED || !t->elem->sym)
 				continue;
 			if (t->elem->sym->common)
 				pointed[t->elem->sym->common->index] = true;
@@ -445,7 +786,7 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 	int view;
 
 	(void)d;
-	/* Structs in dependency order, bucketed per unit: one walk per view
+	/* Types in dependency order, bucketed per unit: one walk per view
 	 * (common units, then each architecture directory), so the whole pass
 	 * stays linear in the number of items. */
 	for (i = 0; i < s->nunits; i++)
@@ -458,7 +799,9 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 		for (k = 0; k < n; k++) {
 			Item *it = order[k];
 			i = it->unit->index;
-			if (it->kind != IT_STRUCT || it->unit->arch != view)
+			if (it->unit->arch != view || it->inline_type ||
+			    (it->kind != IT_STRUCT && it->kind != IT_UNION &&
+			     it->kind != IT_ALIAS))
 				continue;
 			per_unit[i][count[i]++] = it;
 		}

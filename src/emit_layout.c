@@ -54,12 +54,20 @@ static const char prologue[] =
 static void assert_eq(Asserts *A, const char *expr, const char *type,
 		      const char *field, const char *what, const char *value)
 {
-	Buf *b = A->b;
+	Buf *b = A->b, id = {0};
+	const char *p;
+	/* the array's name: the same words, as an identifier */
+	for (p = field ? field : ""; *p; p++)
+		if (*p == '.')
+			buf_puts(&id, "__");
+		else if (*p != '[' && *p != ']')
+			buf_putc(&id, *p);
 	buf_printf(b, "XBG_STATIC_ASSERT(%s == %s,\n    \"%s%s%s: %s is not %s on %s\",\n"
 		      "    xbg_%s__%s%s%s__%s_%u);\n",
 		   expr, value, type, field ? "." : "", field ? field : "", what,
 		   value, A->target, A->target, type, field ? "__" : "",
-		   field ? field : "", what, A->counter++);
+		   buf_cstr(&id), what, A->counter++);
+	buf_free(&id);
 }
 
 static void num(char *out, size_t n, uint64_t v)
@@ -67,64 +75,194 @@ static void num(char *out, size_t n, uint64_t v)
 	snprintf(out, n, "%llu", (unsigned long long)v);
 }
 
-static void struct_asserts(Asserts *A, const Item *it, const Layout *l)
+/* Does anything in the item's layout depend on the kind of build (tools
+ * or guest) or on the interface version?  Its numbers then hold for tools
+ * builds only, which is what the engine describes. */
+static bool build_dependent(const Item *it)
 {
-	Buf e = {0};
+	size_t i;
+	if (it->cond.tools || it->cond.since || it->cond.until)
+		return true;
+	for (i = 0; i < it->nfields; i++) {
+		const Field *f = &it->fields[i];
+		const Type *t = f->type;
+		if (f->cond.tools || f->cond.since || f->cond.until)
+			return true;
+		while (t->kind == TY_ARRAY)
+			t = t->elem;
+		if (t->kind == TY_INLINE && build_dependent(t->item))
+			return true;
+	}
+	return false;
+}
+
+/* Offsets of the fields of it (an item laid out at base within top), by
+ * member designator path: inline members are checked through their parent,
+ * since they have no type name of their own. */
+static void field_asserts(Asserts *A, const Item *top, const Item *it,
+			  int t, uint64_t base, const char *prefix)
+{
+	const Layout *l = it->layout[t];
+	Buf e = {0}, path = {0};
 	char v[32];
 	size_t i;
-	buf_printf(&e, "sizeof(struct %s)", it->name);
-	num(v, sizeof v, l->size);
-	assert_eq(A, buf_cstr(&e), it->name, NULL, "size", v);
-	buf_clear(&e);
-	buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
-	buf_printf(&e, "XBG_ALIGNOF(struct %s)", it->name);
-	num(v, sizeof v, l->align);
-	assert_eq(A, buf_cstr(&e), it->name, NULL, "align", v);
-	buf_printf(A->b, "#endif\n");
 	for (i = 0; i < it->nfields; i++) {
+		const Field *f = &it->fields[i];
+		const Type *ft = f->type;
+		if (!l->fields[i].present)
+			continue;
+		while (ft->kind == TY_ARRAY)
+			ft = ft->elem;
+		if (!f->name) {
+			/* anonymous member: its fields are the parent's */
+			field_asserts(A, top, ft->item, t, base + l->fields[i].offset,
+				      prefix);
+			continue;
+		}
+		buf_clear(&path);
+		buf_printf(&path, "%s%s", prefix, f->name);
+		if (f->bits)
+			continue; /* offsetof cannot take a bitfield */
 		buf_clear(&e);
-		buf_printf(&e, "offsetof(struct %s, %s)", it->name, it->fields[i].name);
-		num(v, sizeof v, l->fields[i].offset);
-		assert_eq(A, buf_cstr(&e), it->name, it->fields[i].name, "offset", v);
+		buf_printf(&e, "offsetof(%s %s, %s)", item_kind_name(top->kind),
+			   top->name, buf_cstr(&path));
+		num(v, sizeof v, base + l->fields[i].offset);
+		assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset", v);
+		if (ft->kind == TY_INLINE) {
+			buf_clear(&e);
+			buf_printf(&e, "sizeof(((%s %s *)0)->%s)",
+				   item_kind_name(top->kind), top->name, buf_cstr(&path));
+			num(v, sizeof v, ft->item->layout[t]->size);
+			assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "size", v);
+			if (f->type->kind == TY_ARRAY)
+				buf_puts(&path, "[0]");
+			buf_putc(&path, '.');
+			field_asserts(A, top, ft->item, t, base + l->fields[i].offset,
+				      buf_cstr(&path));
+		}
 	}
+	buf_free(&e);
+	buf_free(&path);
+}
+
+static void type_asserts(Asserts *A, const Item *it, int t)
+{
+	const Layout *l = it->layout[t];
+	Buf e = {0};
+	char v[32];
+	if (it->kind == IT_ALIAS)
+		buf_puts(&e, it->name);
+	else
+		buf_printf(&e, "%s %s", item_kind_name(it->kind), it->name);
+	{
+		Buf x = {0};
+		buf_printf(&x, "sizeof(%s)", buf_cstr(&e));
+		num(v, sizeof v, l->size);
+		assert_eq(A, buf_cstr(&x), it->name, NULL, "size", v);
+		buf_clear(&x);
+		buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
+		buf_printf(&x, "XBG_ALIGNOF(%s)", buf_cstr(&e));
+		num(v, sizeof v, l->align);
+		assert_eq(A, buf_cstr(&x), it->name, NULL, "align", v);
+		buf_printf(A->b, "#endif\n");
+		buf_free(&x);
+	}
+	if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+		field_asserts(A, it, it, t, 0, "");
 	buf_free(&e);
 }
 
-/* Enumerators and bit macros do not depend on the target. */
+/* Enumerators, bit macros and constants do not depend on the target. */
 static void value_asserts(Asserts *A, const Item *it, bool against)
 {
 	Buf e = {0}, v = {0};
-	size_t i;
+	size_t i, k;
 	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN;
+	const char *suffix = wide ? "ULL" : "U";
 	uint64_t all = 0;
+	if (it->kind == IT_CONST) {
+		buf_printf(&v, "%lld%s", (long long)it->value,
+			   it->value > INT32_MAX || it->value < INT32_MIN ? "LL" : "");
+		assert_eq(A, it->name, it->name, NULL, "value", buf_cstr(&v));
+		for (k = 0; k < it->c.ncompat; k++)
+			assert_eq(A, it->c.compat[k], it->name, it->c.compat[k], "value",
+				  buf_cstr(&v));
+		buf_free(&v);
+		return;
+	}
 	for (i = 0; i < it->nvariants; i++) {
+		const Variant *var = &it->variants[i];
 		buf_clear(&e);
 		buf_clear(&v);
-		c_member_macro(&e, it, it->variants[i].name);
-		buf_printf(&v, "%lld", (long long)it->variants[i].value);
-		assert_eq(A, buf_cstr(&e), it->name, it->variants[i].name, "value",
-			  buf_cstr(&v));
+		c_member_macro(&e, it, var->name);
+		buf_printf(&v, "%lld", (long long)var->value);
+		assert_eq(A, buf_cstr(&e), it->name, var->name, "value", buf_cstr(&v));
+		for (k = 0; k < var->ncompat; k++)
+			assert_eq(A, var->compat[k], it->name, var->compat[k], "value",
+				  buf_cstr(&v));
 	}
 	for (i = 0; i < it->nbits; i++) {
+		const Bit *bit = &it->bits[i];
+		uint64_t mask = (bit->width >= 64 ? ~(uint64_t)0
+				 : (((uint64_t)1 << bit->width) - 1)) << bit->shift;
 		buf_clear(&e);
 		buf_clear(&v);
-		c_member_macro(&e, it, it->bits[i].name);
-		buf_printf(&v, "(1%s << %lld)", wide ? "ULL" : "U",
-			   (long long)it->bits[i].shift);
-		all |= (uint64_t)1 << it->bits[i].shift;
-		assert_eq(A, buf_cstr(&e), it->name, it->bits[i].name, "value",
-			  buf_cstr(&v));
+		c_member_macro(&e, it, bit->name);
+		all |= mask;
+		if (bit->width > 1) {
+			buf_puts(&e, "_mask");
+			buf_printf(&v, "0x%llX%s", (unsigned long long)mask, suffix);
+		} else {
+			buf_printf(&v, "(1%s << %lld)", suffix, (long long)bit->shift);
+		}
+		assert_eq(A, buf_cstr(&e), it->name, bit->name, "value", buf_cstr(&v));
+		for (k = 0; k < bit->ncompat; k++)
+			assert_eq(A, bit->compat[k], it->name, bit->compat[k], "value",
+				  buf_cstr(&v));
+		if (it->c.bit_numbers && bit->width == 1) {
+			buf_clear(&e);
+			buf_clear(&v);
+			buf_putc(&e, '_');
+			c_member_macro(&e, it, bit->name);
+			buf_printf(&v, "%lld", (long long)bit->shift);
+			assert_eq(A, buf_cstr(&e), it->name, bit->name, "bit_number",
+				  buf_cstr(&v));
+		}
 	}
-	/* the __ALL mask is ours; a hand-written header has no such macro */
-	if (it->kind == IT_BITMAP && !against) {
+	/* the mask of all bits, unless the spec says the header has none */
+	if (it->kind == IT_BITMAP && (!against || it->c.all)) {
 		buf_clear(&e);
 		buf_clear(&v);
-		c_all_macro(&e, it);
-		buf_printf(&v, "0x%llX%s", (unsigned long long)all, wide ? "ULL" : "U");
-		assert_eq(A, buf_cstr(&e), it->name, "_ALL", "value", buf_cstr(&v));
+		if (c_all_macro(&e, it)) {
+			buf_printf(&v, "0x%llX%s", (unsigned long long)all, suffix);
+			assert_eq(A, buf_cstr(&e), it->name, "ALL", "value", buf_cstr(&v));
+		}
 	}
 	buf_free(&e);
 	buf_free(&v);
+}
+
+/* #if for an item's own conditions, without its targets (the caller is
+ * inside a target's block already). */
+static bool open_item_cond(Buf *b, const Item *it)
+{
+	Cond c = it->cond;
+	Buf e = {0};
+	bool any;
+	c.targets = 0;
+	any = c_cond(&e, &c, -1);
+	if (any)
+		buf_printf(b, "#if %s\n", buf_cstr(&e));
+	buf_free(&e);
+	return any;
+}
+
+/* Named types have layouts to check; inline ones are checked through the
+ * item they are in. */
+static bool is_type(const Item *it)
+{
+	return !it->inline_type && (it->kind == IT_STRUCT || it->kind == IT_UNION ||
+				    it->kind == IT_ALIAS);
 }
 
 static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
@@ -177,23 +315,39 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 
 	A.target = "any";
 	buf_puts(&b, "\n/* Values: the same on every target. */\n");
-	for (i = 0; i < u->nitems; i++)
-		if (u->items[i]->kind != IT_STRUCT)
-			value_asserts(&A, u->items[i], o->nagainst > 0);
+	for (i = 0; i < u->nitems; i++) {
+		const Item *it = u->items[i];
+		bool cond;
+		if (it->kind != IT_ENUM && it->kind != IT_BITMAP && it->kind != IT_CONST)
+			continue;
+		cond = open_item_cond(&b, it);
+		value_asserts(&A, it, o->nagainst > 0);
+		if (cond)
+			buf_puts(&b, "#endif\n");
+	}
 
 	for (t = 0; t < NTARGETS; t++) {
 		bool any = false;
 		for (i = 0; i < u->nitems; i++)
-			any |= u->items[i]->kind == IT_STRUCT &&
-			       u->items[i]->layout[t] != NULL;
+			any |= is_type(u->items[i]) && u->items[i]->layout[t] != NULL;
 		if (!any)
 			continue;
 		A.target = targets[t].name;
 		buf_printf(&b, "\n#if %s\n", targets[t].cond);
 		for (i = 0; i < u->nitems; i++) {
 			const Item *it = u->items[i];
-			if (it->kind == IT_STRUCT && it->layout[t])
-				struct_asserts(&A, it, it->layout[t]);
+			bool cond, tools;
+			if (!is_type(it) || !it->layout[t])
+				continue;
+			cond = open_item_cond(&b, it);
+			tools = build_dependent(it) && !it->cond.tools;
+			if (tools)
+				buf_puts(&b, "#if defined(__XEN__) || defined(__XEN_TOOLS__)\n");
+			type_asserts(&A, it, t);
+			if (tools)
+				buf_puts(&b, "#endif\n");
+			if (cond)
+				buf_puts(&b, "#endif\n");
 		}
 		buf_printf(&b, "#endif /* %s */\n", targets[t].name);
 	}

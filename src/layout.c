@@ -19,19 +19,19 @@
 
 const Target targets[NTARGETS] = {
 	[TGT_X86_32] = {"x86_32", ARCH_X86, "i386-linux-gnu",
-			"defined(__i386__)", "x86", "ILP32", 4, 4, 4},
+			"defined(__i386__)", "x86", "ILP32", 4, 4, 4, 4},
 	[TGT_X86_64] = {"x86_64", ARCH_X86, "x86_64-linux-gnu",
-			"defined(__x86_64__)", "x86_64", "LP64", 8, 8, 8},
+			"defined(__x86_64__)", "x86_64", "LP64", 8, 8, 8, 8},
 	[TGT_ARM32] = {"arm32", ARCH_ARM, "armv7a-linux-gnueabihf",
-		       "defined(__arm__)", "arm", "ILP32 (AAPCS)", 4, 4, 8},
+		       "defined(__arm__)", "arm", "ILP32 (AAPCS)", 4, 4, 8, 8},
 	[TGT_ARM64] = {"arm64", ARCH_ARM, "aarch64-linux-gnu",
-		       "defined(__aarch64__)", "aarch64", "LP64", 8, 8, 8},
+		       "defined(__aarch64__)", "aarch64", "LP64", 8, 8, 8, 8},
 	[TGT_RISCV64] = {"riscv64", ARCH_RISCV, "riscv64-linux-gnu",
 			 "defined(__riscv) && __riscv_xlen == 64", "riscv64",
-			 "LP64", 8, 8, 8},
+			 "LP64", 8, 8, 8, 8},
 	[TGT_PPC64LE] = {"ppc64le", ARCH_PPC, "powerpc64le-linux-gnu",
 			 "defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)",
-			 "powerpc64", "LP64", 8, 8, 8},
+			 "powerpc64", "LP64", 8, 8, 8, 8},
 };
 
 int target_from_name(const char *name)
@@ -66,6 +66,7 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 		*size = 8;
 		*align = t->i64_align;
 		return;
+	case P_VOID:
 	case NPRIMS:
 		break;
 	}
@@ -94,12 +95,69 @@ static bool align_up(uint64_t v, uint64_t a, uint64_t *r)
 	return add_ok(v, rem ? a - rem : 0, r);
 }
 
+bool cond_on_target(const Cond *c, int t)
+{
+	return (!c->targets || (c->targets >> t & 1u)) && !c->until;
+}
+
+bool item_on_target(const Item *it, int t)
+{
+	while (it->inline_type && it->parent)
+		it = it->parent;
+	if (it->unit->arch >= 0 && it->unit->arch != targets[t].arch)
+		return false;
+	return cond_on_target(&it->cond, t);
+}
+
+LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out)
+{
+	uint64_t l, r, align;
+	LayoutStatus st;
+	const Item *it;
+	switch (e->kind) {
+	case EX_NUM:
+		*out = e->num;
+		return LAYOUT_OK;
+	case EX_CONST:
+		it = symbol_item(e->sym, targets[target].arch);
+		if (!it)
+			return LAYOUT_ABSENT;
+		if (it->value < 0)
+			return LAYOUT_BADLEN;
+		*out = (uint64_t)it->value;
+		return LAYOUT_OK;
+	case EX_SIZEOF:
+		return type_layout(e->type, target, out, &align);
+	case EX_BIN:
+		st = expr_eval(e->l, target, &l);
+		if (st == LAYOUT_OK)
+			st = expr_eval(e->r, target, &r);
+		if (st != LAYOUT_OK)
+			return st;
+		switch (e->op) {
+		case '+': return add_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+		case '*': return mul_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+		case '-':
+			if (r > l)
+				return LAYOUT_BADLEN;
+			*out = l - r;
+			return LAYOUT_OK;
+		case '/':
+			if (!r)
+				return LAYOUT_BADLEN;
+			*out = l / r;
+			return LAYOUT_OK;
+		}
+	}
+	return LAYOUT_BADLEN;
+}
+
 LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			 uint64_t *align)
 {
 	int arch = targets[target].arch;
 	Item *it;
-	uint64_t esz, eal;
+	uint64_t esz, eal, count;
 	LayoutStatus st;
 	switch (t->kind) {
 	case TY_PRIM:
@@ -108,17 +166,32 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 	case TY_PTR:
 		*size = *align = 8;
 		return LAYOUT_OK;
+	case TY_HANDLE:
+		*size = *align = targets[target].handle_size;
+		return LAYOUT_OK;
 	case TY_ARRAY:
 		st = type_layout(t->elem, target, &esz, &eal);
 		if (st != LAYOUT_OK)
 			return st;
 		*align = eal;
-		return mul_ok(esz, t->count, size) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+		if (t->flex) {
+			*size = 0;
+			return LAYOUT_OK;
+		}
+		count = t->count;
+		if (t->count_expr) {
+			st = expr_eval(t->count_expr, target, &count);
+			if (st != LAYOUT_OK)
+				return st;
+			if (!count)
+				return LAYOUT_BADLEN;
+		}
+		return mul_ok(esz, count, size) ? LAYOUT_OK : LAYOUT_OVERFLOW;
 	case TY_NAMED:
 		it = symbol_item(t->sym, arch);
-		if (!it)
-			return LAYOUT_UNKNOWN;
-		if (it->kind != IT_STRUCT) {
+		if (!it || !item_on_target(it, target))
+			return LAYOUT_ABSENT;
+		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
 			prim_layout(it->backing, target, size, align);
 			return LAYOUT_OK;
 		}
@@ -126,6 +199,12 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			return LAYOUT_UNKNOWN;
 		*size = it->layout[target]->size;
 		*align = it->layout[target]->align;
+		return LAYOUT_OK;
+	case TY_INLINE:
+		if (!t->item->layout[target])
+			return LAYOUT_UNKNOWN;
+		*size = t->item->layout[target]->size;
+		*align = t->item->layout[target]->align;
 		return LAYOUT_OK;
 	}
 	return LAYOUT_UNKNOWN;
@@ -137,10 +216,46 @@ static uint64_t max_object(int target)
 	return targets[target].ptr_size == 4 ? 0x7fffffffu : INT64_MAX;
 }
 
-static void layout_struct(Spec *s, Diag *d, Item *it, int target)
+/* Say why a field's type has no layout on a target; false if the reason
+ * was reported elsewhere. */
+static void field_error(Diag *d, const Item *it, const Field *f, int target,
+			LayoutStatus st)
+{
+	const char *fname = f->name ? f->name : "(anonymous)";
+	switch (st) {
+	case LAYOUT_OVERFLOW:
+		diag_error(d, f->type->loc,
+			   "the size of field '%s' of %s '%s' does not fit in 64 "
+			   "bits", fname, item_kind_name(it->kind), it->name);
+		break;
+	case LAYOUT_ABSENT:
+		diag_error(d, f->type->loc,
+			   "field '%s' of %s '%s' exists on %s, but its type does "
+			   "not (limit the field with `only`, or define the type "
+			   "there)", fname, item_kind_name(it->kind), it->name,
+			   targets[target].name);
+		break;
+	case LAYOUT_BADLEN:
+		diag_error(d, f->type->loc,
+			   "the length of array '%s' of %s '%s' is not a positive "
+			   "number on %s", fname, item_kind_name(it->kind), it->name,
+			   targets[target].name);
+		break;
+	case LAYOUT_OK:
+	case LAYOUT_UNKNOWN:
+		break; /* reported where the dependency failed */
+	}
+}
+
+/* C's layout of a struct or union.  Bitfields follow the System V and
+ * AAPCS rules (little-endian): a bitfield goes at the next free bit if it
+ * fits in a naturally aligned unit of its type, else it starts the next
+ * such unit; its type's alignment counts for the struct's. */
+static void layout_fields(Spec *s, Diag *d, Item *it, int target)
 {
 	Layout *l;
-	uint64_t off = 0, align = 1;
+	uint64_t bitpos = 0, align = 1, maxsize = 0;
+	bool is_union = it->kind == IT_UNION;
 	size_t i;
 	if (it->layout_failed)
 		return;
@@ -148,44 +263,86 @@ static void layout_struct(Spec *s, Diag *d, Item *it, int target)
 	l->fields = arena_calloc(&s->arena, it->nfields, sizeof *l->fields);
 	for (i = 0; i < it->nfields; i++) {
 		Field *f = &it->fields[i];
-		uint64_t fs, fa, end;
-		LayoutStatus st = type_layout(f->type, target, &fs, &fa);
-		if (st == LAYOUT_UNKNOWN) {
-			/* reported where the dependency failed */
+		FieldLayout *fl = &l->fields[i];
+		uint64_t fs, fa, off, end;
+		LayoutStatus st;
+		if (!cond_on_target(&f->cond, target))
+			continue;
+		fl->present = true;
+		st = type_layout(f->type, target, &fs, &fa);
+		if (st != LAYOUT_OK) {
+			field_error(d, it, f, target, st);
 			it->layout_failed = true;
 			return;
 		}
-		if (st == LAYOUT_OVERFLOW) {
-			diag_error(d, f->type->loc,
-				   "the size of field '%s' of struct '%s' does not "
-				   "fit in 64 bits", f->name, it->name);
-			it->layout_failed = true;
-			return;
+		if (is_union)
+			bitpos = 0;
+		if (f->bits) {
+			uint64_t unit = fa * 8, start = bitpos;
+			uint64_t ustart = start - start % unit;
+			if (start + f->bits > ustart + fs * 8) {
+				start = ustart + unit;
+				ustart = start;
+			}
+			fl->offset = ustart / 8;
+			fl->size = fs;
+			fl->bit_offset = (unsigned)(start - ustart);
+			end = (start + f->bits + 7) / 8;
+			bitpos = start + f->bits;
+		} else {
+			off = (bitpos + 7) / 8;
+			if (!align_up(off, fa, &off) || !add_ok(off, fs, &end) ||
+			    end > max_object(target)) {
+				diag_error(d, f->name_loc,
+					   "%s '%s' is too large for %s: field '%s' "
+					   "ends past the largest object size (%llu "
+					   "bytes)", item_kind_name(it->kind), it->name,
+					   targets[target].name,
+					   f->name ? f->name : "(anonymous)",
+					   (unsigned long long)max_object(target));
+				it->layout_failed = true;
+				return;
+			}
+			fl->offset = off;
+			fl->size = fs;
+			bitpos = end * 8;
 		}
-		if (!align_up(off, fa, &off) || !add_ok(off, fs, &end) ||
-		    end > max_object(target)) {
-			diag_error(d, f->name_loc,
-				   "struct '%s' is too large for %s: field '%s' "
-				   "ends past the largest object size (%llu bytes)",
-				   it->name, targets[target].name, f->name,
-				   (unsigned long long)max_object(target));
-			it->layout_failed = true;
-			return;
-		}
-		l->fields[i].offset = off;
-		l->fields[i].size = fs;
-		off = end;
+		if (end > maxsize)
+			maxsize = end;
 		if (fa > align)
 			align = fa;
 	}
-	if (!align_up(off, align, &l->size) || l->size > max_object(target)) {
-		diag_error(d, it->name_loc, "struct '%s' is too large on %s",
-			   it->name, targets[target].name);
+	if (!align_up(is_union ? maxsize : (bitpos + 7) / 8, align, &l->size) ||
+	    l->size > max_object(target)) {
+		diag_error(d, it->name_loc, "%s '%s' is too large for %s",
+			   item_kind_name(it->kind), it->name, targets[target].name);
 		it->layout_failed = true;
 		return;
 	}
 	l->align = align;
 	it->layout[target] = l;
+}
+
+static void layout_alias(Spec *s, Diag *d, Item *it, int target)
+{
+	const Type *t = it->alias ? it->alias : it->arch_alias[targets[target].arch];
+	Layout *l;
+	LayoutStatus st;
+	uint64_t size, align;
+	if (it->layout_failed || !t)
+		return; /* no definition for this architecture */
+	st = type_layout(t, target, &size, &align);
+	if (st == LAYOUT_OK) {
+		l = arena_alloc(&s->arena, sizeof *l);
+		l->size = size;
+		l->align = align;
+		it->layout[target] = l;
+		return;
+	}
+	if (st != LAYOUT_UNKNOWN)
+		diag_error(d, t->loc, "alias '%s' has no size on %s", it->name,
+			   targets[target].name);
+	it->layout_failed = true;
 }
 
 void layout_compute(Spec *s, Diag *d)
@@ -205,12 +362,26 @@ void layout_compute(Spec *s, Diag *d)
 			order[view + 1] = spec_order(s, view, &norder[view + 1]);
 		for (n = 0; n < norder[view + 1]; n++) {
 			Item *it = order[view + 1][n];
-			if (it->kind == IT_STRUCT)
-				layout_struct(s, d, it, t);
-			else {
+			if (!item_on_target(it, t))
+				continue;
+			switch (it->kind) {
+			case IT_STRUCT:
+			case IT_UNION:
+				layout_fields(s, d, it, t);
+				break;
+			case IT_ALIAS:
+				layout_alias(s, d, it, t);
+				break;
+			case IT_ENUM:
+			case IT_BITMAP: {
 				Layout *l = arena_alloc(&s->arena, sizeof *l);
 				prim_layout(it->backing, t, &l->size, &l->align);
 				it->layout[t] = l;
+				break;
+			}
+			case IT_CONST:
+			case IT_ANY:
+				break;
 			}
 		}
 	}
@@ -223,9 +394,13 @@ bool layout_equal(const Item *it, const Layout *a, const Layout *b)
 	size_t i;
 	if (a->size != b->size || a->align != b->align)
 		return false;
-	for (i = 0; i < it->nfields && it->kind == IT_STRUCT; i++)
-		if (a->fields[i].offset != b->fields[i].offset ||
-		    a->fields[i].size != b->fields[i].size)
+	if (it->kind != IT_STRUCT && it->kind != IT_UNION)
+		return true;
+	for (i = 0; i < it->nfields; i++)
+		if (a->fields[i].present != b->fields[i].present ||
+		    a->fields[i].offset != b->fields[i].offset ||
+		    a->fields[i].size != b->fields[i].size ||
+		    a->fields[i].bit_offset != b->fields[i].bit_offset)
 			return false;
 	return true;
 }
@@ -259,18 +434,42 @@ void layout_group_names(Buf *b, const int *group, int g)
 size_t layout_holes(const Item *it, const Layout *l, Hole *out)
 {
 	uint64_t end = 0;
-	size_t i, n = 0;
+	size_t i, n = 0, last = 0;
+	if (it->kind == IT_UNION) {
+		/* a union's members overlap: only the tail can be padding */
+		for (i = 0; i < it->nfields; i++)
+			if (l->fields[i].present && l->fields[i].size > end)
+				end = l->fields[i].size;
+		if (l->size > end) {
+			out[0].before = it->nfields;
+			out[0].offset = end;
+			out[0].size = l->size - end;
+			return 1;
+		}
+		return 0;
+	}
 	for (i = 0; i <= it->nfields; i++) {
-		uint64_t next = i < it->nfields ? l->fields[i].offset : l->size;
+		uint64_t next, fend;
+		const FieldLayout *f = i < it->nfields ? &l->fields[i] : NULL;
+		if (f && !f->present)
+			continue;
+		/* a bitfield covers its whole storage unit: unused bits in
+		 * it are abi.c's business */
+		next = !f ? l->size : f->offset;
 		if (next > end) {
-			out[n].before = i;
+			out[n].before = f ? i : it->nfields;
 			out[n].offset = end;
 			out[n].size = next - end;
 			n++;
 		}
-		if (i < it->nfields)
-			end = l->fields[i].offset + l->fields[i].size;
+		if (!f)
+			break;
+		fend = f->offset + f->size;
+		if (fend > end)
+			end = fend;
+		last = i;
 	}
+	(void)last;
 	return n;
 }
 

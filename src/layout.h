@@ -20,6 +20,8 @@ typedef struct Target {
 	unsigned ptr_size;     /* also pointer alignment */
 	unsigned long_size;    /* also long alignment */
 	unsigned i64_align;    /* alignment of plain 64-bit integers */
+	unsigned handle_size;  /* XEN_GUEST_HANDLE(): a pointer on x86, 8 bytes
+				* (a union with uint64_aligned_t) elsewhere */
 } Target;
 
 extern const Target targets[NTARGETS];
@@ -32,9 +34,19 @@ typedef enum LayoutStatus {
 	LAYOUT_OK,
 	LAYOUT_UNKNOWN,  /* depends on an item that could not be laid out */
 	LAYOUT_OVERFLOW, /* the size does not fit in 64 bits */
+	LAYOUT_ABSENT,   /* names an item that does not exist on the target */
+	LAYOUT_BADLEN,   /* an array length that cannot be computed (reported) */
 } LayoutStatus;
 LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			 uint64_t *align);
+
+/* Does the item, or the field, exist on target t (in the tools build at
+ * the latest interface version that layouts describe)? */
+bool item_on_target(const Item *it, int t);
+bool cond_on_target(const Cond *c, int t);
+
+/* Evaluate an array length expression on a target. */
+LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out);
 
 /* Compute the layout of every item on every covered target.  Reports
  * overflowing sizes; items that cannot be laid out get layout_failed. */

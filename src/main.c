@@ -316,8 +316,9 @@ static char *regen_command(const Options *o)
 /* Load, check and lay out the specs, and apply the ABI rules unless only
  * the layouts are wanted (the layout command shows holes, it does not
  * reject them). */
-static int analyse(Spec *s, Diag *d, bool rules)
+static int analyse(Spec *s, Diag *d, bool rules, bool list_waived)
 {
+	size_t waived = 0;
 	const char *perturb = getenv("XENBINDGEN_PERTURB");
 	int st = spec_load(s, d);
 	/* Checks run after decoding errors too, so that one run reports as
@@ -327,7 +328,11 @@ static int analyse(Spec *s, Diag *d, bool rules)
 	if (diag_error_count(d) == 0)
 		layout_compute(s, d);
 	if (rules && diag_error_count(d) == 0)
-		abi_check(s, d);
+		waived = abi_check(s, d, list_waived);
+	if (waived && diag_error_count(d) == 0)
+		diag_note(d, NO_LOC, "%zu waived ABI difference%s not listed; "
+			  "'xenbindgen validate' lists them", waived,
+			  waived == 1 ? "" : "s");
 	if (perturb && *perturb)
 		layout_perturb(s, perturb);
 	if (st)
@@ -425,7 +430,7 @@ int main(int argc, char **argv)
 	diag_set_werror(d, o.werror);
 	s = spec_new(o.indir);
 
-	st = analyse(s, d, o.cmd != CMD_LAYOUT);
+	st = analyse(s, d, o.cmd != CMD_LAYOUT, o.cmd == CMD_VALIDATE || o.verbose);
 	if (st) {
 		diag_print(d, stderr, color);
 	} else if (o.cmd == CMD_VALIDATE) {

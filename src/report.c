@@ -43,6 +43,11 @@ void report_summary(FILE *out, const Spec *s)
 				targets[t].name, arch_name(targets[t].arch));
 }
 
+static const char *fname(const Field *f)
+{
+	return f->name ? f->name : "(anonymous)";
+}
+
 /* Write text without the blanks that column padding leaves at line ends. */
 static void put_trimmed(FILE *out, const Buf *b)
 {
@@ -92,10 +97,10 @@ static void print_struct(FILE *real_out, const Item *it, const int *group)
 		heads[nh++] = t;
 	}
 	for (i = 0; i < it->nfields; i++)
-		if (strlen(it->fields[i].name) > namew)
-			namew = strlen(it->fields[i].name);
+		if (strlen(fname(&it->fields[i])) > namew)
+			namew = strlen(fname(&it->fields[i]));
 
-	buf_printf(out, "struct %s", it->name);
+	buf_printf(out, "%s %s", item_kind_name(it->kind), it->name);
 	if (it->unit->arch >= 0)
 		buf_printf(out, " (%s)", it->unit->name);
 	buf_printf(out, "\n  %-*s", (int)namew, "");
@@ -134,11 +139,16 @@ static void print_struct(FILE *real_out, const Item *it, const int *group)
 		}
 		if (i == it->nfields)
 			break;
-		buf_printf(out, "  %-*s", (int)namew, it->fields[i].name);
+		buf_printf(out, "  %-*s", (int)namew, fname(&it->fields[i]));
 		for (k = 0; k < nh; k++) {
 			const FieldLayout *f = &it->layout[heads[k]]->fields[i];
-			cell_num(out, width[k], f->offset, f->size);
+			if (!f->present)
+				cell(out, width[k], "-", "-");
+			else
+				cell_num(out, width[k], f->offset, f->size);
 		}
+		if (it->fields[i].bits)
+			buf_printf(out, "  :%u", it->fields[i].bits);
 		buf_clear(&b);
 		type_to_string(&b, it->fields[i].type);
 		buf_printf(out, "  %s\n", buf_cstr(&b));
@@ -158,13 +168,21 @@ static void print_struct(FILE *real_out, const Item *it, const int *group)
 static void print_scalar(FILE *out, const Item *it, const int *group)
 {
 	int t;
-	for (t = 0; t < NTARGETS; t++)
-		if (group[t] >= 0)
-			break;
-	fprintf(out, "%s %s: %s, size %llu, align %llu\n\n",
-		item_kind_name(it->kind), it->name, prim_name(it->backing),
-		(unsigned long long)it->layout[t]->size,
-		(unsigned long long)it->layout[t]->align);
+	fprintf(out, "%s %s", item_kind_name(it->kind), it->name);
+	if (it->kind == IT_ENUM || it->kind == IT_BITMAP)
+		fprintf(out, ": %s", prim_name(it->backing));
+	fputc('\n', out);
+	for (t = 0; t < NTARGETS; t++) {
+		Buf b = {0};
+		if (group[t] != t)
+			continue;
+		layout_group_names(&b, group, t);
+		fprintf(out, "  size %llu, align %llu on %s\n",
+			(unsigned long long)it->layout[t]->size,
+			(unsigned long long)it->layout[t]->align, buf_cstr(&b));
+		buf_free(&b);
+	}
+	fputc('\n', out);
 }
 
 static void json_str(FILE *out, const char *s)
@@ -186,7 +204,7 @@ static void print_json_item(FILE *out, const Item *it, const bool *sel,
 			    bool first)
 {
 	int t, nt = 0;
-	size_t i;
+	size_t i, nf;
 	Buf b = {0};
 	fprintf(out, "%s\n    {\"name\": ", first ? "" : ",");
 	json_str(out, it->name);
@@ -203,23 +221,28 @@ static void print_json_item(FILE *out, const Item *it, const bool *sel,
 		fprintf(out, "%s\n      \"%s\": {\"size\": %llu, \"align\": %llu",
 			nt++ ? "," : "", targets[t].name, (unsigned long long)l->size,
 			(unsigned long long)l->align);
-		if (it->kind != IT_STRUCT) {
+		if (it->kind != IT_STRUCT && it->kind != IT_UNION) {
 			fputs("}", out);
 			continue;
 		}
 		fputs(", \"fields\": [", out);
-		for (i = 0; i < it->nfields; i++) {
+		for (i = 0, nf = 0; i < it->nfields; i++) {
+			if (!l->fields[i].present)
+				continue;
 			buf_clear(&b);
 			type_to_string(&b, it->fields[i].type);
-			fprintf(out, "%s\n        {\"name\": ", i ? "," : "");
-			json_str(out, it->fields[i].name);
+			fprintf(out, "%s\n        {\"name\": ", nf++ ? "," : "");
+			json_str(out, fname(&it->fields[i]));
 			fprintf(out, ", \"offset\": %llu, \"size\": %llu, \"type\": ",
 				(unsigned long long)l->fields[i].offset,
 				(unsigned long long)l->fields[i].size);
 			json_str(out, buf_cstr(&b));
+			if (it->fields[i].bits)
+				fprintf(out, ", \"bit_offset\": %u, \"bits\": %u",
+					l->fields[i].bit_offset, it->fields[i].bits);
 			fputc('}', out);
 		}
-		fputs(it->nfields ? "\n      ], \"holes\": [" : "], \"holes\": [", out);
+		fputs(nf ? "\n      ], \"holes\": [" : "], \"holes\": [", out);
 		holes = xcalloc(it->nfields + 1, sizeof *holes);
 		nh = layout_holes(it, l, holes);
 		for (h = 0, i = 0; h < nh; h++) {
@@ -230,7 +253,7 @@ static void print_json_item(FILE *out, const Item *it, const bool *sel,
 			fprintf(out, "%s{\"offset\": %llu, \"size\": %llu, \"before\": ",
 				i++ ? ", " : "", (unsigned long long)holes[h].offset,
 				(unsigned long long)holes[h].size);
-			json_str(out, it->fields[holes[h].before].name);
+			json_str(out, fname(&it->fields[holes[h].before]));
 			fputc('}', out);
 		}
 		fprintf(out, "], \"tail_padding\": %llu}", (unsigned long long)tail);
@@ -277,7 +300,7 @@ int report_layout(FILE *out, Spec *s, Diag *d, const char *const *names,
 			continue;
 		if (json)
 			print_json_item(out, it, sel, shown == 0);
-		else if (it->kind == IT_STRUCT)
+		else if (it->kind == IT_STRUCT || it->kind == IT_UNION)
 			print_struct(out, it, group);
 		else
 			print_scalar(out, it, group);

@@ -12,7 +12,7 @@ static const char *const prim_names[NPRIMS] = {
 	[P_I32] = "i32",   [P_I64] = "i64",   [P_CHAR] = "char",
 	[P_INT] = "int",   [P_UINT] = "uint", [P_LONG] = "long",
 	[P_ULONG] = "ulong", [P_U64_PLAIN] = "uint64_t",
-	[P_I64_PLAIN] = "int64_t",
+	[P_I64_PLAIN] = "int64_t", [P_VOID] = "void",
 };
 
 const char *prim_name(Prim p)
@@ -49,6 +49,9 @@ const char *item_kind_name(ItemKind k)
 	case IT_STRUCT: return "struct";
 	case IT_ENUM: return "enum";
 	case IT_BITMAP: return "bitmap";
+	case IT_UNION: return "union";
+	case IT_ALIAS: return "alias";
+	case IT_CONST: return "constant";
 	case IT_ANY: break;
 	}
 	return "type";
@@ -91,16 +94,28 @@ void type_to_string(Buf *b, const Type *t)
 		buf_puts(b, prim_name(t->prim));
 		return;
 	case TY_NAMED:
-		buf_printf(b, "%s %s", item_kind_name(t->want), t->name);
+		if (t->want == IT_ANY)
+			buf_puts(b, t->name);
+		else
+			buf_printf(b, "%s %s", item_kind_name(t->want), t->name);
 		return;
 	case TY_PTR:
-		buf_puts(b, "ptr<");
+	case TY_HANDLE:
+		buf_puts(b, t->kind == TY_PTR ? "ptr<" : "handle<");
 		type_to_string(b, t->elem);
 		buf_putc(b, '>');
 		return;
 	case TY_ARRAY:
 		type_to_string(b, t->elem);
-		buf_printf(b, "[%llu]", (unsigned long long)t->count);
+		if (t->flex)
+			buf_puts(b, "[]");
+		else if (t->count_text)
+			buf_printf(b, "[%s]", t->count_text);
+		else
+			buf_printf(b, "[%llu]", (unsigned long long)t->count);
+		return;
+	case TY_INLINE:
+		buf_printf(b, "%s {...}", item_kind_name(t->item->kind));
 		return;
 	}
 }

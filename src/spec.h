@@ -37,6 +37,7 @@ typedef enum Prim {
 	P_INT, P_UINT,             /* C int, unsigned int */
 	P_LONG, P_ULONG,           /* C long: 4 bytes on 32-bit targets, 8 on 64 */
 	P_U64_PLAIN, P_I64_PLAIN,  /* C uint64_t/int64_t: 4-aligned on x86_32 */
+	P_VOID,                    /* only as a pointee: XEN_GUEST_HANDLE(void) */
 	NPRIMS
 } Prim;
 
@@ -44,16 +45,37 @@ typedef enum ItemKind {
 	IT_STRUCT,
 	IT_ENUM,
 	IT_BITMAP,
+	IT_UNION,
+	IT_ALIAS, /* a typedef: domid_t, xen_pfn_t (maybe per architecture) */
+	IT_CONST, /* a named constant: #define NAME value */
 	NITEMKINDS,
-	IT_ANY = NITEMKINDS /* a reference that accepts any kind */
+	IT_ANY = NITEMKINDS /* a reference that accepts any type */
 } ItemKind;
 
 typedef enum TypeKind {
-	TY_PRIM,  /* prim */
-	TY_NAMED, /* a struct, enum or bitmap named by sym */
-	TY_PTR,   /* 64-bit guest handle to elem: XEN_GUEST_HANDLE_64 */
-	TY_ARRAY, /* count elements of elem */
+	TY_PRIM,   /* prim */
+	TY_NAMED,  /* a named item (struct, union, enum, bitmap, alias) */
+	TY_PTR,    /* 64-bit guest handle to elem: XEN_GUEST_HANDLE_64 */
+	TY_HANDLE, /* native guest handle to elem: XEN_GUEST_HANDLE */
+	TY_ARRAY,  /* count elements of elem; flexible if flex */
+	TY_INLINE, /* an anonymous struct or union defined in place: item */
 } TypeKind;
+
+/* Where something exists.  The default is everywhere.  Layouts are those
+ * of a tools/hypervisor build at the latest interface version, so content
+ * with an `until` version is emitted (under #if) but not laid out. */
+typedef struct Cond {
+	bool tools;        /* only for __XEN__ / __XEN_TOOLS__ builds */
+	unsigned targets;  /* bit t set: present on target t; 0: everywhere */
+	uint32_t since;    /* __XEN_INTERFACE_VERSION__ >= since (0: any) */
+	uint32_t until;    /* __XEN_INTERFACE_VERSION__ < until (0: any) */
+	Loc loc;
+} Cond;
+
+/* An array length: a number, a constant, or an expression over numbers,
+ * constants and sizeof(type) ("sizeof(xen_ulong_t) * 8"), evaluated per
+ * target by the layout engine. */
+typedef struct Expr Expr;
 
 typedef struct Symbol Symbol;
 typedef struct DocNode DocNode;
@@ -68,18 +90,44 @@ typedef struct Type {
 	const char *name;   /* TY_NAMED */
 	Loc name_loc;       /* TY_NAMED: where the name is written */
 	Symbol *sym;        /* TY_NAMED, set by check.c */
-	struct Type *elem;  /* TY_PTR, TY_ARRAY */
-	uint64_t count;     /* TY_ARRAY */
+	struct Type *elem;  /* TY_PTR, TY_HANDLE, TY_ARRAY */
+	uint64_t count;     /* TY_ARRAY with a literal length */
+	Expr *count_expr;   /* TY_ARRAY with a computed length */
+	const char *count_text; /* as written, for C */
+	bool flex;          /* TY_ARRAY: flexible trailing array */
 	Loc count_loc;
+	Item *item;         /* TY_INLINE */
 } Type;
+
+struct Expr {
+	enum { EX_NUM, EX_CONST, EX_SIZEOF, EX_BIN } kind;
+	char op;            /* EX_BIN: + - * / */
+	uint64_t num;
+	const char *name;   /* EX_CONST */
+	Symbol *sym;        /* EX_CONST, resolved */
+	Type *type;         /* EX_SIZEOF */
+	Expr *l, *r;
+	Loc loc;
+};
 
 /* ---- Items ------------------------------------------------------------------ */
 typedef struct Field {
-	const char *name;
-	Loc loc;      /* the field's table */
-	Loc name_loc; /* the name value */
+	const char *name; /* NULL for an anonymous struct/union member */
+	Loc loc;          /* the field's table */
+	Loc name_loc;     /* the name value */
 	const char *desc;
 	Type *type;
+	unsigned bits;    /* C bitfield width; 0: not a bitfield */
+	Cond cond;
+	/* tagged unions: the union-typed field names its tag field; each
+	 * member of the union says for which tag values it is valid */
+	const char *tag;
+	Loc tag_loc;
+	int tag_index;    /* resolved index of the tag field, -1 */
+	int64_t *when;    /* member of a tagged union: tag values */
+	const char **when_names; /* as written (constant/variant names) */
+	size_t nwhen;
+	Loc when_loc;
 } Field;
 
 typedef struct Variant {
@@ -87,6 +135,8 @@ typedef struct Variant {
 	Loc loc, name_loc, value_loc;
 	const char *desc;
 	int64_t value;
+	const char **compat; /* old C names kept as aliases */
+	size_t ncompat;
 } Variant;
 
 typedef struct Bit {
@@ -94,17 +144,43 @@ typedef struct Bit {
 	Loc loc, name_loc, shift_loc;
 	const char *desc;
 	int64_t shift;
+	int64_t width;       /* 1, or a multi-bit field (mask and shift) */
+	const char **compat;
+	size_t ncompat;
 } Bit;
+
+/* C naming control: how an item keeps the names existing code uses. */
+typedef struct CNames {
+	bool set;             /* a `c` table was given */
+	const char *prefix;   /* enum/bitmap member macros; default NAME_ */
+	bool keep_case;       /* members keep their case (XEN_DOMCTL_CDF_hvm) */
+	bool defines;         /* enum as #defines instead of a C enum */
+	bool bit_numbers;     /* bitmap: also _PREFIXbit bit-number macros */
+	const char *all;      /* bitmap mask of all bits; "" for none */
+	const char *typedef_name; /* struct/union: typedef ..._t */
+	bool handle;          /* DEFINE_XEN_GUEST_HANDLE(typedef) */
+	bool hex;             /* const: write the value in hex */
+	const char **compat;  /* old names kept as aliases */
+	size_t ncompat;
+	Loc loc;
+} CNames;
+
+/* Waivers of ABI rules, for types that are legitimately different (Xen
+ * translates them for 32-bit guests).  A waived difference is still
+ * reported, as a warning. */
+enum { WAIVE_IDENTITY = 1, WAIVE_PADDING = 2, WAIVE_ALIGNMENT = 4 };
 
 /* A per-target layout, computed by layout.c. */
 typedef struct FieldLayout {
-	uint64_t offset, size;
+	uint64_t offset, size;  /* bitfields: of their storage unit */
+	unsigned bit_offset;    /* bitfields: first bit within the unit */
+	bool present;           /* the field exists on this target */
 } FieldLayout;
 
 typedef struct Layout {
 	uint64_t size;
 	uint64_t align;
-	FieldLayout *fields; /* IT_STRUCT: one per field */
+	FieldLayout *fields; /* one per field */
 } Layout;
 
 struct Item {
@@ -116,9 +192,11 @@ struct Item {
 	Unit *unit;
 	size_t index; /* position in Spec.items */
 
-	/* IT_STRUCT */
+	/* IT_STRUCT, IT_UNION */
 	Field *fields;
 	size_t nfields;
+	Item *parent;  /* an inline (anonymous) type: the item it is in */
+	bool inline_type;
 	/* op = { family = "domctl", cmd = 1, name = "XEN_DOMCTL_createdomain" }:
 	 * the hypercall sub-op this struct is the argument of */
 	const char *op_family; /* NULL: not an op argument */
@@ -133,6 +211,21 @@ struct Item {
 	size_t nvariants;
 	Bit *bits;
 	size_t nbits;
+
+	/* IT_ALIAS: one type, or one per architecture */
+	Type *alias;
+	Type *arch_alias[NARCH];
+
+	/* IT_CONST */
+	int64_t value;
+	Type *const_type; /* optional */
+	Loc value_loc;
+
+	Cond cond;
+	CNames c;
+	unsigned waive;         /* WAIVE_* */
+	const char *waive_reason;
+	Loc waive_loc;
 
 	/* layout.c: NULL for targets where the item does not exist */
 	Layout *layout[NTARGETS];
@@ -171,6 +264,10 @@ struct Unit {
 	size_t nitems, items_cap;
 	size_t includes_cap;
 	bool uses_arch; /* includes from "arch" */
+	/* [abi] invariant = true: the unit is designed to be the same for
+	 * 32- and 64-bit callers (domctl, sysctl) */
+	bool invariant;
+	Loc invariant_loc;
 };
 
 /* All items that share a name.  Common units define a name once; each arch

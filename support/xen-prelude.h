@@ -22,6 +22,28 @@
 
 #include <stdint.h>
 
+/* Tools and hypervisor builds get the latest interface, as with xen.h;
+ * xenbindgen's layouts describe exactly that build. */
+#ifndef __XEN_LATEST_INTERFACE_VERSION__
+#define __XEN_LATEST_INTERFACE_VERSION__ 0x00040e00
+#endif
+#if !defined(__XEN_INTERFACE_VERSION__)
+#if defined(__XEN__) || defined(__XEN_TOOLS__)
+#define __XEN_INTERFACE_VERSION__ __XEN_LATEST_INTERFACE_VERSION__
+#else
+#define __XEN_INTERFACE_VERSION__ 0x00000000
+#endif
+#endif
+
+/* Flexible array members (C99), zero-length arrays (GNU C89) or one. */
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 199901L
+#define XEN_FLEX_ARRAY_DIM
+#elif defined(__GNUC__)
+#define XEN_FLEX_ARRAY_DIM 0
+#else
+#define XEN_FLEX_ARRAY_DIM 1 /* variable size */
+#endif
+
 #if defined(__i386__)
 #define uint64_aligned_t uint64_t __attribute__((__aligned__(8)))
 #define int64_aligned_t int64_t __attribute__((__aligned__(8)))
