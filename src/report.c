@@ -16,31 +16,69 @@
 void report_summary(FILE *out, const Spec *s)
 {
 	size_t i, files = 0, kinds[NITEMKINDS] = {0};
-	int t, n = 0;
+	size_t types[NTARGETS] = {0}, consts[NTARGETS] = {0}, differ[NTARGETS] = {0};
+	int t, u, n = 0;
 	for (i = 0; i < s->nunits; i++)
 		files += s->units[i]->nfiles;
 	for (i = 0; i < s->nitems; i++)
-		kinds[s->items[i]->kind]++;
+		if (!s->items[i]->inline_type)
+			kinds[s->items[i]->kind]++;
 	fprintf(out,
-		"%zu output%s from %zu spec file%s: %zu struct%s, %zu enum%s, "
-		"%zu bitmap%s\n",
+		"%zu output%s from %zu spec file%s: %zu struct%s, %zu union%s, "
+		"%zu enum%s, %zu bitmap%s, %zu alias%s, %zu constant%s\n",
 		s->nunits, s->nunits == 1 ? "" : "s", files, files == 1 ? "" : "s",
-		kinds[IT_STRUCT], kinds[IT_STRUCT] == 1 ? "" : "s", kinds[IT_ENUM],
-		kinds[IT_ENUM] == 1 ? "" : "s", kinds[IT_BITMAP],
-		kinds[IT_BITMAP] == 1 ? "" : "s");
-	fputs("layouts checked on:", out);
-	for (t = 0; t < NTARGETS; t++)
-		if (s->covered[t]) {
-			fprintf(out, " %s", targets[t].name);
-			n++;
+		kinds[IT_STRUCT], kinds[IT_STRUCT] == 1 ? "" : "s",
+		kinds[IT_UNION], kinds[IT_UNION] == 1 ? "" : "s",
+		kinds[IT_ENUM], kinds[IT_ENUM] == 1 ? "" : "s",
+		kinds[IT_BITMAP], kinds[IT_BITMAP] == 1 ? "" : "s",
+		kinds[IT_ALIAS], kinds[IT_ALIAS] == 1 ? "" : "es",
+		kinds[IT_CONST], kinds[IT_CONST] == 1 ? "" : "s");
+	/* per target: types laid out, constants defined, and types whose
+	 * layout there differs from their layout on another target */
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		if (it->inline_type)
+			continue;
+		for (t = 0; t < NTARGETS; t++) {
+			if (!s->covered[t] || !item_on_target(it, t))
+				continue;
+			if (it->kind == IT_CONST || it->kind == IT_ENUM ||
+			    it->kind == IT_BITMAP) {
+				consts[t] += it->kind == IT_CONST ? 1
+					     : it->nvariants + it->nbits;
+				if (it->kind == IT_ENUM)
+					types[t]++;
+				continue;
+			}
+			if (!it->layout[t])
+				continue;
+			types[t]++;
+			for (u = 0; u < NTARGETS; u++)
+				if (u != t && it->layout[u] &&
+				    !layout_equal(it, it->layout[t], it->layout[u])) {
+					differ[t]++;
+					break;
+				}
 		}
+	}
+	fprintf(out, "\n  %-9s %6s %10s %8s\n", "target", "types", "constants",
+		"differ");
+	for (t = 0; t < NTARGETS; t++) {
+		if (!s->covered[t])
+			continue;
+		n++;
+		fprintf(out, "  %-9s %6zu %10zu %8zu\n", targets[t].name, types[t],
+			consts[t], differ[t]);
+	}
 	if (!n)
-		fputs(" none", out);
-	fputc('\n', out);
+		fputs("  (no target could be laid out)\n", out);
 	for (t = 0; t < NTARGETS; t++)
 		if (!s->covered[t])
-			fprintf(out, "not checked on %s: no arch-%s directory\n",
+			fprintf(out, "  %-9s not checked: no arch-%s directory\n",
 				targets[t].name, arch_name(targets[t].arch));
+	fputs("\n\"differ\": types whose layout on this target is not the same "
+	      "on every other\ntarget; `xenbindgen layout` shows them side by "
+	      "side.\n", out);
 }
 
 static const char *fname(const Field *f)

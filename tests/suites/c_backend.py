@@ -418,10 +418,12 @@ def covered_targets(ctx, specs):
     names = {"x86_32": "i386-linux-gnu", "x86_64": "x86_64-linux-gnu",
              "arm32": "armv7a-linux-gnueabihf", "arm64": "aarch64-linux-gnu",
              "riscv64": "riscv64-linux-gnu", "ppc64le": "powerpc64le-linux-gnu"}
+    found = []
     for line in so.splitlines():
-        if line.startswith("layouts checked on:"):
-            return [names[t] for t in line.split(":")[1].split() if t in names]
-    return list(names.values())
+        words = line.split()
+        if len(words) == 4 and words[0] in names and words[1].isdigit():
+            found.append(names[words[0]])
+    return found or list(names.values())
 
 
 def collect(ctx):
