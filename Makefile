@@ -76,6 +76,13 @@ check-asan:
 	$(MAKE) B=build/asan OPT="$(ASAN_FLAGS)" LDFLAGS="$(ASAN_FLAGS)" check \
 	  ASAN=1
 
+# Speed, memory and scaling on synthetic corpora and specs/xen (bench/run.py
+# says how); not part of check.  BENCH_FLAGS="--sizes 1000,10000" for less.
+bench: $(B)/xenbindgen
+	$(PYTHON) bench/run.py --tool $(B)/xenbindgen --out build/bench $(BENCH_FLAGS)
+
+.PHONY: bench
+
 demo: xenbindgen
 	@sh tests/demo.sh ./xenbindgen specs/xen build/demo
 
@@ -91,6 +98,6 @@ install: xenbindgen
 clean:
 	rm -rf build xenbindgen tests/out
 
-.SECONDARY:
+.PRECIOUS: $(B)/%.o $(B)/tests/%.o
 
 .PHONY: all check check-asan demo install clean test-bins

@@ -296,6 +296,19 @@ static void print_excerpt(FILE *out, Source *s, Loc loc, bool color)
 	fprintf(out, "%s^%s\n", color ? "\033[1;32m" : "", color ? "\033[m" : "");
 }
 
+/* Paths come from the file system and may hold any byte but NUL: escape
+ * control characters so that one diagnostic stays one line. */
+static void put_path(FILE *out, const char *p)
+{
+	for (; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f)
+			fprintf(out, "\\x%02x", c);
+		else
+			fputc(c, out);
+	}
+}
+
 void diag_print(Diag *d, FILE *out, bool color)
 {
 	static const char *const names[] = {"error", "warning", "note"};
@@ -308,7 +321,8 @@ void diag_print(Diag *d, FILE *out, bool color)
 		Item *it = &d->items[i];
 		const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[m" : "";
 		if (it->loc.file && it->loc.file <= d->nsrc) {
-			fprintf(out, "%s%s", bold, d->src[it->loc.file - 1].path);
+			fputs(bold, out);
+			put_path(out, d->src[it->loc.file - 1].path);
 			if (it->loc.line)
 				fprintf(out, ":%u:%u", (unsigned)it->loc.line,
 					(unsigned)it->loc.col);

@@ -12,6 +12,9 @@
  * Everything is sorted bytewise before use, so the order in which the
  * filesystem lists entries, and the locale, never change the result.
  */
+/* realpath() is XSI in glibc's view of POSIX 2008 */
+#define _XOPEN_SOURCE 700
+
 #include "bounds.h"
 #include "doc.h"
 #include "reader.h"
@@ -34,6 +37,7 @@ typedef struct DirStack {
 typedef struct Loader {
 	Spec *s;
 	Diag *d;
+	char *root; /* the input directory's real path */
 	int status;
 	size_t nfiles;
 	Unit **units;
@@ -111,6 +115,16 @@ static Unit *new_unit(Loader *L, const char *name)
 	return u;
 }
 
+static bool inside_root(Loader *L, const char *path)
+{
+	char *real = realpath(path, NULL);
+	size_t n = L->root ? strlen(L->root) : 0;
+	bool ok = real && L->root && strncmp(real, L->root, n) == 0 &&
+		  (real[n] == '/' || real[n] == '\0');
+	free(real);
+	return ok;
+}
+
 static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 {
 	size_t n, i;
@@ -161,6 +175,17 @@ static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 			continue;
 		}
 		if (S_ISDIR(sb.st_mode)) {
+			struct stat lsb;
+			/* A link to a directory is followed only if it stays
+			 * inside the input directory: a link to / must not make
+			 * us walk the whole file system. */
+			if (lstat(buf_cstr(&p), &lsb) == 0 && S_ISLNK(lsb.st_mode) &&
+			    !inside_root(L, buf_cstr(&p))) {
+				diag_error(L->d, path_loc(L, buf_cstr(&p)),
+					   "symbolic link leads outside the input "
+					   "directory; not followed");
+				continue;
+			}
 			if (!valid_component(name)) {
 				diag_error(L->d, path_loc(L, buf_cstr(&p)),
 					   "invalid output directory name: use letters, "
@@ -172,6 +197,12 @@ static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 		}
 		if (format_from_path(name) == FMT_NONE)
 			continue;
+		if (!S_ISREG(sb.st_mode)) {
+			/* a FIFO or a device would block or never end */
+			diag_error(L->d, path_loc(L, buf_cstr(&p)),
+				   "not a regular file");
+			continue;
+		}
 		if (!*rel) {
 			diag_error(L->d, path_loc(L, buf_cstr(&p)),
 				   "spec file is not inside an output directory "
@@ -273,7 +304,9 @@ int spec_load(Spec *s, Diag *d)
 			   exists ? "not a directory" : strerror(err));
 		return 3;
 	}
+	L.root = realpath(s->indir, NULL);
 	scan(&L, s->indir, "", &st);
+	free(L.root);
 	finish_units(&L);
 	if (L.status)
 		return L.status;
