@@ -83,16 +83,35 @@ static void pad_name(Buf *b, const Item *it, unsigned *counter)
 static bool quiet_waivers;
 static size_t nwaived;
 
+/* An inline type is part of the item it is written in, and shares that
+ * item's waivers. */
+static const Item *owner(const Item *it)
+{
+	while (it->inline_type && it->parent)
+		it = it->parent;
+	return it;
+}
+
+static unsigned waives(const Item *it)
+{
+	unsigned w = it->waive;
+	while (it->inline_type && it->parent) {
+		it = it->parent;
+		w |= it->waive;
+	}
+	return w;
+}
+
 /* A rule's verdict: an error, or a warning when the item waives it. */
 static DiagLevel level(const Item *it, unsigned rule)
 {
-	return it->waive & rule ? DIAG_WARNING : DIAG_ERROR;
+	return waives(it) & rule ? DIAG_WARNING : DIAG_ERROR;
 }
 
 static void report(Diag *d, const Item *it, unsigned rule, Loc loc,
 		   const char *msg)
 {
-	if ((it->waive & rule) && quiet_waivers) {
+	if ((waives(it) & rule) && quiet_waivers) {
 		nwaived++;
 		return;
 	}
@@ -101,9 +120,13 @@ static void report(Diag *d, const Item *it, unsigned rule, Loc loc,
 
 static void waived(Buf *msg, const Item *it, unsigned rule)
 {
-	if (it->waive & rule)
-		buf_printf(msg, " (waived: %s)",
-			   it->waive_reason ? it->waive_reason : "no reason given");
+	const Item *o = it;
+	if (!(waives(it) & rule))
+		return;
+	while (!(o->waive & rule) && o->inline_type && o->parent)
+		o = o->parent;
+	buf_printf(msg, " (waived: %s)",
+		   o->waive_reason ? o->waive_reason : "no reason given");
 }
 
 /* Unused bits in a bitfield's storage unit are padding too. */
@@ -141,7 +164,7 @@ static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
 			waived(&msg, it, WAIVE_PADDING);
 			report(d, it, WAIVE_PADDING, it->fields[last].name_loc,
 			       buf_cstr(&msg));
-			if (!gap && !(it->waive & WAIVE_PADDING && quiet_waivers))
+			if (!gap && !(waives(it) & WAIVE_PADDING && quiet_waivers))
 				diag_note(d, it->fields[last].loc,
 					  "add a bitfield `uint%llu_t _pad:%llu` after `%s`",
 					  (unsigned long long)unit_bits,
@@ -207,7 +230,7 @@ static void check_padding(Diag *d, const Item *it)
 					   (unsigned long long)h.offset);
 			targets_phrase(&msg, on, exists);
 			waived(&msg, it, WAIVE_PADDING);
-			if (it->waive & WAIVE_PADDING && quiet_waivers) {
+			if (waives(it) & WAIVE_PADDING && quiet_waivers) {
 				nwaived++;
 			} else if (h.before < it->nfields) {
 				diag_report(d, level(it, WAIVE_PADDING),
@@ -268,7 +291,7 @@ static void check_prims(Diag *d, const Item *it)
 			Buf where = {0};
 			targets_phrase(&where, on, exists);
 			waived(&where, it, WAIVE_ALIGNMENT);
-			if (it->waive & WAIVE_ALIGNMENT && quiet_waivers)
+			if (waives(it) & WAIVE_ALIGNMENT && quiet_waivers)
 				nwaived++;
 			else
 			diag_report(d, level(it, WAIVE_ALIGNMENT), ty->loc,
@@ -276,7 +299,7 @@ static void check_prims(Diag *d, const Item *it)
 				    "its alignment must equal its size%s",
 				    prim_name(ty->prim), (unsigned long long)size,
 				    (unsigned long long)align, buf_cstr(&where),
-				    it->waive & WAIVE_ALIGNMENT ? ""
+				    waives(it) & WAIVE_ALIGNMENT ? ""
 				    : ty->prim == P_U64_PLAIN ? " (use u64, Xen's uint64_aligned_t)"
 				    : ty->prim == P_I64_PLAIN ? " (use i64, Xen's int64_aligned_t)"
 							      : "");
@@ -352,14 +375,12 @@ static void report_groups(Diag *d, const Item *it, const bool *sel)
 	}
 	waived(&msg, it, WAIVE_IDENTITY);
 	{
-		const Item *top = it;
-		while (top->inline_type && top->parent)
-			top = top->parent;
+		const Item *top = owner(it);
 		if (top->unit->invariant)
 			buf_printf(&msg, "; '%s' is declared the same for 32- and "
 				   "64-bit callers ([abi] invariant)", top->unit->name);
 	}
-	if (it->waive & WAIVE_IDENTITY && quiet_waivers) {
+	if (waives(it) & WAIVE_IDENTITY && quiet_waivers) {
 		nwaived++;
 		buf_free(&msg);
 		return;
