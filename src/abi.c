@@ -129,51 +129,52 @@ static void waived(Buf *msg, const Item *it, unsigned rule)
 		   o->waive_reason ? o->waive_reason : "no reason given");
 }
 
-/* Unused bits in a bitfield's storage unit are padding too. */
+/* Bits that no bitfield uses, inside the bytes bitfields occupy, are
+ * padding too (whole bytes are reported as holes by check_padding).  Within
+ * a run of consecutive bitfields the bit positions only grow, so the gaps
+ * are where one bitfield starts after the previous one ends, and at the end
+ * of the run's last byte. */
 static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
 {
 	const Layout *l = it->layout[t];
-	size_t i = 0;
+	size_t i = 0, j;
 	while (i < it->nfields) {
-		const Field *f = &it->fields[i];
-		size_t j, last = i;
-		uint64_t used = 0, unit_bits, expect = 0;
-		bool gap = false;
-		if (!f->bits || !l->fields[i].present || reported[i]) {
+		uint64_t expect, unused = 0, start;
+		size_t last = i;
+		if (!it->fields[i].bits || !l->fields[i].present || reported[i]) {
 			i++;
 			continue;
 		}
-		unit_bits = l->fields[i].size * 8;
+		start = l->fields[i].offset * 8 + l->fields[i].bit_offset;
+		expect = start - start % 8;
 		for (j = i; j < it->nfields && it->fields[j].bits &&
-			    l->fields[j].present &&
-			    l->fields[j].offset == l->fields[i].offset; j++) {
-			if (l->fields[j].bit_offset != expect)
-				gap = true;
-			expect = l->fields[j].bit_offset + it->fields[j].bits;
-			used += it->fields[j].bits;
+			    l->fields[j].present; j++) {
+			uint64_t at = l->fields[j].offset * 8 + l->fields[j].bit_offset;
+			if (at > expect)
+				unused += at - expect;
+			expect = at + it->fields[j].bits;
 			last = j;
 		}
-		if (gap || used < unit_bits) {
+		if (expect % 8)
+			unused += 8 - expect % 8;
+		if (unused) {
 			Buf msg = {0};
-			buf_printf(&msg, "bitfields %s..%s of struct '%s' leave %llu of "
-				   "the %llu bits of their unit at offset %llu unused",
-				   f->name, it->fields[last].name, it->name,
-				   (unsigned long long)(unit_bits - used),
-				   (unsigned long long)unit_bits,
-				   (unsigned long long)l->fields[i].offset);
+			buf_printf(&msg, "bitfields %s..%s of struct '%s' leave %llu "
+				   "bit%s unused in the bytes they occupy",
+				   it->fields[i].name, it->fields[last].name, it->name,
+				   (unsigned long long)unused, unused == 1 ? "" : "s");
 			waived(&msg, it, WAIVE_PADDING);
 			report(d, it, WAIVE_PADDING, it->fields[last].name_loc,
 			       buf_cstr(&msg));
-			if (!gap && !(waives(it) & WAIVE_PADDING && quiet_waivers))
+			if (!(waives(it) & WAIVE_PADDING && quiet_waivers) && expect % 8 &&
+			    unused == 8 - expect % 8)
 				diag_note(d, it->fields[last].loc,
-					  "add a bitfield `uint%llu_t _pad:%llu` after `%s`",
-					  (unsigned long long)unit_bits,
-					  (unsigned long long)(unit_bits - used),
+					  "add a %llu-bit bitfield after `%s`",
+					  (unsigned long long)unused,
 					  it->fields[last].name);
-			buf_free(&msg);
-			for (j = i; j <= last; j++)
-				reported[j] = true;
 		}
+		for (j = i; j <= last; j++)
+			reported[j] = true;
 		i = last + 1;
 	}
 }

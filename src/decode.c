@@ -967,6 +967,14 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 		if (typ)
 			f->type = decode_type(D, typ->value, depth);
 		D->cur = saved;
+		if (f->type) {
+			/* an inline type exists where the field defining it does */
+			Type *in = f->type;
+			while (in->kind == TY_ARRAY)
+				in = in->elem;
+			if (in->kind == TY_INLINE)
+				in->item->cond = f->cond;
+		}
 		if (f->type && !f->name && f->type->kind != TY_INLINE) {
 			diag_error(D->d, ft->loc,
 				   "field is missing required key 'name' (only an "

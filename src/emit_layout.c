@@ -172,6 +172,14 @@ static void type_asserts(Asserts *A, const Item *it, int t)
 	buf_free(&e);
 }
 
+/* The sub-op number of a struct that is a hypercall argument. */
+static void op_assert(Asserts *A, const Item *it)
+{
+	char v[32];
+	num(v, sizeof v, (uint64_t)it->op_cmd);
+	assert_eq(A, it->op_name, it->name, "op", "value", v);
+}
+
 /* Enumerators, bit macros and constants do not depend on the target. */
 static void value_asserts(Asserts *A, const Item *it, bool against)
 {
@@ -242,14 +250,15 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 	buf_free(&v);
 }
 
-/* #if for an item's own conditions, without its targets (the caller is
- * inside a target's block already). */
-static bool open_item_cond(Buf *b, const Item *it)
+/* #if for an item's own conditions; without its targets when the caller
+ * is inside a target's block already. */
+static bool open_item_cond(Buf *b, const Item *it, bool keep_targets)
 {
 	Cond c = it->cond;
 	Buf e = {0};
 	bool any;
-	c.targets = 0;
+	if (!keep_targets)
+		c.targets = 0;
 	any = c_cond(&e, &c, -1);
 	if (any)
 		buf_printf(b, "#if %s\n", buf_cstr(&e));
@@ -320,8 +329,20 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		bool cond;
 		if (it->kind != IT_ENUM && it->kind != IT_BITMAP && it->kind != IT_CONST)
 			continue;
-		cond = open_item_cond(&b, it);
+		/* outside the per-target blocks: a value that exists on some
+		 * targets only is checked there only */
+		cond = open_item_cond(&b, it, true);
 		value_asserts(&A, it, o->nagainst > 0);
+		if (cond)
+			buf_puts(&b, "#endif\n");
+	}
+	for (i = 0; i < u->nitems; i++) {
+		const Item *it = u->items[i];
+		bool cond;
+		if (!it->op_family)
+			continue;
+		cond = open_item_cond(&b, it, true);
+		op_assert(&A, it);
 		if (cond)
 			buf_puts(&b, "#endif\n");
 	}
@@ -339,7 +360,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 			bool cond, tools;
 			if (!is_type(it) || !it->layout[t])
 				continue;
-			cond = open_item_cond(&b, it);
+			cond = open_item_cond(&b, it, false);
 			tools = build_dependent(it) && !it->cond.tools;
 			if (tools)
 				buf_puts(&b, "#if defined(__XEN__) || defined(__XEN_TOOLS__)\n");

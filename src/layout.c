@@ -102,8 +102,11 @@ bool cond_on_target(const Cond *c, int t)
 
 bool item_on_target(const Item *it, int t)
 {
-	while (it->inline_type && it->parent)
-		it = it->parent;
+	/* an inline type exists where the field defining it and every
+	 * enclosing item do */
+	for (; it->inline_type && it->parent; it = it->parent)
+		if (!cond_on_target(&it->cond, t))
+			return false;
 	if (it->unit->arch >= 0 && it->unit->arch != targets[t].arch)
 		return false;
 	return cond_on_target(&it->cond, t);
@@ -453,9 +456,11 @@ size_t layout_holes(const Item *it, const Layout *l, Hole *out)
 		const FieldLayout *f = i < it->nfields ? &l->fields[i] : NULL;
 		if (f && !f->present)
 			continue;
-		/* a bitfield covers its whole storage unit: unused bits in
-		 * it are abi.c's business */
-		next = !f ? l->size : f->offset;
+		/* a bitfield covers the bytes its bits are in; unused bits
+		 * within those bytes are abi.c's business */
+		next = !f ? l->size
+		     : it->fields[i].bits ? f->offset + f->bit_offset / 8
+					  : f->offset;
 		if (next > end) {
 			out[n].before = f ? i : it->nfields;
 			out[n].offset = end;
@@ -464,7 +469,9 @@ size_t layout_holes(const Item *it, const Layout *l, Hole *out)
 		}
 		if (!f)
 			break;
-		fend = f->offset + f->size;
+		fend = it->fields[i].bits
+			? f->offset + (f->bit_offset + it->fields[i].bits + 7) / 8
+			: f->offset + f->size;
 		if (fend > end)
 			end = fend;
 		last = i;

@@ -316,7 +316,8 @@ static char *regen_command(const Options *o)
 /* Load, check and lay out the specs, and apply the ABI rules unless only
  * the layouts are wanted (the layout command shows holes, it does not
  * reject them). */
-static int analyse(Spec *s, Diag *d, bool rules, bool list_waived)
+static int analyse(Spec *s, Diag *d, bool rules, bool list_waived,
+		   bool quiet_note)
 {
 	size_t waived = 0;
 	const char *perturb = getenv("XENBINDGEN_PERTURB");
@@ -329,7 +330,7 @@ static int analyse(Spec *s, Diag *d, bool rules, bool list_waived)
 		layout_compute(s, d);
 	if (rules && diag_error_count(d) == 0)
 		waived = abi_check(s, d, list_waived);
-	if (waived && diag_error_count(d) == 0)
+	if (waived && diag_error_count(d) == 0 && !quiet_note)
 		diag_note(d, NO_LOC, "%zu waived ABI difference%s not listed; "
 			  "'xenbindgen validate' lists them", waived,
 			  waived == 1 ? "" : "s");
@@ -430,7 +431,9 @@ int main(int argc, char **argv)
 	diag_set_werror(d, o.werror);
 	s = spec_new(o.indir);
 
-	st = analyse(s, d, o.cmd != CMD_LAYOUT, o.cmd == CMD_VALIDATE || o.verbose);
+	/* --check is a CI job: its output is the diff, nothing else */
+	st = analyse(s, d, o.cmd != CMD_LAYOUT, o.cmd == CMD_VALIDATE || o.verbose,
+		     o.check);
 	if (st) {
 		diag_print(d, stderr, color);
 	} else if (o.cmd == CMD_VALIDATE) {

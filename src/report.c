@@ -185,10 +185,12 @@ static void print_struct(FILE *real_out, const Item *it, const int *group)
 			else
 				cell_num(out, width[k], f->offset, f->size);
 		}
-		if (it->fields[i].bits)
-			buf_printf(out, "  :%u", it->fields[i].bits);
 		buf_clear(&b);
 		type_to_string(&b, it->fields[i].type);
+		if (it->fields[i].bits)
+			buf_printf(&b, ":%u (from bit %u of the unit)",
+				   it->fields[i].bits,
+				   it->layout[heads[0]]->fields[i].bit_offset);
 		buf_printf(out, "  %s\n", buf_cstr(&b));
 	}
 	buf_printf(out, "  %-*s", (int)namew, "size, align");

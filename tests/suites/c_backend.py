@@ -393,11 +393,14 @@ def test_determinism(ctx):
         for i, order in enumerate((sorted, lambda l: sorted(l, reverse=True))):
             tmp = ctx.mkdtemp("det")
             specs = os.path.join(tmp, "specs")
-            os.mkdir(specs)
-            for unit in order(os.listdir(src)):
-                os.mkdir(os.path.join(specs, unit))
-                for f in order(os.listdir(os.path.join(src, unit))):
-                    shutil.copy(os.path.join(src, unit, f), os.path.join(specs, unit, f))
+            def copy(s, d):
+                os.mkdir(d)
+                for name in order(os.listdir(s)):
+                    if os.path.isdir(os.path.join(s, name)):
+                        copy(os.path.join(s, name), os.path.join(d, name))
+                    else:
+                        shutil.copy(os.path.join(s, name), os.path.join(d, name))
+            copy(src, specs)
             # decoys that must not matter
             open(os.path.join(specs, "sysctl", "zz.toml.orig"), "w").write("junk = = =")
             out = os.path.join(tmp, "out")

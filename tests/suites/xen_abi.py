@@ -1,0 +1,565 @@
+"""The real Xen public ABI (issue 7): specs/xen against Debian's libxen-dev.
+
+specs/xen describes Xen 4.17's public headers (/usr/include/xen, package
+libxen-dev) as a tools build sees them.  These tests prove it, for x86_32,
+x86_64, arm32 and arm64, with clang and the original headers:
+
+  * against-header/<target>: the layout assertions generated with
+    --against-header for every original header compile against those
+    headers: every size, alignment and field offset the engine computed and
+    every constant, enumerator, flag, bit number and compatibility name the
+    specs define, with Xen's value (a name Xen lacks does not compile);
+    plus the sub-op numbers of `op` entries.  Prints the counts.
+  * api-coverage: every macro the generated headers define is one of those
+    checked names, a checked op number, or a documented generator extra.
+  * generated/<target>: the generated headers, with support/xen-prelude.h
+    and not Xen's headers, compile warning-free (tools and guest builds) and
+    pass their own layout assertions.
+  * records/<target>: clang's record layouts of the generated headers and
+    of Xen's are the same (member names, types, offsets, bitfield positions,
+    sizes), apart from the documented gaps; bitfields match the engine.
+  * lint: `xenbindgen validate` reports as 32/64 differences exactly the
+    expected types, and the invariant units' offenders say so.
+  * lint-vs-compilers: sizeof/_Alignof/offsetof probes of the original
+    headers, read back from object files, equal the engine's numbers, and
+    the types whose x86_32 and x86_64 (or arm32 and arm64) layouts differ
+    are exactly those the lint reports.
+
+docs/xen-abi.md explains the findings and the gaps.
+"""
+
+import json
+import os
+import re
+import sys
+import threading
+
+from run import Need, Test
+from suites.c_backend import for_target, generate, headers
+
+XEN = "/usr/include/xen"
+# The original headers specs/xen describes, in an order that compiles.
+ORIGINALS = ["xen.h", "event_channel.h", "grant_table.h", "memory.h", "vcpu.h",
+             "sched.h", "physdev.h", "domctl.h", "sysctl.h", "platform.h",
+             "hvm/save.h", "hvm/ioreq.h", "io/ring.h", "io/blkif.h"]
+TARGETS = [("x86_32", "i386-linux-gnu", "x86"), ("x86_64", "x86_64-linux-gnu", "x86"),
+           ("arm32", "armv7a-linux-gnueabihf", "arm"), ("arm64", "aarch64-linux-gnu", "arm")]
+CFLAGS = ["-ffreestanding", "-D__XEN_TOOLS__"]
+
+# The issue's corpus: every one must be described.
+CORPUS = """evtchn_alloc_unbound evtchn_bind_interdomain evtchn_init_control
+grant_entry_v1 gnttab_map_grant_ref vcpu_time_info xen_sysctl_physinfo
+xen_domctl_getdomaininfo xen_sysctl_readconsole evtchn_status grant_entry_v2
+gnttab_setup_table gnttab_copy gnttab_cache_flush xen_memory_reservation
+xen_add_to_physmap_batch xen_mem_acquire_resource xen_vnuma_topology_info
+vcpu_runstate_info vcpu_register_runstate_memory_area physdev_map_pirq mmuext_op
+xenctl_bitmap xen_domctl_getvcpuinfo xen_domctl_scheduler_op blkif_sring
+xen_arch_domainconfig xen_domctl_createdomain xen_domctl_bind_pt_irq
+xen_domctl_ext_vcpucontext xen_domctl_cacheflush xen_domctl
+xen_sysctl_page_offline_op xen_sysctl arch_vcpu_info vcpu_info arch_shared_info
+shared_info start_info physdev_pci_device_add xen_processor_flags ioreq
+blkif_request""".split()
+
+# What the 32/64 lint must report: the types (and inline members) whose
+# layout really differs between x86_32 and x86_64 in Xen 4.17, and between
+# arm32 and arm64.  lint-vs-compilers proves these sets with the compilers.
+X86_DIFFER = set("""arch_vcpu_info arch_shared_info multicall_entry mmu_update
+mmuext_op mmuext_op.arg1 mmuext_op.arg2 vcpu_time_info vcpu_info shared_info
+start_info start_info.console start_info.console.domU
+evtchn_init_control grant_entry_v2 grant_entry_v2.full_page grant_entry_v2.sub_page
+gnttab_map_grant_ref gnttab_setup_table gnttab_copy_ptr gnttab_copy_ptr.u
+gnttab_copy gnttab_cache_flush gnttab_cache_flush.a
+xen_memory_reservation xen_add_to_physmap_batch xen_mem_acquire_resource
+xen_vmemrange xen_vnuma_topology_info xen_vnuma_topology_info.vdistance
+xen_vnuma_topology_info.vcpu_to_vnode xen_vnuma_topology_info.vmemrange
+vcpu_runstate_info vcpu_register_runstate_memory_area
+vcpu_register_runstate_memory_area.addr vcpu_set_singleshot_timer
+vcpu_register_vcpu_info sched_poll physdev_map_pirq hvm_vmce_vcpu
+ioreq shared_iopage blkif_request blkif_request_discard blkif_request_indirect
+blkif_response blkif_sring_entry blkif_sring
+xen_domctl_cacheflush xen_domctl.u xen_sysctl_page_offline_op xen_sysctl.u""".split())
+ARM_DIFFER = {"mmuext_op.arg1"}
+# Those that break the 32/64 invariance domctl and sysctl are designed for.
+INVARIANT_BREAKERS = {"xen_domctl_cacheflush", "xen_domctl.u",
+                      "xen_sysctl_page_offline_op", "xen_sysctl.u"}
+
+# Differences between clang's record layouts of the generated headers and of
+# Xen's that the spec language cannot avoid (docs/xen-abi.md, "Gaps").
+# (record, member path) -> (Xen's type, generated type); None: not described.
+RECORD_GAPS = {
+    ("mmuext_op", "arg2.vcpumask"): ("__guest_handle_const_void", "__guest_handle_void"),
+    ("vcpu_register_runstate_memory_area", "addr.v"): None,
+}
+# Xen's blkif.h makes these overridable macros, not typedefs.
+MACRO_TYPES = {"blkif_vdev_t": "uint16_t", "blkif_sector_t": "uint64_t"}
+# Records whose union u holds sub-ops the specs do not describe.
+ENVELOPES = {"xen_domctl", "xen_sysctl"}
+
+_lock = threading.Lock()
+_state = {}
+
+
+def say(line):
+    """One line of the suite's findings on stdout (the runner shows it)."""
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def needs(nm=False):
+    n = [Need("libxen-dev", probe=lambda: os.path.exists(os.path.join(XEN, "domctl.h"))),
+         Need("clang", command="clang")]
+    if nm:
+        n.append(Need("binutils", command="nm"))
+    return n
+
+
+def specs(ctx):
+    return os.path.join(ctx.root, "specs", "xen")
+
+
+def shared(ctx):
+    """Everything the tests share, made once per run: generated headers,
+    layout assertions (own and against Xen's), the engine's layouts, the
+    lint's output."""
+    with _lock:
+        st = _state.get(ctx.tmp)
+        if st is not None:
+            return st
+        st = {}
+        base = ctx.mkdtemp("xen-abi")
+        st["gen"] = generate(ctx, specs(ctx), os.path.join(base, "gen"))
+        generate(ctx, specs(ctx), st["gen"], lang="c-layout")
+        against = []
+        for h in ORIGINALS:
+            against += ["--against-header", os.path.join(XEN, h)]
+        st["against"] = generate(ctx, specs(ctx), os.path.join(base, "against"), *against,
+                                 lang="c-layout")
+        status, out, err = ctx.xbg("layout", "-i", specs(ctx), "--format", "json")
+        assert status == 0, err
+        st["layout"] = json.loads(out)["types"]
+        status, out, err = ctx.xbg("validate", "-i", specs(ctx))
+        assert status == 0, "validate failed (%d):\n%s" % (status, err[-4000:])
+        st["validate"] = err
+        st["base"] = base
+        _state[ctx.tmp] = st
+        return st
+
+
+def run_ok(ctx, cmd, what, input=None):
+    status, out, err = ctx.run(cmd, input=input)
+    if status != 0:
+        raise AssertionError("%s failed: %s\n%s" % (what, " ".join(cmd), err[-6000:]))
+    return out, err
+
+
+def originals_src():
+    return "#include <stdint.h>\n" + "".join("#include <xen/%s>\n" % h for h in ORIGINALS)
+
+
+def generated_src(ctx, gen, family, layout=True):
+    src = '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+    for h in for_target(headers(gen), family):
+        if layout or not h.endswith("_layout.h"):
+            src += '#include "%s"\n' % h
+    return src
+
+
+def layout_files(d, family):
+    return [h for h in for_target(headers(d), family) if h.endswith("_layout.h")]
+
+
+MSG = re.compile(r'_Static_assert\s*\(.*?,\s*"([^"]*)"\s*\)', re.S)
+
+
+def verified(ctx, src, triple, flags):
+    """Compile src for a target, then count what its static assertions
+    checked there: (types, constants) after the preprocessor's choices."""
+    path = os.path.join(ctx.mkdtemp("tu"), "tu.c")
+    with open(path, "w") as f:
+        f.write(src)
+    base = ["clang", "--target=" + triple] + CFLAGS + flags
+    run_ok(ctx, base + ["-fsyntax-only", path], "compiling for " + triple)
+    out, _ = run_ok(ctx, base + ["-E", path], "preprocessing for " + triple)
+    types, consts = set(), set()
+    for msg in MSG.findall(out):
+        m = re.match(r"([\w.]+): (\w+) is not ", msg)
+        if not m:
+            continue
+        if m.group(2) == "size" and "." not in m.group(1):
+            types.add(m.group(1))
+        elif m.group(2) in ("value", "bit_number"):
+            consts.add(msg)
+    return types, consts
+
+
+# ---- op numbers ---------------------------------------------------------------
+
+OP = re.compile(r"/\* The \w+ sub-op that takes struct \w+\. \*/\n#define (\w+) (\d+)\n")
+
+
+def op_numbers(gen):
+    ops = {}
+    for h in headers(gen):
+        with open(h) as f:
+            for name, value in OP.findall(f.read()):
+                ops[name] = int(value)
+    return ops
+
+
+def op_probe(ops):
+    return "".join('_Static_assert(%s == %d, "%s: value is not %d on any");\n'
+                   % (n, v, n, v) for n, v in sorted(ops.items()))
+
+
+# ---- the tests -----------------------------------------------------------------
+
+def test_corpus(ctx):
+    def fn():
+        st = shared(ctx)
+        described = {}
+        for t in st["layout"]:
+            described.setdefault(t["name"], set()).add(t["unit"])
+        missing = [n for n in CORPUS if n not in described]
+        assert not missing, "corpus types not described: %s" % " ".join(missing)
+        assert len(set(CORPUS)) == 43, len(set(CORPUS))
+        assert described["xen_arch_domainconfig"] == {"arch-x86", "arch-arm"}, \
+            described["xen_arch_domainconfig"]
+        units = {t["unit"] for t in st["layout"]}
+        for u in ("xen", "event_channel", "grant_table", "memory", "vcpu", "sched", "physdev",
+                  "domctl", "sysctl", "platform", "hvm/ioreq", "io/blkif", "arch-x86", "arch-arm"):
+            assert u in units, "no unit %s" % u
+    return fn
+
+
+def test_against(ctx, tname, triple, family):
+    def fn():
+        st = shared(ctx)
+        ops = op_numbers(st["gen"])
+        src = originals_src()
+        src += "".join('#include "%s"\n' % h for h in layout_files(st["against"], family))
+        src += op_probe(ops)
+        types, consts = verified(ctx, src, triple, [])
+        assert len(types) > 60 and len(consts) > 300, (len(types), len(consts))
+        say("xen-abi %s: %d types, %d constants verified against Xen's headers (%s)"
+            % (tname, len(types), len(consts), XEN))
+    return fn
+
+
+DEFINE = re.compile(r"^#define (\w+)(\(?)", re.M)
+ENUMERATOR = re.compile(r"^    (\w+) = -?\d+,$", re.M)
+ASSERTED = re.compile(r'XBG_STATIC_ASSERT\((\w+) == [^\n]*\n\s*"[^"]*: (?:value|bit_number) is not')
+
+
+def test_api_coverage(ctx):
+    """Every macro of the generated headers is checked against Xen's headers,
+    or is a sub-op number (checked too), or a generator extra."""
+    def fn():
+        st = shared(ctx)
+        defined = {}
+        for h in headers(st["gen"]):
+            if h.endswith("_layout.h"):
+                continue
+            with open(h) as f:
+                text = f.read()
+                for name, paren in DEFINE.findall(text):
+                    if not name.startswith("__XEN_AUTOGEN_"):
+                        defined[name] = bool(paren)
+                for name in ENUMERATOR.findall(text):
+                    defined[name] = False
+        asserted = set()
+        for h in headers(st["against"]):
+            with open(h) as f:
+                asserted.update(ASSERTED.findall(f.read()))
+        ops = set(op_numbers(st["gen"]))
+        extras = {n for n, fn_like in defined.items() if n not in asserted and n not in ops
+                  and (fn_like or (n.endswith("_shift") and n[:-6] + "_mask" in asserted))}
+        unchecked = sorted(set(defined) - asserted - ops - extras)
+        assert not unchecked, "macros of the generated headers that nothing checks " \
+            "against Xen's headers: %s" % " ".join(unchecked)
+        not_generated = sorted(asserted - set(defined))
+        assert not not_generated, "asserted but not generated: %s" % " ".join(not_generated)
+        say("xen-abi api: %d macros: %d checked values, %d sub-op numbers, %d generator "
+            "extras for multi-bit fields (%s)" % (len(defined), len(asserted), len(ops),
+                                                len(extras), " ".join(sorted(extras))))
+    return fn
+
+
+def test_generated(ctx, tname, triple, family):
+    def fn():
+        st = shared(ctx)
+        src = generated_src(ctx, st["gen"], family)
+        strict = ["-Wall", "-Wextra", "-Werror"]
+        types, consts = verified(ctx, src, triple, strict)
+        # a guest build sees less (no tools-only content) but must compile
+        guest = ["clang", "--target=" + triple, "-ffreestanding", "-fsyntax-only"] + strict
+        path = os.path.join(ctx.mkdtemp("guest"), "guest.c")
+        with open(path, "w") as f:
+            f.write(src)
+        run_ok(ctx, guest + [path], "compiling a guest build for " + triple)
+        assert len(types) > 60 and len(consts) > 300, (len(types), len(consts))
+        say("xen-abi %s: generated headers: %d types, %d constants verified by their own "
+            "layout assertions" % (tname, len(types), len(consts)))
+    return fn
+
+
+# ---- record layouts ---------------------------------------------------------------
+
+def record_dumps(ctx, src, triple):
+    """clang's layouts of every complete struct/union by tag: {(kind, tag):
+    {member path: (offset, type)}, with "<size>" for sizeof/align}.  Nested
+    records are expanded, guest handles are not (their internals are the
+    header's business)."""
+    out, _ = run_ok(ctx, ["clang", "--target=" + triple] + CFLAGS +
+                    ["-fsyntax-only", "-Xclang", "-fdump-record-layouts", "-x", "c", "-"],
+                    "dumping record layouts for " + triple, input=src.encode())
+    recs = {}
+    for block in out.split("*** Dumping AST Record Layout"):
+        lines = [l for l in block.strip("\n").split("\n") if "|" in l]
+        m = re.match(r"\s*0 \| (struct|union) (\w+)$", lines[0]) if lines else None
+        if not m:
+            continue
+        rec, skip, stack = {}, None, []
+        for line in lines[1:]:
+            off, rest = line.split("|", 1)
+            indent = len(rest) - len(rest.lstrip(" "))
+            if rest.strip().startswith("[sizeof"):
+                rec["<size>"] = rest.strip()
+                continue
+            if skip is not None and indent > skip:
+                continue
+            skip = None
+            rest = re.sub(r"\((unnamed|anonymous) at [^)]*\)", "(anon)", rest)
+            rest = re.sub(r"\w+::\(anon\)", "(anon)", rest).replace("__guest_handle_64_",
+                                                                     "__guest_handle_")
+            if "__guest_handle_" in rest:
+                skip = indent
+            typ, _, name = rest.strip().rpartition(" ")
+            stack = stack[:(indent - 3) // 2] + [name]
+            rec[".".join(stack)] = (off.strip(), typ)
+        recs[(m.group(1), m.group(2))] = rec
+    return recs
+
+
+def described_records(st, tname):
+    return [(t["kind"], t["name"]) for t in st["layout"]
+            if t["kind"] in ("struct", "union") and "." not in t["name"] and tname in t["targets"]]
+
+
+def test_records(ctx, tname, triple, family):
+    def fn():
+        st = shared(ctx)
+        recs = described_records(st, tname)
+        use = "int xbg_use = 0%s;\n" % "".join(" + (int)sizeof(%s %s)" % r for r in recs)
+        xen = record_dumps(ctx, originals_src() + use, triple)
+        gen = record_dumps(ctx, generated_src(ctx, st["gen"], family, layout=False) + use, triple)
+        typedefs = {}
+        for h in headers(st["gen"]):
+            with open(h) as f:
+                for kind, tag, name in re.findall(r"typedef (struct|union) (\w+) (\w+);", f.read()):
+                    typedefs[name] = "%s %s" % (kind, tag)
+
+        def norm(typ):
+            return re.sub(r"\b\w+_t\b", lambda m: typedefs.get(m.group(0), m.group(0)), typ)
+
+        problems, gaps = [], 0
+        for kind, name in recs:
+            a, b = xen.get((kind, name)), gen.get((kind, name))
+            if a is None or b is None:
+                problems.append("%s %s: no layout in %s" % (kind, name, "Xen's headers"
+                                                            if a is None else "generated"))
+                continue
+            if a.get("<size>") != b.get("<size>"):
+                problems.append("%s %s: %s in Xen's headers, %s generated" % (
+                    kind, name, a.get("<size>"), b.get("<size>")))
+            for path in b:
+                if path == "<size>":
+                    continue
+                off, typ = b[path]
+                want = a.get(path)
+                if want is not None and want[0] == off and norm(want[1]) == norm(typ):
+                    continue
+                gap = RECORD_GAPS.get((name, path))
+                if want is not None and want[0] == off and (
+                        gap == (want[1], typ) or MACRO_TYPES.get(typ.split("[")[0]) == want[1]):
+                    gaps += 1
+                    continue
+                problems.append("%s %s.%s: %s in Xen's headers, %s generated" % (
+                    kind, name, path, want, (off, typ)))
+            for path in a:
+                if path in b:
+                    continue
+                if name in ENVELOPES and path.startswith("u."):
+                    continue  # sub-ops not described
+                if (name, path) in RECORD_GAPS and RECORD_GAPS[(name, path)] is None:
+                    gaps += 1
+                    continue
+                problems.append("%s %s.%s: in Xen's headers, not described" % (kind, name, path))
+        # bitfields: the engine's bit positions are clang's
+        for t in st["layout"]:
+            lay = t["targets"].get(tname)
+            if not lay or "." in t["name"]:
+                continue
+            for f in lay.get("fields", []):
+                if "bits" not in f:
+                    continue
+                start = f["offset"] * 8 + f["bit_offset"]
+                off, _ = xen[(t["kind"], t["name"])].get(f["name"], ("absent", None))
+                if ":" not in off:
+                    problems.append("%s.%s: not a bitfield in Xen's headers"
+                                    % (t["name"], f["name"]))
+                    continue
+                byte, bits = off.split(":")
+                lo, hi = (int(x) for x in bits.split("-"))
+                if (int(byte) * 8 + lo, int(byte) * 8 + hi) != (start, start + f["bits"] - 1):
+                    problems.append("%s.%s: bits %s in Xen, engine says bit %d, %d wide"
+                                    % (t["name"], f["name"], off, start, f["bits"]))
+        assert not problems, "%s: generated headers differ from Xen's:\n%s" % (
+            tname, "\n".join(problems))
+        say("xen-abi %s: %d records as in Xen's headers, member by member (%d known gaps)"
+            % (tname, len(recs), gaps))
+    return fn
+
+
+# ---- the 32/64 lint ---------------------------------------------------------------
+
+LINT = re.compile(r"warning: layout of (?:struct|union) '([^']+)' differs between targets: "
+                  r"(.*?)(?: \(waived: .*?\))?(; '[\w/-]+' is declared the same for 32- and "
+                  r"64-bit callers \(\[abi\] invariant\))?$", re.M)
+
+
+def lint_findings(text):
+    """{type: (groups, invariant)}: groups maps each target to its group."""
+    found = {}
+    for name, groups, inv in LINT.findall(text):
+        group = found.setdefault(name, ({}, bool(inv)))[0]
+        for k, part in enumerate(groups.split("; ")):
+            m = re.match(r"size \d+, alignment \d+ on (.*)$", part)
+            assert m, "unexpected lint message: %s" % part
+            for t in m.group(1).split(", "):
+                group[t] = "%d:%d" % (len(found), k)
+    return found
+
+
+def differing(found, a, b):
+    return {n for n, (g, _) in found.items() if a in g and b in g and g[a] != g[b]}
+
+
+def test_lint(ctx):
+    def fn():
+        found = lint_findings(shared(ctx)["validate"])
+        for want, (a, b) in ((X86_DIFFER, ("x86_32", "x86_64")), (ARM_DIFFER, ("arm32", "arm64"))):
+            got = differing(found, a, b)
+            assert got == want, "lint: %s/%s differences: unexpected %s, missing %s" % (
+                a, b, sorted(got - want), sorted(want - got))
+        inv = {n for n, (_, i) in found.items() if i}
+        assert inv == INVARIANT_BREAKERS, "invariance breakers: %s" % sorted(inv)
+        say("xen-abi lint: %d types differ between x86_32 and x86_64, %d between arm32 and "
+            "arm64; %s break domctl/sysctl's invariance" % (
+                len(X86_DIFFER), len(ARM_DIFFER), ", ".join(sorted(INVARIANT_BREAKERS))))
+    return fn
+
+
+def probe_layouts(ctx, st, tname, triple):
+    """Sizes, alignments, field offsets and sizes of every described struct and
+    union (and inline member) in Xen's own headers, as the compiler computes
+    them: each is the size of an array in an object file, read with nm."""
+    kinds = {t["name"]: t["kind"] for t in st["layout"]}
+    probes, lines = [], []
+
+    def add(key, expr):
+        lines.append("char xbg_p%d[(%s) + 1];\n" % (len(probes), expr))
+        probes.append(key)
+
+    for t in st["layout"]:
+        lay = t["targets"].get(tname)
+        if t["kind"] not in ("struct", "union") or not lay or "(anonymous)" in t["name"]:
+            continue
+        top, _, path = t["name"].partition(".")
+        ctype = "%s %s" % (kinds[top], top)
+        if path:
+            obj = "((%s *)0)->%s" % (ctype, path)
+            add((t["name"], "size"), "sizeof(%s)" % obj)
+            add((t["name"], "align"), "_Alignof(__typeof__(%s))" % obj)
+            base = "offsetof(%s, %s)" % (ctype, path)
+        else:
+            obj = "((%s *)0)" % ctype
+            add((t["name"], "size"), "sizeof(%s)" % ctype)
+            add((t["name"], "align"), "_Alignof(%s)" % ctype)
+            base = "0"
+        for f in lay["fields"]:
+            if "bits" in f or f["name"] == "(anonymous)":
+                continue
+            member = (path + "." if path else "") + f["name"]
+            add((t["name"], "offset", f["name"]), "offsetof(%s, %s) - %s" % (ctype, member, base))
+            if not f["type"].endswith("[]"):
+                add((t["name"], "fsize", f["name"]), "sizeof(%s->%s)" % (
+                    obj if not path else "((%s *)0)" % ctype, member))
+    d = ctx.mkdtemp("probe")
+    src, obj = os.path.join(d, "probe.c"), os.path.join(d, "probe.o")
+    with open(src, "w") as f:
+        f.write(originals_src() + "#include <stddef.h>\n" + "".join(lines))
+    run_ok(ctx, ["clang", "--target=" + triple] + CFLAGS + ["-c", "-o", obj, src],
+           "probing Xen's headers for " + triple)
+    out, _ = run_ok(ctx, ["nm", "-S", obj], "nm")
+    real = {}
+    for line in out.splitlines():
+        m = re.match(r"[0-9a-f]+ ([0-9a-f]+) \w xbg_p(\d+)$", line)
+        if m:
+            real[probes[int(m.group(2))]] = int(m.group(1), 16) - 1
+    assert len(real) == len(probes), "%d of %d probes read back" % (len(real), len(probes))
+    return real
+
+
+def test_lint_vs_compilers(ctx):
+    def fn():
+        st = shared(ctx)
+        real, problems = {}, []
+        for tname, triple, _ in TARGETS:
+            real[tname] = probe_layouts(ctx, st, tname, triple)
+            # the compiler's numbers are the engine's
+            for t in st["layout"]:
+                lay = t["targets"].get(tname)
+                if not lay:
+                    continue
+                engine = {(t["name"], "size"): lay["size"], (t["name"], "align"): lay["align"]}
+                for f in lay.get("fields", []):
+                    engine[(t["name"], "offset", f["name"])] = f["offset"]
+                    engine[(t["name"], "fsize", f["name"])] = f["size"]
+                for key, value in engine.items():
+                    if key in real[tname] and real[tname][key] != value:
+                        problems.append("%s on %s: %s is %d in Xen's headers, %d in the "
+                                        "engine" % (key[0], tname, " ".join(key[1:]),
+                                                    real[tname][key], value))
+        assert not problems, "\n".join(problems)
+        found = lint_findings(st["validate"])
+
+        def shape(tname, name):
+            return sorted((k[1:], v) for k, v in real[tname].items() if k[0] == name)
+
+        names = {k[0] for k in real["x86_64"]} | {k[0] for k in real["arm64"]}
+        for a, b in (("x86_32", "x86_64"), ("arm32", "arm64")):
+            really = {n for n in names
+                      if shape(a, n) and shape(b, n) and shape(a, n) != shape(b, n)}
+            lint = differing(found, a, b)
+            assert really == lint, "%s/%s: the compilers see differences in %s that the lint " \
+                "does not report, and the lint reports %s that the compilers do not see" % (
+                    a, b, sorted(really - lint), sorted(lint - really))
+        say("xen-abi lint-vs-compilers: %d probes of Xen's headers on 4 targets agree with "
+            "the engine; the lint's difference sets are the compilers'"
+            % sum(len(r) for r in real.values()))
+    return fn
+
+
+def collect(ctx):
+    tests = [Test("xen-abi/corpus", test_corpus(ctx), needs()),
+             Test("xen-abi/api-coverage", test_api_coverage(ctx), needs())]
+    for tname, triple, family in TARGETS:
+        tests.append(Test("xen-abi/against-header/" + tname,
+                          test_against(ctx, tname, triple, family), needs()))
+        tests.append(Test("xen-abi/generated/" + tname,
+                          test_generated(ctx, tname, triple, family), needs()))
+        tests.append(Test("xen-abi/records/" + tname,
+                          test_records(ctx, tname, triple, family), needs()))
+    tests += [Test("xen-abi/lint", test_lint(ctx), needs()),
+              Test("xen-abi/lint-vs-compilers", test_lint_vs_compilers(ctx), needs(nm=True))]
+    return tests
