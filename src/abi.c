@@ -172,6 +172,7 @@ static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
 					  "add a %llu-bit bitfield after `%s`",
 					  (unsigned long long)unused,
 					  it->fields[last].name);
+			buf_free(&msg);
 		}
 		for (j = i; j <= last; j++)
 			reported[j] = true;

@@ -22,7 +22,14 @@
 typedef struct Chk {
 	Spec *s;
 	Diag *d;
+	size_t suggestions; /* did-you-mean searches made so far */
 } Chk;
+
+/* A did-you-mean search compares a name with every symbol, so a spec full
+ * of undefined names would cost (names x symbols): searches stop once the
+ * errors they would decorate are dropped (--max-errors) and, whatever the
+ * limit, after this many. */
+enum { MAX_SUGGESTIONS = 100 };
 
 /* ---- Identifiers ---------------------------------------------------------- */
 
@@ -312,12 +319,15 @@ static void check_ops(Chk *C)
 
 /* ---- Enums and bitmaps ---------------------------------------------------- */
 
+/* The width values must fit, on every target: long is 32 bits on the
+ * 32-bit ones. */
 static int prim_bits(Prim p)
 {
 	switch (p) {
-	case P_U8: case P_I8: return 8;
+	case P_U8: case P_I8: case P_CHAR: return 8;
 	case P_U16: case P_I16: return 16;
-	case P_U32: case P_I32: return 32;
+	case P_U32: case P_I32: case P_INT: case P_UINT: case P_LONG:
+	case P_ULONG: return 32;
 	default: return 64;
 	}
 }
@@ -575,9 +585,15 @@ static Symbol *resolve_name(Chk *C, Unit *u, const char *name, Loc loc,
 			def = sym->arch[a];
 	}
 	if (!def || (u->arch >= 0 && !sym->common && !sym->arch[u->arch])) {
-		const char *sug = closest_symbol(C, name, want);
+		const char *sug = NULL;
+		bool suggest = !diag_full(C->d) &&
+			       C->suggestions < MAX_SUGGESTIONS;
 		Prim p;
-		if (!sug && want == IT_ANY) {
+		if (suggest) {
+			C->suggestions++;
+			sug = closest_symbol(C, name, want);
+		}
+		if (suggest && !sug && want == IT_ANY) {
 			static const char *const prims[] = {
 				"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
 				"char", "int", "uint", "long", "ulong",
@@ -853,9 +869,25 @@ static void check_fields(Chk *C, Item *it)
  * structs, deeper than any call stack.  The same walk gives the order in
  * which layouts are computed and C declarations emitted. */
 
+/* An edge of the graph: an item that must be complete before another,
+ * because a field (or an alias) contains it by value or measures it with
+ * sizeof() in an array length: uint8_t x[sizeof(struct b)] needs struct b
+ * declared (and laid out) first, and a struct cannot measure itself. */
+typedef struct Dep {
+	Item *it;
+	const Field *field; /* the field that needs it; NULL for an alias */
+	bool measured;      /* through sizeof() */
+} Dep;
+
+typedef struct DepList {
+	Dep *v;
+	size_t n, cap;
+} DepList;
+
 typedef struct Frame {
 	Item *it;
-	size_t next; /* next field to visit */
+	DepList deps;
+	size_t next; /* next dependency to visit */
 } Frame;
 
 /* The item a type contains by value (a struct, a union, an inline type or
@@ -877,19 +909,52 @@ static Item *contained(const Type *t, int arch)
 	}
 }
 
-/* The i-th dependency of an item in the walk: its fields' types, or an
- * alias's type(s). */
-static const Type *dep_type(const Item *it, size_t i, int arch)
+static void type_deps(DepList *l, const Type *t, int arch, const Field *f,
+		      bool measured);
+
+static void expr_deps(DepList *l, const Expr *e, int arch, const Field *f)
 {
-	if (it->kind == IT_ALIAS)
-		return i == 0 ? (it->alias ? it->alias
-				 : arch >= 0 ? it->arch_alias[arch] : NULL) : NULL;
-	return i < it->nfields ? it->fields[i].type : NULL;
+	if (!e)
+		return;
+	if (e->kind == EX_SIZEOF) {
+		type_deps(l, e->type, arch, f, true);
+	} else if (e->kind == EX_BIN) {
+		expr_deps(l, e->l, arch, f);
+		expr_deps(l, e->r, arch, f);
+	}
 }
 
-static size_t ndeps(const Item *it)
+/* What a type needs complete: the item it contains, and what the lengths
+ * of its arrays measure (recursion bounded by MAX_TYPE_DEPTH and the
+ * length of an expression). */
+static void type_deps(DepList *l, const Type *t, int arch, const Field *f,
+		      bool measured)
 {
-	return it->kind == IT_ALIAS ? 1 : it->nfields;
+	Item *c = contained(t, arch);
+	if (c) {
+		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+		l->v[l->n].it = c;
+		l->v[l->n].field = f;
+		l->v[l->n++].measured = measured;
+	}
+	for (; t && t->kind == TY_ARRAY; t = t->elem)
+		expr_deps(l, t->count_expr, arch, f);
+}
+
+/* The dependencies of an item in the walk: its fields' types, or an
+ * alias's type for the view. */
+static void item_deps(DepList *l, const Item *it, int arch)
+{
+	size_t i;
+	l->n = 0;
+	if (it->kind == IT_ALIAS) {
+		type_deps(l, it->alias ? it->alias
+			  : arch >= 0 ? it->arch_alias[arch] : NULL, arch, NULL,
+			  false);
+		return;
+	}
+	for (i = 0; i < it->nfields; i++)
+		type_deps(l, it->fields[i].type, arch, &it->fields[i], false);
 }
 
 static bool in_view(const Item *it, int arch)
@@ -898,7 +963,7 @@ static bool in_view(const Item *it, int arch)
 }
 
 static void report_cycle(Chk *C, Frame *stack, size_t n, Item *target,
-			 const Field *closing)
+			 const Dep *closing)
 {
 	Buf path = {0};
 	size_t i, start = 0;
@@ -908,22 +973,26 @@ static void report_cycle(Chk *C, Frame *stack, size_t n, Item *target,
 	for (i = start; i < n; i++)
 		buf_printf(&path, "%s -> ", stack[i].it->name);
 	buf_puts(&path, target->name);
-	diag_error(C->d, closing ? closing->name_loc : stack[n - 1].it->name_loc,
-		   "%s '%s' contains itself by value (%s); use a pointer or "
-		   "remove the cycle",
+	diag_error(C->d, closing->field ? closing->field->name_loc
+					: stack[n - 1].it->name_loc,
+		   closing->measured
+		   ? "%s '%s' needs its own size (%s, through sizeof); "
+		     "remove the cycle"
+		   : "%s '%s' contains itself by value (%s); use a pointer or "
+		     "remove the cycle",
 		   item_kind_name(target->kind), target->name, buf_cstr(&path));
 	buf_free(&path);
 	for (i = start; i < n; i++)
 		stack[i].it->layout_failed = true;
 }
 
-/* Depth-first walk of the containment graph of one view.  Emits items in
- * post-order (a struct after the structs it contains, otherwise spec order)
- * into out, if given, and reports cycles, if C is given. */
+/* Depth-first walk of the dependency graph of one view.  Emits items in
+ * post-order (an item after the items it needs, otherwise spec order) into
+ * out, if given, and reports cycles, if C is given. */
 static size_t walk(Spec *s, int arch, Item **out, Chk *C)
 {
 	Frame *stack = NULL;
-	size_t cap = 0, n, i, nout = 0;
+	size_t cap = 0, n = 0, i, nout = 0;
 	/* visit: 0 new, 1 on the stack, 2 done (reset per walk) */
 	for (i = 0; i < s->nitems; i++)
 		s->items[i]->visit = 0;
@@ -931,36 +1000,38 @@ static size_t walk(Spec *s, int arch, Item **out, Chk *C)
 		Item *root = s->items[i];
 		if (root->visit || !in_view(root, arch))
 			continue;
-		n = 0;
 		stack = xgrow(stack, &cap, n + 1, sizeof *stack);
+		memset(&stack[n], 0, sizeof *stack);
 		stack[n].it = root;
-		stack[n++].next = 0;
+		item_deps(&stack[n++].deps, root, arch);
 		root->visit = 1;
 		while (n) {
 			Frame *f = &stack[n - 1];
+			const Dep *dep;
 			Item *child;
-			Field *fld;
-			if (f->next >= ndeps(f->it)) {
+			if (f->next >= f->deps.n) {
 				f->it->visit = 2;
 				if (out)
 					out[nout] = f->it;
 				nout++;
+				free(f->deps.v);
 				n--;
 				continue;
 			}
-			fld = f->it->kind == IT_ALIAS ? NULL : &f->it->fields[f->next];
-			child = contained(dep_type(f->it, f->next++, arch), arch);
-			if (!child || child->visit == 2)
+			dep = &f->deps.v[f->next++];
+			child = dep->it;
+			if (child->visit == 2)
 				continue;
 			if (child->visit == 1) {
 				if (C && !child->layout_failed)
-					report_cycle(C, stack, n, child, fld);
+					report_cycle(C, stack, n, child, dep);
 				continue;
 			}
 			child->visit = 1;
 			stack = xgrow(stack, &cap, n + 1, sizeof *stack);
+			memset(&stack[n], 0, sizeof *stack);
 			stack[n].it = child;
-			stack[n++].next = 0;
+			item_deps(&stack[n++].deps, child, arch);
 		}
 	}
 	free(stack);
@@ -974,6 +1045,34 @@ Item **spec_order(Spec *s, int arch, size_t *n)
 	return out;
 }
 
+/* A per-architecture alias needs a type on every target that is laid
+ * out: without one, every type using it has no layout there, and its C
+ * typedef is missing on that architecture. */
+static void check_arch_alias(Chk *C, Item *it)
+{
+	int a, t;
+	for (a = 0; a < NARCH && !it->arch_alias[a]; a++)
+		;
+	if (a == NARCH)
+		return; /* no type at all: reported by the decoder */
+	for (a = 0; a < NARCH; a++) {
+		if (it->arch_alias[a])
+			continue;
+		for (t = 0; t < NTARGETS; t++)
+			if (targets[t].arch == a && C->s->covered[t] &&
+			    item_on_target(it, t))
+				break;
+		if (t == NTARGETS)
+			continue;
+		diag_error(C->d, it->name_loc,
+			   "alias '%s' has no type for %s, but %s is laid out: add "
+			   "%s = \"...\" to its typ, or limit the alias with only = "
+			   "{ archs = [...] }", it->name, arch_name(a),
+			   targets[t].name, arch_name(a));
+		it->layout_failed = true;
+	}
+}
+
 /* ---- Driver ------------------------------------------------------------------ */
 
 void spec_check(Spec *s, Diag *d)
@@ -985,6 +1084,7 @@ void spec_check(Spec *s, Diag *d)
 
 	C.s = s;
 	C.d = d;
+	C.suggestions = 0;
 	build_symbols(&C);
 	check_members(&C);
 	check_includes(&C);
@@ -1038,4 +1138,7 @@ void spec_check(Spec *s, Diag *d)
 	 * directory, and all of them when nothing depends on one. */
 	for (t = 0; t < NTARGETS; t++)
 		s->covered[t] = s->arch_units[targets[t].arch] || !uses_arch;
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i]->kind == IT_ALIAS && !s->items[i]->alias)
+			check_arch_alias(&C, s->items[i]);
 }

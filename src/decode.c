@@ -66,7 +66,7 @@ static const KeySpec bitmap_keys[] = {
 };
 static const KeySpec bit_keys[] = {
 	{"name", true}, {"description", false}, {"shift", true}, {"width", false},
-	{"compat", false},
+	{"compat", false}, {"bit_number", false},
 };
 static const KeySpec alias_keys[] = {
 	{"name", true}, {"description", true}, {"typ", true}, {"c", false},
@@ -77,8 +77,9 @@ static const KeySpec const_keys[] = {
 	{"c", false},   {"only", false},
 };
 static const KeySpec only_keys[] = {
-	{"tools", false},  {"targets", false}, {"not_targets", false},
-	{"archs", false},  {"since", false},   {"until", false},
+	{"tools", false},  {"hypervisor", false}, {"targets", false},
+	{"not_targets", false}, {"archs", false}, {"since", false},
+	{"until", false},
 };
 static const KeySpec c_keys[] = {
 	{"prefix", false},  {"case", false},     {"defines", false},
@@ -380,6 +381,7 @@ static void decode_only(Dec *D, const DocNode *owner, Cond *c)
 	check_keys(D, t, "only", only_keys, ARRAY_LEN(only_keys));
 	c->loc = t->loc;
 	get_bool(D, t, "tools", "only", &c->tools);
+	get_bool(D, t, "hypervisor", "only", &c->hypervisor);
 	if (entry(t, "targets"))
 		set &= name_set(D, t, "targets", false);
 	if (entry(t, "archs"))
@@ -575,8 +577,8 @@ static Expr *expr_atom(ExprParser *P)
 {
 	Expr *e;
 	expr_skip(P);
-	if (++P->depth > 64)
-		return expr_fail(P, "nesting too deep");
+	if (++P->depth > MAX_EXPR_DEPTH)
+		return expr_fail(P, "parentheses nested too deep");
 	if (*P->p == '(') {
 		P->p++;
 		e = expr_sum(P);
@@ -683,8 +685,17 @@ static bool decode_length(Dec *D, Type *t, const DocNode *n)
 		t->count = (uint64_t)n->u.i;
 		return true;
 	}
-	if (n->kind == DOC_STRING && strlen(n->u.str.s) == n->u.str.len &&
-	    n->u.str.len <= 256) {
+	if (n->kind == DOC_STRING && n->u.str.len > MAX_EXPR_LEN) {
+		diag_error(D->d, n->loc, "array length expression is longer than "
+			   "%d characters", MAX_EXPR_LEN);
+		return false;
+	}
+	if (n->kind == DOC_STRING && strlen(n->u.str.s) != n->u.str.len) {
+		diag_error(D->d, n->loc, "array length expression contains a NUL "
+			   "character");
+		return false;
+	}
+	if (n->kind == DOC_STRING) {
 		ExprParser P;
 		memset(&P, 0, sizeof P);
 		P.D = D;
@@ -1099,8 +1110,10 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			diag_error(D->d, typ->value->loc,
 				   "the type of %s '%s' must be %s",
 				   what, name,
-				   k == IT_ENUM ? "an integer type (u8..u64, i8..i64)"
-						: "an unsigned integer type (u8..u64)");
+				   k == IT_ENUM ? "an integer type (u8..u64, i8..i64, "
+						  "int, uint, long, ulong, ...)"
+						: "an unsigned integer type (u8..u64, uint, "
+						  "ulong, uint64_t)");
 		} else if (bt) {
 			it->backing = bt->prim;
 		}
@@ -1136,6 +1149,12 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			b->desc = get_string(D, vt, "description", "bit", NULL);
 			b->compat = get_strings(D, vt, "compat", "bit", &b->ncompat);
 			b->width = 1;
+			b->bit_number = -1;
+			{
+				bool bn;
+				if (get_bool(D, vt, "bit_number", "bit", &bn))
+					b->bit_number = bn;
+			}
 			if (get_int(D, vt, "width", "bit", &b->width, &wl) &&
 			    (b->width < 1 || b->width > 64)) {
 				diag_error(D->d, wl, "a bit field is 1 to 64 bits wide, "

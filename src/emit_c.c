@@ -207,7 +207,10 @@ bool c_cond(Buf *b, const Cond *c, int unit_arch)
 {
 	int t, a, parts = 0;
 	unsigned mask = c->targets, seen = 0;
-	if (c->tools) {
+	if (c->hypervisor) {
+		buf_puts(b, "defined(__XEN__)");
+		parts++;
+	} else if (c->tools) {
 		buf_puts(b, "(defined(__XEN__) || defined(__XEN_TOOLS__))");
 		parts++;
 	}
@@ -493,7 +496,8 @@ static void emit_enum(Header *h, const Item *it)
 static void emit_bitmap(Header *h, const Item *it)
 {
 	Buf *b = &h->body, m = {0};
-	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN;
+	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN ||
+		    it->backing == P_I64 || it->backing == P_I64_PLAIN;
 	const char *suffix = wide ? "ULL" : "U";
 	bool cond = open_cond(b, &it->cond, h->u->arch);
 	uint64_t all = 0;
@@ -519,7 +523,8 @@ static void emit_bitmap(Header *h, const Item *it)
 				   buf_cstr(&m));
 			buf_printf(b, "#define %s(v) (((v) & %s_mask) >> %s_shift)\n",
 				   buf_cstr(&m), buf_cstr(&m), buf_cstr(&m));
-		} else if (it->c.bit_numbers) {
+		} else if (bit->bit_number > 0 ||
+			   (bit->bit_number < 0 && it->c.bit_numbers)) {
 			buf_printf(b, "#define _%s %lld\n", buf_cstr(&m),
 				   (long long)bit->shift);
 			buf_printf(b, "#define %s (1%s << _%s)\n", buf_cstr(&m),

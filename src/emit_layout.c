@@ -75,25 +75,31 @@ static void num(char *out, size_t n, uint64_t v)
 	snprintf(out, n, "%llu", (unsigned long long)v);
 }
 
-/* Does anything in the item's layout depend on the kind of build (tools
- * or guest) or on the interface version?  Its numbers then hold for tools
- * builds only, which is what the engine describes. */
-static bool build_dependent(const Item *it)
+/* Does anything in the item's layout depend on the kind of build or on
+ * the interface version?  Its numbers then hold for tools and hypervisor
+ * builds only (1), or for the hypervisor only (2), which is what the engine
+ * describes. */
+static int build_dependent(const Item *it)
 {
 	size_t i;
+	int dep = 0, d;
+	if (it->cond.hypervisor)
+		return 2;
 	if (it->cond.tools || it->cond.since || it->cond.until)
-		return true;
+		dep = 1;
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		const Type *t = f->type;
+		if (f->cond.hypervisor)
+			return 2;
 		if (f->cond.tools || f->cond.since || f->cond.until)
-			return true;
+			dep = 1;
 		while (t->kind == TY_ARRAY)
 			t = t->elem;
-		if (t->kind == TY_INLINE && build_dependent(t->item))
-			return true;
+		if (t->kind == TY_INLINE && (d = build_dependent(t->item)) > dep)
+			dep = d;
 	}
-	return false;
+	return dep;
 }
 
 /* Offsets of the fields of it (an item laid out at base within top), by
@@ -227,7 +233,8 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 		for (k = 0; k < bit->ncompat; k++)
 			assert_eq(A, bit->compat[k], it->name, bit->compat[k], "value",
 				  buf_cstr(&v));
-		if (it->c.bit_numbers && bit->width == 1) {
+		if (bit->width == 1 && (bit->bit_number > 0 ||
+					(bit->bit_number < 0 && it->c.bit_numbers))) {
 			buf_clear(&e);
 			buf_clear(&v);
 			buf_putc(&e, '_');
@@ -357,13 +364,18 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		buf_printf(&b, "\n#if %s\n", targets[t].cond);
 		for (i = 0; i < u->nitems; i++) {
 			const Item *it = u->items[i];
-			bool cond, tools;
+			bool cond;
+			int tools;
 			if (!is_type(it) || !it->layout[t])
 				continue;
 			cond = open_item_cond(&b, it, false);
-			tools = build_dependent(it) && !it->cond.tools;
-			if (tools)
+			tools = build_dependent(it);
+			if (tools == 2 && !it->cond.hypervisor)
+				buf_puts(&b, "#if defined(__XEN__)\n");
+			else if (tools == 1 && !it->cond.tools && !it->cond.hypervisor)
 				buf_puts(&b, "#if defined(__XEN__) || defined(__XEN_TOOLS__)\n");
+			else
+				tools = 0;
 			type_asserts(&A, it, t);
 			if (tools)
 				buf_puts(&b, "#endif\n");

@@ -47,8 +47,12 @@ void lines_split(Lines *l, const char *desc)
 		size_t lead = 0;
 		while (lead < l->n && !*l->v[lead])
 			free(l->v[lead++]);
-		memmove(l->v, l->v + lead, (l->n - lead) * sizeof *l->v);
-		l->n -= lead;
+		/* only when there is something to drop: with no lines at all
+		 * l->v is null, and null + 0 or memmove(NULL, ...) is UB */
+		if (lead) {
+			memmove(l->v, l->v + lead, (l->n - lead) * sizeof *l->v);
+			l->n -= lead;
+		}
 	}
 }
 

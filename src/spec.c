@@ -34,7 +34,7 @@ bool prim_from_name(const char *s, Prim *out)
 
 bool prim_is_integer(Prim p)
 {
-	return p <= P_I64;
+	return p <= P_I64 || (p >= P_INT && p <= P_I64_PLAIN);
 }
 
 bool prim_is_signed(Prim p)

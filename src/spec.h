@@ -66,6 +66,7 @@ typedef enum TypeKind {
  * with an `until` version is emitted (under #if) but not laid out. */
 typedef struct Cond {
 	bool tools;        /* only for __XEN__ / __XEN_TOOLS__ builds */
+	bool hypervisor;   /* only for __XEN__ (the hypervisor itself) */
 	unsigned targets;  /* bit t set: present on target t; 0: everywhere */
 	uint32_t since;    /* __XEN_INTERFACE_VERSION__ >= since (0: any) */
 	uint32_t until;    /* __XEN_INTERFACE_VERSION__ < until (0: any) */
@@ -145,6 +146,8 @@ typedef struct Bit {
 	const char *desc;
 	int64_t shift;
 	int64_t width;       /* 1, or a multi-bit field (mask and shift) */
+	int bit_number;      /* _NAME bit-number macro: 1 yes, 0 no, -1 as the
+			      * bitmap's c.bit_numbers says */
 	const char **compat;
 	size_t ncompat;
 } Bit;
