@@ -680,6 +680,7 @@ static void resolve_type(Chk *C, Unit *u, Type *t, bool pointee)
 		break;
 	case TY_PTR:
 	case TY_HANDLE:
+	case TY_CPTR:
 		resolve_type(C, u, t->elem, true);
 		break;
 	case TY_ARRAY:

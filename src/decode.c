@@ -475,6 +475,7 @@ static void decode_abi(Dec *D, const DocNode *owner, Item *it)
  *     { tag = "array", args = [{ tag = "u8" }, 16] },
  *     { tag = "struct", args = "name" }
  *   short (externally tagged): "u8", "domid_t", { ptr = "u8" },
+ *     { cptr = "u8" } (a plain C pointer, as in a few old guest structs),
  *     { array = ["u8", 16] }, { struct = "name" }, { enum = "name" }, ...
  * Both decode to the same Type.  Beyond the RFC: { handle = T } (native
  * width guest handle), { union = "name" }, { type = "name" } (any named
@@ -484,11 +485,12 @@ static void decode_abi(Dec *D, const DocNode *owner, Item *it)
  * expression { array = [T, "sizeof(xen_ulong_t) * 8"] }. */
 
 typedef enum Ctor {
-	C_PTR, C_HANDLE, C_ARRAY, C_STRUCT, C_UNION, C_ENUM, C_BITMAP, C_TYPE,
-	NCTORS
+	C_PTR, C_HANDLE, C_CPTR, C_ARRAY, C_STRUCT, C_UNION, C_ENUM, C_BITMAP,
+	C_TYPE, NCTORS
 } Ctor;
 static const char *const ctor_names[NCTORS] = {
-	"ptr", "handle", "array", "struct", "union", "enum", "bitmap", "type",
+	"ptr", "handle", "cptr", "array", "struct", "union", "enum", "bitmap",
+	"type",
 };
 
 static Type *decode_type(Dec *D, const DocNode *n, int depth);
@@ -722,7 +724,9 @@ static Type *decode_ctor(Dec *D, Ctor c, const DocNode *args, Loc loc,
 	switch (c) {
 	case C_PTR:
 	case C_HANDLE:
-		t = new_type(D, c == C_PTR ? TY_PTR : TY_HANDLE, loc);
+	case C_CPTR:
+		t = new_type(D, c == C_PTR ? TY_PTR : c == C_HANDLE ? TY_HANDLE
+				: TY_CPTR, loc);
 		t->elem = decode_type(D, args, depth + 1);
 		/* A guest handle names its pointee with one identifier; there
 		 * is no handle for an array, an inline type or a handle. */
@@ -868,8 +872,8 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 			if (c >= 0)
 				diag_error(D->d, bad->loc,
 					   "a type table has exactly one key (ptr, "
-					   "handle, array, struct, union, enum, bitmap "
-					   "or type)");
+					   "handle, cptr, array, struct, union, enum, "
+					   "bitmap or type)");
 			else if (sug)
 				diag_error(D->d, bad->loc,
 					   "unknown type constructor '%s'; did you "
@@ -877,8 +881,8 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 			else
 				diag_error(D->d, bad->loc,
 					   "unknown type constructor '%s'; expected "
-					   "ptr, handle, array, struct, union, enum, "
-					   "bitmap or type", k);
+					   "ptr, handle, cptr, array, struct, union, "
+					   "enum, bitmap or type", k);
 			return NULL;
 		}
 		return decode_ctor(D, (Ctor)c, e->value, n->loc, depth);

@@ -353,11 +353,25 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 	case TY_INLINE:
 		record(h, b, base->item, indent);
 		break;
+	case TY_CPTR:
+		if (base->elem->kind == TY_PRIM) {
+			buf_puts(b, c_prim[base->elem->prim]);
+		} else {
+			const Item *it = any_item(base->elem->sym);
+			if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+				buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+			else if (it->kind == IT_ALIAS)
+				buf_puts(b, it->name);
+			else
+				buf_puts(b, c_prim[it->backing]);
+		}
+		buf_puts(b, " *");
+		break;
 	case TY_ARRAY:
 		break;
 	}
 	if (name)
-		buf_printf(b, " %s", name);
+		buf_printf(b, base->kind == TY_CPTR ? "%s" : " %s", name);
 	for (; t->kind == TY_ARRAY; t = t->elem) {
 		if (t->flex)
 			buf_puts(b, "[XEN_FLEX_ARRAY_DIM]");

@@ -1199,6 +1199,10 @@ static void rust_type(Rust *R, Buf *b, const Unit *from, const Type *t,
 		rust_type(R, b, from, t->elem, false, target);
 		buf_putc(b, '>');
 		break;
+	case TY_CPTR:
+		buf_puts(b, "*mut ");
+		rust_type(R, b, from, t->elem, false, target);
+		break;
 	case TY_ARRAY:
 		n = t->count;
 		if (t->flex)

@@ -172,6 +172,9 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 	case TY_HANDLE:
 		*size = *align = targets[target].handle_size;
 		return LAYOUT_OK;
+	case TY_CPTR:
+		*size = *align = targets[target].ptr_size;
+		return LAYOUT_OK;
 	case TY_ARRAY:
 		st = type_layout(t->elem, target, &esz, &eal);
 		if (st != LAYOUT_OK)

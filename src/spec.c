@@ -101,7 +101,9 @@ void type_to_string(Buf *b, const Type *t)
 		return;
 	case TY_PTR:
 	case TY_HANDLE:
-		buf_puts(b, t->kind == TY_PTR ? "ptr<" : "handle<");
+	case TY_CPTR:
+		buf_puts(b, t->kind == TY_PTR ? "ptr<" : t->kind == TY_HANDLE
+			    ? "handle<" : "cptr<");
 		type_to_string(b, t->elem);
 		buf_putc(b, '>');
 		return;

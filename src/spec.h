@@ -57,6 +57,7 @@ typedef enum TypeKind {
 	TY_NAMED,  /* a named item (struct, union, enum, bitmap, alias) */
 	TY_PTR,    /* 64-bit guest handle to elem: XEN_GUEST_HANDLE_64 */
 	TY_HANDLE, /* native guest handle to elem: XEN_GUEST_HANDLE */
+	TY_CPTR,   /* a plain C pointer to elem: pointer-sized, T * */
 	TY_ARRAY,  /* count elements of elem; flexible if flex */
 	TY_INLINE, /* an anonymous struct or union defined in place: item */
 } TypeKind;

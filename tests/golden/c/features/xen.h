@@ -87,6 +87,9 @@ struct xen_test_misc {
     uint8_t native_arm[8];
 #endif
     XEN_GUEST_HANDLE_64(void) anything;
+    /* A plain C pointer, pointer-sized. */
+    struct xen_test_status *raw;
+    void *raw_void;
     XEN_GUEST_HANDLE_64(xen_ulong_t) frames;
     uint8_t state:4;
     uint8_t is_ptr:1;
