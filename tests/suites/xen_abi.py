@@ -78,7 +78,9 @@ vcpu_register_vcpu_info sched_poll physdev_map_pirq hvm_vmce_vcpu
 ioreq shared_iopage blkif_request blkif_request_discard blkif_request_indirect
 blkif_response blkif_sring_entry blkif_sring
 xen_domctl_cacheflush xen_domctl.u xen_sysctl_page_offline_op xen_sysctl.u""".split())
-ARM_DIFFER = {"mmuext_op.arg1"}
+# vcpu_register_runstate_memory_area.addr holds a plain C pointer, 4 bytes
+# on arm32 and 8 on arm64: the union's size is the same, its member is not.
+ARM_DIFFER = {"mmuext_op.arg1", "vcpu_register_runstate_memory_area.addr"}
 # Those that break the 32/64 invariance domctl and sysctl are designed for.
 INVARIANT_BREAKERS = {"xen_domctl_cacheflush", "xen_domctl.u",
                       "xen_sysctl_page_offline_op", "xen_sysctl.u"}
@@ -88,7 +90,6 @@ INVARIANT_BREAKERS = {"xen_domctl_cacheflush", "xen_domctl.u",
 # (record, member path) -> (Xen's type, generated type); None: not described.
 RECORD_GAPS = {
     ("mmuext_op", "arg2.vcpumask"): ("__guest_handle_const_void", "__guest_handle_void"),
-    ("vcpu_register_runstate_memory_area", "addr.v"): None,
 }
 # Xen's blkif.h makes these overridable macros, not typedefs.
 MACRO_TYPES = {"blkif_vdev_t": "uint16_t", "blkif_sector_t": "uint64_t"}

@@ -123,7 +123,7 @@ enum pt_irq_type {
 /* Read the parameters of some vCPUs. */
 #define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
 
-/* Features of a new domain, in xen_domctl_createdomain.flags (bits 0 to 6; bit 7 is in xen_domctl_cdf_vpmu). */
+/* Features of a new domain, in xen_domctl_createdomain.flags. */
 /* Hardware-virtualised guest; clear for a paravirtualised one. */
 #define _XEN_DOMCTL_CDF_hvm 0
 #define XEN_DOMCTL_CDF_hvm (1U << _XEN_DOMCTL_CDF_hvm)
@@ -145,9 +145,7 @@ enum pt_irq_type {
 /* Offer nested virtualisation to the domain. */
 #define _XEN_DOMCTL_CDF_nested_virt 6
 #define XEN_DOMCTL_CDF_nested_virt (1U << _XEN_DOMCTL_CDF_nested_virt)
-
-/* Bit 7 of xen_domctl_createdomain.flags, which Xen 4.17 defines without a bit-number macro. */
-/* Offer a virtual performance monitoring unit to the domain. */
+/* Offer a virtual performance monitoring unit to the domain (Xen 4.17 has no bit-number macro for it). */
 #define XEN_DOMCTL_CDF_vpmu (1U << 7)
 
 /* IOMMU options of a new domain, in xen_domctl_createdomain.iommu_opts. */

@@ -77,7 +77,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 /* Broken. */
 #define PG_OFFLINE_STATUS_BROKEN (1U << 4)
 
-/* What the platform supports, in xen_sysctl_physinfo.capabilities (bits 0 to 5; bits 6 to 9 are in xen_sysctl_physcap_ext). */
+/* What the platform supports, in xen_sysctl_physinfo.capabilities (Xen 4.17 has bit-number macros for bits 0 to 5 only). */
 /* HVM guests. */
 #define _XEN_SYSCTL_PHYSCAP_hvm 0
 #define XEN_SYSCTL_PHYSCAP_hvm (1U << _XEN_SYSCTL_PHYSCAP_hvm)
@@ -96,8 +96,6 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 /* The IOMMU can share the HAP page tables. */
 #define _XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share 5
 #define XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share (1U << _XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share)
-
-/* Bits 6 to 9 of xen_sysctl_physinfo.capabilities, which Xen 4.17 defines without bit-number macros. */
 /* Processor tracing for guests. */
 #define XEN_SYSCTL_PHYSCAP_vmtrace (1U << 6)
 /* Virtual performance monitoring units. */

@@ -82,10 +82,12 @@ struct vcpu_runstate_info {
 
 /* VCPUOP_register_runstate_memory_area: where in guest memory Xen keeps a copy of the run state. */
 struct vcpu_register_runstate_memory_area {
-    /* Guest address of a vcpu_runstate_info (the member `v`, a plain C pointer, cannot be described). */
+    /* Guest address of a vcpu_runstate_info. */
     union {
         /* As a guest handle. */
         XEN_GUEST_HANDLE(vcpu_runstate_info_t) h;
+        /* As a plain pointer, for the guest's own use. */
+        struct vcpu_runstate_info *v;
         /* As a 64-bit number. */
         uint64_t p;
     } addr;
