@@ -579,9 +579,10 @@ static Expr *expr_atom(ExprParser *P)
 {
 	Expr *e;
 	expr_skip(P);
-	if (++P->depth > MAX_EXPR_DEPTH)
-		return expr_fail(P, "parentheses nested too deep");
 	if (*P->p == '(') {
+		/* the only recursion: at most MAX_EXPR_DEPTH parentheses */
+		if (++P->depth > MAX_EXPR_DEPTH)
+			return expr_fail(P, "parentheses nested too deep");
 		P->p++;
 		e = expr_sum(P);
 		expr_skip(P);
@@ -601,7 +602,6 @@ static Expr *expr_atom(ExprParser *P)
 		while (*end == 'u' || *end == 'U' || *end == 'l' || *end == 'L')
 			end++;
 		P->p = end;
-		P->depth--;
 		return e;
 	}
 	if (ident_char(*P->p, true)) {
@@ -638,7 +638,6 @@ static Expr *expr_atom(ExprParser *P)
 			e->name = arena_strndup(&P->D->s->arena, start,
 						(size_t)(P->p - start));
 		}
-		P->depth--;
 		return e;
 	}
 	return expr_fail(P, "expected a number, a constant or sizeof");
@@ -990,7 +989,7 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 			if (in->kind == TY_INLINE)
 				in->item->cond = f->cond;
 		}
-		if (f->type && !f->name && f->type->kind != TY_INLINE) {
+		if (f->type && !entry(ft, "name") && f->type->kind != TY_INLINE) {
 			diag_error(D->d, ft->loc,
 				   "field is missing required key 'name' (only an "
 				   "inline struct or union can be anonymous)");

@@ -1,0 +1,184 @@
+/*
+ * write_json.c - the JSON writer, and helpers the other writers share.
+ *
+ * Strict RFC 8259: UTF-8, no comments, no trailing commas, no NaN or
+ * infinities.  The layout is that of Python's json.dumps(indent=2,
+ * ensure_ascii=False): one member or element per line, two spaces per
+ * level, "key": value, empty containers as {} and [].  Keys keep their
+ * order.  Escapes: \" \\ \b \f \n \r \t, \u00XX for the other control
+ * characters, everything else as UTF-8.
+ *
+ * A TOML date-time has no JSON type, and turning it into a string would
+ * lose what it is, so it is an error, as are NaN and the infinities.
+ */
+#include "writers.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+void format_double(char *out, size_t size, double f)
+{
+	char tmp[64];
+	char *e;
+	int prec, exp10;
+	/* the fewest significant digits that read back as f */
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
+		if (strtod(tmp, NULL) == f)
+			break;
+	}
+	snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
+	e = strchr(tmp, 'e');
+	exp10 = atoi(e + 1);
+	if (exp10 >= -4 && exp10 < 16) {
+		/* positional, like Python's repr: 100.0, 0.0001, 1.5 */
+		int decimals = prec - 1 - exp10;
+		snprintf(out, size, "%.*f", decimals < 1 ? 1 : decimals, f);
+	} else if (!memchr(tmp, '.', (size_t)(e - tmp))) {
+		/* "1e+20" -> "1.0e+20": YAML 1.1 wants a dot */
+		snprintf(out, size, "%.*s.0%s", (int)(e - tmp), tmp, e);
+	} else {
+		snprintf(out, size, "%s", tmp);
+	}
+}
+
+int utf8_valid_at(const char *s, size_t n, uint32_t *cp)
+{
+	return utf8_decode((const unsigned char *)s, n, cp);
+}
+
+bool check_utf8(Diag *d, Loc at, const char *s, size_t len,
+		const char *format)
+{
+	size_t i = 0;
+	uint32_t cp;
+	while (i < len) {
+		int l = utf8_valid_at(s + i, len - i, &cp);
+		if (l == 0) {
+			diag_error(d, at,
+				   "this string is not valid UTF-8 (byte %zu); %s "
+				   "cannot hold it", i, format);
+			return false;
+		}
+		i += (size_t)l;
+	}
+	return true;
+}
+
+typedef struct JsonWriter {
+	Buf *out;
+	Diag *d;
+	bool ok;
+} JsonWriter;
+
+static void put_string(JsonWriter *w, Loc at, const char *s, size_t len)
+{
+	Buf *b = w->out;
+	size_t i;
+	if (!check_utf8(w->d, at, s, len, "JSON")) {
+		w->ok = false;
+		return;
+	}
+	buf_putc(b, '"');
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': buf_puts(b, "\\\""); break;
+		case '\\': buf_puts(b, "\\\\"); break;
+		case '\b': buf_puts(b, "\\b"); break;
+		case '\f': buf_puts(b, "\\f"); break;
+		case '\n': buf_puts(b, "\\n"); break;
+		case '\r': buf_puts(b, "\\r"); break;
+		case '\t': buf_puts(b, "\\t"); break;
+		default:
+			if (c < 0x20)
+				buf_printf(b, "\\u%04x", c);
+			else
+				buf_putc(b, (char)c);
+		}
+	}
+	buf_putc(b, '"');
+}
+
+static void put_value(JsonWriter *w, const DocNode *n, int indent)
+{
+	Buf *b = w->out;
+	char num[64];
+	uint32_t i;
+
+	switch ((DocKind)n->kind) {
+	case DOC_TABLE:
+		if (!n->u.table.n) {
+			buf_puts(b, "{}");
+			return;
+		}
+		buf_puts(b, "{\n");
+		for (i = 0; i < n->u.table.n; i++) {
+			const DocEntry *e = &n->u.table.v[i];
+			buf_indent(b, indent + 2);
+			put_string(w, e->loc, e->key, e->keylen);
+			buf_puts(b, ": ");
+			put_value(w, e->value, indent + 2);
+			buf_puts(b, i + 1 < n->u.table.n ? ",\n" : "\n");
+		}
+		buf_indent(b, indent);
+		buf_putc(b, '}');
+		return;
+	case DOC_ARRAY:
+		if (!n->u.array.n) {
+			buf_puts(b, "[]");
+			return;
+		}
+		buf_puts(b, "[\n");
+		for (i = 0; i < n->u.array.n; i++) {
+			buf_indent(b, indent + 2);
+			put_value(w, n->u.array.v[i], indent + 2);
+			buf_puts(b, i + 1 < n->u.array.n ? ",\n" : "\n");
+		}
+		buf_indent(b, indent);
+		buf_putc(b, ']');
+		return;
+	case DOC_STRING:
+		put_string(w, n->loc, n->u.str.s, n->u.str.len);
+		return;
+	case DOC_INTEGER:
+		buf_printf(b, "%" PRId64, n->u.i);
+		return;
+	case DOC_FLOAT:
+		if (!isfinite(n->u.str.f)) {
+			diag_error(w->d, n->loc,
+				   "JSON has no %s; this float cannot be written in JSON",
+				   isnan(n->u.str.f) ? "NaN" : "infinities");
+			w->ok = false;
+			return;
+		}
+		format_double(num, sizeof num, n->u.str.f);
+		buf_puts(b, num);
+		return;
+	case DOC_BOOL:
+		buf_puts(b, n->u.b ? "true" : "false");
+		return;
+	case DOC_NULL:
+		buf_puts(b, "null");
+		return;
+	case DOC_DATETIME:
+		diag_error(w->d, n->loc,
+			   "JSON has no date-time type; this TOML date-time "
+			   "cannot be written in JSON");
+		w->ok = false;
+		return;
+	}
+}
+
+bool write_json(Buf *out, const DocNode *root, Diag *d)
+{
+	JsonWriter w;
+	w.out = out;
+	w.d = d;
+	w.ok = true;
+	put_value(&w, root, 0);
+	buf_putc(out, '\n');
+	return w.ok;
+}
