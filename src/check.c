@@ -1046,6 +1046,116 @@ Item **spec_order(Spec *s, int arch, size_t *n)
 	return out;
 }
 
+/* ---- Constants as C macros --------------------------------------------------
+ * A constant becomes "#define NAME value", which replaces NAME everywhere
+ * after it, whatever NAME is in C: a field, a typedef, or a macro the
+ * headers test.  A constant named like a field would break the struct, and
+ * one named __x86_64__ would make an i386 build pick x86_64's definitions
+ * without a word.  So a constant's name (and its compat names) must not be
+ * a name the generated C uses otherwise. */
+
+static bool reserved_macro(const char *name)
+{
+	static const char *const names[] = {
+		/* <stdint.h> and <stddef.h>, as the headers use them */
+		"uint8_t", "uint16_t", "uint32_t", "uint64_t", "int8_t",
+		"int16_t", "int32_t", "int64_t", "offsetof", "NULL",
+		/* support/xen-prelude.h */
+		"uint64_aligned_t", "int64_aligned_t", "XEN_FLEX_ARRAY_DIM",
+		"XEN_GUEST_HANDLE", "XEN_GUEST_HANDLE_64",
+		"DEFINE_XEN_GUEST_HANDLE", "__DEFINE_XEN_GUEST_HANDLE",
+		"___DEFINE_XEN_GUEST_HANDLE", "__XEN_INTERFACE_VERSION__",
+		"__XEN_LATEST_INTERFACE_VERSION__", "__XEN__", "__XEN_TOOLS__",
+		"__XEN_PUBLIC_XEN_H__", "XENBINDGEN_XEN_PRELUDE_H",
+		/* what the layout assertions and version tests use */
+		"static_assert", "_Static_assert", "alignof", "_Alignof",
+		"defined", "__attribute__", "__aligned__", "__STDC_VERSION__",
+		"__GNUC__", "__cplusplus", "XBG_STATIC_ASSERT", "XBG_ALIGNOF",
+	};
+	/* the generator's own prefixes: include guards, handle typedefs */
+	static const char *const prefixes[] = {
+		"__XEN_AUTOGEN_", "__guest_handle_", "xbg_", "XBG_",
+	};
+	size_t i;
+	int t;
+	for (i = 0; i < ARRAY_LEN(names); i++)
+		if (strcmp(name, names[i]) == 0)
+			return true;
+	for (i = 0; i < ARRAY_LEN(prefixes); i++)
+		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	/* the macros that select a target: __i386__, __riscv_xlen, ... */
+	for (t = 0; t < NTARGETS; t++) {
+		const char *p = targets[t].cond, *q;
+		size_t n = strlen(name);
+		while ((q = strstr(p, name)) != NULL) {
+			bool start = q == targets[t].cond ||
+				     !(q[-1] == '_' || (q[-1] >= 'a' && q[-1] <= 'z') ||
+				       (q[-1] >= 'A' && q[-1] <= 'Z') ||
+				       (q[-1] >= '0' && q[-1] <= '9'));
+			char e = q[n];
+			bool end = !(e == '_' || (e >= 'a' && e <= 'z') ||
+				     (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
+			if (start && end)
+				return true;
+			p = q + 1;
+		}
+	}
+	return false;
+}
+
+static void add_field_names(HMap *m, Arena *a, Item *it)
+{
+	size_t i;
+	for (i = 0; i < it->nfields; i++)
+		if (it->fields[i].name)
+			hmap_put(m, it->fields[i].name, strlen(it->fields[i].name),
+				 &it->fields[i]);
+	if (!it->inline_type) {
+		/* the typedef a struct or union may get (c_typedef_name) */
+		const char *td = it->c.typedef_name ? it->c.typedef_name
+			       : arena_printf(a, "%s_t", it->name);
+		hmap_put(m, td, strlen(td), it);
+	}
+}
+
+static void check_macro_name(Chk *C, const HMap *used, const char *name,
+			     Loc loc)
+{
+	if (reserved_macro(name)) {
+		diag_error(C->d, loc,
+			   "constant '%s' would be a C macro replacing '%s', which "
+			   "the generated headers use; choose another name",
+			   name, name);
+		return;
+	}
+	if (hmap_gets(used, name))
+		diag_error(C->d, loc,
+			   "constant '%s' would be a C macro replacing every '%s', "
+			   "a field or typedef name too; choose another name",
+			   name, name);
+}
+
+static void check_macro_names(Chk *C)
+{
+	Spec *s = C->s;
+	HMap used;
+	size_t i, k;
+	hmap_init(&used);
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i]->kind == IT_STRUCT || s->items[i]->kind == IT_UNION)
+			add_field_names(&used, &s->arena, s->items[i]);
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		if (it->kind != IT_CONST)
+			continue;
+		check_macro_name(C, &used, it->name, it->name_loc);
+		for (k = 0; k < it->c.ncompat; k++)
+			check_macro_name(C, &used, it->c.compat[k], it->c.loc);
+	}
+	hmap_free(&used);
+}
+
 /* A per-architecture alias needs a type on every target that is laid
  * out: without one, every type using it has no layout there, and its C
  * typedef is missing on that architecture. */
@@ -1074,6 +1184,39 @@ static void check_arch_alias(Chk *C, Item *it)
 	}
 }
 
+void unit_order(Spec *s, UnitOrder *o)
+{
+	size_t i, k, n;
+	int view;
+	o->nunits = s->nunits;
+	o->items = xcalloc(s->nunits + 1, sizeof *o->items);
+	o->count = xcalloc(s->nunits + 1, sizeof *o->count);
+	for (i = 0; i < s->nunits; i++)
+		o->items[i] = xcalloc(s->units[i]->nitems + 1, sizeof **o->items);
+	for (view = -1; view < NARCH; view++) {
+		Item **order;
+		if (view >= 0 && !s->arch_units[view])
+			continue;
+		order = spec_order(s, view, &n);
+		for (k = 0; k < n; k++) {
+			Item *it = order[k];
+			i = it->unit->index;
+			if (it->unit->arch == view)
+				o->items[i][o->count[i]++] = it;
+		}
+		free(order);
+	}
+}
+
+void unit_order_free(UnitOrder *o)
+{
+	size_t i;
+	for (i = 0; i < o->nunits; i++)
+		free(o->items[i]);
+	free(o->items);
+	free(o->count);
+}
+
 /* ---- Driver ------------------------------------------------------------------ */
 
 void spec_check(Spec *s, Diag *d)
@@ -1090,6 +1233,7 @@ void spec_check(Spec *s, Diag *d)
 	check_members(&C);
 	check_includes(&C);
 	check_ops(&C);
+	check_macro_names(&C);
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		switch (it->kind) {

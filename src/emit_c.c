@@ -799,38 +799,24 @@ static bool *find_pointed(Spec *s)
 void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 {
 	bool *pointed = find_pointed(s);
-	Item ***per_unit = xcalloc(s->nunits + 1, sizeof *per_unit);
-	size_t *count = xcalloc(s->nunits + 1, sizeof *count);
-	size_t i, n, k;
-	int view;
+	UnitOrder order;
+	size_t i, k, n;
 
 	(void)d;
-	/* Types in dependency order, bucketed per unit: one walk per view
-	 * (common units, then each architecture directory), so the whole pass
-	 * stays linear in the number of items. */
-	for (i = 0; i < s->nunits; i++)
-		per_unit[i] = xcalloc(s->units[i]->nitems + 1, sizeof **per_unit);
-	for (view = -1; view < NARCH; view++) {
-		Item **order;
-		if (view >= 0 && !s->arch_units[view])
-			continue;
-		order = spec_order(s, view, &n);
-		for (k = 0; k < n; k++) {
-			Item *it = order[k];
-			i = it->unit->index;
-			if (it->unit->arch != view || it->inline_type ||
-			    (it->kind != IT_STRUCT && it->kind != IT_UNION &&
-			     it->kind != IT_ALIAS))
-				continue;
-			per_unit[i][count[i]++] = it;
-		}
-		free(order);
-	}
+	/* Types in dependency order: the named structs, unions and aliases
+	 * (inline types are written inside their item). */
+	unit_order(s, &order);
 	for (i = 0; i < s->nunits; i++) {
-		emit_unit(s, o, out, pointed, s->units[i], per_unit[i], count[i]);
-		free(per_unit[i]);
+		Item **types = order.items[i];
+		for (k = n = 0; k < order.count[i]; k++) {
+			Item *it = types[k];
+			if (!it->inline_type && (it->kind == IT_STRUCT ||
+						 it->kind == IT_UNION ||
+						 it->kind == IT_ALIAS))
+				types[n++] = it;
+		}
+		emit_unit(s, o, out, pointed, s->units[i], types, n);
 	}
-	free(per_unit);
-	free(count);
+	unit_order_free(&order);
 	free(pointed);
 }

@@ -2529,8 +2529,9 @@ void emit_rust(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 	Rust R;
 	Buf lib = {0};
 	Item ***per_unit;
-	size_t *count, i, n, k;
-	int view, t;
+	UnitOrder order;
+	size_t *count, i, k;
+	int t;
 
 	memset(&R, 0, sizeof R);
 	R.s = s;
@@ -2563,34 +2564,24 @@ void emit_rust(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 		goto out;
 	find_unions(&R);
 
-	/* Structs and unions in dependency order, bucketed per unit (as
-	 * emit_c); an inline type comes before the type it is in. */
-	per_unit = xcalloc(s->nunits + 1, sizeof *per_unit);
-	count = xcalloc(s->nunits + 1, sizeof *count);
-	for (i = 0; i < s->nunits; i++)
-		per_unit[i] = xcalloc(s->units[i]->nitems + 1, sizeof **per_unit);
-	for (view = -1; view < NARCH; view++) {
-		Item **order;
-		if (view >= 0 && !s->arch_units[view])
-			continue;
-		order = spec_order(s, view, &n);
-		for (k = 0; k < n; k++) {
-			Item *it = order[k];
-			i = it->unit->index;
-			if ((it->kind != IT_STRUCT && it->kind != IT_UNION) ||
-			    it->unit->arch != view)
-				continue;
-			per_unit[i][count[i]++] = it;
+	/* Structs and unions in dependency order, per unit (as emit_c); an
+	 * inline type comes before the type it is in. */
+	unit_order(s, &order);
+	for (i = 0; i < s->nunits; i++) {
+		size_t n = 0;
+		for (k = 0; k < order.count[i]; k++) {
+			Item *it = order.items[i][k];
+			if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+				order.items[i][n++] = it;
 		}
-		free(order);
+		order.count[i] = n;
 	}
+	per_unit = order.items;
+	count = order.count;
 	emit_mods(&R, &R.root, per_unit, count);
 	emit_lib(&R);
 	emit_cargo(&R);
-	for (i = 0; i < s->nunits; i++)
-		free(per_unit[i]);
-	free(per_unit);
-	free(count);
+	unit_order_free(&order);
 out:
 	free_modules(&R.root);
 	free(R.families);

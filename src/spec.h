@@ -336,4 +336,15 @@ void spec_check(Spec *s, Diag *d);
  * spec order.  Heap-allocated; *n receives the count. */
 Item **spec_order(Spec *s, int arch, size_t *n);
 
+/* check.c: the items of each unit in dependency order (as spec_order, one
+ * walk per architecture view, bucketed by unit): order->items[u] holds
+ * order->count[u] items of s->units[u].  Linear in the size of the spec. */
+typedef struct UnitOrder {
+	Item ***items;
+	size_t *count;
+	size_t nunits;
+} UnitOrder;
+void unit_order(Spec *s, UnitOrder *order);
+void unit_order_free(UnitOrder *order);
+
 #endif
