@@ -105,7 +105,7 @@ static unsigned waives(const Item *it)
 /* A rule's verdict: an error, or a warning when the item waives it. */
 static DiagLevel level(const Item *it, unsigned rule)
 {
-	return waives(it) & rule ? DIAG_WARNING : DIAG_ERROR;
+	return (waives(it) & rule) ? DIAG_WARNING : DIAG_ERROR;
 }
 
 static void report(Diag *d, const Item *it, unsigned rule, Loc loc,

@@ -9,15 +9,34 @@
 #ifndef XBG_BOUNDS_H
 #define XBG_BOUNDS_H
 
-/* Largest spec file read, in bytes (64 MiB). */
-#define MAX_FILE_SIZE (64u * 1024u * 1024u)
+#include <stdint.h>
+
+/* The decimal digits of a limit, for messages written as literals. */
+#define BOUND_STR_(x) #x
+#define BOUND_STR(x) BOUND_STR_(x)
+
+/* Largest spec file read (64 MiB). */
+#define MAX_FILE_SIZE_MIB 64
+#define MAX_FILE_SIZE ((uint64_t)MAX_FILE_SIZE_MIB << 20)
 /* Deepest nesting of arrays and tables in a document. */
 #define MAX_DOC_DEPTH 128
 /* Longest identifier (type, field, variant, bit, constant, output name). */
 #define MAX_IDENT_LEN 255
 /* Deepest nesting of types (arrays of arrays, pointers to pointers). */
 #define MAX_TYPE_DEPTH 32
+/* Deepest directory holding spec files, counted below --indir. */
+#define MAX_DIR_DEPTH 16
 /* Most spec files under one --indir. */
 #define MAX_SPEC_FILES 100000
+/* Largest total size of the spec files of one run (64 MiB).  The
+ * model and the outputs grow linearly with the input but by a large factor
+ * (C layout assertions: about 20 bytes of output and 36 bytes of memory per
+ * byte of spec), so this bounds memory and disk use, not just the input. */
+#define MAX_TOTAL_SIZE_MIB 64
+#define MAX_TOTAL_SIZE ((uint64_t)MAX_TOTAL_SIZE_MIB << 20)
+/* Longest array length expression, in bytes, and its deepest nesting of
+ * parentheses. */
+#define MAX_EXPR_LEN 256
+#define MAX_EXPR_DEPTH 64
 
 #endif

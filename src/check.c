@@ -23,6 +23,15 @@ typedef struct Chk {
 	Spec *s;
 	Diag *d;
 	size_t suggestions; /* did-you-mean searches made so far */
+	/* Lookups that would otherwise scan a list for every reference, which
+	 * a hostile spec makes quadratic (100,000 imports used by 100,000
+	 * fields, as many tagged fields in one struct):
+	 *   imports[u]  "from\0name" -> non-NULL for what unit u imports
+	 *               (built on first use; NULL until then);
+	 *   variants    enum Item * -> HMap of its variant names;
+	 *   tagged      (union, tag enum) pairs already checked. */
+	HMap **imports;
+	HMap variants, tagged;
 } Chk;
 
 /* A did-you-mean search compares a name with every symbol, so a spec full
@@ -514,22 +523,47 @@ static void check_includes(Chk *C)
 	}
 }
 
-/* Is name visible in unit u: defined there, or imported? */
-static bool imported(const Unit *u, const Symbol *sym)
+/* The key of an import: the unit it is from ("arch" for the architecture
+ * directories), a NUL, the name. */
+static char *import_key(Arena *a, const char *from, const char *name,
+			size_t *len)
 {
-	size_t j, k;
-	for (j = 0; j < u->nincludes; j++) {
-		const Include *inc = &u->includes[j];
-		bool is_arch = strcmp(inc->from, "arch") == 0;
-		if (!is_arch && (!sym->common || sym->common->unit != inc->unit))
-			continue;
-		if (is_arch && sym->common)
-			continue;
-		for (k = 0; k < inc->nimports; k++)
-			if (strcmp(inc->imports[k], sym->name) == 0)
-				return true;
+	size_t fl = strlen(from), nl = strlen(name);
+	char *k = arena_alloc(a, fl + nl + 2);
+	memcpy(k, from, fl);
+	memcpy(k + fl + 1, name, nl);
+	*len = fl + 1 + nl;
+	return k;
+}
+
+/* Is name visible in unit u: defined there, or imported?  A name counts as
+ * imported from a unit if that unit defines it in common, and from "arch"
+ * if no common definition exists. */
+static bool imported(Chk *C, const Unit *u, const Symbol *sym)
+{
+	Arena *a = &C->s->arena;
+	HMap *set = C->imports[u->index];
+	const char *from;
+	char *key;
+	size_t j, k, len;
+	if (!set) {
+		set = C->imports[u->index] = arena_alloc(a, sizeof *set);
+		hmap_init_arena(set, a);
+		for (j = 0; j < u->nincludes; j++) {
+			const Include *inc = &u->includes[j];
+			bool is_arch = strcmp(inc->from, "arch") == 0;
+			if (!is_arch && !inc->unit)
+				continue; /* unknown unit: reported */
+			for (k = 0; k < inc->nimports; k++) {
+				key = import_key(a, is_arch ? "arch" : inc->unit->name,
+						 inc->imports[k], &len);
+				hmap_put(set, key, len, key);
+			}
+		}
 	}
-	return false;
+	from = sym->common ? sym->common->unit->name : "arch";
+	key = import_key(a, from, sym->name, &len);
+	return hmap_get(set, key, len) != NULL;
 }
 
 static const char *closest_symbol(Chk *C, const char *name, ItemKind want)
@@ -623,7 +657,7 @@ static Symbol *resolve_name(Chk *C, Unit *u, const char *name, Loc loc,
 		diag_note(C->d, def->name_loc, "'%s' is defined here", name);
 		return NULL;
 	}
-	if (def->unit != u && !imported(u, sym)) {
+	if (def->unit != u && !imported(C, u, sym)) {
 		if (sym->common)
 			diag_error(C->d, loc,
 				   "%s '%s' is defined in '%s', which '%s' does not "
@@ -753,17 +787,46 @@ static Item *union_of(const Type *t)
 
 /* A tagged union: the field names its tag, and each member of the union
  * says for which values of the tag it holds. */
-static void check_tag(Chk *C, Item *owner, Field *f)
+/* A pointer's bytes as a hash key that lives as long as the spec (the
+ * tables do not copy their keys). */
+static const char *ptr_key(Chk *C, const void *p, const void *q, size_t *len)
+{
+	const void **k = arena_alloc(&C->s->arena, 2 * sizeof *k);
+	k[0] = p;
+	k[1] = q;
+	*len = 2 * sizeof *k;
+	return (const char *)k;
+}
+
+/* The variants of an enum by name (built once per enum). */
+static const HMap *variant_map(Chk *C, const Item *en)
+{
+	size_t len, v;
+	const char *key = ptr_key(C, en, NULL, &len);
+	HMap *m = hmap_get(&C->variants, key, len);
+	if (m)
+		return m;
+	m = arena_alloc(&C->s->arena, sizeof *m);
+	hmap_init_arena(m, &C->s->arena);
+	for (v = 0; v < en->nvariants; v++)
+		hmap_put(m, en->variants[v].name, strlen(en->variants[v].name),
+			 &en->variants[v]);
+	hmap_put(&C->variants, key, len, m);
+	return m;
+}
+
+/* names: the owner's field names, to the index + 1 of the last field of
+ * each name (fields may share a name under disjoint conditions). */
+static void check_tag(Chk *C, Item *owner, Field *f, const HMap *names)
 {
 	Item *un = union_of(f->type);
 	const Item *en;
+	const HMap *vmap = NULL;
+	const char *pair;
 	Prim p;
 	HMap seen;
-	size_t i, k;
-	int ti = -1;
-	for (i = 0; i < owner->nfields; i++)
-		if (owner->fields[i].name && strcmp(owner->fields[i].name, f->tag) == 0)
-			ti = (int)i;
+	size_t i, k, len;
+	int ti = (int)(uintptr_t)hmap_gets(names, f->tag) - 1;
 	if (!un) {
 		diag_error(C->d, f->tag_loc,
 			   "only a union-typed field can have a tag ('%s' is not "
@@ -782,21 +845,25 @@ static void check_tag(Chk *C, Item *owner, Field *f)
 	}
 	f->tag_index = ti;
 	en = enum_of(owner->fields[ti].type);
+	/* the members' 'when' values depend only on the union and the tag's
+	 * enum: check each pair once (and report its errors once) */
+	pair = ptr_key(C, un, en, &len);
+	if (hmap_get(&C->tagged, pair, len))
+		return;
+	hmap_put(&C->tagged, pair, len, (void *)pair);
+	if (en)
+		vmap = variant_map(C, en);
 	hmap_init(&seen);
 	for (i = 0; i < un->nfields; i++) {
 		Field *m = &un->fields[i];
 		for (k = 0; k < m->nwhen; k++) {
 			Field *first;
 			if (m->when_names[k]) {
-				size_t v;
-				bool found = false;
 				if (en) {
-					for (v = 0; v < en->nvariants; v++)
-						if (strcmp(en->variants[v].name, m->when_names[k]) == 0) {
-							m->when[k] = en->variants[v].value;
-							found = true;
-						}
-					if (!found) {
+					const Variant *v = hmap_gets(vmap, m->when_names[k]);
+					if (v) {
+						m->when[k] = v->value;
+					} else {
 						diag_error(C->d, m->when_loc,
 							   "'%s' is not a variant of enum '%s'",
 							   m->when_names[k], en->name);
@@ -830,7 +897,9 @@ static void check_tag(Chk *C, Item *owner, Field *f)
 /* Per-field rules: bitfields, flexible arrays, tags, 'when'. */
 static void check_fields(Chk *C, Item *it)
 {
-	size_t i;
+	HMap names;
+	bool have_names = false;
+	size_t i, j;
 	for (i = 0; i < it->nfields; i++) {
 		Field *f = &it->fields[i];
 		Prim p;
@@ -855,12 +924,24 @@ static void check_fields(Chk *C, Item *it)
 			diag_error(C->d, f->type->count_loc,
 				   "a flexible array must be the last field of a "
 				   "struct");
+		if (f->tag && !have_names) {
+			/* each name to its last field's index + 1 */
+			hmap_init(&names);
+			for (j = 0; j < it->nfields; j++)
+				if (it->fields[j].name)
+					hmap_put(&names, it->fields[j].name,
+						 strlen(it->fields[j].name),
+						 (void *)(uintptr_t)(j + 1)); /* NOLINT(performance-no-int-to-ptr) */
+			have_names = true;
+		}
 		if (f->tag)
-			check_tag(C, it, f);
+			check_tag(C, it, f, &names);
 		if (f->nwhen && it->kind != IT_UNION)
 			diag_error(C->d, f->when_loc,
 				   "'when' belongs on the members of a tagged union");
 	}
+	if (have_names)
+		hmap_free(&names);
 }
 
 /* ---- Cycles and dependency order ------------------------------------------
@@ -1229,6 +1310,9 @@ void spec_check(Spec *s, Diag *d)
 	C.s = s;
 	C.d = d;
 	C.suggestions = 0;
+	C.imports = xcalloc(s->nunits + 1, sizeof *C.imports);
+	hmap_init(&C.variants);
+	hmap_init(&C.tagged);
 	build_symbols(&C);
 	check_members(&C);
 	check_includes(&C);
@@ -1286,4 +1370,7 @@ void spec_check(Spec *s, Diag *d)
 	for (i = 0; i < s->nitems; i++)
 		if (s->items[i]->kind == IT_ALIAS && !s->items[i]->alias)
 			check_arch_alias(&C, s->items[i]);
+	free(C.imports);
+	hmap_free(&C.variants);
+	hmap_free(&C.tagged);
 }

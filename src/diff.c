@@ -642,7 +642,7 @@ void unified_diff(Buf *out, const char *a, size_t alen, const char *b,
 		buf_printf(out, "--- %s\n+++ %s\n", aname, bname);
 		for (k = 0; k < nblocks; k = e) {
 			for (e = k + 1; e < nblocks; e++)
-				if (v[e].a0 - v[e - 1].a1 > 2 * CONTEXT)
+				if (v[e].a0 - v[e - 1].a1 > (size_t)2 * CONTEXT)
 					break;
 			put_hunk(out, &ta, &tb, v + k, e - k);
 		}

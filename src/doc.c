@@ -65,15 +65,19 @@ DocEntry *doc_table_add(Arena *a, DocNode *t, const char *key, size_t len,
 	e->loc = key_loc;
 	e->value = value;
 	t->u.table.n = n + 1;
+	/* the index maps a key to its position + 1, stored as the value
+	 * pointer: an integer in a pointer, on purpose */
 	if (t->u.table.index) {
-		hmap_put(t->u.table.index, e->key, len, (void *)(uintptr_t)(n + 1));
+		hmap_put(t->u.table.index, e->key, len,
+			 (void *)(uintptr_t)(n + 1)); /* NOLINT(performance-no-int-to-ptr) */
 	} else if (n + 1 > INDEX_THRESHOLD) {
 		uint32_t i;
 		t->u.table.index = arena_alloc(a, sizeof *t->u.table.index);
 		hmap_init_arena(t->u.table.index, a);
 		for (i = 0; i <= n; i++)
 			hmap_put(t->u.table.index, t->u.table.v[i].key,
-				 t->u.table.v[i].keylen, (void *)(uintptr_t)(i + 1));
+				 t->u.table.v[i].keylen,
+				 (void *)(uintptr_t)(i + 1)); /* NOLINT(performance-no-int-to-ptr) */
 	}
 	return e;
 }

@@ -90,6 +90,11 @@ void c_comment_text(Buf *b, const char *s)
 			s++;
 		} else if (s[0] == '?' && s[1] == '?') {
 			buf_puts(b, "?\\");
+		} else if ((*s > 0 && *s < 0x20 && *s != '\t') || *s == 0x7f) {
+			/* descriptions come here as clean lines, but the
+			 * banner's file names may hold any byte: a newline
+			 * would spread one over several lines */
+			buf_putc(b, '?');
 		} else {
 			buf_putc(b, *s);
 		}
@@ -128,8 +133,8 @@ static void guard_name(Buf *b, const Unit *u)
 	const char *p;
 	buf_puts(b, "__XEN_AUTOGEN_");
 	for (p = u->name; *p; p++)
-		buf_putc(b, *p == '-' || *p == '/' ? '_'
-			    : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p);
+		buf_putc(b, (char)(*p == '-' || *p == '/' ? '_'
+			    : (*p >= 'a' && *p <= 'z') ? *p - 32 : *p));
 	buf_puts(b, "_H");
 }
 

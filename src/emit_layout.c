@@ -309,12 +309,12 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		     "agrees on the selected target.\n */\n");
 	buf_puts(&b, "#ifndef __XEN_AUTOGEN_LAYOUT_");
 	for (p = u->name; *p; p++)
-		buf_putc(&b, *p == '-' || *p == '/' ? '_'
-			      : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p);
+		buf_putc(&b, (char)(*p == '-' || *p == '/' ? '_'
+			      : (*p >= 'a' && *p <= 'z') ? *p - 32 : *p));
 	buf_puts(&b, "_H\n#define __XEN_AUTOGEN_LAYOUT_");
 	for (p = u->name; *p; p++)
-		buf_putc(&b, *p == '-' || *p == '/' ? '_'
-			      : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p);
+		buf_putc(&b, (char)(*p == '-' || *p == '/' ? '_'
+			      : (*p >= 'a' && *p <= 'z') ? *p - 32 : *p));
 	buf_puts(&b, "_H\n\n");
 	if (o->nagainst) {
 		for (k = 0; k < o->nagainst; k++)

@@ -12,55 +12,67 @@ void unit_file_name(Buf *b, const Unit *u, bool keep_dashes)
 {
 	const char *p;
 	for (p = u->name; *p; p++)
-		buf_putc(b, *p == '-' && !keep_dashes ? '_' : *p);
+		buf_putc(b, (char)(*p == '-' && !keep_dashes ? '_' : *p));
 }
 
 /* Descriptions are free text from untrusted files.  Normalise them into
  * lines: no carriage returns or other control characters (a NUL or a form
  * feed in a header helps nobody), no trailing blanks, no blank lines at the
- * start or end.  Language-specific escaping is the backend's job. */
+ * start or end.  Language-specific escaping is the backend's job.
+ *
+ * Every comment of every output goes through here, so the lines are made
+ * in one allocation: the pointers, then the text (never longer than the
+ * description plus one NUL per line). */
 void lines_split(Lines *l, const char *desc)
 {
-	const char *p = desc ? desc : "";
-	memset(l, 0, sizeof *l);
-	while (*p) {
-		const char *e = strchr(p, '\n');
-		size_t n = e ? (size_t)(e - p) : strlen(p), i;
-		Buf b = {0};
-		for (i = 0; i < n; i++) {
-			unsigned char c = (unsigned char)p[i];
-			if (c == '\r')
-				continue;
-			buf_putc(&b, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
+	const char *p = desc ? desc : "", *e, *q;
+	size_t len = strlen(p), max = 1, lead = 0;
+	char *out;
+	for (q = p; (q = memchr(q, '\n', len - (size_t)(q - p))) != NULL; q++)
+		max++;
+	l->v = xmalloc(max * sizeof *l->v + len + max);
+	l->n = 0;
+	l->cap = max;
+	out = (char *)(l->v + max);
+	for (; *p; p = *e ? e + 1 : e) {
+		char *line = out, *w;
+		e = memchr(p, '\n', len - (size_t)(p - desc));
+		if (!e)
+			e = p + strlen(p);
+		/* copy, then clean up in place: most lines need nothing */
+		memcpy(out, p, (size_t)(e - p));
+		for (w = out, out += e - p; w < out; w++) {
+			unsigned char c = (unsigned char)*w;
+			if ((c < 0x20 && c != '\t') || c == 0x7f)
+				break;
 		}
-		while (b.len && (b.data[b.len - 1] == ' ' || b.data[b.len - 1] == '\t'))
-			b.len--;
-		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
-		l->v[l->n++] = buf_detach(&b, NULL);
-		p += n;
-		if (*p == '\n')
-			p++;
+		if (w < out) {
+			char *r;
+			for (r = w; r < out; r++) {
+				unsigned char c = (unsigned char)*r;
+				if (c == '\r')
+					continue;
+				*w++ = (char)((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c);
+			}
+			out = w;
+		}
+		while (out > line && (out[-1] == ' ' || out[-1] == '\t'))
+			out--;
+		*out++ = '\0';
+		l->v[l->n++] = line;
 	}
 	while (l->n && !*l->v[l->n - 1])
-		free(l->v[--l->n]);
-	{
-		size_t lead = 0;
-		while (lead < l->n && !*l->v[lead])
-			free(l->v[lead++]);
-		/* only when there is something to drop: with no lines at all
-		 * l->v is null, and null + 0 or memmove(NULL, ...) is UB */
-		if (lead) {
-			memmove(l->v, l->v + lead, (l->n - lead) * sizeof *l->v);
-			l->n -= lead;
-		}
+		l->n--;
+	while (lead < l->n && !*l->v[lead])
+		lead++;
+	if (lead) {
+		memmove(l->v, l->v + lead, (l->n - lead) * sizeof *l->v);
+		l->n -= lead;
 	}
 }
 
 void lines_free(Lines *l)
 {
-	size_t i;
-	for (i = 0; i < l->n; i++)
-		free(l->v[i]);
 	free(l->v);
 	memset(l, 0, sizeof *l);
 }

@@ -253,20 +253,46 @@ static void field_error(Diag *d, const Item *it, const Field *f, int target,
 	}
 }
 
+/* The layout l of it on target, kept in the model.  Most types have the
+ * same layout on several targets (every target, unless they depend on long,
+ * native handles or per-architecture items), so an equal layout of an
+ * earlier target is shared rather than stored again: per-target copies of
+ * the field offsets were the largest part of the model.  l is scratch. */
+static Layout *keep(Spec *s, const Item *it, int target, const Layout *l)
+{
+	Layout *n;
+	int u;
+	for (u = 0; u < target; u++)
+		if (it->layout[u] && layout_equal(it, it->layout[u], l))
+			return it->layout[u];
+	n = arena_alloc(&s->arena, sizeof *n);
+	*n = *l;
+	if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+		n->fields = arena_calloc(&s->arena, it->nfields, sizeof *n->fields);
+		if (it->nfields)
+			memcpy(n->fields, l->fields,
+			       it->nfields * sizeof *n->fields);
+	}
+	return n;
+}
+
 /* C's layout of a struct or union.  Bitfields follow the System V and
  * AAPCS rules (little-endian): a bitfield goes at the next free bit if it
  * fits in a naturally aligned unit of its type, else it starts the next
  * such unit; its type's alignment counts for the struct's. */
-static void layout_fields(Spec *s, Diag *d, Item *it, int target)
+static void layout_fields(Spec *s, Diag *d, Item *it, int target,
+			  FieldLayout **scratch, size_t *cap)
 {
-	Layout *l;
+	Layout lay, *l = &lay;
 	uint64_t bitpos = 0, align = 1, maxsize = 0;
 	bool is_union = it->kind == IT_UNION;
 	size_t i;
 	if (it->layout_failed)
 		return;
-	l = arena_alloc(&s->arena, sizeof *l);
-	l->fields = arena_calloc(&s->arena, it->nfields, sizeof *l->fields);
+	/* at least one element: memset(NULL, ...) is undefined even for 0 */
+	*scratch = xgrow(*scratch, cap, it->nfields + 1, sizeof **scratch);
+	memset(*scratch, 0, it->nfields * sizeof **scratch);
+	l->fields = *scratch;
 	for (i = 0; i < it->nfields; i++) {
 		Field *f = &it->fields[i];
 		FieldLayout *fl = &l->fields[i];
@@ -326,23 +352,20 @@ static void layout_fields(Spec *s, Diag *d, Item *it, int target)
 		return;
 	}
 	l->align = align;
-	it->layout[target] = l;
+	it->layout[target] = keep(s, it, target, l);
 }
 
 static void layout_alias(Spec *s, Diag *d, Item *it, int target)
 {
 	const Type *t = it->alias ? it->alias : it->arch_alias[targets[target].arch];
-	Layout *l;
 	LayoutStatus st;
 	uint64_t size, align;
 	if (it->layout_failed || !t)
 		return; /* no definition for this architecture */
 	st = type_layout(t, target, &size, &align);
 	if (st == LAYOUT_OK) {
-		l = arena_alloc(&s->arena, sizeof *l);
-		l->size = size;
-		l->align = align;
-		it->layout[target] = l;
+		Layout lay = {size, align, NULL};
+		it->layout[target] = keep(s, it, target, &lay);
 		return;
 	}
 	if (st != LAYOUT_UNKNOWN)
@@ -357,6 +380,8 @@ void layout_compute(Spec *s, Diag *d)
 	size_t n;
 	Item **order[NARCH + 1] = {NULL};
 	size_t norder[NARCH + 1] = {0};
+	FieldLayout *scratch = NULL;
+	size_t cap = 0;
 
 	for (t = 0; t < NTARGETS; t++) {
 		int view;
@@ -373,16 +398,16 @@ void layout_compute(Spec *s, Diag *d)
 			switch (it->kind) {
 			case IT_STRUCT:
 			case IT_UNION:
-				layout_fields(s, d, it, t);
+				layout_fields(s, d, it, t, &scratch, &cap);
 				break;
 			case IT_ALIAS:
 				layout_alias(s, d, it, t);
 				break;
 			case IT_ENUM:
 			case IT_BITMAP: {
-				Layout *l = arena_alloc(&s->arena, sizeof *l);
-				prim_layout(it->backing, t, &l->size, &l->align);
-				it->layout[t] = l;
+				Layout l = {0, 0, NULL};
+				prim_layout(it->backing, t, &l.size, &l.align);
+				it->layout[t] = keep(s, it, t, &l);
 				break;
 			}
 			case IT_CONST:
@@ -393,6 +418,7 @@ void layout_compute(Spec *s, Diag *d)
 	}
 	for (a = 0; a <= NARCH; a++)
 		free(order[a]);
+	free(scratch);
 }
 
 bool layout_equal(const Item *it, const Layout *a, const Layout *b)
@@ -503,6 +529,18 @@ void layout_perturb(Spec *s, const char *spec)
 	it = symbol_item(sym, targets[t].arch);
 	if (!it || !it->layout[t])
 		goto out;
+	/* targets may share a layout: change this target's own copy */
+	{
+		Layout *l = arena_alloc(&s->arena, sizeof *l);
+		*l = *it->layout[t];
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+			l->fields = arena_calloc(&s->arena, it->nfields,
+						 sizeof *l->fields);
+			memcpy(l->fields, it->layout[t]->fields,
+			       it->nfields * sizeof *l->fields);
+		}
+		it->layout[t] = l;
+	}
 	if (!dot) {
 		it->layout[t]->size++;
 		goto out;

@@ -12,8 +12,9 @@
  * Everything is sorted bytewise before use, so the order in which the
  * filesystem lists entries, and the locale, never change the result.
  */
-/* realpath() is XSI in glibc's view of POSIX 2008 */
-#define _XOPEN_SOURCE 700
+/* realpath() is XSI in glibc's view of POSIX 2008; a feature-test macro
+ * is the one reserved identifier a program must define */
+#define _XOPEN_SOURCE 700 /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #include "bounds.h"
 #include "doc.h"
@@ -26,7 +27,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { MAX_DIR_DEPTH = 16 };
 
 typedef struct DirStack {
 	dev_t dev[MAX_DIR_DEPTH + 1];
@@ -40,6 +40,7 @@ typedef struct Loader {
 	char *root; /* the input directory's real path */
 	int status;
 	size_t nfiles;
+	uint64_t total_size; /* of the spec files so far */
 	Unit **units;
 	size_t nunits, cap;
 } Loader;
@@ -90,7 +91,10 @@ static char **list_dir(Loader *L, const char *path, size_t *n)
 		names[(*n)++] = xstrdup(e->d_name);
 	}
 	closedir(dir);
-	qsort(names, *n, sizeof *names, cmp_str);
+	/* qsort() must not be given a null array, even an empty one (an
+	 * empty directory) */
+	if (*n > 1)
+		qsort(names, *n, sizeof *names, cmp_str);
 	return names;
 }
 
@@ -98,8 +102,14 @@ static void add_file(Loader *L, Unit *u, const char *path, const char *rel)
 {
 	Spec *s = L->s;
 	SpecFile *f;
-	u->files = arena_grow(&s->arena, u->files, u->nfiles, u->nfiles + 1,
-			      sizeof *u->files);
+	/* Grow geometrically, to the next power of two: the arena frees
+	 * nothing, so growing by one file at a time would take memory
+	 * quadratic in the number of files (100,000 files in one directory
+	 * needed hundreds of GB). */
+	if ((u->nfiles & (u->nfiles - 1)) == 0)
+		u->files = arena_grow(&s->arena, u->files, u->nfiles,
+				      u->nfiles ? 2 * u->nfiles : 1,
+				      sizeof *u->files);
 	f = &u->files[u->nfiles++];
 	f->path = arena_strdup(&s->arena, path);
 	f->relpath = arena_strdup(&s->arena, rel);
@@ -125,6 +135,14 @@ static bool inside_root(Loader *L, const char *path)
 	return ok;
 }
 
+/* Is path a symbolic link that resolves outside the input directory? */
+static bool link_outside(Loader *L, const char *path)
+{
+	struct stat lsb;
+	return lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) &&
+	       !inside_root(L, path);
+}
+
 static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 {
 	size_t n, i;
@@ -147,7 +165,9 @@ static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 			return;
 		}
 	}
-	if (st->n >= MAX_DIR_DEPTH) {
+	/* the stack holds the input directory and the directories below
+	 * it: at most MAX_DIR_DEPTH of those */
+	if (st->n > MAX_DIR_DEPTH) {
 		diag_error(L->d, path_loc(L, path),
 			   "directories nested deeper than %d levels", MAX_DIR_DEPTH);
 		return;
@@ -175,12 +195,10 @@ static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 			continue;
 		}
 		if (S_ISDIR(sb.st_mode)) {
-			struct stat lsb;
 			/* A link to a directory is followed only if it stays
 			 * inside the input directory: a link to / must not make
 			 * us walk the whole file system. */
-			if (lstat(buf_cstr(&p), &lsb) == 0 && S_ISLNK(lsb.st_mode) &&
-			    !inside_root(L, buf_cstr(&p))) {
+			if (link_outside(L, buf_cstr(&p))) {
 				diag_error(L->d, path_loc(L, buf_cstr(&p)),
 					   "symbolic link leads outside the input "
 					   "directory; not followed");
@@ -197,6 +215,15 @@ static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 		}
 		if (format_from_path(name) == FMT_NONE)
 			continue;
+		/* Nor is a link to a file elsewhere: a spec tree from an
+		 * untrusted source must not make us read, and quote in
+		 * diagnostics, any file the user can read (~/.ssh/...). */
+		if (link_outside(L, buf_cstr(&p))) {
+			diag_error(L->d, path_loc(L, buf_cstr(&p)),
+				   "symbolic link leads outside the input "
+				   "directory; not followed");
+			continue;
+		}
 		if (!S_ISREG(sb.st_mode)) {
 			/* a FIFO or a device would block or never end */
 			diag_error(L->d, path_loc(L, buf_cstr(&p)),
@@ -212,6 +239,21 @@ static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
 		if (++L->nfiles > MAX_SPEC_FILES) {
 			diag_error(L->d, path_loc(L, L->s->indir),
 				   "more than %d spec files", MAX_SPEC_FILES);
+			break;
+		}
+		/* Each file is bounded (read_file() checks again as it
+		 * reads), and so is the total: the file that goes past the
+		 * limit is the error. */
+		if ((uint64_t)sb.st_size > MAX_FILE_SIZE) {
+			diag_error(L->d, path_loc(L, buf_cstr(&p)), "%s",
+				   read_file_too_large);
+			continue;
+		}
+		L->total_size += (uint64_t)sb.st_size;
+		if (L->total_size > MAX_TOTAL_SIZE) {
+			diag_error(L->d, path_loc(L, buf_cstr(&p)),
+				   "the spec files total more than the limit of %d "
+				   "MiB", MAX_TOTAL_SIZE_MIB);
 			break;
 		}
 		if (!unit)
@@ -236,7 +278,9 @@ static void finish_units(Loader *L)
 {
 	Spec *s = L->s;
 	size_t i;
-	qsort(L->units, L->nunits, sizeof *L->units, cmp_unit);
+	/* no spec files at all leaves L->units null: not for qsort() */
+	if (L->nunits > 1)
+		qsort(L->units, L->nunits, sizeof *L->units, cmp_unit);
 	s->units = arena_calloc(&s->arena, L->nunits, sizeof *s->units);
 	for (i = 0; i < L->nunits; i++) {
 		Unit *u = L->units[i];
@@ -267,14 +311,14 @@ static void decode_all(Loader *L)
 {
 	Spec *s = L->s;
 	size_t i, j;
+	Arena a; /* one tree at a time: reset, not freed, between files */
+	arena_init(&a);
 	for (i = 0; i < s->nunits; i++) {
 		Unit *u = s->units[i];
 		for (j = 0; j < u->nfiles; j++) {
 			SpecFile *f = &u->files[j];
-			Arena a;
 			ReadStatus rs = READ_OK;
 			DocNode *root;
-			arena_init(&a);
 			if (f->text)
 				root = parse_spec_text(&a, L->d, f->path, f->text,
 						       f->len, &f->file);
@@ -284,9 +328,10 @@ static void decode_all(Loader *L)
 				L->status = 3;
 			if (root)
 				spec_decode(s, L->d, u, f, root);
-			arena_free(&a);
+			arena_reset(&a);
 		}
 	}
+	arena_free(&a);
 }
 
 int spec_load(Spec *s, Diag *d)
@@ -335,6 +380,13 @@ int spec_load_texts(Spec *s, Diag *d, const char *const *paths,
 		if (!u) {
 			u = new_unit(&L, name);
 			hmap_put(&byname, u->name, strlen(u->name), u);
+		}
+		L.total_size += lens[i];
+		if (L.total_size > MAX_TOTAL_SIZE) {
+			diag_error(d, path_loc(&L, paths[i]),
+				   "the spec files total more than the limit of %d "
+				   "MiB", MAX_TOTAL_SIZE_MIB);
+			break;
 		}
 		add_file(&L, u, paths[i], paths[i]);
 		u->files[u->nfiles - 1].text = texts[i];

@@ -224,7 +224,7 @@ static int parse_args(Options *o, int argc, char **argv)
 			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
 			for (k = 0; k < ARRAY_LEN(opts); k++)
 				if (strlen(opts[k].longname) == len &&
-				    strncmp(opts[k].longname, a + 2, len) == 0)
+				    memcmp(opts[k].longname, a + 2, len) == 0)
 					def = &opts[k];
 			if (!def)
 				return usage_error("unknown option '%s'", a);
@@ -355,6 +355,37 @@ static size_t count_files(const Spec *s)
 	return n;
 }
 
+/* Every spec file and the output directory go into the depfile as file
+ * names: check that Make can read them back before anything is written.
+ * A spec file name like "a%:b;cmd;.toml" would otherwise give the outputs
+ * a recipe that the next make runs. */
+static int depfile_names_ok(const Options *o, const Spec *s, Diag *d)
+{
+	size_t i, j;
+	int st = 0;
+	if (!make_word_ok(o->outdir)) {
+		diag_error(d, NO_LOC, "--depfile: the output directory's name has a "
+			   "character Make cannot quote (one of ;:%%=!|&<>`'\"()[]{}*?\\ "
+			   "or a control character)");
+		st = EXIT_USAGE;
+	}
+	for (i = 0; i < s->nunits; i++) {
+		for (j = 0; j < s->units[i]->nfiles; j++) {
+			const SpecFile *f = &s->units[i]->files[j];
+			Loc whole = {0, 0, 0};
+			if (make_word_ok(f->path))
+				continue;
+			whole.file = f->file;
+			diag_error(d, whole, "this file's name cannot go into a Make "
+				   "depfile (--depfile): Make cannot quote "
+				   ";:%%=!|&<>`'\"()[]{}*?\\ or a control character");
+			if (!st)
+				st = EXIT_SPEC;
+		}
+	}
+	return st;
+}
+
 static int generate(const Options *o, Spec *s, Diag *d, bool color)
 {
 	EmitOptions eo;
@@ -364,12 +395,22 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	int st = 0;
 	char *regen = regen_command(o);
 
+	if (o->depfile) {
+		st = depfile_names_ok(o, s, d);
+		if (st) {
+			diag_print(d, stderr, color);
+			free(regen);
+			return st;
+		}
+	}
 	eo.regen_cmd = regen;
 	eo.keep_dashes = o->keep_dashes;
 	eo.crate = o->crate;
 	eo.against = o->against;
 	eo.nagainst = o->nagainst;
 	outset_init(&out);
+	/* to disk (or compared with it) as they are made, not all kept */
+	outset_stream(&out, o->outdir, o->check, d);
 	if (strcmp(o->lang, "c") == 0) {
 		out.owns = owns_c_header;
 		emit_c(s, &eo, &out, d);
@@ -382,7 +423,7 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	}
 	if (diag_error_count(d)) {
 		diag_print(d, stderr, color);
-		st = EXIT_SPEC;
+		st = outset_failed(&out) ? EXIT_IO : EXIT_SPEC;
 		goto done;
 	}
 	diag_print(d, stderr, color); /* warnings */
@@ -458,5 +499,13 @@ int main(int argc, char **argv)
 	diag_free(d);
 	free(o.names);
 	free(o.against);
+	/* Reports go to stdout through unchecked printf()s; check the stream
+	 * once, so that a full disk (> /dev/full) is not a success. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "xenbindgen: error: cannot write to standard "
+			"output: %s\n", strerror(errno));
+		if (!st)
+			st = EXIT_IO;
+	}
 	return st;
 }

@@ -75,8 +75,8 @@ bool rust_keyword_not_raw(const char *s)
 static bool is_upper(char c) { return c >= 'A' && c <= 'Z'; }
 static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static char to_upper(char c) { return is_lower(c) ? (char)(c - 32) : c; }
-static char to_lower(char c) { return is_upper(c) ? (char)(c + 32) : c; }
+static char to_upper(char c) { return (char)(is_lower(c) ? c - 32 : c); }
+static char to_lower(char c) { return (char)(is_upper(c) ? c + 32 : c); }
 
 void name_upper(Buf *b, const char *s)
 {
@@ -104,7 +104,7 @@ void name_camel(Buf *b, const char *s)
 			up = true;
 			continue;
 		}
-		buf_putc(b, up ? to_upper(*p) : *p);
+		buf_putc(b, (char)(up ? to_upper(*p) : *p));
 		up = false;
 	}
 	/* keep leading underscores' meaning: "_pad" -> "Pad"; an all-underscore

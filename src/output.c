@@ -82,6 +82,9 @@ static const char GENERATED_TAG[] = "\t(generated)";
 
 /* ---- The set. ------------------------------------------------------------ */
 
+static void stream_add(OutSet *o, OutFile *f);
+static void stream_free(OutStream *s);
+
 void outset_init(OutSet *o)
 {
 	memset(o, 0, sizeof *o);
@@ -90,6 +93,8 @@ void outset_init(OutSet *o)
 void outset_free(OutSet *o)
 {
 	size_t i;
+	if (o->stream)
+		stream_free(o->stream);
 	for (i = 0; i < o->n; i++) {
 		free(o->files[i].name);
 		free(o->files[i].data);
@@ -105,6 +110,13 @@ void outset_add(OutSet *o, const char *name, Buf *b)
 	f = &o->files[o->n++];
 	f->name = xstrdup(name);
 	f->data = buf_detach(b, &f->len);
+	if (o->stream) {
+		stream_add(o, f);
+		return;
+	}
+	/* every output stays in memory until all are made: drop the slack
+	 * that doubling the buffer left (up to half of it) */
+	f->data = xrealloc(f->data, f->len + 1);
 }
 
 /* ---- Small helpers. ------------------------------------------------------ */
@@ -439,7 +451,8 @@ static int find_extra(const char *root, const HMap *set, OutOwns owns,
 	int rc;
 
 	buf_puts(&path, root);
-	if (path.data[path.len - 1] != '/')
+	/* root is never empty (set_root() makes "" "."), so path.data is set */
+	if (path.data[path.len - 1] != '/') /* NOLINT(clang-analyzer-core.NullDereference) */
 		buf_putc(&path, '/');
 	rc = scan_tree(&path, path.len, set, owns, found, d);
 	buf_free(&path);
@@ -752,6 +765,8 @@ static int remove_stale(Writer *w, Diag *d, WriteStats *st)
 	return rc;
 }
 
+static int stream_write_finish(OutSet *o, WriteStats *st);
+
 int outset_write(OutSet *o, const char *dir, Diag *d, WriteStats *st)
 {
 	WriteStats dummy;
@@ -762,6 +777,8 @@ int outset_write(OutSet *o, const char *dir, Diag *d, WriteStats *st)
 	if (!st)
 		st = &dummy;
 	memset(st, 0, sizeof *st);
+	if (o->stream)
+		return stream_write_finish(o, st);
 	memset(&w, 0, sizeof w);
 	hmap_init(&w.set);
 	set_root(&root, dir);
@@ -796,8 +813,13 @@ typedef struct Checker {
 	bool out_of_sync;
 } Checker;
 
+/* Print what was found out of sync; a stream has no FILE until
+ * outset_check() and collects it until then. */
 static int emit(Checker *c, Diag *d)
 {
+	c->out_of_sync = true;
+	if (!c->out)
+		return 0;
 	if (c->text.len && fwrite(c->text.data, 1, c->text.len, c->out) !=
 				   c->text.len) {
 		diag_error(d, NO_LOC, "cannot print the differences: %s",
@@ -805,7 +827,6 @@ static int emit(Checker *c, Diag *d)
 		return 3;
 	}
 	buf_clear(&c->text);
-	c->out_of_sync = true;
 	return 0;
 }
 
@@ -872,11 +893,15 @@ static int inspect_root(const char *root, bool *missing, Diag *d)
 	return 0;
 }
 
+static int stream_check_start(OutStream *s, Checker **c, HMap **names,
+			      bool *dir_missing);
+
 int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 		 FILE *out, Diag *d)
 {
-	Checker c = {out, {0}, false};
-	HMap set;
+	OutStream *st = o->stream;
+	Checker local = {out, {0}, false}, *c = &local;
+	HMap set, *names = &set;
 	Names extra = {0};
 	Buf root = {0}, path = {0}, disk_text = {0};
 	bool dir_missing = false;
@@ -885,21 +910,32 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 
 	hmap_init(&set);
 	set_root(&root, dir);
-	rc = index_names(o, &set, d);
-	if (!rc)
-		rc = inspect_root(root.data, &dir_missing, d);
-	for (i = 0; i < o->n && !rc; i++) {
-		path_join(&path, root.data, o->files[i].name);
-		rc = check_file(&c, path.data, &o->files[i], dir_missing,
-				&disk_text, d);
+	if (st) {
+		/* the outputs were compared as they came: print their diffs */
+		rc = stream_check_start(st, &c, &names, &dir_missing);
+		c->out = out;
+		if (c->text.len) {
+			int e = emit(c, d);
+			if (e)
+				rc = e;
+		}
+	} else {
+		rc = index_names(o, &set, d);
+		if (!rc)
+			rc = inspect_root(root.data, &dir_missing, d);
+		for (i = 0; i < o->n && !rc; i++) {
+			path_join(&path, root.data, o->files[i].name);
+			rc = check_file(c, path.data, &o->files[i], dir_missing,
+					&disk_text, d);
+		}
 	}
 	if (!rc && !dir_missing)
-		rc = find_extra(root.data, &set, o->owns, &extra, d);
+		rc = find_extra(root.data, names, o->owns, &extra, d);
 	for (i = 0; i < extra.n && !rc; i++) {
 		path_join(&path, root.data, extra.v[i]);
-		rc = check_extra(&c, path.data, &disk_text, d);
+		rc = check_extra(c, path.data, &disk_text, d);
 	}
-	if (!rc && c.out_of_sync) {
+	if (!rc && c->out_of_sync) {
 		fprintf(out, "xenbindgen: outputs are out of date; regenerate "
 			"with: %s\n", regen_cmd);
 		rc = 1;
@@ -915,7 +951,210 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 	buf_free(&root);
 	buf_free(&path);
 	buf_free(&disk_text);
-	buf_free(&c.text);
+	buf_free(&local.text);
+	return rc;
+}
+
+/* ---- Streaming. ----------------------------------------------------------
+ * outset_stream(): the work of outset_write() and outset_check() done one
+ * output at a time, as the backend adds it.  What needs every output (the
+ * names that use another output as a directory, the stale and extra files)
+ * is found incrementally or left for the end. */
+
+struct OutStream {
+	Diag *d;
+	bool check;
+	bool failed;  /* an error was reported: no more I/O */
+	bool started; /* the directory was looked at */
+	bool done;    /* outset_write() ran: nothing to undo */
+	Buf root, path;
+	HMap names;   /* the outputs' names */
+	HMap dirs;    /* every directory of an output name -> that name */
+	/* outset_write() */
+	Writer w;     /* pending renames, stale files, created directories */
+	size_t unchanged;
+	mode_t mode;
+	/* outset_check() */
+	bool dir_missing;
+	Checker c;    /* the diffs so far, to print */
+	Buf disk_text;
+};
+
+void outset_stream(OutSet *o, const char *dir, bool check, Diag *d)
+{
+	OutStream *s = xcalloc(1, sizeof *s);
+	size_t i;
+	s->d = d;
+	s->check = check;
+	set_root(&s->root, dir);
+	s->w.root = s->root.data;
+	hmap_init(&s->names);
+	hmap_init(&s->dirs);
+	hmap_init(&s->w.set);
+	o->stream = s;
+	for (i = 0; i < o->n; i++)
+		stream_add(o, &o->files[i]);
+}
+
+bool outset_failed(const OutSet *o)
+{
+	return o->stream && o->stream->failed;
+}
+
+static void stream_free(OutStream *s)
+{
+	if (!s->done)
+		writer_abort(&s->w);
+	writer_free(&s->w);
+	hmap_free(&s->names);
+	hmap_free(&s->dirs);
+	buf_free(&s->root);
+	buf_free(&s->path);
+	buf_free(&s->c.text);
+	buf_free(&s->disk_text);
+	free(s);
+}
+
+/* index_names() for one more name. */
+static int stream_name(OutStream *s, const char *name)
+{
+	const char *p, *user;
+	if (!name_ok(name)) {
+		path_error(s->d, name, "invalid output name: not a relative "
+			   "path of plain components", 0);
+		return 3;
+	}
+	if (hmap_put(&s->names, name, strlen(name), (void *)name)) {
+		path_error(s->d, name, "duplicate output name", 0);
+		return 3;
+	}
+	user = hmap_gets(&s->dirs, name);
+	for (p = strchr(name, '/'); p && !user; p = strchr(p + 1, '/')) {
+		size_t n = (size_t)(p - name);
+		if (hmap_get(&s->names, name, n))
+			user = name;
+		else if (!hmap_get(&s->dirs, name, n))
+			hmap_put(&s->dirs, name, n, (void *)name);
+	}
+	if (user) {
+		path_error(s->d, user, "output name uses another output as a "
+			   "directory", 0);
+		return 3;
+	}
+	return 0;
+}
+
+/* plan() and write_temps() for one output. */
+static int stream_write(OutStream *s, const OutFile *f)
+{
+	Writer *w = &s->w;
+	Pending *p;
+	Disk disk;
+	int rc;
+	if (!s->started) {
+		s->started = true;
+		s->mode = file_mode();
+		rc = make_dirs(s->root.data, &w->created, s->d);
+		if (rc)
+			return rc;
+	}
+	path_join(&s->path, s->root.data, f->name);
+	rc = compare_file(s->path.data, f->data, f->len, &disk, s->d);
+	if (rc)
+		return rc;
+	if (disk == DISK_DIR) {
+		path_error(s->d, s->path.data, "cannot write: a directory is "
+			   "in the way", 0);
+		return 3;
+	}
+	if (disk == DISK_SAME) {
+		s->unchanged++;
+		return 0;
+	}
+	w->p = xgrow(w->p, &w->cap, w->np + 1, sizeof *w->p);
+	p = &w->p[w->np++];
+	p->file = NULL;
+	p->dest = xstrdup(s->path.data);
+	p->tmp = NULL;
+	if (strchr(f->name, '/')) {
+		char *dir = xstrdup(p->dest);
+		*strrchr(dir, '/') = '\0';
+		rc = make_dirs(dir, &w->created, s->d);
+		free(dir);
+		if (rc)
+			return rc;
+	}
+	return write_temp(p->dest, f->data, f->len, s->mode, &p->tmp, s->d);
+}
+
+/* The loop of outset_check() for one output. */
+static int stream_check(OutStream *s, const OutFile *f)
+{
+	if (!s->started) {
+		int rc = inspect_root(s->root.data, &s->dir_missing, s->d);
+		s->started = true;
+		if (rc)
+			return rc;
+	}
+	path_join(&s->path, s->root.data, f->name);
+	return check_file(&s->c, s->path.data, f, s->dir_missing,
+			  &s->disk_text, s->d);
+}
+
+static void stream_add(OutSet *o, OutFile *f)
+{
+	OutStream *s = o->stream;
+	if (!s->failed) {
+		int rc = stream_name(s, f->name);
+		if (!rc)
+			rc = s->check ? stream_check(s, f) : stream_write(s, f);
+		s->failed = rc != 0;
+	}
+	free(f->data);
+	f->data = NULL;
+}
+
+static int stream_write_finish(OutSet *o, WriteStats *st)
+{
+	OutStream *s = o->stream;
+	Writer *w = &s->w;
+	size_t i, root_len = s->root.len;
+	int rc = s->failed ? 3 : 0;
+
+	if (!rc && !s->started)
+		rc = make_dirs(s->root.data, &w->created, s->d);
+	/* our temporary files are in the tree: not stale */
+	if (s->root.data[root_len - 1] != '/')
+		root_len++;
+	for (i = 0; i < w->np && !rc; i++)
+		hmap_put(&s->names, w->p[i].tmp + root_len,
+			 strlen(w->p[i].tmp + root_len), w->p[i].tmp);
+	if (!rc)
+		rc = find_extra(s->root.data, &s->names, o->owns, &w->stale,
+				s->d);
+	s->done = true;
+	if (rc) {
+		writer_abort(w); /* the tree is as it was */
+		return 3;
+	}
+	st->unchanged = s->unchanged;
+	rc = commit(w, s->d, st);
+	if (!rc)
+		rc = remove_stale(w, s->d, st);
+	return rc;
+}
+
+static int stream_check_start(OutStream *s, Checker **c, HMap **names,
+			      bool *dir_missing)
+{
+	int rc = s->failed ? 3 : 0;
+	if (!rc && !s->started) {
+		s->started = true;
+		rc = inspect_root(s->root.data, &s->dir_missing, s->d);
+	}
+	*c = &s->c;
+	*names = &s->names;
+	*dir_missing = s->dir_missing;
 	return rc;
 }
 
@@ -923,13 +1162,26 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 
 enum { DEP_LINE_WIDTH = 78 };
 
-/* Make's quoting: "\ " for a space or tab, "$$" for '$', "\#" for '#'.
- * A line break cannot be quoted at all. */
-static bool put_make_word(Buf *b, const char *s)
+bool make_word_ok(const char *s)
 {
 	for (; *s; s++) {
-		if (*s == '\n' || *s == '\r')
+		unsigned char c = (unsigned char)*s;
+		if (c < 0x20 || c == 0x7f || strchr(";:%=!|&<>`'\"()[]{}*?\\", c))
 			return false;
+	}
+	return true;
+}
+
+/* Make's quoting: "\ " for a space, "$$" for '$', "\#" for '#'.  What
+ * make_word_ok() refuses cannot be quoted: a ';' would start a recipe
+ * ("a;cmd" runs cmd), ':' and '%' make pattern rules, '=' and "!="
+ * variable assignments (the latter running a command), a line break ends
+ * the rule. */
+static bool put_make_word(Buf *b, const char *s)
+{
+	if (!make_word_ok(s))
+		return false;
+	for (; *s; s++) {
 		if (*s == ' ' || *s == '\t' || *s == '#')
 			buf_putc(b, '\\');
 		else if (*s == '$')
@@ -1007,16 +1259,16 @@ int write_depfile(const char *path, const OutSet *o, const char *outdir,
 	for (i = 0; i < o->n && !rc; i++) {
 		path_join(&target, root.data, o->files[i].name);
 		if (!put_rule(&b, target.data, inputs, ninputs)) {
-			path_error(d, path, "cannot write: a file name contains "
-				   "a line break", 0);
+			path_error(d, path, "cannot write: a file name has a "
+				   "character Make cannot quote", 0);
 			rc = 3;
 		}
 	}
 	for (i = 0; i < ninputs && !rc; i++) {
 		buf_putc(&b, '\n');
 		if (!put_rule(&b, inputs[i], NULL, 0)) {
-			path_error(d, path, "cannot write: a file name contains "
-				   "a line break", 0);
+			path_error(d, path, "cannot write: a file name has a "
+				   "character Make cannot quote", 0);
 			rc = 3;
 		}
 	}

@@ -37,16 +37,35 @@ typedef struct OutFile {
  * and one must not treat the others' files as stale. */
 typedef bool (*OutOwns)(const char *relpath);
 
+typedef struct OutStream OutStream;
+
 typedef struct OutSet {
 	OutFile *files;
 	size_t n, cap;
 	OutOwns owns; /* NULL: every marked file */
+	OutStream *stream; /* see outset_stream() */
 } OutSet;
 
 void outset_init(OutSet *o);
+/* Also removes the temporary files of a stream that was not written. */
 void outset_free(OutSet *o);
 /* Take ownership of b's content as the file name (b is left empty). */
 void outset_add(OutSet *o, const char *name, Buf *b);
+
+/* Stream the outputs to dir instead of keeping them all in memory until
+ * outset_write() or outset_check(): from now on each output is compared
+ * with dir when it is added and then freed, after being written to its
+ * temporary file if it changed (outset_write) or turned into its diff if it
+ * is out of sync (outset_check, with check set).  Memory then holds one
+ * output at a time instead of all of them; the outputs are as big as the
+ * model.  Nothing is renamed or removed before outset_write(), so
+ * all-or-nothing holds as before, and outset_free() without it removes the
+ * temporary files and the directories made for them.  An I/O error is
+ * reported through d when it happens, and further outputs are only
+ * counted; outset_failed() then tells it from a spec error, and
+ * outset_write() or outset_check() (whose dir must be the same) return 3. */
+void outset_stream(OutSet *o, const char *dir, bool check, Diag *d);
+bool outset_failed(const OutSet *o);
 
 typedef struct WriteStats {
 	size_t written, unchanged, removed;
@@ -65,6 +84,10 @@ int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
 /* Write a Make depfile: every output depends on every input; inputs get
  * empty rules, like gcc -MP, so deleting a spec does not break make.
  * Written atomically like the outputs. Returns 0, or 3 on I/O error. */
+/* Can s be written in a depfile as one file name?  Not with a control
+ * character or one of ;:%=!|&<>`'"()[]{}*?\ (space, '$' and '#' are
+ * quoted). */
+bool make_word_ok(const char *s);
 int write_depfile(const char *path, const OutSet *o, const char *outdir,
 		  const char *const *inputs, size_t ninputs, Diag *d);
 

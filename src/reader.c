@@ -46,6 +46,10 @@ bool format_supported(SpecFormat f)
 #endif
 }
 
+const char read_file_too_large[] =
+	"spec file is larger than the limit of " BOUND_STR(MAX_FILE_SIZE_MIB)
+	" MiB";
+
 char *read_file(const char *path, size_t *len, const char **err)
 {
 	FILE *f;
@@ -58,23 +62,32 @@ char *read_file(const char *path, size_t *len, const char **err)
 		*err = strerror(errno);
 		return NULL;
 	}
-	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+	if (fstat(fileno(f), &st) != 0) {
+		st.st_mode = 0;
+	} else if (S_ISDIR(st.st_mode)) {
 		fclose(f);
 		*err = strerror(EISDIR);
 		return NULL;
 	}
 	/* Read in chunks rather than trusting st_size: it is 0 for pipes and
-	 * /proc files, and the file may change under us. */
+	 * /proc files, and the file may change under us.  It is still the
+	 * best first guess of a regular file's size: room for it, its NUL and
+	 * one more byte usually means one read and no reallocation. */
+	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
+	    (uintmax_t)st.st_size <= MAX_FILE_SIZE) {
+		cap = (size_t)st.st_size + 2;
+		data = xmalloc(cap);
+	}
 	for (;;) {
 		size_t got;
-		if (n + 65536 + 1 > cap)
+		if (n + 2 > cap)
 			data = xgrow(data, &cap, n + 65536 + 1, 1);
 		got = fread(data + n, 1, cap - n - 1, f);
 		n += got;
 		if (n > MAX_FILE_SIZE) {
 			free(data);
 			fclose(f);
-			*err = "file is larger than the limit of 64 MiB";
+			*err = read_file_too_large;
 			return NULL;
 		}
 		if (got == 0)
@@ -147,6 +160,12 @@ DocNode *read_spec_file(Arena *a, Diag *d, const char *path, uint32_t *file,
 		return NULL;
 	}
 	text = read_file(path, &len, &err);
+	if (!text && err == read_file_too_large) {
+		/* the file was read fine: it is the spec that is wrong */
+		diag_error(d, whole, "%s", err);
+		*status = READ_SYNTAX;
+		return NULL;
+	}
 	if (!text) {
 		diag_error(d, whole, "cannot read file: %s", err);
 		*status = READ_IO;

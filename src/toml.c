@@ -4,8 +4,9 @@
  * One pass of recursive descent over the bytes builds the document tree
  * directly; there is no token stream.  A few choices shape the code:
  *
- *  - The text is copied into a NUL-terminated buffer, so that the scanning
- *    loops stop on a sentinel instead of testing for the end at every byte.
+ *  - The text is copied into a NUL-terminated buffer (in the arena: the
+ *    next file's tree reuses its memory), so that the scanning loops stop
+ *    on a sentinel instead of testing for the end at every byte.
  *    NUL is an error everywhere in TOML, so a NUL met before the end is
  *    reported as one.  Bytes are classified through a single table.
  *  - The first error ends the parse: fail() reports it and longjmp()s back
@@ -503,7 +504,7 @@ static const char *skip_first_newline(Parser *p, const char *s)
 static int closing_quotes(Parser *p, const char *s, char q)
 {
 	int n = 0;
-	while (s[n] == q && n < 6)
+	while (n < 6 && s[n] == q)
 		n++;
 	if (n < 3)
 		return -1;
@@ -1342,7 +1343,7 @@ static void parse_document(Parser *p)
 }
 
 /* setjmp() lives apart from toml_parse(), whose locals change after it. */
-static bool run(Parser *p)
+static bool parse_all(Parser *p)
 {
 	if (setjmp(p->jmp))
 		return false;
@@ -1354,12 +1355,11 @@ DocNode *toml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 		    size_t len)
 {
 	Parser p;
-	char *copy = xmalloc(len + 1);
+	/* in the tree's arena, whose memory the next file reuses */
+	char *copy = arena_strndup(a, text, len);
 	Loc start = {file, 1, 1};
 	DocNode *root;
 
-	memcpy(copy, text, len);
-	copy[len] = '\0';
 	memset(&p, 0, sizeof p);
 	p.a = a;
 	p.d = d;
@@ -1371,8 +1371,7 @@ DocNode *toml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 	p.cur = p.line_start = p.col_pos = p.text;
 	p.line = p.col = 1;
 	p.root = p.table = doc_new(a, DOC_TABLE, start);
-	root = run(&p) ? p.root : NULL;
-	free(copy);
+	root = parse_all(&p) ? p.root : NULL;
 	free(p.keys);
 	buf_free(&p.str);
 	buf_free(&p.msg[0]);

@@ -68,34 +68,85 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t sz)
 
 /* ---- Arena ----------------------------------------------------------------
  * Chunks of at least 64 KiB; an allocation larger than a quarter chunk gets
- * its own chunk so that big arrays do not waste the tail of a shared one. */
+ * its own chunk so that big arrays do not waste the tail of a shared one.
+ *
+ * The model keeps every name and description of every spec, so strings are
+ * a good part of it: they are taken from the top of the current chunk
+ * downwards, unaligned, while everything else is taken from the bottom
+ * upwards, max-aligned.  Rounding each string up to max_align_t would cost
+ * 8 bytes per string on average (some 5% of the model). */
 
 struct ArenaChunk {
 	ArenaChunk *next;
+	size_t size; /* bytes in data */
+	bool own;    /* holds one big allocation, never the current chunk */
 	max_align_t data[];
 };
 
-enum { CHUNK_SIZE = 64 * 1024, ALIGN = sizeof(max_align_t) };
+/* ALIGN is max_align_t's alignment, not its size: the size (32 bytes on
+ * x86_64) would round every model node up to a multiple of 32 bytes for
+ * nothing, and chunks from malloc() are only aligned to the alignment. */
+enum { CHUNK_SIZE = 64 * 1024, ALIGN = _Alignof(max_align_t) };
 
 void arena_init(Arena *a)
 {
 	memset(a, 0, sizeof *a);
 }
 
-void arena_free(Arena *a)
+static void free_chunks(ArenaChunk *c)
 {
-	ArenaChunk *c = a->head;
 	while (c) {
 		ArenaChunk *next = c->next;
 		free(c);
 		c = next;
 	}
+}
+
+void arena_free(Arena *a)
+{
+	free_chunks(a->head);
+	free_chunks(a->spare);
 	memset(a, 0, sizeof *a);
+}
+
+void arena_reset(Arena *a)
+{
+	ArenaChunk *c = a->head;
+	while (c) {
+		ArenaChunk *next = c->next;
+		c->next = a->spare;
+		a->spare = c;
+		c = next;
+	}
+	a->head = NULL;
+	a->cur = a->end = NULL;
+	a->total = 0;
+}
+
+/* A chunk of n bytes or more: a spare one if there is one that fits.  A
+ * standard chunk is only ever replaced by a standard one, so that the big
+ * spare chunks stay for the big allocations they were made for. */
+static ArenaChunk *get_chunk(Arena *a, size_t n)
+{
+	ArenaChunk **cp, *c;
+	for (cp = &a->spare; *cp; cp = &(*cp)->next) {
+		if (n == CHUNK_SIZE ? (*cp)->size == CHUNK_SIZE : (*cp)->size >= n) {
+			c = *cp;
+			*cp = c->next;
+			return c;
+		}
+	}
+	if (n > SIZE_MAX - sizeof *c)
+		oom();
+	c = xmalloc(sizeof *c + n);
+	c->size = n;
+	return c;
 }
 
 static void *new_chunk(Arena *a, size_t n, bool become_current)
 {
-	ArenaChunk *c = xmalloc(sizeof *c + n);
+	ArenaChunk *c = get_chunk(a, n);
+	c->own = !become_current;
 	if (become_current || !a->head) {
 		c->next = a->head;
 		a->head = c;
@@ -106,9 +157,27 @@ static void *new_chunk(Arena *a, size_t n, bool become_current)
 	}
 	if (become_current) {
 		a->cur = (char *)c->data;
-		a->end = a->cur + n;
+		a->end = a->cur + c->size;
 	}
 	return c->data;
+}
+
+/* n bytes at the bottom (aligned) or the top (strings) of the free space,
+ * not cleared.  A big allocation always gets a chunk of its own, even when
+ * it would fit in the current one: arena_give_back() relies on that. */
+static void *take(Arena *a, size_t n, bool top)
+{
+	char *p;
+	a->total += n;
+	if (n > CHUNK_SIZE / 4)
+		return new_chunk(a, n, false);
+	if ((size_t)(a->end - a->cur) < n)
+		new_chunk(a, CHUNK_SIZE, true);
+	if (top)
+		return a->end -= n;
+	p = a->cur;
+	a->cur += n;
+	return p;
 }
 
 void *arena_alloc(Arena *a, size_t n)
@@ -119,19 +188,28 @@ void *arena_alloc(Arena *a, size_t n)
 	n = (n + ALIGN - 1) & ~(size_t)(ALIGN - 1);
 	if (n == 0)
 		n = ALIGN;
-	a->total += n;
-	if ((size_t)(a->end - a->cur) < n) {
-		if (n > CHUNK_SIZE / 4) {
-			p = new_chunk(a, n, false);
-			memset(p, 0, n);
-			return p;
-		}
-		new_chunk(a, CHUNK_SIZE, true);
-	}
-	p = a->cur;
-	a->cur += n;
+	p = take(a, n, false);
 	memset(p, 0, n);
 	return p;
+}
+
+/* Free p, an allocation of n bytes, if it got a chunk of its own (every
+ * allocation over a quarter chunk does); otherwise it stays until
+ * arena_free().  A hash table in an arena gives its old slots back this way
+ * when it grows, so that a big one costs its size, not twice that. */
+static void arena_give_back(Arena *a, const void *p, size_t n)
+{
+	ArenaChunk **cp;
+	if (n <= CHUNK_SIZE / 4)
+		return;
+	for (cp = &a->head; *cp; cp = &(*cp)->next) {
+		if ((*cp)->own && (const void *)(*cp)->data == p) {
+			ArenaChunk *c = *cp;
+			*cp = c->next;
+			free(c);
+			return;
+		}
+	}
 }
 
 void *arena_calloc(Arena *a, size_t n, size_t size)
@@ -146,7 +224,7 @@ char *arena_strndup(Arena *a, const char *s, size_t n)
 	char *p;
 	if (n == SIZE_MAX)
 		oom();
-	p = arena_alloc(a, n + 1);
+	p = take(a, n + 1, true);
 	memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
@@ -190,38 +268,26 @@ void buf_reserve(Buf *b, size_t extra)
 	b->data = xgrow(b->data, &b->cap, b->len + extra + 1, 1);
 }
 
-void buf_putc(Buf *b, char c)
-{
-	if (b->len + 1 >= b->cap)
-		buf_reserve(b, 1);
-	b->data[b->len++] = c;
-}
-
-void buf_put(Buf *b, const void *p, size_t n)
-{
-	if (!n)
-		return;
-	buf_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-}
-
-void buf_puts(Buf *b, const char *s)
-{
-	buf_put(b, s, strlen(s));
-}
-
+/* One vsnprintf() straight into the free space, and a second one only if
+ * the text did not fit: backends print most of their output through here. */
 void buf_vprintf(Buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
+	size_t room;
 	int n;
+	if (b->cap - b->len < 64)
+		buf_reserve(b, 64);
+	room = b->cap - b->len;
 	va_copy(ap2, ap);
-	n = vsnprintf(NULL, 0, fmt, ap2);
+	/* ap2 is va_copy()'s; the analyzer does not model va_copy */
+	n = vsnprintf(b->data + b->len, room, fmt, ap2); /* NOLINT(clang-analyzer-valist.Uninitialized) */
 	va_end(ap2);
 	if (n < 0)
 		return;
-	buf_reserve(b, (size_t)n);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	if ((size_t)n >= room) {
+		buf_reserve(b, (size_t)n);
+		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	}
 	b->len += (size_t)n;
 }
 
@@ -306,7 +372,10 @@ static HMapSlot *find_slot(HMapSlot *slots, size_t cap, const char *key,
 	size_t i = (size_t)h & (cap - 1);
 	for (;;) {
 		HMapSlot *s = &slots[i];
-		if (!s->key)
+		/* The analyzer takes arena_give_back() in hmap_put() for a
+		 * free of the new slots too; it frees only a chunk of its own
+		 * that starts at the old ones. */
+		if (!s->key) /* NOLINT(clang-analyzer-unix.Malloc) */
 			return s;
 		if (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0)
 			return s;
@@ -339,6 +408,9 @@ void *hmap_put(HMap *m, const char *key, size_t len, void *value)
 		}
 		if (!m->arena)
 			free(m->slots);
+		else if (m->slots)
+			arena_give_back(m->arena, m->slots,
+					m->cap * sizeof *m->slots);
 		m->slots = ns;
 		m->cap = ncap;
 	}

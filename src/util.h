@@ -31,12 +31,18 @@ void *xgrow(void *p, size_t *cap, size_t need, size_t sz);
 typedef struct ArenaChunk ArenaChunk;
 typedef struct Arena {
 	ArenaChunk *head;
+	ArenaChunk *spare; /* chunks kept by arena_reset() for reuse */
 	char *cur, *end;
 	size_t total; /* bytes handed out, for statistics */
 } Arena;
 
 void arena_init(Arena *a);
 void arena_free(Arena *a);
+/* Forget every allocation but keep the memory for the next ones: for a
+ * series of short-lived trees (one per spec file), so that the pages of
+ * one are reused by the next instead of going back to the system and
+ * faulting in again. */
+void arena_reset(Arena *a);
 void *arena_alloc(Arena *a, size_t n);      /* zeroed, max-aligned */
 void *arena_calloc(Arena *a, size_t n, size_t size);
 char *arena_strndup(Arena *a, const char *s, size_t n);
@@ -51,10 +57,29 @@ typedef struct Buf {
 	size_t len, cap;
 } Buf;
 
+/* Room for extra more bytes and a NUL after them. */
 void buf_reserve(Buf *b, size_t extra);
-void buf_putc(Buf *b, char c);
-void buf_put(Buf *b, const void *p, size_t n);
-void buf_puts(Buf *b, const char *s);
+/* The backends write their outputs a few bytes at a time: appending is
+ * inline, with a call only when the buffer has to grow. */
+static inline void buf_put(Buf *b, const void *p, size_t n)
+{
+	if (!n)
+		return;
+	if (n >= b->cap - b->len)
+		buf_reserve(b, n);
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+}
+static inline void buf_putc(Buf *b, char c)
+{
+	if (b->len + 1 >= b->cap)
+		buf_reserve(b, 1);
+	b->data[b->len++] = c;
+}
+static inline void buf_puts(Buf *b, const char *s)
+{
+	buf_put(b, s, strlen(s));
+}
 void buf_printf(Buf *b, const char *fmt, ...);
 void buf_vprintf(Buf *b, const char *fmt, va_list ap);
 void buf_indent(Buf *b, int n);

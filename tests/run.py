@@ -21,7 +21,8 @@ root on Debian, the runner installs it with apt-get; otherwise the test is
 skipped, naming the package, and under CI=true a skip counts as a failure.
 
 Usage: tests/run.py [--update] [--list] [-j N] [PATTERN...]
-  PATTERN selects tests whose name contains it.  --update rewrites the
+  PATTERN selects tests whose name contains it (^PATTERN: whose name
+  starts with it).  --update rewrites the
   expected files of end-to-end cases from what the tool now prints.
 """
 
@@ -271,7 +272,10 @@ def main(argv):
 
     tests = collect_units(ctx) + collect_cases(ctx) + collect_suites(ctx)
     if patterns:
-        tests = [t for t in tests if any(p in t.name for p in patterns)]
+        # "^case/" selects names that start with "case/"
+        tests = [t for t in tests
+                 if any(t.name.startswith(p[1:]) if p.startswith("^") else p in t.name
+                        for p in patterns)]
     if list_only:
         for t in tests:
             print(t.name)

@@ -41,12 +41,49 @@ static void test_arena(void)
 	arena_init(&a);
 	for (i = 0; i < 100000; i++) {
 		char *p = arena_alloc(&a, (size_t)(i % 100) + 1);
-		CHECK(((uintptr_t)p % sizeof(max_align_t)) == 0);
+		CHECK(((uintptr_t)p % _Alignof(max_align_t)) == 0);
 		p[0] = 'x';
 	}
 	big = arena_alloc(&a, 1 << 20);
 	CHECK(big[0] == 0 && big[(1 << 20) - 1] == 0);
 	CHECK_STR(arena_printf(&a, "%s-%d", "a", 42), "a-42");
+	arena_free(&a);
+}
+
+/* A hash table in an arena gives its old slots back as it grows: never a
+ * chunk that other allocations share.  Here the table grows to 32 KiB
+ * slots just after a string has started a fresh chunk. */
+static void test_arena_hmap_growth(void)
+{
+	static char keys[2000][16];
+	Arena a;
+	HMap m;
+	char *s;
+	int i;
+	arena_init(&a);
+	hmap_init_arena(&m, &a);
+	for (i = 0; i < 2000; i++)
+		snprintf(keys[i], sizeof keys[i], "k%d", i);
+	for (i = 0; i < 383; i++)
+		hmap_put(&m, keys[i], strlen(keys[i]), keys[i]);
+	while ((size_t)(a.end - a.cur) >= 16)
+		arena_alloc(&a, 16);
+	s = arena_strdup(&a, "still here");
+	for (; i < 2000; i++)
+		hmap_put(&m, keys[i], strlen(keys[i]), keys[i]);
+	for (i = 0; i < 2000; i++)
+		CHECK(hmap_gets(&m, keys[i]) == keys[i]);
+	for (i = 0; i < 1000; i++)
+		arena_alloc(&a, 64);
+	CHECK_STR(s, "still here");
+
+	/* after a reset, the chunks are reused and the table starts again */
+	arena_reset(&a);
+	hmap_init_arena(&m, &a);
+	for (i = 0; i < 2000; i++)
+		hmap_put(&m, keys[i], strlen(keys[i]), keys[i]);
+	CHECK(hmap_gets(&m, keys[1999]) == keys[1999]);
+	CHECK(arena_strdup(&a, "x")[0] == 'x');
 	arena_free(&a);
 }
 
@@ -193,6 +230,7 @@ int main(void)
 {
 	RUN(test_hmap);
 	RUN(test_arena);
+	RUN(test_arena_hmap_growth);
 	RUN(test_text);
 	RUN(test_names);
 	RUN(test_data_models);

@@ -1159,7 +1159,7 @@ static void test_write_bad_names(void)
 
 /* ---- outset_check. ------------------------------------------------------- */
 
-static char *run_check(OutSet *o, const char *dir, int *rc, Diag *d)
+static char *check_text(OutSet *o, const char *dir, int *rc, Diag *d)
 {
 	FILE *f = tmpfile();
 	Buf b = {0};
@@ -1171,6 +1171,30 @@ static char *run_check(OutSet *o, const char *dir, int *rc, Diag *d)
 		buf_put(&b, chunk, n);
 	fclose(f);
 	return buf_detach(&b, NULL);
+}
+
+/* outset_check() of o's files, and the same check streamed (outset_stream
+ * before the files are added), which must print and return the same. */
+static char *run_check(OutSet *o, const char *dir, int *rc, Diag *d)
+{
+	OutSet so;
+	Diag *sd = diag_new();
+	size_t errors = diag_error_count(d), i;
+	char *out = check_text(o, dir, rc, d), *sout;
+	int src;
+	outset_init(&so);
+	so.owns = o->owns;
+	outset_stream(&so, dir, true, sd);
+	for (i = 0; i < o->n; i++)
+		add(&so, o->files[i].name, o->files[i].data);
+	sout = check_text(&so, dir, &src, sd);
+	CHECK_INT(src, *rc);
+	CHECK_STR(sout, out);
+	CHECK_INT(diag_error_count(sd), diag_error_count(d) - errors);
+	outset_free(&so);
+	diag_free(sd);
+	free(sout);
+	return out;
 }
 
 static void test_check(void)
@@ -1289,6 +1313,177 @@ static void test_check(void)
 	free(dir);
 }
 
+/* ---- outset_stream. ------------------------------------------------------ */
+
+static void test_stream_write(void)
+{
+	OutSet o;
+	Diag *d = diag_new();
+	WriteStats st;
+	char *dir = tmp_path("stream/out"), *a = tmp_path("stream/out/a.h");
+	char *b = tmp_path("stream/out/sub/b.h"), *z = tmp_path("stream/out/z.h");
+
+	rm_rf(dir);
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "a.h", MARKED);
+	add(&o, "sub/b.h", "b\n");
+	/* written as they come, but only to temporary files */
+	CHECK_INT(count_hidden(dir), 2);
+	CHECK(!exists(a) && !exists(b));
+	CHECK(o.files[0].data == NULL);
+	CHECK(!outset_failed(&o));
+	CHECK_INT(outset_write(&o, dir, d, &st), 0);
+	CHECK_INT(st.written, 2);
+	CHECK_INT(st.unchanged, 0);
+	CHECK(file_is(a, MARKED));
+	CHECK(file_is(b, "b\n"));
+	CHECK_INT(count_hidden(dir), 0);
+	outset_free(&o);
+	CHECK(file_is(a, MARKED)); /* outset_free() undoes nothing now */
+
+	/* unchanged, changed, and a stale file of ours */
+	set_old_mtime(a);
+	put_file(z, MARKED);
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "a.h", MARKED);
+	add(&o, "sub/b.h", "new\n");
+	CHECK_INT(outset_write(&o, dir, d, &st), 0);
+	CHECK_INT(st.written, 1);
+	CHECK_INT(st.unchanged, 1);
+	CHECK_INT(st.removed, 1);
+	CHECK(has_old_mtime(a));
+	CHECK(file_is(b, "new\n"));
+	CHECK(!exists(z));
+	CHECK_INT(count_hidden(dir), 0);
+	CHECK_INT(diag_error_count(d), 0);
+	outset_free(&o);
+	diag_free(d);
+	free(dir);
+	free(a);
+	free(b);
+	free(z);
+}
+
+static void test_stream_abandoned(void)
+{
+	OutSet o;
+	Diag *d = diag_new();
+	char *top = tmp_path("abandon"), *dir = tmp_path("abandon/deep/out");
+	char *a = tmp_path("abandon/deep/out/a.h");
+
+	rm_rf(top);
+	mkdir(top, 0777);
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "a.h", MARKED);
+	add(&o, "sub/b.h", "b\n");
+	CHECK_INT(count_hidden(top), 2);
+	/* a spec error: no outset_write(); the tree must be as it was */
+	outset_free(&o);
+	CHECK_INT(count_hidden(top), 0);
+	CHECK(!exists(dir));
+	CHECK(exists(top));
+
+	/* the same over an existing file */
+	{
+		char *deep = tmp_path("abandon/deep");
+		mkdir(deep, 0777);
+		free(deep);
+	}
+	mkdir(dir, 0777);
+	put_file(a, "old\n");
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "a.h", MARKED);
+	outset_free(&o);
+	CHECK(file_is(a, "old\n"));
+	CHECK_INT(count_hidden(top), 0);
+	CHECK_INT(diag_error_count(d), 0);
+	diag_free(d);
+	free(top);
+	free(dir);
+	free(a);
+}
+
+static void test_stream_errors(void)
+{
+	OutSet o;
+	Diag *d = diag_new();
+	char *dir = tmp_path("serr"), *file = tmp_path("serr/file"), *out;
+
+	rm_rf(dir);
+	mkdir(dir, 0777);
+	put_file(file, "x\n");
+
+	/* the directory is a file: an I/O error, then nothing more */
+	outset_init(&o);
+	outset_stream(&o, file, false, d);
+	add(&o, "a.h", MARKED);
+	CHECK(outset_failed(&o));
+	add(&o, "b.h", MARKED);
+	CHECK(o.files[1].data == NULL);
+	CHECK_INT(outset_write(&o, file, d, NULL), 3);
+	outset_free(&o);
+	out = diag_text(d);
+	CHECK_CONTAINS(out, "file: error: exists and is not a directory");
+	free(out);
+	CHECK(file_is(file, "x\n"));
+
+	/* names: duplicates, and an output used as another's directory
+	 * (either way round) */
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "a.h", MARKED);
+	add(&o, "a.h", MARKED);
+	CHECK(outset_failed(&o));
+	CHECK_INT(outset_write(&o, dir, d, NULL), 3);
+	outset_free(&o);
+	out = diag_text(d);
+	CHECK_CONTAINS(out, "a.h: error: duplicate output name");
+	free(out);
+
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "x/y.h", MARKED);
+	add(&o, "x", MARKED);
+	CHECK(outset_failed(&o));
+	outset_free(&o);
+	out = diag_text(d);
+	CHECK_CONTAINS(out, "x/y.h: error: output name uses another output as a "
+		       "directory");
+	free(out);
+
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "x", MARKED);
+	add(&o, "x/y/z.h", MARKED);
+	CHECK(outset_failed(&o));
+	outset_free(&o);
+	out = diag_text(d);
+	CHECK_CONTAINS(out, "x/y/z.h: error: output name uses another output "
+		       "as a directory");
+	free(out);
+
+	outset_init(&o);
+	outset_stream(&o, dir, false, d);
+	add(&o, "../a.h", MARKED);
+	CHECK(outset_failed(&o));
+	outset_free(&o);
+	out = diag_text(d);
+	CHECK_CONTAINS(out, "invalid output name");
+	free(out);
+
+	CHECK_INT(count_hidden(dir), 0);
+	free(file);
+	file = tmp_path("serr/x");
+	CHECK(!exists(file));
+	diag_free(d);
+	free(dir);
+	free(file);
+}
+
 /* ---- write_depfile. ------------------------------------------------------ */
 
 static void test_depfile(void)
@@ -1395,6 +1590,9 @@ int main(void)
 	RUN(test_write_readonly_dir);
 	RUN(test_write_bad_names);
 	RUN(test_check);
+	RUN(test_stream_write);
+	RUN(test_stream_abandoned);
+	RUN(test_stream_errors);
 	RUN(test_depfile);
 	RUN(test_depfile_long_lines);
 	rm_rf(tmp_root);
