@@ -79,24 +79,40 @@ typedef struct Header {
  * backslash, hence a line splice).  Everything else, including "#define" on
  * a line of its own or a backslash at the end of a line, is inert inside a
  * block comment whose lines start with " * ". */
+static bool comment_special(unsigned char c)
+{
+	return c == '*' || c == '/' || c == '?' || (c < 0x20 && c != '\t') ||
+	       c == 0x7f;
+}
+
 void c_comment_text(Buf *b, const char *s)
 {
-	for (; *s; s++) {
+	while (*s) {
+		/* copy the plain run up to the next character that needs a
+		 * look, in one go */
+		const char *run = s;
+		while (*s && !comment_special((unsigned char)*s))
+			s++;
+		buf_put(b, run, (size_t)(s - run));
+		if (!*s)
+			break;
 		if (s[0] == '*' && s[1] == '/') {
 			buf_puts(b, "*\\/");
-			s++;
+			s += 2;
 		} else if (s[0] == '/' && s[1] == '*') {
 			buf_puts(b, "/\\*");
-			s++;
+			s += 2;
 		} else if (s[0] == '?' && s[1] == '?') {
 			buf_puts(b, "?\\");
-		} else if ((*s > 0 && *s < 0x20 && *s != '\t') || *s == 0x7f) {
+			s++;
+		} else if (*s == '*' || *s == '/' || *s == '?') {
+			buf_putc(b, *s++);
+		} else {
 			/* descriptions come here as clean lines, but the
 			 * banner's file names may hold any byte: a newline
 			 * would spread one over several lines */
 			buf_putc(b, '?');
-		} else {
-			buf_putc(b, *s);
+			s++;
 		}
 	}
 }
