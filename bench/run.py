@@ -33,7 +33,8 @@ after deleting many is slow (the allocator skips recently deleted inodes),
 which would charge a previous run's cleanup to the next one.
 
 A corpus the tool refuses because of its input limits (MAX_TOTAL_SIZE_MIB
-in src/bounds.h) is listed as NOT MEASURED under the table; any other
+in src/bounds.h: `make bench` builds a tool with a limit of 1 GiB, enough
+for N = 100,000) is listed as NOT MEASURED under the table; any other
 failure stops the bench.  Timings on a shared machine move with its load:
 the table says what the load average was.  Outputs go under OUT only; the
 corpora are kept (in OUT/corpus, regenerated when bench/gen.py changes) to

@@ -45,6 +45,18 @@ static size_t fuzz_check_diags(Diag *d, const char *const *files,
 		abort();
 	diag_print(d, f, false);
 	fclose(f);
+	/* no control character of the specs reaches the terminal */
+	for (k = 0; k < outlen; k++) {
+		unsigned char c = (unsigned char)out[k];
+		if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f ||
+		    (c == 0xc2 && k + 1 < outlen &&
+		     (unsigned char)out[k + 1] >= 0x80 &&
+		     (unsigned char)out[k + 1] <= 0x9f)) {
+			fprintf(stderr, "raw control character 0x%02x in the "
+				"diagnostics:\n%s\n", c, out);
+			abort();
+		}
+	}
 	for (line = out; line && *line; line = next) {
 		char *colon;
 		next = strchr(line, '\n');

@@ -128,9 +128,68 @@ static FILE *devnull(void)
 	return f;
 }
 
+/* The code of a generated file: comments dropped (C's, and Rust's, which
+ * nest), string and character literals kept whole, each run of blanks one
+ * space.  Descriptions may only ever change comments. */
+static void code_of(Buf *out, const char *p, size_t n, bool rust)
+{
+	size_t i = 0;
+	int depth;
+	while (i < n) {
+		char c = p[i];
+		if (c == '/' && i + 1 < n && p[i + 1] == '/') {
+			while (i < n && p[i] != '\n')
+				i++;
+		} else if (c == '/' && i + 1 < n && p[i + 1] == '*') {
+			for (i += 2, depth = 1; i < n && depth; i++) {
+				if (p[i] == '*' && i + 1 < n && p[i + 1] == '/')
+					depth--, i++;
+				else if (rust && p[i] == '/' && i + 1 < n && p[i + 1] == '*')
+					depth++, i++;
+			}
+			/* a comment is a blank */
+			if (out->len && out->data[out->len - 1] != ' ')
+				buf_putc(out, ' ');
+		} else if (c == '"' || (c == '\'' && !rust)) {
+			buf_putc(out, p[i++]);
+			while (i < n && p[i] != c) {
+				if (p[i] == '\\' && i + 1 < n)
+					buf_putc(out, p[i++]);
+				buf_putc(out, p[i++]);
+			}
+			if (i < n)
+				buf_putc(out, p[i++]);
+		} else if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+			if (out->len && out->data[out->len - 1] != ' ')
+				buf_putc(out, ' ');
+			i++;
+		} else {
+			buf_putc(out, p[i++]);
+		}
+	}
+}
+
+/* Every description replaced by "x": the model as an attacker could not
+ * have written it. */
+static void plain_descriptions(Spec *s)
+{
+	size_t i, k;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		it->desc = "x";
+		for (k = 0; k < it->nfields; k++)
+			it->fields[k].desc = "x";
+		for (k = 0; k < it->nvariants; k++)
+			it->variants[k].desc = "x";
+		for (k = 0; k < it->nbits; k++)
+			it->bits[k].desc = "x";
+	}
+}
+
 /* The emitters, as main.c's generate() runs them (one per run there, so
- * each starts with no errors). */
-static void emit_all(Spec *s, Diag *d)
+ * each starts with no errors).  codes: if given, the code of each output
+ * is appended (the first call), or compared with it (the second). */
+static void emit_all(Spec *s, Diag *d, Buf *codes, bool compare)
 {
 	static const struct {
 		void (*emit)(Spec *, const EmitOptions *, OutSet *, Diag *);
@@ -155,9 +214,34 @@ static void emit_all(Spec *s, Diag *d)
 		for (i = 0; i < out.n; i++) {
 			/* output names are relative paths with no ".." */
 			const char *name = out.files[i].name;
+			Buf code = {0};
+			size_t len = strlen(name);
 			if (!*name || name[0] == '/' || strstr(name, "..") ||
 			    !backends[k].owns(name))
 				abort();
+			if (!codes || diag_error_count(d))
+				continue;
+			code_of(&code, out.files[i].data, out.files[i].len,
+				len > 3 && strcmp(name + len - 3, ".rs") == 0);
+			if (!code.len) {
+				/* nothing to compare (and data may be null) */
+			} else if (!compare) {
+				buf_put(&codes[k], code.data, code.len);
+			} else if (codes[k].len < code.len ||
+				   memcmp(codes[k].data, code.data, code.len) != 0) {
+				fprintf(stderr, "a description changed the code of "
+					"%s:\n%.*s\nwas:\n%.*s\n", name,
+					(int)code.len, code.data,
+					(int)(codes[k].len < code.len ? codes[k].len
+					      : code.len), codes[k].data);
+				abort();
+			} else {
+				/* consumed: the next file's code follows */
+				memmove(codes[k].data, codes[k].data + code.len,
+					codes[k].len - code.len);
+				codes[k].len -= code.len;
+			}
+			buf_free(&code);
 		}
 		outset_free(&out);
 	}
@@ -218,8 +302,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		report_layout(devnull(), s, d, NULL, 0, NULL, false);
 		report_layout(devnull(), s, d, NULL, 0, NULL, true);
 	}
-	/* generate() */
-	emit_all(s, d);
+	/* generate(), then again with plain descriptions: the code (all but
+	 * the comments) must not change */
+	{
+		Buf codes[3] = {{0}, {0}, {0}};
+		bool clean = diag_error_count(d) == 0;
+		emit_all(s, d, codes, false);
+		if (clean && diag_error_count(d) == 0) {
+			plain_descriptions(s);
+			emit_all(s, d, codes, true);
+		}
+		for (i = 0; i < 3; i++)
+			buf_free(&codes[i]);
+	}
 
 	/* Show the source lines, as diag would after re-reading the files. */
 	for (i = 0; i < s->nunits; i++)

@@ -530,8 +530,8 @@ static char *import_key(Arena *a, const char *from, const char *name,
 {
 	size_t fl = strlen(from), nl = strlen(name);
 	char *k = arena_alloc(a, fl + nl + 2);
-	memcpy(k, from, fl);
-	memcpy(k + fl + 1, name, nl);
+	memcpy(k, from, fl + 1);           /* with its NUL, the separator */
+	memcpy(k + fl + 1, name, nl + 1);
 	*len = fl + 1 + nl;
 	return k;
 }

@@ -298,6 +298,13 @@ static void print_excerpt(FILE *out, Source *s, Loc loc, bool color)
 	fprintf(out, "%5u | %s", (unsigned)loc.line, from ? "..." : "");
 	for (i = from; i < to; i++) {
 		unsigned char c = (unsigned char)line[i];
+		if (c == 0xc2 && i + 1 < to &&
+		    (unsigned char)line[i + 1] >= 0x80 &&
+		    (unsigned char)line[i + 1] <= 0x9f) {
+			fputc('?', out); /* a C1 control: one column */
+			i++;
+			continue;
+		}
 		fputc((c < 0x20 && c != '\t') || c == 0x7f ? '?' : c, out);
 	}
 	fprintf(out, "%s\n      | %s", to < len ? "..." : "", from ? "   " : "");
@@ -310,16 +317,23 @@ static void print_excerpt(FILE *out, Source *s, Loc loc, bool color)
 	fprintf(out, "%s^%s\n", color ? "\033[1;32m" : "", color ? "\033[m" : "");
 }
 
-/* Paths come from the file system and may hold any byte but NUL: escape
- * control characters so that one diagnostic stays one line. */
+/* Paths come from the file system and may hold any byte but NUL, and
+ * messages quote the specs: escape control characters, so that one
+ * diagnostic stays one line and a terminal sees no escape sequence. */
 static void put_path(FILE *out, const char *p)
 {
 	for (; *p; p++) {
 		unsigned char c = (unsigned char)*p;
-		if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f) {
 			fprintf(out, "\\x%02x", c);
-		else
+		} else if (c == 0xc2 && (unsigned char)p[1] >= 0x80 &&
+			   (unsigned char)p[1] <= 0x9f) {
+			/* U+0080..U+009F, the C1 controls (U+009B is CSI) */
+			fprintf(out, "\\u%04x", (unsigned char)p[1]);
+			p++;
+		} else {
 			fputc(c, out);
+		}
 	}
 }
 
@@ -344,8 +358,12 @@ void diag_print(Diag *d, FILE *out, bool color)
 		} else {
 			fprintf(out, "%sxenbindgen:%s ", bold, reset);
 		}
-		fprintf(out, "%s%s:%s %s\n", color ? colors[it->level] : "",
-			names[it->level], reset, it->msg);
+		fprintf(out, "%s%s:%s ", color ? colors[it->level] : "",
+			names[it->level], reset);
+		/* messages quote names and keys from the specs: no escape
+		 * sequence of theirs reaches the terminal or the CI log */
+		put_path(out, it->msg);
+		fputc('\n', out);
 		if (it->loc.file && it->loc.file <= d->nsrc && it->loc.line)
 			print_excerpt(out, &d->src[it->loc.file - 1], it->loc, color);
 	}

@@ -87,33 +87,39 @@ static bool comment_special(unsigned char c)
 
 void c_comment_text(Buf *b, const char *s)
 {
+	/* The check is on what is written, not on the input: escaping only
+	 * the slash-star pairs of the input turned slash-star-slash into
+	 * slash, backslash, star, slash, whose star-slash ended the comment
+	 * and let the rest of a description ("int EVIL; //") through as
+	 * code.  prev starts as what the caller wrote last, so the text
+	 * cannot pair with it either. */
+	char prev = b->len ? b->data[b->len - 1] : '\0';
 	while (*s) {
 		/* copy the plain run up to the next character that needs a
 		 * look, in one go */
 		const char *run = s;
+		char c;
 		while (*s && !comment_special((unsigned char)*s))
 			s++;
-		buf_put(b, run, (size_t)(s - run));
+		if (s > run) {
+			buf_put(b, run, (size_t)(s - run));
+			prev = s[-1];
+		}
 		if (!*s)
 			break;
-		if (s[0] == '*' && s[1] == '/') {
-			buf_puts(b, "*\\/");
-			s += 2;
-		} else if (s[0] == '/' && s[1] == '*') {
-			buf_puts(b, "/\\*");
-			s += 2;
-		} else if (s[0] == '?' && s[1] == '?') {
-			buf_puts(b, "?\\");
-			s++;
-		} else if (*s == '*' || *s == '/' || *s == '?') {
-			buf_putc(b, *s++);
-		} else {
+		c = *s++;
+		if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f)
 			/* descriptions come here as clean lines, but the
 			 * banner's file names may hold any byte: a newline
 			 * would spread one over several lines */
-			buf_putc(b, '?');
-			s++;
-		}
+			c = '?';
+		/* keep apart what would end a comment ("*" "/"), open one
+		 * ("/" "*") or start a trigraph ("?" "?") */
+		if ((prev == '*' && c == '/') || (prev == '/' && c == '*') ||
+		    (prev == '?' && c == '?'))
+			buf_putc(b, '\\');
+		buf_putc(b, c);
+		prev = c;
 	}
 }
 

@@ -67,6 +67,11 @@ bool check_utf8(Diag *d, Loc at, const char *s, size_t len,
 	return true;
 }
 
+/* libyaml reads a JSON key as a YAML implicit key, whose ':' must come
+ * within 1024 characters (code points) of its start: a longer key, quotes
+ * and escapes included, would be written but could not be read back. */
+#define JSON_KEY_MAX 1024
+
 typedef struct JsonWriter {
 	Buf *out;
 	Diag *d;
@@ -117,8 +122,21 @@ static void put_value(JsonWriter *w, const DocNode *n, int indent)
 		buf_puts(b, "{\n");
 		for (i = 0; i < n->u.table.n; i++) {
 			const DocEntry *e = &n->u.table.v[i];
+			size_t at, chars = 0;
 			buf_indent(b, indent + 2);
+			at = b->len;
 			put_string(w, e->loc, e->key, e->keylen);
+			for (; at < b->len; at++)
+				chars += ((unsigned char)b->data[at] & 0xc0) != 0x80;
+			if (chars > JSON_KEY_MAX && w->ok) {
+				diag_error(w->d, e->loc,
+					   "this key is %zu characters long in "
+					   "JSON; xenbindgen reads JSON with "
+					   "libyaml, which needs the ':' within "
+					   "%d characters of the key's start",
+					   chars, JSON_KEY_MAX);
+				w->ok = false;
+			}
 			buf_puts(b, ": ");
 			put_value(w, e->value, indent + 2);
 			buf_puts(b, i + 1 < n->u.table.n ? ",\n" : "\n");

@@ -516,6 +516,16 @@ def inexpressible_test(ctx):
              "inf.yaml:1:4: error: JSON has no infinities"),
             ("list.json", "[1, 2]\n", "toml",
              "list.json:1:1: error: a TOML document is a table; this document is an array"),
+            # libyaml, which reads JSON here, needs a key's ':' within 1024
+            # characters: 511 backslashes are 1022 escaped, 1024 with the
+            # quotes; one more could be written but never read back
+            # (found by fuzz-convert)
+            ("long.toml", '"%s" = 1\n' % ("\\\\" * 512), "json",
+             "long.toml:1:1: error: this key is 1026 characters long in JSON; xenbindgen "
+             "reads JSON with libyaml, which needs the ':' within 1024 characters of "
+             "the key's start"),
+            ("wide.toml", '"%s" = 1\n' % ("\u00e9" * 1023), "json",
+             "wide.toml:1:1: error: this key is 1025 characters long in JSON"),
         ]
         for name, text, fmt, msg in cases:
             write_spec(d, name, text)
@@ -523,6 +533,13 @@ def inexpressible_test(ctx):
             if st != 1 or not se.startswith(msg) or so:
                 raise AssertionError("%s -> %s: status %d\nstdout: %s\nstderr: %s"
                                      % (name, fmt, st, so, se))
+        # at the limit, the key reads back (characters, not bytes, count)
+        for key in ("\\\\" * 511, "\u00e9" * 1022):
+            write_spec(d, "k.toml", '"%s" = 1\n' % key)
+            st, so, se = ctx.run([ctx.tool, "convert", "--to", "json", "-o", "kj", "k.toml"], cwd=d)
+            assert st == 0, se
+            st, so, se = ctx.run([ctx.tool, "fmt", "--check", "kj/k.json"], cwd=d)
+            assert st == 0, "a key at the limit does not read back: " + se[-2000:]
         # TOML keeps nan and inf; a date-time stays a date-time
         write_spec(d, "f.toml", "a = nan\nb = -inf\nc = 1979-05-27T07:32:00Z\n")
         st, so, se = ctx.run([ctx.tool, "convert", "--to", "toml", "f.toml"], cwd=d)

@@ -8,6 +8,9 @@ the way a user would meet it:
   * toml, yaml, json: the file alone through the doc-decoder test tool, as
     fuzz.<ext>, and as the only spec of a tree (in/unit/a.<ext>) through
     `xenbindgen validate`;
+  * convert: the first byte picks the format, as in fuzz_convert.c; the
+    rest, as a file of that format, is converted to TOML, YAML and JSON,
+    and every output written must read back to the same document tree;
   * pipeline: the input is split into a spec tree exactly as fuzz_pipeline.c
     splits it ("%%% <path>" lines), then `validate` and generation of C, C
     layout assertions and Rust run on the tree.
@@ -125,6 +128,60 @@ def reader_test(ctx, target, path):
     return fn
 
 
+def _doc_dump(ctx, d, name):
+    st, so, se = ctx.run([os.path.join(ctx.testbin, "doc-decoder"), name], cwd=d,
+                         timeout=TIMEOUT)
+    _check_run(st, se, "doc-decoder " + name)
+    if st == 1:
+        assert re.match(r"[^:\n]+:\d+:\d+: error: ", se), se[-3000:]
+        return None
+    return so
+
+
+def convert_test(ctx, path):
+    def fn():
+        with open(path, "rb") as f:
+            data = f.read()
+        if not data:
+            return
+        fmt = ("toml", "yaml", "json")[data[0] % 3]
+        if fmt != "toml" and not ctx.yaml:
+            return
+        d = ctx.mkdtemp("fuzzreg")
+        name = "a." + fmt
+        with open(os.path.join(d, name), "wb") as f:
+            f.write(data[1:])
+        tree = _doc_dump(ctx, d, name)
+        if tree is None:
+            return
+        for to in ("toml", "yaml", "json") if ctx.yaml else ("toml",):
+            out = "out-" + to
+            st, so, se = ctx.run([ctx.tool, "convert", "--to", to, "-o", out, name],
+                                 cwd=d, timeout=TIMEOUT)
+            _check_run(st, se, "convert --to " + to, os.path.join(d, out))
+            if st == 0:
+                back = _doc_dump(ctx, d, os.path.join(out, "a." + to))
+                assert back is not None, "the %s written does not read back" % to
+                # JSON has no comments, floats may be spelt differently:
+                # the trees, not the texts, must agree
+                assert _same_tree(tree, back), "--to %s changed the tree" % to
+    return fn
+
+
+def _same_tree(a, b):
+    import json
+    def norm(v):
+        if isinstance(v, dict) and set(v) == {"type", "value"} and v["type"] == "float":
+            f = float(v["value"])
+            return ("float", "nan" if f != f else f)
+        if isinstance(v, dict):
+            return [(k, norm(x)) for k, x in v.items()]
+        if isinstance(v, list):
+            return [norm(x) for x in v]
+        return v
+    return norm(json.loads(a)) == norm(json.loads(b))
+
+
 def pipeline_test(ctx, path):
     def fn():
         with open(path, "rb") as f:
@@ -190,6 +247,8 @@ def collect(ctx):
                 tname = "fuzz/%s/%s" % (target, name)
                 if target == "pipeline":
                     tests.append(R.Test(tname, pipeline_test(ctx, path)))
+                elif target == "convert":
+                    tests.append(R.Test(tname, convert_test(ctx, path)))
                 elif target in EXT:
                     needs = yaml if target != "toml" else []
                     tests.append(R.Test(tname, reader_test(ctx, target, path), needs))

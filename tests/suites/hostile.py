@@ -73,6 +73,11 @@ def compiles(ctx, d):
     for flags in (["-std=c89"], ["-std=c11"], ["--target=i386-linux-gnu", "-ffreestanding"]):
         st, so, se = ctx.run(["clang"] + flags + ["-Wall", "-Wextra", "-Werror", "-fsyntax-only", tu])
         assert st == 0, "does not compile (%s):\n%s" % (" ".join(flags), se[-3000:])
+    # with the comments gone, no injected text is left
+    st, so, se = ctx.run(["clang", "-std=c11", "-E", "-P", tu])
+    assert st == 0, se[-3000:]
+    assert "EVIL" not in so, "text from a description became code:\n" + \
+        "\n".join(l for l in so.splitlines() if "EVIL" in l)[:3000]
     return out
 
 
@@ -84,6 +89,11 @@ def struct(desc='"x"', fields='[{ name = "a", typ = "u32" }]', name="s"):
 
 INJECT = [
     "ends */ int EVIL; /* here",
+    # escaping the input's "/*" left its "*" next to the last "/": "*/"
+    "/*/ int EVIL; //",
+    "x/*/*/ int EVIL; //",
+    "**/ int EVIL; //",
+    "?/*/ int EVIL; //",
     "opens /* a nested comment",
     "// a line comment",
     "backslash at the end \\",
@@ -419,12 +429,34 @@ def test_limit_file_size(ctx):
 
 
 def test_limit_total_size(ctx):
-    """MAX_TOTAL_SIZE: the spec files of a run total at most 64 MiB."""
+    """MAX_TOTAL_SIZE: the spec files of a run total at most 64 MiB.  The
+    total is summed when the directory is scanned, before anything is
+    read, so sparse files (holes read as NUL bytes) test it without
+    writing them: at the limit every file is read (and rejected for its
+    NUL byte); the file that goes one byte past it is the error."""
     def fn():
-        half = b"#" * (32 << 20) + b"\n"
-        exactly(ctx, {"unit/a.toml": half[:-2] + b"\n", "unit/b.toml": half[:-2] + b"\n"}, None)
-        exactly(ctx, {"unit/a.toml": half, "unit/b.toml": half},
-                "in/unit/b.toml: error: the spec files total more than the limit of 64 MiB")
+        limit, files = 64 << 20, 2
+        d = tree(ctx, {})
+        unit = os.path.join(d, "in", "unit")
+        os.makedirs(unit)
+        names = ["a%02d.toml" % i for i in range(files)]
+        for n in names:
+            with open(os.path.join(unit, n), "wb") as f:
+                f.truncate(limit // files)
+        st, so, se = run(ctx, d, "validate", "-i", "in", timeout=300)
+        errs = [l for l in se.splitlines() if ": error: " in l]
+        assert st == 1 and errs == ["in/unit/%s:1:1: error: expected a key, "
+                                    "found control character '\\u0000'" % n
+                                    for n in names], se[-3000:]
+        # one byte more, in a file of its own (each is at its own limit)
+        write(os.path.join(unit, "b.toml"), "\n")
+        st, so, se = run(ctx, d, "validate", "-i", "in", timeout=300)
+        assert st == 1 and se.splitlines()[0] == (
+            "in/unit/b.toml: error: the spec files total more than the "
+            "limit of 64 MiB"), se[-3000:]
+        # the files below the limit are still read (their errors are
+        # reported); the one past it is not
+        assert se.count("b.toml") == 1, se[-3000:]
     return fn
 
 
@@ -610,6 +642,23 @@ def test_spec_file_names(ctx):
     return fn
 
 
+def test_terminal_escapes(ctx):
+    """Diagnostics quote names and keys from the specs: escape sequences
+    in them (colours, a window title, a cursor move hiding an error) are
+    printed escaped, never raw, whatever the message."""
+    def fn():
+        spec = (struct(fields='[{ name = "a", typ = "a\\u001b[31mRED" }, '
+                       '{ name = "c", typ = { array = ["u8", "N\\u001b[2K"] } }]') +
+                '[[consts]]\nname = "k\\u001b]0;title\\u0007"\ndescription = "x"\nvalue = 1\n'
+                '[[includes]]\nfrom = "x\\u001b[34m"\nimports = ["y\\u009b31m"]\n'
+                '[abi]\n"unknown\\u001b[36m" = 1\n')
+        se = rejected(ctx, tree(ctx, {"unit/a.toml": spec}))
+        assert "\x1b" not in se and "\x07" not in se and "\x9b" not in se, \
+            "raw escape in:\n" + repr(se[-3000:])
+        assert "error: undefined type 'a\\x1b[31mRED'" in se, se[-3000:]
+    return fn
+
+
 def test_many_undefined_names(ctx):
     """Did-you-mean suggestions compare a name with every symbol: 20,000
     undefined names among 20,000 types used to take minutes; the searches
@@ -720,6 +769,7 @@ def collect(ctx):
         Test("hostile/sizeof-order", test_sizeof_order(ctx), clang),
         Test("hostile/arch-alias-coverage", test_arch_alias_coverage(ctx)),
         Test("hostile/const-macros", test_const_macros(ctx)),
+        Test("hostile/terminal-escapes", test_terminal_escapes(ctx)),
         Test("hostile/spec-file-names", test_spec_file_names(ctx), clang),
         Test("hostile/many-undefined-names", test_many_undefined_names(ctx)),
         Test("hostile/special-files", test_special_files(ctx)),

@@ -1501,9 +1501,8 @@ static void test_depfile(void)
 	CHECK_INT(write_depfile(path, &o, "out/", inputs, 3, d), 0);
 	text = get_file(path);
 	CHECK_STR(text,
-		  "out/a.h: specs/a.toml specs/with\\ space.toml specs/$$x\\#y.toml\n"
-		  "out/sub/b\\ c.h: specs/a.toml specs/with\\ space.toml "
-		  "specs/$$x\\#y.toml\n"
+		  "out/a.h out/sub/b\\ c.h: specs/a.toml specs/with\\ space.toml \\\n"
+		  " specs/$$x\\#y.toml\n"
 		  "\nspecs/a.toml:\n"
 		  "\nspecs/with\\ space.toml:\n"
 		  "\nspecs/$$x\\#y.toml:\n");
