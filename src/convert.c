@@ -612,7 +612,8 @@ static DocNode *canon_type(Arena *a, const DocNode *n, int depth)
 	uint32_t i;
 	int c;
 
-	if (depth > MAX_TYPE_DEPTH || n->kind != DOC_TABLE || n->u.table.n == 0)
+	if (depth > MAX_TYPE_DEPTH || n->kind != DOC_TABLE || n->u.table.n == 0 ||
+	    !n->u.table.v)
 		return (DocNode *)n;
 	for (i = 0; i < n->u.table.n; i++) {
 		const DocEntry *e = &n->u.table.v[i];
@@ -1280,7 +1281,7 @@ static int parse_args(Args *a, const char *cmd, int argc, char **argv)
 			size_t len = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
 			for (k = 0; k < ARRAY_LEN(opts); k++)
 				if (strlen(opts[k].longname) == len &&
-				    strncmp(opts[k].longname, s + 2, len) == 0)
+				    memcmp(opts[k].longname, s + 2, len) == 0)
 					o = &opts[k];
 			if (o && eq && !o->has_arg)
 				return usage(cmd, "option '%s' takes no value", s);

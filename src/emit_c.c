@@ -93,7 +93,9 @@ void c_comment_text(Buf *b, const char *s)
 	 * and let the rest of a description ("int EVIL; //") through as
 	 * code.  prev starts as what the caller wrote last, so the text
 	 * cannot pair with it either. */
-	char prev = b->len ? b->data[b->len - 1] : '\0';
+	char prev = '\0';
+	if (b->len)
+		prev = b->data[b->len - 1];
 	while (*s) {
 		/* copy the plain run up to the next character that needs a
 		 * look, in one go */

@@ -487,8 +487,12 @@ static char *module_ident(Rust *R, const char *comp, size_t len, bool top)
 	const char *n;
 	size_t i;
 	bool reserved;
-	for (i = 0; i < len; i++)
-		buf_putc(&c, comp[i] == '-' ? '_' : comp[i]);
+	for (i = 0; i < len; i++) {
+		char ch = comp[i];
+		if (ch == '-')
+			ch = '_';
+		buf_putc(&c, ch);
+	}
 	name_snake(&b, buf_cstr(&c));
 	buf_free(&c);
 	squeeze_underscores(&b);
@@ -785,11 +789,11 @@ static void name_members(Rust *R, const Item *it)
 		if (prev && (member_mask(R, it, k) & member_mask(R, it, j))) {
 			first = member(it, k, &first_loc);
 			if (strcmp(first, spec) > 0) { /* as clash() */
-				const char *n = first;
+				const char *swap = first;
 				Loc l = first_loc;
 				first = spec;
 				first_loc = loc;
-				spec = n;
+				spec = swap;
 				loc = l;
 			}
 			diag_error(R->d, loc, "%s '%s' and '%s' of %s both become "
@@ -894,7 +898,9 @@ static bool valid_crate(const char *name, Buf *lib)
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
 			return false;
-		buf_putc(lib, c == '-' ? '_' : c);
+		if (c == '-')
+			c = '_';
+		buf_putc(lib, c);
 	}
 	return !rust_keyword(buf_cstr(lib)) && strcmp(buf_cstr(lib), "_") != 0;
 }
@@ -1205,11 +1211,11 @@ static void rust_type(Rust *R, Buf *b, const Unit *from, const Type *t,
 		break;
 	case TY_ARRAY:
 		n = t->count;
-		if (t->flex)
-			n = 0; /* a flexible array: only its alignment counts */
-		else if (t->count_expr &&
-			 expr_eval(t->count_expr, target, &n) != LAYOUT_OK)
-			n = 0; /* not laid out here: the layout reported why */
+		/* a flexible array: only its alignment counts; a length not
+		 * laid out here: the layout reported why */
+		if (t->flex || (t->count_expr &&
+				expr_eval(t->count_expr, target, &n) != LAYOUT_OK))
+			n = 0;
 		buf_putc(b, '[');
 		rust_type(R, b, from, t->elem, field, target);
 		buf_printf(b, "; %llu]", (unsigned long long)n);

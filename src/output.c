@@ -1265,23 +1265,20 @@ static int replace_file(const char *path, const char *data, size_t len,
 int write_depfile(const char *path, const OutSet *o, const char *outdir,
 		  const char *const *inputs, size_t ninputs, Diag *d)
 {
-	Buf b = {0}, root = {0}, names = {0}, t = {0};
-	const char **targets = xmalloc((o->n ? o->n : 1) * sizeof *targets);
-	size_t i, *offs = xmalloc((o->n ? o->n : 1) * sizeof *offs);
+	Buf b = {0}, root = {0}, t = {0};
+	char **targets = xmalloc((o->n ? o->n : 1) * sizeof *targets);
+	size_t i;
 	bool ok = true;
 	int rc = 0;
 
-	/* the targets' paths, in one buffer (offsets: it may move) */
 	set_root(&root, outdir);
 	for (i = 0; i < o->n; i++) {
 		path_join(&t, root.data, o->files[i].name);
-		offs[i] = names.len;
-		buf_put(&names, t.data, t.len + 1);
+		targets[i] = xstrdup(t.data);
 	}
-	for (i = 0; i < o->n; i++)
-		targets[i] = names.data + offs[i];
 	if (o->n)
-		ok = put_rule(&b, targets, o->n, inputs, ninputs);
+		ok = put_rule(&b, (const char *const *)targets, o->n, inputs,
+			      ninputs);
 	/* an empty rule per spec, as gcc -MP writes them: a deleted spec
 	 * does not stop make */
 	for (i = 0; i < ninputs && ok; i++) {
@@ -1297,9 +1294,9 @@ int write_depfile(const char *path, const OutSet *o, const char *outdir,
 		rc = replace_file(path, b.data ? b.data : "", b.len, d);
 	buf_free(&b);
 	buf_free(&root);
-	buf_free(&names);
 	buf_free(&t);
+	for (i = 0; i < o->n; i++)
+		free(targets[i]);
 	free(targets);
-	free(offs);
 	return rc;
 }

@@ -31,7 +31,7 @@ void format_double(char *out, size_t size, double f)
 	}
 	snprintf(tmp, sizeof tmp, "%.*e", prec - 1, f);
 	e = strchr(tmp, 'e');
-	exp10 = atoi(e + 1);
+	exp10 = (int)strtol(e + 1, NULL, 10);
 	if (exp10 >= -4 && exp10 < 16) {
 		/* positional, like Python's repr: 100.0, 0.0001, 1.5 */
 		int decimals = prec - 1 - exp10;
