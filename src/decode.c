@@ -954,6 +954,10 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 			continue;
 		}
 		check_keys(D, ft, "field", field_keys, ARRAY_LEN(field_keys));
+		/* the slot may hold a field dropped for an error (a field
+		 * without a type does not count): start afresh, or its 'when'
+		 * count would index past the arrays allocated below */
+		memset(f, 0, sizeof *f);
 		f->loc = ft->loc;
 		f->name_loc = ft->loc;
 		f->tag_index = -1;
@@ -1134,6 +1138,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 		const DocNode *vt = list->u.array.v[i];
 		if (k == IT_ENUM) {
 			Variant *v = &it->variants[it->nvariants];
+			memset(v, 0, sizeof *v); /* maybe a dropped variant's slot */
 			check_keys(D, vt, "variant", variant_keys,
 				   ARRAY_LEN(variant_keys));
 			v->loc = v->name_loc = v->value_loc = vt->loc;
@@ -1146,6 +1151,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 		} else {
 			Bit *b = &it->bits[it->nbits];
 			Loc wl;
+			memset(b, 0, sizeof *b); /* maybe a dropped bit's slot */
 			check_keys(D, vt, "bit", bit_keys, ARRAY_LEN(bit_keys));
 			b->loc = b->name_loc = b->shift_loc = vt->loc;
 			b->name = get_name(D, vt, "bit", &b->name_loc);
