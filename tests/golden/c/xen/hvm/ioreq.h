@@ -13,6 +13,10 @@ typedef struct ioreq ioreq_t;
 
 typedef struct shared_iopage shared_iopage_t;
 
+typedef struct buf_ioreq buf_ioreq_t;
+
+typedef struct buffered_iopage buffered_iopage_t;
+
 /* ioreq.dir: a read. */
 #define IOREQ_READ 1
 
@@ -111,6 +115,32 @@ struct ioreq {
 struct shared_iopage {
     /* The slots, indexed by vCPU (declared with one element). */
     struct ioreq vcpu_ioreq[1];
+};
+
+/* One slot of the buffered ioreq ring: an access Xen posts without waiting for the device model's answer. */
+struct buf_ioreq {
+    /* IOREQ_TYPE_* kind. */
+    uint8_t type;
+    /* Reserved. */
+    uint8_t pad:1;
+    /* IOREQ_READ or IOREQ_WRITE. */
+    uint8_t dir:1;
+    /* Size of the access: 0, 1, 2 or 3 for 1, 2, 4 or 8 bytes; an 8-byte access takes two slots. */
+    uint8_t size:2;
+    /* Physical address (20 bits, in the same 32-bit unit as the fields before it). */
+    uint32_t addr:20;
+    /* The value (the low half of an 8-byte one, the high half in the next slot). */
+    uint32_t data;
+};
+
+/* The buffered ioreq page: the ring's two indexes, then its slots; it fits in one page. */
+struct buffered_iopage {
+    /* Index of the next slot the device model reads. */
+    uint32_t read_pointer;
+    /* Index of the next slot Xen writes. */
+    uint32_t write_pointer;
+    /* The slots, used modulo IOREQ_BUFFER_SLOT_NUM. */
+    struct buf_ioreq buf_ioreq[IOREQ_BUFFER_SLOT_NUM];
 };
 
 #endif /* __XEN_AUTOGEN_HVM_IOREQ_H */
