@@ -25,6 +25,7 @@ and runs each for 2 seconds on seeds made from the project's specs and
 tests, and on its regression inputs.
 """
 
+import json
 import os
 import re
 import shutil
@@ -169,17 +170,11 @@ def convert_test(ctx, path):
 
 
 def _same_tree(a, b):
-    import json
-    def norm(v):
-        if isinstance(v, dict) and set(v) == {"type", "value"} and v["type"] == "float":
-            f = float(v["value"])
-            return ("float", "nan" if f != f else f)
-        if isinstance(v, dict):
-            return [(k, norm(x)) for k, x in v.items()]
-        if isinstance(v, list):
-            return [norm(x) for x in v]
-        return v
-    return norm(json.loads(a)) == norm(json.loads(b))
+    """The same document tree, keys in the same order (convert's own
+    comparison: floats by value, whatever their spelling)."""
+    from suites.convert import normalise_doc, doc_keys_in_order
+    ta, tb = normalise_doc(json.loads(a)), normalise_doc(json.loads(b))
+    return ta == tb and doc_keys_in_order(ta, []) == doc_keys_in_order(tb, [])
 
 
 def pipeline_test(ctx, path):
