@@ -35,9 +35,12 @@ ifeq ($(YAML),yes)
 endif
 
 B       ?= build/$(notdir $(firstword $(CC)))
-SRCS    := $(sort $(wildcard src/*.c))
+# One folder per stage (docs/architecture.md); every .c in them is part of
+# the tool, cli/main.c is its entry point.
+STAGES  := base read model out emit tools cli
+SRCS    := $(sort $(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 OBJS    := $(SRCS:src/%.c=$(B)/%.o)
-LIBOBJS := $(filter-out $(B)/main.o,$(OBJS))
+LIBOBJS := $(filter-out $(B)/cli/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
 TEST_TOOLS := $(B)/tests/doc-decoder
@@ -52,7 +55,7 @@ $(B)/xenbindgen: $(OBJS)
 
 $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
@@ -94,7 +97,7 @@ fuzz: $(FUZZ_BINS)
 
 $(FZ)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FZ)/libxbg.a: $(FUZZ_OBJS)
@@ -125,7 +128,7 @@ check-valgrind: $(B)/xenbindgen $(TEST_TOOLS)
 # off: the code declares its variables at the top of a block on purpose.
 CPPCHECK   ?= cppcheck
 CLANG_TIDY ?= clang-tidy
-LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML
+LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -Isrc
 LINT_SRCS   = $(SRCS)
 
 lint:
@@ -140,7 +143,7 @@ lint:
 # Speed, memory and scaling on synthetic corpora and specs/xen (bench/run.py
 # says how); not part of check.  BENCH_FLAGS="--sizes 1000,10000" for less.
 # The corpus of 100,000 structs (309 MB) is past the default limit on the
-# total input of a run (64 MiB, src/bounds.h): the bench measures the same
+# total input of a run (64 MiB, src/base/base.h): the bench measures the same
 # code built with a limit of 1 GiB.
 BENCH_B = build/bench-tool-$(notdir $(firstword $(CC)))
 bench:

@@ -14,8 +14,7 @@
 #ifndef XBG_FUZZ_H
 #define XBG_FUZZ_H
 
-#include "diag.h"
-#include "util.h"
+#include "base/base.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
  * The first byte of the input picks the format of the rest: 0 TOML,
  * 1 YAML, 2 JSON (modulo 3).
  */
-#include "reader.h"
-#include "writers.h"
+#include "read/read.h"
+#include "tools/tools.h"
 
 #include <math.h>
 #include <stdio.h>

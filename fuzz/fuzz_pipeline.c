@@ -24,14 +24,12 @@
  * loader sorts directory entries, and a repeated path keeps its first
  * content.
  */
-#include "abi.h"
-#include "emit.h"
+#include "model/model.h"
+#include "emit/emit.h"
 #include "fuzz.h"
-#include "layout.h"
-#include "output.h"
-#include "reader.h"
-#include "report.h"
-#include "spec.h"
+#include "out/out.h"
+#include "read/read.h"
+#include "cli/cli.h"
 
 enum { MAX_FILES = 32, MAX_DEPTH = 16 };
 

@@ -6,9 +6,9 @@
 #ifndef XBG_FUZZ_READER_H
 #define XBG_FUZZ_READER_H
 
-#include "bounds.h"
+#include "base/base.h"
 #include "fuzz.h"
-#include "reader.h"
+#include "read/read.h"
 
 /* Walk the tree: its tables and arrays are no deeper than the limit
  * (MAX_DOC_DEPTH levels below the root, which is at depth 0),

@@ -69,8 +69,11 @@ def test_clean(ctx):
         for name in ("Makefile", "src", "tests", "docs", "support", "specs"):
             src = os.path.join(ctx.root, name)
             if os.path.isdir(src):
-                shutil.copytree(src, os.path.join(work, name),
-                                ignore=shutil.ignore_patterns("out", "__pycache__"))
+                # (generated "out" directories of the tests, but not the
+                # src/out stage)
+                shutil.copytree(src, os.path.join(work, name), ignore=lambda d, names: [
+                    n for n in names if n == "__pycache__"
+                    or (n == "out" and os.path.basename(d) != "src")])
             else:
                 shutil.copy(src, work)
         make(ctx, cwd=work)

@@ -98,7 +98,7 @@ TABLES = {
 
 def sync_test(ctx):
     def fn():
-        with open(os.path.join(ctx.root, "src", "decode.c"), encoding="utf-8") as f:
+        with open(os.path.join(ctx.root, "src", "model", "decode.c"), encoding="utf-8") as f:
             src = f.read()
         schema = load_schema(ctx)
         found = dict(KEYSPEC.findall(src))
@@ -248,7 +248,7 @@ def code_messages(ctx):
     whose messages the page lists."""
     found = []
     for name in ("load.c", "decode.c", "check.c", "layout.c", "abi.c"):
-        with open(os.path.join(ctx.root, "src", name), encoding="utf-8") as f:
+        with open(os.path.join(ctx.root, "src", "model", name), encoding="utf-8") as f:
             src = f.read()
         for m in DIAG_CALL.finditer(src):
             lit = C_STRINGS.search(m.group(1))
@@ -283,7 +283,7 @@ def doc_keys_test(ctx):
     def fn():
         with open(os.path.join(ctx.root, DOC), encoding="utf-8") as f:
             doc = f.read()
-        with open(os.path.join(ctx.root, "src", "decode.c"), encoding="utf-8") as f:
+        with open(os.path.join(ctx.root, "src", "model", "decode.c"), encoding="utf-8") as f:
             src = f.read()
         missing = sorted({k for _, body in KEYSPEC.findall(src) for k, _ in ENTRY.findall(body)
                           if "`%s`" % k not in doc})

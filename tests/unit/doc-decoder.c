@@ -10,7 +10,7 @@
  * print with the fewest digits that read back to the same double, and
  * infinities and NaN as toml-test spells them (inf, -inf, nan).
  */
-#include "reader.h"
+#include "read/read.h"
 
 #include <inttypes.h>
 #include <math.h>

@@ -2,11 +2,9 @@
  * test_core.c - unit tests for util, diag, names and the layout engine's
  * data models.
  */
-#include "diag.h"
-#include "layout.h"
-#include "names.h"
+#include "base/base.h"
+#include "model/model.h"
 #include "t.h"
-#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -14,8 +14,8 @@
  * provoked with things in the way instead: a directory where a file goes,
  * a file where a directory goes.
  */
-#include "output.h"
-#include "reader.h"
+#include "out/out.h"
+#include "read/read.h"
 #include "t.h"
 
 #include <dirent.h>

@@ -3,8 +3,8 @@
  * position of its errors, and its limits.  Conformance as such is checked by
  * the toml-test suite (tests/suites/toml_conformance.py).
  */
-#include "bounds.h"
-#include "reader.h"
+#include "base/base.h"
+#include "read/read.h"
 #include "t.h"
 
 #include <math.h>

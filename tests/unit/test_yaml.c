@@ -4,8 +4,8 @@
  * errors, JSON strictness and its limits.  JSON conformance as such is
  * checked by JSONTestSuite (tests/suites/json_parsing.py).
  */
-#include "bounds.h"
-#include "reader.h"
+#include "base/base.h"
+#include "read/read.h"
 
 #include <stdio.h>
 

@@ -1,0 +1,352 @@
+/*
+ * report.c - human and machine reports on a checked spec: the validation
+ * summary and the `layout` command (pahole-style tables, or JSON).
+ *
+ * When a type has the same layout on every selected target it is printed
+ * once; otherwise the distinct layouts are printed side by side, one column
+ * group per set of targets that agree, so a 32/64-bit difference is visible
+ * at a glance.
+ */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void report_summary(FILE *out, const Spec *s)
+{
+	size_t i, files = 0, kinds[NITEMKINDS] = {0};
+	size_t types[NTARGETS] = {0}, consts[NTARGETS] = {0}, differ[NTARGETS] = {0};
+	int t, u, n = 0;
+	for (i = 0; i < s->nunits; i++)
+		files += s->units[i]->nfiles;
+	for (i = 0; i < s->nitems; i++)
+		if (!s->items[i]->inline_type)
+			kinds[s->items[i]->kind]++;
+	fprintf(out,
+		"%zu output%s from %zu spec file%s: %zu struct%s, %zu union%s, "
+		"%zu enum%s, %zu bitmap%s, %zu alias%s, %zu constant%s\n",
+		s->nunits, s->nunits == 1 ? "" : "s", files, files == 1 ? "" : "s",
+		kinds[IT_STRUCT], kinds[IT_STRUCT] == 1 ? "" : "s",
+		kinds[IT_UNION], kinds[IT_UNION] == 1 ? "" : "s",
+		kinds[IT_ENUM], kinds[IT_ENUM] == 1 ? "" : "s",
+		kinds[IT_BITMAP], kinds[IT_BITMAP] == 1 ? "" : "s",
+		kinds[IT_ALIAS], kinds[IT_ALIAS] == 1 ? "" : "es",
+		kinds[IT_CONST], kinds[IT_CONST] == 1 ? "" : "s");
+	/* per target: types laid out, constants defined, and types whose
+	 * layout there differs from their layout on another target */
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		if (it->inline_type)
+			continue;
+		for (t = 0; t < NTARGETS; t++) {
+			if (!s->covered[t] || !item_on_target(it, t))
+				continue;
+			if (it->kind == IT_CONST || it->kind == IT_ENUM ||
+			    it->kind == IT_BITMAP) {
+				consts[t] += it->kind == IT_CONST ? 1
+					     : it->nvariants + it->nbits;
+				if (it->kind == IT_ENUM)
+					types[t]++;
+				continue;
+			}
+			if (!it->layout[t])
+				continue;
+			types[t]++;
+			for (u = 0; u < NTARGETS; u++)
+				if (u != t && it->layout[u] &&
+				    !layout_equal(it, it->layout[t], it->layout[u])) {
+					differ[t]++;
+					break;
+				}
+		}
+	}
+	fprintf(out, "\n  %-9s %6s %10s %8s\n", "target", "types", "constants",
+		"differ");
+	for (t = 0; t < NTARGETS; t++) {
+		if (!s->covered[t])
+			continue;
+		n++;
+		fprintf(out, "  %-9s %6zu %10zu %8zu\n", targets[t].name, types[t],
+			consts[t], differ[t]);
+	}
+	if (!n)
+		fputs("  (no target could be laid out)\n", out);
+	for (t = 0; t < NTARGETS; t++)
+		if (!s->covered[t])
+			fprintf(out, "  %-9s not checked: no arch-%s directory\n",
+				targets[t].name, arch_name(targets[t].arch));
+	fputs("\n\"differ\": types whose layout on this target is not the same "
+	      "on every other\ntarget; `xenbindgen layout` shows them side by "
+	      "side.\n", out);
+}
+
+static const char *fname(const Field *f)
+{
+	return f->name ? f->name : "(anonymous)";
+}
+
+/* Write text without the blanks that column padding leaves at line ends. */
+static void put_trimmed(FILE *out, const Buf *b)
+{
+	size_t i, start = 0;
+	for (i = 0; i < b->len; i++) {
+		if (b->data[i] != '\n')
+			continue;
+		{
+			size_t e = i;
+			while (e > start && b->data[e - 1] == ' ')
+				e--;
+			fwrite(b->data + start, 1, e - start, out);
+			fputc('\n', out);
+		}
+		start = i + 1;
+	}
+	fwrite(b->data + start, 1, b->len - start, out);
+}
+
+/* One column group: "offset size", padded to the width of its header. */
+static void cell(Buf *out, int width, const char *off, const char *size)
+{
+	buf_printf(out, "  %6s %5s%*s", off, size, width > 12 ? width - 12 : 0, "");
+}
+
+static void cell_num(Buf *out, int width, uint64_t a, uint64_t b)
+{
+	char x[24], y[24];
+	snprintf(x, sizeof x, "%llu", (unsigned long long)a);
+	snprintf(y, sizeof y, "%llu", (unsigned long long)b);
+	cell(out, width, x, y);
+}
+
+static void print_struct(FILE *real_out, const Item *it, const int *group)
+{
+	int heads[NTARGETS], width[NTARGETS], nh = 0, t, k;
+	Hole *holes[NTARGETS];
+	size_t nholes[NTARGETS], i, h, namew = 12;
+	Buf b = {0}, text = {0};
+	Buf *out = &text;
+
+	for (t = 0; t < NTARGETS; t++) {
+		if (group[t] != t)
+			continue;
+		holes[nh] = xcalloc(it->nfields + 1, sizeof *holes[nh]);
+		nholes[nh] = layout_holes(it, it->layout[t], holes[nh]);
+		heads[nh++] = t;
+	}
+	for (i = 0; i < it->nfields; i++)
+		if (strlen(fname(&it->fields[i])) > namew)
+			namew = strlen(fname(&it->fields[i]));
+
+	buf_printf(out, "%s %s", item_kind_name(it->kind), it->name);
+	if (it->unit->arch >= 0)
+		buf_printf(out, " (%s)", it->unit->name);
+	buf_printf(out, "\n  %-*s", (int)namew, "");
+	for (k = 0; k < nh; k++) {
+		buf_clear(&b);
+		layout_group_names(&b, group, heads[k]);
+		width[k] = b.len > 12 ? (int)b.len : 12;
+		buf_printf(out, "  %*s", width[k], buf_cstr(&b));
+	}
+	buf_printf(out, "\n  %-*s", (int)namew, "field");
+	for (k = 0; k < nh; k++)
+		cell(out, width[k], "offset", "size");
+	buf_puts(out, "  type\n");
+
+	for (i = 0; i <= it->nfields; i++) {
+		/* a row for the hole before field i (or the tail), if any
+		 * column has one */
+		bool any = false;
+		for (k = 0; k < nh; k++)
+			for (h = 0; h < nholes[k]; h++)
+				any |= holes[k][h].before == i;
+		if (any) {
+			buf_printf(out, "  %-*s", (int)namew,
+				i < it->nfields ? "(hole)" : "(tail padding)");
+			for (k = 0; k < nh; k++) {
+				for (h = 0; h < nholes[k]; h++)
+					if (holes[k][h].before == i)
+						break;
+				if (h < nholes[k])
+					cell_num(out, width[k], holes[k][h].offset,
+						 holes[k][h].size);
+				else
+					cell(out, width[k], "", "");
+			}
+			buf_puts(out, "  implicit padding\n");
+		}
+		if (i == it->nfields)
+			break;
+		buf_printf(out, "  %-*s", (int)namew, fname(&it->fields[i]));
+		for (k = 0; k < nh; k++) {
+			const FieldLayout *f = &it->layout[heads[k]]->fields[i];
+			if (!f->present)
+				cell(out, width[k], "-", "-");
+			else
+				cell_num(out, width[k], f->offset, f->size);
+		}
+		buf_clear(&b);
+		type_to_string(&b, it->fields[i].type);
+		if (it->fields[i].bits)
+			buf_printf(&b, ":%u (from bit %u of the unit)",
+				   it->fields[i].bits,
+				   it->layout[heads[0]]->fields[i].bit_offset);
+		buf_printf(out, "  %s\n", buf_cstr(&b));
+	}
+	buf_printf(out, "  %-*s", (int)namew, "size, align");
+	for (k = 0; k < nh; k++)
+		cell_num(out, width[k], it->layout[heads[k]]->size,
+			 it->layout[heads[k]]->align);
+	buf_puts(out, "\n\n");
+	for (k = 0; k < nh; k++)
+		free(holes[k]);
+	put_trimmed(real_out, &text);
+	buf_free(&text);
+	buf_free(&b);
+}
+
+static void print_scalar(FILE *out, const Item *it, const int *group)
+{
+	int t;
+	fprintf(out, "%s %s", item_kind_name(it->kind), it->name);
+	if (it->kind == IT_ENUM || it->kind == IT_BITMAP)
+		fprintf(out, ": %s", prim_name(it->backing));
+	fputc('\n', out);
+	for (t = 0; t < NTARGETS; t++) {
+		Buf b = {0};
+		if (group[t] != t)
+			continue;
+		layout_group_names(&b, group, t);
+		fprintf(out, "  size %llu, align %llu on %s\n",
+			(unsigned long long)it->layout[t]->size,
+			(unsigned long long)it->layout[t]->align, buf_cstr(&b));
+		buf_free(&b);
+	}
+	fputc('\n', out);
+}
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+static void print_json_item(FILE *out, const Item *it, const bool *sel,
+			    bool first)
+{
+	int t, nt = 0;
+	size_t i, nf;
+	Buf b = {0};
+	fprintf(out, "%s\n    {\"name\": ", first ? "" : ",");
+	json_str(out, it->name);
+	fprintf(out, ", \"kind\": \"%s\", \"unit\": ", item_kind_name(it->kind));
+	json_str(out, it->unit->name);
+	fputs(", \"targets\": {", out);
+	for (t = 0; t < NTARGETS; t++) {
+		const Layout *l = it->layout[t];
+		Hole *holes;
+		size_t nh, h;
+		uint64_t tail = 0;
+		if (!l || (sel && !sel[t]))
+			continue;
+		fprintf(out, "%s\n      \"%s\": {\"size\": %llu, \"align\": %llu",
+			nt++ ? "," : "", targets[t].name, (unsigned long long)l->size,
+			(unsigned long long)l->align);
+		if (it->kind != IT_STRUCT && it->kind != IT_UNION) {
+			fputs("}", out);
+			continue;
+		}
+		fputs(", \"fields\": [", out);
+		for (i = 0, nf = 0; i < it->nfields; i++) {
+			if (!l->fields[i].present)
+				continue;
+			buf_clear(&b);
+			type_to_string(&b, it->fields[i].type);
+			fprintf(out, "%s\n        {\"name\": ", nf++ ? "," : "");
+			json_str(out, fname(&it->fields[i]));
+			fprintf(out, ", \"offset\": %llu, \"size\": %llu, \"type\": ",
+				(unsigned long long)l->fields[i].offset,
+				(unsigned long long)l->fields[i].size);
+			json_str(out, buf_cstr(&b));
+			if (it->fields[i].bits)
+				fprintf(out, ", \"bit_offset\": %u, \"bits\": %u",
+					l->fields[i].bit_offset, it->fields[i].bits);
+			fputc('}', out);
+		}
+		fputs(nf ? "\n      ], \"holes\": [" : "], \"holes\": [", out);
+		holes = xcalloc(it->nfields + 1, sizeof *holes);
+		nh = layout_holes(it, l, holes);
+		for (h = 0, i = 0; h < nh; h++) {
+			if (holes[h].before == it->nfields) {
+				tail = holes[h].size;
+				continue;
+			}
+			fprintf(out, "%s{\"offset\": %llu, \"size\": %llu, \"before\": ",
+				i++ ? ", " : "", (unsigned long long)holes[h].offset,
+				(unsigned long long)holes[h].size);
+			json_str(out, fname(&it->fields[holes[h].before]));
+			fputc('}', out);
+		}
+		fprintf(out, "], \"tail_padding\": %llu}", (unsigned long long)tail);
+		free(holes);
+	}
+	fputs("\n    }}", out);
+	buf_free(&b);
+}
+
+int report_layout(FILE *out, Spec *s, Diag *d, const char *const *names,
+		  size_t nnames, const bool *sel, bool json)
+{
+	size_t i, k, shown = 0;
+	bool *want = NULL;
+	int group[NTARGETS];
+
+	if (nnames) {
+		want = xcalloc(s->nitems, sizeof *want);
+		for (k = 0; k < nnames; k++) {
+			Symbol *sym = hmap_gets(&s->symbols, names[k]);
+			int a;
+			if (!sym) {
+				diag_error(d, NO_LOC, "no type named '%s'", names[k]);
+				continue;
+			}
+			if (sym->common)
+				want[sym->common->index] = true;
+			for (a = 0; a < NARCH; a++)
+				if (sym->arch[a])
+					want[sym->arch[a]->index] = true;
+		}
+		if (diag_error_count(d)) {
+			free(want);
+			return 1;
+		}
+	}
+	if (json)
+		fputs("{\"types\": [", out);
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		if (want && !want[i])
+			continue;
+		if (!layout_groups(it, sel, group))
+			continue;
+		if (json)
+			print_json_item(out, it, sel, shown == 0);
+		else if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+			print_struct(out, it, group);
+		else
+			print_scalar(out, it, group);
+		shown++;
+	}
+	if (json)
+		fputs("\n]}\n", out);
+	free(want);
+	return 0;
+}

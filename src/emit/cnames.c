@@ -1,0 +1,152 @@
+/*
+ * cnames.c - C spellings shared by the header and layout-assertion
+ * backends, so that both always agree: member macros, mask macros, typedef
+ * names, #if conditions and comment text.
+ */
+#include "emit/emit.h"
+
+#include <string.h>
+
+/* ---- Comments ------------------------------------------------------------
+ * Text inside a C comment must not end it ("*\/"), open a nested one (gcc
+ * warns about "/\*"), or form a trigraph that C89 would act on ("??/" is a
+ * backslash, hence a line splice).  Everything else, including "#define" on
+ * a line of its own or a backslash at the end of a line, is inert inside a
+ * block comment whose lines start with " * ". */
+static bool comment_special(unsigned char c)
+{
+	return c == '*' || c == '/' || c == '?' || (c < 0x20 && c != '\t') ||
+	       c == 0x7f;
+}
+
+void c_comment_text(Buf *b, const char *s)
+{
+	/* The check is on what is written, not on the input: escaping only
+	 * the slash-star pairs of the input turned slash-star-slash into
+	 * slash, backslash, star, slash, whose star-slash ended the comment
+	 * and let the rest of a description ("int EVIL; //") through as
+	 * code.  prev starts as what the caller wrote last, so the text
+	 * cannot pair with it either. */
+	char prev = '\0';
+	if (b->len)
+		prev = b->data[b->len - 1];
+	while (*s) {
+		/* copy the plain run up to the next character that needs a
+		 * look, in one go */
+		const char *run = s;
+		char c;
+		while (*s && !comment_special((unsigned char)*s))
+			s++;
+		if (s > run) {
+			buf_put(b, run, (size_t)(s - run));
+			prev = s[-1];
+		}
+		if (!*s)
+			break;
+		c = *s++;
+		if (((unsigned char)c < 0x20 && c != '\t') || c == 0x7f)
+			/* descriptions come here as clean lines, but the
+			 * banner's file names may hold any byte: a newline
+			 * would spread one over several lines */
+			c = '?';
+		/* keep apart what would end a comment ("*" "/"), open one
+		 * ("/" "*") or start a trigraph ("?" "?") */
+		if ((prev == '*' && c == '/') || (prev == '/' && c == '*') ||
+		    (prev == '?' && c == '?'))
+			buf_putc(b, '\\');
+		buf_putc(b, c);
+		prev = c;
+	}
+}
+
+/* Enum and bitmap members: PREFIX + NAME, where the prefix defaults to the
+ * item's name in capitals plus '_' and the member keeps its case only on
+ * request (the RFC's XEN_DOMCTL_CDF_HVM versus Xen's XEN_DOMCTL_CDF_hvm). */
+static void c_prefix(Buf *b, const Item *it)
+{
+	if (it->c.prefix) {
+		buf_puts(b, it->c.prefix);
+		return;
+	}
+	name_upper(b, it->name);
+	buf_putc(b, '_');
+}
+
+void c_member_macro(Buf *b, const Item *it, const char *member)
+{
+	c_prefix(b, it);
+	if (it->c.keep_case)
+		buf_puts(b, member);
+	else
+		name_upper(b, member);
+}
+
+bool c_all_macro(Buf *b, const Item *it)
+{
+	if (it->c.all) {
+		buf_puts(b, it->c.all);
+		return *it->c.all != '\0';
+	}
+	c_prefix(b, it);
+	buf_puts(b, "_ALL");
+	return true;
+}
+
+const char *c_typedef_name(Buf *b, const Item *it, bool pointed)
+{
+	if (it->c.typedef_name)
+		buf_puts(b, it->c.typedef_name);
+	else if (pointed || it->c.handle)
+		buf_printf(b, "%s_t", it->name);
+	else
+		return NULL;
+	return buf_cstr(b);
+}
+
+/* The #if expression of a condition, or false if it always holds. */
+bool c_cond(Buf *b, const Cond *c, int unit_arch)
+{
+	int t, a, parts = 0;
+	unsigned mask = c->targets, seen = 0;
+	if (c->hypervisor) {
+		buf_puts(b, "defined(__XEN__)");
+		parts++;
+	} else if (c->tools) {
+		buf_puts(b, "(defined(__XEN__) || defined(__XEN_TOOLS__))");
+		parts++;
+	}
+	if (mask) {
+		/* whole architectures read better than lists of targets */
+		int n = 0;
+		unsigned fam_mask[NARCH] = {0};
+		for (t = 0; t < NTARGETS; t++)
+			fam_mask[targets[t].arch] |= 1u << t;
+		buf_puts(b, parts++ ? " && (" : "(");
+		for (a = 0; a < NARCH; a++) {
+			if (a == unit_arch && (mask & fam_mask[a]) == fam_mask[a]) {
+				seen |= fam_mask[a];
+				continue;
+			}
+			if ((mask & fam_mask[a]) != fam_mask[a] || !(mask & fam_mask[a]))
+				continue;
+			for (t = 0; t < NTARGETS; t++)
+				if (fam_mask[a] >> t & 1u)
+					buf_printf(b, "%s%s", n++ ? " || " : "",
+						   targets[t].cond);
+			seen |= fam_mask[a];
+		}
+		for (t = 0; t < NTARGETS; t++)
+			if ((mask >> t & 1u) && !(seen >> t & 1u))
+				buf_printf(b, "%s%s", n++ ? " || " : "", targets[t].cond);
+		if (!n)
+			buf_puts(b, "1");
+		buf_putc(b, ')');
+	}
+	if (c->since)
+		buf_printf(b, "%s__XEN_INTERFACE_VERSION__ >= 0x%08x",
+			   parts++ ? " && " : "", (unsigned)c->since);
+	if (c->until)
+		buf_printf(b, "%s__XEN_INTERFACE_VERSION__ < 0x%08x",
+			   parts++ ? " && " : "", (unsigned)c->until);
+	return parts > 0 || mask;
+}

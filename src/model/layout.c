@@ -1,0 +1,482 @@
+/*
+ * layout.c - the layout engine.
+ *
+ * C lays out a struct by placing each field at the next offset that is a
+ * multiple of its alignment, and rounds the size up to the largest
+ * alignment.  What differs between targets is only the data model: the size
+ * of long and pointers, and how 64-bit integers are aligned (4 bytes in
+ * i386's System V ABI, 8 in AAPCS and every 64-bit ABI).  Xen's
+ * uint64_aligned_t and 64-bit guest handles are 8-aligned everywhere by
+ * construction.
+ *
+ * All arithmetic is on uint64_t and checked: an array whose byte size does
+ * not fit is an error, never a wrapped number.
+ */
+#include "model/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+
+static bool mul_ok(uint64_t a, uint64_t b, uint64_t *r)
+{
+	if (a && b > UINT64_MAX / a)
+		return false;
+	*r = a * b;
+	return true;
+}
+
+static bool add_ok(uint64_t a, uint64_t b, uint64_t *r)
+{
+	if (b > UINT64_MAX - a)
+		return false;
+	*r = a + b;
+	return true;
+}
+
+static bool align_up(uint64_t v, uint64_t a, uint64_t *r)
+{
+	uint64_t rem = v % a;
+	return add_ok(v, rem ? a - rem : 0, r);
+}
+
+
+LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out)
+{
+	uint64_t l, r, align;
+	LayoutStatus st;
+	const Item *it;
+	switch (e->kind) {
+	case EX_NUM:
+		*out = e->num;
+		return LAYOUT_OK;
+	case EX_CONST:
+		it = symbol_item(e->sym, targets[target].arch);
+		if (!it)
+			return LAYOUT_ABSENT;
+		if (it->value < 0)
+			return LAYOUT_BADLEN;
+		*out = (uint64_t)it->value;
+		return LAYOUT_OK;
+	case EX_SIZEOF:
+		return type_layout(e->type, target, out, &align);
+	case EX_BIN:
+		st = expr_eval(e->l, target, &l);
+		if (st == LAYOUT_OK)
+			st = expr_eval(e->r, target, &r);
+		if (st != LAYOUT_OK)
+			return st;
+		switch (e->op) {
+		case '+': return add_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+		case '*': return mul_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+		case '-':
+			if (r > l)
+				return LAYOUT_BADLEN;
+			*out = l - r;
+			return LAYOUT_OK;
+		case '/':
+			if (!r)
+				return LAYOUT_BADLEN;
+			*out = l / r;
+			return LAYOUT_OK;
+		}
+	}
+	return LAYOUT_BADLEN;
+}
+
+LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
+			 uint64_t *align)
+{
+	int arch = targets[target].arch;
+	Item *it;
+	uint64_t esz, eal, count;
+	LayoutStatus st;
+	switch (t->kind) {
+	case TY_PRIM:
+		prim_layout(t->prim, target, size, align);
+		return LAYOUT_OK;
+	case TY_PTR:
+		*size = *align = 8;
+		return LAYOUT_OK;
+	case TY_HANDLE:
+		*size = *align = targets[target].handle_size;
+		return LAYOUT_OK;
+	case TY_CPTR:
+		*size = *align = targets[target].ptr_size;
+		return LAYOUT_OK;
+	case TY_ARRAY:
+		st = type_layout(t->elem, target, &esz, &eal);
+		if (st != LAYOUT_OK)
+			return st;
+		*align = eal;
+		if (t->flex) {
+			*size = 0;
+			return LAYOUT_OK;
+		}
+		count = t->count;
+		if (t->count_expr) {
+			st = expr_eval(t->count_expr, target, &count);
+			if (st != LAYOUT_OK)
+				return st;
+			if (!count)
+				return LAYOUT_BADLEN;
+		}
+		return mul_ok(esz, count, size) ? LAYOUT_OK : LAYOUT_OVERFLOW;
+	case TY_NAMED:
+		it = symbol_item(t->sym, arch);
+		if (!it || !item_on_target(it, target))
+			return LAYOUT_ABSENT;
+		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
+			prim_layout(it->backing, target, size, align);
+			return LAYOUT_OK;
+		}
+		if (!it->layout[target])
+			return LAYOUT_UNKNOWN;
+		*size = it->layout[target]->size;
+		*align = it->layout[target]->align;
+		return LAYOUT_OK;
+	case TY_INLINE:
+		if (!t->item->layout[target])
+			return LAYOUT_UNKNOWN;
+		*size = t->item->layout[target]->size;
+		*align = t->item->layout[target]->align;
+		return LAYOUT_OK;
+	}
+	return LAYOUT_UNKNOWN;
+}
+
+/* The largest object a target's C compiler accepts (PTRDIFF_MAX). */
+static uint64_t max_object(int target)
+{
+	return targets[target].ptr_size == 4 ? 0x7fffffffu : INT64_MAX;
+}
+
+/* Say why a field's type has no layout on a target; false if the reason
+ * was reported elsewhere. */
+static void field_error(Diag *d, const Item *it, const Field *f, int target,
+			LayoutStatus st)
+{
+	const char *fname = f->name ? f->name : "(anonymous)";
+	switch (st) {
+	case LAYOUT_OVERFLOW:
+		diag_error(d, f->type->loc,
+			   "the size of field '%s' of %s '%s' does not fit in 64 "
+			   "bits", fname, item_kind_name(it->kind), it->name);
+		break;
+	case LAYOUT_ABSENT:
+		diag_error(d, f->type->loc,
+			   "field '%s' of %s '%s' exists on %s, but its type does "
+			   "not (limit the field with `only`, or define the type "
+			   "there)", fname, item_kind_name(it->kind), it->name,
+			   targets[target].name);
+		break;
+	case LAYOUT_BADLEN:
+		diag_error(d, f->type->loc,
+			   "the length of array '%s' of %s '%s' is not a positive "
+			   "number on %s", fname, item_kind_name(it->kind), it->name,
+			   targets[target].name);
+		break;
+	case LAYOUT_OK:
+	case LAYOUT_UNKNOWN:
+		break; /* reported where the dependency failed */
+	}
+}
+
+/* The layout l of it on target, kept in the model.  Most types have the
+ * same layout on several targets (every target, unless they depend on long,
+ * native handles or per-architecture items), so an equal layout of an
+ * earlier target is shared rather than stored again: per-target copies of
+ * the field offsets were the largest part of the model.  l is scratch. */
+static Layout *keep(Spec *s, const Item *it, int target, const Layout *l)
+{
+	Layout *n;
+	int u;
+	for (u = 0; u < target; u++)
+		if (it->layout[u] && layout_equal(it, it->layout[u], l))
+			return it->layout[u];
+	n = arena_alloc(&s->arena, sizeof *n);
+	*n = *l;
+	if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+		n->fields = arena_calloc(&s->arena, it->nfields, sizeof *n->fields);
+		if (it->nfields)
+			memcpy(n->fields, l->fields,
+			       it->nfields * sizeof *n->fields);
+	}
+	return n;
+}
+
+/* C's layout of a struct or union.  Bitfields follow the System V and
+ * AAPCS rules (little-endian): a bitfield goes at the next free bit if it
+ * fits in a naturally aligned unit of its type, else it starts the next
+ * such unit; its type's alignment counts for the struct's. */
+static void layout_fields(Spec *s, Diag *d, Item *it, int target,
+			  FieldLayout **scratch, size_t *cap)
+{
+	Layout lay, *l = &lay;
+	uint64_t bitpos = 0, align = 1, maxsize = 0;
+	bool is_union = it->kind == IT_UNION;
+	size_t i;
+	if (it->layout_failed)
+		return;
+	/* at least one element: memset(NULL, ...) is undefined even for 0 */
+	*scratch = xgrow(*scratch, cap, it->nfields + 1, sizeof **scratch);
+	memset(*scratch, 0, it->nfields * sizeof **scratch);
+	l->fields = *scratch;
+	for (i = 0; i < it->nfields; i++) {
+		Field *f = &it->fields[i];
+		FieldLayout *fl = &l->fields[i];
+		uint64_t fs, fa, off, end;
+		LayoutStatus st;
+		if (!cond_on_target(&f->cond, target))
+			continue;
+		fl->present = true;
+		st = type_layout(f->type, target, &fs, &fa);
+		if (st != LAYOUT_OK) {
+			field_error(d, it, f, target, st);
+			it->layout_failed = true;
+			return;
+		}
+		if (is_union)
+			bitpos = 0;
+		if (f->bits) {
+			uint64_t unit = fa * 8, start = bitpos;
+			uint64_t ustart = start - start % unit;
+			if (start + f->bits > ustart + fs * 8) {
+				start = ustart + unit;
+				ustart = start;
+			}
+			fl->offset = ustart / 8;
+			fl->size = fs;
+			fl->bit_offset = (unsigned)(start - ustart);
+			end = (start + f->bits + 7) / 8;
+			bitpos = start + f->bits;
+		} else {
+			off = (bitpos + 7) / 8;
+			if (!align_up(off, fa, &off) || !add_ok(off, fs, &end) ||
+			    end > max_object(target)) {
+				diag_error(d, f->name_loc,
+					   "%s '%s' is too large for %s: field '%s' "
+					   "ends past the largest object size (%llu "
+					   "bytes)", item_kind_name(it->kind), it->name,
+					   targets[target].name,
+					   f->name ? f->name : "(anonymous)",
+					   (unsigned long long)max_object(target));
+				it->layout_failed = true;
+				return;
+			}
+			fl->offset = off;
+			fl->size = fs;
+			bitpos = end * 8;
+		}
+		if (end > maxsize)
+			maxsize = end;
+		if (fa > align)
+			align = fa;
+	}
+	if (!align_up(is_union ? maxsize : (bitpos + 7) / 8, align, &l->size) ||
+	    l->size > max_object(target)) {
+		diag_error(d, it->name_loc, "%s '%s' is too large for %s",
+			   item_kind_name(it->kind), it->name, targets[target].name);
+		it->layout_failed = true;
+		return;
+	}
+	l->align = align;
+	it->layout[target] = keep(s, it, target, l);
+}
+
+static void layout_alias(Spec *s, Diag *d, Item *it, int target)
+{
+	const Type *t = it->alias ? it->alias : it->arch_alias[targets[target].arch];
+	LayoutStatus st;
+	uint64_t size, align;
+	if (it->layout_failed || !t)
+		return; /* no definition for this architecture */
+	st = type_layout(t, target, &size, &align);
+	if (st == LAYOUT_OK) {
+		Layout lay = {size, align, NULL};
+		it->layout[target] = keep(s, it, target, &lay);
+		return;
+	}
+	if (st != LAYOUT_UNKNOWN)
+		diag_error(d, t->loc, "alias '%s' has no size on %s", it->name,
+			   targets[target].name);
+	it->layout_failed = true;
+}
+
+void layout_compute(Spec *s, Diag *d)
+{
+	int t, a;
+	size_t n;
+	Item **order[NARCH + 1] = {NULL};
+	size_t norder[NARCH + 1] = {0};
+	FieldLayout *scratch = NULL;
+	size_t cap = 0;
+
+	for (t = 0; t < NTARGETS; t++) {
+		int view;
+		if (!s->covered[t])
+			continue;
+		a = targets[t].arch;
+		view = s->arch_units[a] ? a : -1;
+		if (!order[view + 1])
+			order[view + 1] = order_items(s, view, &norder[view + 1]);
+		for (n = 0; n < norder[view + 1]; n++) {
+			Item *it = order[view + 1][n];
+			if (!item_on_target(it, t))
+				continue;
+			switch (it->kind) {
+			case IT_STRUCT:
+			case IT_UNION:
+				layout_fields(s, d, it, t, &scratch, &cap);
+				break;
+			case IT_ALIAS:
+				layout_alias(s, d, it, t);
+				break;
+			case IT_ENUM:
+			case IT_BITMAP: {
+				Layout l = {0, 0, NULL};
+				prim_layout(it->backing, t, &l.size, &l.align);
+				it->layout[t] = keep(s, it, t, &l);
+				break;
+			}
+			case IT_CONST:
+			case IT_ANY:
+				break;
+			}
+		}
+	}
+	for (a = 0; a <= NARCH; a++)
+		free(order[a]);
+	free(scratch);
+}
+
+bool layout_equal(const Item *it, const Layout *a, const Layout *b)
+{
+	size_t i;
+	if (a->size != b->size || a->align != b->align)
+		return false;
+	if (it->kind != IT_STRUCT && it->kind != IT_UNION)
+		return true;
+	for (i = 0; i < it->nfields; i++)
+		if (a->fields[i].present != b->fields[i].present ||
+		    a->fields[i].offset != b->fields[i].offset ||
+		    a->fields[i].size != b->fields[i].size ||
+		    a->fields[i].bit_offset != b->fields[i].bit_offset)
+			return false;
+	return true;
+}
+
+int layout_groups(const Item *it, const bool *sel, int *group)
+{
+	int t, u, ngroups = 0;
+	for (t = 0; t < NTARGETS; t++) {
+		group[t] = -1;
+		if (!it->layout[t] || (sel && !sel[t]))
+			continue;
+		for (u = 0; u < t; u++)
+			if (group[u] == u &&
+			    layout_equal(it, it->layout[u], it->layout[t]))
+				break;
+		group[t] = u < t ? u : t;
+		if (group[t] == t)
+			ngroups++;
+	}
+	return ngroups;
+}
+
+void layout_group_names(Buf *b, const int *group, int g)
+{
+	int t, n = 0;
+	for (t = 0; t < NTARGETS; t++)
+		if (group[t] == g)
+			buf_printf(b, "%s%s", n++ ? ", " : "", targets[t].name);
+}
+
+size_t layout_holes(const Item *it, const Layout *l, Hole *out)
+{
+	uint64_t end = 0;
+	size_t i, n = 0, last = 0;
+	if (it->kind == IT_UNION) {
+		/* a union's members overlap: only the tail can be padding */
+		for (i = 0; i < it->nfields; i++)
+			if (l->fields[i].present && l->fields[i].size > end)
+				end = l->fields[i].size;
+		if (l->size > end) {
+			out[0].before = it->nfields;
+			out[0].offset = end;
+			out[0].size = l->size - end;
+			return 1;
+		}
+		return 0;
+	}
+	for (i = 0; i <= it->nfields; i++) {
+		uint64_t next, fend;
+		const FieldLayout *f = i < it->nfields ? &l->fields[i] : NULL;
+		if (f && !f->present)
+			continue;
+		/* a bitfield covers the bytes its bits are in; unused bits
+		 * within those bytes are abi.c's business */
+		next = !f ? l->size
+		     : it->fields[i].bits ? f->offset + f->bit_offset / 8
+					  : f->offset;
+		if (next > end) {
+			out[n].before = f ? i : it->nfields;
+			out[n].offset = end;
+			out[n].size = next - end;
+			n++;
+		}
+		if (!f)
+			break;
+		fend = it->fields[i].bits
+			? f->offset + (f->bit_offset + it->fields[i].bits + 7) / 8
+			: f->offset + f->size;
+		if (fend > end)
+			end = fend;
+		last = i;
+	}
+	(void)last;
+	return n;
+}
+
+void layout_perturb(Spec *s, const char *spec)
+{
+	char *copy = xstrdup(spec), *at = strchr(copy, '@'), *dot;
+	Symbol *sym;
+	Item *it;
+	int t;
+	size_t i;
+	if (!at)
+		goto out;
+	*at = '\0';
+	t = target_from_name(at + 1);
+	dot = strchr(copy, '.');
+	if (dot)
+		*dot = '\0';
+	sym = hmap_gets(&s->symbols, copy);
+	if (t < 0 || !sym)
+		goto out;
+	it = symbol_item(sym, targets[t].arch);
+	if (!it || !it->layout[t])
+		goto out;
+	/* targets may share a layout: change this target's own copy */
+	{
+		Layout *l = arena_alloc(&s->arena, sizeof *l);
+		*l = *it->layout[t];
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+			l->fields = arena_calloc(&s->arena, it->nfields,
+						 sizeof *l->fields);
+			memcpy(l->fields, it->layout[t]->fields,
+			       it->nfields * sizeof *l->fields);
+		}
+		it->layout[t] = l;
+	}
+	if (!dot) {
+		it->layout[t]->size++;
+		goto out;
+	}
+	for (i = 0; i < it->nfields; i++)
+		if (strcmp(it->fields[i].name, dot + 1) == 0)
+			it->layout[t]->fields[i].offset++;
+out:
+	free(copy);
+}

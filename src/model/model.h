@@ -1,0 +1,437 @@
+/*
+ * model.h - the spec model: what the specs say, with names resolved, laid
+ * out on every target and checked against the ABI rules.
+ *
+ * Pipeline: load.c finds the files of each output unit, a reader (read/)
+ * turns each file into a document tree, decode.c turns the tree into the
+ * items below, check.c resolves names and runs the semantic checks, order.c
+ * puts items in dependency order, layout.c computes every item's layout on
+ * every target (target.c) and abi.c applies the ABI rules.  Emitters read
+ * this model only; they never see a document tree.
+ *
+ * Everything here lives in Spec.arena and goes with one spec_free().
+ * Sectioned by the file that defines each declaration; the types first.
+ * model/ uses base/ and read/.
+ */
+#ifndef XBG_MODEL_H
+#define XBG_MODEL_H
+
+#include "base/base.h"
+#include "read/read.h"
+
+/* ---- Architectures and targets ------------------------------------------
+ * An architecture family has an arch-<family> directory of its own items;
+ * a target is one data model (ABI) of a family. */
+enum { ARCH_X86, ARCH_ARM, ARCH_RISCV, ARCH_PPC, NARCH };
+enum {
+	TGT_X86_32,
+	TGT_X86_64,
+	TGT_ARM32,
+	TGT_ARM64,
+	TGT_RISCV64,
+	TGT_PPC64LE,
+	NTARGETS
+};
+
+/* ---- Types ----------------------------------------------------------------- */
+typedef enum Prim {
+	P_U8, P_U16, P_U32, P_U64, /* u64: uint64_aligned_t, 8-aligned everywhere */
+	P_I8, P_I16, P_I32, P_I64,
+	P_CHAR,                    /* C char */
+	P_INT, P_UINT,             /* C int, unsigned int */
+	P_LONG, P_ULONG,           /* C long: 4 bytes on 32-bit targets, 8 on 64 */
+	P_U64_PLAIN, P_I64_PLAIN,  /* C uint64_t/int64_t: 4-aligned on x86_32 */
+	P_VOID,                    /* only as a pointee: XEN_GUEST_HANDLE(void) */
+	NPRIMS
+} Prim;
+
+typedef enum ItemKind {
+	IT_STRUCT,
+	IT_ENUM,
+	IT_BITMAP,
+	IT_UNION,
+	IT_ALIAS, /* a typedef: domid_t, xen_pfn_t (maybe per architecture) */
+	IT_CONST, /* a named constant: #define NAME value */
+	NITEMKINDS,
+	IT_ANY = NITEMKINDS /* a reference that accepts any type */
+} ItemKind;
+
+typedef enum TypeKind {
+	TY_PRIM,   /* prim */
+	TY_NAMED,  /* a named item (struct, union, enum, bitmap, alias) */
+	TY_PTR,    /* 64-bit guest handle to elem: XEN_GUEST_HANDLE_64 */
+	TY_HANDLE, /* native guest handle to elem: XEN_GUEST_HANDLE */
+	TY_CPTR,   /* a plain C pointer to elem: pointer-sized, T * */
+	TY_ARRAY,  /* count elements of elem; flexible if flex */
+	TY_INLINE, /* an anonymous struct or union defined in place: item */
+} TypeKind;
+
+/* Where something exists.  The default is everywhere.  Layouts are those
+ * of a tools/hypervisor build at the latest interface version, so content
+ * with an `until` version is emitted (under #if) but not laid out. */
+typedef struct Cond {
+	bool tools;        /* only for __XEN__ / __XEN_TOOLS__ builds */
+	bool hypervisor;   /* only for __XEN__ (the hypervisor itself) */
+	unsigned targets;  /* bit t set: present on target t; 0: everywhere */
+	uint32_t since;    /* __XEN_INTERFACE_VERSION__ >= since (0: any) */
+	uint32_t until;    /* __XEN_INTERFACE_VERSION__ < until (0: any) */
+	Loc loc;
+} Cond;
+
+/* An array length: a number, a constant, or an expression over numbers,
+ * constants and sizeof(type) ("sizeof(xen_ulong_t) * 8"), evaluated per
+ * target by the layout engine. */
+typedef struct Expr Expr;
+
+typedef struct Symbol Symbol;
+typedef struct DocNode DocNode;
+typedef struct Item Item;
+typedef struct Unit Unit;
+
+typedef struct Type {
+	TypeKind kind;
+	Loc loc;
+	Prim prim;          /* TY_PRIM */
+	ItemKind want;      /* TY_NAMED: the kind the spec asked for */
+	const char *name;   /* TY_NAMED */
+	Loc name_loc;       /* TY_NAMED: where the name is written */
+	Symbol *sym;        /* TY_NAMED, set by check.c */
+	struct Type *elem;  /* TY_PTR, TY_HANDLE, TY_ARRAY */
+	uint64_t count;     /* TY_ARRAY with a literal length */
+	Expr *count_expr;   /* TY_ARRAY with a computed length */
+	const char *count_text; /* as written, for C */
+	bool flex;          /* TY_ARRAY: flexible trailing array */
+	Loc count_loc;
+	Item *item;         /* TY_INLINE */
+} Type;
+
+struct Expr {
+	enum { EX_NUM, EX_CONST, EX_SIZEOF, EX_BIN } kind;
+	char op;            /* EX_BIN: + - * / */
+	uint64_t num;
+	const char *name;   /* EX_CONST */
+	Symbol *sym;        /* EX_CONST, resolved */
+	Type *type;         /* EX_SIZEOF */
+	Expr *l, *r;
+	Loc loc;
+};
+
+/* ---- Items ------------------------------------------------------------------ */
+typedef struct Field {
+	const char *name; /* NULL for an anonymous struct/union member */
+	Loc loc;          /* the field's table */
+	Loc name_loc;     /* the name value */
+	const char *desc;
+	Type *type;
+	unsigned bits;    /* C bitfield width; 0: not a bitfield */
+	Cond cond;
+	/* tagged unions: the union-typed field names its tag field; each
+	 * member of the union says for which tag values it is valid */
+	const char *tag;
+	Loc tag_loc;
+	int tag_index;    /* resolved index of the tag field, -1 */
+	int64_t *when;    /* member of a tagged union: tag values */
+	const char **when_names; /* as written (constant/variant names) */
+	size_t nwhen;
+	Loc when_loc;
+} Field;
+
+typedef struct Variant {
+	const char *name;
+	Loc loc, name_loc, value_loc;
+	const char *desc;
+	int64_t value;
+	const char **compat; /* old C names kept as aliases */
+	size_t ncompat;
+} Variant;
+
+typedef struct Bit {
+	const char *name;
+	Loc loc, name_loc, shift_loc;
+	const char *desc;
+	int64_t shift;
+	int64_t width;       /* 1, or a multi-bit field (mask and shift) */
+	int bit_number;      /* _NAME bit-number macro: 1 yes, 0 no, -1 as the
+			      * bitmap's c.bit_numbers says */
+	const char **compat;
+	size_t ncompat;
+} Bit;
+
+/* C naming control: how an item keeps the names existing code uses. */
+typedef struct CNames {
+	bool set;             /* a `c` table was given */
+	const char *prefix;   /* enum/bitmap member macros; default NAME_ */
+	bool keep_case;       /* members keep their case (XEN_DOMCTL_CDF_hvm) */
+	bool defines;         /* enum as #defines instead of a C enum */
+	bool bit_numbers;     /* bitmap: also _PREFIXbit bit-number macros */
+	const char *all;      /* bitmap mask of all bits; "" for none */
+	const char *typedef_name; /* struct/union: typedef ..._t */
+	bool handle;          /* DEFINE_XEN_GUEST_HANDLE(typedef) */
+	bool hex;             /* const: write the value in hex */
+	const char **compat;  /* old names kept as aliases */
+	size_t ncompat;
+	Loc loc;
+} CNames;
+
+/* Waivers of ABI rules, for types that are legitimately different (Xen
+ * translates them for 32-bit guests).  A waived difference is still
+ * reported, as a warning. */
+enum { WAIVE_IDENTITY = 1, WAIVE_PADDING = 2, WAIVE_ALIGNMENT = 4 };
+
+/* A per-target layout, computed by layout.c. */
+typedef struct FieldLayout {
+	uint64_t offset, size;  /* bitfields: of their storage unit */
+	unsigned bit_offset;    /* bitfields: first bit within the unit */
+	bool present;           /* the field exists on this target */
+} FieldLayout;
+
+typedef struct Layout {
+	uint64_t size;
+	uint64_t align;
+	FieldLayout *fields; /* one per field */
+} Layout;
+
+struct Item {
+	ItemKind kind;
+	const char *name;
+	Loc loc;      /* the item's table */
+	Loc name_loc; /* its name value */
+	const char *desc;
+	Unit *unit;
+	size_t index; /* position in Spec.items */
+
+	/* IT_STRUCT, IT_UNION */
+	Field *fields;
+	size_t nfields;
+	Item *parent;  /* an inline (anonymous) type: the item it is in */
+	bool inline_type;
+	/* op = { family = "domctl", cmd = 1, name = "XEN_DOMCTL_createdomain" }:
+	 * the hypercall sub-op this struct is the argument of */
+	const char *op_family; /* NULL: not an op argument */
+	const char *op_name;   /* C constant; default XEN_<FAMILY>_<rest> */
+	int64_t op_cmd;
+	Loc op_loc;
+
+	/* IT_ENUM, IT_BITMAP */
+	Prim backing;
+	Loc backing_loc;
+	Variant *variants;
+	size_t nvariants;
+	Bit *bits;
+	size_t nbits;
+
+	/* IT_ALIAS: one type, or one per architecture */
+	Type *alias;
+	Type *arch_alias[NARCH];
+
+	/* IT_CONST */
+	int64_t value;
+	Type *const_type; /* optional */
+	Loc value_loc;
+
+	Cond cond;
+	CNames c;
+	unsigned waive;         /* WAIVE_* */
+	const char *waive_reason;
+	Loc waive_loc;
+
+	/* layout.c: NULL for targets where the item does not exist */
+	Layout *layout[NTARGETS];
+	bool layout_failed;
+	int visit; /* scratch for graph walks */
+};
+
+/* An [[includes]] entry: from = "unit" or "arch", imports = [names]. */
+typedef struct Include {
+	const char *from;
+	Loc loc, from_loc;
+	const char **imports;
+	Loc *import_locs;
+	size_t nimports;
+	Unit *unit; /* resolved source; NULL for "arch" */
+} Include;
+
+typedef struct SpecFile {
+	const char *path;    /* as opened */
+	const char *relpath; /* relative to the input directory */
+	uint32_t file;       /* diag source id */
+	const char *text;    /* spec_load_texts(): the content, borrowed */
+	size_t len;
+} SpecFile;
+
+/* One output unit: a sub-directory of --indir, one generated file. */
+struct Unit {
+	const char *name; /* directory name, e.g. "domctl", "arch-x86" */
+	size_t index;     /* position in Spec.units */
+	int arch;         /* ARCH_* for arch-* directories, else -1 */
+	SpecFile *files;
+	size_t nfiles;
+	Include *includes;
+	size_t nincludes;
+	Item **items; /* in spec order */
+	size_t nitems, items_cap;
+	size_t includes_cap;
+	bool uses_arch; /* includes from "arch" */
+	/* [abi] invariant = true: the unit is designed to be the same for
+	 * 32- and 64-bit callers (domctl, sysctl) */
+	bool invariant;
+	Loc invariant_loc;
+};
+
+/* All items that share a name.  Common units define a name once; each arch
+ * directory may define its own version of a name, so a reference resolves
+ * per architecture view. */
+struct Symbol {
+	const char *name;
+	Item *common;
+	Item *arch[NARCH];
+};
+
+typedef struct Spec {
+	Arena arena;
+	const char *indir;
+	Unit **units; /* sorted by name */
+	size_t nunits;
+	Item **items; /* every item, in unit order then spec order (heap) */
+	size_t nitems, items_cap;
+	HMap symbols;  /* name -> Symbol */
+	Unit *arch_units[NARCH];
+	bool covered[NTARGETS]; /* targets the specs can be laid out for */
+} Spec;
+
+/* ---- spec.c ------------------------------------------------------------- */
+Spec *spec_new(const char *indir);
+void spec_free(Spec *s);
+
+/* Names. */
+const char *prim_name(Prim p);           /* spec spelling: "u8", "char", ... */
+bool prim_from_name(const char *s, Prim *out);
+bool prim_is_integer(Prim p);            /* usable as an enum/bitmap backing */
+bool prim_is_signed(Prim p);
+const char *item_kind_name(ItemKind k);  /* "struct", "enum", "bitmap" */
+const char *arch_name(int arch);         /* "x86", "arm", "riscv", "ppc" */
+int arch_from_name(const char *s);       /* -1 if unknown */
+
+/* A type in spec words: "u8", "u8[16]", "ptr<u8>", "struct foo". */
+void type_to_string(Buf *b, const Type *t);
+
+/* The item a symbol denotes on a target's architecture view (or NULL). */
+Item *symbol_item(const Symbol *sym, int arch);
+/* Any definition of a symbol: the common one, or the first architecture's. */
+Item *symbol_any(const Symbol *sym);
+
+/* ---- load.c ------------------------------------------------------------- */
+/* Scan indir, read and decode every spec file.  Returns 0, or 3 on
+ * an I/O error (reported through d).  Spec errors are only reported. */
+int spec_load(Spec *s, Diag *d);
+
+/* The same from memory, for tests and fuzzers: paths[i] is
+ * "<unit>/<file>" relative to an imaginary --indir, texts[i] its content
+ * (borrowed until spec_free). */
+int spec_load_texts(Spec *s, Diag *d, const char *const *paths,
+		    const char *const *texts, const size_t *lens, size_t n);
+
+/* ---- decode.c ----------------------------------------------------------- */
+/* Decode one file's document tree into unit u. */
+void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
+		 const DocNode *root);
+
+/* ---- check.c ------------------------------------------------------------ */
+/* Resolve names and run the semantic checks. */
+void spec_check(Spec *s, Diag *d);
+
+/* ---- order.c ------------------------------------------------------------ */
+/* Walk the dependency graph of an architecture view (arch -1: common
+ * items only): store the items into out (if given; room for every item)
+ * with every struct after the structs it contains by value, otherwise in
+ * spec order, and report through d (if given) the items that contain
+ * themselves.  Returns the number of items of the view. */
+size_t order_walk(Spec *s, int arch, Item **out, Diag *d);
+/* The same order, heap-allocated; *n receives the count. */
+Item **order_items(Spec *s, int arch, size_t *n);
+
+/* The items of each unit in dependency order (as order_items, one
+ * walk per architecture view, bucketed by unit): order->items[u] holds
+ * order->count[u] items of s->units[u].  Linear in the size of the spec. */
+typedef struct UnitOrder {
+	Item ***items;
+	size_t *count;
+	size_t nunits;
+} UnitOrder;
+void order_units(Spec *s, UnitOrder *order);
+void order_units_free(UnitOrder *order);
+
+/* ---- target.c ----------------------------------------------------------- */
+typedef struct Target {
+	const char *name;      /* "x86_32" */
+	int arch;              /* ARCH_* */
+	const char *triple;    /* clang --target= */
+	const char *cond;      /* C preprocessor test selecting the target */
+	const char *rust_arch; /* cfg(target_arch) */
+	const char *model;     /* data model, for docs: "ILP32", "LP64" */
+	unsigned ptr_size;     /* also pointer alignment */
+	unsigned long_size;    /* also long alignment */
+	unsigned i64_align;    /* alignment of plain 64-bit integers */
+	unsigned handle_size;  /* XEN_GUEST_HANDLE(): a pointer on x86, 8 bytes
+				* (a union with uint64_aligned_t) elsewhere */
+} Target;
+
+extern const Target targets[NTARGETS];
+int target_from_name(const char *name); /* -1 if unknown */
+
+/* Size and alignment of a primitive on a target. */
+void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
+
+/* Does the item, or the field, exist on target t (in the tools build at
+ * the latest interface version that layouts describe)? */
+bool item_on_target(const Item *it, int t);
+bool cond_on_target(const Cond *c, int t);
+
+/* ---- layout.c ----------------------------------------------------------- */
+/* Size and alignment of a type on a target. */
+typedef enum LayoutStatus {
+	LAYOUT_OK,
+	LAYOUT_UNKNOWN,  /* depends on an item that could not be laid out */
+	LAYOUT_OVERFLOW, /* the size does not fit in 64 bits */
+	LAYOUT_ABSENT,   /* names an item that does not exist on the target */
+	LAYOUT_BADLEN,   /* an array length that cannot be computed (reported) */
+} LayoutStatus;
+LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
+			 uint64_t *align);
+
+/* Evaluate an array length expression on a target. */
+LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out);
+
+/* Compute the layout of every item on every covered target.  Reports
+ * overflowing sizes; items that cannot be laid out get layout_failed. */
+void layout_compute(Spec *s, Diag *d);
+
+/* Same size, alignment and field offsets and sizes. */
+bool layout_equal(const Item *it, const Layout *a, const Layout *b);
+/* Group targets by identical layout: group[t] is the first target of t's
+ * group, or -1 where the item has no layout or sel (if given) excludes t.
+ * Returns the number of groups. */
+int layout_groups(const Item *it, const bool *sel, int *group);
+/* "x86_32, arm32": the targets of group g. */
+void layout_group_names(Buf *b, const int *group, int g);
+
+/* The gaps of a struct layout: interior holes and tail padding. */
+typedef struct Hole {
+	size_t before; /* index of the field after the hole; nfields: the tail */
+	uint64_t offset, size;
+} Hole;
+/* Fills out (room for nfields + 1 holes) and returns the count. */
+size_t layout_holes(const Item *it, const Layout *l, Hole *out);
+
+/* Test-only fault injection: XENBINDGEN_PERTURB=type.field@target (or
+ * type@target for the size) adds 1 to that number after layout, so the
+ * compile matrix can prove it catches a wrong engine. */
+void layout_perturb(Spec *s, const char *spec);
+
+/* ---- abi.c -------------------------------------------------------------- */
+/* Rules 1 to 3 (see abi.c); rule 4, unique names, is check.c's.  Waived
+ * differences are warnings if list_waived, else only counted; returns how
+ * many were not listed. */
+size_t abi_check(Spec *s, Diag *d, bool list_waived);
+
+#endif
