@@ -37,6 +37,11 @@
 int cmd_convert(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 
+/* ---- canon.c ------------------------------------------------------------ */
+/* The canonical form of a spec document (a new tree in a; the strings are
+ * shared with root's). */
+DocNode *canon_root(Arena *a, const DocNode *root);
+
 /* ---- style.c ------------------------------------------------------------ */
 
 typedef struct Comment {
