@@ -71,8 +71,9 @@ $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
 
 test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS)
 
-# The runner installs missing test dependencies when run as root on Debian
-# (tests/deps.sh), then prints "N passed, N failed[, N skipped]".
+# The runner prints "N passed, N failed[, N skipped]"; a test whose tool,
+# package or ../shared data is missing is skipped, naming it (.ci/run
+# installs them all).
 check: test-bins
 	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
 	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)

@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 
-from run import Need, Test, compare_trees, expect_equal
+from run import Need, Test, compare_trees, data_needs, expect_equal
 
 CARGO = [Need("cargo", command="cargo")]
 HINT = "make rust"
@@ -464,7 +464,8 @@ def test_perturbed(ctx):
 def collect(ctx):
     sets = spec_sets(ctx)
     tests = [
-        Test("rust/rfc", test_crate(ctx, "rfc", sets["rfc"], ["rfc.rs"]), CARGO),
+        Test("rust/rfc", test_crate(ctx, "rfc", sets["rfc"], ["rfc.rs"]),
+             CARGO + data_needs(sets["rfc"])),
         Test("rust/xen", test_crate(ctx, "xen", sets["xen"], ["xen.rs"]), CARGO),
         Test("rust/api", test_crate(ctx, "api", sets["api"], ["api.rs"]), CARGO),
         Test("rust/naming", test_crate(ctx, "naming", sets["naming"], ["naming.rs"]), CARGO),
@@ -484,6 +485,6 @@ def collect(ctx):
         Test("rust/unsupported", test_unsupported(ctx)),
         Test("rust/crate-name", test_crate_name(ctx)),
         Test("rust/shape", test_shape(ctx)),
-        Test("rust/determinism", test_determinism(ctx)),
+        Test("rust/determinism", test_determinism(ctx), data_needs(sets["rfc"])),
     ]
     return tests
