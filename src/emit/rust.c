@@ -293,6 +293,8 @@ static void emit_lib(Rust *R)
 	buf_free(&name);
 }
 
+/* ---- Cargo.toml, and the run ---------------------------------------------------- */
+
 static void emit_cargo(Rust *R)
 {
 	Buf b = {0}, name = {0};

@@ -4,10 +4,11 @@
  *
  * Why a header of its own rather than sections of emit.h: what the Rust
  * files share is the state of one run (the module tree, what naming and
- * planning found per item, the cfg predicates) and some forty functions,
- * more than the rest of emit.h together, and neither the other backends
- * nor the driver have any use for it.  emit.h keeps what the rest of the
- * tool calls, emit_rust() and owns_rust(); this header includes it.
+ * planning found per item, cfg predicate trees), some twenty-five
+ * functions and the seven parts of the prelude, more than the rest of
+ * emit.h together, and neither the other backends nor the driver have
+ * any use for it.  emit.h keeps what the rest of the tool calls,
+ * emit_rust() and owns_rust(); this header includes it.
  *
  * A run goes (rust.c):
  *
