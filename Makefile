@@ -39,7 +39,9 @@ B       ?= build/$(notdir $(firstword $(CC)))
 # the tool, cli/main.c is its entry point.
 STAGES  := base read model out emit tools cli
 SRCS    := $(sort $(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
-OBJS    := $(SRCS:src/%.c=$(B)/%.o)
+# and the C sources made at build time (the embedded Rust prelude)
+GEN_SRCS := $(B)/emit/rust_prelude.c
+OBJS    := $(SRCS:src/%.c=$(B)/%.o) $(GEN_SRCS:.c=.o)
 LIBOBJS := $(filter-out $(B)/cli/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
@@ -55,6 +57,24 @@ $(B)/xenbindgen: $(OBJS)
 
 $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# Text the tool writes verbatim lives in files of its own language: the
+# Rust prelude, src/emit/rust_prelude/*.rs.  build-aux/embed.c, a program
+# of ours built with BUILD_CC for the machine that builds, turns them into
+# C arrays (declared in src/emit/rust.h); editing a .rs file rebuilds.
+BUILD_CC ?= $(CC)
+RUST_PRELUDE := $(sort $(wildcard src/emit/rust_prelude/*.rs))
+
+$(B)/build-aux/embed: build-aux/embed.c
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+$(B)/emit/rust_prelude.c: $(RUST_PRELUDE) $(B)/build-aux/embed
+	@mkdir -p $(@D)
+	$(B)/build-aux/embed $@ emit/rust.h rust_prelude_ $(RUST_PRELUDE)
+
+$(B)/emit/rust_prelude.o: $(B)/emit/rust_prelude.c
 	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%.o: tests/unit/%.c
@@ -101,6 +121,11 @@ $(FZ)/obj/%.o: src/%.c
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
 	  -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
+$(FZ)/obj/emit/rust_prelude.o: $(B)/emit/rust_prelude.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
+	  -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
 $(FZ)/libxbg.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
 
@@ -130,7 +155,7 @@ check-valgrind: $(B)/xenbindgen $(TEST_TOOLS)
 CPPCHECK   ?= cppcheck
 CLANG_TIDY ?= clang-tidy
 LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -Isrc
-LINT_SRCS   = $(SRCS)
+LINT_SRCS   = $(SRCS) build-aux/embed.c
 
 lint:
 	$(CPPCHECK) --quiet --error-exitcode=1 --std=c11 --inline-suppr \
