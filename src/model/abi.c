@@ -12,7 +12,8 @@
  *      later use, so they must be explicit fields;
  *   3. a primitive's alignment equals its size (uint64_t on x86_32 is only
  *      4-aligned: use u64, Xen's uint64_aligned_t);
- *   4. names are unique (check.c).
+ *   4. names are unique (resolve.c for items, check.c for members and
+ *      ops).
  *
  * The RFC's tool reported "implicit padding in struct S, before F"; ours
  * also says how many bytes, where, on which targets, and which explicit
