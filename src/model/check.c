@@ -30,7 +30,7 @@ typedef struct Chk {
 	HMap variants, tagged;
 } Chk;
 
-/* ---- Members ---------------------------------------------------------------- */
+/* ---- Members ------------------------------------------------------------- */
 
 /* Two definitions of one field name may coexist when they never exist
  * together: on disjoint targets, or for disjoint interface versions
@@ -195,7 +195,7 @@ static void check_ops(Chk *C)
 	hmap_free(&names);
 }
 
-/* ---- Enums and bitmaps ---------------------------------------------------- */
+/* ---- Enums and bitmaps --------------------------------------------------- */
 
 /* The width values must fit, on every target: long is 32 bits on the
  * 32-bit ones. */
@@ -523,7 +523,7 @@ static void check_fields(Chk *C, Item *it)
 		hmap_free(&names);
 }
 
-/* ---- Aliases --------------------------------------------------------------- */
+/* ---- Aliases ------------------------------------------------------------- */
 
 /* A per-architecture alias needs a type on every target that is laid
  * out: without one, every type using it has no layout there, and its C
@@ -553,7 +553,7 @@ static void check_arch_alias(Chk *C, Item *it)
 	}
 }
 
-/* ---- Driver ------------------------------------------------------------------ */
+/* ---- Driver -------------------------------------------------------------- */
 
 void spec_check(Spec *s, Diag *d)
 {

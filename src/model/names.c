@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-/* ---- Identifiers ---------------------------------------------------------- */
+/* ---- Identifiers --------------------------------------------------------- */
 
 bool names_ident(Diag *d, const char *name, Loc loc, const char *what)
 {

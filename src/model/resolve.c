@@ -51,7 +51,7 @@ void resolve_free(Resolver *R)
 	free(R);
 }
 
-/* ---- Symbols -------------------------------------------------------------- */
+/* ---- Symbols ------------------------------------------------------------- */
 
 static void duplicate(Resolver *R, const Item *it, const Item *first)
 {
@@ -130,7 +130,7 @@ void resolve_symbols(Resolver *R)
 	}
 }
 
-/* ---- Includes --------------------------------------------------------------- */
+/* ---- Includes ------------------------------------------------------------ */
 
 static Unit *find_unit(Spec *s, const char *name)
 {
@@ -259,7 +259,7 @@ static bool imported(Resolver *R, const Unit *u, const Symbol *sym)
 	return hmap_get(set, key, len) != NULL;
 }
 
-/* ---- Lookups ---------------------------------------------------------------- */
+/* ---- Lookups ------------------------------------------------------------- */
 
 /* Did you mean: the symbol of the kind asked for that is closest to name,
  * within an edit distance of a quarter of its length (at least 1, at most
@@ -373,7 +373,7 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 	return sym;
 }
 
-/* ---- Types ------------------------------------------------------------------ */
+/* ---- Types --------------------------------------------------------------- */
 
 static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee);
 
