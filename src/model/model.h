@@ -4,9 +4,10 @@
  *
  * Pipeline: load.c finds the files of each output unit, a reader (read/)
  * turns each file into a document tree, decode.c turns the tree into the
- * items below, check.c resolves names and runs the semantic checks, order.c
- * puts items in dependency order, layout.c computes every item's layout on
- * every target (target.c) and abi.c applies the ABI rules.  Emitters read
+ * items below, check.c runs the semantic checks (resolve.c resolves names,
+ * names.c holds the rules for names), order.c puts items in dependency
+ * order, layout.c computes every item's layout on every target (target.c)
+ * and abi.c applies the ABI rules.  Emitters read
  * this model only; they never see a document tree.
  *
  * Everything here lives in Spec.arena and goes with one spec_free().
@@ -95,7 +96,7 @@ typedef struct Type {
 	ItemKind want;      /* TY_NAMED: the kind the spec asked for */
 	const char *name;   /* TY_NAMED */
 	Loc name_loc;       /* TY_NAMED: where the name is written */
-	Symbol *sym;        /* TY_NAMED, set by check.c */
+	Symbol *sym;        /* TY_NAMED, set by resolve.c */
 	struct Type *elem;  /* TY_PTR, TY_HANDLE, TY_ARRAY */
 	uint64_t count;     /* TY_ARRAY with a literal length */
 	Expr *count_expr;   /* TY_ARRAY with a computed length */
@@ -337,8 +338,38 @@ void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 		 const DocNode *root);
 
 /* ---- check.c ------------------------------------------------------------ */
-/* Resolve names and run the semantic checks. */
+/* Resolve names (resolve.c) and run the semantic checks. */
 void spec_check(Spec *s, Diag *d);
+
+/* ---- resolve.c ---------------------------------------------------------- */
+/* Name resolution, for spec_check().  A Resolver holds what the lookups of
+ * one check share; the calls come in this order: symbols, includes, then
+ * items and names. */
+typedef struct Resolver Resolver;
+Resolver *resolve_new(Spec *s, Diag *d);
+void resolve_free(Resolver *R);
+/* Enter every named item into s->symbols; reports invalid names, duplicate
+ * definitions and architectures that define a name differently. */
+void resolve_symbols(Resolver *R);
+/* Find the unit of every [[includes]] entry and check that it defines what
+ * the entry imports. */
+void resolve_includes(Resolver *R);
+/* Resolve the names in an item's field types, or in the types it aliases. */
+void resolve_item(Resolver *R, Item *it);
+/* The symbol a name denotes as seen from unit u, which must define or
+ * import it and find the kind asked for; NULL after reporting why not. */
+Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
+		     ItemKind want);
+
+/* ---- names.c ------------------------------------------------------------ */
+/* Is name an identifier (what: "field", "enum"... for the message)?
+ * Reports it if not. */
+bool names_ident(Diag *d, const char *name, Loc loc, const char *what);
+/* The same, and not a C or C++ keyword: for names C declares. */
+bool names_c_name(Diag *d, const char *name, Loc loc, const char *what);
+/* Constants become C macros: report those whose name, or a compat name,
+ * the generated C uses otherwise (a field, a typedef, a reserved name). */
+void names_check_macros(Spec *s, Diag *d);
 
 /* ---- order.c ------------------------------------------------------------ */
 /* Walk the dependency graph of an architecture view (arch -1: common
@@ -429,7 +460,8 @@ size_t layout_holes(const Item *it, const Layout *l, Hole *out);
 void layout_perturb(Spec *s, const char *spec);
 
 /* ---- abi.c -------------------------------------------------------------- */
-/* Rules 1 to 3 (see abi.c); rule 4, unique names, is check.c's.  Waived
+/* Rules 1 to 3 (see abi.c); rule 4, unique names, is resolve.c's and
+ * check.c's.  Waived
  * differences are warnings if list_waived, else only counted; returns how
  * many were not listed. */
 size_t abi_check(Spec *s, Diag *d, bool list_waived);

@@ -145,4 +145,26 @@ DocNode *toml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 DocNode *yaml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 		    size_t len, bool json);
 
+/* ---- json.c ------------------------------------------------------------- */
+/* The strict JSON checks libyaml does not make, for yaml_parse(json =
+ * true); built only with libyaml.  json_scan() checks the tokens of [text,
+ * end) and which may follow which.  If it finds a problem, libyaml is to
+ * read [text, cut) only, and msg is the error to report at `at`.  If
+ * patched is not NULL, it is the text to give libyaml instead of the input
+ * (the same length, some characters replaced; see json.c).  The caller
+ * frees msg and patched. */
+typedef struct JsonScan {
+	bool found;
+	const char *cut, *at;
+	Buf msg;
+	char *patched;
+} JsonScan;
+void json_scan(const char *text, const char *end, JsonScan *out);
+/* Is [s, e) a JSON number (RFC 8259)?  *is_float if it has a fraction or
+ * an exponent. */
+bool json_number(const char *s, const char *e, bool *is_float);
+/* Decode the double-quoted string at s, which json_scan() accepted, into b
+ * (cleared first). */
+void json_decode_string(Buf *b, const char *s, const char *e);
+
 #endif

@@ -1,4 +1,5 @@
-"""JSON and YAML through the libyaml-based reader (src/yaml.c).
+"""JSON and YAML through the libyaml-based reader (src/read/yaml.c, with
+src/read/json.c for the checks of JSON that libyaml does not make).
 
 One test per file of JSONTestSuite's test_parsing directory
 (../shared/json-test-suite/test_parsing, read at test time, never copied into

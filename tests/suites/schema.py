@@ -247,7 +247,8 @@ def code_messages(ctx):
     """The format of every diagnostic with a literal message in the stages
     whose messages the page lists."""
     found = []
-    for name in ("load.c", "decode.c", "check.c", "layout.c", "abi.c"):
+    for name in ("load.c", "decode.c", "check.c", "resolve.c", "names.c", "layout.c",
+                 "abi.c"):
         with open(os.path.join(ctx.root, "src", "model", name), encoding="utf-8") as f:
             src = f.read()
         for m in DIAG_CALL.finditer(src):
@@ -262,8 +263,8 @@ def code_messages(ctx):
 
 
 def doc_messages_test(ctx):
-    """Every message of decode.c, check.c, layout.c, abi.c and load.c is in
-    the page (a conversion like %s stands for any text there)."""
+    """Every message of decode.c, check.c, resolve.c, names.c, layout.c, abi.c
+    and load.c is in the page (a conversion like %s stands for any text there)."""
     def fn():
         with open(os.path.join(ctx.root, DOC), encoding="utf-8") as f:
             doc = f.read()
