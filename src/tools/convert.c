@@ -5,6 +5,9 @@
  *   xenbindgen convert --to toml|yaml|json [-o DIR | --in-place] PATH...
  *   xenbindgen fmt [--check] PATH...
  *
+ * (cli/doctools.c reads these command lines; tools_convert() and
+ * tools_fmt() get them as options.)
+ *
  * Both read each spec file into the document tree (doc.h) and write it out
  * again with a writer of writers.h.  convert writes the tree as it is, in
  * another format: nothing is reordered, so nothing is lost.  fmt first
@@ -58,7 +61,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { EXIT_SPEC = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
 enum { MAX_WALK_DEPTH = 32 };
 
 /* ---- Finding spec files ------------------------------------------------------ */
@@ -112,7 +114,7 @@ static void add_file(Inputs *in, const char *path, const char *rel,
 {
 	if (!S_ISREG(st->st_mode)) {
 		diag_error(in->d, path_loc(in->d, path), "not a regular file");
-		worst(&in->status, EXIT_SPEC);
+		worst(&in->status, STATUS_SPEC);
 		return;
 	}
 	add_input(in, path, rel, from_dir);
@@ -131,7 +133,7 @@ static void walk(Inputs *in, const char *dir, const char *rel)
 	if (stat(dir, &st) != 0) {
 		diag_error(in->d, path_loc(in->d, dir), "cannot read: %s",
 			   strerror(errno));
-		worst(&in->status, EXIT_IO);
+		worst(&in->status, STATUS_IO);
 		return;
 	}
 	for (k = 0; k < in->depth; k++)
@@ -139,20 +141,20 @@ static void walk(Inputs *in, const char *dir, const char *rel)
 			diag_error(in->d, path_loc(in->d, dir),
 				   "directory loop (a symbolic link points back to "
 				   "a parent directory)");
-			worst(&in->status, EXIT_SPEC);
+			worst(&in->status, STATUS_SPEC);
 			return;
 		}
 	if (in->depth >= MAX_WALK_DEPTH) {
 		diag_error(in->d, path_loc(in->d, dir),
 			   "directories nested deeper than %d levels", MAX_WALK_DEPTH);
-		worst(&in->status, EXIT_SPEC);
+		worst(&in->status, STATUS_SPEC);
 		return;
 	}
 	dh = opendir(dir);
 	if (!dh) {
 		diag_error(in->d, path_loc(in->d, dir), "cannot open directory: %s",
 			   strerror(errno));
-		worst(&in->status, EXIT_IO);
+		worst(&in->status, STATUS_IO);
 		return;
 	}
 	while ((de = readdir(dh)) != NULL) {
@@ -200,7 +202,7 @@ static void find_inputs(Inputs *in, char **paths, int n, size_t *marks)
 		if (stat(paths[i], &st) != 0) {
 			diag_error(in->d, path_loc(in->d, paths[i]), "cannot read: %s",
 				   strerror(errno));
-			worst(&in->status, EXIT_IO);
+			worst(&in->status, STATUS_IO);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
@@ -211,7 +213,7 @@ static void find_inputs(Inputs *in, char **paths, int n, size_t *marks)
 			diag_error(in->d, path_loc(in->d, paths[i]),
 				   "not a spec file: the name must end in .toml, "
 				   ".yaml, .yml or .json");
-			worst(&in->status, EXIT_USAGE);
+			worst(&in->status, STATUS_USAGE);
 			continue;
 		}
 		base = strrchr(paths[i], '/');
@@ -252,19 +254,19 @@ static bool doc_read(Doc *doc, const Input *in, Diag *d, int *status)
 	if (!format_supported(in->fmt)) {
 		/* the reader words this error */
 		doc->root = parse_spec_text(&doc->arena, d, in->path, "", 0, &file);
-		worst(status, EXIT_SPEC);
+		worst(status, STATUS_SPEC);
 		return false;
 	}
 	doc->text = read_file(in->path, &doc->len, &err);
 	if (!doc->text) {
 		diag_error(d, path_loc(d, in->path), "cannot read file: %s", err);
-		worst(status, EXIT_IO);
+		worst(status, STATUS_IO);
 		return false;
 	}
 	doc->root = parse_spec_text(&doc->arena, d, in->path, doc->text,
 				    doc->len, &file);
 	if (!doc->root) {
-		worst(status, EXIT_SPEC);
+		worst(status, STATUS_SPEC);
 		return false;
 	}
 	return true;
@@ -355,7 +357,7 @@ static void free_jobs(Jobs *J)
 static int io_error(Diag *d, const char *path, const char *what, int err)
 {
 	diag_error(d, path_loc(d, path), "%s: %s", what, strerror(err));
-	return EXIT_IO;
+	return STATUS_IO;
 }
 
 /* mkdir -p for the parent of path, remembering what was created. */
@@ -454,7 +456,7 @@ static int write_temp(Job *j, Diag *d)
 	return err ? io_error(d, j->dest, "cannot write", err) : 0;
 }
 
-/* Returns 0 or EXIT_IO.  Phase 1 writes every temporary file; only if all
+/* Returns 0 or STATUS_IO.  Phase 1 writes every temporary file; only if all
  * succeed does phase 2 rename them into place, and phase 3 remove the
  * sources of an in-place conversion. */
 static int run_jobs(Jobs *J, Diag *d, bool verbose)
@@ -510,199 +512,7 @@ static int run_jobs(Jobs *J, Diag *d, bool verbose)
 	return rc;
 }
 
-/* ---- Command lines ----------------------------------------------------------- */
-
-typedef struct Args {
-	const char *to, *outdir, *color;
-	bool in_place, check, verbose;
-	char **paths;
-	int npaths;
-} Args;
-
-typedef struct Opt {
-	char shortname;
-	const char *longname;
-	bool has_arg;
-	int id;
-} Opt;
-
-enum { A_TO, A_OUTDIR, A_INPLACE, A_CHECK, A_VERBOSE, A_COLOR, A_HELP };
-
-static int usage(const char *cmd, const char *fmt, const char *arg)
-{
-	fputs("xenbindgen: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	if (strcmp(cmd, "convert") == 0)
-		fputs("\nusage: xenbindgen convert --to toml|yaml|json "
-		      "[-o DIR | --in-place] PATH...\n", stderr);
-	else
-		fputs("\nusage: xenbindgen fmt [--check] PATH...\n", stderr);
-	return EXIT_USAGE;
-}
-
-static const char convert_help[] =
-"Usage: xenbindgen convert --to toml|yaml|json [-o DIR | --in-place] PATH...\n"
-"\n"
-"Convert spec files to another format without loss: every item, field,\n"
-"variant, bit and key keeps its order, every string (multi-line\n"
-"descriptions included) its exact text.  A PATH is a spec file (.toml,\n"
-".yaml, .yml, .json) or a directory, whose spec files are converted\n"
-"recursively, keeping their layout (hidden entries are skipped, other files\n"
-"ignored).\n"
-"\n"
-"Where the output goes:\n"
-"  (neither option)       standard output; PATH must be one file\n"
-"  -o, --outdir DIR       DIR/<name>.<new extension>, where <name> is a file\n"
-"                         PATH's base name, or a file's path relative to a\n"
-"                         directory PATH (DIR/domctl/x.yaml)\n"
-"      --in-place         next to each source, which is then removed (a file\n"
-"                         already in the target format is rewritten in place)\n"
-"\n"
-"Options:\n"
-"  -t, --to FORMAT        toml, yaml or json (required)\n"
-"  -v, --verbose          print each file written or left unchanged\n"
-"      --color WHEN       auto (default), always or never\n"
-"  -h, --help             show this help\n"
-"\n"
-"Integers keep their base (0x7FF0) where the target format has it.\n"
-"Comments move with their entries between TOML and YAML; JSON has none, so\n"
-"converting to JSON drops them (with a note).  Nothing is written unless\n"
-"every file converted; each output is replaced atomically, and left alone\n"
-"if unchanged.  YAML and JSON need a xenbindgen built with libyaml.\n"
-"Exit status: 0 ok, 1 spec errors (syntax, or a value the target format\n"
-"cannot hold), 2 usage, 3 I/O.\n";
-
-static const char fmt_help[] =
-"Usage: xenbindgen fmt [--check] PATH...\n"
-"\n"
-"Rewrite spec files in the canonical style, in place and in their own\n"
-"format.  A PATH is a spec file or a directory (searched recursively).\n"
-"The canonical style:\n"
-"  - sections in the order abi, includes, consts, aliases, enums, bitmaps,\n"
-"    structs, unions;\n"
-"  - keys in a fixed order per kind of table: name first; a field, variant\n"
-"    or bit on one line, its description last (after an inline struct or\n"
-"    union type, which spreads over lines, only that type comes later);\n"
-"  - types in the short syntax: \"u8\", { ptr = \"u8\" },\n"
-"    { array = [\"u8\", 16] }, { struct = \"name\" };\n"
-"  - the layout of `xenbindgen convert`: in TOML one [[section]] table per\n"
-"    item and one inline table per line for fields, variants and bits.\n"
-"Comments stay with their entries and integers keep their base (0x7FF0).\n"
-"The model never changes, and formatting twice gives the same bytes.\n"
-"docs/spec-language.md has the details.\n"
-"\n"
-"Options:\n"
-"      --check            write nothing; list the files that are not\n"
-"                         formatted with a diff, and exit 1 if there are any\n"
-"  -v, --verbose          print each file formatted or left unchanged\n"
-"      --color WHEN       auto (default), always or never\n"
-"  -h, --help             show this help\n"
-"\n"
-"A file that does not parse is reported and left untouched; the others are\n"
-"still formatted.  Files are replaced atomically, and only when they change.\n"
-"YAML and JSON need a xenbindgen built with libyaml.\n"
-"Exit status: 0 ok (--check: all formatted), 1 syntax errors (--check: or\n"
-"files not formatted), 2 usage, 3 I/O.\n";
-
-/* Returns -1 to go on, else an exit status. */
-static int parse_args(Args *a, const char *cmd, int argc, char **argv)
-{
-	static const Opt opts[] = {
-		{'t', "to", true, A_TO},         {'o', "outdir", true, A_OUTDIR},
-		{0, "in-place", false, A_INPLACE}, {0, "check", false, A_CHECK},
-		{'v', "verbose", false, A_VERBOSE}, {0, "color", true, A_COLOR},
-		{'h', "help", false, A_HELP},
-	};
-	bool is_convert = strcmp(cmd, "convert") == 0, only_paths = false;
-	int i;
-	size_t k;
-
-	memset(a, 0, sizeof *a);
-	a->color = "auto";
-	a->paths = xcalloc((size_t)argc + 1, sizeof *a->paths);
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i], *val = NULL;
-		const Opt *o = NULL;
-		if (only_paths || s[0] != '-' || s[1] == '\0') {
-			a->paths[a->npaths++] = argv[i];
-			continue;
-		}
-		if (strcmp(s, "--") == 0) {
-			only_paths = true;
-			continue;
-		}
-		if (s[1] == '-') {
-			const char *eq = strchr(s + 2, '=');
-			size_t len = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
-			for (k = 0; k < ARRAY_LEN(opts); k++)
-				if (strlen(opts[k].longname) == len &&
-				    memcmp(opts[k].longname, s + 2, len) == 0)
-					o = &opts[k];
-			if (o && eq && !o->has_arg)
-				return usage(cmd, "option '%s' takes no value", s);
-			if (eq)
-				val = eq + 1;
-		} else {
-			for (k = 0; k < ARRAY_LEN(opts); k++)
-				if (opts[k].shortname == s[1])
-					o = &opts[k];
-			if (o && s[2]) {
-				if (!o->has_arg)
-					return usage(cmd, "unknown option '%s'", s);
-				val = s + 2;
-			}
-		}
-		/* each command has its own options */
-		if (o && ((o->id == A_CHECK && is_convert) ||
-			  ((o->id == A_TO || o->id == A_OUTDIR ||
-			    o->id == A_INPLACE) && !is_convert)))
-			o = NULL;
-		if (!o)
-			return usage(cmd, "unknown option '%s'", s);
-		if (o->has_arg && !val) {
-			if (i + 1 >= argc)
-				return usage(cmd, "option '%s' needs a value", s);
-			val = argv[++i];
-		}
-		switch (o->id) {
-		case A_TO:
-			if (strcmp(val, "toml") != 0 && strcmp(val, "yaml") != 0 &&
-			    strcmp(val, "json") != 0)
-				return usage(cmd, "unknown format '%s' (expected toml, "
-					     "yaml or json)", val);
-			a->to = val;
-			break;
-		case A_OUTDIR: a->outdir = val; break;
-		case A_INPLACE: a->in_place = true; break;
-		case A_CHECK: a->check = true; break;
-		case A_VERBOSE: a->verbose = true; break;
-		case A_COLOR:
-			if (strcmp(val, "auto") != 0 && strcmp(val, "always") != 0 &&
-			    strcmp(val, "never") != 0)
-				return usage(cmd, "--color takes auto, always or never, "
-					     "not '%s'", val);
-			a->color = val;
-			break;
-		case A_HELP:
-			fputs(is_convert ? convert_help : fmt_help, stdout);
-			return 0;
-		}
-	}
-	if (is_convert && !a->to)
-		return usage(cmd, "%s", "missing --to toml|yaml|json");
-	if (a->outdir && a->in_place)
-		return usage(cmd, "%s", "-o and --in-place exclude each other");
-	if (!a->npaths)
-		return usage(cmd, "%s", "no PATH given");
-	return -1;
-}
-
-static SpecFormat format_of(const char *word)
-{
-	if (strcmp(word, "toml") == 0)
-		return FMT_TOML;
-	return strcmp(word, "yaml") == 0 ? FMT_YAML : FMT_JSON;
-}
+/* ---- convert -------------------------------------------------------------- */
 
 static const char *extension(SpecFormat f)
 {
@@ -725,7 +535,7 @@ static void renamed(Buf *b, const char *name, SpecFormat from, SpecFormat to)
 }
 
 /* Where input i goes; NULL for standard output. */
-static char *destination(const Args *a, const Input *in, SpecFormat to)
+static char *destination(const ConvertOptions *a, const Input *in, SpecFormat to)
 {
 	Buf b = {0}, name = {0};
 	if (a->outdir) {
@@ -752,8 +562,8 @@ static int cmp_dest(const void *pa, const void *pb)
 
 /* Two inputs must not go to one output; --in-place must not overwrite a
  * file that is not being converted. */
-static bool check_destinations(Jobs *J, const Inputs *in, const Args *a,
-			       Diag *d)
+static bool check_destinations(Jobs *J, const Inputs *in,
+			       const ConvertOptions *a, Diag *d)
 {
 	const Job **sorted = xcalloc(J->n + 1, sizeof *sorted);
 	HMap inputs;
@@ -786,38 +596,24 @@ static bool check_destinations(Jobs *J, const Inputs *in, const Args *a,
 	return ok;
 }
 
-static int finish(Diag *d, const Args *a, int status)
+static int finish(Diag *d, const char *color, int status)
 {
-	diag_print(d, stderr, diag_want_color(a->color, stderr));
+	diag_print(d, stderr, diag_want_color(color, stderr));
 	diag_free(d);
-	free(a->paths);
 	return status;
 }
 
-int cmd_convert(int argc, char **argv)
+int tools_convert(const ConvertOptions *opts)
 {
-	Args a;
+	const ConvertOptions a = *opts;
 	Inputs in;
 	Jobs J;
 	Diag *d;
-	SpecFormat to;
+	SpecFormat to = a.to;
 	size_t *marks, i;
-	int st, arg, status = 0;
+	int arg, status = 0;
 	bool to_stdout;
 
-	st = parse_args(&a, "convert", argc, argv);
-	if (st >= 0) {
-		free(a.paths);
-		return st;
-	}
-	to = format_of(a.to);
-	if (!format_supported(to)) {
-		free(a.paths);
-		fprintf(stderr, "xenbindgen: error: %s output is not supported: "
-			"this xenbindgen was built without libyaml (rebuild with "
-			"libyaml-dev installed)\n", format_name(to));
-		return EXIT_USAGE;
-	}
 	d = diag_new();
 	memset(&in, 0, sizeof in);
 	memset(&J, 0, sizeof J);
@@ -830,9 +626,9 @@ int cmd_convert(int argc, char **argv)
 		free(marks);
 		free_inputs(&in);
 		diag_free(d);
-		free(a.paths);
-		return usage("convert", "%s", "standard output takes a single "
-			     "spec file; use -o DIR or --in-place");
+		fprintf(stderr, "xenbindgen: error: standard output takes a single "
+			"spec file; use -o DIR or --in-place\n%s\n", a.usage);
+		return STATUS_USAGE;
 	}
 	for (arg = 0; arg < a.npaths && !in.status; arg++) {
 		for (i = marks[arg]; i < marks[arg + 1]; i++) {
@@ -846,7 +642,7 @@ int cmd_convert(int argc, char **argv)
 			}
 			doc_style(&doc, inp->fmt);
 			if (!write_doc(&out, to, doc.root, &doc.st, d)) {
-				worst(&status, EXIT_SPEC);
+				worst(&status, STATUS_SPEC);
 				buf_free(&out);
 				doc_free(&doc);
 				continue;
@@ -874,7 +670,7 @@ int cmd_convert(int argc, char **argv)
 	}
 	worst(&status, in.status);
 	if (!status && !check_destinations(&J, &in, &a, d))
-		status = EXIT_SPEC;
+		status = STATUS_SPEC;
 	if (!status && J.n) {
 		/* diagnostics first, then the list of what was written */
 		diag_print(d, stderr, diag_want_color(a.color, stderr));
@@ -886,9 +682,9 @@ int cmd_convert(int argc, char **argv)
 	if (to_stdout && fflush(stdout) != 0 && !status) {
 		fprintf(stderr, "xenbindgen: error: cannot write to standard "
 			"output: %s\n", strerror(errno));
-		status = EXIT_IO;
+		status = STATUS_IO;
 	}
-	return finish(d, &a, status);
+	return finish(d, a.color, status);
 }
 
 /* ---- fmt ------------------------------------------------------------------ */
@@ -925,21 +721,16 @@ static char *real_target(const char *path)
 	return buf_detach(&cur, NULL);
 }
 
-int cmd_fmt(int argc, char **argv)
+int tools_fmt(const FmtOptions *opts)
 {
-	Args a;
+	const FmtOptions a = *opts;
 	Inputs in;
 	Jobs J;
 	Diag *d;
 	size_t *marks, i, unformatted = 0;
-	int st, status = 0;
+	int status = 0;
 	Buf diffs = {0};
 
-	st = parse_args(&a, "fmt", argc, argv);
-	if (st >= 0) {
-		free(a.paths);
-		return st;
-	}
 	d = diag_new();
 	memset(&in, 0, sizeof in);
 	memset(&J, 0, sizeof J);
@@ -960,7 +751,7 @@ int cmd_fmt(int argc, char **argv)
 		doc.root = root;
 		doc_style(&doc, inp->fmt);
 		if (!write_doc(&out, inp->fmt, root, &doc.st, d)) {
-			worst(&status, EXIT_SPEC);
+			worst(&status, STATUS_SPEC);
 		} else if (out.len != doc.len ||
 			   memcmp(out.data ? out.data : "", doc.text, doc.len) != 0) {
 			if (a.check) {
@@ -993,7 +784,7 @@ int cmd_fmt(int argc, char **argv)
 				unformatted == 1 ? " is" : "s are",
 				unformatted == 1 ? "it" : "them");
 		if (unformatted && !status)
-			status = EXIT_SPEC;
+			status = STATUS_SPEC;
 	} else if (J.n) {
 		diag_print(d, stderr, diag_want_color(a.color, stderr));
 		worst(&status, run_jobs(&J, d, a.verbose));
@@ -1002,5 +793,5 @@ int cmd_fmt(int argc, char **argv)
 	free_jobs(&J);
 	free_inputs(&in);
 	fflush(stdout);
-	return finish(d, &a, status);
+	return finish(d, a.color, status);
 }
