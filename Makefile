@@ -67,14 +67,27 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
 $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d)
+# The tool with its test hooks (XBG_TEST_HOOKS, src/base/base.h): the same
+# sources, objects of their own; the released binary has none of them.
+HOOKS_OBJS := $(SRCS:src/%.c=$(B)/hooks/%.o)
+HOOKS_BIN  := $(B)/tests/xenbindgen-hooks
 
-test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS)
+$(B)/hooks/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -DXBG_TEST_HOOKS -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+$(HOOKS_BIN): $(HOOKS_OBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d) $(HOOKS_OBJS:.o=.d)
+
+test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS) $(HOOKS_BIN)
 
 # The runner installs missing test dependencies when run as root on Debian
 # (tests/deps.sh), then prints "N passed, N failed[, N skipped]".
 check: test-bins
 	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
+	  XBG_HOOKS=$(CURDIR)/$(HOOKS_BIN) \
 	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -168,6 +181,6 @@ install: xenbindgen
 clean:
 	rm -rf build xenbindgen tests/out
 
-.PRECIOUS: $(B)/%.o $(B)/tests/%.o
+.PRECIOUS: $(B)/%.o $(B)/tests/%.o $(B)/hooks/%.o
 
 .PHONY: all check check-asan demo install clean test-bins

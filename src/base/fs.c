@@ -931,6 +931,15 @@ void txn_remove(Txn *t, const char *path, const char *what, bool counted)
 	r->counted = counted;
 }
 
+static bool own_temp(const Txn *t, const char *path)
+{
+	size_t i;
+	for (i = 0; i < t->nfiles; i++)
+		if (t->files[i].tmp && strcmp(t->files[i].tmp, path) == 0)
+			return true;
+	return false;
+}
+
 void txn_remove_leftovers(Txn *t, const char *dest)
 {
 	const char *slash = strrchr(dest, '/');
@@ -949,7 +958,7 @@ void txn_remove_leftovers(Txn *t, const char *dest)
 			buf_cstr(&path);
 		}
 		if (fs_temp_dest(path.data, &target) &&
-		    strcmp(target.data, dest) == 0)
+		    strcmp(target.data, dest) == 0 && !own_temp(t, path.data))
 			txn_remove(t, path.data, "cannot remove a temporary file "
 				   "left by an earlier run", false);
 	}
