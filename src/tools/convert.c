@@ -304,7 +304,7 @@ static int run_jobs(Jobs *J, Diag *d, bool verbose)
 {
 	Txn *t = txn_new(d);
 	size_t i;
-	bool renamed = false; /* all of them */
+	bool committed = false; /* every file renamed */
 	int rc = 0;
 
 	for (i = 0; i < J->n && !rc; i++) {
@@ -318,10 +318,10 @@ static int run_jobs(Jobs *J, Diag *d, bool verbose)
 	}
 	if (!rc) {
 		rc = txn_commit(t);
-		renamed = txn_renamed(t) == txn_staged(t);
+		committed = txn_renamed(t) == txn_staged(t);
 	}
 	txn_free(t);
-	for (i = 0; i < J->n && verbose && renamed; i++) {
+	for (i = 0; i < J->n && verbose && committed; i++) {
 		const Job *j = &J->v[i];
 		if (j->from)
 			printf("%s: %s (from %s)\n", j->skip ? "unchanged" : "written",
