@@ -465,6 +465,7 @@ static char **list_dir(Walker *W, size_t *n)
 	if (errno) {
 		path_error(W->w->d, W->path.data, "cannot read directory", errno);
 		walk_fail(W, STATUS_IO);
+		closedir(dir);
 		for (i = 0; i < *n; i++)
 			free(names[i]);
 		free(names);
@@ -479,6 +480,9 @@ static char **list_dir(Walker *W, size_t *n)
 }
 
 static void walk_dir(Walker *W, const struct stat *sb, int level);
+
+static const char LINK_OUTSIDE[] =
+	"symbolic link leads outside the input directory; not followed";
 
 /* One entry of the directory being walked, named in W->path and W->rel. */
 static WalkNext walk_entry(Walker *W, const char *name, int level)
@@ -509,9 +513,7 @@ static WalkNext walk_entry(Walker *W, const char *name, int level)
 		if (!input && name[0] == '.')
 			return WALK_NEXT;
 		if (input && link_outside(W, e.path)) {
-			diag_error(w->d, path_loc(w->d, e.path),
-				   "symbolic link leads outside the input directory; "
-				   "not followed");
+			diag_error(w->d, path_loc(w->d, e.path), "%s", LINK_OUTSIDE);
 			walk_fail(W, STATUS_SPEC);
 			return WALK_NEXT;
 		}
@@ -525,9 +527,7 @@ static WalkNext walk_entry(Walker *W, const char *name, int level)
 	if (!wanted)
 		return WALK_NEXT;
 	if (input && link_outside(W, e.path)) {
-		diag_error(w->d, path_loc(w->d, e.path),
-			   "symbolic link leads outside the input directory; not "
-			   "followed");
+		diag_error(w->d, path_loc(w->d, e.path), "%s", LINK_OUTSIDE);
 		walk_fail(W, STATUS_SPEC);
 		return WALK_NEXT;
 	}

@@ -232,7 +232,7 @@ static void test_walk_depth(void)
 	buf_puts(&rel, "deep");
 	for (i = 0; i < MAX_DIR_DEPTH; i++)
 		buf_puts(&rel, "/d");
-	buf_printf(&file, "%s/a.t", rel.data);
+	buf_printf(&file, "%s/a.t", buf_cstr(&rel));
 	put(file.data, "");
 	log = walk_log("deep", WALK_OUTPUT, WALK_NEXT, &st);
 	CHECK_INT(st, STATUS_OK);
