@@ -87,15 +87,29 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
 $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d)
+# The tool with its test hooks (XBG_TEST_HOOKS, src/base/base.h): the same
+# sources, objects of their own; the released binary has none of them.
+HOOKS_OBJS := $(SRCS:src/%.c=$(B)/hooks/%.o)
+HOOKS_BIN  := $(B)/tests/xenbindgen-hooks
 
-test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS)
+$(B)/hooks/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -DXBG_TEST_HOOKS -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# (the embedded prelude holds no hook: the tool's own object serves both)
+$(HOOKS_BIN): $(HOOKS_OBJS) $(GEN_SRCS:.c=.o)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d) $(HOOKS_OBJS:.o=.d)
+
+test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS) $(HOOKS_BIN)
 
 # The runner prints "N passed, N failed[, N skipped]"; a test whose tool,
 # package or ../shared data is missing is skipped, naming it (.ci/run
 # installs them all).
 check: test-bins
 	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
+	  XBG_HOOKS=$(CURDIR)/$(HOOKS_BIN) \
 	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -152,9 +166,10 @@ check-valgrind: $(B)/xenbindgen $(TEST_TOOLS)
 # the checks of .clang-tidy; any finding fails.  A false positive is
 # silenced where it occurs, with its reason.  cppcheck's variableScope is
 # off: the code declares its variables at the top of a block on purpose.
+# The test hooks are on: that build holds all the code of the other.
 CPPCHECK   ?= cppcheck
 CLANG_TIDY ?= clang-tidy
-LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -Isrc
+LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -DXBG_TEST_HOOKS -Isrc
 LINT_SRCS   = $(SRCS) build-aux/embed.c
 
 lint:
@@ -194,6 +209,6 @@ install: xenbindgen
 clean:
 	rm -rf build xenbindgen tests/out
 
-.PRECIOUS: $(B)/%.o $(B)/tests/%.o
+.PRECIOUS: $(B)/%.o $(B)/tests/%.o $(B)/hooks/%.o
 
 .PHONY: all check check-asan demo install clean test-bins

@@ -130,6 +130,8 @@ class Context:
         self.root = ROOT
         self.tool = os.environ.get("XENBINDGEN", os.path.join(ROOT, "xenbindgen"))
         self.testbin = os.environ.get("TESTBIN", os.path.join(ROOT, "build", "cc", "tests"))
+        # the tool built with its test hooks (XBG_TEST_HOOKS)
+        self.hooks = os.environ.get("XBG_HOOKS", os.path.join(self.testbin, "xenbindgen-hooks"))
         self.shared = SHARED
         self.ci = os.environ.get("CI", "") not in ("", "0", "false")
         self.asan = os.environ.get("ASAN", "") not in ("", "0")

@@ -314,7 +314,6 @@ static int analyse(Spec *s, Diag *d, bool rules, bool list_waived,
 		   bool quiet_note)
 {
 	size_t waived = 0;
-	const char *perturb = getenv("XENBINDGEN_PERTURB");
 	int st = spec_load(s, d);
 	/* Checks run after decoding errors too, so that one run reports as
 	 * much as it can; layouts need a sound model. */
@@ -328,8 +327,14 @@ static int analyse(Spec *s, Diag *d, bool rules, bool list_waived,
 		diag_note(d, NO_LOC, "%zu waived ABI difference%s not listed; "
 			  "'xenbindgen validate' lists them", waived,
 			  waived == 1 ? "" : "s");
-	if (perturb && *perturb)
-		layout_perturb(s, perturb);
+#ifdef XBG_TEST_HOOKS
+	{
+		/* the test build only (base.h) */
+		const char *perturb = getenv("XBG_TEST_PERTURB");
+		if (perturb && *perturb)
+			layout_perturb(s, perturb);
+	}
+#endif
 	if (st)
 		return st;
 	return diag_error_count(d) ? STATUS_SPEC : STATUS_OK;

@@ -454,10 +454,12 @@ typedef struct Hole {
 /* Fills out (room for nfields + 1 holes) and returns the count. */
 size_t layout_holes(const Item *it, const Layout *l, Hole *out);
 
-/* Test-only fault injection: XENBINDGEN_PERTURB=type.field@target (or
- * type@target for the size) adds 1 to that number after layout, so the
- * compile matrix can prove it catches a wrong engine. */
+/* A test hook (base.h), only in the test build: XBG_TEST_PERTURB=
+ * type.field@target (or type@target for the size) adds 1 to that number
+ * after layout, so the compile matrix can prove it catches a wrong engine. */
+#ifdef XBG_TEST_HOOKS
 void layout_perturb(Spec *s, const char *spec);
+#endif
 
 /* ---- abi.c -------------------------------------------------------------- */
 /* Rules 1 to 3 (see abi.c); rule 4, unique names, is resolve.c's and

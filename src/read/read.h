@@ -118,13 +118,6 @@ typedef enum ReadStatus {
 	READ_IO,     /* could not read the file (exit 3) */
 } ReadStatus;
 
-/* Read a whole file into memory (at most MAX_FILE_SIZE bytes). On failure
- * returns NULL and sets *err to an errno-style message; for a file over
- * the limit, *err is read_file_too_large (not an I/O error: the caller
- * reports it as a problem of the spec). */
-char *read_file(const char *path, size_t *len, const char **err);
-extern const char read_file_too_large[];
-
 /* Register path with diag and parse text as the file's content (format by
  * path's extension).  For specs that are not on disk: tests, fuzzers. */
 DocNode *parse_spec_text(Arena *a, Diag *d, const char *path,

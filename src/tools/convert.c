@@ -43,25 +43,30 @@
  * fmt and through conversion between TOML and YAML.  JSON has none:
  * converting to JSON drops them, with a note.
  *
+ * Finding files: a directory PATH is walked by walk_tree() (base/fs.c),
+ * with the policy of every command that reads specs: sorted, hidden
+ * entries skipped, symbolic links followed only if they stay inside PATH
+ * (convert --in-place must never delete or write a file elsewhere through
+ * one), loops, depth and special files refused.
+ *
  * Writing: nothing is written unless every file was read and converted
  * (convert), or for each file that was (fmt, where files are independent).
- * Each output goes to a temporary file next to its destination, and only
- * when all are written are they renamed into place; a file whose content
- * would not change is not touched.
+ * The outputs are planned first, so that their destinations can be
+ * checked, then written in one transaction (base/fs.c): each to a
+ * temporary file next to its destination, and only when all are written
+ * are they renamed into place; a file whose content would not change is
+ * not touched.
  */
 #include "tools/tools.h"
 #include "model/model.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { MAX_WALK_DEPTH = 32 };
 
 /* ---- Finding spec files ------------------------------------------------------ */
 
@@ -77,9 +82,6 @@ typedef struct Inputs {
 	size_t n, cap;
 	Diag *d;
 	int status; /* worst exit status so far */
-	dev_t dev[MAX_WALK_DEPTH + 1];
-	ino_t ino[MAX_WALK_DEPTH + 1];
-	int depth;
 } Inputs;
 
 static Loc path_loc(Diag *d, const char *path)
@@ -120,73 +122,15 @@ static void add_file(Inputs *in, const char *path, const char *rel,
 	add_input(in, path, rel, from_dir);
 }
 
-static void walk(Inputs *in, const char *dir, const char *rel)
+static bool is_spec_name(const char *name)
 {
-	DIR *dh;
-	struct dirent *de;
-	struct stat st;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	int k;
-	Buf p = {0}, r = {0};
+	return format_from_path(name) != FMT_NONE;
+}
 
-	if (stat(dir, &st) != 0) {
-		diag_error(in->d, path_loc(in->d, dir), "cannot read: %s",
-			   strerror(errno));
-		worst(&in->status, STATUS_IO);
-		return;
-	}
-	for (k = 0; k < in->depth; k++)
-		if (in->dev[k] == st.st_dev && in->ino[k] == st.st_ino) {
-			diag_error(in->d, path_loc(in->d, dir),
-				   "directory loop (a symbolic link points back to "
-				   "a parent directory)");
-			worst(&in->status, STATUS_SPEC);
-			return;
-		}
-	if (in->depth >= MAX_WALK_DEPTH) {
-		diag_error(in->d, path_loc(in->d, dir),
-			   "directories nested deeper than %d levels", MAX_WALK_DEPTH);
-		worst(&in->status, STATUS_SPEC);
-		return;
-	}
-	dh = opendir(dir);
-	if (!dh) {
-		diag_error(in->d, path_loc(in->d, dir), "cannot open directory: %s",
-			   strerror(errno));
-		worst(&in->status, STATUS_IO);
-		return;
-	}
-	while ((de = readdir(dh)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue; /* hidden entries, "." and ".." */
-		names = xgrow(names, &cap, n + 1, sizeof *names);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	if (n > 1) /* qsort() must not see a null array */
-		qsort(names, n, sizeof *names, cmp_str);
-	in->dev[in->depth] = st.st_dev;
-	in->ino[in->depth] = st.st_ino;
-	in->depth++;
-	for (i = 0; i < n; i++) {
-		buf_clear(&p);
-		buf_printf(&p, "%s%s%s", dir,
-			   dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		buf_clear(&r);
-		buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-		if (stat(buf_cstr(&p), &st) != 0)
-			st.st_mode = S_IFREG; /* broken link: reading says why */
-		if (S_ISDIR(st.st_mode))
-			walk(in, buf_cstr(&p), buf_cstr(&r));
-		else if (format_from_path(names[i]) != FMT_NONE)
-			add_file(in, buf_cstr(&p), buf_cstr(&r), true, &st);
-		free(names[i]);
-	}
-	in->depth--;
-	free(names);
-	buf_free(&p);
-	buf_free(&r);
+static WalkNext found_spec(void *ctx, const WalkEntry *e)
+{
+	add_input(ctx, e->path, e->rel, true);
+	return WALK_NEXT;
 }
 
 /* Files and directories named on the command line.  A file must have a
@@ -206,7 +150,14 @@ static void find_inputs(Inputs *in, char **paths, int n, size_t *marks)
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			walk(in, paths[i], "");
+			Walk w;
+			memset(&w, 0, sizeof w);
+			w.mode = WALK_INPUT;
+			w.d = in->d;
+			w.ctx = in;
+			w.want = is_spec_name;
+			w.file = found_spec;
+			worst(&in->status, walk_tree(&w, paths[i]));
 			continue;
 		}
 		if (format_from_path(paths[i]) == FMT_NONE) {
@@ -312,15 +263,13 @@ typedef struct Job {
 	char *remove; /* convert --in-place: the source, removed afterwards */
 	const char *shown; /* for --verbose: the path as given */
 	const char *from;  /* for --verbose: the source of a conversion */
-	char *tmp;
 	bool skip;    /* dest already holds exactly data */
 } Job;
 
+/* The outputs, planned before anything is written. */
 typedef struct Jobs {
 	Job *v;
 	size_t n, cap;
-	char **created; /* directories made, outermost first */
-	size_t ncreated, createdcap;
 } Jobs;
 
 static void add_job(Jobs *J, const char *dest, Buf *content, const char *remove,
@@ -346,162 +295,36 @@ static void free_jobs(Jobs *J)
 		free(J->v[i].dest);
 		free(J->v[i].data);
 		free(J->v[i].remove);
-		free(J->v[i].tmp);
 	}
 	free(J->v);
-	for (i = 0; i < J->ncreated; i++)
-		free(J->created[i]);
-	free(J->created);
 }
 
-static int io_error(Diag *d, const char *path, const char *what, int err)
-{
-	diag_error(d, path_loc(d, path), "%s: %s", what, strerror(err));
-	return STATUS_IO;
-}
-
-/* mkdir -p for the parent of path, remembering what was created. */
-static int make_parents(Jobs *J, const char *path, Diag *d)
-{
-	char *dir = xstrdup(path), *p;
-	struct stat st;
-	int rc = 0;
-
-	p = strrchr(dir, '/');
-	if (!p || p == dir) {
-		free(dir);
-		return 0;
-	}
-	*p = '\0';
-	for (p = dir + 1; !rc; p++) {
-		bool last = *p == '\0';
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0777) == 0) {
-			J->created = xgrow(J->created, &J->createdcap,
-					   J->ncreated + 1, sizeof *J->created);
-			J->created[J->ncreated++] = xstrdup(dir);
-		} else if (errno != EEXIST || stat(dir, &st) != 0 ||
-			   !S_ISDIR(st.st_mode)) {
-			rc = io_error(d, dir, "cannot create directory",
-				      errno == EEXIST ? ENOTDIR : errno);
-		}
-		if (last)
-			break;
-		*p = '/';
-	}
-	free(dir);
-	return rc;
-}
-
-static bool same_content(const char *path, const char *data, size_t len)
-{
-	const char *err;
-	size_t n;
-	char *old = read_file(path, &n, &err);
-	bool same = old && n == len && memcmp(old, data, len) == 0;
-	free(old);
-	return same;
-}
-
-/* The mode for dest: that of the file it replaces (or of the source it
- * comes from), else what open(..., 0666) would give. */
-static mode_t mode_for(const char *dest, const char *source)
-{
-	struct stat st;
-	mode_t mask;
-	if (stat(dest, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mode & 07777;
-	if (source && stat(source, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mode & 07777;
-	mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
-static int write_temp(Job *j, Diag *d)
-{
-	const char *slash = strrchr(j->dest, '/');
-	const char *base = slash ? slash + 1 : j->dest;
-	size_t blen = strlen(base), off = 0;
-	Buf t = {0};
-	int fd, err = 0;
-
-	if (slash)
-		buf_put(&t, j->dest, (size_t)(base - j->dest));
-	buf_putc(&t, '.');
-	buf_put(&t, base, blen < 200 ? blen : 200);
-	buf_puts(&t, ".XXXXXX");
-	buf_cstr(&t);
-	fd = mkstemp(t.data);
-	if (fd < 0) {
-		buf_free(&t);
-		return io_error(d, j->dest, "cannot write", errno);
-	}
-	j->tmp = buf_detach(&t, NULL);
-	if (fchmod(fd, mode_for(j->dest, j->remove)) != 0)
-		err = errno;
-	while (!err && off < j->len) {
-		ssize_t w = write(fd, j->data + off, j->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			err = w < 0 ? errno : EIO;
-		else
-			off += (size_t)w;
-	}
-	if (close(fd) != 0 && !err)
-		err = errno;
-	return err ? io_error(d, j->dest, "cannot write", err) : 0;
-}
-
-/* Returns 0 or STATUS_IO.  Phase 1 writes every temporary file; only if all
- * succeed does phase 2 rename them into place, and phase 3 remove the
- * sources of an in-place conversion. */
+/* Write every job in one transaction, then remove the sources of an
+ * in-place conversion.  Each file keeps the mode of the file it replaces,
+ * else of its source.  Returns 0 or STATUS_IO. */
 static int run_jobs(Jobs *J, Diag *d, bool verbose)
 {
+	Txn *t = txn_new(d);
 	size_t i;
+	bool committed = false; /* every file renamed */
 	int rc = 0;
 
 	for (i = 0; i < J->n && !rc; i++) {
 		Job *j = &J->v[i];
-		j->skip = same_content(j->dest, j->data, j->len);
-		if (j->skip)
-			continue;
-		rc = make_parents(J, j->dest, d);
-		if (!rc)
-			rc = write_temp(j, d);
+		unsigned mode = fs_mode_of(j->dest, fs_mode_of(j->remove,
+							      fs_default_mode()));
+		rc = txn_put(t, j->dest, j->data, j->len, mode, &j->skip);
+		if (j->remove)
+			txn_remove(t, j->remove, "cannot remove the converted source",
+				   true);
 	}
-	if (rc) {
-		for (i = 0; i < J->n; i++)
-			if (J->v[i].tmp)
-				unlink(J->v[i].tmp);
-		for (i = J->ncreated; i-- > 0;)
-			rmdir(J->created[i]);
-		return rc;
+	if (!rc) {
+		rc = txn_commit(t);
+		committed = txn_renamed(t) == txn_staged(t);
 	}
-	for (i = 0; i < J->n; i++) {
-		Job *j = &J->v[i];
-		if (j->skip)
-			continue;
-		if (rename(j->tmp, j->dest) != 0) {
-			rc = io_error(d, j->dest, "cannot write", errno);
-			for (; i < J->n; i++)
-				if (J->v[i].tmp && !J->v[i].skip)
-					unlink(J->v[i].tmp);
-			return rc;
-		}
-		free(j->tmp);
-		j->tmp = NULL;
-	}
-	for (i = 0; i < J->n; i++) {
-		Job *j = &J->v[i];
-		if (j->remove && unlink(j->remove) != 0 && errno != ENOENT)
-			rc = io_error(d, j->remove, "cannot remove the converted "
-				      "source", errno);
-		if (!verbose)
-			continue;
+	txn_free(t);
+	for (i = 0; i < J->n && verbose && committed; i++) {
+		const Job *j = &J->v[i];
 		if (j->from)
 			printf("%s: %s (from %s)\n", j->skip ? "unchanged" : "written",
 			       j->dest, j->from);

@@ -126,8 +126,8 @@ def test_perturbed_engine_fails(ctx):
     def fn():
         specs = os.path.join(ctx.shared, "xenbindgen-rfc", "specs")
         out = generate(ctx, specs, ctx.mkdtemp("perturb"))
-        st, so, se = ctx.run([ctx.tool, "-i", specs, "-o", out, "-l", "c-layout"],
-                             env={"XENBINDGEN_PERTURB": "xen_domctl_createdomain.cpupool_id@arm32"})
+        st, so, se = ctx.run([ctx.hooks, "-i", specs, "-o", out, "-l", "c-layout"],
+                             env={"XBG_TEST_PERTURB": "xen_domctl_createdomain.cpupool_id@arm32"})
         assert st == 0, se
         for std, want in (("-std=c11", 'xen_domctl_createdomain.cpupool_id: offset is not 57 on arm32'),
                           ("-std=c89", "xbg_arm32__xen_domctl_createdomain__cpupool_id__offset")):

@@ -702,7 +702,7 @@ def cli_test(ctx):
         # an I/O error in the middle: nothing written, status 3
         write_spec(d, "blocker", "a file where a directory must go\n")
         st, so, se = xbg("convert", "--to", "json", "-o", "blocker/out", "in")
-        if st != 3 or "cannot create directory" not in se:
+        if st != 3 or "blocker: error: exists and is not a directory" not in se:
             raise AssertionError("I/O error: %d %s" % (st, se))
         # --in-place converts next to the source and removes it
         shutil.copytree(os.path.join(d, "in"), os.path.join(d, "ip"))

@@ -487,8 +487,8 @@ def test_perturbed(ctx):
                                "size of XenDomctlCreatedomain"),
                               ("xen_domctl_createdomain.flags@arm32", None)):
             out = ctx.mkdtemp("perturb")
-            st, so, se = ctx.run([ctx.tool, "-i", specs, "-o", out, "-l", "rust"],
-                                 env={"XENBINDGEN_PERTURB": perturb})
+            st, so, se = ctx.run([ctx.hooks, "-i", specs, "-o", out, "-l", "rust"],
+                                 env={"XBG_TEST_PERTURB": perturb})
             assert st == 0, se
             # a target directory of its own: cargo may reuse the artifacts
             # of a same-named crate at another path
