@@ -138,57 +138,44 @@ static int check_extra(OutCheck *c, const char *path)
 	return emit(c);
 }
 
-int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
-		 FILE *out, Diag *d)
+/* Start printing to out: what a stream compared so far first (failed: the
+ * stream stopped on an I/O error, reported already). */
+int check_print_to(OutCheck *c, FILE *out, bool failed)
 {
-	OutCheck *c;
-	HMap set;
-	const HMap *names = &set;
+	int rc = failed ? STATUS_IO : start(c);
+	c->out = out;
+	if (c->text.len) {
+		int e = emit(c);
+		if (e)
+			rc = e;
+	}
+	return rc;
+}
+
+int check_finish(OutCheck *c, int rc, const HMap *names, OutOwns owns,
+		 FILE *out, const char *regen_cmd)
+{
 	OutNames extra = {0};
 	size_t i;
-	bool failed = false;
-	int rc;
 
-	hmap_init(&set);
-	if (o->stream) {
-		/* the outputs were compared as they came: print their diffs */
-		c = outset_stream_check(o, &names, &failed);
-		rc = failed ? STATUS_IO : start(c);
-		c->out = out;
-		if (c->text.len) {
-			int e = emit(c);
-			if (e)
-				rc = e;
-		}
-	} else {
-		c = check_new(dir, d);
-		c->out = out;
-		rc = out_index_names(o, &set, d);
-		if (!rc)
-			rc = start(c);
-		for (i = 0; i < o->n && !rc; i++)
-			rc = check_add(c, &o->files[i]);
-	}
+	c->out = out;
 	if (!rc && !c->dir_missing)
-		rc = out_find_extra(c->root.data, names, o->owns, &extra, NULL, d);
+		rc = out_find_extra(c->root.data, names, owns, &extra, NULL, c->d);
 	for (i = 0; i < extra.n && !rc; i++) {
 		path_join(&c->path, c->root.data, extra.v[i]);
 		rc = check_extra(c, c->path.data);
 	}
 	if (!rc && c->out_of_sync) {
-		fprintf(out, "xenbindgen: outputs are out of date; regenerate "
+		fprintf(c->out, "xenbindgen: outputs are out of date; regenerate "
 			"with: %s\n", regen_cmd);
 		rc = STATUS_SPEC;
 	}
 	errno = 0;
-	if (fflush(out) != 0 || ferror(out)) {
-		diag_error(d, NO_LOC, "cannot print the differences: %s",
+	if (fflush(c->out) != 0 || ferror(c->out)) {
+		diag_error(c->d, NO_LOC, "cannot print the differences: %s",
 			   strerror(errno ? errno : EIO));
 		rc = STATUS_IO;
 	}
 	out_names_free(&extra);
-	hmap_free(&set);
-	if (!o->stream)
-		check_free(c);
 	return rc;
 }

@@ -85,12 +85,21 @@ typedef struct WriteStats {
  * output was modified). */
 int outset_write(OutSet *o, const char *dir, Diag *d, WriteStats *st);
 
-/* For check.c. */
+/* Compare with dir.  Prints a unified diff per stale/missing/extra file to
+ * out, then the regeneration command.  Returns STATUS_OK in sync,
+ * STATUS_SPEC stale, STATUS_IO on an I/O error (reported through d). */
+int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
+		 FILE *out, Diag *d);
+
+/* ---- names.c ------------------------------------------------------------ */
 typedef struct OutNames {
 	char **v;
 	size_t n, cap;
 } OutNames;
 void out_names_free(OutNames *s);
+/* A canonical relative path: no leading '/', no empty, "." or ".."
+ * component, no trailing '/'. */
+bool out_name_ok(const char *name);
 /* Validate every name and fill set (keys point into o). */
 int out_index_names(const OutSet *o, HMap *set, Diag *d);
 /* The files of ours under root that are not in set, sorted by relative
@@ -99,22 +108,20 @@ int out_index_names(const OutSet *o, HMap *set, Diag *d);
  * outputs, marked or not). */
 int out_find_extra(const char *root, const HMap *set, OutOwns owns,
 		   OutNames *extra, OutNames *leftovers, Diag *d);
-typedef struct OutCheck OutCheck;
-/* A stream in check mode: its comparisons so far, its names, and whether
- * an I/O error ended it. */
-OutCheck *outset_stream_check(const OutSet *o, const HMap **names,
-			      bool *failed);
 
 /* ---- check.c ------------------------------------------------------------ */
-/* Compare with dir.  Prints a unified diff per stale/missing/extra file to
- * out, then the regeneration command.  Returns STATUS_OK in sync,
- * STATUS_SPEC stale, STATUS_IO on an I/O error (reported through d). */
-int outset_check(OutSet *o, const char *dir, const char *regen_cmd,
-		 FILE *out, Diag *d);
-
-/* For outset.c: the comparisons of a stream, one output at a time. */
+/* Check mode, one output at a time (outset_check() drives it, as each
+ * output comes for a stream). */
+typedef struct OutCheck OutCheck;
 OutCheck *check_new(const char *dir, Diag *d);
 int check_add(OutCheck *c, const OutFile *f);
+/* Print to out from now on (what was compared so far first); failed: an
+ * I/O error stopped the comparisons already. */
+int check_print_to(OutCheck *c, FILE *out, bool failed);
+/* The extra files of ours, then the summary, printed to out; rc is the
+ * status so far. */
+int check_finish(OutCheck *c, int rc, const HMap *names, OutOwns owns,
+		 FILE *out, const char *regen_cmd);
 void check_free(OutCheck *c);
 
 /* ---- depfile.c ---------------------------------------------------------- */
