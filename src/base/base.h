@@ -179,8 +179,6 @@ size_t edit_distance(const char *a, const char *b, size_t limit);
 /* Decode one UTF-8 sequence; returns its length or 0 if invalid. */
 int utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 int utf8_encode(uint32_t cp, char out[4]);
-/* Length in code points of a UTF-8 prefix (invalid bytes count as one). */
-size_t utf8_count(const char *p, size_t n);
 int cmp_str(const void *a, const void *b); /* qsort over const char * */
 
 /* ---- ident.c ------------------------------------------------------------ */
