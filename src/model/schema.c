@@ -11,9 +11,9 @@
  *
  * The keys of each table are listed in canonical order, the order in which
  * `xenbindgen fmt` writes them.  What a key holds is a SchemaValue: the
- * decoder checks it key by key (its getters say "must be a string"), the
- * JSON Schema describes it, and fmt recurses into tables, lists of tables
- * and types.
+ * JSON Schema describes it, fmt recurses into tables, lists of tables and
+ * types, and the decoder reads it with the getter of that kind ("must be
+ * a string"; the test suite's schema/decode checks that they agree).
  */
 #include "model/model.h"
 
