@@ -7,6 +7,7 @@
 #   make lint            cppcheck and clang-tidy on src/ (.clang-tidy)
 #   make fuzz            the libFuzzer targets, into build/fuzz/ (fuzz/README.md)
 #   make demo            generate the bundled Xen specs into build/demo/
+#   make schema          regenerate docs/xenbindgen.schema.json (src/model/schema.c)
 #   make install         PREFIX=/usr/local DESTDIR= (binary and man page)
 #   make YAML=no         build without libyaml (TOML specs only)
 
@@ -45,7 +46,7 @@ OBJS    := $(SRCS:src/%.c=$(B)/%.o) $(GEN_SRCS:.c=.o)
 LIBOBJS := $(filter-out $(B)/cli/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
-TEST_TOOLS := $(B)/tests/doc-decoder
+TEST_TOOLS := $(B)/tests/doc-decoder $(B)/tests/schema-json
 
 all: xenbindgen
 
@@ -86,6 +87,18 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
 
 $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+$(B)/tests/schema-json: $(B)/tests/schema-json.o $(LIBOBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+# docs/xenbindgen.schema.json is generated from src/model/schema.c; the
+# test schema/generated checks that the committed file is up to date.
+schema: $(B)/tests/schema-json
+	$(B)/tests/schema-json > docs/xenbindgen.schema.json.tmp || \
+	  { rm -f docs/xenbindgen.schema.json.tmp; exit 1; }
+	mv docs/xenbindgen.schema.json.tmp docs/xenbindgen.schema.json
+
+.PHONY: schema
 
 # The tool with its test hooks (XBG_TEST_HOOKS, src/base/base.h): the same
 # sources, objects of their own; the released binary has none of them.
