@@ -424,8 +424,8 @@ def test_records(ctx, tname, triple, family):
 # ---- the 32/64 lint ---------------------------------------------------------------
 
 LINT = re.compile(r"warning: layout of (?:struct|union) '([^']+)' differs between targets: "
-                  r"(.*?)(?: \(waived: .*?\))?(; '[\w/-]+' is declared the same for 32- and "
-                  r"64-bit callers \(\[abi\] invariant\))?$", re.M)
+                  r"(.*?)(; '[\w/-]+' is declared the same for 32- and "
+                  r"64-bit callers \(\[abi\] invariant\))?(?: \(waived: .*\))?$", re.M)
 
 
 def lint_findings(text):
