@@ -146,16 +146,21 @@ def test_perturbed_engine_fails(ctx):
     return fn
 
 
-def diagnostic(err, path, msg):
-    """The compiler's error line that carries our message: the one for the
-    assertion file, ending with the message quoted (clang: 'static_assert
-    failed due to requirement ... "msg"', gcc: 'static assertion failed:
-    "msg"')."""
+def assertion_errors(err, path):
+    """The messages of our failed assertions, each from the compiler's error
+    line that carries it: one in the assertion file `path`, ending with the
+    message quoted (clang: 'static_assert failed [due to requirement ...]
+    "msg"', gcc: 'static assertion failed: "msg"')."""
+    found = []
     for line in err.splitlines():
-        m = re.match(r"(\S+):\d+:\d+: error: (.*)$", line)
-        if m and m.group(1).endswith(path) and m.group(2).endswith('"%s"' % msg):
-            return line
-    return None
+        m = re.match(r'(\S+):\d+:\d+: error: static.*"([^"]*)"$', line)
+        if m and m.group(1).endswith(path):
+            found.append(m.group(2))
+    return found
+
+
+def diagnostic(err, path, msg):
+    return msg in assertion_errors(err, path)
 
 
 def test_against_header(ctx):
