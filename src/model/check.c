@@ -431,6 +431,19 @@ static void check_tag(Chk *C, Item *owner, Field *f, const HMap *names)
 	hmap_put(&C->tagged, pair, len, (void *)pair);
 	if (en)
 		vmap = variant_map(C, en);
+	/* A member without `when` is selected by no value of the tag: the
+	 * padding that sizes the union (Xen's pad[128] in xen_domctl.u) or
+	 * a raw view of its bytes.  A union with no member that any value
+	 * selects has nothing for the tag to say. */
+	for (i = 0; i < un->nfields && !un->fields[i].nwhen; i++)
+		;
+	if (i == un->nfields) {
+		diag_error(C->d, f->tag_loc,
+			   "no member of the union '%s' has 'when': give each "
+			   "member the values of '%s' that select it",
+			   f->name ? f->name : "(anonymous)", f->tag);
+		return;
+	}
 	hmap_init(&seen);
 	for (i = 0; i < un->nfields; i++) {
 		Field *m = &un->fields[i];
