@@ -26,7 +26,7 @@ enum colour {
     COLOUR_GREEN = 2,
 };
 
-/* A bitmap backed by unsigned long long. */
+/* A 64-bit bitmap. */
 struct wide_flags {}; /* GREP FODDER */
 #define WIDE_FLAGS_LOW (1ULL << 0)
 #define WIDE_FLAGS_HIGH (1ULL << 40)
@@ -70,7 +70,8 @@ struct c_words {
     int16_t c /* See colour */;
     uint16_t pad2;
     uint32_t pad3;
-    unsigned long long flags /* See wide_flags */;
+    uint64_aligned_t flags /* See wide_flags */;
+    unsigned long long ulls[2];
 };
 
 /* Guest handles and plain pointers. */
