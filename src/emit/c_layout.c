@@ -472,13 +472,17 @@ static void type_asserts(Asserts *A, const Item *it)
 	const Item *empty = A->empty[it->index];
 	Buf e = {0}, x = {0};
 	char v[32];
+	size_t i;
+	/* a record that holds an empty one (even if that leaves it empty
+	 * too): C++ lays it out differently */
+	bool holds = empty && empty != it;
+	for (i = 0; i < it->nfields && empty && !holds; i++)
+		holds = l->fields[i].present;
 	if (it->kind == IT_ALIAS)
 		buf_puts(&e, it->name);
 	else
 		buf_printf(&e, "%s %s", item_kind_name(it->kind), it->name);
-	if (empty && l->size) {
-		/* a record that holds an empty one: C++ lays it out
-		 * differently */
+	if (holds) {
 		buf_printf(A->b, "/* C++ gives the empty %s %s a byte, so %s is "
 			   "laid out\n * differently there: its layout is C's, "
 			   "asserted in C. */\n#ifndef __cplusplus\n",
@@ -499,7 +503,7 @@ static void type_asserts(Asserts *A, const Item *it)
 	buf_printf(&x, "sizeof(%s)", buf_cstr(&e));
 	num(v, sizeof v, l->size);
 	assert_eq(A, buf_cstr(&x), it->name, NULL, "size", v);
-	if (empty && !l->size)
+	if (empty && !holds)
 		buf_puts(A->b, "#endif\n");
 	buf_clear(&x);
 	buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
@@ -518,7 +522,7 @@ static void type_asserts(Asserts *A, const Item *it)
 	}
 	if (it->kind == IT_STRUCT || it->kind == IT_UNION)
 		field_asserts(A, it, it, 0, "", false);
-	if (empty && l->size)
+	if (holds)
 		buf_puts(A->b, "#endif\n");
 	buf_free(&e);
 	buf_free(&x);

@@ -56,6 +56,11 @@ struct holds_nothing {
     uint32_t b;
 };
 
+/* Empty in GNU C too, but one byte in C++ and its member one. */
+struct only_nothing {
+    struct nothing n;
+};
+
 /* C's own integer types, and typedefs of them. */
 struct c_words {
     unsigned char uc;
