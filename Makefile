@@ -9,6 +9,7 @@
 #   make demo            generate the bundled Xen specs into build/demo/
 #   make install         PREFIX=/usr/local DESTDIR= (binary and man page)
 #   make YAML=no         build without libyaml (TOML specs only)
+#   make CLANG=no        build without libclang (no `xenbindgen compare`)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -17,6 +18,8 @@ MANDIR  ?= $(PREFIX)/share/man
 PYTHON  ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 PKG_CONFIG ?= pkg-config
 YAML    ?= auto
+CLANG   ?= auto
+LLVM_CONFIG ?= llvm-config
 
 WARN    = -Wall -Wextra -Wpedantic -Werror
 CSTD    = -std=c11
@@ -34,10 +37,39 @@ ifeq ($(YAML),yes)
   YAML_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1)
 endif
 
+# libclang is optional too: `xenbindgen compare` (docs/compare.md) needs it
+# and says so when it is missing.  Found with llvm-config, or as Debian's
+# libclang-dev installs it (/usr/lib/llvm-N, the newest); CLANG_INCDIR and
+# CLANG_LIBDIR point elsewhere.  The run path lets the tool find the
+# library without LD_LIBRARY_PATH.
+ifneq ($(CLANG),no)
+  ifndef CLANG_INCDIR
+    CLANG_INCDIR := $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
+    CLANG_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+    ifeq ($(wildcard $(CLANG_INCDIR)/clang-c/Index.h),)
+      CLANG_INCDIR := $(patsubst %/clang-c/Index.h,%,$(shell ls -d \
+	/usr/lib/llvm-*/include/clang-c/Index.h 2>/dev/null | sort -V | tail -n 1))
+      CLANG_LIBDIR := $(patsubst %/include,%/lib,$(CLANG_INCDIR))
+    endif
+  endif
+  CLANG_FOUND := $(and $(wildcard $(CLANG_INCDIR)/clang-c/Index.h),$(wildcard \
+	$(CLANG_LIBDIR)/libclang.so))
+  ifeq ($(CLANG),auto)
+    CLANG := $(if $(CLANG_FOUND),yes,no)
+  endif
+endif
+ifeq ($(CLANG),yes)
+  ifeq ($(CLANG_FOUND),)
+    $(error CLANG=yes but libclang was not found: install libclang-dev, or set CLANG_INCDIR and CLANG_LIBDIR)
+  endif
+  CLANG_CFLAGS := -DHAVE_LIBCLANG -isystem $(CLANG_INCDIR) -pthread
+  CLANG_LIBS   := -L$(CLANG_LIBDIR) -Wl,-rpath,$(CLANG_LIBDIR) -lclang -pthread
+endif
+
 B       ?= build/$(notdir $(firstword $(CC)))
 # One folder per stage (docs/architecture.md); every .c in them is part of
 # the tool, cli/main.c is its entry point.
-STAGES  := base read model out emit tools cli
+STAGES  := base read model out emit tools import cli
 SRCS    := $(sort $(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 OBJS    := $(SRCS:src/%.c=$(B)/%.o)
 LIBOBJS := $(filter-out $(B)/cli/main.o,$(OBJS))
@@ -51,21 +83,21 @@ xenbindgen: $(B)/xenbindgen
 	cp $< $@
 
 $(B)/xenbindgen: $(OBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJS) $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJS) $(YAML_LIBS) $(CLANG_LIBS)
 
 $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CLANG_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) -Isrc -Itests/unit $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
 $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
 -include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d)
 
@@ -75,7 +107,7 @@ test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS)
 # (tests/deps.sh), then prints "N passed, N failed[, N skipped]".
 check: test-bins
 	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
-	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)
+	  CC=$(CC) YAML=$(YAML) CLANG=$(CLANG) $(PYTHON) tests/run.py $(TESTS)
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan:
@@ -97,8 +129,8 @@ fuzz: $(FUZZ_BINS)
 
 $(FZ)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
-	  -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CLANG_CFLAGS) $(CSTD) $(WARN) \
+	  $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FZ)/libxbg.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/version.h"
 #include "emit/emit.h"
+#include "import/import.h"
 #include "model/model.h"
 #include "out/out.h"
 #include "tools/tools.h"
@@ -59,6 +60,8 @@ static void print_help(void)
 "      Convert specs from one format to another (see convert --help).\n"
 "  xenbindgen fmt [--check] PATH...\n"
 "      Rewrite specs in the canonical style (see fmt --help).\n"
+"  xenbindgen compare ORIGINAL_DIR GENERATED_DIR [HEADER...]\n"
+"      Is each generated header a drop-in for the original? (compare --help)\n"
 "\n"
 "The spec language: docs/spec-language.md.\n"
 "\n"
@@ -449,6 +452,141 @@ done:
 	return st;
 }
 
+/* `xenbindgen compare` (docs/compare.md): its own small command line, to
+ * move into the common option parser. */
+static const char compare_usage[] =
+	"usage: xenbindgen compare [OPTIONS] ORIGINAL_DIR GENERATED_DIR [HEADER...]";
+
+static int compare_error(const char *fmt, const char *arg)
+{
+	fputs("xenbindgen: error: compare: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\n%s\n", compare_usage);
+	return EXIT_USAGE;
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	CompareOptions co;
+	const char **pos = xcalloc((size_t)argc + 1, sizeof *pos);
+	size_t npos = 0;
+	bool only_pos = false;
+	int i, st = 0;
+	memset(&co, 0, sizeof co);
+	for (i = 1; i < argc && !st; i++) {
+		const char *a = argv[i], *val = NULL, *eq;
+		char *end;
+		size_t len;
+		int k;
+		if (only_pos || a[0] != '-' || a[1] == '\0') {
+			pos[npos++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_pos = true;
+			continue;
+		}
+		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
+			printf("%s\n"
+"Is each header of GENERATED_DIR a drop-in replacement for the header at\n"
+"the same path in ORIGINAL_DIR (every one, or the HEADERs named)?  Prints\n"
+"\"drop-in\" or each difference, per header (docs/compare.md).\n"
+"\n"
+"  --target T        x86_32, x86_64, arm32, arm64 (default: these four),\n"
+"                    riscv64, ppc64le; repeatable\n"
+"  --config C        tools, hypervisor, guest, default, asm, c89, c99, c++\n"
+"                    (default: all); repeatable\n"
+"  --xen-scripts DIR also run Xen's compat pipeline on both trees: DIR\n"
+"                    holds compat-build-source.py, compat-build-header.py,\n"
+"                    get-fields.sh, xlat.lst and xen/include/Makefile\n"
+"  --cpp CMD         the pipeline's preprocessor (default: cc -E)\n"
+"  -j, --jobs N      parallel parses (default: one per CPU)\n"
+"  -v, --verbose     say which configurations a header skips, and time\n"
+"  -h, --help        show this help\n"
+"\n"
+"Exit status: 0 all drop-in, 1 differences, 2 usage, 3 I/O.\n",
+			       compare_usage);
+			free(pos);
+			return 0;
+		}
+		if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {
+			co.stats = true;
+			continue;
+		}
+		eq = strchr(a, '=');
+		len = eq ? (size_t)(eq - a) : strlen(a);
+		if (a[1] == 'j' && a[2]) { /* -jN */
+			eq = a + 1;
+			len = 2;
+		}
+		if (eq)
+			val = eq + 1;
+		else if (i + 1 < argc)
+			val = argv[i + 1];
+#define IS(opt) (len == strlen(opt) && strncmp(a, opt, len) == 0)
+		if (!IS("--target") && !IS("--config") && !IS("--jobs") && !IS("-j") &&
+		    !IS("--xen-scripts") && !IS("--cpp")) {
+			st = compare_error("unknown option '%s'", a);
+			break;
+		}
+		if (!val) {
+			st = compare_error("option '%s' needs a value", a);
+			break;
+		}
+		if (!eq)
+			i++;
+		if (IS("--target")) {
+			k = target_from_name(val);
+			if (k < 0)
+				st = compare_error("unknown target '%s' (expected x86_32, "
+						 "x86_64, arm32, arm64, riscv64 or ppc64le)", val);
+			else
+				co.targets |= 1u << k;
+		} else if (IS("--xen-scripts")) {
+			co.xen_scripts = val;
+		} else if (IS("--cpp")) {
+			co.cpp = val;
+		} else if (IS("--config")) {
+			k = config_from_name(val);
+			if (k < 0)
+				st = compare_error("unknown configuration '%s' (expected "
+						 "tools, hypervisor, guest, default, asm, c89, "
+						 "c99 or c++)", val);
+			else
+				co.configs |= 1u << k;
+		} else {
+			long n;
+			errno = 0;
+			n = strtol(val, &end, 10);
+			if (errno || *end || end == val || n < 1 || n > 256)
+				st = compare_error("--jobs takes a number from 1 to 256, "
+						 "not '%s'", val);
+			else
+				co.jobs = (unsigned)n;
+		}
+#undef IS
+	}
+	if (!st && npos < 2)
+		st = compare_error("%s", "needs ORIGINAL_DIR and GENERATED_DIR");
+	if (st) {
+		free(pos);
+		return st;
+	}
+	co.original = pos[0];
+	co.generated = pos[1];
+	co.headers = pos + 2;
+	co.nheaders = npos - 2;
+	st = import_compare(&co);
+	free(pos);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "xenbindgen: error: cannot write to standard "
+			"output: %s\n", strerror(errno));
+		if (!st)
+			st = EXIT_IO;
+	}
+	return st;
+}
+
 int main(int argc, char **argv)
 {
 	Options o;
@@ -462,6 +600,8 @@ int main(int argc, char **argv)
 		return cmd_convert(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "fmt") == 0)
 		return cmd_fmt(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argc - 1, argv + 1);
 
 	memset(&o, 0, sizeof o);
 	st = parse_args(&o, argc, argv);
