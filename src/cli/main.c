@@ -60,8 +60,7 @@ static void print_help(void)
 "      Convert specs from one format to another (see convert --help).\n"
 "  xenbindgen fmt [--check] PATH...\n"
 "      Rewrite specs in the canonical style (see fmt --help).\n"
-"  xenbindgen compare ORIGINAL_DIR GENERATED_DIR [HEADER...]\n"
-"      Is each generated header a drop-in for the original? (compare --help)\n"
+
 "\n"
 "The spec language: docs/spec-language.md.\n"
 "\n"

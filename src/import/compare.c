@@ -145,7 +145,11 @@ static const char *shown_type(const FactMember *m)
 static void diff_types(DiffList *l, const char *what, const char *ta,
 		       const char *sa, const char *tb, const char *sb)
 {
-	const char *da = sa ? sa : ta, *db = sb ? sb : tb;
+	const char *da, *db;
+	ta = ta ? ta : "";
+	tb = tb ? tb : "";
+	da = sa ? sa : ta;
+	db = sb ? sb : tb;
 	if (strcmp(ta, tb) == 0)
 		return;
 	/* same spelling, other meaning: show what it means */
@@ -176,7 +180,7 @@ static void diff_members(DiffList *l, const char *key, const Fact *a,
 	hmap_init(&bm);
 	for (i = 0; i < b->nmembers; i++)
 		hmap_put(&bm, b->members[i].name, strlen(b->members[i].name),
-			 (void *)(uintptr_t)(i + 1));
+			 index_value(i));
 	for (i = 0; i < a->nmembers; i++) {
 		const FactMember *ma = &a->members[i], *mb;
 		size_t j = (size_t)(uintptr_t)hmap_gets(&bm, ma->name);
@@ -420,7 +424,7 @@ static void diff_view(DiffList *l, const Facts *a, const Facts *b, ViewConfig c)
 		diff_sorted(l, "error", a->errors, a->nerrors, b->errors, b->nerrors);
 	hmap_init(&bk);
 	for (i = 0; i < b->n; i++)
-		hmap_put(&bk, b->v[i].key, strlen(b->v[i].key), (void *)(uintptr_t)(i + 1));
+		hmap_put(&bk, b->v[i].key, strlen(b->v[i].key), index_value(i));
 	for (i = 0; i < a->n; i++) {
 		const Fact *fa = &a->v[i];
 		size_t j;
@@ -646,7 +650,6 @@ typedef struct Work {
 	size_t njobs, next;
 	pthread_mutex_t lock;
 	unsigned parses;
-	int status;
 	CompatScripts scripts;
 	char *workdir;     /* the compat pipeline's, removed at the end */
 } Work;
@@ -776,11 +779,11 @@ static int cmp_group(const void *x, const void *y)
 	return cmp_line(a->first, b->first);
 }
 
-static void put_configs(Buf *b, unsigned mask, unsigned all)
+static void put_configs(Buf *b, unsigned mask, unsigned all, bool sum)
 {
 	int c;
 	bool first = true;
-	if (mask == all && (all & (all - 1)) != 0) {
+	if (sum && mask == all && (all & (all - 1)) != 0) {
 		buf_puts(b, "all configurations");
 		return;
 	}
@@ -792,8 +795,11 @@ static void put_configs(Buf *b, unsigned mask, unsigned all)
 }
 
 /* "tools on x86_32", "tools, guest on all targets; c89 on arm32", or
- * "everywhere". */
-static void where(Buf *b, const Group *g, unsigned tmask, unsigned cmask)
+ * "everywhere".  "all" means every target or configuration that applies:
+ * it is said only when the command line did not narrow them (sum_t,
+ * sum_c), where it would claim more than was compared. */
+static void where(Buf *b, const Group *g, unsigned tmask, unsigned cmask,
+		  bool sum_t, bool sum_c)
 {
 	bool done[NTARGETS] = {false};
 	int t, u;
@@ -814,14 +820,14 @@ static void where(Buf *b, const Group *g, unsigned tmask, unsigned cmask)
 		if (!first_group)
 			buf_puts(b, "; ");
 		first_group = false;
-		if (n == ntargets && g->mask[t] == cmask && ntargets > 1 &&
-		    (cmask & (cmask - 1)) != 0) {
+		if (sum_t && sum_c && n == ntargets && g->mask[t] == cmask &&
+		    ntargets > 1 && (cmask & (cmask - 1)) != 0) {
 			buf_puts(b, "everywhere");
 			return;
 		}
-		put_configs(b, g->mask[t], cmask);
+		put_configs(b, g->mask[t], cmask, sum_c);
 		buf_puts(b, " on ");
-		if (n == ntargets && n > 1) {
+		if (sum_t && n == ntargets && n > 1) {
 			buf_puts(b, "all targets");
 		} else {
 			for (u = 0; u < NTARGETS; u++)
@@ -856,7 +862,7 @@ static bool report_header(Work *w, size_t hi, const Job *jobs, size_t nj,
 				memset(&g[ng], 0, sizeof *g);
 				g[ng].first = d;
 				gi = ++ng;
-				hmap_put(&idx, d->text, strlen(d->text), (void *)(uintptr_t)gi);
+				hmap_put(&idx, d->text, strlen(d->text), index_value(gi - 1));
 			}
 			if (cmp_line(d, g[gi - 1].first) < 0)
 				g[gi - 1].first = d;
@@ -875,7 +881,8 @@ static bool report_header(Work *w, size_t hi, const Job *jobs, size_t nj,
 			if (g[i].first->cls == 4)
 				buf_puts(&wh, "compat");
 			else
-				where(&wh, &g[i], tmask, cmask);
+				where(&wh, &g[i], tmask, cmask, !w->o->targets,
+				      !w->o->configs);
 			printf("%s: %s: %s\n", path, buf_cstr(&wh), g[i].first->text);
 			buf_free(&wh);
 		}

@@ -56,6 +56,7 @@ static void read_header_list(CompatScripts *s, const char *mk)
 			buf_putc(&joined, *p);
 		}
 	}
+	buf_cstr(&joined); /* NUL-terminated, then split in place */
 	for (line = strtok_r(joined.data, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char *w, *wsave = NULL;
@@ -76,6 +77,7 @@ static void read_header_list(CompatScripts *s, const char *mk)
 			} else {
 				buf_puts(&name, w + 7);
 			}
+			buf_cstr(&name);
 			n = name.len;
 			for (i = 0; i < s->nheaders; i++)
 				dup = dup || strcmp(s->headers[i], buf_cstr(&name)) == 0;
@@ -265,7 +267,7 @@ static size_t xlat_entries(const CompatScripts *s, const char *path,
 	while (*p) {
 		const char *eol = strchr(p, '\n');
 		size_t len = eol ? (size_t)(eol - p) : strlen(p);
-		char *line = xstrndup(p, len), *words[4], *tok, *save = NULL;
+		char *line = xstrndup(p, len), *words[4] = {NULL}, *tok, *save = NULL;
 		size_t nw = 0;
 		Buf hdr = {0};
 		for (tok = strtok_r(line, " \t\r", &save); tok && nw < 4;
@@ -349,9 +351,9 @@ int compat_run(const CompatScripts *s, const char *root, const char *path,
 	buf_printf(&c, "%s/compat/%s", work, path);
 	c.len -= 2;
 	buf_puts(&c, ".c");
-	buf_printf(&i, "%.*s.i", (int)c.len - 2, c.data);
-	buf_printf(&h, "%.*s.h", (int)c.len - 2, c.data);
-	buf_printf(&x, "%.*s.xlat.h", (int)c.len - 2, c.data);
+	buf_printf(&i, "%.*s.i", (int)c.len - 2, buf_cstr(&c));
+	buf_printf(&h, "%.*s.h", (int)c.len - 2, buf_cstr(&c));
+	buf_printf(&x, "%.*s.xlat.h", (int)c.len - 2, buf_cstr(&c));
 	buf_printf(&err, "%s/stderr", work);
 	buf_printf(&rel, "compat/%s", path);
 	env = script_env("python3");
@@ -363,7 +365,7 @@ int compat_run(const CompatScripts *s, const char *root, const char *path,
 		char *argv[4];
 		snprintf(xl, sizeof xl, "%s/xlat.lst", s->dir);
 		argv[0] = "python3";
-		argv[1] = script.data;
+		argv[1] = (char *)buf_cstr(&script);
 		argv[2] = xl;
 		argv[3] = NULL;
 		rc = run(argv, buf_cstr(&src), buf_cstr(&c), false, buf_cstr(&err), env);
@@ -388,10 +390,10 @@ int compat_run(const CompatScripts *s, const char *root, const char *path,
 		add_str(&argv, &na, &cap, "-include");
 		add_str(&argv, &na, &cap, "public/xen-compat.h");
 		add_str(&argv, &na, &cap, "-DXEN_GENERATING_COMPAT_HEADERS");
-		add_str(&argv, &na, &cap, inc.data);
+		add_str(&argv, &na, &cap, (char *)buf_cstr(&inc));
 		add_str(&argv, &na, &cap, "-o");
-		add_str(&argv, &na, &cap, i.data);
-		add_str(&argv, &na, &cap, c.data);
+		add_str(&argv, &na, &cap, (char *)buf_cstr(&i));
+		add_str(&argv, &na, &cap, (char *)buf_cstr(&c));
 		add_str(&argv, &na, &cap, NULL);
 		rc = run(argv, NULL, NULL, false, buf_cstr(&err), env);
 		free(argv);
@@ -406,8 +408,8 @@ int compat_run(const CompatScripts *s, const char *root, const char *path,
 	{
 		char *argv[4];
 		argv[0] = "python3";
-		argv[1] = script.data;
-		argv[2] = rel.data;
+		argv[1] = (char *)buf_cstr(&script);
+		argv[2] = (char *)buf_cstr(&rel);
 		argv[3] = NULL;
 		rc = run(argv, buf_cstr(&i), buf_cstr(&h), false, buf_cstr(&err), env);
 		if (rc) {
@@ -425,10 +427,10 @@ int compat_run(const CompatScripts *s, const char *root, const char *path,
 		Buf nm = {0};
 		buf_printf(&nm, "compat_%s", name[k]);
 		argv[0] = "sh";
-		argv[1] = script.data;
+		argv[1] = (char *)buf_cstr(&script);
 		argv[2] = what[k];
-		argv[3] = nm.data;
-		argv[4] = h.data;
+		argv[3] = (char *)buf_cstr(&nm);
+		argv[4] = (char *)buf_cstr(&h);
 		argv[5] = NULL;
 		rc = run(argv, NULL, buf_cstr(&x), true, buf_cstr(&err), env);
 		buf_free(&nm);

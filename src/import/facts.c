@@ -145,7 +145,7 @@ static Fact *new_fact(Ex *x, FactKind k, const char *key, const char *name,
 	ft->col = col;
 	ft->seq = x->seq++;
 	ft->size = ft->align = -1;
-	hmap_put(&x->keys, key, strlen(key), (void *)(uintptr_t)f->n);
+	hmap_put(&x->keys, key, strlen(key), index_value(f->n - 1));
 	return ft;
 }
 

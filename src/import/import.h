@@ -22,6 +22,13 @@
 
 #include "base/base.h"
 
+/* The hash tables of import/ map names to array indexes, stored as index
+ * + 1 so that 0 (NULL) means absent. */
+static inline void *index_value(size_t i)
+{
+	return (void *)(uintptr_t)(i + 1); /* NOLINT(performance-no-int-to-ptr): an index, never dereferenced */
+}
+
 /* ---- tree.c -------------------------------------------------------------
  * A tree of public headers on disk (Xen's xen/include/public), read as
  * text: the header list, the quoted includes between them, the macro

@@ -257,7 +257,7 @@ static void add_macro(Scan *s, const char *name, size_t n, bool fn, bool safe)
 	m->name = arena_strndup(&s->t->arena, name, n);
 	m->function_like = fn;
 	m->probe = !fn && safe;
-	hmap_put(&s->names, m->name, n, (void *)(uintptr_t)h->nmacros);
+	hmap_put(&s->names, m->name, n, index_value(h->nmacros - 1));
 }
 
 static void scan_directive(Scan *s, const char *p, const char *eol)
@@ -323,6 +323,7 @@ static bool join_path(Buf *out, const char *dir, const char *name)
 		buf_printf(&in, "%s/%s", dir, name);
 	else
 		buf_puts(&in, name);
+	buf_cstr(&in); /* NUL-terminated, then split in place */
 	p = in.data;
 	while (p && ok) {
 		tok = p;
@@ -452,7 +453,8 @@ int tree_load(HeaderTree *t, const char *root, Diag *d)
 		free(list.v);
 		return st;
 	}
-	qsort(list.v, list.n, sizeof *list.v, cmp_path);
+	if (list.n > 1)
+		qsort(list.v, list.n, sizeof *list.v, cmp_path);
 	t->h = xcalloc(list.n ? list.n : 1, sizeof *t->h);
 	scans = xcalloc(list.n ? list.n : 1, sizeof *scans);
 	for (i = 0; i < list.n; i++) {

@@ -13,6 +13,8 @@ headers (../shared/xen-public, read there, never copied).
     on both trees: a spelling that changes no fact (unsigned int for
     uint32_t) still changes the compat header.
   * usage, io: the command line's errors and their statuses.
+  * valgrind/compare: under make check-valgrind only, a run with
+    differences under valgrind memcheck.
 
 docs/compare.md describes the checker.
 """
@@ -281,7 +283,22 @@ def test_io(ctx):
     return fn
 
 
+def test_valgrind(ctx):
+    """Under make check-valgrind: a comparison with differences, two
+    threads, every kind of fact, no memory error and no leak."""
+    def fn():
+        x, mut = mutate(ctx)
+        st, so, se = compare(ctx, "-j2", "--target", "x86_64", "--config", "tools",
+                             "--config", "asm", x, mut, "grant_table.h", "sched.h",
+                             "io/ring.h", "errno.h")
+        assert st == 1, (st, se[-3000:])
+        assert so.splitlines()[-1] == "1/4 headers drop-in", so
+    return fn
+
+
 def collect(ctx):
+    if os.environ.get("VALGRIND", "") not in ("", "0"):
+        return [Test("valgrind/compare", test_valgrind(ctx), needs(ctx))]
     return [
         Test("compare/self", test_self(ctx), needs(ctx)),
         Test("compare/mutations", test_mutations(ctx), needs(ctx)),
