@@ -927,16 +927,14 @@ int import_compare(const CompareOptions *o)
 			1u << TGT_ARM64;
 	if (!cmask)
 		cmask = (1u << NCONFIGS) - 1;
-	if (!root_ok(o->original) || !root_ok(o->generated)) {
-		fprintf(stderr, "xenbindgen: error: compare: a directory name with "
-			"'\"', '\\' or a control character cannot be included by "
-			"path\n");
-		diag_free(d);
-		return STATUS_USAGE;
-	}
 	st = tree_load(&w.a, o->original, d);
 	if (!st)
 		st = tree_load(&w.b, o->generated, d);
+	if (!st && (!root_ok(w.a.root) || !root_ok(w.b.root))) {
+		diag_error(d, NO_LOC, "compare: a directory whose path has '\"', '\\' "
+			   "or a control character cannot be included by path");
+		st = STATUS_USAGE;
+	}
 	if (!st && w.a.n == 0) {
 		diag_error(d, NO_LOC, "%s: no headers (*.h) found", o->original);
 		st = STATUS_IO;

@@ -76,7 +76,7 @@ typedef struct TreeHeader {
 } TreeHeader;
 
 typedef struct HeaderTree {
-	char *root;        /* as given, without trailing '/' */
+	char *root;        /* absolute (realpath) */
 	TreeHeader *h;     /* sorted by path */
 	size_t n;
 	/* __XEN_LATEST_INTERFACE_VERSION__ of xen-compat.h, if found */

@@ -9,6 +9,9 @@
  * the C preprocessor's first phases (line splices, comments, literals)
  * closely enough for that; it never decides a fact the comparison reports.
  */
+/* realpath() is XSI in glibc's view of POSIX 2008 (as in model/load.c) */
+#define _XOPEN_SOURCE 700 /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
+
 #include "import/import.h"
 #include "read/read.h"
 
@@ -442,10 +445,17 @@ int tree_load(HeaderTree *t, const char *root, Diag *d)
 
 	memset(t, 0, sizeof *t);
 	arena_init(&t->arena);
-	n = strlen(root);
-	while (n > 1 && root[n - 1] == '/')
-		n--;
-	t->root = xstrndup(root, n);
+	/* absolute: the forwarding headers (facts.c) include by full path,
+	 * and clang names files by the paths it was given */
+	t->root = realpath(root, NULL);
+	if (!t->root) {
+		diag_error(d, NO_LOC, "cannot read directory %s: %s", root,
+			   strerror(errno));
+		return STATUS_IO;
+	}
+	n = strlen(t->root);
+	while (n > 1 && t->root[n - 1] == '/')
+		t->root[--n] = '\0';
 	st = walk(t->root, "", 0, &list, d);
 	if (st) {
 		for (i = 0; i < list.n; i++)
