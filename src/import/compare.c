@@ -596,40 +596,57 @@ static void diff_compat(DiffList *l, const char *path, const CompatOut *a,
 	l->line = l->col = l->sub = 0;
 	if (a->error || b->error) {
 		if (!a->error)
-			add_diff(l, "%s", b->error);
+			add_diff(l, "compat\t%s", b->error);
 		else if (!b->error)
-			add_diff(l, "succeeds, expected: %s", a->error);
+			add_diff(l, "compat\tsucceeds, expected: %s", a->error);
 		else if (strcmp(a->error, b->error) != 0)
-			add_diff(l, "%s, expected: %s", b->error, a->error);
+			add_diff(l, "compat\t%s, expected: %s", b->error, a->error);
 		return;
 	}
-	buf_printf(&what, "compat/%s", path);
+	buf_printf(&what, "compat\tcompat/%s", path);
 	tokenize(&ta, a->header, a->header + strlen(a->header));
 	tokenize(&tb, b->header, b->header + strlen(b->header));
 	diff_tokens(l, buf_cstr(&what), &ta, &tb);
 	toks_free(&ta);
 	toks_free(&tb);
-	buf_free(&what);
 	split_macros(&ma, a->xlat);
 	split_macros(&mb, b->xlat);
 	for (i = 0; i < ma.n; i++) {
 		for (j = 0; j < mb.n; j++)
 			if (strcmp(ma.name[i], mb.name[j]) == 0)
 				break;
-		if (j == mb.n)
-			add_diff(l, "%s: missing", ma.name[i]);
-		else
-			diff_tokens(l, ma.name[i], &ma.body[i], &mb.body[j]);
+		if (j == mb.n) {
+			add_diff(l, "compat\t%s: missing", ma.name[i]);
+		} else {
+			buf_clear(&what);
+			buf_printf(&what, "compat\t%s", ma.name[i]);
+			diff_tokens(l, buf_cstr(&what), &ma.body[i], &mb.body[j]);
+		}
 	}
 	for (j = 0; j < mb.n; j++) {
 		for (i = 0; i < ma.n; i++)
 			if (strcmp(ma.name[i], mb.name[j]) == 0)
 				break;
 		if (i == ma.n)
-			add_diff(l, "%s: added", mb.name[j]);
+			add_diff(l, "compat\t%s: added", mb.name[j]);
 	}
+	buf_free(&what);
 	macros_free(&ma);
 	macros_free(&mb);
+}
+
+/* Xen's header checks with the host's compilers: the same outcome. */
+static void diff_check(DiffList *l, const char *check, const char *a,
+		       const char *b)
+{
+	l->cls = 4;
+	l->line = l->col = 0;
+	if (!a && b)
+		add_diff(l, "%s\tfails: %s", check, b);
+	else if (a && !b)
+		add_diff(l, "%s\tpasses, expected it to fail: %s", check, a);
+	else if (a && b && strcmp(a, b) != 0)
+		add_diff(l, "%s\tfails: %s, expected: %s", check, b, a);
 }
 
 /* ---- The work ---------------------------------------------------------------- */
@@ -654,21 +671,44 @@ typedef struct Work {
 	char *workdir;     /* the compat pipeline's, removed at the end */
 } Work;
 
+/* The text tools of part (d): the compat pipeline, for the headers it
+ * takes, and Xen's header checks with the host's compilers. */
 static void run_compat(Work *w, Job *j)
 {
-	const char *path = w->a.h[j->header].path;
+	static const struct {
+		int config;
+		const char *name;
+	} checks[] = {
+		{CFG_C89, "headers.chk"}, {CFG_C99, "headers99.chk"},
+		{CFG_CXX, "headers++.chk"},
+	};
+	const TreeHeader *h = &w->a.h[j->header];
 	Buf da = {0}, db = {0};
-	CompatOut oa, ob;
 	const char *cpp = w->o->cpp ? w->o->cpp : "cc -E";
+	size_t k;
 	buf_printf(&da, "%s/%zu/a", w->workdir, (size_t)(j - w->jobs));
 	buf_printf(&db, "%s/%zu/b", w->workdir, (size_t)(j - w->jobs));
-	if (compat_run(&w->scripts, w->a.root, path, buf_cstr(&da), cpp, &oa) ||
-	    compat_run(&w->scripts, w->b.root, path, buf_cstr(&db), cpp, &ob))
-		j->status = STATUS_IO;
-	else
-		diff_compat(&j->diffs, path, &oa, &ob);
-	compat_out_free(&oa);
-	compat_out_free(&ob);
+	if (compat_applies(&w->scripts, h->path)) {
+		CompatOut oa, ob;
+		if (compat_run(&w->scripts, w->a.root, h->path, buf_cstr(&da), cpp, &oa) ||
+		    compat_run(&w->scripts, w->b.root, h->path, buf_cstr(&db), cpp, &ob))
+			j->status = STATUS_IO;
+		else
+			diff_compat(&j->diffs, h->path, &oa, &ob);
+		compat_out_free(&oa);
+		compat_out_free(&ob);
+	}
+	for (k = 0; k < ARRAY_LEN(checks); k++) {
+		char *ea, *eb;
+		if (config_skip_reason(h, (ViewConfig)checks[k].config))
+			continue;
+		ea = xen_header_check(w->a.root, h->path, checks[k].config, buf_cstr(&da));
+		eb = xen_header_check(w->b.root, h->path, checks[k].config, buf_cstr(&db));
+		j->diffs.sub = 1000 + (uint32_t)k;
+		diff_check(&j->diffs, checks[k].name, ea, eb);
+		free(ea);
+		free(eb);
+	}
 	buf_free(&da);
 	buf_free(&db);
 }
@@ -878,12 +918,16 @@ static bool report_header(Work *w, size_t hi, const Job *jobs, size_t nj,
 	} else {
 		for (i = 0; i < ng; i++) {
 			Buf wh = {0};
-			if (g[i].first->cls == 4)
-				buf_puts(&wh, "compat");
-			else
+			const char *text = g[i].first->text, *tab = strchr(text, '\t');
+			if (g[i].first->cls == 4 && tab) {
+				/* Xen's scripts and checks: where is in the text */
+				buf_put(&wh, text, (size_t)(tab - text));
+				text = tab + 1;
+			} else {
 				where(&wh, &g[i], tmask, cmask, !w->o->targets,
 				      !w->o->configs);
-			printf("%s: %s: %s\n", path, buf_cstr(&wh), g[i].first->text);
+			}
+			printf("%s: %s: %s\n", path, buf_cstr(&wh), text);
 			buf_free(&wh);
 		}
 	}
@@ -1000,7 +1044,7 @@ int import_compare(const CompareOptions *o)
 				j->config = (ViewConfig)c;
 			}
 		}
-		if (w.workdir && compat_applies(&w.scripts, w.a.h[i].path)) {
+		if (w.workdir) {
 			w.jobs[w.njobs].header = i;
 			w.jobs[w.njobs++].target = -1;
 		}

@@ -465,6 +465,119 @@ done:
 	return st;
 }
 
+/* The first line of a compiler's stderr that says "error", with the
+ * tree's path taken out so that both trees' messages compare. */
+static char *compiler_error(const char *errf, const char *root)
+{
+	size_t len, rn = strlen(root);
+	const char *err = NULL;
+	char *t = read_file(errf, &len, &err), *p, *line = NULL;
+	Buf b = {0};
+	if (!t)
+		return xstrdup("failed");
+	for (p = t; p && *p && !line; ) {
+		char *nl = strchr(p, '\n');
+		if (nl)
+			*nl = '\0';
+		if (strstr(p, "error"))
+			line = p;
+		p = nl ? nl + 1 : NULL;
+	}
+	if (!line)
+		line = t;
+	for (p = line; *p; ) {
+		if (strncmp(p, root, rn) == 0 && p[rn] == '/')
+			p += rn + 1;
+		else
+			buf_putc(&b, *p++);
+	}
+	free(t);
+	return b.len ? buf_detach(&b, NULL) : xstrdup("failed");
+}
+
+char *xen_header_check(const char *root, const char *path, int config,
+		       const char *work)
+{
+	Buf hdr = {0}, in = {0}, errf = {0}, xen = {0}, line = {0};
+	char *argv[24], *result = NULL;
+	size_t n = 0;
+	int rc;
+	FILE *f;
+	bool stdin_src = config != CFG_C89;
+	bool prereq = strcmp(path, "io/9pfs.h") == 0 || strcmp(path, "io/pvcalls.h") == 0;
+
+	if (make_dirs(work) != 0)
+		return xstrdup("cannot make the work directory");
+	buf_printf(&hdr, "%s/%s", root, path);
+	buf_printf(&errf, "%s/cc.stderr", work);
+	buf_printf(&in, "%s/cc.in", work);
+	buf_printf(&xen, "%s/xen.h", root);
+	unlink(buf_cstr(&errf));
+	/* headers99.chk and headers++.chk compile '#include "HEADER"' from
+	 * standard input; headers.chk the header itself */
+	if (stdin_src) {
+		f = fopen(buf_cstr(&in), "w");
+		if (!f || fprintf(f, "#include \"%s\"\n", buf_cstr(&hdr)) < 0) {
+			if (f)
+				fclose(f);
+			result = xstrdup("cannot write the check's input");
+			goto done;
+		}
+		if (fclose(f) != 0) {
+			result = xstrdup("cannot write the check's input");
+			goto done;
+		}
+	}
+	if (config == CFG_CXX) {
+		argv[n++] = "c++";
+		argv[n++] = "-x";
+		argv[n++] = "c++";
+		argv[n++] = "-std=gnu++98";
+		argv[n++] = "-Wall";
+		argv[n++] = "-Werror";
+		argv[n++] = "-D__XEN_TOOLS__";
+		argv[n++] = "-include";
+		argv[n++] = "stdint.h";
+		argv[n++] = "-include";
+		argv[n++] = (char *)buf_cstr(&xen);
+		if (prereq) {
+			argv[n++] = "-include";
+			argv[n++] = "cstring";
+		}
+	} else {
+		argv[n++] = "cc";
+		argv[n++] = "-x";
+		argv[n++] = "c";
+		argv[n++] = config == CFG_C89 ? "-ansi" : "-std=c99";
+		argv[n++] = "-Wall";
+		argv[n++] = "-Werror";
+		argv[n++] = "-include";
+		argv[n++] = "stdint.h";
+		if (prereq && config == CFG_C99) {
+			argv[n++] = "-include";
+			argv[n++] = "string.h";
+		}
+	}
+	argv[n++] = "-S";
+	argv[n++] = "-o";
+	argv[n++] = "/dev/null";
+	argv[n++] = stdin_src ? "-" : (char *)buf_cstr(&hdr);
+	argv[n] = NULL;
+	rc = run(argv, stdin_src ? buf_cstr(&in) : NULL, NULL, false, buf_cstr(&errf),
+		 environ);
+	if (rc < 0)
+		result = xstrdup("could not run");
+	else if (rc)
+		result = compiler_error(buf_cstr(&errf), root);
+done:
+	buf_free(&hdr);
+	buf_free(&in);
+	buf_free(&errf);
+	buf_free(&xen);
+	buf_free(&line);
+	return result;
+}
+
 /* rm -r, for the work directory. */
 void compat_remove_tree(const char *path)
 {

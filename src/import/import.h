@@ -244,6 +244,13 @@ bool compat_applies(const CompatScripts *s, const char *path);
 int compat_run(const CompatScripts *s, const char *root, const char *path,
 	       const char *work, const char *cpp, CompatOut *o);
 void compat_out_free(CompatOut *o);
+/* Xen's own header checks, run with the host's compilers as
+ * xen/include/Makefile runs them: config CFG_C89 (headers.chk, `cc -ansi`),
+ * CFG_C99 (headers99.chk) or CFG_CXX (headers++.chk, `c++`).  NULL when
+ * root/path passes, else the first error line (root's path taken out).
+ * work is a scratch directory. */
+char *xen_header_check(const char *root, const char *path, int config,
+		       const char *work);
 /* rm -r */
 void compat_remove_tree(const char *path);
 

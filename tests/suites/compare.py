@@ -11,7 +11,8 @@ headers (../shared/xen-public, read there, never copied).
   * 4.18: 4.17 against 4.18.0: the known differences, and the counts.
   * compat: --xen-scripts runs Xen's compat pipeline (../shared/xen-compat)
     on both trees: a spelling that changes no fact (unsigned int for
-    uint32_t) still changes the compat header.
+    uint32_t) still changes the compat header; and Xen's header checks
+    with the host's compilers, which reject what clang lets pass.
   * usage, io: the command line's errors and their statuses.
   * valgrind/compare: under make check-valgrind only, a run with
     differences under valgrind memcheck.
@@ -229,6 +230,25 @@ def test_compat(ctx):
                      "offset ; uint32_t`, expected `uint64_compat_t mfn ; uint32_t offset ; "
                      "uint32_t`\n0/1 headers drop-in\n", so, "stdout")
         assert st == 1 and se == "", (st, se)
+        # Xen's header checks with the host's compilers: gcc rejects an
+        # unused static function in a header, clang does not
+        old = "#define VCPUOP_up                    1\n"
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert text.count(old) == 1
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, old + "static int vcpuop_helper(void) { return 0; }\n"))
+        st, so, se = compare(ctx, "--xen-scripts", scripts, "--config", "c89",
+                             "--config", "c++", x, mut, "vcpu.h")
+        lines = so.splitlines()
+        assert st == 1 and se == "", (st, se)
+        for want in ("vcpu.h: c89, c++ on all targets: function vcpuop_helper: added",
+                     "vcpu.h: headers.chk: fails: vcpu.h:39:12: error: 'vcpuop_helper' "
+                     "defined but not used [-Werror=unused-function]",
+                     "vcpu.h: headers++.chk: fails: vcpu.h:39:12: error: 'int "
+                     "vcpuop_helper()' defined but not used [-Werror=unused-function]",
+                     "0/1 headers drop-in"):
+            assert want in lines, "%r not in:\n%s" % (want, so)
     return fn
 
 
@@ -305,7 +325,8 @@ def collect(ctx):
         Test("compare/threads", test_threads(ctx), needs(ctx)),
         Test("compare/4.18", test_418(ctx), needs(ctx)),
         Test("compare/compat", test_compat(ctx), needs(ctx) +
-             [Need("python3", command="python3"), Need("gcc", command="cc")]),
+             [Need("python3", command="python3"), Need("gcc", command="cc"),
+              Need("g++", command="c++")]),
         Test("compare/usage", test_usage(ctx), needs(ctx)),
         Test("compare/io", test_io(ctx), needs(ctx)),
     ]
