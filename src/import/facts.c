@@ -84,8 +84,7 @@ static const struct {
 /* ---- The extraction state ------------------------------------------------ */
 
 typedef struct Probe {
-	size_t macro;      /* index in hdr->macros */
-	unsigned ifdef_line;
+	unsigned ifdef_line; /* of its #ifdef in the main file */
 	long fact;         /* the definition the #ifdef saw, or -1 */
 	bool have_int, have_str;
 	uint64_t value;
@@ -1115,7 +1114,6 @@ static void build_main(const FactsView *v, Buf *m, Probe **probes, size_t *np)
 	*np = h->nmacros;
 	for (i = 0; i < h->nmacros; i++) {
 		const MacroDef *md = &h->macros[i];
-		p[i].macro = i;
 		p[i].fact = -1;
 		p[i].ifdef_line = line;
 		buf_printf(m, "#ifdef %s\n", md->name);
@@ -1132,50 +1130,38 @@ static void build_main(const FactsView *v, Buf *m, Probe **probes, size_t *np)
 	}
 }
 
-static size_t build_args(const FactsView *v, const char **args, Buf *b,
-			 size_t *offs)
+/* The command line of a view; the strings live in a. */
+static size_t build_args(const FactsView *v, const char **args, Arena *a)
 {
 	size_t n = 0, i;
-	/* Kept in one buffer: each argument is a NUL-terminated slice. */
 	static const char *const common[] = {
 		"-ffreestanding", "-nostdlibinc", "-ferror-limit=0",
 		"-isystem", SHIM "/sys", "-I", SHIM "/inc",
 	};
-	buf_printf(b, "--target=%s", targets[v->target].triple);
-	offs[n++] = 0;
-	buf_putc(b, '\0');
-	offs[n] = b->len;
-	buf_printf(b, "-iquote%s", v->tree->root);
-	buf_putc(b, '\0');
-	n++;
-	offs[n] = b->len;
-	switch (v->config) {
-	case CFG_TOOLS: buf_puts(b, "-D__XEN_TOOLS__"); break;
-	case CFG_HYPERVISOR: buf_puts(b, "-D__XEN__"); break;
-	case CFG_GUEST:
-		buf_printf(b, "-D__XEN_INTERFACE_VERSION__=0x%08" PRIx32, v->latest);
-		break;
-	case CFG_DEFAULT: buf_puts(b, "-U__XEN_TOOLS__"); break;
-	case CFG_ASM: buf_puts(b, "-D__ASSEMBLY__"); break;
-	case CFG_C89: buf_puts(b, "-ansi"); break;
-	case CFG_C99: buf_puts(b, "-std=c99"); break;
-	case CFG_CXX: buf_puts(b, "-std=gnu++98"); break;
-	case NCONFIGS: break;
-	}
-	buf_putc(b, '\0');
-	n++;
-	for (i = 0; i < n; i++)
-		args[i] = NULL; /* set by the caller from offs once b stops moving */
+	args[n++] = arena_printf(a, "--target=%s", targets[v->target].triple);
+	args[n++] = arena_printf(a, "-iquote%s", v->tree->root);
 	for (i = 0; i < ARRAY_LEN(common); i++)
 		args[n++] = common[i];
-	if (v->config == CFG_CXX) {
-		args[n++] = "-x";
-		args[n++] = "c++";
+	switch (v->config) {
+	case CFG_TOOLS: args[n++] = "-D__XEN_TOOLS__"; break;
+	case CFG_HYPERVISOR: args[n++] = "-D__XEN__"; break;
+	case CFG_GUEST:
+		args[n++] = arena_printf(a, "-D__XEN_INTERFACE_VERSION__=0x%08" PRIx32,
+					 v->latest);
+		break;
+	case CFG_ASM: args[n++] = "-D__ASSEMBLY__"; break;
+	case CFG_C89: args[n++] = "-ansi"; break;
+	case CFG_C99: args[n++] = "-std=c99"; break;
+	case CFG_CXX:
+		args[n++] = "-std=gnu++98";
 		args[n++] = "-D__XEN_TOOLS__";
-	} else {
-		args[n++] = "-x";
-		args[n++] = "c";
+		break;
+	case CFG_DEFAULT: case NCONFIGS: break;
 	}
+	args[n++] = "-x";
+	args[n++] = v->config == CFG_CXX ? "c++" : "c";
+	/* Xen's header checks make warnings errors; elsewhere only errors
+	 * are facts */
 	if (v->config == CFG_C89 || v->config == CFG_C99 || v->config == CFG_CXX) {
 		args[n++] = "-Wall";
 		args[n++] = "-Werror";
@@ -1202,9 +1188,9 @@ void facts_free(Facts *f)
 
 int facts_collect(FactsCtx *cx, const FactsView *v, Facts *out)
 {
-	Buf main_text = {0}, argbuf = {0}, fwd = {0};
+	Buf main_text = {0}, fwd = {0};
 	const char *args[32];
-	size_t offs[4], nargs, i, nun = 0;
+	size_t nargs, i, nun = 0;
 	struct CXUnsavedFile *un;
 	size_t *fwd_off;
 	Ex x;
@@ -1218,9 +1204,7 @@ int facts_collect(FactsCtx *cx, const FactsView *v, Facts *out)
 	x.f = out;
 	hmap_init(&x.keys);
 	build_main(v, &main_text, &x.probes, &x.nprobes);
-	nargs = build_args(v, args, &argbuf, offs);
-	for (i = 0; i < 3; i++)
-		args[i] = argbuf.data + offs[i];
+	nargs = build_args(v, args, &out->arena);
 
 	/* main file, stand-ins, and a forwarder per header of the tree */
 	un = xcalloc(1 + ARRAY_LEN(shim_files) + 2 * v->tree->n, sizeof *un);
@@ -1287,7 +1271,6 @@ done:
 	free(fwd_off);
 	buf_free(&fwd);
 	buf_free(&main_text);
-	buf_free(&argbuf);
 	return st;
 }
 
