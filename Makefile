@@ -7,6 +7,7 @@
 #   make lint            cppcheck and clang-tidy on src/ (.clang-tidy)
 #   make fuzz            the libFuzzer targets, into build/fuzz/ (fuzz/README.md)
 #   make demo            generate the bundled Xen specs into build/demo/
+#   make schema          regenerate docs/xenbindgen.schema.json (src/model/schema.c)
 #   make install         PREFIX=/usr/local DESTDIR= (binary and man page)
 #   make YAML=no         build without libyaml (TOML specs only)
 #   make CLANG=no        build without libclang (no `xenbindgen compare`)
@@ -71,11 +72,13 @@ B       ?= build/$(notdir $(firstword $(CC)))
 # the tool, cli/main.c is its entry point.
 STAGES  := base read model out emit tools import cli
 SRCS    := $(sort $(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
-OBJS    := $(SRCS:src/%.c=$(B)/%.o)
+# and the C sources made at build time (the embedded Rust prelude)
+GEN_SRCS := $(B)/emit/rust_prelude.c
+OBJS    := $(SRCS:src/%.c=$(B)/%.o) $(GEN_SRCS:.c=.o)
 LIBOBJS := $(filter-out $(B)/cli/main.o,$(OBJS))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(B)/tests/%)
-TEST_TOOLS := $(B)/tests/doc-decoder
+TEST_TOOLS := $(B)/tests/doc-decoder $(B)/tests/schema-json
 
 all: xenbindgen
 
@@ -89,6 +92,24 @@ $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CLANG_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
+# Text the tool writes verbatim lives in files of its own language: the
+# Rust prelude, src/emit/rust_prelude/*.rs.  build-aux/embed.c, a program
+# of ours built with BUILD_CC for the machine that builds, turns them into
+# C arrays (declared in src/emit/rust.h); editing a .rs file rebuilds.
+BUILD_CC ?= $(CC)
+RUST_PRELUDE := $(sort $(wildcard src/emit/rust_prelude/*.rs))
+
+$(B)/build-aux/embed: build-aux/embed.c
+	@mkdir -p $(@D)
+	$(BUILD_CC) $(CSTD) $(WARN) -O2 -o $@ $<
+
+$(B)/emit/rust_prelude.c: $(RUST_PRELUDE) $(B)/build-aux/embed
+	@mkdir -p $(@D)
+	$(B)/build-aux/embed $@ emit/rust.h rust_prelude_ $(RUST_PRELUDE)
+
+$(B)/emit/rust_prelude.o: $(B)/emit/rust_prelude.c
+	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
 $(B)/tests/%.o: tests/unit/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) -Isrc -Itests/unit $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
@@ -99,15 +120,42 @@ $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
 $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
 	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
--include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d)
+$(B)/tests/schema-json: $(B)/tests/schema-json.o $(LIBOBJS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
-test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS)
+# docs/xenbindgen.schema.json is generated from src/model/schema.c; the
+# test schema/generated checks that the committed file is up to date.
+schema: $(B)/tests/schema-json
+	$(B)/tests/schema-json > docs/xenbindgen.schema.json.tmp || \
+	  { rm -f docs/xenbindgen.schema.json.tmp; exit 1; }
+	mv docs/xenbindgen.schema.json.tmp docs/xenbindgen.schema.json
 
-# The runner installs missing test dependencies when run as root on Debian
-# (tests/deps.sh), then prints "N passed, N failed[, N skipped]".
+.PHONY: schema
+
+# The tool with its test hooks (XBG_TEST_HOOKS, src/base/base.h): the same
+# sources, objects of their own; the released binary has none of them.
+HOOKS_OBJS := $(SRCS:src/%.c=$(B)/hooks/%.o)
+HOOKS_BIN  := $(B)/tests/xenbindgen-hooks
+
+$(B)/hooks/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS_ALL) -DXBG_TEST_HOOKS -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+
+# (the embedded prelude holds no hook: the tool's own object serves both)
+$(HOOKS_BIN): $(HOOKS_OBJS) $(GEN_SRCS:.c=.o)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+
+-include $(OBJS:.o=.d) $(UNIT_BINS:=.d) $(TEST_TOOLS:=.d) $(HOOKS_OBJS:.o=.d)
+
+test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS) $(HOOKS_BIN)
+
+# The runner prints "N passed, N failed[, N skipped]"; a test whose tool,
+# package or ../shared data is missing is skipped, naming it (.ci/run
+# installs them all).
 check: test-bins
 	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
-	  CC=$(CC) YAML=$(YAML) CLANG=$(CLANG) $(PYTHON) tests/run.py $(TESTS)
+	  XBG_HOOKS=$(CURDIR)/$(HOOKS_BIN) \
+	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 check-asan:
@@ -131,6 +179,11 @@ $(FZ)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CLANG_CFLAGS) $(CSTD) $(WARN) \
 	  $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+$(FZ)/obj/emit/rust_prelude.o: $(B)/emit/rust_prelude.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
+	  -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FZ)/libxbg.a: $(FUZZ_OBJS)
 	rm -f $@ && ar rcs $@ $^
@@ -158,12 +211,13 @@ check-valgrind: $(B)/xenbindgen $(TEST_TOOLS)
 # the checks of .clang-tidy; any finding fails.  A false positive is
 # silenced where it occurs, with its reason.  cppcheck's variableScope is
 # off: the code declares its variables at the top of a block on purpose.
+# The test hooks are on: that build holds all the code of the other.
 CPPCHECK   ?= cppcheck
 CLANG_TIDY ?= clang-tidy
 # With libclang, src/import/ is linted with HAVE_LIBCLANG and its headers
 # (cppcheck gets the macro only: it need not read libclang's headers).
-LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -Isrc
-LINT_SRCS   = $(SRCS)
+LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -DXBG_TEST_HOOKS -Isrc
+LINT_SRCS   = $(SRCS) build-aux/embed.c
 LINT_CLANG  = $(if $(CLANG_CFLAGS),-DHAVE_LIBCLANG)
 
 lint:
@@ -203,6 +257,6 @@ install: xenbindgen
 clean:
 	rm -rf build xenbindgen tests/out
 
-.PRECIOUS: $(B)/%.o $(B)/tests/%.o
+.PRECIOUS: $(B)/%.o $(B)/tests/%.o $(B)/hooks/%.o
 
 .PHONY: all check check-asan demo install clean test-bins

@@ -5,8 +5,12 @@ Runs three kinds of tests and ends with the line "N passed, N failed"
 (plus ", N skipped" when something was skipped):
 
   * unit tests: C programs build/<cc>/tests/test_* printing TAP lines
-    ("ok - name" / "not ok - name"); a program passes when every line is
-    "ok" and it exits 0;
+    ("ok - test_name" / "not ok - test_name", then the plan "1..N").  Each
+    case is a test of its own: test_hmap_grow of test_core is
+    "unit/core/hmap-grow", and a failure shows the "#" lines the case
+    printed.  A program that crashes, trips a sanitizer, stops before its
+    plan or exits with a status its cases do not explain fails as
+    "unit/core";
   * end-to-end cases: tests/cases/<name>/ holds a spec tree, the command
     line (file `cmd`) and the expected `stdout`, `stderr` and `status`
     (missing files mean empty output and status 0).  `@OUT@` in cmd is a
@@ -16,14 +20,20 @@ Runs three kinds of tests and ends with the line "N passed, N failed"
   * suites: tests/suites/*.py, Python modules with a collect(ctx) function
     returning Test objects (conformance runs, compile matrices, ...).
 
-A test may need an external tool or package.  When it is missing and we are
-root on Debian, the runner installs it with apt-get; otherwise the test is
-skipped, naming the package, and under CI=true a skip counts as a failure.
+A test declares what it needs (class Need): a command or package, named by
+the Debian package that provides it, or test data in ../shared
+(Need.shared; an end-to-end case whose command names a path there needs
+it).  When a need is not met the test is skipped with the reason, naming
+the package to install or the data that is missing; under CI=true a skip
+counts as a failure.  The runner installs nothing: .ci/run installs every
+package the tests need.
 
 Usage: tests/run.py [--update] [--list] [-j N] [PATTERN...]
   PATTERN selects tests whose name contains it (^PATTERN: whose name
   starts with it).  --update rewrites the
   expected files of end-to-end cases from what the tool now prints.
+  --list prints the names; a unit-test program shows as "unit/core/*"
+  (its cases are known once it runs).
 """
 
 import concurrent.futures as cf
@@ -31,6 +41,7 @@ import difflib
 import os
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -38,34 +49,80 @@ import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+# Suites import this file as "run"; run as a script it is "__main__".  One
+# module under both names, so that a suite's Skip is the class caught here.
+sys.modules.setdefault("run", sys.modules[__name__])
+
+# The test data the project reads and never copies (DEVELOPERS.md): Xen's
+# headers and compat scripts, toml-test, JSONTestSuite, the RFC's specs.
+SHARED = os.path.normpath(os.path.join(ROOT, "..", "shared"))
 
 
 class Skip(Exception):
     """Raised by a test that cannot run here (the message says why)."""
 
 
+# How to get what no Debian package provides in a usable version.
+INSTALL = {"cargo": "rustup's stable toolchain with clippy and rustfmt "
+                    "(Debian's rustc lacks core::mem::offset_of!)"}
+
+
 class Need:
     """Something a test needs: a command on PATH or a custom probe, and the
-    Debian package that provides it."""
+    Debian package that provides it; or, made by Need.shared, a file or
+    directory of the test data in ../shared."""
 
-    def __init__(self, package, command=None, probe=None):
+    def __init__(self, package, command=None, probe=None, data=None):
         self.package = package
         self.command = command
         self.probe = probe
+        self.data = data
+
+    @classmethod
+    def shared(cls, rel):
+        """Test data: ../shared/REL must exist."""
+        return cls(None, data=rel)
 
     def met(self):
+        if self.data is not None:
+            return os.path.exists(os.path.join(SHARED, self.data))
         if self.command and shutil.which(self.command) is None:
             return False
         if self.probe and not self.probe():
             return False
         return True
 
+    def why(self):
+        """The skip reason: what to install, or which data is missing."""
+        if self.data is not None:
+            return "needs the test data ../shared/%s (%s not found)" % (
+                self.data, os.path.join(SHARED, self.data) if os.path.isdir(SHARED) else SHARED)
+        return "needs %s (install: %s)" % (
+            self.package, INSTALL.get(self.package, "apt-get install " + self.package))
+
+
+def data_needs(*paths):
+    """The needs of a test that reads PATHS: test data for those in
+    ../shared, nothing for the project's own files."""
+    needs = []
+    for path in paths:
+        rel = os.path.relpath(os.path.normpath(path), SHARED)
+        if rel != "." and not rel.startswith(".." + os.sep) and rel != "..":
+            needs.append(Need.shared(rel))
+    return needs
+
 
 class Test:
-    def __init__(self, name, fn, needs=()):
+    """A test: fn() passes unless it raises (AssertionError: fails, Skip:
+    skipped).  A group (group=True) is a test whose cases are known once it
+    runs: its fn returns a list of (name, "pass"|"fail"|"skip", message),
+    each reported as a test of its own."""
+
+    def __init__(self, name, fn, needs=(), group=False):
         self.name = name
         self.fn = fn
         self.needs = list(needs)
+        self.group = group
 
 
 class Context:
@@ -73,7 +130,9 @@ class Context:
         self.root = ROOT
         self.tool = os.environ.get("XENBINDGEN", os.path.join(ROOT, "xenbindgen"))
         self.testbin = os.environ.get("TESTBIN", os.path.join(ROOT, "build", "cc", "tests"))
-        self.shared = os.path.normpath(os.path.join(ROOT, "..", "shared"))
+        # the tool built with its test hooks (XBG_TEST_HOOKS)
+        self.hooks = os.environ.get("XBG_HOOKS", os.path.join(self.testbin, "xenbindgen-hooks"))
+        self.shared = SHARED
         self.ci = os.environ.get("CI", "") not in ("", "0", "false")
         self.asan = os.environ.get("ASAN", "") not in ("", "0")
         self.yaml = os.environ.get("YAML", "yes") == "yes"
@@ -187,6 +246,13 @@ def case_test(ctx, case_dir):
     return fn
 
 
+def shared_needs(case_dir, cmd):
+    """A case whose command line names a path into ../shared (relative to
+    the case directory) needs that data."""
+    return data_needs(*[os.path.join(case_dir, a) for a in shlex.split(cmd)
+                        if a.startswith("..")])
+
+
 def collect_cases(ctx):
     base = os.path.join(ROOT, "tests", "cases")
     tests = []
@@ -197,6 +263,7 @@ def collect_cases(ctx):
             needs = []
             if "yaml" in read_opt(os.path.join(d, "needs")):
                 needs.append(Need("libyaml-dev", probe=lambda: ctx.yaml))
+            needs += shared_needs(d, read_opt(os.path.join(d, "cmd")))
             tests.append(Test(name, case_test(ctx, d), needs))
             dirs[:] = []
     return tests
@@ -204,15 +271,77 @@ def collect_cases(ctx):
 
 # ---- unit tests ----------------------------------------------------------
 
-def unit_test(ctx, path):
+def unit_cases(name, status, out, err):
+    """The results of one run of a unit-test program: one per TAP line, and
+    one for the program itself when something went wrong outside its cases
+    (crash, sanitizer report, no plan, a status its cases do not explain)."""
+    results = []
+    notes = []
+    plan = None
+    for line in out.splitlines():
+        if line.startswith("#"):
+            notes.append(line)
+            continue
+        verdict = None
+        if line.startswith("not ok - "):
+            verdict, case = "fail", line[9:]
+        elif line.startswith("ok - "):
+            verdict, case = "pass", line[5:]
+        elif line.startswith("1.."):
+            plan = line[3:]
+        if verdict is None:
+            continue
+        msg = "\n".join(notes)
+        notes = []
+        case, _, directive = case.partition(" # ")
+        if verdict == "pass" and directive.upper().startswith("SKIP"):
+            verdict, msg = "skip", directive[4:].strip() or "skipped"
+        case = case.strip()
+        if case.startswith("test_"):
+            case = case[5:]
+        results.append(("%s/%s" % (name, case.replace("_", "-")), verdict, msg))
+    failed = any(r[1] == "fail" for r in results)
+    problems = []
+    if status < 0:
+        try:
+            sig = signal.Signals(-status).name
+        except ValueError:
+            sig = "signal %d" % -status
+        problems.append("killed by %s" % sig)
+    elif status != (1 if failed else 0):
+        problems.append("exit status %d%s" % (
+            status, " (a sanitizer's)" if status == 99 else
+            ", but no case failed" if not failed else ""))
+    if "Sanitizer" in err and status >= 0 and status != 99:
+        problems.append("a sanitizer reported")
+    if not results:
+        problems.append("no case ran")
+    if plan is None:
+        problems.append("no plan line (1..N): it stopped early")
+    elif plan != str(len(results)):
+        problems.append("%d results, but the plan says 1..%s" % (len(results), plan))
+    if problems:
+        last = results[-1][0] if results else "none"
+        msg = "%s; last case reported: %s" % ("; ".join(problems), last)
+        tail = "\n".join(notes)
+        if tail:
+            msg += "\n" + tail[-3000:]
+        if err.strip():
+            msg += "\nstderr:\n" + err[-4000:]
+        results.append((name, "fail", msg))
+    return results
+
+
+def unit_test(ctx, name, path):
     def fn():
-        status, out, err = ctx.run([path])
-        failed = [l for l in out.splitlines() if l.startswith("not ok")]
-        oks = [l for l in out.splitlines() if l.startswith("ok")]
-        if failed or status != 0 or not oks:
-            raise AssertionError("%s\n%s(status %d)" % (out[-6000:], err[-3000:], status))
-        return len(oks)
+        p = subprocess.run([path], capture_output=True, env=ctx.env(), timeout=600)
+        return unit_cases(name, p.returncode, p.stdout.decode("utf-8", "replace"),
+                          p.stderr.decode("utf-8", "replace"))
     return fn
+
+
+# What a unit-test program needs, by its name (test_NAME).
+UNIT_NEEDS = {"yaml": lambda ctx: [Need("libyaml-dev", probe=lambda: ctx.yaml)]}
 
 
 def collect_units(ctx):
@@ -221,7 +350,9 @@ def collect_units(ctx):
         for fn in sorted(os.listdir(ctx.testbin)):
             p = os.path.join(ctx.testbin, fn)
             if fn.startswith("test_") and os.access(p, os.X_OK) and not fn.endswith((".o", ".d")):
-                tests.append(Test("unit/" + fn[5:], unit_test(ctx, p)))
+                needs = UNIT_NEEDS.get(fn[5:], lambda ctx: [])(ctx)
+                tests.append(Test("unit/" + fn[5:], unit_test(ctx, "unit/" + fn[5:], p),
+                                  needs, group=True))
     return tests
 
 
@@ -237,18 +368,22 @@ def collect_suites(ctx):
     return tests
 
 
-# ---- dependencies --------------------------------------------------------
+# ---- selection -------------------------------------------------------------
 
-def install_missing(tests):
-    missing = sorted({n.package for t in tests for n in t.needs if not n.met()})
-    if not missing:
-        return
-    if os.geteuid() == 0 and shutil.which("apt-get"):
-        print("installing test dependencies: %s" % " ".join(missing), flush=True)
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends"] + missing,
-                       env=env, check=False)
+def matches(pattern, name):
+    """PATTERN is a substring of NAME, or ^PREFIX a prefix of it."""
+    if pattern.startswith("^"):
+        return name.startswith(pattern[1:])
+    return pattern in name
+
+
+def may_match(pattern, group):
+    """Whether PATTERN may select GROUP or one of its cases (GROUP/...),
+    whose names are not known before it runs."""
+    if pattern.startswith("^"):
+        p = pattern[1:]
+        return group.startswith(p) or p.startswith(group + "/")
+    return True
 
 
 def main(argv):
@@ -274,46 +409,51 @@ def main(argv):
     if patterns:
         # "^case/" selects names that start with "case/"
         tests = [t for t in tests
-                 if any(t.name.startswith(p[1:]) if p.startswith("^") else p in t.name
-                        for p in patterns)]
+                 if any((may_match if t.group else matches)(p, t.name) for p in patterns)]
     if list_only:
         for t in tests:
-            print(t.name)
+            print(t.name + ("/*" if t.group else ""))
         return 0
-    install_missing(tests)
 
     passed = failed = skipped = 0
 
     def run_one(t):
         unmet = [n for n in t.needs if not n.met()]
         if unmet:
-            return t, "skip", "needs %s" % ", ".join(n.package for n in unmet)
+            return [(t.name, "skip", "; ".join(n.why() for n in unmet))]
         try:
-            t.fn()
-            return t, "pass", ""
+            got = t.fn()
+            if not t.group:
+                return [(t.name, "pass", "")]
+            # a case is selected by a pattern that selects it or its group;
+            # the group's own failure (a crash) always shows
+            return [r for r in got
+                    if not patterns or r[0] == t.name
+                    or any(matches(p, r[0]) or matches(p, t.name) for p in patterns)]
         except Skip as e:
-            return t, "skip", str(e)
+            return [(t.name, "skip", str(e))]
         except AssertionError as e:
-            return t, "fail", str(e)
+            return [(t.name, "fail", str(e))]
         except Exception:
-            return t, "fail", traceback.format_exc()
+            return [(t.name, "fail", traceback.format_exc())]
 
     with cf.ThreadPoolExecutor(max_workers=jobs) as ex:
-        for t, res, msg in ex.map(run_one, tests):
-            if res == "skip" and ctx.ci:
-                res, msg = "fail", "skipped under CI=true: " + msg
-            if res == "pass":
-                passed += 1
-                print("PASS %s" % t.name, flush=True)
-            elif res == "skip":
-                skipped += 1
-                print("SKIP %s (%s)" % (t.name, msg), flush=True)
-            else:
-                failed += 1
-                print("FAIL %s" % t.name)
-                for line in msg.rstrip().splitlines()[:200]:
-                    print("    " + line)
-                sys.stdout.flush()
+        for results in ex.map(run_one, tests):
+            for name, res, msg in results:
+                if res == "skip" and ctx.ci:
+                    res, msg = "fail", "skipped under CI=true: " + msg
+                if res == "pass":
+                    passed += 1
+                    print("PASS %s" % name, flush=True)
+                elif res == "skip":
+                    skipped += 1
+                    print("SKIP %s (%s)" % (name, msg), flush=True)
+                else:
+                    failed += 1
+                    print("FAIL %s" % name)
+                    for line in msg.rstrip().splitlines()[:200]:
+                        print("    " + line)
+                    sys.stdout.flush()
 
     shutil.rmtree(ctx.tmp, ignore_errors=True)
     line = "%d passed, %d failed" % (passed, failed)

@@ -51,7 +51,8 @@ typedef enum ExitStatus {
 #define MAX_IDENT_LEN 255
 /* Deepest nesting of types (arrays of arrays, pointers to pointers). */
 #define MAX_TYPE_DEPTH 32
-/* Deepest directory holding spec files, counted below --indir. */
+/* Deepest directory below the root of a walk (fs.c): of spec files under
+ * --indir or a convert/fmt PATH; of outputs, which are no deeper. */
 #define MAX_DIR_DEPTH 16
 /* Most spec files under one --indir. */
 #define MAX_SPEC_FILES 100000
@@ -178,8 +179,6 @@ size_t edit_distance(const char *a, const char *b, size_t limit);
 /* Decode one UTF-8 sequence; returns its length or 0 if invalid. */
 int utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 int utf8_encode(uint32_t cp, char out[4]);
-/* Length in code points of a UTF-8 prefix (invalid bytes count as one). */
-size_t utf8_count(const char *p, size_t n);
 int cmp_str(const void *a, const void *b); /* qsort over const char * */
 
 /* ---- ident.c ------------------------------------------------------------ */
@@ -266,6 +265,154 @@ void diag_print(Diag *d, FILE *out, bool color);
 /* Decide whether to colour: mode is "auto", "always" or "never".
  * auto means: out is a terminal and NO_COLOR is unset or empty. */
 bool diag_want_color(const char *mode, FILE *out);
+
+/* ---- fs.c --------------------------------------------------------------- */
+/* The file system: the one directory walker, the one atomic writer, mkdir
+ * -p and reading files (fs.c says why each works as it does).  Errors are
+ * reported through d against the path and returned as STATUS_IO. */
+
+/* Read a whole file into memory (at most MAX_FILE_SIZE bytes). On failure
+ * returns NULL and sets *err to an errno-style message; for a file over
+ * the limit, *err is read_file_too_large (not an I/O error: the caller
+ * reports it as a problem of the spec). */
+char *read_file(const char *path, size_t *len, const char **err);
+extern const char read_file_too_large[];
+/* The first cap bytes (or fewer) of the regular file at path, not
+ * following a final symbolic link nor blocking on a FIFO.  Returns 1 with
+ * *n set, 0 if it is not a regular file, -1 with errno set. */
+int fs_read_head(const char *path, char *buf, size_t cap, size_t *n);
+
+/* Report "path: error: what[: strerror(err)]" (err 0: no reason) through
+ * d; returns STATUS_IO. */
+int path_error(Diag *d, const char *path, const char *what, int err);
+
+/* b = dir without trailing slashes ("" is "."). */
+void path_root(Buf *b, const char *dir);
+/* b = dir "/" name, without doubling the slash of a dir ending in one. */
+void path_join(Buf *b, const char *dir, const char *name);
+
+/* Temporary files are named ".NAME.xbg-tmp-XXXXXX", next to NAME (with
+ * the end of NAME if it is long).  If path names one, set dest to the path
+ * of the file it was for and return true. */
+bool fs_temp_dest(const char *path, Buf *dest);
+
+/* What is at a path, compared with what we would write there; a final
+ * symbolic link is never followed. */
+typedef enum FsState {
+	FS_MISSING,   /* nothing there (or a parent is not a directory) */
+	FS_SAME,      /* a regular file with exactly this content */
+	FS_DIFFERENT, /* a regular file */
+	FS_OTHER,     /* a symlink, FIFO, socket or device: will be replaced */
+	FS_DIR,       /* a directory: cannot be replaced */
+} FsState;
+/* Compare the file at path with data, streaming (size first). */
+int fs_compare(const char *path, const char *data, size_t len, FsState *res,
+	       Diag *d);
+/* Read the file at path into b if it is a regular file (*res is then
+ * FS_DIFFERENT: the caller compares).  No size limit: outputs can be big. */
+int fs_slurp(const char *path, Buf *b, FsState *res, Diag *d);
+
+/* The mode open(..., 0666) would give; the mode of the regular file at
+ * path (following links), else fallback. */
+unsigned fs_default_mode(void);
+unsigned fs_mode_of(const char *path, unsigned fallback);
+
+/* The walker.  walk_tree() lists each directory, sorts it (strcmp) and
+ * calls back for each entry in that order, depth first. */
+typedef enum WalkMode {
+	/* A spec tree (untrusted): hidden entries skipped; a symbolic link
+	 * followed only if it resolves inside the root, else "symbolic link
+	 * leads outside the input directory; not followed"; loops and
+	 * directories deeper than MAX_DIR_DEPTH below the root are errors;
+	 * a file want() accepts that is not regular is "not a regular file". */
+	WALK_INPUT,
+	/* An output directory (trusted, shared): lstat() only, no link ever
+	 * followed; hidden directories skipped, hidden files seen; only
+	 * regular files passed to file(); nothing deeper than MAX_DIR_DEPTH
+	 * (no output can be there) and the first error ends the walk. */
+	WALK_OUTPUT,
+} WalkMode;
+
+typedef struct WalkEntry {
+	const char *path; /* the root joined with rel */
+	const char *rel;  /* relative to the root: "a/b.toml" */
+	const char *name; /* its last component */
+	int level;        /* components in rel: 1 for the root's entries */
+	uint64_t size;    /* of a file */
+} WalkEntry;
+
+typedef enum WalkNext {
+	WALK_NEXT,      /* go on */
+	WALK_LEAVE_DIR, /* skip the rest of this file's directory */
+	WALK_STOP,      /* end the walk */
+} WalkNext;
+
+typedef struct Walk {
+	WalkMode mode;
+	Diag *d;
+	void *ctx;
+	/* Which files matter, by name; the others are ignored unseen.  NULL:
+	 * every file. */
+	bool (*want)(const char *name);
+	/* A directory below the root, before it is entered: false skips it
+	 * (the callback reports why).  NULL: enter every one. */
+	bool (*enter)(void *ctx, const WalkEntry *dir);
+	/* A regular file that want() accepted. */
+	WalkNext (*file)(void *ctx, const WalkEntry *file);
+	/* The worst so far: STATUS_SPEC (an entry refused, reported) or
+	 * STATUS_IO. */
+	int status;
+} Walk;
+
+/* Walk the tree under root (a directory); returns w->status. */
+int walk_tree(Walk *w, const char *root);
+
+/* The atomic writer.  A transaction stages files, then commits them all or
+ * aborts them all:
+ *
+ *   txn_put()    unless dest holds exactly data already (*unchanged), write
+ *                data to a temporary file next to dest (parents made);
+ *   txn_remove() unlink path at commit, after the renames (what words the
+ *                error; counted: counted by txn_removed());
+ *   txn_commit() rename every temporary into place, then remove; SIGINT,
+ *                SIGTERM and SIGHUP wait until it is done;
+ *   txn_abort()  remove the temporaries and the directories created;
+ *   txn_free()   aborts what was not committed.
+ *
+ * After an error, abort: a failed txn_put() leaves nothing to commit.  A
+ * signal that ends the run removes what an abort would. */
+typedef struct Txn Txn;
+Txn *txn_new(Diag *d);
+/* mkdir -p path (mode 0777 & ~umask); the directories made are removed if
+ * t (may be NULL) aborts. */
+int fs_mkdirs(const char *path, Txn *t, Diag *d);
+int txn_put(Txn *t, const char *dest, const char *data, size_t len,
+	    unsigned mode, bool *unchanged);
+void txn_remove(Txn *t, const char *path, const char *what, bool counted);
+/* Remove, at commit, the temporary files an earlier run (one killed by
+ * SIGKILL) left for dest. */
+void txn_remove_leftovers(Txn *t, const char *dest);
+/* The temporary files written so far. */
+size_t txn_staged(const Txn *t);
+const char *txn_temp(const Txn *t, size_t i);
+int txn_commit(Txn *t);
+void txn_abort(Txn *t);
+size_t txn_renamed(const Txn *t);
+size_t txn_removed(const Txn *t);
+void txn_free(Txn *t);
+
+/* Test hooks: compiled only into the test build of the tool
+ * (build/<cc>/tests/xenbindgen-hooks, made with -DXBG_TEST_HOOKS), never
+ * into the released one.  XBG_TEST_SIGNAL_AT=POINT:SIG raises SIG (INT,
+ * TERM, HUP or KILL) the first time the run reaches POINT: "staged" (a
+ * temporary file written), "commit" (all written, before the renames),
+ * "renamed" (after the first rename). */
+#ifdef XBG_TEST_HOOKS
+void test_signal_at(const char *point);
+#define TEST_SIGNAL_AT(point) test_signal_at(point)
+#else
+#define TEST_SIGNAL_AT(point) ((void)0)
+#endif
 
 /* ---- udiff.c ------------------------------------------------------------ */
 /* Append a unified diff (3 lines of context, "--- a"/"+++ b" headers) of

@@ -115,18 +115,6 @@ int utf8_encode(uint32_t cp, char out[4])
 	return 4;
 }
 
-size_t utf8_count(const char *p, size_t n)
-{
-	size_t count = 0, i = 0;
-	while (i < n) {
-		uint32_t cp;
-		int l = utf8_decode((const unsigned char *)p + i, n - i, &cp);
-		i += l > 0 ? (size_t)l : 1;
-		count++;
-	}
-	return count;
-}
-
 int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);

@@ -326,7 +326,7 @@ int report_layout(FILE *out, Spec *s, Diag *d, const char *const *names,
 		}
 		if (diag_error_count(d)) {
 			free(want);
-			return 1;
+			return STATUS_SPEC;
 		}
 	}
 	if (json)
@@ -348,5 +348,5 @@ int report_layout(FILE *out, Spec *s, Diag *d, const char *const *names,
 	if (json)
 		fputs("\n]}\n", out);
 	free(want);
-	return 0;
+	return STATUS_OK;
 }

@@ -61,6 +61,8 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 void emit_c_layout(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 
 /* ---- rust.c ------------------------------------------------------------- */
+/* The Rust backend is several files, rust*.c, whose shared inside is in
+ * their private header rust.h (which says why); this is all they export. */
 void emit_rust(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 
 #endif

@@ -12,7 +12,8 @@
  *      later use, so they must be explicit fields;
  *   3. a primitive's alignment equals its size (uint64_t on x86_32 is only
  *      4-aligned: use u64, Xen's uint64_aligned_t);
- *   4. names are unique (check.c).
+ *   4. names are unique (resolve.c for items, check.c for members and
+ *      ops).
  *
  * The RFC's tool reported "implicit padding in struct S, before F"; ours
  * also says how many bytes, where, on which targets, and which explicit
@@ -76,11 +77,16 @@ static void pad_name(Buf *b, const Item *it, unsigned *counter)
 	}
 }
 
-/* Waived differences are warnings in `validate` and `layout`; while
+/* One abi_check() run, passed to every rule: the model keeps no state
+ * between runs (a fuzzer or a test may check many specs in one process).
+ * Waived differences are warnings in `validate` and `layout`; while
  * generating they are only counted, so that a build does not repeat the
  * same list every time (the driver prints the count). */
-static bool quiet_waivers;
-static size_t nwaived;
+typedef struct Abi {
+	Diag *d;
+	bool quiet_waivers; /* count waived differences, do not list them */
+	size_t nwaived;     /* waived differences not listed */
+} Abi;
 
 /* An inline type is part of the item it is written in, and shares that
  * item's waivers. */
@@ -107,14 +113,20 @@ static DiagLevel level(const Item *it, unsigned rule)
 	return (waives(it) & rule) ? DIAG_WARNING : DIAG_ERROR;
 }
 
-static void report(Diag *d, const Item *it, unsigned rule, Loc loc,
+/* Is a difference with the item under the rule only counted? */
+static bool silenced(const Abi *A, const Item *it, unsigned rule)
+{
+	return (waives(it) & rule) && A->quiet_waivers;
+}
+
+static void report(Abi *A, const Item *it, unsigned rule, Loc loc,
 		   const char *msg)
 {
-	if ((waives(it) & rule) && quiet_waivers) {
-		nwaived++;
+	if (silenced(A, it, rule)) {
+		A->nwaived++;
 		return;
 	}
-	diag_report(d, level(it, rule), loc, "%s", msg);
+	diag_report(A->d, level(it, rule), loc, "%s", msg);
 }
 
 static void waived(Buf *msg, const Item *it, unsigned rule)
@@ -133,7 +145,7 @@ static void waived(Buf *msg, const Item *it, unsigned rule)
  * a run of consecutive bitfields the bit positions only grow, so the gaps
  * are where one bitfield starts after the previous one ends, and at the end
  * of the run's last byte. */
-static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
+static void check_bit_padding(Abi *A, const Item *it, int t, bool *reported)
 {
 	const Layout *l = it->layout[t];
 	size_t i = 0, j;
@@ -163,11 +175,11 @@ static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
 				   it->fields[i].name, it->fields[last].name, it->name,
 				   (unsigned long long)unused, unused == 1 ? "" : "s");
 			waived(&msg, it, WAIVE_PADDING);
-			report(d, it, WAIVE_PADDING, it->fields[last].name_loc,
+			report(A, it, WAIVE_PADDING, it->fields[last].name_loc,
 			       buf_cstr(&msg));
-			if (!(waives(it) & WAIVE_PADDING && quiet_waivers) && expect % 8 &&
+			if (!silenced(A, it, WAIVE_PADDING) && expect % 8 &&
 			    unused == 8 - expect % 8)
-				diag_note(d, it->fields[last].loc,
+				diag_note(A->d, it->fields[last].loc,
 					  "add a %llu-bit bitfield after `%s`",
 					  (unsigned long long)unused,
 					  it->fields[last].name);
@@ -179,7 +191,7 @@ static void check_bit_padding(Diag *d, const Item *it, int t, bool *reported)
 	}
 }
 
-static void check_padding(Diag *d, const Item *it)
+static void check_padding(Abi *A, const Item *it)
 {
 	Hole *holes[NTARGETS] = {NULL};
 	size_t nholes[NTARGETS] = {0}, i, k;
@@ -231,20 +243,21 @@ static void check_padding(Diag *d, const Item *it)
 					   (unsigned long long)h.offset);
 			targets_phrase(&msg, on, exists);
 			waived(&msg, it, WAIVE_PADDING);
-			if (waives(it) & WAIVE_PADDING && quiet_waivers) {
-				nwaived++;
+			if (silenced(A, it, WAIVE_PADDING)) {
+				A->nwaived++;
 			} else if (h.before < it->nfields) {
-				diag_report(d, level(it, WAIVE_PADDING),
+				diag_report(A->d, level(it, WAIVE_PADDING),
 					    it->fields[h.before].name_loc, "%s",
 					    buf_cstr(&msg));
-				diag_note(d, it->fields[h.before].loc,
+				diag_note(A->d, it->fields[h.before].loc,
 					  "insert `%s` before `%s`", buf_cstr(&fix),
 					  it->fields[h.before].name);
 			} else {
-				diag_report(d, level(it, WAIVE_PADDING), it->name_loc,
-					    "%s", buf_cstr(&msg));
-				diag_note(d, it->nfields ? it->fields[it->nfields - 1].loc
-							 : it->loc,
+				diag_report(A->d, level(it, WAIVE_PADDING),
+					    it->name_loc, "%s", buf_cstr(&msg));
+				diag_note(A->d,
+					  it->nfields ? it->fields[it->nfields - 1].loc
+						      : it->loc,
 					  "add `%s` at the tail", buf_cstr(&fix));
 			}
 			buf_free(&msg);
@@ -258,13 +271,13 @@ static void check_padding(Diag *d, const Item *it)
 		bool *reported = xcalloc(it->nfields + 1, sizeof *reported);
 		for (t = 0; t < NTARGETS; t++)
 			if (it->layout[t])
-				check_bit_padding(d, it, t, reported);
+				check_bit_padding(A, it, t, reported);
 		free(reported);
 	}
 }
 
 /* Rule 3, per field: report each primitive once, naming the targets. */
-static void check_prims(Diag *d, const Item *it)
+static void check_prims(Abi *A, const Item *it)
 {
 	size_t i;
 	for (i = 0; i < it->nfields; i++) {
@@ -292,18 +305,20 @@ static void check_prims(Diag *d, const Item *it)
 			Buf where = {0};
 			targets_phrase(&where, on, exists);
 			waived(&where, it, WAIVE_ALIGNMENT);
-			if (waives(it) & WAIVE_ALIGNMENT && quiet_waivers)
-				nwaived++;
+			if (silenced(A, it, WAIVE_ALIGNMENT))
+				A->nwaived++;
 			else
-			diag_report(d, level(it, WAIVE_ALIGNMENT), ty->loc,
-				    "'%s' is %llu bytes but only %llu-aligned %s; "
-				    "its alignment must equal its size%s",
-				    prim_name(ty->prim), (unsigned long long)size,
-				    (unsigned long long)align, buf_cstr(&where),
-				    waives(it) & WAIVE_ALIGNMENT ? ""
-				    : ty->prim == P_U64_PLAIN ? " (use u64, Xen's uint64_aligned_t)"
-				    : ty->prim == P_I64_PLAIN ? " (use i64, Xen's int64_aligned_t)"
-							      : "");
+				diag_report(A->d, level(it, WAIVE_ALIGNMENT), ty->loc,
+					    "'%s' is %llu bytes but only %llu-aligned "
+					    "%s; its alignment must equal its size%s",
+					    prim_name(ty->prim), (unsigned long long)size,
+					    (unsigned long long)align, buf_cstr(&where),
+					    waives(it) & WAIVE_ALIGNMENT ? ""
+					    : ty->prim == P_U64_PLAIN
+						? " (use u64, Xen's uint64_aligned_t)"
+					    : ty->prim == P_I64_PLAIN
+						? " (use i64, Xen's int64_aligned_t)"
+						: "");
 			buf_free(&where);
 		}
 	}
@@ -356,7 +371,7 @@ static bool arch_dependent(Item *it)
 /* Report the targets among sel that do not agree on the item's layout:
  * one error naming each group of targets, and a note per field that
  * differs. */
-static void report_groups(Diag *d, const Item *it, const bool *sel)
+static void report_groups(Abi *A, const Item *it, const bool *sel)
 {
 	int group[NTARGETS], heads[NTARGETS], nh = 0, t, k;
 	Buf msg = {0};
@@ -381,12 +396,12 @@ static void report_groups(Diag *d, const Item *it, const bool *sel)
 			buf_printf(&msg, "; '%s' is declared the same for 32- and "
 				   "64-bit callers ([abi] invariant)", top->unit->name);
 	}
-	if (waives(it) & WAIVE_IDENTITY && quiet_waivers) {
-		nwaived++;
+	if (silenced(A, it, WAIVE_IDENTITY)) {
+		A->nwaived++;
 		buf_free(&msg);
 		return;
 	}
-	diag_report(d, level(it, WAIVE_IDENTITY), it->name_loc, "%s",
+	diag_report(A->d, level(it, WAIVE_IDENTITY), it->name_loc, "%s",
 		    buf_cstr(&msg));
 	for (i = 0; i < it->nfields; i++) {
 		bool same = true;
@@ -411,7 +426,7 @@ static void report_groups(Diag *d, const Item *it, const bool *sel)
 				buf_printf(&msg, "%sabsent on ", k ? "; " : "");
 			layout_group_names(&msg, group, heads[k]);
 		}
-		diag_note(d, it->fields[i].name_loc, "%s", buf_cstr(&msg));
+		diag_note(A->d, it->fields[i].name_loc, "%s", buf_cstr(&msg));
 	}
 	buf_free(&msg);
 }
@@ -419,26 +434,28 @@ static void report_groups(Diag *d, const Item *it, const bool *sel)
 /* Rule 1.  A type that depends on a per-architecture item may differ
  * between architectures, never between the targets of one; any other type
  * must be the same on every target. */
-static void check_identity(Diag *d, Item *it)
+static void check_identity(Abi *A, Item *it)
 {
 	bool sel[NTARGETS];
 	int t, a;
 	if (!arch_dependent(it)) {
-		report_groups(d, it, NULL);
+		report_groups(A, it, NULL);
 		return;
 	}
 	for (a = 0; a < NARCH; a++) {
 		for (t = 0; t < NTARGETS; t++)
 			sel[t] = targets[t].arch == a;
-		report_groups(d, it, sel);
+		report_groups(A, it, sel);
 	}
 }
 
 size_t abi_check(Spec *s, Diag *d, bool list_waived)
 {
+	Abi A;
 	size_t i;
-	quiet_waivers = !list_waived;
-	nwaived = 0;
+	A.d = d;
+	A.quiet_waivers = !list_waived;
+	A.nwaived = 0;
 	for (i = 0; i < s->nitems; i++)
 		s->items[i]->visit = 0;
 	for (i = 0; i < s->nitems; i++) {
@@ -446,13 +463,13 @@ size_t abi_check(Spec *s, Diag *d, bool list_waived)
 		if (it->layout_failed)
 			continue;
 		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
-			check_prims(d, it);
-			check_padding(d, it);
+			check_prims(&A, it);
+			check_padding(&A, it);
 		}
 		/* an alias may be native-width on purpose (xen_ulong_t): the
 		 * types that use it are what must agree */
 		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
-			check_identity(d, it);
+			check_identity(&A, it);
 	}
-	return nwaived;
+	return A.nwaived;
 }

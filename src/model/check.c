@@ -1,12 +1,14 @@
 /*
- * check.c - name resolution and semantic checks.
+ * check.c - the semantic checks, and the driver of the check stage.
  *
- * After every file is decoded, this pass builds the symbol table, resolves
- * each type reference, and checks what no single table can tell: unique
- * names, valid identifiers, includes that import what their source defines,
- * enum values that fit their type, bitmap bits that fit and do not overlap,
- * and structs that contain themselves.  Every item is checked, used or not
- * (the RFC only validated what a struct reached).
+ * After every file is decoded, spec_check() has resolve.c build the symbol
+ * table and resolve each name, and checks what no single table can tell:
+ * unique member names and op numbers, enum values that fit their type,
+ * bitmap bits that fit and do not overlap, tagged unions whose members
+ * name values of their tag, bitfields and flexible arrays where C allows
+ * them, and (through order.c) structs that do not contain themselves.  The
+ * rules for names themselves are names.c's.  Every item is checked, used
+ * or not (the RFC only validated what a struct reached).
  *
  * Each pass is linear: names are looked up in hash tables, and the cycle
  * search visits each struct once per architecture view.
@@ -19,146 +21,16 @@
 typedef struct Chk {
 	Spec *s;
 	Diag *d;
-	size_t suggestions; /* did-you-mean searches made so far */
-	/* Lookups that would otherwise scan a list for every reference, which
-	 * a hostile spec makes quadratic (100,000 imports used by 100,000
-	 * fields, as many tagged fields in one struct):
-	 *   imports[u]  "from\0name" -> non-NULL for what unit u imports
-	 *               (built on first use; NULL until then);
+	Resolver *R; /* tag values name constants */
+	/* Lookups that would otherwise scan a list for every tagged field,
+	 * which a hostile spec makes quadratic (as many tagged fields in one
+	 * struct as the limits allow):
 	 *   variants    enum Item * -> HMap of its variant names;
 	 *   tagged      (union, tag enum) pairs already checked. */
-	HMap **imports;
 	HMap variants, tagged;
 } Chk;
 
-/* A did-you-mean search compares a name with every symbol, so a spec full
- * of undefined names would cost (names x symbols): searches stop once the
- * errors they would decorate are dropped (--max-errors) and, whatever the
- * limit, after this many. */
-enum { MAX_SUGGESTIONS = 100 };
-
-/* ---- Identifiers ---------------------------------------------------------- */
-
-static bool check_ident(Chk *C, const char *name, Loc loc, const char *what)
-{
-	if (strlen(name) > MAX_IDENT_LEN) {
-		diag_error(C->d, loc, "%s name is longer than %d characters", what,
-			   MAX_IDENT_LEN);
-		return false;
-	}
-	if (!is_ident(name)) {
-		Buf b = {0};
-		const char *p;
-		for (p = name; *p && b.len < 80; p++) {
-			unsigned char c = (unsigned char)*p;
-			if (c < 0x20 || c == 0x7f)
-				buf_printf(&b, "\\x%02x", c);
-			else
-				buf_putc(&b, (char)c);
-		}
-		diag_error(C->d, loc,
-			   "invalid %s name '%s': a name must match "
-			   "[A-Za-z_][A-Za-z0-9_]*", what, buf_cstr(&b));
-		buf_free(&b);
-		return false;
-	}
-	return true;
-}
-
-/* Names used verbatim in C (types, fields) cannot be C or C++ keywords. */
-static bool check_c_name(Chk *C, const char *name, Loc loc, const char *what)
-{
-	if (!check_ident(C, name, loc, what))
-		return false;
-	if (c_keyword(name)) {
-		diag_error(C->d, loc,
-			   "%s name '%s' is a C or C++ keyword; choose another name",
-			   what, name);
-		return false;
-	}
-	return true;
-}
-
-/* ---- Symbols -------------------------------------------------------------- */
-
-static void duplicate(Chk *C, const Item *it, const Item *first)
-{
-	diag_error(C->d, it->name_loc, "duplicate definition of %s '%s'",
-		   item_kind_name(it->kind), it->name);
-	diag_note(C->d, first->name_loc, "'%s' is first defined here (as a %s)",
-		  first->name, item_kind_name(first->kind));
-}
-
-static bool has_backing(const Item *it)
-{
-	return it->kind == IT_ENUM || it->kind == IT_BITMAP;
-}
-
-static void build_symbols(Chk *C)
-{
-	Spec *s = C->s;
-	size_t i;
-	int a;
-	for (i = 0; i < s->nitems; i++) {
-		Item *it = s->items[i];
-		Symbol *sym;
-		int arch = it->unit->arch;
-		if (it->inline_type)
-			continue; /* named after their field; not a symbol */
-		if (!check_c_name(C, it->name, it->name_loc,
-				  item_kind_name(it->kind)))
-			continue;
-		sym = hmap_gets(&s->symbols, it->name);
-		if (!sym) {
-			sym = arena_alloc(&s->arena, sizeof *sym);
-			sym->name = it->name;
-			hmap_put(&s->symbols, it->name, strlen(it->name), sym);
-		}
-		if (sym->common) {
-			duplicate(C, it, sym->common);
-			continue;
-		}
-		if (arch < 0) {
-			for (a = 0; a < NARCH; a++)
-				if (sym->arch[a])
-					break;
-			if (a < NARCH) {
-				duplicate(C, it, sym->arch[a]);
-				continue;
-			}
-			sym->common = it;
-		} else {
-			if (sym->arch[arch]) {
-				duplicate(C, it, sym->arch[arch]);
-				continue;
-			}
-			/* Code shared by all architectures declares fields of
-			 * this type; the declaration must not depend on which
-			 * architecture defines it. */
-			for (a = 0; a < NARCH; a++) {
-				const Item *o = sym->arch[a];
-				if (o && (o->kind != it->kind ||
-					  ((o->kind == IT_ENUM || o->kind == IT_BITMAP) &&
-					   o->backing != it->backing))) {
-					diag_error(C->d, it->name_loc,
-						   "'%s' is a %s %s here but a %s %s in "
-						   "'%s'; every architecture must define "
-						   "it alike",
-						   it->name, has_backing(it) ? prim_name(it->backing) : "",
-						   item_kind_name(it->kind),
-						   has_backing(o) ? prim_name(o->backing) : "",
-						   item_kind_name(o->kind), o->unit->name);
-					diag_note(C->d, o->name_loc, "'%s' is defined here",
-						  it->name);
-					break;
-				}
-			}
-			sym->arch[arch] = it;
-		}
-	}
-}
-
-/* ---- Members ---------------------------------------------------------------- */
+/* ---- Members ------------------------------------------------------------- */
 
 /* Two definitions of one field name may coexist when they never exist
  * together: on disjoint targets, or for disjoint interface versions
@@ -185,7 +57,7 @@ static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it)
 				field_names(C, seen, owner, f->type->item);
 			continue;
 		}
-		if (!check_c_name(C, f->name, f->name_loc, "field"))
+		if (!names_c_name(C->d, f->name, f->name_loc, "field"))
 			continue;
 		first = hmap_gets(seen, f->name);
 		if (first && !conds_disjoint(&first->cond, &f->cond)) {
@@ -204,7 +76,7 @@ static void check_names(Chk *C, const char *const *names, size_t n, Loc loc)
 {
 	size_t i;
 	for (i = 0; i < n; i++)
-		check_ident(C, names[i], loc, "compat");
+		names_ident(C->d, names[i], loc, "compat");
 }
 
 static void check_members(Chk *C)
@@ -218,11 +90,11 @@ static void check_members(Chk *C)
 		if (it->c.set) {
 			check_names(C, it->c.compat, it->c.ncompat, it->c.loc);
 			if (it->c.typedef_name)
-				check_c_name(C, it->c.typedef_name, it->c.loc, "typedef");
+				names_c_name(C->d, it->c.typedef_name, it->c.loc, "typedef");
 			if (it->c.prefix && *it->c.prefix && !is_ident(it->c.prefix))
-				check_ident(C, it->c.prefix, it->c.loc, "prefix");
+				names_ident(C->d, it->c.prefix, it->c.loc, "prefix");
 			if (it->c.all && *it->c.all)
-				check_ident(C, it->c.all, it->c.loc, "mask");
+				names_ident(C->d, it->c.all, it->c.loc, "mask");
 		}
 		if ((it->kind == IT_STRUCT || it->kind == IT_UNION) && !it->inline_type) {
 			field_names(C, &seen, it, it);
@@ -241,7 +113,7 @@ static void check_members(Chk *C)
 				else
 					check_names(C, it->bits[j].compat,
 						    it->bits[j].ncompat, *loc);
-				if (!check_ident(C, name, *loc,
+				if (!names_ident(C->d, name, *loc,
 						 is_enum ? "variant" : "bit"))
 					continue;
 				first = hmap_gets(&seen, name);
@@ -277,7 +149,7 @@ static void check_ops(Chk *C)
 		char *k;
 		if (it->kind != IT_STRUCT || !it->op_family)
 			continue;
-		if (!check_ident(C, it->op_family, it->op_loc, "op family"))
+		if (!names_ident(C->d, it->op_family, it->op_loc, "op family"))
 			continue;
 		if (!it->op_name) {
 			const char *rest = it->name;
@@ -292,7 +164,7 @@ static void check_ops(Chk *C)
 			buf_printf(&n, "_%s", rest);
 			it->op_name = arena_strdup(a, buf_cstr(&n));
 			buf_free(&n);
-		} else if (!check_ident(C, it->op_name, it->op_loc, "op")) {
+		} else if (!names_ident(C->d, it->op_name, it->op_loc, "op")) {
 			continue;
 		}
 		buf_clear(&key);
@@ -323,7 +195,7 @@ static void check_ops(Chk *C)
 	hmap_free(&names);
 }
 
-/* ---- Enums and bitmaps ---------------------------------------------------- */
+/* ---- Enums and bitmaps --------------------------------------------------- */
 
 /* The width values must fit, on every target: long is 32 bits on the
  * 32-bit ones. */
@@ -434,297 +306,7 @@ static void check_const(Chk *C, Item *it)
 			   prim_name(it->const_type->prim));
 }
 
-/* ---- Includes and references ------------------------------------------- */
-
-static Unit *find_unit(Spec *s, const char *name)
-{
-	/* units are sorted by name */
-	size_t lo = 0, hi = s->nunits;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, s->units[mid]->name);
-		if (c == 0)
-			return s->units[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return NULL;
-}
-
-static void check_includes(Chk *C)
-{
-	Spec *s = C->s;
-	size_t i, j, k;
-	int a;
-	for (i = 0; i < s->nunits; i++) {
-		Unit *u = s->units[i];
-		for (j = 0; j < u->nincludes; j++) {
-			Include *inc = &u->includes[j];
-			bool is_arch = strcmp(inc->from, "arch") == 0;
-			if (is_arch) {
-				if (u->arch >= 0) {
-					diag_error(C->d, inc->from_loc,
-						   "an architecture directory cannot "
-						   "include from \"arch\"");
-					continue;
-				}
-				for (a = 0; a < NARCH; a++)
-					if (s->arch_units[a])
-						break;
-				if (a == NARCH) {
-					diag_error(C->d, inc->from_loc,
-						   "include from \"arch\", but there is no "
-						   "arch-* directory in '%s'", s->indir);
-					continue;
-				}
-				u->uses_arch = true;
-			} else {
-				inc->unit = find_unit(s, inc->from);
-				if (!inc->unit) {
-					diag_error(C->d, inc->from_loc,
-						   "include from unknown output '%s' (no "
-						   "directory '%s/%s')",
-						   inc->from, s->indir, inc->from);
-					continue;
-				}
-				if (inc->unit == u) {
-					diag_error(C->d, inc->from_loc,
-						   "'%s' includes itself", u->name);
-					continue;
-				}
-			}
-			for (k = 0; k < inc->nimports; k++) {
-				const char *name = inc->imports[k];
-				Symbol *sym = hmap_gets(&s->symbols, name);
-				if (!is_arch) {
-					if (!sym || !sym->common ||
-					    sym->common->unit != inc->unit)
-						diag_error(C->d, inc->import_locs[k],
-							   "'%s' does not define '%s'",
-							   inc->from, name);
-					continue;
-				}
-				for (a = 0; a < NARCH; a++) {
-					if (!s->arch_units[a] ||
-					    (sym && sym->arch[a]))
-						continue;
-					diag_error(C->d, inc->import_locs[k],
-						   "'%s' is imported from \"arch\" but "
-						   "'%s' does not define it",
-						   name, s->arch_units[a]->name);
-				}
-			}
-		}
-	}
-}
-
-/* The key of an import: the unit it is from ("arch" for the architecture
- * directories), a NUL, the name. */
-static char *import_key(Arena *a, const char *from, const char *name,
-			size_t *len)
-{
-	size_t fl = strlen(from), nl = strlen(name);
-	char *k = arena_alloc(a, fl + nl + 2);
-	memcpy(k, from, fl + 1);           /* with its NUL, the separator */
-	memcpy(k + fl + 1, name, nl + 1);
-	*len = fl + 1 + nl;
-	return k;
-}
-
-/* Is name visible in unit u: defined there, or imported?  A name counts as
- * imported from a unit if that unit defines it in common, and from "arch"
- * if no common definition exists. */
-static bool imported(Chk *C, const Unit *u, const Symbol *sym)
-{
-	Arena *a = &C->s->arena;
-	HMap *set = C->imports[u->index];
-	const char *from;
-	char *key;
-	size_t j, k, len;
-	if (!set) {
-		set = C->imports[u->index] = arena_alloc(a, sizeof *set);
-		hmap_init_arena(set, a);
-		for (j = 0; j < u->nincludes; j++) {
-			const Include *inc = &u->includes[j];
-			bool is_arch = strcmp(inc->from, "arch") == 0;
-			if (!is_arch && !inc->unit)
-				continue; /* unknown unit: reported */
-			for (k = 0; k < inc->nimports; k++) {
-				key = import_key(a, is_arch ? "arch" : inc->unit->name,
-						 inc->imports[k], &len);
-				hmap_put(set, key, len, key);
-			}
-		}
-	}
-	from = sym->common ? sym->common->unit->name : "arch";
-	key = import_key(a, from, sym->name, &len);
-	return hmap_get(set, key, len) != NULL;
-}
-
-static const char *closest_symbol(Chk *C, const char *name, ItemKind want)
-{
-	const char *best = NULL;
-	size_t best_d = strlen(name) / 4, i;
-	if (best_d < 1)
-		best_d = 1;
-	if (best_d > 2)
-		best_d = 2;
-	for (i = 0; i < C->s->symbols.cap; i++) {
-		const Symbol *sym = C->s->symbols.slots[i].value;
-		const Item *it;
-		size_t dist;
-		if (!C->s->symbols.slots[i].key)
-			continue;
-		it = sym->common;
-		if (!it) {
-			int a;
-			for (a = 0; a < NARCH && !it; a++)
-				it = sym->arch[a];
-		}
-		if (!it || (want != IT_ANY && it->kind != want))
-			continue;
-		dist = edit_distance(name, sym->name, best_d);
-		if (dist <= best_d && (!best || dist < best_d ||
-				       strcmp(sym->name, best) < 0)) {
-			best = sym->name;
-			best_d = dist;
-		}
-	}
-	return best;
-}
-
-static const char *a_or_an(ItemKind k)
-{
-	return k == IT_ENUM || k == IT_ALIAS || k == IT_ANY ? "an" : "a";
-}
-
-/* Look a name up as seen from unit u, checking that u may use it. */
-static Symbol *resolve_name(Chk *C, Unit *u, const char *name, Loc loc,
-			    ItemKind want)
-{
-	Symbol *sym = hmap_gets(&C->s->symbols, name);
-	Item *def = NULL;
-	const char *what = want == IT_ANY ? "type" : item_kind_name(want);
-	int a;
-	if (sym) {
-		def = sym->common;
-		if (!def && u->arch >= 0)
-			def = sym->arch[u->arch];
-		for (a = 0; a < NARCH && !def; a++)
-			def = sym->arch[a];
-	}
-	if (!def || (u->arch >= 0 && !sym->common && !sym->arch[u->arch])) {
-		const char *sug = NULL;
-		bool suggest = !diag_full(C->d) &&
-			       C->suggestions < MAX_SUGGESTIONS;
-		Prim p;
-		if (suggest) {
-			C->suggestions++;
-			sug = closest_symbol(C, name, want);
-		}
-		if (suggest && !sug && want == IT_ANY) {
-			static const char *const prims[] = {
-				"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
-				"char", "int", "uint", "long", "ulong",
-			};
-			size_t k, best = 2;
-			for (k = 0; k < ARRAY_LEN(prims); k++) {
-				size_t dist = edit_distance(name, prims[k], best);
-				if (dist < best || (dist == best && !sug && dist <= 1)) {
-					best = dist;
-					sug = prims[k];
-				}
-			}
-		}
-		(void)p;
-		if (sug)
-			diag_error(C->d, loc, "undefined %s '%s'; did you mean '%s'?",
-				   what, name, sug);
-		else
-			diag_error(C->d, loc, "undefined %s '%s'", what, name);
-		return NULL;
-	}
-	if ((want != IT_ANY && def->kind != want) ||
-	    (want == IT_ANY && def->kind == IT_CONST)) {
-		diag_error(C->d, loc, "'%s' is %s %s, not %s %s", name,
-			   a_or_an(def->kind), item_kind_name(def->kind),
-			   a_or_an(want), what);
-		diag_note(C->d, def->name_loc, "'%s' is defined here", name);
-		return NULL;
-	}
-	if (def->unit != u && !imported(C, u, sym)) {
-		if (sym->common)
-			diag_error(C->d, loc,
-				   "%s '%s' is defined in '%s', which '%s' does not "
-				   "import; add [[includes]] from = \"%s\", "
-				   "imports = [\"%s\"]",
-				   item_kind_name(def->kind), name, def->unit->name,
-				   u->name, def->unit->name, name);
-		else
-			diag_error(C->d, loc,
-				   "%s '%s' is defined per architecture; add "
-				   "[[includes]] from = \"arch\", imports = [\"%s\"]",
-				   item_kind_name(def->kind), name, name);
-		diag_note(C->d, def->name_loc, "'%s' is defined here", name);
-		return NULL;
-	}
-	return sym;
-}
-
-static void resolve_type(Chk *C, Unit *u, Type *t, bool pointee);
-
-static void resolve_expr(Chk *C, Unit *u, Expr *e)
-{
-	if (!e)
-		return;
-	switch (e->kind) {
-	case EX_CONST:
-		e->sym = resolve_name(C, u, e->name, e->loc, IT_CONST);
-		break;
-	case EX_SIZEOF:
-		resolve_type(C, u, e->type, false);
-		break;
-	case EX_BIN:
-		resolve_expr(C, u, e->l);
-		resolve_expr(C, u, e->r);
-		break;
-	case EX_NUM:
-		break;
-	}
-}
-
-/* Resolve every name in a type.  void is only a pointee. */
-static void resolve_type(Chk *C, Unit *u, Type *t, bool pointee)
-{
-	if (!t)
-		return;
-	switch (t->kind) {
-	case TY_PRIM:
-		if (t->prim == P_VOID && !pointee)
-			diag_error(C->d, t->loc,
-				   "'void' can only be pointed to ({ ptr = \"void\" })");
-		break;
-	case TY_NAMED:
-		t->sym = resolve_name(C, u, t->name, t->name_loc, t->want);
-		break;
-	case TY_PTR:
-	case TY_HANDLE:
-	case TY_CPTR:
-		resolve_type(C, u, t->elem, true);
-		break;
-	case TY_ARRAY:
-		if (t->elem->kind == TY_ARRAY && t->elem->flex)
-			diag_error(C->d, t->elem->count_loc,
-				   "only the outermost array can be flexible");
-		resolve_expr(C, u, t->count_expr);
-		resolve_type(C, u, t->elem, false);
-		break;
-	case TY_INLINE:
-		break; /* its fields are resolved as an item of their own */
-	}
-}
+/* ---- Tagged unions and fields -------------------------------------------- */
 
 /* The integer type behind a type, if it is one (through aliases, enums
  * and bitmaps). */
@@ -782,8 +364,6 @@ static Item *union_of(const Type *t)
 	return it && it->kind == IT_UNION ? it : NULL;
 }
 
-/* A tagged union: the field names its tag, and each member of the union
- * says for which values of the tag it holds. */
 /* A pointer's bytes as a hash key that lives as long as the spec (the
  * tables do not copy their keys). */
 static const char *ptr_key(Chk *C, const void *p, const void *q, size_t *len)
@@ -812,8 +392,10 @@ static const HMap *variant_map(Chk *C, const Item *en)
 	return m;
 }
 
-/* names: the owner's field names, to the index + 1 of the last field of
- * each name (fields may share a name under disjoint conditions). */
+/* A tagged union: the field names its tag, and each member of the union
+ * says for which values of the tag it holds.  names: the owner's field
+ * names, to the index + 1 of the last field of each name (fields may share
+ * a name under disjoint conditions). */
 static void check_tag(Chk *C, Item *owner, Field *f, const HMap *names)
 {
 	Item *un = union_of(f->type);
@@ -867,7 +449,7 @@ static void check_tag(Chk *C, Item *owner, Field *f, const HMap *names)
 						continue;
 					}
 				} else {
-					Symbol *sym = resolve_name(C, owner->unit, m->when_names[k],
+					Symbol *sym = resolve_name(C->R, owner->unit, m->when_names[k],
 								   m->when_loc, IT_CONST);
 					if (!sym)
 						continue;
@@ -941,115 +523,7 @@ static void check_fields(Chk *C, Item *it)
 		hmap_free(&names);
 }
 
-/* ---- Constants as C macros --------------------------------------------------
- * A constant becomes "#define NAME value", which replaces NAME everywhere
- * after it, whatever NAME is in C: a field, a typedef, or a macro the
- * headers test.  A constant named like a field would break the struct, and
- * one named __x86_64__ would make an i386 build pick x86_64's definitions
- * without a word.  So a constant's name (and its compat names) must not be
- * a name the generated C uses otherwise. */
-
-static bool reserved_macro(const char *name)
-{
-	static const char *const names[] = {
-		/* <stdint.h> and <stddef.h>, as the headers use them */
-		"uint8_t", "uint16_t", "uint32_t", "uint64_t", "int8_t",
-		"int16_t", "int32_t", "int64_t", "offsetof", "NULL",
-		/* support/xen-prelude.h */
-		"uint64_aligned_t", "int64_aligned_t", "XEN_FLEX_ARRAY_DIM",
-		"XEN_GUEST_HANDLE", "XEN_GUEST_HANDLE_64",
-		"DEFINE_XEN_GUEST_HANDLE", "__DEFINE_XEN_GUEST_HANDLE",
-		"___DEFINE_XEN_GUEST_HANDLE", "__XEN_INTERFACE_VERSION__",
-		"__XEN_LATEST_INTERFACE_VERSION__", "__XEN__", "__XEN_TOOLS__",
-		"__XEN_PUBLIC_XEN_H__", "XENBINDGEN_XEN_PRELUDE_H",
-		/* what the layout assertions and version tests use */
-		"static_assert", "_Static_assert", "alignof", "_Alignof",
-		"defined", "__attribute__", "__aligned__", "__STDC_VERSION__",
-		"__GNUC__", "__cplusplus", "XBG_STATIC_ASSERT", "XBG_ALIGNOF",
-	};
-	/* the generator's own prefixes: include guards, handle typedefs */
-	static const char *const prefixes[] = {
-		"__XEN_AUTOGEN_", "__guest_handle_", "xbg_", "XBG_",
-	};
-	size_t i;
-	int t;
-	for (i = 0; i < ARRAY_LEN(names); i++)
-		if (strcmp(name, names[i]) == 0)
-			return true;
-	for (i = 0; i < ARRAY_LEN(prefixes); i++)
-		if (strncmp(name, prefixes[i], strlen(prefixes[i])) == 0)
-			return true;
-	/* the macros that select a target: __i386__, __riscv_xlen, ... */
-	for (t = 0; t < NTARGETS; t++) {
-		const char *p = targets[t].cond, *q;
-		size_t n = strlen(name);
-		while ((q = strstr(p, name)) != NULL) {
-			bool start = q == targets[t].cond ||
-				     !(q[-1] == '_' || (q[-1] >= 'a' && q[-1] <= 'z') ||
-				       (q[-1] >= 'A' && q[-1] <= 'Z') ||
-				       (q[-1] >= '0' && q[-1] <= '9'));
-			char e = q[n];
-			bool end = !(e == '_' || (e >= 'a' && e <= 'z') ||
-				     (e >= 'A' && e <= 'Z') || (e >= '0' && e <= '9'));
-			if (start && end)
-				return true;
-			p = q + 1;
-		}
-	}
-	return false;
-}
-
-static void add_field_names(HMap *m, Arena *a, Item *it)
-{
-	size_t i;
-	for (i = 0; i < it->nfields; i++)
-		if (it->fields[i].name)
-			hmap_put(m, it->fields[i].name, strlen(it->fields[i].name),
-				 &it->fields[i]);
-	if (!it->inline_type) {
-		/* the typedef a struct or union may get (c_typedef_name) */
-		const char *td = it->c.typedef_name ? it->c.typedef_name
-			       : arena_printf(a, "%s_t", it->name);
-		hmap_put(m, td, strlen(td), it);
-	}
-}
-
-static void check_macro_name(Chk *C, const HMap *used, const char *name,
-			     Loc loc)
-{
-	if (reserved_macro(name)) {
-		diag_error(C->d, loc,
-			   "constant '%s' would be a C macro replacing '%s', which "
-			   "the generated headers use; choose another name",
-			   name, name);
-		return;
-	}
-	if (hmap_gets(used, name))
-		diag_error(C->d, loc,
-			   "constant '%s' would be a C macro replacing every '%s', "
-			   "a field or typedef name too; choose another name",
-			   name, name);
-}
-
-static void check_macro_names(Chk *C)
-{
-	Spec *s = C->s;
-	HMap used;
-	size_t i, k;
-	hmap_init(&used);
-	for (i = 0; i < s->nitems; i++)
-		if (s->items[i]->kind == IT_STRUCT || s->items[i]->kind == IT_UNION)
-			add_field_names(&used, &s->arena, s->items[i]);
-	for (i = 0; i < s->nitems; i++) {
-		Item *it = s->items[i];
-		if (it->kind != IT_CONST)
-			continue;
-		check_macro_name(C, &used, it->name, it->name_loc);
-		for (k = 0; k < it->c.ncompat; k++)
-			check_macro_name(C, &used, it->c.compat[k], it->c.loc);
-	}
-	hmap_free(&used);
-}
+/* ---- Aliases ------------------------------------------------------------- */
 
 /* A per-architecture alias needs a type on every target that is laid
  * out: without one, every type using it has no layout there, and its C
@@ -1079,38 +553,32 @@ static void check_arch_alias(Chk *C, Item *it)
 	}
 }
 
-/* ---- Driver ------------------------------------------------------------------ */
+/* ---- Driver -------------------------------------------------------------- */
 
 void spec_check(Spec *s, Diag *d)
 {
 	Chk C;
-	size_t i, j;
+	size_t i;
 	int a, t;
 	bool any_arch = false, uses_arch = false;
 
 	C.s = s;
 	C.d = d;
-	C.suggestions = 0;
-	C.imports = xcalloc(s->nunits + 1, sizeof *C.imports);
+	C.R = resolve_new(s, d);
 	hmap_init(&C.variants);
 	hmap_init(&C.tagged);
-	build_symbols(&C);
+	resolve_symbols(C.R);
 	check_members(&C);
-	check_includes(&C);
+	resolve_includes(C.R);
 	check_ops(&C);
-	check_macro_names(&C);
+	names_check_macros(s, d);
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		switch (it->kind) {
 		case IT_STRUCT:
 		case IT_UNION:
-			for (j = 0; j < it->nfields; j++)
-				resolve_type(&C, it->unit, it->fields[j].type, false);
-			break;
 		case IT_ALIAS:
-			resolve_type(&C, it->unit, it->alias, false);
-			for (a = 0; a < NARCH; a++)
-				resolve_type(&C, it->unit, it->arch_alias[a], false);
+			resolve_item(C.R, it);
 			break;
 		case IT_ENUM:
 			check_enum(&C, it);
@@ -1151,7 +619,7 @@ void spec_check(Spec *s, Diag *d)
 	for (i = 0; i < s->nitems; i++)
 		if (s->items[i]->kind == IT_ALIAS && !s->items[i]->alias)
 			check_arch_alias(&C, s->items[i]);
-	free(C.imports);
+	resolve_free(C.R);
 	hmap_free(&C.variants);
 	hmap_free(&C.tagged);
 }

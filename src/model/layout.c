@@ -438,6 +438,7 @@ size_t layout_holes(const Item *it, const Layout *l, Hole *out)
 	return n;
 }
 
+#ifdef XBG_TEST_HOOKS
 void layout_perturb(Spec *s, const char *spec)
 {
 	char *copy = xstrdup(spec), *at = strchr(copy, '@'), *dot;
@@ -480,3 +481,4 @@ void layout_perturb(Spec *s, const char *spec)
 out:
 	free(copy);
 }
+#endif

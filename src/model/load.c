@@ -6,36 +6,27 @@
  * --indir ("domctl", "io/blkif"), and the lists of all its spec files are
  * concatenated.  Top-level directories named arch-<family> hold the
  * per-architecture views.  Only .toml, .yaml, .yml and .json files are
- * specs; anything else (editor backups, READMEs) is ignored.  Hidden
- * entries (".git") are skipped.
+ * specs; anything else (editor backups, READMEs) is ignored.
  *
- * Everything is sorted bytewise before use, so the order in which the
- * filesystem lists entries, and the locale, never change the result.
+ * The tree is walked by walk_tree() (base/fs.c), whose policy is that of
+ * every command reading specs: sorted bytewise, hidden entries skipped,
+ * symbolic links followed only inside --indir, loops, depth and special
+ * files refused.  What is left here is the directory model.
  */
-/* realpath() is XSI in glibc's view of POSIX 2008; a feature-test macro
- * is the one reserved identifier a program must define */
-#define _XOPEN_SOURCE 700 /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
-
 #include "model/model.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
-
-typedef struct DirStack {
-	dev_t dev[MAX_DIR_DEPTH + 1];
-	ino_t ino[MAX_DIR_DEPTH + 1];
-	int n;
-} DirStack;
-
 typedef struct Loader {
 	Spec *s;
 	Diag *d;
-	char *root; /* the input directory's real path */
 	int status;
+	/* the unit of the directory at each level being walked, made when
+	 * its first spec file is found */
+	Unit *unit_at[MAX_DIR_DEPTH + 2];
 	size_t nfiles;
 	uint64_t total_size; /* of the spec files so far */
 	Unit **units;
@@ -68,33 +59,6 @@ static bool valid_component(const char *s)
 	return n <= MAX_IDENT_LEN;
 }
 
-static char **list_dir(Loader *L, const char *path, size_t *n)
-{
-	DIR *dir = opendir(path);
-	struct dirent *e;
-	char **names = NULL;
-	size_t cap = 0;
-	*n = 0;
-	if (!dir) {
-		diag_error(L->d, path_loc(L, path), "cannot open directory: %s",
-			   strerror(errno));
-		L->status = 3;
-		return NULL;
-	}
-	while ((e = readdir(dir)) != NULL) {
-		if (e->d_name[0] == '.')
-			continue;
-		names = xgrow(names, &cap, *n + 1, sizeof *names);
-		names[(*n)++] = xstrdup(e->d_name);
-	}
-	closedir(dir);
-	/* qsort() must not be given a null array, even an empty one (an
-	 * empty directory) */
-	if (*n > 1)
-		qsort(names, *n, sizeof *names, cmp_str);
-	return names;
-}
-
 static void add_file(Loader *L, Unit *u, const char *path, const char *rel)
 {
 	Spec *s = L->s;
@@ -122,147 +86,64 @@ static Unit *new_unit(Loader *L, const char *name)
 	return u;
 }
 
-static bool inside_root(Loader *L, const char *path)
+static bool is_spec_name(const char *name)
 {
-	char *real = realpath(path, NULL);
-	size_t n = L->root ? strlen(L->root) : 0;
-	bool ok = real && L->root && strncmp(real, L->root, n) == 0 &&
-		  (real[n] == '/' || real[n] == '\0');
-	free(real);
-	return ok;
+	return format_from_path(name) != FMT_NONE;
 }
 
-/* Is path a symbolic link that resolves outside the input directory? */
-static bool link_outside(Loader *L, const char *path)
+/* A directory is an output unit: its name must make a file name and an
+ * identifier. */
+static bool enter_dir(void *ctx, const WalkEntry *e)
 {
-	struct stat lsb;
-	return lstat(path, &lsb) == 0 && S_ISLNK(lsb.st_mode) &&
-	       !inside_root(L, path);
+	Loader *L = ctx;
+	if (!valid_component(e->name)) {
+		diag_error(L->d, path_loc(L, e->path),
+			   "invalid output directory name: use letters, "
+			   "digits, '_' and '-' only");
+		return false;
+	}
+	L->unit_at[e->level] = NULL;
+	return true;
 }
 
-static void scan(Loader *L, const char *path, const char *rel, DirStack *st)
+static WalkNext found_file(void *ctx, const WalkEntry *e)
 {
-	size_t n, i;
-	char **names;
-	Unit *unit = NULL;
-	Buf p = {0}, r = {0};
-	struct stat sb;
+	Loader *L = ctx;
+	Unit **unit = &L->unit_at[e->level - 1];
 
-	if (stat(path, &sb) != 0) {
-		diag_error(L->d, path_loc(L, path), "cannot read: %s",
-			   strerror(errno));
-		L->status = 3;
-		return;
+	if (e->level == 1) {
+		diag_error(L->d, path_loc(L, e->path),
+			   "spec file is not inside an output directory "
+			   "(move it to %s/<name>/)", L->s->indir);
+		return WALK_NEXT;
 	}
-	for (i = 0; i < (size_t)st->n; i++) {
-		if (st->dev[i] == sb.st_dev && st->ino[i] == sb.st_ino) {
-			diag_error(L->d, path_loc(L, path),
-				   "directory loop (a symbolic link points back to a "
-				   "parent directory)");
-			return;
-		}
+	if (++L->nfiles > MAX_SPEC_FILES) {
+		diag_error(L->d, path_loc(L, L->s->indir),
+			   "more than %d spec files", MAX_SPEC_FILES);
+		return WALK_LEAVE_DIR;
 	}
-	/* the stack holds the input directory and the directories below
-	 * it: at most MAX_DIR_DEPTH of those */
-	if (st->n > MAX_DIR_DEPTH) {
-		diag_error(L->d, path_loc(L, path),
-			   "directories nested deeper than %d levels", MAX_DIR_DEPTH);
-		return;
+	/* Each file is bounded (read_file() checks again as it reads), and
+	 * so is the total: the file that goes past the limit is the error. */
+	if (e->size > MAX_FILE_SIZE) {
+		diag_error(L->d, path_loc(L, e->path), "%s", read_file_too_large);
+		return WALK_NEXT;
 	}
-	st->dev[st->n] = sb.st_dev;
-	st->ino[st->n] = sb.st_ino;
-	st->n++;
-
-	names = list_dir(L, path, &n);
-	for (i = 0; i < n; i++) {
-		const char *name = names[i];
-		buf_clear(&p);
-		buf_printf(&p, "%s/%s", path, name);
-		buf_clear(&r);
-		if (*rel)
-			buf_printf(&r, "%s/%s", rel, name);
-		else
-			buf_puts(&r, name);
-		if (stat(buf_cstr(&p), &sb) != 0) {
-			if (format_from_path(name) != FMT_NONE) {
-				diag_error(L->d, path_loc(L, buf_cstr(&p)),
-					   "cannot read: %s", strerror(errno));
-				L->status = 3;
-			}
-			continue;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			/* A link to a directory is followed only if it stays
-			 * inside the input directory: a link to / must not make
-			 * us walk the whole file system. */
-			if (link_outside(L, buf_cstr(&p))) {
-				diag_error(L->d, path_loc(L, buf_cstr(&p)),
-					   "symbolic link leads outside the input "
-					   "directory; not followed");
-				continue;
-			}
-			if (!valid_component(name)) {
-				diag_error(L->d, path_loc(L, buf_cstr(&p)),
-					   "invalid output directory name: use letters, "
-					   "digits, '_' and '-' only");
-				continue;
-			}
-			scan(L, buf_cstr(&p), buf_cstr(&r), st);
-			continue;
-		}
-		if (format_from_path(name) == FMT_NONE)
-			continue;
-		/* Nor is a link to a file elsewhere: a spec tree from an
-		 * untrusted source must not make us read, and quote in
-		 * diagnostics, any file the user can read (~/.ssh/...). */
-		if (link_outside(L, buf_cstr(&p))) {
-			diag_error(L->d, path_loc(L, buf_cstr(&p)),
-				   "symbolic link leads outside the input "
-				   "directory; not followed");
-			continue;
-		}
-		if (!S_ISREG(sb.st_mode)) {
-			/* a FIFO or a device would block or never end */
-			diag_error(L->d, path_loc(L, buf_cstr(&p)),
-				   "not a regular file");
-			continue;
-		}
-		if (!*rel) {
-			diag_error(L->d, path_loc(L, buf_cstr(&p)),
-				   "spec file is not inside an output directory "
-				   "(move it to %s/<name>/)", path);
-			continue;
-		}
-		if (++L->nfiles > MAX_SPEC_FILES) {
-			diag_error(L->d, path_loc(L, L->s->indir),
-				   "more than %d spec files", MAX_SPEC_FILES);
-			break;
-		}
-		/* Each file is bounded (read_file() checks again as it
-		 * reads), and so is the total: the file that goes past the
-		 * limit is the error. */
-		if ((uint64_t)sb.st_size > MAX_FILE_SIZE) {
-			diag_error(L->d, path_loc(L, buf_cstr(&p)), "%s",
-				   read_file_too_large);
-			continue;
-		}
-		L->total_size += (uint64_t)sb.st_size;
-		if (L->total_size > MAX_TOTAL_SIZE) {
-			diag_error(L->d, path_loc(L, buf_cstr(&p)),
-				   "the spec files total more than the limit of %d "
-				   "MiB", MAX_TOTAL_SIZE_MIB);
-			break;
-		}
-		if (!unit)
-			unit = new_unit(L, rel);
-		add_file(L, unit, buf_cstr(&p), buf_cstr(&r));
+	L->total_size += e->size;
+	if (L->total_size > MAX_TOTAL_SIZE) {
+		diag_error(L->d, path_loc(L, e->path),
+			   "the spec files total more than the limit of %d "
+			   "MiB", MAX_TOTAL_SIZE_MIB);
+		return WALK_LEAVE_DIR;
 	}
-	for (i = 0; i < n; i++)
-		free(names[i]);
-	free(names);
-	buf_free(&p);
-	buf_free(&r);
-	st->n--;
+	if (!*unit) {
+		/* named by the directory: rel without its last component */
+		char *name = xstrndup(e->rel,
+				      (size_t)(strrchr(e->rel, '/') - e->rel));
+		*unit = new_unit(L, name);
+		free(name);
+	}
+	add_file(L, *unit, e->path, e->rel);
+	return WALK_NEXT;
 }
 
 static int cmp_unit(const void *a, const void *b)
@@ -322,7 +203,7 @@ static void decode_all(Loader *L)
 			else
 				root = read_spec_file(&a, L->d, f->path, &f->file, &rs);
 			if (rs == READ_IO)
-				L->status = 3;
+				L->status = STATUS_IO;
 			if (root)
 				spec_decode(s, L->d, u, f, root);
 			arena_reset(&a);
@@ -334,7 +215,7 @@ static void decode_all(Loader *L)
 int spec_load(Spec *s, Diag *d)
 {
 	Loader L = {0};
-	DirStack st = {{0}, {0}, 0};
+	Walk w = {0};
 	struct stat sb;
 
 	L.s = s;
@@ -344,11 +225,17 @@ int spec_load(Spec *s, Diag *d)
 		bool exists = stat(s->indir, &sb) == 0;
 		diag_error(d, path_loc(&L, s->indir), "cannot use as input directory: %s",
 			   exists ? "not a directory" : strerror(err));
-		return 3;
+		return STATUS_IO;
 	}
-	L.root = realpath(s->indir, NULL);
-	scan(&L, s->indir, "", &st);
-	free(L.root);
+	w.mode = WALK_INPUT;
+	w.d = d;
+	w.ctx = &L;
+	w.want = is_spec_name;
+	w.enter = enter_dir;
+	w.file = found_file;
+	/* refused entries are errors in d; only I/O stops the load here */
+	if (walk_tree(&w, s->indir) == STATUS_IO)
+		L.status = STATUS_IO;
 	finish_units(&L);
 	if (L.status)
 		return L.status;

@@ -4,10 +4,12 @@
  *
  * Pipeline: load.c finds the files of each output unit, a reader (read/)
  * turns each file into a document tree, decode.c turns the tree into the
- * items below, check.c resolves names and runs the semantic checks, order.c
- * puts items in dependency order, layout.c computes every item's layout on
- * every target (target.c) and abi.c applies the ABI rules.  Emitters read
- * this model only; they never see a document tree.
+ * items below (keys checked against schema.c, values read by get.c,
+ * conditions by cond.c, array lengths by expr.c), check.c runs the
+ * semantic checks (resolve.c resolves names, names.c holds the rules for
+ * names), order.c puts items in dependency order, layout.c computes every
+ * item's layout on every target (target.c) and abi.c applies the ABI
+ * rules.  Emitters read this model only; they never see a document tree.
  *
  * Everything here lives in Spec.arena and goes with one spec_free().
  * Sectioned by the file that defines each declaration; the types first.
@@ -95,7 +97,7 @@ typedef struct Type {
 	ItemKind want;      /* TY_NAMED: the kind the spec asked for */
 	const char *name;   /* TY_NAMED */
 	Loc name_loc;       /* TY_NAMED: where the name is written */
-	Symbol *sym;        /* TY_NAMED, set by check.c */
+	Symbol *sym;        /* TY_NAMED, set by resolve.c */
 	struct Type *elem;  /* TY_PTR, TY_HANDLE, TY_ARRAY */
 	uint64_t count;     /* TY_ARRAY with a literal length */
 	Expr *count_expr;   /* TY_ARRAY with a computed length */
@@ -331,14 +333,196 @@ int spec_load(Spec *s, Diag *d);
 int spec_load_texts(Spec *s, Diag *d, const char *const *paths,
 		    const char *const *texts, const size_t *lens, size_t n);
 
+/* ---- schema.c ----------------------------------------------------------- */
+/* The schema of the spec language: every kind of table, its keys in
+ * canonical order (the order of fmt), which are required and what each
+ * holds.  Read by the decoder, by fmt (tools/canon.c) and by the generator
+ * of docs/xenbindgen.schema.json. */
+typedef enum SchemaKind {
+	SK_ROOT,       /* a spec file */
+	SK_UNIT_ABI,   /* its [abi] */
+	SK_INCLUDE,
+	SK_CONST,
+	SK_ALIAS,
+	SK_ENUM,
+	SK_VARIANT,
+	SK_BITMAP,
+	SK_BIT,
+	SK_STRUCT,
+	SK_UNION,
+	SK_OP,
+	SK_FIELD,
+	SK_ONLY,       /* a condition */
+	SK_C,          /* C naming control */
+	SK_ABI,        /* an item's ABI waivers */
+	SK_ARCH_TYPES, /* an alias's type per architecture */
+	NSCHEMAKINDS
+} SchemaKind;
+
+/* What a key holds. */
+typedef enum SchemaValue {
+	SV_STRING,      /* a string of at least min bytes */
+	SV_IDENT,       /* an identifier */
+	SV_CNAME,       /* an identifier used as is in C: not a keyword */
+	SV_TEXT,        /* free text: a description */
+	SV_INT,         /* an integer, min to max (both 0: any) */
+	SV_BOOL,
+	SV_STRINGS,     /* a list of strings */
+	SV_WORD,        /* a word of the set sub */
+	SV_WORDS,       /* a list of at least min words of the set sub */
+	SV_TYPE,        /* a type */
+	SV_ENUM_TYPE,   /* an integer primitive: u8..u64, i8..i64 */
+	SV_BITMAP_TYPE, /* an unsigned one: u8..u64 */
+	SV_CONST_TYPE,  /* as SV_ENUM_TYPE */
+	SV_ALIAS_TYPE,  /* a type, or a table SK_ARCH_TYPES */
+	SV_TAG_VALUES,  /* an integer or a name, or a list of them */
+	SV_TABLE,       /* a table of kind sub */
+	SV_TABLES,      /* a list of tables of kind sub */
+} SchemaValue;
+
+/* Closed sets of words that values are taken from. */
+typedef enum SchemaWords {
+	SW_ARCHS,   /* arch_name(): index ARCH_* */
+	SW_TARGETS, /* targets[].name: index TGT_* */
+	SW_WAIVERS, /* "identity", ...: index i is WAIVE_* 1 << i */
+	SW_CASES,   /* "keep", "upper" */
+	SW_CTORS,   /* type constructors: index Ctor */
+} SchemaWords;
+
+/* The keys of a type table: { ptr = T }, { tag = "ptr", args = T }. */
+typedef enum Ctor {
+	CTOR_PTR, CTOR_HANDLE, CTOR_CPTR, CTOR_ARRAY, CTOR_STRUCT, CTOR_UNION,
+	CTOR_ENUM, CTOR_BITMAP, CTOR_TYPE, NCTORS
+} Ctor;
+
+typedef struct SchemaKey {
+	const char *key;
+	bool required;
+	SchemaValue value;
+	int sub;          /* SV_TABLE(S): SchemaKind; SV_WORD(S): SchemaWords */
+	int64_t min, max; /* see SchemaValue */
+	const char *desc; /* for the JSON Schema */
+} SchemaKey;
+
+typedef struct SchemaTable {
+	const char *what; /* in messages: "struct", "field", "spec file" */
+	const char *name; /* its definition in the JSON Schema (root: NULL) */
+	const char *desc;
+	const SchemaKey *keys; /* in canonical order */
+	size_t nkeys;
+} SchemaTable;
+
+#define SCHEMA_MAX_KEYS 16
+extern const SchemaTable schema_tables[NSCHEMAKINDS];
+
+/* The key of a table, or NULL. */
+const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len);
+/* The keys in the order the decoder checks them (out: room for
+ * SCHEMA_MAX_KEYS), which decides the order of missing-key messages and
+ * which of two equally close keys a misspelt one suggests; the count. */
+size_t schema_check_order(SchemaKind k, const SchemaKey **out);
+/* The i-th word of a set, NULL past the last; the index of a word, or -1. */
+const char *schema_word(SchemaWords set, size_t i);
+int schema_word_find(SchemaWords set, const char *s, size_t len);
+/* Did you mean: the closest of n words to word, or NULL. */
+const char *schema_closest(const char *word, const char *const *words,
+			   size_t n);
+
+/* ---- get.c -------------------------------------------------------------- */
+/* The state of decoding one file, shared by get.c, cond.c, expr.c and
+ * decode.c. */
+typedef struct Dec {
+	Spec *s;
+	Diag *d;
+	Unit *u;
+	Item *cur;              /* the struct or union being decoded */
+	const char *field_name; /* the field whose type is being decoded */
+} Dec;
+
+/* For messages: "a table", "an integer"; data escaped (no control bytes)
+ * and cut at 64 bytes. */
+const char *get_a_kind(const DocNode *n);
+const char *get_printable(Dec *D, const char *s, size_t n);
+
+/* Report the unknown keys of table t, with a did-you-mean, and its missing
+ * required ones; false if there were any. */
+bool get_keys(Dec *D, const DocNode *t, SchemaKind k);
+
+/* Getters: the value of key in table t.  A value of the wrong kind is
+ * reported ("'key' of what must be a string, not an integer") and taken
+ * as absent.  loc, if given, receives the value's location. */
+const DocEntry *get_entry(const DocNode *t, const char *key);
+bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,
+	      const char *what);
+const char *get_string(Dec *D, const DocNode *t, const char *key,
+		       const char *what, Loc *loc);
+/* "name": a non-empty string without NUL bytes. */
+const char *get_name(Dec *D, const DocNode *t, const char *what, Loc *loc);
+bool get_int(Dec *D, const DocNode *t, const char *key, const char *what,
+	     int64_t *out, Loc *loc);
+bool get_bool(Dec *D, const DocNode *t, const char *key, const char *what,
+	      bool *out);
+/* A list of strings ("compat"); *n receives the count. */
+const char **get_strings(Dec *D, const DocNode *t, const char *key,
+			 const char *what, size_t *n);
+/* A list of tables ("fields"), or NULL. */
+const DocNode *get_tables(Dec *D, const DocNode *t, const char *key,
+			  const char *what);
+/* A table of kind k ("only"), its keys checked, or NULL. */
+const DocNode *get_table(Dec *D, const DocNode *owner, const char *key,
+			 const char *what, SchemaKind k);
+/* A type named by a string node: a primitive, or a reference to a named
+ * item of kind want (IT_ANY: any), resolved later by check.c. */
+Type *get_type_name(Dec *D, const DocNode *n);
+Type *get_type_ref(Dec *D, ItemKind want, const DocNode *n);
+
+/* ---- cond.c ------------------------------------------------------------- */
+/* The condition only = { ... } of owner, if it has one, into c. */
+void cond_decode(Dec *D, const DocNode *owner, Cond *c);
+
+/* ---- expr.c ------------------------------------------------------------- */
+/* Parse an array length expression (NUL-terminated text, written at loc);
+ * NULL after reporting an error. */
+Expr *expr_parse(Dec *D, const char *text, Loc loc);
+
 /* ---- decode.c ----------------------------------------------------------- */
 /* Decode one file's document tree into unit u. */
 void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 		 const DocNode *root);
 
 /* ---- check.c ------------------------------------------------------------ */
-/* Resolve names and run the semantic checks. */
+/* Resolve names (resolve.c) and run the semantic checks. */
 void spec_check(Spec *s, Diag *d);
+
+/* ---- resolve.c ---------------------------------------------------------- */
+/* Name resolution, for spec_check().  A Resolver holds what the lookups of
+ * one check share; the calls come in this order: symbols, includes, then
+ * items and names. */
+typedef struct Resolver Resolver;
+Resolver *resolve_new(Spec *s, Diag *d);
+void resolve_free(Resolver *R);
+/* Enter every named item into s->symbols; reports invalid names, duplicate
+ * definitions and architectures that define a name differently. */
+void resolve_symbols(Resolver *R);
+/* Find the unit of every [[includes]] entry and check that it defines what
+ * the entry imports. */
+void resolve_includes(Resolver *R);
+/* Resolve the names in an item's field types, or in the types it aliases. */
+void resolve_item(Resolver *R, Item *it);
+/* The symbol a name denotes as seen from unit u, which must define or
+ * import it and find the kind asked for; NULL after reporting why not. */
+Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
+		     ItemKind want);
+
+/* ---- names.c ------------------------------------------------------------ */
+/* Is name an identifier (what: "field", "enum"... for the message)?
+ * Reports it if not. */
+bool names_ident(Diag *d, const char *name, Loc loc, const char *what);
+/* The same, and not a C or C++ keyword: for names C declares. */
+bool names_c_name(Diag *d, const char *name, Loc loc, const char *what);
+/* Constants become C macros: report those whose name, or a compat name,
+ * the generated C uses otherwise (a field, a typedef, a reserved name). */
+void names_check_macros(Spec *s, Diag *d);
 
 /* ---- order.c ------------------------------------------------------------ */
 /* Walk the dependency graph of an architecture view (arch -1: common
@@ -423,13 +607,16 @@ typedef struct Hole {
 /* Fills out (room for nfields + 1 holes) and returns the count. */
 size_t layout_holes(const Item *it, const Layout *l, Hole *out);
 
-/* Test-only fault injection: XENBINDGEN_PERTURB=type.field@target (or
- * type@target for the size) adds 1 to that number after layout, so the
- * compile matrix can prove it catches a wrong engine. */
+/* A test hook (base.h), only in the test build: XBG_TEST_PERTURB=
+ * type.field@target (or type@target for the size) adds 1 to that number
+ * after layout, so the compile matrix can prove it catches a wrong engine. */
+#ifdef XBG_TEST_HOOKS
 void layout_perturb(Spec *s, const char *spec);
+#endif
 
 /* ---- abi.c -------------------------------------------------------------- */
-/* Rules 1 to 3 (see abi.c); rule 4, unique names, is check.c's.  Waived
+/* Rules 1 to 3 (see abi.c); rule 4, unique names, is resolve.c's and
+ * check.c's.  Waived
  * differences are warnings if list_waived, else only counted; returns how
  * many were not listed. */
 size_t abi_check(Spec *s, Diag *d, bool list_waived);

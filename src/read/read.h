@@ -118,13 +118,6 @@ typedef enum ReadStatus {
 	READ_IO,     /* could not read the file (exit 3) */
 } ReadStatus;
 
-/* Read a whole file into memory (at most MAX_FILE_SIZE bytes). On failure
- * returns NULL and sets *err to an errno-style message; for a file over
- * the limit, *err is read_file_too_large (not an I/O error: the caller
- * reports it as a problem of the spec). */
-char *read_file(const char *path, size_t *len, const char **err);
-extern const char read_file_too_large[];
-
 /* Register path with diag and parse text as the file's content (format by
  * path's extension).  For specs that are not on disk: tests, fuzzers. */
 DocNode *parse_spec_text(Arena *a, Diag *d, const char *path,
@@ -144,5 +137,27 @@ DocNode *toml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 		    size_t len);
 DocNode *yaml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 		    size_t len, bool json);
+
+/* ---- json.c ------------------------------------------------------------- */
+/* The strict JSON checks libyaml does not make, for yaml_parse(json =
+ * true); built only with libyaml.  json_scan() checks the tokens of [text,
+ * end) and which may follow which.  If it finds a problem, libyaml is to
+ * read [text, cut) only, and msg is the error to report at `at`.  If
+ * patched is not NULL, it is the text to give libyaml instead of the input
+ * (the same length, some characters replaced; see json.c).  The caller
+ * frees msg and patched. */
+typedef struct JsonScan {
+	bool found;
+	const char *cut, *at;
+	Buf msg;
+	char *patched;
+} JsonScan;
+void json_scan(const char *text, const char *end, JsonScan *out);
+/* Is [s, e) a JSON number (RFC 8259)?  *is_float if it has a fraction or
+ * an exponent. */
+bool json_number(const char *s, const char *e, bool *is_float);
+/* Decode the double-quoted string at s, which json_scan() accepted, into b
+ * (cleared first). */
+void json_decode_string(Buf *b, const char *s, const char *e);
 
 #endif

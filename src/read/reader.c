@@ -3,10 +3,8 @@
  */
 #include "read/read.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static bool ends_with(const char *s, const char *suffix)
 {
@@ -43,65 +41,6 @@ bool format_supported(SpecFormat f)
 #else
 	return f == FMT_TOML;
 #endif
-}
-
-const char read_file_too_large[] =
-	"spec file is larger than the limit of " BOUND_STR(MAX_FILE_SIZE_MIB)
-	" MiB";
-
-char *read_file(const char *path, size_t *len, const char **err)
-{
-	FILE *f;
-	struct stat st;
-	char *data = NULL;
-	size_t n = 0, cap = 0;
-
-	f = fopen(path, "rb");
-	if (!f) {
-		*err = strerror(errno);
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) != 0) {
-		st.st_mode = 0;
-	} else if (S_ISDIR(st.st_mode)) {
-		fclose(f);
-		*err = strerror(EISDIR);
-		return NULL;
-	}
-	/* Read in chunks rather than trusting st_size: it is 0 for pipes and
-	 * /proc files, and the file may change under us.  It is still the
-	 * best first guess of a regular file's size: room for it, its NUL and
-	 * one more byte usually means one read and no reallocation. */
-	if (S_ISREG(st.st_mode) && st.st_size > 0 &&
-	    (uintmax_t)st.st_size <= MAX_FILE_SIZE) {
-		cap = (size_t)st.st_size + 2;
-		data = xmalloc(cap);
-	}
-	for (;;) {
-		size_t got;
-		if (n + 2 > cap)
-			data = xgrow(data, &cap, n + 65536 + 1, 1);
-		got = fread(data + n, 1, cap - n - 1, f);
-		n += got;
-		if (n > MAX_FILE_SIZE) {
-			free(data);
-			fclose(f);
-			*err = read_file_too_large;
-			return NULL;
-		}
-		if (got == 0)
-			break;
-	}
-	if (ferror(f)) {
-		*err = strerror(errno ? errno : EIO);
-		free(data);
-		fclose(f);
-		return NULL;
-	}
-	fclose(f);
-	data[n] = '\0';
-	*len = n;
-	return data;
 }
 
 /* Reject a format this build cannot read; true if it can. */

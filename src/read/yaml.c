@@ -1,5 +1,6 @@
 /*
- * yaml.c - the YAML and JSON reader, on top of libyaml.
+ * yaml.c - the YAML and JSON reader, on top of libyaml; json.c holds the
+ * JSON checks that libyaml does not make.
  *
  * libyaml's event API (yaml_parser_parse) turns the text into a flat stream
  * of events: start and end of mappings and sequences, scalars, aliases.  The
@@ -29,36 +30,26 @@
  *    cursor walks the text forwards to each position asked for (events come
  *    in text order), so the whole file costs linear time.
  *  - The text is checked before libyaml sees it: UTF-8 and the characters
- *    YAML allows, and in JSON mode the JSON tokens.  libyaml is then given
- *    only the text before the first problem found (the "cut"), so that the
- *    earliest error in the file is the one reported, whoever finds it.  As
- *    in the TOML reader, the first error ends the parse.
+ *    YAML allows, and in JSON mode the JSON tokens (json.c).  libyaml is
+ *    then given only the text before the first problem found (the "cut"),
+ *    so that the earliest error in the file is the one reported, whoever
+ *    finds it.  As in the TOML reader, the first error ends the parse.
  *  - JSON (json == true): libyaml reads JSON as YAML, which accepts far more
  *    (comments, single quotes, unquoted strings, trailing commas, block
- *    style...).  A token scan of the text rejects all of that without being
- *    a JSON parser: it knows strings, numbers, literals and punctuation and
- *    checks which token may follow which, but not the bracket structure,
- *    which libyaml checks.  Events must then be flow collections opened by
- *    '{' or '[', double-quoted strings and JSON literals.  Double-quoted
- *    strings are decoded here, as JSON defines them, because libyaml
- *    rejects surrogate-pair escapes and some raw characters JSON allows
- *    (DEL, C1 controls, U+FFFE): the copy of the text given to libyaml has
- *    those replaced by harmless characters of the same length.
- *    Line breaks between a key and its ':' are hidden the same way, as
- *    libyaml reads keys as YAML implicit keys, on one line.  What remains
- *    is a limitation of libyaml: a ':' must come at most 1024 characters
- *    after the start of its key.  Duplicate keys are errors in JSON too,
- *    and so are lone surrogate escapes (they have no UTF-8 form).
+ *    style...).  json.c's token scan rejects all of that first and gives
+ *    libyaml a copy of the text where what libyaml would misread is
+ *    replaced (json.c says what and why).  Events must then be flow
+ *    collections opened by '{' or '[', double-quoted strings and JSON
+ *    literals; double-quoted strings are decoded by json.c, as JSON defines
+ *    them.  Duplicate keys are errors in JSON too.
  */
 #include "read/read.h"
 
 #ifdef HAVE_LIBYAML
 
-
 #include <errno.h>
 #include <math.h>
 #include <setjmp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
@@ -102,11 +93,10 @@ typedef struct Parser {
 	int documents;
 	Buf str;        /* decoded JSON strings */
 	Buf msg;        /* keys and values rendered for messages */
-	char desc[64];  /* a character rendered for messages */
 	jmp_buf jmp;
 } Parser;
 
-/* ---- Locations ------------------------------------------------------------ */
+/* ---- Locations ----------------------------------------------------------- */
 
 static bool is_cont(char c)
 {
@@ -227,7 +217,7 @@ static const char *event_at(Parser *p)
 	return seek_index(p, p->ev.start_mark.index);
 }
 
-/* ---- Messages and errors -------------------------------------------------- */
+/* ---- Messages and errors ------------------------------------------------- */
 
 /* Append len bytes of s as message text, never raw control characters:
  * C0 and C1 controls, DEL and line separators are escaped (and quotes and
@@ -295,35 +285,6 @@ static const char *key_text(Parser *p, const char *s, size_t len)
 	return buf_cstr(&p->msg);
 }
 
-/* The character at s, for messages. */
-static const char *describe(Parser *p, const char *s)
-{
-	unsigned char c;
-	uint32_t cp;
-	if (s >= p->end)
-		return "end of file";
-	c = (unsigned char)*s;
-	if (c == '\n' || (c == '\r' && s + 1 < p->end && s[1] == '\n'))
-		return "newline";
-	if (c == '\r')
-		return "a carriage return without a newline";
-	if (c == '\'')
-		return "\"'\"";
-	if (c >= 0x20 && c < 0x7f)
-		snprintf(p->desc, sizeof p->desc, "'%c'", c);
-	else if (c < 0x80)
-		snprintf(p->desc, sizeof p->desc, "control character '\\u%04X'",
-			 c);
-	else if (utf8_decode((const unsigned char *)s, (size_t)(p->end - s),
-			     &cp) > 0)
-		snprintf(p->desc, sizeof p->desc, "character U+%04X",
-			 (unsigned)cp);
-	else
-		snprintf(p->desc, sizeof p->desc, "invalid UTF-8 byte 0x%02x",
-			 c);
-	return p->desc;
-}
-
 static _Noreturn void bail(Parser *p)
 {
 	longjmp(p->jmp, 1);
@@ -389,13 +350,7 @@ static _Noreturn PRINTF(3, 4) void fail(Parser *p, const char *s,
 	bail(p);
 }
 
-static _Noreturn void out_of_memory(void)
-{
-	fputs("xenbindgen: error: out of memory\n", stderr);
-	exit(3);
-}
-
-/* ---- The YAML pre-scan ---------------------------------------------------- */
+/* ---- The pre-scans ------------------------------------------------------- */
 
 /* YAML text is UTF-8 made of tab, line breaks and printable characters
  * (c-printable): no C0 or C1 controls but NEL, no DEL, no U+FFFE or
@@ -446,20 +401,23 @@ static void scan_yaml(Parser *p)
 	}
 }
 
-/* ---- The JSON token scan -------------------------------------------------- */
+/* The JSON token scan (json.c): its first problem becomes the cut, and
+ * libyaml reads its patched copy of the text, if any. */
+static void scan_json(Parser *p)
+{
+	JsonScan js;
+	json_scan(p->text, p->end, &js);
+	p->patched = js.patched;
+	if (js.found)
+		set_cut(p, js.cut, js.at, "%s", buf_cstr(&js.msg));
+	buf_free(&js.msg);
+}
 
-/* The token before the current one. */
-enum { J_NONE, J_OBJECT, J_ARRAY, J_COMMA, J_COLON, J_STRING, J_VALUE,
-       J_CLOSE };
+/* ---- Characters ---------------------------------------------------------- */
 
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 static int hex_value(char c)
@@ -473,135 +431,6 @@ static int hex_value(char c)
 	return -1;
 }
 
-/* Four hex digits at s as a number, or -1. */
-static long hex4(Parser *p, const char *s)
-{
-	long v = 0;
-	int i;
-	if (p->end - s < 4)
-		return -1;
-	for (i = 0; i < 4; i++) {
-		int h = hex_value(s[i]);
-		if (h < 0)
-			return -1;
-		v = v << 4 | h;
-	}
-	return v;
-}
-
-/* Replace n bytes at s in the copy of the text given to libyaml. */
-static void patch(Parser *p, const char *s, const char *with, size_t n)
-{
-	if (!p->patched) {
-		size_t len = (size_t)(p->end - p->text);
-		p->patched = xmalloc(len + 1);
-		memcpy(p->patched, p->text, len);
-	}
-	memcpy(p->patched + (s - p->text), with, n);
-}
-
-/* The escape sequence at s (a backslash) in the string opened at q;
- * returns what follows it, or NULL after setting the cut. */
-static const char *scan_escape(Parser *p, const char *q, const char *s)
-{
-	long u, lo;
-	if (s + 1 >= p->end) {
-		set_cut(p, q, s + 1, "missing closing quote at end of file");
-		return NULL;
-	}
-	switch (s[1]) {
-	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r':
-	case 't':
-		return s + 2;
-	case 'u':
-		break;
-	default:
-		if (s[1] > 0x20 && s[1] < 0x7f)
-			set_cut(p, q, s, "invalid escape sequence '\\%c'",
-				s[1]);
-		else
-			set_cut(p, q, s, "invalid escape sequence: '\\' "
-				"followed by %s", describe(p, s + 1));
-		return NULL;
-	}
-	u = hex4(p, s + 2);
-	if (u < 0) {
-		set_cut(p, q, s, "expected 4 hexadecimal digits after '\\u'");
-		return NULL;
-	}
-	if (u < 0xd800 || u > 0xdfff)
-		return s + 6;
-	/* A surrogate pair, which libyaml rejects: the string is decoded
-	 * here, so libyaml is shown a space instead. */
-	if (u <= 0xdbff && p->end - s >= 12 && s[6] == '\\' && s[7] == 'u' &&
-	    (lo = hex4(p, s + 8)) >= 0xdc00 && lo <= 0xdfff) {
-		patch(p, s + 2, "0020", 4);
-		patch(p, s + 8, "0020", 4);
-		return s + 12;
-	}
-	set_cut(p, q, s, "invalid escape '\\u%.4s': an unpaired surrogate",
-		s + 2);
-	return NULL;
-}
-
-/* A string from its opening quote at s; returns what follows it, or NULL
- * after setting the cut. */
-static const char *scan_string(Parser *p, const char *s)
-{
-	const char *q = s;
-	for (s++;;) {
-		unsigned char c;
-		uint32_t cp;
-		int n;
-		if (s >= p->end) {
-			set_cut(p, q, s, "missing closing quote at end of "
-				"file");
-			return NULL;
-		}
-		c = (unsigned char)*s;
-		if (c == '"')
-			return s + 1;
-		if (c == '\\') {
-			if (!(s = scan_escape(p, q, s)))
-				return NULL;
-			continue;
-		}
-		if (c >= 0x20 && c < 0x7f) {
-			s++;
-			continue;
-		}
-		if (c == '\n' || c == '\r') {
-			set_cut(p, q, s, "missing closing quote at end of "
-				"line");
-			return NULL;
-		}
-		if (c < 0x20) {
-			set_cut(p, q, s, "control character '\\u%04X' is not "
-				"allowed in a string (write it as an escape)",
-				c);
-			return NULL;
-		}
-		/* Characters JSON allows and libyaml rejects or takes for
-		 * line breaks are replaced in libyaml's copy. */
-		if (c == 0x7f) {
-			patch(p, s++, " ", 1);
-			continue;
-		}
-		n = utf8_decode((const unsigned char *)s, (size_t)(p->end - s),
-				&cp);
-		if (n <= 0) {
-			utf8_cut(p, q, s);
-			return NULL;
-		}
-		if (cp < 0xa0)
-			patch(p, s, "\xc2\xa0", 2);
-		else if (cp == 0x2028 || cp == 0x2029 || cp == 0xfffe ||
-			 cp == 0xffff)
-			patch(p, s, "\xef\xbf\xbd", 3);
-		s += n;
-	}
-}
-
 static const char *skip_digits(const char *s, const char *e)
 {
 	while (s < e && is_digit(*s))
@@ -609,272 +438,7 @@ static const char *skip_digits(const char *s, const char *e)
 	return s;
 }
 
-/* A number (RFC 8259) at s; returns what follows it, or NULL after setting
- * the cut. */
-static const char *scan_number(Parser *p, const char *s)
-{
-	const char *q = s + (*s == '-'), *e = p->end;
-	if (q >= e || !is_digit(*q)) {
-		set_cut(p, s, q, "expected a digit after '-', found %s",
-			describe(p, q));
-		return NULL;
-	}
-	if (*q == '0' && q + 1 < e && is_digit(q[1])) {
-		set_cut(p, s, q, "leading zeros are not allowed in JSON "
-			"numbers");
-		return NULL;
-	}
-	q = skip_digits(q, e);
-	if (q < e && *q == '.') {
-		if (++q >= e || !is_digit(*q)) {
-			set_cut(p, s, q, "expected a digit after '.', found %s",
-				describe(p, q));
-			return NULL;
-		}
-		q = skip_digits(q, e);
-	}
-	if (q < e && (*q == 'e' || *q == 'E')) {
-		if (++q < e && (*q == '+' || *q == '-'))
-			q++;
-		if (q >= e || !is_digit(*q)) {
-			set_cut(p, s, q, "expected a digit in the exponent, "
-				"found %s", describe(p, q));
-			return NULL;
-		}
-		q = skip_digits(q, e);
-	}
-	if (q < e && (is_alpha(*q) || is_digit(*q) || *q == '.' || *q == '+' ||
-		      *q == '-' || *q == '_')) {
-		set_cut(p, s, q, "unexpected %s in number", describe(p, q));
-		return NULL;
-	}
-	return q;
-}
-
-/* true, false or null at s; returns what follows it, or NULL after setting
- * the cut. */
-static const char *scan_word(Parser *p, const char *s)
-{
-	static const char *const words[] = {"true", "false", "null"};
-	const char *q = s;
-	size_t i, j, n;
-	while (q < p->end && (is_alpha(*q) || is_digit(*q) || *q == '_'))
-		q++;
-	n = (size_t)(q - s);
-	for (i = 0; i < ARRAY_LEN(words); i++)
-		if (strlen(words[i]) == n && memcmp(s, words[i], n) == 0)
-			return q;
-	for (i = 0; i < ARRAY_LEN(words); i++) {
-		for (j = 0; j < n && words[i][j]; j++)
-			if ((s[j] | 0x20) != words[i][j])
-				break;
-		if (j == n && !words[i][j]) {
-			set_cut(p, s, s, "invalid value '%s': did you mean "
-				"'%s'?", span(p, s, n), words[i]);
-			return NULL;
-		}
-	}
-	set_cut(p, s, s, "invalid value '%s' (strings must be in double "
-		"quotes)", span(p, s, n));
-	return NULL;
-}
-
-static void unexpected(Parser *p, const char *s, const char *after)
-{
-	uint32_t cp;
-	if ((unsigned char)*s >= 0x80 &&
-	    utf8_decode((const unsigned char *)s, (size_t)(p->end - s),
-			&cp) <= 0)
-		utf8_cut(p, s, s);
-	else
-		set_cut(p, s, s, "unexpected %s%s", describe(p, s), after);
-}
-
-/* May a value (a key if string) start at s after token prev? */
-static bool value_may_follow(Parser *p, int prev, const char *s, bool string)
-{
-	switch (prev) {
-	case J_NONE: case J_ARRAY: case J_COMMA: case J_COLON:
-		return true;
-	case J_OBJECT:
-		if (!string)
-			set_cut(p, s, s, "object keys must be strings");
-		return string;
-	case J_STRING:
-		set_cut(p, s, s, "expected ',' or ':' before %s",
-			describe(p, s));
-		return false;
-	default:
-		set_cut(p, s, s, "expected ',' before %s", describe(p, s));
-		return false;
-	}
-}
-
-/* JSON's tokens, and which may follow which.  The bracket structure is
- * libyaml's to check; so are object keys after a comma, through the
- * events.  Stops at the first problem, which becomes the cut. */
-static void scan_json(Parser *p)
-{
-	const char *s = p->text, *e = p->end, *last = NULL, *comma = NULL;
-	const char *prev_end = s, *q;
-	int prev = J_NONE, tok;
-	size_t depth = 0;
-
-	for (;;) {
-		while (s < e && (*s == ' ' || *s == '\t' || *s == '\n' ||
-				 *s == '\r')) {
-			/* Outside collections libyaml may take a tab for
-			 * indentation, which YAML forbids. */
-			if (*s == '\t' && depth == 0)
-				patch(p, s, " ", 1);
-			s++;
-		}
-		if (s >= e)
-			break;
-		if (depth == 0 && (prev == J_STRING || prev == J_VALUE ||
-				   prev == J_CLOSE)) {
-			unexpected(p, s, " after the JSON value");
-			return;
-		}
-		switch (*s) {
-		case '{':
-		case '[':
-			if (!value_may_follow(p, prev, s, false))
-				return;
-			tok = *s++ == '{' ? J_OBJECT : J_ARRAY;
-			depth++;
-			break;
-		case '}':
-		case ']':
-			if (prev == J_COMMA) {
-				set_cut(p, comma, comma,
-					"trailing comma before '%c'", *s);
-				return;
-			}
-			if (prev == J_COLON || depth == 0) {
-				set_cut(p, s, s, "expected a value, found '%c'",
-					*s);
-				return;
-			}
-			depth--;
-			s++;
-			tok = J_CLOSE;
-			break;
-		case ',':
-			if (prev != J_STRING && prev != J_VALUE &&
-			    prev != J_CLOSE) {
-				set_cut(p, s, s, "expected a value, found ','");
-				return;
-			}
-			comma = s++;
-			tok = J_COMMA;
-			break;
-		case ':':
-			if (prev == J_VALUE || prev == J_CLOSE) {
-				set_cut(p, last, last,
-					"object keys must be strings");
-				return;
-			}
-			if (prev != J_STRING) {
-				set_cut(p, s, s, "expected a key before ':'");
-				return;
-			}
-			/* libyaml wants a key and its ':' on one line. */
-			for (q = prev_end; q < s; q++)
-				if (*q == '\n' || *q == '\r')
-					patch(p, q, " ", 1);
-			s++;
-			tok = J_COLON;
-			break;
-		case '"':
-			if (!value_may_follow(p, prev, s, true) ||
-			    !(s = scan_string(p, s)))
-				return;
-			tok = J_STRING;
-			break;
-		case '/':
-		case '#':
-			set_cut(p, s, s, "comments are not allowed in JSON");
-			return;
-		case '\'':
-			set_cut(p, s, s, "strings must be in double quotes in "
-				"JSON");
-			return;
-		case '+':
-		case '.':
-			set_cut(p, s, s, "a JSON number cannot start with "
-				"'%c'", *s);
-			return;
-		default:
-			if (*s != '-' && !is_digit(*s) && !is_alpha(*s)) {
-				unexpected(p, s, "");
-				return;
-			}
-			if (!value_may_follow(p, prev, s, false))
-				return;
-			last = s;
-			s = *s == '-' || is_digit(*s) ? scan_number(p, s)
-						      : scan_word(p, s);
-			if (!s)
-				return;
-			tok = J_VALUE;
-			break;
-		}
-		if (tok != J_VALUE)
-			last = tok == J_CLOSE ? s - 1 : NULL;
-		prev = tok;
-		prev_end = s;
-	}
-	/* An unclosed collection is left to libyaml, which names it. */
-	if (prev == J_NONE || prev == J_COMMA || prev == J_COLON)
-		set_cut(p, e, e, "expected a %svalue, found end of file",
-			prev == J_NONE ? "JSON " : "");
-	else if (prev == J_OBJECT)
-		set_cut(p, e, e, "expected a key or '}', found end of file");
-	else if (prev == J_ARRAY)
-		set_cut(p, e, e, "expected a value or ']', found end of file");
-}
-
-/* A double-quoted JSON string at s, already checked, decoded into p->str. */
-static void decode_json_string(Parser *p, const char *s)
-{
-	const char *e = p->end;
-	Buf *b = &p->str;
-	buf_clear(b);
-	for (s++; s < e && *s != '"';) {
-		const char *run = s;
-		char utf8[4];
-		long cp, lo;
-		while (s < e && *s != '"' && *s != '\\')
-			s++;
-		buf_put(b, run, (size_t)(s - run));
-		if (s + 1 >= e || *s == '"')
-			break;
-		switch (s[1]) {
-		case 'b': buf_putc(b, '\b'); break;
-		case 'f': buf_putc(b, '\f'); break;
-		case 'n': buf_putc(b, '\n'); break;
-		case 'r': buf_putc(b, '\r'); break;
-		case 't': buf_putc(b, '\t'); break;
-		case 'u':
-			cp = hex4(p, s + 2);
-			if (cp >= 0xd800 && cp <= 0xdbff) {
-				lo = hex4(p, s + 8);
-				cp = 0x10000 + ((cp - 0xd800) << 10) +
-				     (lo - 0xdc00);
-				s += 6;
-			}
-			buf_put(b, utf8,
-				(size_t)utf8_encode((uint32_t)cp, utf8));
-			s += 4;
-			break;
-		default: buf_putc(b, s[1]); break;
-		}
-		s += 2;
-	}
-}
-
-/* ---- Scalars -------------------------------------------------------------- */
+/* ---- Scalars ------------------------------------------------------------- */
 
 /* The standard tags, as libyaml expands them. */
 #define STD_TAG_PREFIX "tag:yaml.org,2002:"
@@ -971,34 +535,6 @@ static bool match_float(const char *s, const char *e)
 			q = skip_digits(q + 1, e);
 	}
 	if (q < e && (*q == 'e' || *q == 'E')) {
-		if (++q < e && (*q == '+' || *q == '-'))
-			q++;
-		if (q >= e || !is_digit(*q))
-			return false;
-		q = skip_digits(q, e);
-	}
-	return q == e;
-}
-
-/* A JSON number (RFC 8259) in [s, e); *is_float if it has a fraction or an
- * exponent. */
-static bool match_json_number(const char *s, const char *e, bool *is_float)
-{
-	const char *q = s + (s < e && *s == '-');
-	if (q >= e || !is_digit(*q))
-		return false;
-	if (*q == '0' && q + 1 < e && is_digit(q[1]))
-		return false;
-	*is_float = false;
-	q = skip_digits(q, e);
-	if (q < e && *q == '.') {
-		*is_float = true;
-		if (++q >= e || !is_digit(*q))
-			return false;
-		q = skip_digits(q, e);
-	}
-	if (q < e && (*q == 'e' || *q == 'E')) {
-		*is_float = true;
 		if (++q < e && (*q == '+' || *q == '-'))
 			q++;
 		if (q >= e || !is_digit(*q))
@@ -1129,7 +665,7 @@ static DocNode *json_scalar(Parser *p, const char *at, Loc loc)
 
 	if (ev->data.scalar.style == YAML_DOUBLE_QUOTED_SCALAR_STYLE) {
 		if (at < p->end && *at == '"') {
-			decode_json_string(p, at);
+			json_decode_string(&p->str, at, p->end);
 			return doc_new_string(p->a, loc, buf_cstr(&p->str),
 					      p->str.len);
 		}
@@ -1149,7 +685,7 @@ static DocNode *json_scalar(Parser *p, const char *at, Loc loc)
 		node->u.b = *s == 't';
 		return node;
 	}
-	if (!match_json_number(s, s + n, &is_float))
+	if (!json_number(s, s + n, &is_float))
 		fail(p, at, "invalid value '%s' (strings must be in double "
 		     "quotes)", span(p, s, n));
 	return is_float ? make_float(p, at, loc, s, n)
@@ -1190,7 +726,7 @@ static DocNode *scalar_node(Parser *p, const char *at)
 	return node;
 }
 
-/* ---- Building the tree ---------------------------------------------------- */
+/* ---- Building the tree --------------------------------------------------- */
 
 /* Is the next node a mapping key? */
 static bool expects_key(const Parser *p)
@@ -1235,7 +771,7 @@ static void add_key(Parser *p)
 		    ev->data.scalar.tag)
 			fail(p, at, "object keys must be strings");
 		if (at < p->end && *at == '"') {
-			decode_json_string(p, at);
+			json_decode_string(&p->str, at, p->end);
 			k = buf_cstr(&p->str);
 			len = p->str.len;
 		}
@@ -1346,7 +882,7 @@ static _Noreturn void libyaml_fail(Parser *p)
 
 	switch (y->error) {
 	case YAML_MEMORY_ERROR:
-		out_of_memory();
+		xoom();
 	case YAML_READER_ERROR:
 		/* Not expected: the pre-scan checks what libyaml's reader
 		 * does. */
@@ -1465,7 +1001,7 @@ DocNode *yaml_parse(Arena *a, Diag *d, uint32_t file, const char *text,
 	p.pos = p.text;
 	p.line = p.col = 1;
 	if (!yaml_parser_initialize(&p.yp))
-		out_of_memory();
+		xoom();
 	/* Never UTF-16, whatever the first bytes look like. */
 	yaml_parser_set_encoding(&p.yp, YAML_UTF8_ENCODING);
 	root = parse_document(&p) ? p.root : NULL;

@@ -5,6 +5,9 @@
  *   xenbindgen convert --to toml|yaml|json [-o DIR | --in-place] PATH...
  *   xenbindgen fmt [--check] PATH...
  *
+ * (cli/doctools.c reads these command lines; tools_convert() and
+ * tools_fmt() get them as options.)
+ *
  * Both read each spec file into the document tree (doc.h) and write it out
  * again with a writer of writers.h.  convert writes the tree as it is, in
  * another format: nothing is reordered, so nothing is lost.  fmt first
@@ -40,26 +43,30 @@
  * fmt and through conversion between TOML and YAML.  JSON has none:
  * converting to JSON drops them, with a note.
  *
+ * Finding files: a directory PATH is walked by walk_tree() (base/fs.c),
+ * with the policy of every command that reads specs: sorted, hidden
+ * entries skipped, symbolic links followed only if they stay inside PATH
+ * (convert --in-place must never delete or write a file elsewhere through
+ * one), loops, depth and special files refused.
+ *
  * Writing: nothing is written unless every file was read and converted
  * (convert), or for each file that was (fmt, where files are independent).
- * Each output goes to a temporary file next to its destination, and only
- * when all are written are they renamed into place; a file whose content
- * would not change is not touched.
+ * The outputs are planned first, so that their destinations can be
+ * checked, then written in one transaction (base/fs.c): each to a
+ * temporary file next to its destination, and only when all are written
+ * are they renamed into place; a file whose content would not change is
+ * not touched.
  */
 #include "tools/tools.h"
 #include "model/model.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { EXIT_SPEC = 1, EXIT_USAGE = 2, EXIT_IO = 3 };
-enum { MAX_WALK_DEPTH = 32 };
 
 /* ---- Finding spec files ------------------------------------------------------ */
 
@@ -75,9 +82,6 @@ typedef struct Inputs {
 	size_t n, cap;
 	Diag *d;
 	int status; /* worst exit status so far */
-	dev_t dev[MAX_WALK_DEPTH + 1];
-	ino_t ino[MAX_WALK_DEPTH + 1];
-	int depth;
 } Inputs;
 
 static Loc path_loc(Diag *d, const char *path)
@@ -112,79 +116,21 @@ static void add_file(Inputs *in, const char *path, const char *rel,
 {
 	if (!S_ISREG(st->st_mode)) {
 		diag_error(in->d, path_loc(in->d, path), "not a regular file");
-		worst(&in->status, EXIT_SPEC);
+		worst(&in->status, STATUS_SPEC);
 		return;
 	}
 	add_input(in, path, rel, from_dir);
 }
 
-static void walk(Inputs *in, const char *dir, const char *rel)
+static bool is_spec_name(const char *name)
 {
-	DIR *dh;
-	struct dirent *de;
-	struct stat st;
-	char **names = NULL;
-	size_t n = 0, cap = 0, i;
-	int k;
-	Buf p = {0}, r = {0};
+	return format_from_path(name) != FMT_NONE;
+}
 
-	if (stat(dir, &st) != 0) {
-		diag_error(in->d, path_loc(in->d, dir), "cannot read: %s",
-			   strerror(errno));
-		worst(&in->status, EXIT_IO);
-		return;
-	}
-	for (k = 0; k < in->depth; k++)
-		if (in->dev[k] == st.st_dev && in->ino[k] == st.st_ino) {
-			diag_error(in->d, path_loc(in->d, dir),
-				   "directory loop (a symbolic link points back to "
-				   "a parent directory)");
-			worst(&in->status, EXIT_SPEC);
-			return;
-		}
-	if (in->depth >= MAX_WALK_DEPTH) {
-		diag_error(in->d, path_loc(in->d, dir),
-			   "directories nested deeper than %d levels", MAX_WALK_DEPTH);
-		worst(&in->status, EXIT_SPEC);
-		return;
-	}
-	dh = opendir(dir);
-	if (!dh) {
-		diag_error(in->d, path_loc(in->d, dir), "cannot open directory: %s",
-			   strerror(errno));
-		worst(&in->status, EXIT_IO);
-		return;
-	}
-	while ((de = readdir(dh)) != NULL) {
-		if (de->d_name[0] == '.')
-			continue; /* hidden entries, "." and ".." */
-		names = xgrow(names, &cap, n + 1, sizeof *names);
-		names[n++] = xstrdup(de->d_name);
-	}
-	closedir(dh);
-	if (n > 1) /* qsort() must not see a null array */
-		qsort(names, n, sizeof *names, cmp_str);
-	in->dev[in->depth] = st.st_dev;
-	in->ino[in->depth] = st.st_ino;
-	in->depth++;
-	for (i = 0; i < n; i++) {
-		buf_clear(&p);
-		buf_printf(&p, "%s%s%s", dir,
-			   dir[strlen(dir) - 1] == '/' ? "" : "/", names[i]);
-		buf_clear(&r);
-		buf_printf(&r, "%s%s%s", rel, *rel ? "/" : "", names[i]);
-		if (stat(buf_cstr(&p), &st) != 0)
-			st.st_mode = S_IFREG; /* broken link: reading says why */
-		if (S_ISDIR(st.st_mode))
-			walk(in, buf_cstr(&p), buf_cstr(&r));
-		else if (format_from_path(names[i]) != FMT_NONE)
-			add_file(in, buf_cstr(&p), buf_cstr(&r), true, &st);
-		free(names[i]);
-	}
-	in->depth--;
-	free(names);
-	buf_free(&p);
-	buf_free(&r);
+static WalkNext found_spec(void *ctx, const WalkEntry *e)
+{
+	add_input(ctx, e->path, e->rel, true);
+	return WALK_NEXT;
 }
 
 /* Files and directories named on the command line.  A file must have a
@@ -200,18 +146,25 @@ static void find_inputs(Inputs *in, char **paths, int n, size_t *marks)
 		if (stat(paths[i], &st) != 0) {
 			diag_error(in->d, path_loc(in->d, paths[i]), "cannot read: %s",
 				   strerror(errno));
-			worst(&in->status, EXIT_IO);
+			worst(&in->status, STATUS_IO);
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			walk(in, paths[i], "");
+			Walk w;
+			memset(&w, 0, sizeof w);
+			w.mode = WALK_INPUT;
+			w.d = in->d;
+			w.ctx = in;
+			w.want = is_spec_name;
+			w.file = found_spec;
+			worst(&in->status, walk_tree(&w, paths[i]));
 			continue;
 		}
 		if (format_from_path(paths[i]) == FMT_NONE) {
 			diag_error(in->d, path_loc(in->d, paths[i]),
 				   "not a spec file: the name must end in .toml, "
 				   ".yaml, .yml or .json");
-			worst(&in->status, EXIT_USAGE);
+			worst(&in->status, STATUS_USAGE);
 			continue;
 		}
 		base = strrchr(paths[i], '/');
@@ -252,19 +205,19 @@ static bool doc_read(Doc *doc, const Input *in, Diag *d, int *status)
 	if (!format_supported(in->fmt)) {
 		/* the reader words this error */
 		doc->root = parse_spec_text(&doc->arena, d, in->path, "", 0, &file);
-		worst(status, EXIT_SPEC);
+		worst(status, STATUS_SPEC);
 		return false;
 	}
 	doc->text = read_file(in->path, &doc->len, &err);
 	if (!doc->text) {
 		diag_error(d, path_loc(d, in->path), "cannot read file: %s", err);
-		worst(status, EXIT_IO);
+		worst(status, STATUS_IO);
 		return false;
 	}
 	doc->root = parse_spec_text(&doc->arena, d, in->path, doc->text,
 				    doc->len, &file);
 	if (!doc->root) {
-		worst(status, EXIT_SPEC);
+		worst(status, STATUS_SPEC);
 		return false;
 	}
 	return true;
@@ -310,15 +263,13 @@ typedef struct Job {
 	char *remove; /* convert --in-place: the source, removed afterwards */
 	const char *shown; /* for --verbose: the path as given */
 	const char *from;  /* for --verbose: the source of a conversion */
-	char *tmp;
 	bool skip;    /* dest already holds exactly data */
 } Job;
 
+/* The outputs, planned before anything is written. */
 typedef struct Jobs {
 	Job *v;
 	size_t n, cap;
-	char **created; /* directories made, outermost first */
-	size_t ncreated, createdcap;
 } Jobs;
 
 static void add_job(Jobs *J, const char *dest, Buf *content, const char *remove,
@@ -344,162 +295,36 @@ static void free_jobs(Jobs *J)
 		free(J->v[i].dest);
 		free(J->v[i].data);
 		free(J->v[i].remove);
-		free(J->v[i].tmp);
 	}
 	free(J->v);
-	for (i = 0; i < J->ncreated; i++)
-		free(J->created[i]);
-	free(J->created);
 }
 
-static int io_error(Diag *d, const char *path, const char *what, int err)
-{
-	diag_error(d, path_loc(d, path), "%s: %s", what, strerror(err));
-	return EXIT_IO;
-}
-
-/* mkdir -p for the parent of path, remembering what was created. */
-static int make_parents(Jobs *J, const char *path, Diag *d)
-{
-	char *dir = xstrdup(path), *p;
-	struct stat st;
-	int rc = 0;
-
-	p = strrchr(dir, '/');
-	if (!p || p == dir) {
-		free(dir);
-		return 0;
-	}
-	*p = '\0';
-	for (p = dir + 1; !rc; p++) {
-		bool last = *p == '\0';
-		if (*p != '/' && !last)
-			continue;
-		*p = '\0';
-		if (mkdir(dir, 0777) == 0) {
-			J->created = xgrow(J->created, &J->createdcap,
-					   J->ncreated + 1, sizeof *J->created);
-			J->created[J->ncreated++] = xstrdup(dir);
-		} else if (errno != EEXIST || stat(dir, &st) != 0 ||
-			   !S_ISDIR(st.st_mode)) {
-			rc = io_error(d, dir, "cannot create directory",
-				      errno == EEXIST ? ENOTDIR : errno);
-		}
-		if (last)
-			break;
-		*p = '/';
-	}
-	free(dir);
-	return rc;
-}
-
-static bool same_content(const char *path, const char *data, size_t len)
-{
-	const char *err;
-	size_t n;
-	char *old = read_file(path, &n, &err);
-	bool same = old && n == len && memcmp(old, data, len) == 0;
-	free(old);
-	return same;
-}
-
-/* The mode for dest: that of the file it replaces (or of the source it
- * comes from), else what open(..., 0666) would give. */
-static mode_t mode_for(const char *dest, const char *source)
-{
-	struct stat st;
-	mode_t mask;
-	if (stat(dest, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mode & 07777;
-	if (source && stat(source, &st) == 0 && S_ISREG(st.st_mode))
-		return st.st_mode & 07777;
-	mask = umask(0);
-	umask(mask);
-	return 0666 & ~mask;
-}
-
-static int write_temp(Job *j, Diag *d)
-{
-	const char *slash = strrchr(j->dest, '/');
-	const char *base = slash ? slash + 1 : j->dest;
-	size_t blen = strlen(base), off = 0;
-	Buf t = {0};
-	int fd, err = 0;
-
-	if (slash)
-		buf_put(&t, j->dest, (size_t)(base - j->dest));
-	buf_putc(&t, '.');
-	buf_put(&t, base, blen < 200 ? blen : 200);
-	buf_puts(&t, ".XXXXXX");
-	buf_cstr(&t);
-	fd = mkstemp(t.data);
-	if (fd < 0) {
-		buf_free(&t);
-		return io_error(d, j->dest, "cannot write", errno);
-	}
-	j->tmp = buf_detach(&t, NULL);
-	if (fchmod(fd, mode_for(j->dest, j->remove)) != 0)
-		err = errno;
-	while (!err && off < j->len) {
-		ssize_t w = write(fd, j->data + off, j->len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			err = w < 0 ? errno : EIO;
-		else
-			off += (size_t)w;
-	}
-	if (close(fd) != 0 && !err)
-		err = errno;
-	return err ? io_error(d, j->dest, "cannot write", err) : 0;
-}
-
-/* Returns 0 or EXIT_IO.  Phase 1 writes every temporary file; only if all
- * succeed does phase 2 rename them into place, and phase 3 remove the
- * sources of an in-place conversion. */
+/* Write every job in one transaction, then remove the sources of an
+ * in-place conversion.  Each file keeps the mode of the file it replaces,
+ * else of its source.  Returns 0 or STATUS_IO. */
 static int run_jobs(Jobs *J, Diag *d, bool verbose)
 {
+	Txn *t = txn_new(d);
 	size_t i;
+	bool committed = false; /* every file renamed */
 	int rc = 0;
 
 	for (i = 0; i < J->n && !rc; i++) {
 		Job *j = &J->v[i];
-		j->skip = same_content(j->dest, j->data, j->len);
-		if (j->skip)
-			continue;
-		rc = make_parents(J, j->dest, d);
-		if (!rc)
-			rc = write_temp(j, d);
+		unsigned mode = fs_mode_of(j->dest, fs_mode_of(j->remove,
+							      fs_default_mode()));
+		rc = txn_put(t, j->dest, j->data, j->len, mode, &j->skip);
+		if (j->remove)
+			txn_remove(t, j->remove, "cannot remove the converted source",
+				   true);
 	}
-	if (rc) {
-		for (i = 0; i < J->n; i++)
-			if (J->v[i].tmp)
-				unlink(J->v[i].tmp);
-		for (i = J->ncreated; i-- > 0;)
-			rmdir(J->created[i]);
-		return rc;
+	if (!rc) {
+		rc = txn_commit(t);
+		committed = txn_renamed(t) == txn_staged(t);
 	}
-	for (i = 0; i < J->n; i++) {
-		Job *j = &J->v[i];
-		if (j->skip)
-			continue;
-		if (rename(j->tmp, j->dest) != 0) {
-			rc = io_error(d, j->dest, "cannot write", errno);
-			for (; i < J->n; i++)
-				if (J->v[i].tmp && !J->v[i].skip)
-					unlink(J->v[i].tmp);
-			return rc;
-		}
-		free(j->tmp);
-		j->tmp = NULL;
-	}
-	for (i = 0; i < J->n; i++) {
-		Job *j = &J->v[i];
-		if (j->remove && unlink(j->remove) != 0 && errno != ENOENT)
-			rc = io_error(d, j->remove, "cannot remove the converted "
-				      "source", errno);
-		if (!verbose)
-			continue;
+	txn_free(t);
+	for (i = 0; i < J->n && verbose && committed; i++) {
+		const Job *j = &J->v[i];
 		if (j->from)
 			printf("%s: %s (from %s)\n", j->skip ? "unchanged" : "written",
 			       j->dest, j->from);
@@ -510,199 +335,7 @@ static int run_jobs(Jobs *J, Diag *d, bool verbose)
 	return rc;
 }
 
-/* ---- Command lines ----------------------------------------------------------- */
-
-typedef struct Args {
-	const char *to, *outdir, *color;
-	bool in_place, check, verbose;
-	char **paths;
-	int npaths;
-} Args;
-
-typedef struct Opt {
-	char shortname;
-	const char *longname;
-	bool has_arg;
-	int id;
-} Opt;
-
-enum { A_TO, A_OUTDIR, A_INPLACE, A_CHECK, A_VERBOSE, A_COLOR, A_HELP };
-
-static int usage(const char *cmd, const char *fmt, const char *arg)
-{
-	fputs("xenbindgen: error: ", stderr);
-	fprintf(stderr, fmt, arg);
-	if (strcmp(cmd, "convert") == 0)
-		fputs("\nusage: xenbindgen convert --to toml|yaml|json "
-		      "[-o DIR | --in-place] PATH...\n", stderr);
-	else
-		fputs("\nusage: xenbindgen fmt [--check] PATH...\n", stderr);
-	return EXIT_USAGE;
-}
-
-static const char convert_help[] =
-"Usage: xenbindgen convert --to toml|yaml|json [-o DIR | --in-place] PATH...\n"
-"\n"
-"Convert spec files to another format without loss: every item, field,\n"
-"variant, bit and key keeps its order, every string (multi-line\n"
-"descriptions included) its exact text.  A PATH is a spec file (.toml,\n"
-".yaml, .yml, .json) or a directory, whose spec files are converted\n"
-"recursively, keeping their layout (hidden entries are skipped, other files\n"
-"ignored).\n"
-"\n"
-"Where the output goes:\n"
-"  (neither option)       standard output; PATH must be one file\n"
-"  -o, --outdir DIR       DIR/<name>.<new extension>, where <name> is a file\n"
-"                         PATH's base name, or a file's path relative to a\n"
-"                         directory PATH (DIR/domctl/x.yaml)\n"
-"      --in-place         next to each source, which is then removed (a file\n"
-"                         already in the target format is rewritten in place)\n"
-"\n"
-"Options:\n"
-"  -t, --to FORMAT        toml, yaml or json (required)\n"
-"  -v, --verbose          print each file written or left unchanged\n"
-"      --color WHEN       auto (default), always or never\n"
-"  -h, --help             show this help\n"
-"\n"
-"Integers keep their base (0x7FF0) where the target format has it.\n"
-"Comments move with their entries between TOML and YAML; JSON has none, so\n"
-"converting to JSON drops them (with a note).  Nothing is written unless\n"
-"every file converted; each output is replaced atomically, and left alone\n"
-"if unchanged.  YAML and JSON need a xenbindgen built with libyaml.\n"
-"Exit status: 0 ok, 1 spec errors (syntax, or a value the target format\n"
-"cannot hold), 2 usage, 3 I/O.\n";
-
-static const char fmt_help[] =
-"Usage: xenbindgen fmt [--check] PATH...\n"
-"\n"
-"Rewrite spec files in the canonical style, in place and in their own\n"
-"format.  A PATH is a spec file or a directory (searched recursively).\n"
-"The canonical style:\n"
-"  - sections in the order abi, includes, consts, aliases, enums, bitmaps,\n"
-"    structs, unions;\n"
-"  - keys in a fixed order per kind of table: name first; a field, variant\n"
-"    or bit on one line, its description last (after an inline struct or\n"
-"    union type, which spreads over lines, only that type comes later);\n"
-"  - types in the short syntax: \"u8\", { ptr = \"u8\" },\n"
-"    { array = [\"u8\", 16] }, { struct = \"name\" };\n"
-"  - the layout of `xenbindgen convert`: in TOML one [[section]] table per\n"
-"    item and one inline table per line for fields, variants and bits.\n"
-"Comments stay with their entries and integers keep their base (0x7FF0).\n"
-"The model never changes, and formatting twice gives the same bytes.\n"
-"docs/spec-language.md has the details.\n"
-"\n"
-"Options:\n"
-"      --check            write nothing; list the files that are not\n"
-"                         formatted with a diff, and exit 1 if there are any\n"
-"  -v, --verbose          print each file formatted or left unchanged\n"
-"      --color WHEN       auto (default), always or never\n"
-"  -h, --help             show this help\n"
-"\n"
-"A file that does not parse is reported and left untouched; the others are\n"
-"still formatted.  Files are replaced atomically, and only when they change.\n"
-"YAML and JSON need a xenbindgen built with libyaml.\n"
-"Exit status: 0 ok (--check: all formatted), 1 syntax errors (--check: or\n"
-"files not formatted), 2 usage, 3 I/O.\n";
-
-/* Returns -1 to go on, else an exit status. */
-static int parse_args(Args *a, const char *cmd, int argc, char **argv)
-{
-	static const Opt opts[] = {
-		{'t', "to", true, A_TO},         {'o', "outdir", true, A_OUTDIR},
-		{0, "in-place", false, A_INPLACE}, {0, "check", false, A_CHECK},
-		{'v', "verbose", false, A_VERBOSE}, {0, "color", true, A_COLOR},
-		{'h', "help", false, A_HELP},
-	};
-	bool is_convert = strcmp(cmd, "convert") == 0, only_paths = false;
-	int i;
-	size_t k;
-
-	memset(a, 0, sizeof *a);
-	a->color = "auto";
-	a->paths = xcalloc((size_t)argc + 1, sizeof *a->paths);
-	for (i = 1; i < argc; i++) {
-		const char *s = argv[i], *val = NULL;
-		const Opt *o = NULL;
-		if (only_paths || s[0] != '-' || s[1] == '\0') {
-			a->paths[a->npaths++] = argv[i];
-			continue;
-		}
-		if (strcmp(s, "--") == 0) {
-			only_paths = true;
-			continue;
-		}
-		if (s[1] == '-') {
-			const char *eq = strchr(s + 2, '=');
-			size_t len = eq ? (size_t)(eq - s - 2) : strlen(s + 2);
-			for (k = 0; k < ARRAY_LEN(opts); k++)
-				if (strlen(opts[k].longname) == len &&
-				    memcmp(opts[k].longname, s + 2, len) == 0)
-					o = &opts[k];
-			if (o && eq && !o->has_arg)
-				return usage(cmd, "option '%s' takes no value", s);
-			if (eq)
-				val = eq + 1;
-		} else {
-			for (k = 0; k < ARRAY_LEN(opts); k++)
-				if (opts[k].shortname == s[1])
-					o = &opts[k];
-			if (o && s[2]) {
-				if (!o->has_arg)
-					return usage(cmd, "unknown option '%s'", s);
-				val = s + 2;
-			}
-		}
-		/* each command has its own options */
-		if (o && ((o->id == A_CHECK && is_convert) ||
-			  ((o->id == A_TO || o->id == A_OUTDIR ||
-			    o->id == A_INPLACE) && !is_convert)))
-			o = NULL;
-		if (!o)
-			return usage(cmd, "unknown option '%s'", s);
-		if (o->has_arg && !val) {
-			if (i + 1 >= argc)
-				return usage(cmd, "option '%s' needs a value", s);
-			val = argv[++i];
-		}
-		switch (o->id) {
-		case A_TO:
-			if (strcmp(val, "toml") != 0 && strcmp(val, "yaml") != 0 &&
-			    strcmp(val, "json") != 0)
-				return usage(cmd, "unknown format '%s' (expected toml, "
-					     "yaml or json)", val);
-			a->to = val;
-			break;
-		case A_OUTDIR: a->outdir = val; break;
-		case A_INPLACE: a->in_place = true; break;
-		case A_CHECK: a->check = true; break;
-		case A_VERBOSE: a->verbose = true; break;
-		case A_COLOR:
-			if (strcmp(val, "auto") != 0 && strcmp(val, "always") != 0 &&
-			    strcmp(val, "never") != 0)
-				return usage(cmd, "--color takes auto, always or never, "
-					     "not '%s'", val);
-			a->color = val;
-			break;
-		case A_HELP:
-			fputs(is_convert ? convert_help : fmt_help, stdout);
-			return 0;
-		}
-	}
-	if (is_convert && !a->to)
-		return usage(cmd, "%s", "missing --to toml|yaml|json");
-	if (a->outdir && a->in_place)
-		return usage(cmd, "%s", "-o and --in-place exclude each other");
-	if (!a->npaths)
-		return usage(cmd, "%s", "no PATH given");
-	return -1;
-}
-
-static SpecFormat format_of(const char *word)
-{
-	if (strcmp(word, "toml") == 0)
-		return FMT_TOML;
-	return strcmp(word, "yaml") == 0 ? FMT_YAML : FMT_JSON;
-}
+/* ---- convert -------------------------------------------------------------- */
 
 static const char *extension(SpecFormat f)
 {
@@ -725,7 +358,7 @@ static void renamed(Buf *b, const char *name, SpecFormat from, SpecFormat to)
 }
 
 /* Where input i goes; NULL for standard output. */
-static char *destination(const Args *a, const Input *in, SpecFormat to)
+static char *destination(const ConvertOptions *a, const Input *in, SpecFormat to)
 {
 	Buf b = {0}, name = {0};
 	if (a->outdir) {
@@ -752,8 +385,8 @@ static int cmp_dest(const void *pa, const void *pb)
 
 /* Two inputs must not go to one output; --in-place must not overwrite a
  * file that is not being converted. */
-static bool check_destinations(Jobs *J, const Inputs *in, const Args *a,
-			       Diag *d)
+static bool check_destinations(Jobs *J, const Inputs *in,
+			       const ConvertOptions *a, Diag *d)
 {
 	const Job **sorted = xcalloc(J->n + 1, sizeof *sorted);
 	HMap inputs;
@@ -786,38 +419,24 @@ static bool check_destinations(Jobs *J, const Inputs *in, const Args *a,
 	return ok;
 }
 
-static int finish(Diag *d, const Args *a, int status)
+static int finish(Diag *d, const char *color, int status)
 {
-	diag_print(d, stderr, diag_want_color(a->color, stderr));
+	diag_print(d, stderr, diag_want_color(color, stderr));
 	diag_free(d);
-	free(a->paths);
 	return status;
 }
 
-int cmd_convert(int argc, char **argv)
+int tools_convert(const ConvertOptions *opts)
 {
-	Args a;
+	const ConvertOptions a = *opts;
 	Inputs in;
 	Jobs J;
 	Diag *d;
-	SpecFormat to;
+	SpecFormat to = a.to;
 	size_t *marks, i;
-	int st, arg, status = 0;
+	int arg, status = 0;
 	bool to_stdout;
 
-	st = parse_args(&a, "convert", argc, argv);
-	if (st >= 0) {
-		free(a.paths);
-		return st;
-	}
-	to = format_of(a.to);
-	if (!format_supported(to)) {
-		free(a.paths);
-		fprintf(stderr, "xenbindgen: error: %s output is not supported: "
-			"this xenbindgen was built without libyaml (rebuild with "
-			"libyaml-dev installed)\n", format_name(to));
-		return EXIT_USAGE;
-	}
 	d = diag_new();
 	memset(&in, 0, sizeof in);
 	memset(&J, 0, sizeof J);
@@ -830,9 +449,9 @@ int cmd_convert(int argc, char **argv)
 		free(marks);
 		free_inputs(&in);
 		diag_free(d);
-		free(a.paths);
-		return usage("convert", "%s", "standard output takes a single "
-			     "spec file; use -o DIR or --in-place");
+		fprintf(stderr, "xenbindgen: error: standard output takes a single "
+			"spec file; use -o DIR or --in-place\n%s\n", a.usage);
+		return STATUS_USAGE;
 	}
 	for (arg = 0; arg < a.npaths && !in.status; arg++) {
 		for (i = marks[arg]; i < marks[arg + 1]; i++) {
@@ -846,7 +465,7 @@ int cmd_convert(int argc, char **argv)
 			}
 			doc_style(&doc, inp->fmt);
 			if (!write_doc(&out, to, doc.root, &doc.st, d)) {
-				worst(&status, EXIT_SPEC);
+				worst(&status, STATUS_SPEC);
 				buf_free(&out);
 				doc_free(&doc);
 				continue;
@@ -874,7 +493,7 @@ int cmd_convert(int argc, char **argv)
 	}
 	worst(&status, in.status);
 	if (!status && !check_destinations(&J, &in, &a, d))
-		status = EXIT_SPEC;
+		status = STATUS_SPEC;
 	if (!status && J.n) {
 		/* diagnostics first, then the list of what was written */
 		diag_print(d, stderr, diag_want_color(a.color, stderr));
@@ -886,9 +505,9 @@ int cmd_convert(int argc, char **argv)
 	if (to_stdout && fflush(stdout) != 0 && !status) {
 		fprintf(stderr, "xenbindgen: error: cannot write to standard "
 			"output: %s\n", strerror(errno));
-		status = EXIT_IO;
+		status = STATUS_IO;
 	}
-	return finish(d, &a, status);
+	return finish(d, a.color, status);
 }
 
 /* ---- fmt ------------------------------------------------------------------ */
@@ -925,21 +544,16 @@ static char *real_target(const char *path)
 	return buf_detach(&cur, NULL);
 }
 
-int cmd_fmt(int argc, char **argv)
+int tools_fmt(const FmtOptions *opts)
 {
-	Args a;
+	const FmtOptions a = *opts;
 	Inputs in;
 	Jobs J;
 	Diag *d;
 	size_t *marks, i, unformatted = 0;
-	int st, status = 0;
+	int status = 0;
 	Buf diffs = {0};
 
-	st = parse_args(&a, "fmt", argc, argv);
-	if (st >= 0) {
-		free(a.paths);
-		return st;
-	}
 	d = diag_new();
 	memset(&in, 0, sizeof in);
 	memset(&J, 0, sizeof J);
@@ -960,7 +574,7 @@ int cmd_fmt(int argc, char **argv)
 		doc.root = root;
 		doc_style(&doc, inp->fmt);
 		if (!write_doc(&out, inp->fmt, root, &doc.st, d)) {
-			worst(&status, EXIT_SPEC);
+			worst(&status, STATUS_SPEC);
 		} else if (out.len != doc.len ||
 			   memcmp(out.data ? out.data : "", doc.text, doc.len) != 0) {
 			if (a.check) {
@@ -993,7 +607,7 @@ int cmd_fmt(int argc, char **argv)
 				unformatted == 1 ? " is" : "s are",
 				unformatted == 1 ? "it" : "them");
 		if (unformatted && !status)
-			status = EXIT_SPEC;
+			status = STATUS_SPEC;
 	} else if (J.n) {
 		diag_print(d, stderr, diag_want_color(a.color, stderr));
 		worst(&status, run_jobs(&J, d, a.verbose));
@@ -1002,5 +616,5 @@ int cmd_fmt(int argc, char **argv)
 	free_jobs(&J);
 	free_inputs(&in);
 	fflush(stdout);
-	return finish(d, &a, status);
+	return finish(d, a.color, status);
 }

@@ -30,12 +30,35 @@
 #include "base/base.h"
 #include "read/read.h"
 
-/* ---- convert.c ---------------------------------------------------------- */
-/* Each takes the arguments after its sub-command name (argv[0] is the
- * sub-command) and returns the exit status (0, 1 not formatted / spec
- * errors, 2 usage, 3 I/O). */
-int cmd_convert(int argc, char **argv);
-int cmd_fmt(int argc, char **argv);
+/* ---- convert.c ----------------------------------------------------------
+ * The two commands, given their command line already read (cli/ reads
+ * it).  Each returns the exit status: STATUS_OK, STATUS_SPEC (spec errors;
+ * fmt --check: files not formatted), STATUS_USAGE or STATUS_IO. */
+
+typedef struct ConvertOptions {
+	SpecFormat to;      /* supported by this build (format_supported()) */
+	const char *outdir; /* -o DIR, or NULL */
+	bool in_place;      /* never with outdir; neither: standard output */
+	bool verbose;
+	const char *color;  /* --color: "auto", "always" or "never" */
+	char **paths;       /* files and directories, at least one */
+	int npaths;
+	/* The command's usage line ("usage: ..."), printed after the one usage
+	 * error that shows only once the PATHs are read: standard output takes
+	 * a single spec file. */
+	const char *usage;
+} ConvertOptions;
+
+typedef struct FmtOptions {
+	bool check; /* write nothing: list and diff what is not formatted */
+	bool verbose;
+	const char *color;
+	char **paths;
+	int npaths;
+} FmtOptions;
+
+int tools_convert(const ConvertOptions *opts);
+int tools_fmt(const FmtOptions *opts);
 
 /* ---- canon.c ------------------------------------------------------------ */
 /* The canonical form of a spec document (a new tree in a; the strings are

@@ -85,7 +85,7 @@ def test_clean(ctx):
     def fn():
         work = ctx.mkdtemp("clean")
         # a copy of the tree, so that cleaning does not disturb other tests
-        for name in ("Makefile", "src", "tests", "docs", "support", "specs"):
+        for name in ("Makefile", "build-aux", "src", "tests", "docs", "support", "specs"):
             src = os.path.join(ctx.root, name)
             if os.path.isdir(src):
                 # (generated "out" directories of the tests, but not the

@@ -10,7 +10,7 @@ import stat
 import subprocess
 import time
 
-from run import Need, Skip, Test, compare_trees, expect_equal
+from run import Need, Skip, Test, compare_trees, data_needs, expect_equal
 
 CLANG_TARGETS = ["i386-linux-gnu", "x86_64-linux-gnu", "armv7a-linux-gnueabihf",
                  "aarch64-linux-gnu", "riscv64-linux-gnu", "powerpc64le-linux-gnu"]
@@ -126,8 +126,8 @@ def test_perturbed_engine_fails(ctx):
     def fn():
         specs = os.path.join(ctx.shared, "xenbindgen-rfc", "specs")
         out = generate(ctx, specs, ctx.mkdtemp("perturb"))
-        st, so, se = ctx.run([ctx.tool, "-i", specs, "-o", out, "-l", "c-layout"],
-                             env={"XENBINDGEN_PERTURB": "xen_domctl_createdomain.cpupool_id@arm32"})
+        st, so, se = ctx.run([ctx.hooks, "-i", specs, "-o", out, "-l", "c-layout"],
+                             env={"XBG_TEST_PERTURB": "xen_domctl_createdomain.cpupool_id@arm32"})
         assert st == 0, se
         for std, want in (("-std=c11", 'xen_domctl_createdomain.cpupool_id: offset is not 57 on arm32'),
                           ("-std=c89", "xbg_arm32__xen_domctl_createdomain__cpupool_id__offset")):
@@ -441,30 +441,33 @@ def collect(ctx):
     tests = []
     have = lambda cmd: Need(cmd if cmd != "g++" else "g++", command=cmd)
     sets = spec_sets(ctx)
+    rfc = data_needs(sets["rfc"])
     for name, path in sets.items():
-        tests.append(Test("c/golden/" + name, test_golden(ctx, name, path)))
+        data = data_needs(path)
+        tests.append(Test("c/golden/" + name, test_golden(ctx, name, path), data))
         for comp in ("gcc", "clang", "g++"):
             tests.append(Test("c/matrix/%s/%s" % (name, comp), test_matrix(ctx, path, comp),
-                              [Need("clang", command="clang")] if comp == "clang" else [have(comp)]))
+                              data + ([Need("clang", command="clang")] if comp == "clang"
+                                      else [have(comp)])))
         for t in covered_targets(ctx, path):
             tests.append(Test("c/matrix/%s/clang-%s" % (name, t), test_matrix(ctx, path, t),
-                              [Need("clang", command="clang")]))
+                              data + [Need("clang", command="clang")]))
         tests.append(Test("c/matrix/%s/gcc-m32" % name, test_matrix(ctx, path, "gcc -m32"),
-                          [Need("gcc-multilib", probe=lambda: os.path.exists("/usr/include/x86_64-linux-gnu/gnu/stubs-32.h")
-                                or os.path.exists("/usr/lib/gcc/x86_64-linux-gnu/12/32"))]))
+                          data + [Need("gcc-multilib", probe=lambda: os.path.exists("/usr/include/x86_64-linux-gnu/gnu/stubs-32.h")
+                                       or os.path.exists("/usr/lib/gcc/x86_64-linux-gnu/12/32"))]))
     tests += [
         Test("c/with-xen-h", test_with_xen_h(ctx),
-             [Need("libxen-dev", probe=lambda: os.path.exists("/usr/include/xen/domctl.h"))]),
-        Test("c/shape", test_shape(ctx)),
+             rfc + [Need("libxen-dev", probe=lambda: os.path.exists("/usr/include/xen/domctl.h"))]),
+        Test("c/shape", test_shape(ctx), rfc),
         Test("c/layout/perturbed-engine-fails", test_perturbed_engine_fails(ctx),
-             [Need("clang", command="clang")]),
+             rfc + [Need("clang", command="clang")]),
         Test("c/layout/against-header", test_against_header(ctx), [Need("clang", command="clang")]),
         Test("c/check-mode", test_check_mode(ctx)),
         Test("c/unchanged-keeps-mtime", test_unchanged_keeps_mtime(ctx)),
         Test("c/error-touches-nothing", test_error_touches_nothing(ctx)),
         Test("c/readonly-outdir", test_readonly_outdir(ctx)),
         Test("c/depfile", test_depfile(ctx), [Need("make", command="make")]),
-        Test("c/keep-dashes", test_keep_dashes(ctx)),
+        Test("c/keep-dashes", test_keep_dashes(ctx), rfc),
         Test("c/determinism", test_determinism(ctx)),
     ]
     return tests

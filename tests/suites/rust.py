@@ -13,6 +13,11 @@ distinct value in every field (taken from the engine's layout of the
 host target, so new fields are covered without editing the test), and
 reads the bytes back into the generated Rust structs.
 
+The prelude of every crate's src/lib.rs is Rust source in the tool's tree,
+src/emit/rust_prelude/*.rs, embedded at build time: rust/prelude checks
+those files themselves with rustfmt, and with clippy in a crate that holds
+them all.
+
 Only the host's (x86_64) Rust standard library is installed, so the
 assertions for other targets are compiled out; tests that need cargo say
 so (under CI a missing cargo fails the run).
@@ -23,10 +28,12 @@ import os
 import re
 import shutil
 
-from run import Need, Test, compare_trees, expect_equal
+from run import Need, Test, compare_trees, data_needs, expect_equal
 
 CARGO = [Need("cargo", command="cargo")]
+RUSTFMT = [Need("rustfmt", command="rustfmt")]
 HINT = "make rust"
+PRELUDE = os.path.join("src", "emit", "rust_prelude")
 
 
 def here(ctx, *parts):
@@ -342,6 +349,43 @@ def test_crate_name(ctx):
     return fn
 
 
+# ---- the prelude -------------------------------------------------------------------
+
+def test_prelude(ctx):
+    """src/emit/rust_prelude/*.rs, the Rust source that the tool embeds
+    verbatim into src/lib.rs: each file passes `rustfmt --check` on its own,
+    with the edition that the generated Cargo.toml names, and the crate
+    generated from specs/xen, whose lib.rs holds every one of them (checked
+    here), passes `cargo clippy -- -D warnings`."""
+    def fn():
+        files = sorted(n for n in os.listdir(os.path.join(ctx.root, PRELUDE))
+                       if n.endswith(".rs"))
+        assert files, "no .rs file in " + PRELUDE
+        crate = generate(ctx, os.path.join(ctx.root, "specs", "xen"), ctx.mkdtemp("prelude"))
+        with open(os.path.join(crate, "Cargo.toml")) as f:
+            edition = re.search(r'^edition = "(\d+)"$', f.read(), re.M).group(1)
+        with open(os.path.join(crate, "src", "lib.rs")) as f:
+            lib = f.read()
+        for name in files:
+            path = os.path.join(PRELUDE, name)
+            st, so, se = ctx.run(["rustfmt", "--check", "--color", "never",
+                                  "--edition", edition, path], cwd=ctx.root)
+            if st != 0:
+                raise AssertionError("rustfmt --check --edition %s %s failed (%d):\n%s%s"
+                                     % (edition, path, st, so, se))
+            with open(os.path.join(ctx.root, path)) as f:
+                text = f.read()
+            assert "\n" + text in lib, \
+                "%s is not in the lib.rs generated from specs/xen: clippy would miss it" % path
+        try:
+            cargo(ctx, crate, ctx.mkdtemp("target"), "clippy", "--offline", "--",
+                  "-D", "warnings")
+        except AssertionError as e:
+            raise AssertionError("clippy on the crate of specs/xen, whose src/lib.rs holds "
+                                 "%s/{%s}:\n%s" % (PRELUDE, ",".join(files), e))
+    return fn
+
+
 # ---- shape and determinism -------------------------------------------------------
 
 def files_of(tree):
@@ -443,8 +487,8 @@ def test_perturbed(ctx):
                                "size of XenDomctlCreatedomain"),
                               ("xen_domctl_createdomain.flags@arm32", None)):
             out = ctx.mkdtemp("perturb")
-            st, so, se = ctx.run([ctx.tool, "-i", specs, "-o", out, "-l", "rust"],
-                                 env={"XENBINDGEN_PERTURB": perturb})
+            st, so, se = ctx.run([ctx.hooks, "-i", specs, "-o", out, "-l", "rust"],
+                                 env={"XBG_TEST_PERTURB": perturb})
             assert st == 0, se
             # a target directory of its own: cargo may reuse the artifacts
             # of a same-named crate at another path
@@ -464,13 +508,15 @@ def test_perturbed(ctx):
 def collect(ctx):
     sets = spec_sets(ctx)
     tests = [
-        Test("rust/rfc", test_crate(ctx, "rfc", sets["rfc"], ["rfc.rs"]), CARGO),
+        Test("rust/rfc", test_crate(ctx, "rfc", sets["rfc"], ["rfc.rs"]),
+             CARGO + data_needs(sets["rfc"])),
         Test("rust/xen", test_crate(ctx, "xen", sets["xen"], ["xen.rs"]), CARGO),
         Test("rust/api", test_crate(ctx, "api", sets["api"], ["api.rs"]), CARGO),
         Test("rust/naming", test_crate(ctx, "naming", sets["naming"], ["naming.rs"]), CARGO),
         Test("rust/model", test_crate(ctx, "model", sets["model"], ["model.rs"]), CARGO),
         Test("rust/long-names", test_crate(ctx, "long", sets["long-names"], []), CARGO),
         Test("rust/text", test_text(ctx), CARGO),
+        Test("rust/prelude", test_prelude(ctx), CARGO + RUSTFMT),
         Test("rust/cross-language/xen",
              test_cross(ctx, sets["xen"], ["xen_domctl_createdomain", "xen_sysctl_readconsole"]),
              CARGO + [Need("gcc", command=ctx.cc.split()[0])]),
@@ -484,6 +530,6 @@ def collect(ctx):
         Test("rust/unsupported", test_unsupported(ctx)),
         Test("rust/crate-name", test_crate_name(ctx)),
         Test("rust/shape", test_shape(ctx)),
-        Test("rust/determinism", test_determinism(ctx)),
+        Test("rust/determinism", test_determinism(ctx), data_needs(sets["rfc"])),
     ]
     return tests

@@ -1,20 +1,29 @@
-"""docs/xenbindgen.schema.json, the JSON Schema of the spec language.
+"""docs/xenbindgen.schema.json, the JSON Schema of the spec language, and
+the schema table it is generated from (src/model/schema.c).
 
   * schema/valid: the schema is a valid draft-07 schema;
-  * schema/sync: every table of src/decode.c (its KeySpec lists) has the
-    same keys, and the same required keys, in the schema: a key added to
-    the language cannot be forgotten here;
+  * schema/generated: the committed schema is what the table gives
+    (tests/unit/schema-json, `make schema` to regenerate);
+  * schema/decode/TABLE: the decoder agrees with the table, key by key: a
+    value of another kind is rejected with the kind the table says, a
+    missing required key is reported, an integer out of the table's range
+    and a word outside its set are errors, and every word of the set is
+    accepted;
   * schema/specs/TREE: every spec file of every tree the tool validates
     (ours, the RFC's, the test trees) is valid under the schema: YAML and
     JSON files as the tool reads them, TOML files after conversion to JSON
     (`xenbindgen convert --to json`);
   * schema/invalid/NAME: specs with one mistake each (an unknown key, a
     wrong value type, a missing required key, an empty name, a bad type,
-    ...) are rejected by the schema and by the tool.
+    ...) are rejected by the schema and by the tool;
+  * schema/doc-messages, schema/doc-keys, schema/doc-order:
+    docs/spec-language.md lists every message of the decoder and the
+    checks, every key of the table, and each table's canonical order.
 
 The validator is Debian's python3-jsonschema.
 """
 
+import difflib
 import json
 import os
 import re
@@ -69,67 +78,161 @@ def schema_errors(v, data):
             for e in sorted(v.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
 
 
-# ---- the schema follows decode.c -------------------------------------------------
+# ---- the schema is generated from the table ----------------------------------------
 
-KEYSPEC = re.compile(r"static const KeySpec (\w+)\[\] = \{(.*?)\};", re.S)
-ENTRY = re.compile(r'\{"(\w+)",\s*(true|false)\}')
+def generator(ctx):
+    return os.path.join(ctx.testbin, "schema-json")
 
-# decode.c's tables and where the schema describes them
-TABLES = {
-    "top_keys": None,
-    "unit_abi_keys": "properties/abi",
-    "include_keys": "definitions/include",
-    "struct_keys": "definitions/struct",
-    "union_keys": "definitions/union",
-    "op_keys": "definitions/op",
-    "field_keys": "definitions/field",
-    "enum_keys": "definitions/enum",
-    "variant_keys": "definitions/variant",
-    "bitmap_keys": "definitions/bitmap",
-    "bit_keys": "definitions/bit",
-    "alias_keys": "definitions/alias",
-    "const_keys": "definitions/const",
-    "only_keys": "definitions/only",
-    "c_keys": "definitions/cNames",
-    "abi_keys": "definitions/itemAbi",
-    "arch_keys": "definitions/aliasType/anyOf/1",
+
+def table(ctx):
+    """The schema table of src/model/schema.c: a list of tables, each with
+    its name (its definition in the JSON Schema), what (its word in
+    messages) and keys (key, required, value, and table, words, min and
+    max where they apply)."""
+    st, so, se = ctx.run([generator(ctx), "--table"])
+    if st != 0:
+        raise AssertionError("schema-json --table: status %d\n%s" % (st, se))
+    return json.loads(so)
+
+
+def generated_test(ctx):
+    def fn():
+        if not os.path.exists(generator(ctx)):
+            raise AssertionError("%s is not built (make test-bins)" % generator(ctx))
+        st, so, se = ctx.run([generator(ctx)])
+        if st != 0:
+            raise AssertionError("schema-json: status %d\n%s" % (st, se))
+        with open(os.path.join(ctx.root, SCHEMA), encoding="utf-8") as f:
+            committed = f.read()
+        if so != committed:
+            diff = "".join(difflib.unified_diff(
+                committed.splitlines(True), so.splitlines(True),
+                SCHEMA + " (committed)", SCHEMA + " (from src/model/schema.c)"))
+            raise AssertionError(
+                "%s is not what src/model/schema.c gives: run `make schema` "
+                "and commit the result (never edit the file by hand)\n%s"
+                % (SCHEMA, diff[:6000]))
+    return fn
+
+
+# ---- the decoder follows the table ------------------------------------------------
+
+def toml_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, str):
+        return json.dumps(v)
+    if isinstance(v, list):
+        return "[" + ", ".join(toml_value(x) for x in v) + "]"
+    return "{ " + ", ".join("%s = %s" % (k, toml_value(x)) for k, x in v.items()) + " }"
+
+
+def toml_doc(doc):
+    return "".join("%s = %s\n" % (k, toml_value(v)) for k, v in doc.items())
+
+
+def _in_struct(key, many=False):
+    return lambda t: {"structs": [dict({"name": "s", "description": "d"},
+                                       **{key: [t] if many else t})]}
+
+
+# Per table of the schema: a valid table of that kind with its required
+# keys, and the document that holds it (in unit u, next to a unit v that
+# defines V).
+PLACES = {
+    "root": ({}, lambda t: t),
+    "unitAbi": ({}, lambda t: {"abi": t}),
+    "include": ({"from": "v", "imports": ["V"]}, lambda t: {"includes": [t]}),
+    "const": ({"name": "C", "description": "d", "value": 1},
+              lambda t: {"consts": [t]}),
+    "alias": ({"name": "a_t", "description": "d", "typ": "u8"},
+              lambda t: {"aliases": [t]}),
+    "enum": ({"name": "e", "description": "d", "typ": "u8"}, lambda t: {"enums": [t]}),
+    "variant": ({"name": "v", "value": 1},
+                lambda t: {"enums": [{"name": "e", "description": "d", "typ": "u8",
+                                      "variants": [t]}]}),
+    "bitmap": ({"name": "b", "description": "d", "typ": "u64"},
+               lambda t: {"bitmaps": [t]}),
+    "bit": ({"name": "x", "shift": 1},
+            lambda t: {"bitmaps": [{"name": "b", "description": "d", "typ": "u64",
+                                    "bits": [t]}]}),
+    "struct": ({"name": "s", "description": "d"}, lambda t: {"structs": [t]}),
+    "union": ({"name": "u", "description": "d"}, lambda t: {"unions": [t]}),
+    "op": ({"family": "domctl", "cmd": 1}, _in_struct("op")),
+    "field": ({"name": "f", "typ": "u8"}, _in_struct("fields", many=True)),
+    "only": ({}, _in_struct("only")),
+    "cNames": ({}, _in_struct("c")),
+    "itemAbi": ({"waive": ["padding"], "reason": "r"}, _in_struct("abi")),
+    "archTypes": ({"x86": "u8", "arm": "u8", "riscv": "u8", "ppc": "u8"},
+                  lambda t: {"aliases": [{"name": "a_t", "description": "d", "typ": t}]}),
+}
+
+# A value of another kind than each kind of value, and what the decoder
+# says about it.
+KIND = "'%s' of [a-z -]+ must be %s, not "
+WRONG = {
+    "string": (1, KIND, "a string"), "ident": (1, KIND, "a string"),
+    "cname": (1, KIND, "a string"), "text": (1, KIND, "a string"),
+    "word": (1, KIND, "a string"), "int": ("1", KIND, "an integer"),
+    "bool": (1, KIND, "a boolean"), "strings": (1, KIND, "an array"),
+    "words": (1, KIND, "an array"), "tables": (1, KIND, "an array"),
+    "table": (1, KIND, "a table"),
+    "type": (True, "a type is a name such as", None),
+    "enum_type": (True, "a type is a name such as", None),
+    "bitmap_type": (True, "a type is a name such as", None),
+    "const_type": (True, "a type is a name such as", None),
+    "alias_type": (True, "a type is a name such as", None),
+    "tag_values": ({}, "'%s' takes tag values", None),
 }
 
 
-def sync_test(ctx):
+def decode_test(ctx, tab):
+    place, wrap = PLACES[tab["name"]]
+
+    def validate(doc):
+        d = ctx.mkdtemp("schema-decode")
+        write_spec(d, "u/a.toml", toml_doc(doc))
+        write_spec(d, "v/a.toml", toml_doc({"consts": [{"name": "V", "description": "d",
+                                                        "value": 1}]}))
+        return ctx.xbg("validate", "--max-errors", "0", "-i", d)
+
     def fn():
-        with open(os.path.join(ctx.root, "src", "model", "decode.c"), encoding="utf-8") as f:
-            src = f.read()
-        schema = load_schema(ctx)
-        found = dict(KEYSPEC.findall(src))
         problems = []
-        for table, body in found.items():
-            if table not in TABLES:
-                problems.append("decode.c has a new table %s: describe it in %s and "
-                                "tests/suites/schema.py" % (table, SCHEMA))
-                continue
-            where = schema
-            for part in (TABLES[table] or "").split("/"):
-                if part:
-                    where = where[int(part)] if part.isdigit() else where[part]
-            keys = ENTRY.findall(body)
-            want = {k for k, _ in keys}
-            have = set(where["properties"])
-            if want != have:
-                problems.append("%s: decode.c has %s, the schema %s"
-                                % (table, sorted(want), sorted(have)))
-            req = {k for k, r in keys if r == "true"}
-            if table == "field_keys":
-                req.discard("name")  # anonymous inline members: see anyOf
-            if table in ("arch_keys",):
-                continue
-            have_req = set(where.get("required", []))
-            if req != have_req:
-                problems.append("%s: required %s in decode.c, %s in the schema"
-                                % (table, sorted(req), sorted(have_req)))
-        for table in TABLES:
-            if table not in found:
-                problems.append("decode.c no longer has %s" % table)
+
+        def expect(doc, what, status=None, pattern=None):
+            st, so, se = validate(doc)
+            if (status is not None and st != status) or \
+               (pattern is not None and not re.search(pattern, se)):
+                problems.append("%s: status %d%s\n%s\n%s" % (
+                    what, st, ", no /%s/" % pattern if pattern else "",
+                    toml_doc(doc), se[-1500:]))
+
+        expect(wrap(dict(place)), "the valid table", status=0)
+        for k in tab["keys"]:
+            key = k["key"]
+            bad, pattern, kind = WRONG[k["value"]]
+            pattern = pattern % ((re.escape(key), kind) if kind else
+                                 (re.escape(key),) * pattern.count("%s"))
+            expect(wrap(dict(place, **{key: bad})), "%s of another kind" % key,
+                   status=1, pattern=pattern)
+            if k["required"]:
+                t = dict(place)
+                t.pop(key, None)
+                expect(wrap(t), "%s missing" % key, status=1,
+                       pattern="%s is missing required key '%s'"
+                       % (re.escape(tab["what"]), re.escape(key)))
+            if "min" in k and k["value"] == "int":
+                for v in (k["min"] - 1, k["max"] + 1):
+                    expect(wrap(dict(place, **{key: v})), "%s = %d" % (key, v), status=1)
+            if "words" in k:
+                many = k["value"] == "words"
+                for w in k["words"]:
+                    expect(wrap(dict(place, **{key: [w] if many else w})),
+                           "%s = %s" % (key, w), status=0)
+                expect(wrap(dict(place, **{key: ["nosuchword"] if many else "nosuchword"})),
+                       "%s = nosuchword" % key, status=1)
         if problems:
             raise AssertionError("\n".join(problems))
     return fn
@@ -247,7 +350,8 @@ def code_messages(ctx):
     """The format of every diagnostic with a literal message in the stages
     whose messages the page lists."""
     found = []
-    for name in ("load.c", "decode.c", "check.c", "layout.c", "abi.c"):
+    for name in ("load.c", "get.c", "cond.c", "expr.c", "decode.c", "check.c",
+                 "resolve.c", "names.c", "layout.c", "abi.c"):
         with open(os.path.join(ctx.root, "src", "model", name), encoding="utf-8") as f:
             src = f.read()
         for m in DIAG_CALL.finditer(src):
@@ -262,8 +366,9 @@ def code_messages(ctx):
 
 
 def doc_messages_test(ctx):
-    """Every message of decode.c, check.c, layout.c, abi.c and load.c is in
-    the page (a conversion like %s stands for any text there)."""
+    """Every message of the decoder (get.c, cond.c, expr.c, decode.c),
+    check.c, resolve.c, names.c, layout.c, abi.c and load.c is in the page (a conversion like
+    %s stands for any text there)."""
     def fn():
         with open(os.path.join(ctx.root, DOC), encoding="utf-8") as f:
             doc = f.read()
@@ -279,25 +384,68 @@ def doc_messages_test(ctx):
 
 
 def doc_keys_test(ctx):
-    """Every key of every table of decode.c is in the page, as `key`."""
+    """Every key of every table of the schema is in the page, as `key`."""
     def fn():
         with open(os.path.join(ctx.root, DOC), encoding="utf-8") as f:
             doc = f.read()
-        with open(os.path.join(ctx.root, "src", "model", "decode.c"), encoding="utf-8") as f:
-            src = f.read()
-        missing = sorted({k for _, body in KEYSPEC.findall(src) for k, _ in ENTRY.findall(body)
-                          if "`%s`" % k not in doc})
+        missing = sorted({k["key"] for t in table(ctx) for k in t["keys"]
+                          if "`%s`" % k["key"] not in doc})
         if missing:
             raise AssertionError("keys missing from %s: %s" % (DOC, ", ".join(missing)))
+    return fn
+
+
+ORDER_ROW = re.compile(r"^  \| ([a-z -]+) \| (`[a-z_0-9]+`(?:, `[a-z_0-9]+`)*) \|$", re.M)
+SECTIONS = re.compile(r"^- \*\*Sections\*\* in the order of §4: (.*?)\.$", re.M | re.S)
+
+
+def doc_order_test(ctx):
+    """The canonical key orders in the page's section on fmt are the
+    table's (the order of its keys), for every table but a spec file's
+    [abi], which has one key."""
+    def fn():
+        with open(os.path.join(ctx.root, DOC), encoding="utf-8") as f:
+            doc = f.read()
+        rows = {what: re.findall(r"`([a-z_0-9]+)`", keys)
+                for what, keys in ORDER_ROW.findall(doc)}
+        m = SECTIONS.search(doc)
+        if m:
+            rows["spec file"] = re.findall(r"`([a-z_0-9]+)`", m.group(1))
+        problems = []
+        for t in table(ctx):
+            if t["name"] == "unitAbi":
+                continue
+            what = {"const": "constant"}.get(t["what"], t["what"])
+            keys = [k["key"] for k in t["keys"]]
+            if rows.get(what) != keys:
+                problems.append("%s: %s in the page, %s in the table"
+                                % (what, rows.get(what), keys))
+        if problems:
+            raise AssertionError("the fmt key orders of %s differ from "
+                                 "src/model/schema.c:\n%s" % (DOC, "\n".join(problems)))
+    return fn
+
+
+def _fail(message):
+    def fn():
+        raise AssertionError(message)
     return fn
 
 
 def collect(ctx):
     run = _runner(ctx)
     tests = [run.Test("schema/valid", valid_test(ctx), needs(ctx, yaml=False)),
-             run.Test("schema/sync", sync_test(ctx)),
+             run.Test("schema/generated", generated_test(ctx)),
              run.Test("schema/doc-messages", doc_messages_test(ctx)),
-             run.Test("schema/doc-keys", doc_keys_test(ctx))]
+             run.Test("schema/doc-keys", doc_keys_test(ctx)),
+             run.Test("schema/doc-order", doc_order_test(ctx))]
+    try:
+        tables = table(ctx)
+    except (AssertionError, OSError) as e:
+        tables = []
+        tests.append(run.Test("schema/decode", _fail("the schema table: %s" % e)))
+    for tab in tables:
+        tests.append(run.Test("schema/decode/" + tab["name"], decode_test(ctx, tab)))
     for name, tree in spec_trees(ctx):
         if os.path.isdir(tree):
             tests.append(run.Test("schema/specs/" + name, tree_test(ctx, name, tree),

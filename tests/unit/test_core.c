@@ -101,7 +101,6 @@ static void test_text(void)
 	CHECK_INT(utf8_decode((const unsigned char *)"\xc0\xaf", 2, &cp), 0);
 	CHECK_INT(utf8_decode((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0);
 	CHECK_INT(utf8_encode(0x1f600, out), 4);
-	CHECK_INT(utf8_count("a\xc3\xa9z", 4), 3);
 }
 
 static void test_names(void)

@@ -1,0 +1,579 @@
+/*
+ * rust_items.c - the declarations of each item, as rustfmt would write
+ * them, and its layout assertions.
+ *
+ * Constants are typed; aliases are type aliases; enums and bitmaps are
+ * newtypes over their backing integer with a constant per variant or bit
+ * (open: any value the other side writes is valid); structs and unions
+ * are #[repr(C)] with an all-zero Default, a marker trait for the
+ * argument of an op, and accessors for bitfields (rust_plan.c).  Content
+ * that exists on some targets only, or differs between them, is selected
+ * by cfg (rust_cfg.c).  The repetitive impls are macro calls, expanded by
+ * the macros of the prelude (src/emit/rust_prelude/), which rustfmt leaves
+ * alone.
+ */
+#include "emit/rust.h"
+
+#include <string.h>
+
+/* ---- Types ------------------------------------------------------------------ */
+
+static const char *const rust_prim[NPRIMS] = {
+	[P_U8] = "u8",       [P_U16] = "u16",
+	[P_U32] = "u32",     [P_U64] = "crate::Align64<u64>",
+	[P_I8] = "i8",       [P_I16] = "i16",
+	[P_I32] = "i32",     [P_I64] = "crate::Align64<i64>",
+	[P_CHAR] = "::core::ffi::c_char",
+	[P_INT] = "::core::ffi::c_int",
+	[P_UINT] = "::core::ffi::c_uint",
+	[P_LONG] = "::core::ffi::c_long",
+	[P_ULONG] = "::core::ffi::c_ulong",
+	[P_U64_PLAIN] = "u64", [P_I64_PLAIN] = "i64",
+	[P_VOID] = "::core::ffi::c_void", /* a pointee only */
+};
+
+/* The integer behind an enum or bitmap newtype, and the pointee of a
+ * handle: u64 rather than Align64<u64>, the alignment is the field's. */
+static const char *plain_prim(Prim p)
+{
+	return p == P_U64 ? "u64" : p == P_I64 ? "i64" : rust_prim[p];
+}
+
+/* A named type as seen from unit `from`: its own items by name, common
+ * items by path, per-architecture items through crate::arch. */
+static void named_path(Rust *R, Buf *b, const Unit *from, const Symbol *sym)
+{
+	const Item *it = symbol_any(sym);
+	if (sym->common) {
+		if (sym->common->unit != from)
+			buf_printf(b, "%s::", R->unit_mod[it->unit->index]->path);
+	} else if (from->arch < 0) {
+		buf_puts(b, "crate::arch::");
+	}
+	buf_puts(b, R->info[it->index].name);
+}
+
+/* The Rust type of t on target `target` (array lengths can be computed
+ * from per-architecture sizes); field: a struct member (u64 is
+ * Align64<u64>) rather than a pointee. */
+static void rust_type(Rust *R, Buf *b, const Unit *from, const Type *t,
+		      bool field, int target)
+{
+	uint64_t n;
+	switch (t->kind) {
+	case TY_PRIM:
+		buf_puts(b, field ? rust_prim[t->prim] : plain_prim(t->prim));
+		break;
+	case TY_PTR:
+	case TY_HANDLE:
+		R->any_handle |= t->kind == TY_HANDLE;
+		buf_puts(b, t->kind == TY_PTR ? "crate::GuestHandle64<"
+					      : "crate::GuestHandle<");
+		rust_type(R, b, from, t->elem, false, target);
+		buf_putc(b, '>');
+		break;
+	case TY_CPTR:
+		buf_puts(b, "*mut ");
+		rust_type(R, b, from, t->elem, false, target);
+		break;
+	case TY_ARRAY:
+		n = t->count;
+		/* a flexible array: only its alignment counts; a length not
+		 * laid out here: the layout reported why */
+		if (t->flex || (t->count_expr &&
+				expr_eval(t->count_expr, target, &n) != LAYOUT_OK))
+			n = 0;
+		buf_putc(b, '[');
+		rust_type(R, b, from, t->elem, field, target);
+		buf_printf(b, "; %llu]", (unsigned long long)n);
+		break;
+	case TY_NAMED:
+		named_path(R, b, from, t->sym);
+		break;
+	case TY_INLINE:
+		buf_puts(b, R->info[t->item->index].name);
+		break;
+	}
+}
+
+/* The texts of a declaration per target, grouped: usually one group, more
+ * when an array length or an alias differs between architectures. */
+typedef struct Variants {
+	char *text[NTARGETS];
+	TMask mask[NTARGETS];
+	int n;
+} Variants;
+
+static void variants_add(Rust *R, Variants *v, int t, const char *text)
+{
+	int i;
+	for (i = 0; i < v->n; i++)
+		if (strcmp(v->text[i], text) == 0)
+			break;
+	if (i == v->n) {
+		v->text[v->n] = arena_strdup(&R->a, text);
+		v->mask[v->n++] = 0;
+	}
+	v->mask[i] |= 1u << t;
+}
+
+/* ---- Declarations -------------------------------------------------------------
+ * Each declaration is built on its own, then added to the module text.  A
+ * code line wider than rustfmt's max_width that rustfmt would break in a
+ * way not reproduced here gets the declaration a #[rustfmt::skip]; only
+ * very long spec names get there. */
+
+typedef struct Decl {
+	Buf doc;  /* doc comment lines */
+	Buf code; /* attributes and code */
+	bool wide;
+} Decl;
+
+static void decl_line(Decl *dl, const char *fmt, ...)
+{
+	va_list ap;
+	size_t start = dl->code.len;
+	va_start(ap, fmt);
+	buf_vprintf(&dl->code, fmt, ap);
+	va_end(ap);
+	if (dl->code.len - start > FMT_WIDTH + 1)
+		dl->wide = true;
+}
+
+/* "<indent><head> <tail>" on one line, or as rustfmt breaks it when that
+ * is too wide: "<indent><head>\n<indent+4><tail>". */
+static void decl_split(Decl *dl, int indent, const char *head,
+		       const char *tail)
+{
+	size_t one = (size_t)indent + strlen(head) + 1 + strlen(tail);
+	if (one <= FMT_WIDTH) {
+		buf_indent(&dl->code, indent);
+		buf_printf(&dl->code, "%s %s\n", head, tail);
+		return;
+	}
+	buf_indent(&dl->code, indent);
+	decl_line(dl, "%s\n", head);
+	buf_indent(&dl->code, indent + 4);
+	decl_line(dl, "%s\n", tail);
+	if ((size_t)indent + strlen(head) > FMT_WIDTH ||
+	    (size_t)indent + 4 + strlen(tail) > FMT_WIDTH)
+		dl->wide = true;
+}
+
+static void decl_end(Buf *out, Decl *dl)
+{
+	buf_putc(out, '\n');
+	buf_put(out, dl->doc.data, dl->doc.len);
+	if (dl->wide)
+		buf_puts(out, "#[rustfmt::skip]\n");
+	buf_put(out, dl->code.data, dl->code.len);
+	buf_free(&dl->doc);
+	buf_free(&dl->code);
+	memset(dl, 0, sizeof *dl);
+}
+
+/* The cfg of an item's declarations, within its module. */
+static void item_cfg(Rust *R, Buf *b, const Item *it)
+{
+	MetaPool mp;
+	mp.n = 0;
+	cfg_attr(b, 0, cfg_decl(&mp, R->info[it->index].mask,
+				cfg_view_mask(R, it->unit)), &mp);
+}
+
+/* The assertions of one item: one macro call per group of targets that
+ * share the engine's layout, with the fields present there. */
+static void emit_layout(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	bool sel[NTARGETS];
+	int group[NTARGETS], g, t;
+	size_t j;
+	for (t = 0; t < NTARGETS; t++)
+		sel[t] = in_mask(in->mask, t);
+	layout_groups(it, sel, group);
+	for (g = 0; g < NTARGETS; g++) {
+		MetaPool mp;
+		TMask m = 0;
+		const Layout *l = it->layout[g];
+		if (group[g] != g)
+			continue;
+		for (t = g; t < NTARGETS; t++)
+			if (group[t] == g)
+				m |= 1u << t;
+		mp.n = 0;
+		buf_putc(out, '\n');
+		cfg_attr(out, 0, cfg_layout(&mp, m), &mp);
+		buf_printf(out, "assert_layout! {\n    %s: size %llu, align %llu;\n",
+			   in->name, (unsigned long long)l->size,
+			   (unsigned long long)l->align);
+		for (j = 0; j < it->nfields; j++) {
+			int bg = in->bitgroup ? in->bitgroup[j] : 0;
+			if (!in->mname[j] || !l->fields[j].present ||
+			    (bg && j && in->bitgroup[j - 1] == bg))
+				continue;
+			if (bg) {
+				uint64_t start, end;
+				plan_run_bytes(it, l, in->bitgroup, j, &start,
+					       &end);
+				buf_printf(out, "    _bitfield_%d: %llu,\n", bg,
+					   (unsigned long long)start);
+			} else
+				buf_printf(out, "    %s: %llu,\n", in->mname[j],
+					   (unsigned long long)l->fields[j].offset);
+		}
+		buf_puts(out, "}\n");
+		R->any_layout = true;
+	}
+}
+
+/* ---- Constants and aliases ------------------------------------------------------ */
+
+/* A constant is typed as the spec says, or as the smallest of u32, u64,
+ * i32, i64 that holds it (like a C macro, it has no type of its own). */
+static void emit_const(Rust *R, Buf *out, const Item *it)
+{
+	const char *type;
+	char val[40];
+	Decl dl = {{0}, {0}, false};
+	int64_t v = it->value;
+	if (it->const_type)
+		type = plain_prim(it->const_type->prim);
+	else if (v >= 0)
+		type = (uint64_t)v <= UINT32_MAX ? "u32" : "u64";
+	else
+		type = v >= INT32_MIN ? "i32" : "i64";
+	if (it->c.hex && v >= 0)
+		snprintf(val, sizeof val, "0x%llx;", (unsigned long long)v);
+	else
+		snprintf(val, sizeof val, "%lld;", (long long)v);
+	comment_doc(&dl.doc, 0, it->desc,
+		    arena_printf(&R->a, "The constant `%s`.", it->name));
+	item_cfg(R, &dl.code, it);
+	decl_split(&dl, 0, arena_printf(&R->a, "pub const %s: %s =",
+					 R->info[it->index].name, type), val);
+	decl_end(out, &dl);
+}
+
+/* An alias is a type alias; per-architecture ones, or ones whose array
+ * length differs, one per group of targets. */
+static void emit_alias(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	Variants v;
+	Buf ty = {0};
+	int t, i;
+	v.n = 0;
+	for (t = 0; t < NTARGETS; t++) {
+		const Type *a = it->alias ? it->alias
+				: it->arch_alias[targets[t].arch];
+		if (!in_mask(in->mask, t) || !a)
+			continue;
+		buf_clear(&ty);
+		rust_type(R, &ty, it->unit, a, true, t);
+		buf_putc(&ty, ';');
+		variants_add(R, &v, t, buf_cstr(&ty));
+	}
+	buf_free(&ty);
+	for (i = 0; i < v.n; i++) {
+		Decl dl = {{0}, {0}, false};
+		MetaPool mp;
+		mp.n = 0;
+		comment_doc(&dl.doc, 0, it->desc,
+			    arena_printf(&R->a, "The type `%s`.", it->name));
+		cfg_attr(&dl.code, 0, cfg_decl(&mp, v.mask[i],
+					       cfg_view_mask(R, it->unit)), &mp);
+		decl_split(&dl, 0, arena_printf(&R->a, "pub type %s =", in->name),
+			   v.text[i]);
+		decl_end(out, &dl);
+	}
+	emit_layout(R, out, it);
+}
+
+/* ---- Enums and bitmaps -------------------------------------------------------------- */
+
+/* The newtype of an enum or bitmap: the backing integer's size and
+ * alignment, so u64 and i64 (uint64_aligned_t) get align(8). */
+static void newtype(Rust *R, Decl *dl, const Item *it, const char *fallback)
+{
+	bool wide = it->backing == P_U64 || it->backing == P_I64;
+	comment_doc(&dl->doc, 0, it->desc, fallback);
+	item_cfg(R, &dl->code, it);
+	decl_line(dl, "#[repr(%s)]\n", wide ? "C, align(8)" : "transparent");
+	decl_line(dl, "#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]\n");
+	decl_line(dl, "pub struct %s(pub %s);\n", R->info[it->index].name,
+		  plain_prim(it->backing));
+}
+
+/* A constant of a newtype: "pub const NAME: Self = Self(value);" */
+static void newtype_const(Rust *R, Decl *dl, const char *desc,
+			  const char *fallback, const char *name,
+			  const char *value)
+{
+	comment_doc(&dl->code, 4, desc, fallback);
+	decl_split(dl, 4, arena_printf(&R->a, "pub const %s: Self =", name),
+		   arena_printf(&R->a, "Self(%s);", value));
+}
+
+/* A macro call with lists of constants, which rustfmt leaves alone. */
+static void macro_list(Buf *out, const char *const *names, const bool *pick,
+		       size_t n)
+{
+	size_t i, k = 0;
+	buf_putc(out, '{');
+	for (i = 0; i < n; i++)
+		if (names[i] && (!pick || pick[i])) {
+			buf_printf(out, "\n        %s,", names[i]);
+			k++;
+		}
+	buf_puts(out, k ? "\n    }" : "}");
+}
+
+static void emit_enum(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	Decl dl = {{0}, {0}, false};
+	size_t i;
+	newtype(R, &dl, it, arena_printf(&R->a, "The `%s` enum.", it->name));
+	decl_end(out, &dl);
+	if (it->nvariants) {
+		item_cfg(R, &dl.code, it);
+		decl_line(&dl, "impl %s {\n", in->name);
+		for (i = 0; i < it->nvariants; i++) {
+			const Variant *v = &it->variants[i];
+			char val[32];
+			snprintf(val, sizeof val, "%lld", (long long)v->value);
+			newtype_const(R, &dl, v->desc,
+				      arena_printf(&R->a, "Variant `%s` of `%s`.",
+						   v->name, in->name),
+				      in->mname[i], val);
+		}
+		buf_puts(&dl.code, "}\n");
+		decl_end(out, &dl);
+	}
+	buf_putc(out, '\n');
+	item_cfg(R, out, it);
+	buf_printf(out, "open_enum! {\n    %s(%s) ", in->name,
+		   plain_prim(it->backing));
+	macro_list(out, in->mname, NULL, it->nvariants);
+	buf_puts(out, "\n}\n");
+	emit_layout(R, out, it);
+}
+
+static void emit_bitmap(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	Decl dl = {{0}, {0}, false};
+	uint64_t all = 0;
+	bool *single = arena_calloc(&R->a, it->nbits + 1, sizeof *single);
+	bool *multi = arena_calloc(&R->a, it->nbits + 1, sizeof *multi);
+	size_t i;
+	char val[64];
+	newtype(R, &dl, it, arena_printf(&R->a, "The `%s` bitmap.", it->name));
+	decl_end(out, &dl);
+	item_cfg(R, &dl.code, it);
+	decl_line(&dl, "impl %s {\n", in->name);
+	for (i = 0; i < it->nbits; i++) {
+		const Bit *bit = &it->bits[i];
+		uint64_t mask = bit->width >= 64 ? UINT64_MAX
+				: ((uint64_t)1 << bit->width) - 1;
+		const char *fallback;
+		single[i] = bit->width <= 1;
+		multi[i] = !single[i];
+		if (single[i]) {
+			fallback = arena_printf(&R->a, "Bit `%s` of `%s`.",
+						bit->name, in->name);
+			snprintf(val, sizeof val, "1");
+		} else {
+			fallback = arena_printf(&R->a, "Field `%s` of `%s` (a mask: "
+						"read it with `field()`).",
+						bit->name, in->name);
+			snprintf(val, sizeof val, "0x%llx", (unsigned long long)mask);
+		}
+		if (bit->shift)
+			snprintf(val + strlen(val), sizeof val - strlen(val),
+				 " << %lld", (long long)bit->shift);
+		all |= mask << bit->shift;
+		newtype_const(R, &dl, bit->desc, fallback, in->mname[i], val);
+	}
+	snprintf(val, sizeof val, "0x%llx", (unsigned long long)all);
+	newtype_const(R, &dl, NULL, "Every bit defined above.", "ALL", val);
+	buf_puts(&dl.code, "}\n");
+	decl_end(out, &dl);
+	buf_putc(out, '\n');
+	item_cfg(R, out, it);
+	buf_printf(out, "bitmap! {\n    %s(%s) ", in->name,
+		   plain_prim(it->backing));
+	macro_list(out, in->mname, single, it->nbits);
+	buf_puts(out, "\n    fields ");
+	macro_list(out, in->mname, multi, it->nbits);
+	buf_puts(out, "\n}\n");
+	emit_layout(R, out, it);
+}
+
+/* ---- Structs and unions ------------------------------------------------------------ */
+
+/* A field, or one per group of targets where its type differs; a run of
+ * bitfields is one storage field. */
+static void emit_field(Rust *R, Decl *dl, const Item *it, size_t j)
+{
+	const ItemInfo *in = &R->info[it->index];
+	const Field *f = &it->fields[j];
+	int bg = in->bitgroup ? in->bitgroup[j] : 0;
+	Variants v;
+	Buf ty = {0};
+	int t, i;
+	if (!in->mname[j] || (bg && j && in->bitgroup[j - 1] == bg))
+		return;
+	if (bg) {
+		const Layout *ref = NULL;
+		uint64_t start, end;
+		size_t k;
+		Buf d = {0};
+		for (t = 0; t < NTARGETS && !ref; t++)
+			if (in_mask(in->mask, t))
+				ref = it->layout[t];
+		plan_run_bytes(it, ref, in->bitgroup, j, &start, &end);
+		buf_puts(&d, "The bytes of the bitfields");
+		for (k = j; k < it->nfields && in->bitgroup[k] == bg; k++)
+			buf_printf(&d, "%s `%s`", k > j ? "," : "", in->mname[k]);
+		buf_puts(&d, ": use their accessors.");
+		buf_indent(&dl->code, 4);
+		buf_printf(&dl->code, "/// %s\n", buf_cstr(&d));
+		buf_free(&d);
+		decl_split(dl, 4, arena_printf(&R->a, "pub _bitfield_%d:", bg),
+			   arena_printf(&R->a, "[u8; %llu],",
+					(unsigned long long)(end - start)));
+		return;
+	}
+	v.n = 0;
+	for (t = 0; t < NTARGETS; t++) {
+		if (!in_mask(cfg_field_mask(R, it, f), t))
+			continue;
+		buf_clear(&ty);
+		rust_type(R, &ty, it->unit, f->type, true, t);
+		buf_putc(&ty, ',');
+		variants_add(R, &v, t, buf_cstr(&ty));
+	}
+	buf_free(&ty);
+	for (i = 0; i < v.n; i++) {
+		MetaPool mp;
+		mp.n = 0;
+		comment_doc(&dl->code, 4, f->desc,
+			    arena_printf(&R->a, "Field `%s` of `%s`.",
+					 in->mname[j], in->name));
+		cfg_attr(&dl->code, 4, cfg_decl(&mp, v.mask[i], in->mask), &mp);
+		decl_split(dl, 4, arena_printf(&R->a, "pub %s:", in->mname[j]),
+			   v.text[i]);
+	}
+}
+
+/* Getters and setters of the bitfields, by a macro rustfmt leaves alone:
+ * "name, set_name: storage, type, first bit, width;". */
+static void emit_bitfields(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	size_t j;
+	if (!in->nbitgroups)
+		return;
+	buf_putc(out, '\n');
+	item_cfg(R, out, it);
+	buf_printf(out, "bitfields! {\n    %s {\n", in->name);
+	for (j = 0; j < it->nfields; j++) {
+		const Field *f = &it->fields[j];
+		if (!in->bitgroup[j])
+			continue;
+		comment_doc(out, 8, f->desc,
+			    arena_printf(&R->a, "Bitfield `%s`.", in->mname[j]));
+		buf_printf(out, "        %s, %s: _bitfield_%d, %s, %u, %u;\n",
+			   in->mname[j], naming_setter(R, in->mname[j]),
+			   in->bitgroup[j], plain_prim(f->type->prim),
+			   in->bitshift[j], f->bits);
+	}
+	buf_puts(out, "    }\n}\n");
+}
+
+static void emit_struct(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	bool is_union = it->kind == IT_UNION;
+	Decl dl = {{0}, {0}, false};
+	size_t j, nemitted = 0;
+	for (j = 0; j < it->nfields; j++)
+		nemitted += in->mname[j] != NULL;
+	comment_doc(&dl.doc, 0, it->desc,
+		    arena_printf(&R->a, "The `%s` %s.", it->name,
+				 item_kind_name(it->kind)));
+	item_cfg(R, &dl.code, it);
+	if (in->force_align)
+		decl_line(&dl, "#[repr(C, align(%llu))]\n",
+			  (unsigned long long)in->force_align);
+	else
+		decl_line(&dl, "#[repr(C)]\n");
+	decl_line(&dl, "#[derive(%s)]\n",
+		  is_union ? "Clone, Copy"
+		  : in->has_union ? "Clone, Copy, Debug"
+		  : "Clone, Copy, Debug, PartialEq, Eq");
+	decl_line(&dl, "pub %s %s {%s\n", is_union ? "union" : "struct", in->name,
+		  nemitted ? "" : "}");
+	for (j = 0; j < it->nfields; j++)
+		emit_field(R, &dl, it, j);
+	if (nemitted)
+		buf_puts(&dl.code, "}\n");
+	decl_end(out, &dl);
+
+	item_cfg(R, &dl.code, it);
+	decl_line(&dl, "impl ::core::default::Default for %s {\n", in->name);
+	buf_puts(&dl.code,
+		 "    fn default() -> Self {\n"
+		 "        // SAFETY: every generated type is made of integers, arrays,\n"
+		 "        // guest handles, newtypes over integers and unions of\n"
+		 "        // those: all-zero is valid.\n"
+		 "        unsafe { ::core::mem::zeroed() }\n"
+		 "    }\n"
+		 "}\n");
+	decl_end(out, &dl);
+
+	if (is_union) {
+		buf_putc(out, '\n');
+		item_cfg(R, out, it);
+		buf_printf(out, "union_debug! { %s }\n", in->name);
+	}
+	if (it->op_family && in->trait) {
+		buf_printf(&dl.doc, "// SAFETY: the specs make `%s` the argument of "
+			   "%s sub-op %lld.\n", it->name, it->op_family,
+			   (long long)it->op_cmd);
+		item_cfg(R, &dl.code, it);
+		decl_line(&dl, "unsafe impl crate::%s for %s {\n", in->trait,
+			  in->name);
+		buf_printf(&dl.code, "    const CMD: u32 = %lld;\n}\n",
+			   (long long)it->op_cmd);
+		decl_end(out, &dl);
+	}
+	emit_bitfields(R, out, it);
+	emit_layout(R, out, it);
+}
+
+void items_emit(Rust *R, Buf *out, const Item *it)
+{
+	switch (it->kind) {
+	case IT_CONST:
+		emit_const(R, out, it);
+		break;
+	case IT_ALIAS:
+		emit_alias(R, out, it);
+		break;
+	case IT_ENUM:
+		emit_enum(R, out, it);
+		break;
+	case IT_BITMAP:
+		emit_bitmap(R, out, it);
+		break;
+	case IT_STRUCT:
+	case IT_UNION:
+		emit_struct(R, out, it);
+		break;
+	case NITEMKINDS: /* no item's kind */
+		break;
+	}
+}

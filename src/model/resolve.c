@@ -1,0 +1,449 @@
+/*
+ * resolve.c - name resolution: the symbol table, includes, and every name a
+ * type, an array length or a tag value uses.
+ *
+ * A part of spec_check() (check.c drives it).  The symbol table holds every
+ * named item, once in common or once per architecture; a reference is
+ * looked up as seen from its unit, which must define the name or import it
+ * through [[includes]].  An undefined name gets a did-you-mean suggestion:
+ * the closest symbol of the kind asked for, or the closest primitive.
+ *
+ * Each lookup is a hash lookup, and so is "does this unit import it"
+ * (built once per unit), so resolution is linear in the size of the specs
+ * whatever a hostile spec does.
+ */
+#include "model/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* What the lookups share during one spec_check(). */
+struct Resolver {
+	Spec *s;
+	Diag *d;
+	size_t suggestions; /* did-you-mean searches made so far */
+	/* imports[u]: "from\0name" -> non-NULL for what unit u imports; built
+	 * on first use (NULL until then), as scanning the includes for every
+	 * reference is quadratic (100,000 imports used by 100,000 fields). */
+	HMap **imports;
+};
+
+/* A did-you-mean search compares a name with every symbol, so a spec full
+ * of undefined names would cost (names x symbols): searches stop once the
+ * errors they would decorate are dropped (--max-errors) and, whatever the
+ * limit, after this many. */
+enum { MAX_SUGGESTIONS = 100 };
+
+Resolver *resolve_new(Spec *s, Diag *d)
+{
+	Resolver *R = xcalloc(1, sizeof *R);
+	R->s = s;
+	R->d = d;
+	R->imports = xcalloc(s->nunits + 1, sizeof *R->imports);
+	return R;
+}
+
+void resolve_free(Resolver *R)
+{
+	if (!R)
+		return;
+	free(R->imports);
+	free(R);
+}
+
+/* ---- Symbols ------------------------------------------------------------- */
+
+static void duplicate(Resolver *R, const Item *it, const Item *first)
+{
+	diag_error(R->d, it->name_loc, "duplicate definition of %s '%s'",
+		   item_kind_name(it->kind), it->name);
+	diag_note(R->d, first->name_loc, "'%s' is first defined here (as a %s)",
+		  first->name, item_kind_name(first->kind));
+}
+
+static bool has_backing(const Item *it)
+{
+	return it->kind == IT_ENUM || it->kind == IT_BITMAP;
+}
+
+void resolve_symbols(Resolver *R)
+{
+	Spec *s = R->s;
+	size_t i;
+	int a;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		Symbol *sym;
+		int arch = it->unit->arch;
+		if (it->inline_type)
+			continue; /* named after their field; not a symbol */
+		if (!names_c_name(R->d, it->name, it->name_loc,
+				  item_kind_name(it->kind)))
+			continue;
+		sym = hmap_gets(&s->symbols, it->name);
+		if (!sym) {
+			sym = arena_alloc(&s->arena, sizeof *sym);
+			sym->name = it->name;
+			hmap_put(&s->symbols, it->name, strlen(it->name), sym);
+		}
+		if (sym->common) {
+			duplicate(R, it, sym->common);
+			continue;
+		}
+		if (arch < 0) {
+			for (a = 0; a < NARCH; a++)
+				if (sym->arch[a])
+					break;
+			if (a < NARCH) {
+				duplicate(R, it, sym->arch[a]);
+				continue;
+			}
+			sym->common = it;
+		} else {
+			if (sym->arch[arch]) {
+				duplicate(R, it, sym->arch[arch]);
+				continue;
+			}
+			/* Code shared by all architectures declares fields of
+			 * this type; the declaration must not depend on which
+			 * architecture defines it. */
+			for (a = 0; a < NARCH; a++) {
+				const Item *o = sym->arch[a];
+				if (o && (o->kind != it->kind ||
+					  ((o->kind == IT_ENUM || o->kind == IT_BITMAP) &&
+					   o->backing != it->backing))) {
+					diag_error(R->d, it->name_loc,
+						   "'%s' is a %s %s here but a %s %s in "
+						   "'%s'; every architecture must define "
+						   "it alike",
+						   it->name, has_backing(it) ? prim_name(it->backing) : "",
+						   item_kind_name(it->kind),
+						   has_backing(o) ? prim_name(o->backing) : "",
+						   item_kind_name(o->kind), o->unit->name);
+					diag_note(R->d, o->name_loc, "'%s' is defined here",
+						  it->name);
+					break;
+				}
+			}
+			sym->arch[arch] = it;
+		}
+	}
+}
+
+/* ---- Includes ------------------------------------------------------------ */
+
+static Unit *find_unit(Spec *s, const char *name)
+{
+	/* units are sorted by name */
+	size_t lo = 0, hi = s->nunits;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(name, s->units[mid]->name);
+		if (c == 0)
+			return s->units[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+void resolve_includes(Resolver *R)
+{
+	Spec *s = R->s;
+	size_t i, j, k;
+	int a;
+	for (i = 0; i < s->nunits; i++) {
+		Unit *u = s->units[i];
+		for (j = 0; j < u->nincludes; j++) {
+			Include *inc = &u->includes[j];
+			bool is_arch = strcmp(inc->from, "arch") == 0;
+			if (is_arch) {
+				if (u->arch >= 0) {
+					diag_error(R->d, inc->from_loc,
+						   "an architecture directory cannot "
+						   "include from \"arch\"");
+					continue;
+				}
+				for (a = 0; a < NARCH; a++)
+					if (s->arch_units[a])
+						break;
+				if (a == NARCH) {
+					diag_error(R->d, inc->from_loc,
+						   "include from \"arch\", but there is no "
+						   "arch-* directory in '%s'", s->indir);
+					continue;
+				}
+				u->uses_arch = true;
+			} else {
+				inc->unit = find_unit(s, inc->from);
+				if (!inc->unit) {
+					diag_error(R->d, inc->from_loc,
+						   "include from unknown output '%s' (no "
+						   "directory '%s/%s')",
+						   inc->from, s->indir, inc->from);
+					continue;
+				}
+				if (inc->unit == u) {
+					diag_error(R->d, inc->from_loc,
+						   "'%s' includes itself", u->name);
+					continue;
+				}
+			}
+			for (k = 0; k < inc->nimports; k++) {
+				const char *name = inc->imports[k];
+				Symbol *sym = hmap_gets(&s->symbols, name);
+				if (!is_arch) {
+					if (!sym || !sym->common ||
+					    sym->common->unit != inc->unit)
+						diag_error(R->d, inc->import_locs[k],
+							   "'%s' does not define '%s'",
+							   inc->from, name);
+					continue;
+				}
+				for (a = 0; a < NARCH; a++) {
+					if (!s->arch_units[a] ||
+					    (sym && sym->arch[a]))
+						continue;
+					diag_error(R->d, inc->import_locs[k],
+						   "'%s' is imported from \"arch\" but "
+						   "'%s' does not define it",
+						   name, s->arch_units[a]->name);
+				}
+			}
+		}
+	}
+}
+
+/* The key of an import: the unit it is from ("arch" for the architecture
+ * directories), a NUL, the name. */
+static char *import_key(Arena *a, const char *from, const char *name,
+			size_t *len)
+{
+	size_t fl = strlen(from), nl = strlen(name);
+	char *k = arena_alloc(a, fl + nl + 2);
+	memcpy(k, from, fl + 1);           /* with its NUL, the separator */
+	memcpy(k + fl + 1, name, nl + 1);
+	*len = fl + 1 + nl;
+	return k;
+}
+
+/* Is name visible in unit u: defined there, or imported?  A name counts as
+ * imported from a unit if that unit defines it in common, and from "arch"
+ * if no common definition exists. */
+static bool imported(Resolver *R, const Unit *u, const Symbol *sym)
+{
+	Arena *a = &R->s->arena;
+	HMap *set = R->imports[u->index];
+	const char *from;
+	char *key;
+	size_t j, k, len;
+	if (!set) {
+		set = R->imports[u->index] = arena_alloc(a, sizeof *set);
+		hmap_init_arena(set, a);
+		for (j = 0; j < u->nincludes; j++) {
+			const Include *inc = &u->includes[j];
+			bool is_arch = strcmp(inc->from, "arch") == 0;
+			if (!is_arch && !inc->unit)
+				continue; /* unknown unit: reported */
+			for (k = 0; k < inc->nimports; k++) {
+				key = import_key(a, is_arch ? "arch" : inc->unit->name,
+						 inc->imports[k], &len);
+				hmap_put(set, key, len, key);
+			}
+		}
+	}
+	from = sym->common ? sym->common->unit->name : "arch";
+	key = import_key(a, from, sym->name, &len);
+	return hmap_get(set, key, len) != NULL;
+}
+
+/* ---- Lookups ------------------------------------------------------------- */
+
+/* Did you mean: the symbol of the kind asked for that is closest to name,
+ * within an edit distance of a quarter of its length (at least 1, at most
+ * 2), the first in byte order among equals; or NULL. */
+static const char *closest_symbol(Resolver *R, const char *name,
+				  ItemKind want)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(name) / 4, i;
+	if (best_d < 1)
+		best_d = 1;
+	if (best_d > 2)
+		best_d = 2;
+	for (i = 0; i < R->s->symbols.cap; i++) {
+		const Symbol *sym = R->s->symbols.slots[i].value;
+		const Item *it;
+		size_t dist;
+		if (!R->s->symbols.slots[i].key)
+			continue;
+		it = sym->common;
+		if (!it) {
+			int a;
+			for (a = 0; a < NARCH && !it; a++)
+				it = sym->arch[a];
+		}
+		if (!it || (want != IT_ANY && it->kind != want))
+			continue;
+		dist = edit_distance(name, sym->name, best_d);
+		if (dist <= best_d && (!best || dist < best_d ||
+				       strcmp(sym->name, best) < 0)) {
+			best = sym->name;
+			best_d = dist;
+		}
+	}
+	return best;
+}
+
+static const char *a_or_an(ItemKind k)
+{
+	return k == IT_ENUM || k == IT_ALIAS || k == IT_ANY ? "an" : "a";
+}
+
+/* Look a name up as seen from unit u, checking that u may use it. */
+Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
+		     ItemKind want)
+{
+	Symbol *sym = hmap_gets(&R->s->symbols, name);
+	Item *def = NULL;
+	const char *what = want == IT_ANY ? "type" : item_kind_name(want);
+	int a;
+	if (sym) {
+		def = sym->common;
+		if (!def && u->arch >= 0)
+			def = sym->arch[u->arch];
+		for (a = 0; a < NARCH && !def; a++)
+			def = sym->arch[a];
+	}
+	if (!def || (u->arch >= 0 && !sym->common && !sym->arch[u->arch])) {
+		const char *sug = NULL;
+		bool suggest = !diag_full(R->d) &&
+			       R->suggestions < MAX_SUGGESTIONS;
+		if (suggest) {
+			R->suggestions++;
+			sug = closest_symbol(R, name, want);
+		}
+		if (suggest && !sug && want == IT_ANY) {
+			static const char *const prims[] = {
+				"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
+				"char", "int", "uint", "long", "ulong",
+			};
+			size_t k, best = 2;
+			for (k = 0; k < ARRAY_LEN(prims); k++) {
+				size_t dist = edit_distance(name, prims[k], best);
+				if (dist < best || (dist == best && !sug && dist <= 1)) {
+					best = dist;
+					sug = prims[k];
+				}
+			}
+		}
+		if (sug)
+			diag_error(R->d, loc, "undefined %s '%s'; did you mean '%s'?",
+				   what, name, sug);
+		else
+			diag_error(R->d, loc, "undefined %s '%s'", what, name);
+		return NULL;
+	}
+	if ((want != IT_ANY && def->kind != want) ||
+	    (want == IT_ANY && def->kind == IT_CONST)) {
+		diag_error(R->d, loc, "'%s' is %s %s, not %s %s", name,
+			   a_or_an(def->kind), item_kind_name(def->kind),
+			   a_or_an(want), what);
+		diag_note(R->d, def->name_loc, "'%s' is defined here", name);
+		return NULL;
+	}
+	if (def->unit != u && !imported(R, u, sym)) {
+		if (sym->common)
+			diag_error(R->d, loc,
+				   "%s '%s' is defined in '%s', which '%s' does not "
+				   "import; add [[includes]] from = \"%s\", "
+				   "imports = [\"%s\"]",
+				   item_kind_name(def->kind), name, def->unit->name,
+				   u->name, def->unit->name, name);
+		else
+			diag_error(R->d, loc,
+				   "%s '%s' is defined per architecture; add "
+				   "[[includes]] from = \"arch\", imports = [\"%s\"]",
+				   item_kind_name(def->kind), name, name);
+		diag_note(R->d, def->name_loc, "'%s' is defined here", name);
+		return NULL;
+	}
+	return sym;
+}
+
+/* ---- Types --------------------------------------------------------------- */
+
+static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee);
+
+static void resolve_expr(Resolver *R, Unit *u, Expr *e)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case EX_CONST:
+		e->sym = resolve_name(R, u, e->name, e->loc, IT_CONST);
+		break;
+	case EX_SIZEOF:
+		resolve_type(R, u, e->type, false);
+		break;
+	case EX_BIN:
+		resolve_expr(R, u, e->l);
+		resolve_expr(R, u, e->r);
+		break;
+	case EX_NUM:
+		break;
+	}
+}
+
+/* Resolve every name in a type.  void is only a pointee. */
+static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee)
+{
+	if (!t)
+		return;
+	switch (t->kind) {
+	case TY_PRIM:
+		if (t->prim == P_VOID && !pointee)
+			diag_error(R->d, t->loc,
+				   "'void' can only be pointed to ({ ptr = \"void\" })");
+		break;
+	case TY_NAMED:
+		t->sym = resolve_name(R, u, t->name, t->name_loc, t->want);
+		break;
+	case TY_PTR:
+	case TY_HANDLE:
+	case TY_CPTR:
+		resolve_type(R, u, t->elem, true);
+		break;
+	case TY_ARRAY:
+		if (t->elem->kind == TY_ARRAY && t->elem->flex)
+			diag_error(R->d, t->elem->count_loc,
+				   "only the outermost array can be flexible");
+		resolve_expr(R, u, t->count_expr);
+		resolve_type(R, u, t->elem, false);
+		break;
+	case TY_INLINE:
+		break; /* its fields are resolved as an item of their own */
+	}
+}
+
+void resolve_item(Resolver *R, Item *it)
+{
+	size_t j;
+	int a;
+	switch (it->kind) {
+	case IT_STRUCT:
+	case IT_UNION:
+		for (j = 0; j < it->nfields; j++)
+			resolve_type(R, it->unit, it->fields[j].type, false);
+		break;
+	case IT_ALIAS:
+		resolve_type(R, it->unit, it->alias, false);
+		for (a = 0; a < NARCH; a++)
+			resolve_type(R, it->unit, it->arch_alias[a], false);
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,349 @@
+/*
+ * schema.c - the schema of the spec language: every kind of table, its
+ * keys, which are required, and what each holds.
+ *
+ * This one table is read by the decoder (get.c: unknown keys, with a
+ * did-you-mean, and missing ones), by fmt (tools/canon.c: the canonical
+ * order of keys and what each value holds) and by the generator of the
+ * JSON Schema for editors (tests/unit/schema-json.c writes
+ * docs/xenbindgen.schema.json, with the descriptions below; `make schema`).
+ * A key added here is known to all three at once.
+ *
+ * The keys of each table are listed in canonical order, the order in which
+ * `xenbindgen fmt` writes them.  What a key holds is a SchemaValue: the
+ * JSON Schema describes it, fmt recurses into tables, lists of tables and
+ * types, and the decoder reads it with the getter of that kind ("must be
+ * a string"; the test suite's schema/decode checks that they agree).
+ */
+#include "model/model.h"
+
+#include <string.h>
+
+/* Shorthands for the tables below. */
+#define KEY(k, req, v, desc) {k, req, v, 0, 0, 0, desc}
+#define SUB(k, req, v, sub, desc) {k, req, v, sub, 0, 0, desc}
+#define RANGE(k, req, min, max, desc) {k, req, SV_INT, 0, min, max, desc}
+
+static const SchemaKey root_keys[] = {
+	SUB("abi", false, SV_TABLE, SK_UNIT_ABI, "Settings of the whole output."),
+	SUB("includes", false, SV_TABLES, SK_INCLUDE, "Names used from other outputs."),
+	SUB("consts", false, SV_TABLES, SK_CONST, "Constants."),
+	SUB("aliases", false, SV_TABLES, SK_ALIAS, "Type aliases."),
+	SUB("enums", false, SV_TABLES, SK_ENUM, "Enumerations."),
+	SUB("bitmaps", false, SV_TABLES, SK_BITMAP, "Bitmaps (sets of flags)."),
+	SUB("structs", false, SV_TABLES, SK_STRUCT, "Structs."),
+	SUB("unions", false, SV_TABLES, SK_UNION, "Unions."),
+};
+
+static const SchemaKey unit_abi_keys[] = {
+	KEY("invariant", false, SV_BOOL,
+	    "Every struct of this output must have the same layout on every "
+	    "target."),
+};
+
+static const SchemaKey include_keys[] = {
+	{"from", true, SV_STRING, 0, 1, 0,
+	 "The output (directory) to import from, e.g. \"xen\" or \"io/ring\", "
+	 "or \"arch\" for the per-architecture directory."},
+	KEY("imports", true, SV_STRINGS, "The names imported."),
+};
+
+static const SchemaKey const_keys[] = {
+	KEY("name", true, SV_CNAME, "The macro's name."),
+	KEY("value", true, SV_INT, "The value."),
+	KEY("typ", false, SV_CONST_TYPE, "An integer type the value must fit."),
+	KEY("description", true, SV_TEXT, "What the constant means."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the constant exists."),
+	SUB("c", false, SV_TABLE, SK_C, "How the constant is written in C."),
+};
+
+static const SchemaKey alias_keys[] = {
+	KEY("name", true, SV_CNAME, "The typedef's name."),
+	KEY("typ", true, SV_ALIAS_TYPE,
+	    "The aliased type, or one type per architecture."),
+	KEY("description", true, SV_TEXT, "What the type is for."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the alias exists."),
+	SUB("c", false, SV_TABLE, SK_C, "How the alias is written in C."),
+	SUB("abi", false, SV_TABLE, SK_ABI,
+	    "ABI rules the alias is exempt from, and why."),
+};
+
+static const SchemaKey enum_keys[] = {
+	KEY("name", true, SV_CNAME, "The enum's name."),
+	KEY("description", true, SV_TEXT, "What the values stand for."),
+	KEY("typ", true, SV_ENUM_TYPE, "The backing integer type."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the enum exists."),
+	SUB("c", false, SV_TABLE, SK_C, "How the enum is written in C."),
+	SUB("variants", false, SV_TABLES, SK_VARIANT, "The named values."),
+};
+
+static const SchemaKey variant_keys[] = {
+	KEY("name", true, SV_IDENT,
+	    "The variant's name; in C, it follows the enum's prefix."),
+	KEY("value", true, SV_INT, "The value; must fit the enum's type."),
+	KEY("compat", false, SV_STRINGS, "Old C names kept as aliases."),
+	KEY("description", false, SV_TEXT, "What the value means."),
+};
+
+static const SchemaKey bitmap_keys[] = {
+	KEY("name", true, SV_CNAME, "The bitmap's name."),
+	KEY("description", true, SV_TEXT, "What the flags are for."),
+	KEY("typ", true, SV_BITMAP_TYPE, "The backing unsigned integer type."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the bitmap exists."),
+	SUB("c", false, SV_TABLE, SK_C, "How the bitmap is written in C."),
+	SUB("bits", false, SV_TABLES, SK_BIT,
+	    "The bits; the others are reserved (zero)."),
+};
+
+static const SchemaKey bit_keys[] = {
+	KEY("name", true, SV_IDENT,
+	    "The bit's name; in C, it follows the bitmap's prefix."),
+	RANGE("shift", true, 0, 63,
+	    "The bit's position (below the width of the bitmap's type)."),
+	RANGE("width", false, 1, 64, "A field of this many bits (default 1)."),
+	KEY("bit_number", false, SV_BOOL,
+	    "Also #define _NAME as the bit's number (default: the bitmap's "
+	    "c.bit_numbers)."),
+	KEY("compat", false, SV_STRINGS, "Old C names kept as aliases."),
+	KEY("description", false, SV_TEXT, "What the bit means."),
+};
+
+static const SchemaKey struct_keys[] = {
+	KEY("name", true, SV_CNAME, "The struct's name: struct <name> in C."),
+	SUB("op", false, SV_TABLE, SK_OP,
+	    "The hypercall sub-op this struct is the argument of."),
+	KEY("description", true, SV_TEXT, "What the struct is for."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the struct exists."),
+	SUB("c", false, SV_TABLE, SK_C, "How the struct is written in C."),
+	SUB("abi", false, SV_TABLE, SK_ABI,
+	    "ABI rules the struct is exempt from, and why."),
+	SUB("fields", false, SV_TABLES, SK_FIELD, "The fields, in memory order."),
+};
+
+static const SchemaKey union_keys[] = {
+	KEY("name", true, SV_CNAME, "The union's name: union <name> in C."),
+	KEY("description", true, SV_TEXT, "What the union is for."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the union exists."),
+	SUB("c", false, SV_TABLE, SK_C, "How the union is written in C."),
+	SUB("abi", false, SV_TABLE, SK_ABI,
+	    "ABI rules the union is exempt from, and why."),
+	SUB("fields", false, SV_TABLES, SK_FIELD, "The members."),
+};
+
+static const SchemaKey op_keys[] = {
+	KEY("family", true, SV_IDENT, "The hypercall family, e.g. \"domctl\"."),
+	RANGE("cmd", true, 0, UINT32_MAX, "The sub-op number."),
+	KEY("name", false, SV_IDENT,
+	    "The C constant (default XEN_<FAMILY>_<name without "
+	    "xen_<family>_>)."),
+};
+
+/* A field's name is not required by the table: an inline struct or union
+ * may be anonymous, which the decoder checks once it knows the type. */
+static const SchemaKey field_keys[] = {
+	KEY("name", false, SV_CNAME,
+	    "The field's name; only a field of an inline struct or union type "
+	    "may have none (its members are then members of the enclosing "
+	    "type)."),
+	KEY("tag", false, SV_STRING,
+	    "Names the field that selects the member of this (inline) union."),
+	KEY("when", false, SV_TAG_VALUES,
+	    "In a tagged union: the tag value(s) that select this member "
+	    "(integers, or names of constants or variants)."),
+	KEY("typ", true, SV_TYPE, "The field's type."),
+	RANGE("bits", false, 1, 64, "A bitfield of this many bits."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the field exists."),
+	KEY("description", false, SV_TEXT, "What the field holds."),
+};
+
+static const SchemaKey only_keys[] = {
+	SUB("archs", false, SV_WORDS, SW_ARCHS, "Only on these architectures."),
+	SUB("targets", false, SV_WORDS, SW_TARGETS, "Only on these targets."),
+	SUB("not_targets", false, SV_WORDS, SW_TARGETS, "Not on these targets."),
+	KEY("tools", false, SV_BOOL,
+	    "Only for the toolstack and the hypervisor (#if defined(__XEN__) "
+	    "|| defined(__XEN_TOOLS__))."),
+	KEY("hypervisor", false, SV_BOOL,
+	    "Only for the hypervisor itself (#if defined(__XEN__))."),
+	RANGE("since", false, 1, UINT32_MAX, "From this interface version on."),
+	RANGE("until", false, 1, UINT32_MAX, "Below this interface version."),
+};
+
+static const SchemaKey c_keys[] = {
+	KEY("prefix", false, SV_STRING,
+	    "Prefix of the C names of the members (default: the item's name "
+	    "in upper case, and '_')."),
+	SUB("case", false, SV_WORD, SW_CASES,
+	    "\"keep\": member names keep their case in C; \"upper\" (default): "
+	    "upper case."),
+	KEY("typedef", false, SV_STRING, "Also declare this typedef name."),
+	KEY("handle", false, SV_BOOL,
+	    "Also DEFINE_XEN_GUEST_HANDLE for the type."),
+	KEY("defines", false, SV_BOOL,
+	    "Enums: #define constants instead of a C enum."),
+	KEY("bit_numbers", false, SV_BOOL,
+	    "Bitmaps: also #define _NAME as each bit's number."),
+	KEY("hex", false, SV_BOOL, "Constants and enum values in hex."),
+	KEY("all", false, SV_STRING,
+	    "Bitmaps: the name of the mask of all bits (\"\" for none)."),
+	KEY("compat", false, SV_STRINGS, "Old C names kept as #define aliases."),
+};
+
+static const SchemaKey abi_keys[] = {
+	{"waive", true, SV_WORDS, SW_WAIVERS, 1, 0,
+	 "ABI rules this item is exempt from."},
+	{"reason", true, SV_STRING, 0, 1, 0, "Why (shown by validate)."},
+};
+
+/* The keys are the architecture names of spec.c (the JSON Schema's
+ * generator checks that they are). */
+static const SchemaKey arch_type_keys[] = {
+	KEY("x86", false, SV_TYPE, "The type on x86 (x86_32 and x86_64)."),
+	KEY("arm", false, SV_TYPE, "The type on Arm (arm32 and arm64)."),
+	KEY("riscv", false, SV_TYPE, "The type on RISC-V."),
+	KEY("ppc", false, SV_TYPE, "The type on PowerPC."),
+};
+
+#define TABLE(keys) keys, ARRAY_LEN(keys)
+
+const SchemaTable schema_tables[NSCHEMAKINDS] = {
+	[SK_ROOT] = {"spec file", NULL,
+		     "One spec file of xenbindgen (TOML, YAML or JSON): the items "
+		     "of one output. See docs/spec-language.md.",
+		     TABLE(root_keys)},
+	[SK_UNIT_ABI] = {"abi", "unitAbi", "Settings of the whole output.",
+			 TABLE(unit_abi_keys)},
+	[SK_INCLUDE] = {"include", "include",
+			"Names this output uses from another one.",
+			TABLE(include_keys)},
+	[SK_CONST] = {"const", "const", "A constant (#define).",
+		      TABLE(const_keys)},
+	[SK_ALIAS] = {"alias", "alias", "A type alias (typedef).",
+		      TABLE(alias_keys)},
+	[SK_ENUM] = {"enum", "enum", "An enumeration with a fixed backing type.",
+		     TABLE(enum_keys)},
+	[SK_VARIANT] = {"variant", "variant", "A named value of an enum.",
+			TABLE(variant_keys)},
+	[SK_BITMAP] = {"bitmap", "bitmap",
+		       "A set of flags in an unsigned integer.",
+		       TABLE(bitmap_keys)},
+	[SK_BIT] = {"bit", "bit", "A bit (or a multi-bit field) of a bitmap.",
+		    TABLE(bit_keys)},
+	[SK_STRUCT] = {"struct", "struct", "A struct.", TABLE(struct_keys)},
+	[SK_UNION] = {"union", "union", "A union.", TABLE(union_keys)},
+	[SK_OP] = {"op", "op",
+		   "The hypercall sub-op a struct is the argument of.",
+		   TABLE(op_keys)},
+	[SK_FIELD] = {"field", "field",
+		      "A field of a struct or union; only an inline struct or "
+		      "union may be anonymous (no name).",
+		      TABLE(field_keys)},
+	[SK_ONLY] = {"only", "only",
+		     "A condition: where, or for which interface versions, "
+		     "this exists.",
+		     TABLE(only_keys)},
+	[SK_C] = {"c", "cNames", "How the item is named and written in C.",
+		  TABLE(c_keys)},
+	[SK_ABI] = {"abi", "itemAbi", "ABI rule waivers.", TABLE(abi_keys)},
+	[SK_ARCH_TYPES] = {"per-architecture type", "archTypes",
+			   "One type per architecture: { x86 = \"ulong\", arm = "
+			   "\"uint64_t\" }.",
+			   TABLE(arch_type_keys)},
+};
+
+const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)
+{
+	const SchemaTable *t = &schema_tables[k];
+	size_t i;
+	for (i = 0; i < t->nkeys; i++)
+		if (strlen(t->keys[i].key) == len &&
+		    memcmp(t->keys[i].key, key, len) == 0)
+			return &t->keys[i];
+	return NULL;
+}
+
+/* Required keys before optional ones, and in each group the name and the
+ * description first: a misspelt key is more likely one that is needed,
+ * and a table is known by its name. */
+size_t schema_check_order(SchemaKind k, const SchemaKey **out)
+{
+	const SchemaTable *t = &schema_tables[k];
+	size_t n = 0, i;
+	int rank;
+	for (rank = 0; rank < 6; rank++) {
+		for (i = 0; i < t->nkeys; i++) {
+			const SchemaKey *key = &t->keys[i];
+			int r = key->required ? 0 : 3;
+			if (strcmp(key->key, "name") != 0)
+				r += strcmp(key->key, "description") == 0 ? 1 : 2;
+			if (r == rank)
+				out[n++] = key;
+		}
+	}
+	return n;
+}
+
+/* ---- Words --------------------------------------------------------------- */
+
+/* The bits of WAIVE_* are 1 << the index of their rule here. */
+static const char *const waivers[] = {"identity", "padding", "alignment"};
+_Static_assert(WAIVE_IDENTITY == 1 << 0 && WAIVE_PADDING == 1 << 1 &&
+	       WAIVE_ALIGNMENT == 1 << 2, "WAIVE_* and waivers[] disagree");
+static const char *const cases[] = {"keep", "upper"};
+static const char *const ctors[NCTORS] = {
+	[CTOR_PTR] = "ptr",       [CTOR_HANDLE] = "handle",
+	[CTOR_CPTR] = "cptr",     [CTOR_ARRAY] = "array",
+	[CTOR_STRUCT] = "struct", [CTOR_UNION] = "union",
+	[CTOR_ENUM] = "enum",     [CTOR_BITMAP] = "bitmap",
+	[CTOR_TYPE] = "type",
+};
+
+const char *schema_word(SchemaWords set, size_t i)
+{
+	switch (set) {
+	case SW_ARCHS: return i < NARCH ? arch_name((int)i) : NULL;
+	case SW_TARGETS: return i < NTARGETS ? targets[i].name : NULL;
+	case SW_WAIVERS: return i < ARRAY_LEN(waivers) ? waivers[i] : NULL;
+	case SW_CASES: return i < ARRAY_LEN(cases) ? cases[i] : NULL;
+	case SW_CTORS: return i < NCTORS ? ctors[i] : NULL;
+	}
+	return NULL;
+}
+
+int schema_word_find(SchemaWords set, const char *s, size_t len)
+{
+	const char *w;
+	size_t i;
+	for (i = 0; (w = schema_word(set, i)) != NULL; i++)
+		if (strlen(w) == len && memcmp(w, s, len) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Within two edits, and one for words under eight characters; of equally
+ * close words, the first wins. */
+const char *schema_closest(const char *word, const char *const *words,
+			   size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = strlen(word) / 4, i;
+	if (best_d < 1)
+		best_d = 1;
+	if (best_d > 2)
+		best_d = 2;
+	for (i = 0; i < n; i++) {
+		size_t dist = edit_distance(word, words[i], best_d);
+		if (dist <= best_d && (!best || dist < best_d)) {
+			best = words[i];
+			best_d = dist;
+		}
+	}
+	return best;
+}
