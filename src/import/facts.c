@@ -28,14 +28,41 @@
  * Types are spelled here rather than by clang_getTypeSpelling(), which
  * names anonymous types by file path and position.
  */
-#ifdef HAVE_LIBCLANG
-
 #include "import/import.h"
 #include "model/model.h"
 
-#include <clang-c/Index.h>
 #include <inttypes.h>
 #include <stdlib.h>
+
+#ifdef HAVE_LIBCLANG
+#include <clang-c/Index.h>
+#endif
+
+const char *fact_kind_name(FactKind k)
+{
+	static const char *const names[NFACTKINDS] = {
+		"record", "enum", "typedef", "enumerator", "function",
+		"variable", "macro",
+	};
+	return k < NFACTKINDS ? names[k] : "?";
+}
+
+static void facts_init(Facts *f)
+{
+	memset(f, 0, sizeof *f);
+	arena_init(&f->arena);
+}
+
+void facts_free(Facts *f)
+{
+	free(f->v);
+	free(f->errors);
+	free(f->asm_lines);
+	arena_free(&f->arena);
+	memset(f, 0, sizeof *f);
+}
+
+#ifdef HAVE_LIBCLANG
 
 #define SHIM "/.xenbindgen-compare"
 #define MAIN_FILE SHIM "/view.c"
@@ -57,15 +84,6 @@ void facts_ctx_free(FactsCtx *x)
 		return;
 	clang_disposeIndex(x->index);
 	free(x);
-}
-
-const char *fact_kind_name(FactKind k)
-{
-	static const char *const names[NFACTKINDS] = {
-		"record", "enum", "typedef", "enumerator", "function",
-		"variable", "macro",
-	};
-	return k < NFACTKINDS ? names[k] : "?";
 }
 
 /* Stand-ins for the system headers the public headers include.  They
@@ -1171,21 +1189,6 @@ static size_t build_args(const FactsView *v, const char **args, Arena *a)
 	return n;
 }
 
-static void facts_init(Facts *f)
-{
-	memset(f, 0, sizeof *f);
-	arena_init(&f->arena);
-}
-
-void facts_free(Facts *f)
-{
-	free(f->v);
-	free(f->errors);
-	free(f->asm_lines);
-	arena_free(&f->arena);
-	memset(f, 0, sizeof *f);
-}
-
 int facts_collect(FactsCtx *cx, const FactsView *v, Facts *out)
 {
 	Buf main_text = {0}, fwd = {0};
@@ -1275,6 +1278,24 @@ done:
 }
 
 #else
-/* ISO C forbids an empty translation unit. */
-typedef int facts_unused;
+
+/* Built without libclang: the interface stays, and says it cannot. */
+FactsCtx *facts_ctx_new(void)
+{
+	return NULL;
+}
+
+void facts_ctx_free(FactsCtx *x)
+{
+	(void)x;
+}
+
+int facts_collect(FactsCtx *x, const FactsView *v, Facts *out)
+{
+	(void)x;
+	(void)v;
+	facts_init(out);
+	return STATUS_USAGE;
+}
+
 #endif

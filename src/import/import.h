@@ -85,9 +85,9 @@ typedef struct HeaderTree {
 	Arena arena;
 } HeaderTree;
 
-/* Read every *.h below root (symbolic links followed, at most
- * MAX_DIR_DEPTH levels).  Returns STATUS_OK or STATUS_IO after reporting
- * through d. */
+/* Read every *.h below root, as base/'s walker lists a spec tree (hidden
+ * entries skipped, links followed only within the tree, MAX_DIR_DEPTH).
+ * Returns STATUS_OK or STATUS_IO after reporting through d. */
 int tree_load(HeaderTree *t, const char *root, Diag *d);
 void tree_free(HeaderTree *t);
 /* The header at path below the root, or NULL. */
@@ -108,10 +108,10 @@ const char *config_skip_reason(const TreeHeader *h, ViewConfig c);
 size_t tree_prelude(const HeaderTree *t, const TreeHeader *h, ViewConfig c,
 		    const char **out, size_t max);
 
-#ifdef HAVE_LIBCLANG
 /* ---- facts.c ------------------------------------------------------------
  * What one header declares in one view (target x configuration), as
- * libclang sees it.  A declaration belongs to the header when its
+ * libclang sees it (without libclang, facts_ctx_new() gives NULL and
+ * facts_collect() fails with STATUS_USAGE).  A declaration belongs to the header when its
  * expansion location is in the header's file: records made by macros
  * (DEFINE_RING_TYPES) belong to the header that expands the macro.
  * Types are canonical (typedefs resolved) and spelled by facts.c itself,
@@ -211,8 +211,7 @@ void facts_ctx_free(FactsCtx *x);
  * (out->found stays false). */
 int facts_collect(FactsCtx *x, const FactsView *v, Facts *out);
 void facts_free(Facts *f);
-const char *fact_kind_name(FactKind k); /* "struct", "typedef", ... */
-#endif
+const char *fact_kind_name(FactKind k); /* "record", "typedef", ... */
 
 /* ---- compat.c -----------------------------------------------------------
  * Xen's compat pipeline (xen/include/Makefile): compat-build-source.py, the

@@ -15,10 +15,8 @@
 #include "import/import.h"
 #include "read/read.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
-#include <sys/stat.h>
 
 const char *const config_names[NCONFIGS] = {
 	"tools", "hypervisor", "guest", "default", "asm", "c89", "c99", "c++",
@@ -46,66 +44,17 @@ static bool has_suffix(const char *s, const char *suf)
 	return n >= m && strcmp(s + n - m, suf) == 0;
 }
 
-/* Collect the *.h files below root/rel, sorted later.  Symbolic links are
- * followed (stat), so a tree may be a farm of links; the depth limit stops
- * a link cycle. */
-static int walk(const char *root, const char *rel, unsigned depth,
-		PathList *out, Diag *d)
+static bool want_header(const char *name)
 {
-	Buf dir = {0};
-	DIR *dp;
-	struct dirent *e;
-	int st = STATUS_OK;
+	return has_suffix(name, ".h");
+}
 
-	buf_puts(&dir, root);
-	if (*rel) {
-		buf_putc(&dir, '/');
-		buf_puts(&dir, rel);
-	}
-	if (depth > MAX_DIR_DEPTH) {
-		diag_error(d, NO_LOC, "%s: directories nested deeper than %d levels",
-			   buf_cstr(&dir), MAX_DIR_DEPTH);
-		buf_free(&dir);
-		return STATUS_IO;
-	}
-	dp = opendir(buf_cstr(&dir));
-	if (!dp) {
-		diag_error(d, NO_LOC, "cannot read directory %s: %s", buf_cstr(&dir),
-			   strerror(errno));
-		buf_free(&dir);
-		return STATUS_IO;
-	}
-	while ((e = readdir(dp)) != NULL) {
-		Buf sub = {0}, full = {0};
-		struct stat sb;
-		if (e->d_name[0] == '.')
-			continue;
-		if (*rel) {
-			buf_puts(&sub, rel);
-			buf_putc(&sub, '/');
-		}
-		buf_puts(&sub, e->d_name);
-		buf_printf(&full, "%s/%s", root, buf_cstr(&sub));
-		if (stat(buf_cstr(&full), &sb) != 0) {
-			/* a dangling link is not a header */
-			buf_free(&sub);
-			buf_free(&full);
-			continue;
-		}
-		if (S_ISDIR(sb.st_mode)) {
-			st = walk(root, buf_cstr(&sub), depth + 1, out, d);
-		} else if (S_ISREG(sb.st_mode) && has_suffix(e->d_name, ".h")) {
-			out->v = xgrow(out->v, &out->cap, out->n + 1, sizeof *out->v);
-			out->v[out->n++] = buf_detach(&sub, NULL);
-		}
-		buf_free(&sub);
-		buf_free(&full);
-		if (st)
-			break;
-	}
-	closedir(dp);
-	buf_free(&dir);
-	return st;
+static WalkNext add_header(void *ctx, const WalkEntry *e)
+{
+	PathList *l = ctx;
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n++] = xstrdup(e->rel);
+	return WALK_NEXT;
 }
 
 /* ---- The text scan ------------------------------------------------------- */
@@ -456,7 +405,18 @@ int tree_load(HeaderTree *t, const char *root, Diag *d)
 	n = strlen(t->root);
 	while (n > 1 && t->root[n - 1] == '/')
 		t->root[--n] = '\0';
-	st = walk(t->root, "", 0, &list, d);
+	/* the spec trees' walker: hidden entries skipped, links followed
+	 * within the tree, depth bounded, sorted */
+	{
+		Walk w;
+		memset(&w, 0, sizeof w);
+		w.mode = WALK_INPUT;
+		w.d = d;
+		w.ctx = &list;
+		w.want = want_header;
+		w.file = add_header;
+		st = walk_tree(&w, t->root) ? STATUS_IO : STATUS_OK;
+	}
 	if (st) {
 		for (i = 0; i < list.n; i++)
 			free(list.v[i]);
