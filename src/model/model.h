@@ -410,6 +410,7 @@ typedef enum Ctor {
 
 typedef struct SchemaKey {
 	const char *key;
+	size_t len;       /* strlen(key) */
 	bool required;
 	SchemaValue value;
 	int sub;          /* SV_TABLE(S): SchemaKind; SV_WORD(S): SchemaWords */
@@ -450,6 +451,11 @@ typedef struct Dec {
 	Unit *u;
 	Item *cur;              /* the struct or union being decoded */
 	const char *field_name; /* the field whose type is being decoded */
+	/* schema_check_order() of each kind, made on first use: every table
+	 * of a file is checked against it, and making it costs more than the
+	 * check (norder 0: not made yet) */
+	const SchemaKey *order[NSCHEMAKINDS][SCHEMA_MAX_KEYS];
+	unsigned char norder[NSCHEMAKINDS];
 } Dec;
 
 /* For messages: "a table", "an integer"; data escaped (no control bytes)
