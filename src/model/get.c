@@ -96,11 +96,6 @@ bool get_keys(Dec *D, const DocNode *t, SchemaKind k)
 	return ok;
 }
 
-const DocEntry *get_entry(const DocNode *t, const char *key)
-{
-	return doc_table_find(t, key, strlen(key));
-}
-
 bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,
 	      const char *what)
 {

@@ -470,7 +470,12 @@ bool get_keys(Dec *D, const DocNode *t, SchemaKind k);
 /* Getters: the value of key in table t.  A value of the wrong kind is
  * reported ("'key' of what must be a string, not an integer") and taken
  * as absent.  loc, if given, receives the value's location. */
-const DocEntry *get_entry(const DocNode *t, const char *key);
+/* (inline: called for every key of every table, always with a literal
+ * whose length the compiler then knows) */
+static inline const DocEntry *get_entry(const DocNode *t, const char *key)
+{
+	return doc_table_find(t, key, strlen(key));
+}
 bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,
 	      const char *what);
 const char *get_string(Dec *D, const DocNode *t, const char *key,
@@ -588,7 +593,11 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 /* Does the item, or the field, exist on target t (in the tools build at
  * the latest interface version that layouts describe)? */
 bool item_on_target(const Item *it, int t);
-bool cond_on_target(const Cond *c, int t);
+/* (inline: the layout engine asks it for every field on every target) */
+static inline bool cond_on_target(const Cond *c, int t)
+{
+	return (!c->targets || (c->targets >> t & 1u)) && !c->until;
+}
 
 /* ---- layout.c ----------------------------------------------------------- */
 /* Size and alignment of a type on a target. */
