@@ -66,9 +66,13 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 	*size = *align = 1;
 }
 
+/* The configuration layouts describe: a tools build at the latest
+ * interface version, in C, with no configuration macro defined; a raw
+ * condition is taken to hold (docs/spec-language.md, §5.1). */
 bool cond_on_target(const Cond *c, int t)
 {
-	return (!c->targets || (c->targets >> t & 1u)) && !c->until;
+	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
+	       !c->ndefined && c->assembly != COND_ASM_ONLY;
 }
 
 bool item_on_target(const Item *it, int t)
@@ -78,7 +82,9 @@ bool item_on_target(const Item *it, int t)
 	for (; it->inline_type && it->parent; it = it->parent)
 		if (!cond_on_target(&it->cond, t))
 			return false;
-	if (it->unit->arch >= 0 && it->unit->arch != targets[t].arch)
+	if (it->unit->family >= 0 && it->unit->family != targets[t].arch)
+		return false;
+	if (it->unit->header.set && !cond_on_target(&it->unit->header.cond, t))
 		return false;
 	return cond_on_target(&it->cond, t);
 }
