@@ -874,7 +874,6 @@ typedef struct Graph {
 	const Header *h;
 	size_t *entry;      /* per item index of the unit's items: its entry,
 			     * or SIZE_MAX */
-	const Item **items;
 	Edge *e;
 	size_t n, cap;
 	bool *self;         /* per entry: a struct that points to itself */
@@ -1022,6 +1021,8 @@ static void emit_entries(Header *h, const Spec *s)
 
 	memset(&g, 0, sizeof g);
 	g.h = h;
+	g.e = xmalloc(sizeof *g.e); /* never null, for the readers below */
+	g.cap = 1;
 	g.entry = xmalloc((s->nitems + 1) * sizeof *g.entry);
 	for (i = 0; i < u->nitems; i++)
 		g.entry[u->items[i]->index] = SIZE_MAX;
@@ -1103,7 +1104,9 @@ static void emit_entries(Header *h, const Spec *s)
 				size_t y, j;
 				k = in_edges[e];
 				y = g.e[k].from;
-				if (!g.e[k].handle || emitted[y] || ahead[y])
+				/* edges join items (never directives) */
+				if (!g.e[k].handle || emitted[y] || ahead[y] ||
+				    !u->seq[y].item || !u->seq[x].item)
 					continue;
 				ahead[y] = true;
 				emit_ahead(h, u->seq[y].item, u->seq[x].item);
@@ -1120,8 +1123,10 @@ static void emit_entries(Header *h, const Spec *s)
 		x = heap_pop(&ready);
 		emitted[x] = true;
 		done++;
-		if (u->seq[x].dir) {
-			emit_directive(h, u->seq[x].dir);
+		if (u->seq[x].dir || !u->seq[x].item) {
+			/* an entry is an item or a directive */
+			if (u->seq[x].dir)
+				emit_directive(h, u->seq[x].dir);
 			continue;
 		}
 		{

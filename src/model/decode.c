@@ -927,9 +927,29 @@ static void decode_items(Dec *D, const DocNode *root)
 		if (w == -2)
 			continue;
 		if (w < 0) {
-			diag_error(D->d, t->loc, "an entry of 'items' names its kind "
-				   "with one of the keys const, alias, enum, bitmap, "
-				   "struct, union, include, error or verbatim");
+			/* a misspelt kind key is the likeliest reason */
+			const char *words[16], *sug = NULL;
+			size_t nw;
+			for (nw = 0; nw < ARRAY_LEN(words) &&
+				     (words[nw] = schema_word(SW_ITEM_KINDS, nw)) != NULL;
+			     nw++)
+				;
+			for (j = 0; j < t->u.table.n && !sug; j++) {
+				const DocEntry *e = &t->u.table.v[j];
+				sug = schema_closest(get_printable(D, e->key, e->keylen),
+						     words, nw);
+				if (sug)
+					diag_error(D->d, e->loc, "an entry of 'items' names "
+						   "its kind with one of the keys const, "
+						   "alias, enum, bitmap, struct, union, "
+						   "include, error or verbatim; did you mean "
+						   "'%s'?", sug);
+			}
+			if (!sug)
+				diag_error(D->d, t->loc, "an entry of 'items' names its "
+					   "kind with one of the keys const, alias, enum, "
+					   "bitmap, struct, union, include, error or "
+					   "verbatim");
 			continue;
 		}
 		D->name_key = schema_word(SW_ITEM_KINDS, (size_t)w);

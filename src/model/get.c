@@ -69,6 +69,13 @@ bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
 		const char *sug;
 		if (schema_key_as(k, name_key, e->key, e->keylen))
 			continue;
+		if (name_key && e->keylen == 4 && memcmp(e->key, "name", 4) == 0 &&
+		    schema_key(k, "name", 4)) {
+			diag_error(D->d, e->loc, "an entry of 'items' has no 'name': "
+				   "its name is the value of '%s'", name_key);
+			ok = false;
+			continue;
+		}
 		sug = schema_closest(e->key, names, nkeys);
 		if (sug && nsug < ARRAY_LEN(suggested))
 			suggested[nsug++] = sug;
