@@ -170,6 +170,7 @@ void c_if_line(Buf *b, const char *directive, const char *expr)
 {
 	size_t col = strlen(directive) + 1;
 	const char *p = expr;
+	bool space = false; /* a blank is due before the next piece */
 	buf_printf(b, "%s ", directive);
 	while (*p) {
 		/* the next piece: up to and including the next " && " or
@@ -184,19 +185,22 @@ void c_if_line(Buf *b, const char *directive, const char *expr)
 				break;
 			}
 		n = end ? (size_t)(end - p) : strlen(p);
-		if (col > 4 && col + n + (end ? 2 : 0) > 80) {
+		if (col > 4 && col + space + n + (end ? 2 : 0) > 80) {
 			buf_puts(b, " \\\n    ");
 			col = 4;
+			space = false;
+		}
+		if (space) {
+			buf_putc(b, ' ');
+			col++;
 		}
 		buf_put(b, p, n);
 		col += n;
 		p += n;
+		space = false;
 		if (end) {
-			p++; /* the space after the operator */
-			if (*p) {
-				buf_putc(b, ' ');
-				col++;
-			}
+			p++; /* the blank after the operator */
+			space = *p != '\0';
 		}
 	}
 	buf_putc(b, '\n');

@@ -109,4 +109,11 @@ struct xen_test_node {
 /* Code, not ABI data: written as it is. */
 #define XEN_TEST_NEXT(x) ((x) + 1)
 
+#if (defined(__XEN__) || defined(__XEN_TOOLS__)) && \
+    __XEN_INTERFACE_VERSION__ >= 0x00040600 && \
+    !defined(XEN_TEST_NO_LONG_CONDITION) && !defined(XEN_TEST_REALLY_NOT)
+/* A condition too long for one line: broken after an operator. */
+#define XEN_TEST_LONG_CONDITION 3
+#endif
+
 #endif /* __XEN_PUBLIC_XEN_H__ */
