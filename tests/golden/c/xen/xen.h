@@ -373,8 +373,8 @@ struct shared_info {
     uint32_t wc_sec;
     /* Nanoseconds part of the wall clock. */
     uint32_t wc_nsec;
-#if (defined(__arm__) || defined(__aarch64__) || defined(__riscv) &&  \
-    __riscv_xlen == 64 || defined(__powerpc64__) &&  \
+#if (defined(__arm__) || defined(__aarch64__) || defined(__riscv) && \
+    __riscv_xlen == 64 || defined(__powerpc64__) && \
     defined(__LITTLE_ENDIAN__) || defined(__x86_64__))
     /* High 32 bits of the wall clock seconds (in arch.wc_sec_hi on x86_32). */
     uint32_t wc_sec_hi;
