@@ -86,6 +86,11 @@ typedef struct Emit {
 	Spec *s;
 	const EmitOptions *o;
 	bool *pointed;             /* per item index: some pointer targets it */
+	/* per item index, for the unit being written (set for its items
+	 * only, so that a unit costs its own size): its entry in the unit's
+	 * order, and whether its typedef and handle were written ahead */
+	size_t *entry;
+	bool *ahead;
 	bool shared_handle[NPRIMS]; /* defined by several headers: guarded */
 } Emit;
 
@@ -102,6 +107,7 @@ typedef struct Header {
 	bool in_c;            /* inside #ifndef __ASSEMBLY__ */
 	bool *ahead;          /* per item index: typedef and handle written
 			       * before the body (a cycle) */
+	HMap included;        /* where the `include` items lead */
 } Header;
 
 static bool is_record(const Item *it)
@@ -173,23 +179,45 @@ static void resolved_include(Buf *out, const Header *h, const char *text)
 	buf_free(&joined);
 }
 
-/* Does an `include` item of this unit include unit to's header? */
-static bool included_by_item(const Header *h, const Unit *to)
+/* The headers the `include` items of this unit lead to (resolved paths),
+ * built once per header: h->included. */
+static void index_includes(Header *h)
 {
-	Buf want = {0}, got = {0};
+	Buf got = {0};
 	size_t i;
-	bool found = false;
-	header_path(&want, to, h->o->keep_dashes);
-	for (i = 0; i < h->u->nseq && !found; i++) {
+	hmap_init(&h->included);
+	for (i = 0; i < h->u->nseq; i++) {
 		const Directive *dir = h->u->seq[i].dir;
+		char *k;
 		if (!dir || dir->kind != DIR_INCLUDE)
 			continue;
 		buf_clear(&got);
 		resolved_include(&got, h, dir->text);
-		found = got.len && strcmp(buf_cstr(&got), buf_cstr(&want)) == 0;
+		if (!got.len || hmap_gets(&h->included, buf_cstr(&got)))
+			continue;
+		k = xstrndup(got.data, got.len);
+		hmap_put(&h->included, k, got.len, k);
 	}
-	buf_free(&want);
 	buf_free(&got);
+}
+
+static void free_includes(Header *h)
+{
+	size_t i;
+	for (i = 0; i < h->included.cap; i++)
+		if (h->included.slots[i].key)
+			free(h->included.slots[i].value);
+	hmap_free(&h->included);
+}
+
+/* Does an `include` item of this unit include unit to's header? */
+static bool included_by_item(const Header *h, const Unit *to)
+{
+	Buf want = {0};
+	bool found;
+	header_path(&want, to, h->o->keep_dashes);
+	found = hmap_gets(&h->included, buf_cstr(&want)) != NULL;
+	buf_free(&want);
 	return found;
 }
 
@@ -1008,7 +1036,7 @@ static void fold_defines(Buf *b, size_t from)
 }
 
 /* Write the unit's entries in order. */
-static void emit_entries(Header *h, const Spec *s)
+static void emit_entries(Header *h)
 {
 	const Unit *u = h->u;
 	size_t n = u->nseq, i, k, done = 0;
@@ -1023,7 +1051,7 @@ static void emit_entries(Header *h, const Spec *s)
 	g.h = h;
 	g.e = xmalloc(sizeof *g.e); /* never null, for the readers below */
 	g.cap = 1;
-	g.entry = xmalloc((s->nitems + 1) * sizeof *g.entry);
+	g.entry = h->E->entry;
 	for (i = 0; i < u->nitems; i++)
 		g.entry[u->items[i]->index] = SIZE_MAX;
 	for (i = 0; i < n; i++)
@@ -1170,7 +1198,6 @@ static void emit_entries(Header *h, const Spec *s)
 	free(ahead);
 	free(g.e);
 	free(g.self);
-	free(g.entry);
 }
 
 /* ---- Header assembly --------------------------------------------------------- */
@@ -1322,14 +1349,18 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 	Header h;
 	Buf file = {0}, name = {0}, guard = {0};
 	bool unit_cond;
+	size_t i;
 
 	memset(&h, 0, sizeof h);
 	h.E = E;
 	h.o = E->o;
 	h.u = u;
 	h.view = u->family;
-	h.ahead = xcalloc(E->s->nitems + 1, sizeof *h.ahead);
-	emit_entries(&h, E->s);
+	h.ahead = E->ahead;
+	for (i = 0; i < u->nitems; i++)
+		h.ahead[u->items[i]->index] = false;
+	index_includes(&h);
+	emit_entries(&h);
 	if (h.in_c)
 		buf_puts(&h.body, "\n#endif /* !__ASSEMBLY__ */\n");
 
@@ -1358,7 +1389,7 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 	buf_free(&h.body);
 	buf_free(&name);
 	buf_free(&guard);
-	free(h.ahead);
+	free_includes(&h);
 }
 
 /* Which structs, unions and aliases some pointer targets: those get a
@@ -1425,8 +1456,12 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 	E.s = s;
 	E.o = o;
 	E.pointed = find_pointed(s);
+	E.entry = xmalloc((s->nitems + 1) * sizeof *E.entry);
+	E.ahead = xmalloc((s->nitems + 1) * sizeof *E.ahead);
 	find_shared_handles(&E);
 	for (i = 0; i < s->nunits; i++)
 		emit_unit(&E, out, s->units[i]);
 	free(E.pointed);
+	free(E.entry);
+	free(E.ahead);
 }
