@@ -36,44 +36,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const c_prim[NPRIMS] = {
-	[P_U8] = "uint8_t",     [P_U16] = "uint16_t",
-	[P_U32] = "uint32_t",   [P_U64] = "uint64_aligned_t",
-	[P_I8] = "int8_t",      [P_I16] = "int16_t",
-	[P_I32] = "int32_t",    [P_I64] = "int64_aligned_t",
-	[P_CHAR] = "char",      [P_INT] = "int",
-	[P_UINT] = "unsigned int", [P_LONG] = "long",
-	[P_ULONG] = "unsigned long", [P_U64_PLAIN] = "uint64_t",
-	[P_I64_PLAIN] = "int64_t", [P_VOID] = "void",
-};
-
-/* Guest handle names for primitive pointees.  Xen's public xen.h defines
- * those marked; a header that needs another one defines it itself, before
- * the first declaration that uses it, behind a guard only when several
- * headers define it (two definitions of one handle do not compile). */
-static const struct {
-	const char *name, *type;
-	bool in_xen_h;
-} c_handle[NPRIMS] = {
-	[P_U8] = {"uint8", "uint8_t", true},
-	[P_U16] = {"uint16", "uint16_t", true},
-	[P_U32] = {"uint32", "uint32_t", true},
-	[P_U64] = {"uint64", "uint64_t", true},
-	[P_I8] = {"int8", "int8_t", false},
-	[P_I16] = {"int16", "int16_t", false},
-	[P_I32] = {"int32", "int32_t", false},
-	[P_I64] = {"int64", "int64_t", false},
-	[P_CHAR] = {"char", "char", true},
-	[P_INT] = {"int", "int", true},
-	[P_UINT] = {"uint", "unsigned int", true},
-	/* xen.h defines these only for interface versions before 4.3 */
-	[P_LONG] = {"long", "long", false},
-	[P_ULONG] = {"ulong", "unsigned long", false},
-	[P_U64_PLAIN] = {"uint64_t", "uint64_t", true},
-	[P_I64_PLAIN] = {"int64", "int64_t", false},
-	[P_VOID] = {"void", "void", true},
-};
-
 /* The primitive whose handle name a primitive uses (int64_t and
  * int64_aligned_t share "int64"). */
 static Prim handle_prim(Prim p)
@@ -273,22 +235,7 @@ static bool c_only_cond(const Cond *c, bool declaration)
 
 static void handle_name(Buf *b, const Type *t)
 {
-	Prim p = t->prim;
-	if (t->kind == TY_NAMED) {
-		const Item *it = symbol_any(t->sym);
-		Buf n = {0};
-		if (is_record(it)) {
-			buf_puts(b, c_typedef_name(&n, it, true));
-			buf_free(&n);
-			return;
-		}
-		if (it->kind == IT_ALIAS) {
-			buf_puts(b, it->name);
-			return;
-		}
-		p = it->backing;
-	}
-	buf_puts(b, c_handle[handle_prim(p)].name);
+	(void)c_handle_name(b, t);
 }
 
 /* An array length in C: the number, or the expression with C spellings. */
@@ -587,7 +534,8 @@ static void emit_bitmap(Header *h, const Item *it)
 {
 	Buf *b = &h->body, m = {0};
 	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN ||
-		    it->backing == P_I64 || it->backing == P_I64_PLAIN;
+		    it->backing == P_I64 || it->backing == P_I64_PLAIN ||
+		    it->backing == P_ULLONG || it->backing == P_LLONG;
 	const char *suffix = wide ? "ULL" : "U";
 	bool cond;
 	uint64_t all = 0;

@@ -1,5 +1,5 @@
 /*
- * emit_layout.c - layout assertions in C (-l c-layout).
+ * c_layout.c - layout assertions in C (-l c-layout).
  *
  * The layout engine computes every size, alignment and offset without a
  * compiler; these files let the compilers that really build the code check
@@ -8,13 +8,25 @@
  * migration check "does my spec describe the ABI Xen ships today?") and
  * asserts, for every target, selected by its predefined macros:
  *
- *   sizeof, alignment and the offset of every field of every struct;
- *   the value of every enumerator and bitmap macro.
+ *   sizeof and alignment of every struct, union and typedef, and the C
+ *   type a typedef names;
+ *   the offset, size and exact C type of every member, nested ones
+ *   through their member path, and the width of every bitfield;
+ *   the value of every constant, enumerator and bitmap macro.
  *
  * C11 and C++11 get _Static_assert/static_assert with a message naming the
- * type, the field and the target; older dialects get the negative array
+ * type, the member and the target; older dialects get the negative array
  * size idiom, whose typedef name carries the same words so that the
  * compiler's "size of array ... is negative" still says what failed.
+ *
+ * Offsets and sizes cannot tell a uint16_t from an int16_t, nor a u16 that
+ * a hole after it hides from the u32 the header has: hence the types.
+ * Each dialect compares types its own way (the prologue), and a check a
+ * dialect cannot make holds there: C11 has _Generic, GNU C89/C99
+ * __builtin_types_compatible_p, C++ overload resolution; a bitfield has
+ * no address, so its declared type is compared in C++11 (decltype) and
+ * clang's C11 (gcc gives a bitfield a type of its own width), and its
+ * width only in C++17, by a constexpr lambda that stores bits into one.
  */
 #include "emit/emit.h"
 
@@ -23,8 +35,13 @@
 
 typedef struct Asserts {
 	Buf *b;
-	const char *target;
+	const char *where; /* " on arm32", ", expected on every target" */
+	const char *tag;   /* the same as an identifier: "arm32", "every" */
+	int target;        /* TGT_*, or -1 outside the per-target blocks */
+	bool against;      /* --against-header: a hand-written header */
 	unsigned counter;
+	const Item **empty; /* per item: the empty record it is or holds by
+			     * value on the target (find_empty) */
 } Asserts;
 
 static const char prologue[] =
@@ -46,12 +63,66 @@ static const char prologue[] =
 	"#define XBG_ALIGNOF(type) offsetof(struct { char c; type x; }, x)\n"
 	"#endif\n"
 	"#endif\n"
+	"#endif\n"
+	"\n"
+	"/* Exact C types.  XBG_TYPE_IS(p, T): the address p has the pointer type\n"
+	" * T; XBG_FIELD_IS(x, T): the bitfield x is declared T (each holds, 1,\n"
+	" * in the dialects that cannot tell); XBG_ASSERT_BITS(S, m, w, msg, name):\n"
+	" * the bitfield m of S is w bits wide, counted by storing each bit into it\n"
+	" * (C++17; XBG_ASSERT_BITS_IN_UNION for one in a union member other than\n"
+	" * the first, which only C++20 may write to in a constant expression). */\n"
+	"#ifndef XBG_TYPE_IS\n"
+	"#if defined(__cplusplus)\n"
+	"template <class T> struct xbg_is { static char (&f(T))[2]; static char f(...); };\n"
+	"template <class A, class B> struct xbg_same { enum { value = 0 }; };\n"
+	"template <class A> struct xbg_same<A, A> { enum { value = 1 }; };\n"
+	"#define XBG_TYPE_IS(p, T) (sizeof(xbg_is<T>::f(p)) == 2)\n"
+	"#if __cplusplus >= 201103L\n"
+	"#define XBG_FIELD_IS(x, T) (xbg_same<decltype(x), T>::value)\n"
+	"#endif\n"
+	"#if __cplusplus >= 201703L\n"
+	"#define XBG_ASSERT_BITS(S, m, w, msg, name) \\\n"
+	"    static constexpr unsigned name = []() { \\\n"
+	"        S xbg_s{}; unsigned xbg_n = 0; \\\n"
+	"        for (unsigned xbg_k = 0; xbg_k < 64; xbg_k++) { \\\n"
+	"            xbg_s.m = 0; xbg_s.m = 1ULL << xbg_k; xbg_n += xbg_s.m != 0; \\\n"
+	"        } \\\n"
+	"        return xbg_n; }(); \\\n"
+	"    static_assert(name == (w), msg)\n"
+	"#endif\n"
+	"#if __cplusplus >= 202002L\n"
+	"#define XBG_ASSERT_BITS_IN_UNION(S, m, w, msg, name) \\\n"
+	"    XBG_ASSERT_BITS(S, m, w, msg, name)\n"
+	"#endif\n"
+	"#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L\n"
+	"#define XBG_TYPE_IS(p, T) _Generic((p), T: 1, default: 0)\n"
+	"#if defined(__clang__)\n"
+	"#define XBG_FIELD_IS(x, T) _Generic((x), T: 1, default: 0)\n"
+	"#endif\n"
+	"#elif defined(__GNUC__)\n"
+	"#define XBG_TYPE_IS(p, T) __builtin_types_compatible_p(__typeof__(p), T)\n"
+	"#else\n"
+	"#define XBG_TYPE_IS(p, T) 1\n"
+	"#endif\n"
+	"#ifndef XBG_FIELD_IS\n"
+	"#define XBG_FIELD_IS(x, T) 1\n"
+	"#endif\n"
+	"#ifndef XBG_ASSERT_BITS\n"
+	"#define XBG_ASSERT_BITS(S, m, w, msg, name) XBG_STATIC_ASSERT(1, msg, name)\n"
+	"#endif\n"
+	"#ifndef XBG_ASSERT_BITS_IN_UNION\n"
+	"#define XBG_ASSERT_BITS_IN_UNION(S, m, w, msg, name) \\\n"
+	"    XBG_STATIC_ASSERT(1, msg, name)\n"
+	"#endif\n"
 	"#endif\n";
 
-/* One assertion: expr == value.  what is "size", "align", "offset",
- * "value"; field may be NULL. */
-static void assert_eq(Asserts *A, const char *expr, const char *type,
-		      const char *field, const char *what, const char *value)
+/* One assertion, macro(args, message, name): macro is XBG_STATIC_ASSERT
+ * and args a condition, or another assertion macro and its arguments.
+ * what is "size", "align", "offset", "type", "width", "value"; field may
+ * be NULL; value is the expected one, as the message shows it. */
+static void assert_with(Asserts *A, const char *macro, const char *args,
+			const char *type, const char *field, const char *what,
+			const char *value)
 {
 	Buf *b = A->b, id = {0};
 	const char *p;
@@ -61,17 +132,212 @@ static void assert_eq(Asserts *A, const char *expr, const char *type,
 			buf_puts(&id, "__");
 		else if (*p != '[' && *p != ']')
 			buf_putc(&id, *p);
-	buf_printf(b, "XBG_STATIC_ASSERT(%s == %s,\n    \"%s%s%s: %s is not %s on %s\",\n"
+	buf_printf(b, "%s(%s,\n    \"%s%s%s: %s is not %s%s\",\n"
 		      "    xbg_%s__%s%s%s__%s_%u);\n",
-		   expr, value, type, field ? "." : "", field ? field : "", what,
-		   value, A->target, A->target, type, field ? "__" : "",
+		   macro, args, type, field ? "." : "", field ? field : "", what,
+		   value, A->where, A->tag, type, field ? "__" : "",
 		   buf_cstr(&id), what, A->counter++);
 	buf_free(&id);
+}
+
+/* One assertion: cond holds. */
+static void assert_that(Asserts *A, const char *cond, const char *type,
+			const char *field, const char *what, const char *value)
+{
+	assert_with(A, "XBG_STATIC_ASSERT", cond, type, field, what, value);
+}
+
+/* One assertion: expr == value. */
+static void assert_eq(Asserts *A, const char *expr, const char *type,
+		      const char *field, const char *what, const char *value)
+{
+	Buf cond = {0};
+	buf_printf(&cond, "%s == %s", expr, value);
+	assert_that(A, buf_cstr(&cond), type, field, what, value);
+	buf_free(&cond);
 }
 
 static void num(char *out, size_t n, uint64_t v)
 {
 	snprintf(out, n, "%llu", (unsigned long long)v);
+}
+
+/* ---- C types ----------------------------------------------------------------
+ * A member's type as the assertions name it: the C spelling of the headers
+ * (cnames.c), except that u64 and i64 are uint64_t and int64_t, the same
+ * types: uint64_aligned_t only adds an alignment, which the offsets check,
+ * and C++ would drop the attribute of Xen's typedef from a template
+ * argument with a warning. */
+static const char *type_prim(Prim p)
+{
+	return p == P_U64 ? "uint64_t" : p == P_I64 ? "int64_t" : c_prim[p];
+}
+
+/* The type of t without its array dimensions ("uint32_t", "struct foo",
+ * "XEN_GUEST_HANDLE_64(uint8)", "char *"); false for an inline type,
+ * which has no name. */
+static bool type_base(Buf *b, const Type *t, bool const_handle)
+{
+	const Item *it;
+	switch (t->kind) {
+	case TY_PRIM:
+		buf_puts(b, type_prim(t->prim));
+		return true;
+	case TY_NAMED:
+		it = symbol_any(t->sym);
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+		else if (it->kind == IT_ALIAS)
+			buf_puts(b, it->name);
+		else
+			buf_puts(b, type_prim(it->backing));
+		return true;
+	case TY_PTR:
+	case TY_HANDLE:
+		buf_puts(b, t->kind == TY_PTR ? "XEN_GUEST_HANDLE_64("
+					      : "XEN_GUEST_HANDLE(");
+		if (const_handle)
+			buf_puts(b, "const_");
+		c_handle_name(b, t->elem);
+		buf_putc(b, ')');
+		return true;
+	case TY_CPTR:
+		if (!type_base(b, t->elem, false))
+			return false;
+		buf_puts(b, " *");
+		return true;
+	case TY_ARRAY:
+	case TY_INLINE:
+		break;
+	}
+	return false;
+}
+
+/* The dimensions of the arrays around t on target ("[2][3]"); a flexible
+ * array, only ever the outermost, is "[]" with flex. */
+static void type_dims(Buf *b, const Type *t, int target)
+{
+	for (; t->kind == TY_ARRAY; t = t->elem) {
+		uint64_t n = t->count;
+		if (t->flex) {
+			buf_puts(b, "[]");
+			continue;
+		}
+		if (t->count_expr && expr_eval(t->count_expr, target, &n) != LAYOUT_OK)
+			n = 0; /* cannot happen once the item is laid out */
+		buf_printf(b, "[%llu]", (unsigned long long)n);
+	}
+}
+
+/* The pointer type of an address of a member of type t (for a flexible
+ * array, of its first element): "uint32_t *", "uint8_t (*)[16]". */
+static bool type_pointer(Buf *b, const Type *t, int target, bool const_handle)
+{
+	const Type *base = t;
+	Buf dims = {0};
+	while (base->kind == TY_ARRAY)
+		base = base->elem;
+	if (!type_base(b, base, const_handle))
+		return false;
+	type_dims(&dims, t->kind == TY_ARRAY && t->flex ? t->elem : t, target);
+	if (dims.len)
+		buf_printf(b, " (*)%s", buf_cstr(&dims));
+	else
+		buf_puts(b, " *");
+	buf_free(&dims);
+	return true;
+}
+
+/* The type as the message shows it: "uint8_t[16]". */
+static void type_shown(Buf *b, const Type *t, int target)
+{
+	const Type *base = t;
+	while (base->kind == TY_ARRAY)
+		base = base->elem;
+	type_base(b, base, false);
+	type_dims(b, t, target);
+}
+
+/* The assertion that addr has type t: exactly, or, for a guest handle in a
+ * hand-written header, also as the handle to const that the spec language
+ * cannot say yet (Xen's mmuext_op.arg2.vcpumask). */
+static void assert_type(Asserts *A, const char *addr, const Type *t,
+			const char *type, const char *field)
+{
+	Buf cond = {0}, ptr = {0}, shown = {0};
+	const Type *base = t;
+	while (base->kind == TY_ARRAY)
+		base = base->elem;
+	if (!type_pointer(&ptr, t, A->target, false)) {
+		buf_free(&ptr);
+		return;
+	}
+	buf_printf(&cond, "XBG_TYPE_IS(%s, %s)", addr, buf_cstr(&ptr));
+	if (A->against && (base->kind == TY_PTR || base->kind == TY_HANDLE)) {
+		buf_clear(&ptr);
+		type_pointer(&ptr, t, A->target, true);
+		buf_printf(&cond, " || XBG_TYPE_IS(%s, %s)", addr, buf_cstr(&ptr));
+	}
+	type_shown(&shown, t, A->target);
+	assert_that(A, buf_cstr(&cond), type, field, "type", buf_cstr(&shown));
+	buf_free(&cond);
+	buf_free(&ptr);
+	buf_free(&shown);
+}
+
+/* ---- C++ and empty records ---------------------------------------------------
+ * GNU C gives a struct without members (arch_vcpu_info on Arm) no bytes,
+ * C++ gives it one, so a record that holds one by value has another
+ * layout in C++: the engine describes C's, so those records are asserted
+ * in C only.  The empty record itself is asserted in both. */
+
+/* The empty record behind a member's type, from what empty[] says of the
+ * item it contains. */
+static const Item *type_empty(const Item **empty, const Type *t, int target)
+{
+	const Item *it = NULL;
+	while (t->kind == TY_ARRAY)
+		t = t->elem;
+	if (t->kind == TY_INLINE)
+		it = t->item;
+	else if (t->kind == TY_NAMED && t->sym)
+		it = symbol_item(t->sym, targets[target].arch);
+	return it ? empty[it->index] : NULL;
+}
+
+/* empty[i]: the empty record that item i is, or holds by value, on target;
+ * NULL if none.  Items come in dependency order, so each looks at its
+ * members' verdicts only: no recursion, however long a chain of structs a
+ * spec has. */
+static void find_empty(Spec *s, int target, const Item **empty)
+{
+	int a = targets[target].arch, view = s->arch_units[a] ? a : -1;
+	size_t n, i, k;
+	Item **order = order_items(s, view, &n);
+	for (i = 0; i < n; i++) {
+		const Item *it = order[i];
+		const Layout *l = it->layout[target];
+		const Type *at;
+		if (!l)
+			continue;
+		if (it->kind == IT_ALIAS) {
+			at = it->alias ? it->alias : it->arch_alias[a];
+			if (at)
+				empty[it->index] = type_empty(empty, at, target);
+			continue;
+		}
+		if (it->kind != IT_STRUCT && it->kind != IT_UNION)
+			continue;
+		if (l->size == 0) {
+			empty[it->index] = it;
+			continue;
+		}
+		for (k = 0; k < it->nfields && !empty[it->index]; k++)
+			if (l->fields[k].present)
+				empty[it->index] = type_empty(empty, it->fields[k].type,
+							      target);
+	}
+	free(order);
 }
 
 /* Does anything in the item's layout depend on the kind of build or on
@@ -101,80 +367,193 @@ static int build_dependent(const Item *it)
 	return dep;
 }
 
-/* Offsets of the fields of it (an item laid out at base within top), by
- * member designator path: inline members are checked through their parent,
- * since they have no type name of their own. */
+/* The members of it (an item laid out at base within top): offset, size
+ * and type of each, the width of a bitfield, by member designator path;
+ * inline members are checked through their parent, since they have no
+ * type name of their own.  in_union: the path goes through a union member
+ * other than the first (see XBG_BITS_ARE_IN_UNION). */
 static void field_asserts(Asserts *A, const Item *top, const Item *it,
-			  int t, uint64_t base, const char *prefix)
+			  uint64_t base, const char *prefix, bool in_union)
 {
-	const Layout *l = it->layout[t];
-	Buf e = {0}, path = {0};
+	const Layout *l = it->layout[A->target];
+	const char *kind = item_kind_name(top->kind);
+	Buf e = {0}, path = {0}, member = {0}, ty = {0};
 	char v[32];
-	size_t i;
+	size_t i, first = it->nfields;
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		const Type *ft = f->type;
+		bool flex = ft->kind == TY_ARRAY && ft->flex;
+		bool other = in_union || (it->kind == IT_UNION && first < i);
 		if (!l->fields[i].present)
 			continue;
+		if (first == it->nfields)
+			first = i; /* C++ value-initialises the first member */
 		while (ft->kind == TY_ARRAY)
 			ft = ft->elem;
 		if (!f->name) {
 			/* anonymous member: its fields are the parent's */
-			field_asserts(A, top, ft->item, t, base + l->fields[i].offset,
-				      prefix);
+			field_asserts(A, top, ft->item, base + l->fields[i].offset,
+				      prefix, other);
 			continue;
 		}
 		buf_clear(&path);
 		buf_printf(&path, "%s%s", prefix, f->name);
-		if (f->bits)
-			continue; /* offsetof cannot take a bitfield */
+		buf_clear(&member);
+		buf_printf(&member, "((%s %s *)0)->%s", kind, top->name,
+			   buf_cstr(&path));
+		if (f->bits) {
+			/* offsetof, sizeof and & cannot take a bitfield: its
+			 * declared type and its width, where the dialect can
+			 * tell (see the prologue) */
+			buf_clear(&e);
+			buf_clear(&ty);
+			type_base(&ty, ft, false);
+			buf_printf(&e, "XBG_FIELD_IS(%s, %s)", buf_cstr(&member),
+				   buf_cstr(&ty));
+			assert_that(A, buf_cstr(&e), top->name, buf_cstr(&path),
+				    "type", buf_cstr(&ty));
+			buf_clear(&e);
+			num(v, sizeof v, f->bits);
+			buf_printf(&e, "%s %s, %s, %s", kind, top->name,
+				   buf_cstr(&path), v);
+			assert_with(A, other ? "XBG_ASSERT_BITS_IN_UNION"
+					     : "XBG_ASSERT_BITS",
+				    buf_cstr(&e), top->name, buf_cstr(&path),
+				    "width", v);
+			continue;
+		}
 		buf_clear(&e);
-		buf_printf(&e, "offsetof(%s %s, %s)", item_kind_name(top->kind),
-			   top->name, buf_cstr(&path));
+		buf_printf(&e, "offsetof(%s %s, %s)", kind, top->name,
+			   buf_cstr(&path));
 		num(v, sizeof v, base + l->fields[i].offset);
 		assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset", v);
-		if (ft->kind == TY_INLINE) {
+		if (!flex) {
 			buf_clear(&e);
-			buf_printf(&e, "sizeof(((%s %s *)0)->%s)",
-				   item_kind_name(top->kind), top->name, buf_cstr(&path));
-			num(v, sizeof v, ft->item->layout[t]->size);
+			buf_printf(&e, "sizeof(%s)", buf_cstr(&member));
+			num(v, sizeof v, l->fields[i].size);
 			assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "size", v);
-			if (f->type->kind == TY_ARRAY)
-				buf_puts(&path, "[0]");
-			buf_putc(&path, '.');
-			field_asserts(A, top, ft->item, t, base + l->fields[i].offset,
-				      buf_cstr(&path));
 		}
+		if (ft->kind != TY_INLINE) {
+			buf_clear(&e);
+			buf_printf(&e, "&%s%s", buf_cstr(&member), flex ? "[0]" : "");
+			assert_type(A, buf_cstr(&e), f->type, top->name,
+				    buf_cstr(&path));
+			continue;
+		}
+		if (f->type->kind == TY_ARRAY && !flex) {
+			/* an array of an inline type: the type has no name,
+			 * so the number of elements is asserted alone */
+			buf_clear(&e);
+			buf_clear(&ty);
+			type_dims(&ty, f->type, A->target);
+			num(v, sizeof v, l->fields[i].size /
+			    ft->item->layout[A->target]->size);
+			buf_printf(&e, "sizeof(%s) / sizeof(%s[0])",
+				   buf_cstr(&member), buf_cstr(&member));
+			assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path),
+				  "length", v);
+		}
+		if (f->type->kind == TY_ARRAY)
+			buf_puts(&path, "[0]");
+		buf_putc(&path, '.');
+		field_asserts(A, top, ft->item, base + l->fields[i].offset,
+			      buf_cstr(&path), other);
 	}
 	buf_free(&e);
 	buf_free(&path);
+	buf_free(&member);
+	buf_free(&ty);
 }
 
-static void type_asserts(Asserts *A, const Item *it, int t)
+static void type_asserts(Asserts *A, const Item *it)
 {
-	const Layout *l = it->layout[t];
-	Buf e = {0};
+	const Layout *l = it->layout[A->target];
+	const Item *empty = A->empty[it->index];
+	Buf e = {0}, x = {0};
 	char v[32];
+	size_t i;
+	/* a record that holds an empty one (even if that leaves it empty
+	 * too): C++ lays it out differently */
+	bool holds = empty && empty != it;
+	for (i = 0; i < it->nfields && empty && !holds; i++)
+		holds = l->fields[i].present;
 	if (it->kind == IT_ALIAS)
 		buf_puts(&e, it->name);
 	else
 		buf_printf(&e, "%s %s", item_kind_name(it->kind), it->name);
-	{
-		Buf x = {0};
+	if (holds) {
+		buf_printf(A->b, "/* C++ gives the empty %s %s a byte, so %s is "
+			   "laid out\n * differently there: its layout is C's, "
+			   "asserted in C. */\n#ifndef __cplusplus\n",
+			   item_kind_name(empty->kind), empty->name, it->name);
+	} else if (empty) {
+		const char *where = A->where;
+		Buf cxx = {0};
+		buf_printf(&cxx, "%s in C++", where);
 		buf_printf(&x, "sizeof(%s)", buf_cstr(&e));
-		num(v, sizeof v, l->size);
-		assert_eq(A, buf_cstr(&x), it->name, NULL, "size", v);
+		buf_puts(A->b, "#ifdef __cplusplus\n");
+		A->where = buf_cstr(&cxx);
+		assert_eq(A, buf_cstr(&x), it->name, NULL, "size", "1");
+		A->where = where;
+		buf_puts(A->b, "#else\n");
 		buf_clear(&x);
-		buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
-		buf_printf(&x, "XBG_ALIGNOF(%s)", buf_cstr(&e));
-		num(v, sizeof v, l->align);
-		assert_eq(A, buf_cstr(&x), it->name, NULL, "align", v);
-		buf_printf(A->b, "#endif\n");
-		buf_free(&x);
+		buf_free(&cxx);
+	}
+	buf_printf(&x, "sizeof(%s)", buf_cstr(&e));
+	num(v, sizeof v, l->size);
+	assert_eq(A, buf_cstr(&x), it->name, NULL, "size", v);
+	if (empty && !holds)
+		buf_puts(A->b, "#endif\n");
+	buf_clear(&x);
+	buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
+	buf_printf(&x, "XBG_ALIGNOF(%s)", buf_cstr(&e));
+	num(v, sizeof v, l->align);
+	assert_eq(A, buf_cstr(&x), it->name, NULL, "align", v);
+	buf_printf(A->b, "#endif\n");
+	if (it->kind == IT_ALIAS) {
+		/* the type the typedef names */
+		const Type *t = it->alias ? it->alias
+				: it->arch_alias[targets[A->target].arch];
+		buf_clear(&x);
+		buf_printf(&x, "(%s *)0", it->name);
+		if (t)
+			assert_type(A, buf_cstr(&x), t, it->name, NULL);
 	}
 	if (it->kind == IT_STRUCT || it->kind == IT_UNION)
-		field_asserts(A, it, it, t, 0, "");
+		field_asserts(A, it, it, 0, "", false);
+	if (holds)
+		buf_puts(A->b, "#endif\n");
 	buf_free(&e);
+	buf_free(&x);
+}
+
+/* Where a value holds, for its message: every target, or those of its
+ * architecture and its `only`, as the #if around it selects them. */
+static void value_where(Asserts *A, const Item *it, Buf *where, Buf *tag)
+{
+	int t, n = 0, count = 0;
+	buf_clear(where);
+	buf_clear(tag);
+	for (t = 0; t < NTARGETS; t++)
+		count += (it->unit->arch < 0 || it->unit->arch == targets[t].arch) &&
+			 (!it->cond.targets || (it->cond.targets >> t & 1u));
+	buf_puts(where, ", expected on ");
+	if (count == NTARGETS) {
+		buf_puts(where, "every target");
+		buf_puts(tag, "every");
+	}
+	for (t = 0; t < NTARGETS && count < NTARGETS; t++) {
+		if ((it->unit->arch >= 0 && it->unit->arch != targets[t].arch) ||
+		    (it->cond.targets && !(it->cond.targets >> t & 1u)))
+			continue;
+		n++;
+		buf_printf(where, "%s%s", n == 1 ? "" : n == count ? " and " : ", ",
+			   targets[t].name);
+		buf_printf(tag, "%s%s", n == 1 ? "" : "_", targets[t].name);
+	}
+	A->where = buf_cstr(where);
+	A->tag = buf_cstr(tag);
 }
 
 /* The sub-op number of a struct that is a hypercall argument. */
@@ -201,7 +580,8 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 {
 	Buf e = {0}, v = {0};
 	size_t i, k;
-	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN;
+	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN ||
+		    it->backing == P_ULLONG;
 	const char *suffix = wide ? "ULL" : "U";
 	uint64_t all = 0;
 	if (it->kind == IT_CONST) {
@@ -297,19 +677,19 @@ static bool is_type(const Item *it)
 				    it->kind == IT_ALIAS);
 }
 
-static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
-		      const Unit *u)
+static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
+		      const Item **const *empty)
 {
-	Buf b = {0}, name = {0};
+	Buf b = {0}, name = {0}, where = {0}, tag = {0};
 	Asserts A;
 	size_t i, k;
 	int t;
 	const char *p;
 	bool unit_cond;
 
-	(void)s;
+	memset(&A, 0, sizeof A);
 	A.b = &b;
-	A.counter = 0;
+	A.against = o->nagainst > 0;
 	buf_puts(&b, "/*\n * Layout assertions for ");
 	c_comment_text(&b, u->name);
 	buf_puts(&b, "\n *\n * AUTOGENERATED. DO NOT MODIFY: this file is "
@@ -346,7 +726,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	/* a unit-wide condition holds for every assertion */
 	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
 
-	A.target = "any";
+	A.target = -1;
 	buf_puts(&b, "\n/* Values: the same on every target. */\n");
 	for (i = 0; i < u->nitems; i++) {
 		const Item *it = u->items[i];
@@ -356,6 +736,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		/* outside the per-target blocks: a value that exists on some
 		 * targets only is checked there only */
 		cond = open_item_cond(&b, it, true);
+		value_where(&A, it, &where, &tag);
 		value_asserts(&A, it, o->nagainst > 0);
 		if (cond)
 			buf_puts(&b, "#endif\n");
@@ -366,6 +747,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		if (!it->op_family)
 			continue;
 		cond = open_item_cond(&b, it, true);
+		value_where(&A, it, &where, &tag);
 		op_assert(&A, it);
 		if (cond)
 			buf_puts(&b, "#endif\n");
@@ -377,7 +759,12 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 			any |= is_type(u->items[i]) && u->items[i]->layout[t] != NULL;
 		if (!any)
 			continue;
-		A.target = targets[t].name;
+		A.target = t;
+		A.empty = empty[t];
+		buf_clear(&where);
+		buf_printf(&where, " on %s", targets[t].name);
+		A.where = buf_cstr(&where);
+		A.tag = targets[t].name;
 		buf_printf(&b, "\n#if %s\n", targets[t].cond);
 		for (i = 0; i < u->nitems; i++) {
 			const Item *it = u->items[i];
@@ -393,7 +780,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 				buf_puts(&b, "#if defined(__XEN__) || defined(__XEN_TOOLS__)\n");
 			else
 				tools = 0;
-			type_asserts(&A, it, t);
+			type_asserts(&A, it);
 			if (tools)
 				buf_puts(&b, "#endif\n");
 			if (cond)
@@ -409,12 +796,23 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	buf_puts(&name, o->keep_dashes ? "-layout.h" : "_layout.h");
 	outset_add(out, buf_cstr(&name), &b);
 	buf_free(&name);
+	buf_free(&where);
+	buf_free(&tag);
 }
 
 void emit_c_layout(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 {
+	const Item **empty[NTARGETS] = {NULL};
 	size_t i;
+	int t;
 	(void)d;
+	for (t = 0; t < NTARGETS; t++) {
+		empty[t] = xcalloc(s->nitems + 1, sizeof *empty[t]);
+		if (s->covered[t])
+			find_empty(s, t, empty[t]);
+	}
 	for (i = 0; i < s->nunits; i++)
-		emit_unit(s, o, out, s->units[i]);
+		emit_unit(o, out, s->units[i], (const Item **const *)empty);
+	for (t = 0; t < NTARGETS; t++)
+		free((void *)empty[t]);
 }

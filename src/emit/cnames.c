@@ -8,6 +8,71 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- Primitives ----------------------------------------------------------- */
+const char *const c_prim[NPRIMS] = {
+	[P_U8] = "uint8_t",     [P_U16] = "uint16_t",
+	[P_U32] = "uint32_t",   [P_U64] = "uint64_aligned_t",
+	[P_I8] = "int8_t",      [P_I16] = "int16_t",
+	[P_I32] = "int32_t",    [P_I64] = "int64_aligned_t",
+	[P_CHAR] = "char",      [P_INT] = "int",
+	[P_UINT] = "unsigned int", [P_LONG] = "long",
+	[P_ULONG] = "unsigned long", [P_U64_PLAIN] = "uint64_t",
+	[P_I64_PLAIN] = "int64_t", [P_UCHAR] = "unsigned char",
+	[P_SCHAR] = "signed char", [P_SHORT] = "short",
+	[P_USHORT] = "unsigned short", [P_LLONG] = "long long",
+	[P_ULLONG] = "unsigned long long", [P_VOID] = "void",
+};
+
+/* Guest handle names for primitive pointees.  Xen's public xen.h defines
+ * those marked; a header that needs another one defines it itself, behind
+ * a guard so that several headers can need the same one. */
+const CHandle c_handle[NPRIMS] = {
+	[P_U8] = {"uint8", "uint8_t", true},
+	[P_U16] = {"uint16", "uint16_t", true},
+	[P_U32] = {"uint32", "uint32_t", true},
+	[P_U64] = {"uint64", "uint64_t", true},
+	[P_I8] = {"int8", "int8_t", false},
+	[P_I16] = {"int16", "int16_t", false},
+	[P_I32] = {"int32", "int32_t", false},
+	[P_I64] = {"int64", "int64_t", false},
+	[P_CHAR] = {"char", "char", true},
+	[P_INT] = {"int", "int", true},
+	[P_UINT] = {"uint", "unsigned int", true},
+	/* xen.h defines these only for interface versions before 4.3 */
+	[P_LONG] = {"long", "long", false},
+	[P_ULONG] = {"ulong", "unsigned long", false},
+	[P_U64_PLAIN] = {"uint64_t", "uint64_t", true},
+	[P_I64_PLAIN] = {"int64", "int64_t", false},
+	[P_UCHAR] = {"uchar", "unsigned char", true},
+	[P_SCHAR] = {"schar", "signed char", false},
+	[P_SHORT] = {"short", "short", false},
+	[P_USHORT] = {"ushort", "unsigned short", false},
+	[P_LLONG] = {"llong", "long long", false},
+	[P_ULLONG] = {"ullong", "unsigned long long", false},
+	[P_VOID] = {"void", "void", true},
+};
+
+Prim c_handle_name(Buf *b, const Type *t)
+{
+	Prim p = t->prim;
+	if (t->kind == TY_NAMED) {
+		const Item *it = symbol_any(t->sym);
+		Buf n = {0};
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+			buf_puts(b, c_typedef_name(&n, it, true));
+			buf_free(&n);
+			return NPRIMS;
+		}
+		if (it->kind == IT_ALIAS) {
+			buf_puts(b, it->name);
+			return NPRIMS;
+		}
+		p = it->backing;
+	}
+	buf_puts(b, c_handle[p].name);
+	return p;
+}
+
 /* ---- Comments ------------------------------------------------------------
  * Text inside a C comment must not end it ("*\/"), open a nested one (gcc
  * warns about "/\*"), or form a trigraph that C89 would act on ("??/" is a

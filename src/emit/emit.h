@@ -43,6 +43,19 @@ bool owns_c_layout(const char *relpath);
 bool owns_rust(const char *relpath);
 
 /* ---- cnames.c ----------------------------------------------------------- */
+/* C's spelling of each primitive: "uint8_t", "unsigned long". */
+extern const char *const c_prim[NPRIMS];
+/* The guest handle of a primitive pointee: XEN_GUEST_HANDLE(name), for
+ * the C type type; xen.h defines it, or a header that needs it does. */
+typedef struct CHandle {
+	const char *name, *type;
+	bool in_xen_h;
+} CHandle;
+extern const CHandle c_handle[NPRIMS];
+/* Appends the name a guest handle to t takes (uint8, foo_t, xen_pfn_t);
+ * returns the primitive whose handle it is, or NPRIMS for a named type's
+ * own handle. */
+Prim c_handle_name(Buf *b, const Type *t);
 /* C spellings, shared by the headers and the layout assertions so that
  * both always agree: the macro of an enum variant or bitmap bit
  * (XEN_X86_EMU_LAPIC), and a bitmap's mask of all bits (XEN_X86_EMU__ALL). */

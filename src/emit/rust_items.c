@@ -29,6 +29,12 @@ static const char *const rust_prim[NPRIMS] = {
 	[P_LONG] = "::core::ffi::c_long",
 	[P_ULONG] = "::core::ffi::c_ulong",
 	[P_U64_PLAIN] = "u64", [P_I64_PLAIN] = "i64",
+	[P_UCHAR] = "::core::ffi::c_uchar",
+	[P_SCHAR] = "::core::ffi::c_schar",
+	[P_SHORT] = "::core::ffi::c_short",
+	[P_USHORT] = "::core::ffi::c_ushort",
+	[P_LLONG] = "::core::ffi::c_longlong",
+	[P_ULLONG] = "::core::ffi::c_ulonglong",
 	[P_VOID] = "::core::ffi::c_void", /* a pointee only */
 };
 

@@ -30,7 +30,8 @@ static bool bitfield_type_ok(const Type *t)
 {
 	return t->kind == TY_PRIM &&
 	       (t->prim == P_U8 || t->prim == P_U16 || t->prim == P_U32 ||
-		t->prim == P_U64 || t->prim == P_UINT || t->prim == P_U64_PLAIN);
+		t->prim == P_U64 || t->prim == P_UINT || t->prim == P_U64_PLAIN ||
+		t->prim == P_UCHAR || t->prim == P_USHORT || t->prim == P_ULLONG);
 }
 
 static void bitfield_error(Rust *R, const Item *it, const Field *f,

@@ -129,6 +129,9 @@ static void report(Abi *A, const Item *it, unsigned rule, Loc loc,
 	diag_report(A->d, level(it, rule), loc, "%s", msg);
 }
 
+/* A waived violation is the error's whole text, hint included, then why
+ * it is waived: in an editor's list of problems the warning reads as the
+ * error would, and a search for one finds the other. */
 static void waived(Buf *msg, const Item *it, unsigned rule)
 {
 	const Item *o = it;
@@ -302,24 +305,20 @@ static void check_prims(Abi *A, const Item *it)
 			}
 		}
 		if (bad) {
-			Buf where = {0};
-			targets_phrase(&where, on, exists);
-			waived(&where, it, WAIVE_ALIGNMENT);
-			if (silenced(A, it, WAIVE_ALIGNMENT))
-				A->nwaived++;
-			else
-				diag_report(A->d, level(it, WAIVE_ALIGNMENT), ty->loc,
-					    "'%s' is %llu bytes but only %llu-aligned "
-					    "%s; its alignment must equal its size%s",
-					    prim_name(ty->prim), (unsigned long long)size,
-					    (unsigned long long)align, buf_cstr(&where),
-					    waives(it) & WAIVE_ALIGNMENT ? ""
-					    : ty->prim == P_U64_PLAIN
-						? " (use u64, Xen's uint64_aligned_t)"
-					    : ty->prim == P_I64_PLAIN
-						? " (use i64, Xen's int64_aligned_t)"
-						: "");
-			buf_free(&where);
+			Buf msg = {0};
+			buf_printf(&msg, "'%s' is %llu bytes but only %llu-aligned ",
+				   prim_name(ty->prim), (unsigned long long)size,
+				   (unsigned long long)align);
+			targets_phrase(&msg, on, exists);
+			buf_puts(&msg, "; its alignment must equal its size");
+			/* the 64-bit integers are the ones that break it */
+			if (size == 8 && prim_is_integer(ty->prim))
+				buf_puts(&msg, prim_is_signed(ty->prim)
+					 ? " (use i64, Xen's int64_aligned_t)"
+					 : " (use u64, Xen's uint64_aligned_t)");
+			waived(&msg, it, WAIVE_ALIGNMENT);
+			report(A, it, WAIVE_ALIGNMENT, ty->loc, buf_cstr(&msg));
+			buf_free(&msg);
 		}
 	}
 }
@@ -389,13 +388,13 @@ static void report_groups(Abi *A, const Item *it, const bool *sel)
 			   (unsigned long long)l->size, (unsigned long long)l->align);
 		layout_group_names(&msg, group, heads[k]);
 	}
-	waived(&msg, it, WAIVE_IDENTITY);
 	{
 		const Item *top = owner(it);
 		if (top->unit->invariant)
 			buf_printf(&msg, "; '%s' is declared the same for 32- and "
 				   "64-bit callers ([abi] invariant)", top->unit->name);
 	}
+	waived(&msg, it, WAIVE_IDENTITY);
 	if (silenced(A, it, WAIVE_IDENTITY)) {
 		A->nwaived++;
 		buf_free(&msg);

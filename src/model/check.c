@@ -202,8 +202,8 @@ static void check_ops(Chk *C)
 static int prim_bits(Prim p)
 {
 	switch (p) {
-	case P_U8: case P_I8: case P_CHAR: return 8;
-	case P_U16: case P_I16: return 16;
+	case P_U8: case P_I8: case P_CHAR: case P_UCHAR: case P_SCHAR: return 8;
+	case P_U16: case P_I16: case P_SHORT: case P_USHORT: return 16;
 	case P_U32: case P_I32: case P_INT: case P_UINT: case P_LONG:
 	case P_ULONG: return 32;
 	default: return 64;
@@ -317,8 +317,7 @@ static bool integer_of(const Type *t, int arch, Prim *p)
 		const Item *it;
 		if (t->kind == TY_PRIM) {
 			*p = t->prim;
-			return prim_is_integer(t->prim) || t->prim == P_CHAR ||
-			       (t->prim >= P_INT && t->prim <= P_I64_PLAIN);
+			return prim_is_integer(t->prim) || t->prim == P_CHAR;
 		}
 		if (t->kind != TY_NAMED || !t->sym)
 			return false;
@@ -432,6 +431,19 @@ static void check_tag(Chk *C, Item *owner, Field *f, const HMap *names)
 	hmap_put(&C->tagged, pair, len, (void *)pair);
 	if (en)
 		vmap = variant_map(C, en);
+	/* A member without `when` is selected by no value of the tag: the
+	 * padding that sizes the union (Xen's pad[128] in xen_domctl.u) or
+	 * a raw view of its bytes.  A union with no member that any value
+	 * selects has nothing for the tag to say. */
+	for (i = 0; i < un->nfields && !un->fields[i].nwhen; i++)
+		;
+	if (i == un->nfields) {
+		diag_error(C->d, f->tag_loc,
+			   "no member of the union '%s' has 'when': give each "
+			   "member the values of '%s' that select it",
+			   f->name ? f->name : "(anonymous)", f->tag);
+		return;
+	}
 	hmap_init(&seen);
 	for (i = 0; i < un->nfields; i++) {
 		Field *m = &un->fields[i];

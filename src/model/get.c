@@ -257,6 +257,32 @@ Type *get_type_ref(Dec *D, ItemKind want, const DocNode *n)
 	return t;
 }
 
+/* A name that no type can have, often C's way of writing one: "unsigned
+ * char" (the spec's uchar) or "struct foo" ({ struct = "foo" }). */
+static void invalid_type_name(Dec *D, const DocNode *n)
+{
+	static const char *const kinds[] = {"struct", "union", "enum"};
+	const char *s = n->u.str.s, *shown = get_printable(D, s, n->u.str.len);
+	const char *prim = prim_for_c_spelling(s);
+	size_t k, len;
+	if (prim) {
+		diag_error(D->d, n->loc,
+			   "invalid type name '%s'; did you mean '%s'?", shown, prim);
+		return;
+	}
+	for (k = 0; k < ARRAY_LEN(kinds); k++) {
+		len = strlen(kinds[k]);
+		if (strncmp(s, kinds[k], len) == 0 && s[len] == ' ' &&
+		    is_ident(s + len + 1)) {
+			diag_error(D->d, n->loc,
+				   "invalid type name '%s'; did you mean "
+				   "{ %s = \"%s\" }?", shown, kinds[k], s + len + 1);
+			return;
+		}
+	}
+	diag_error(D->d, n->loc, "invalid type name '%s'", shown);
+}
+
 Type *get_type_name(Dec *D, const DocNode *n)
 {
 	Prim p;
@@ -264,6 +290,10 @@ Type *get_type_name(Dec *D, const DocNode *n)
 	if (strlen(n->u.str.s) != n->u.str.len || !*n->u.str.s) {
 		diag_error(D->d, n->loc, "invalid type name '%s'",
 			   get_printable(D, n->u.str.s, n->u.str.len));
+		return NULL;
+	}
+	if (!prim_from_name(n->u.str.s, &p) && !is_ident(n->u.str.s)) {
+		invalid_type_name(D, n);
 		return NULL;
 	}
 	if (!prim_from_name(n->u.str.s, &p))

@@ -43,6 +43,11 @@ typedef enum Prim {
 	P_INT, P_UINT,             /* C int, unsigned int */
 	P_LONG, P_ULONG,           /* C long: 4 bytes on 32-bit targets, 8 on 64 */
 	P_U64_PLAIN, P_I64_PLAIN,  /* C uint64_t/int64_t: 4-aligned on x86_32 */
+	/* C's own spellings, for describing headers as Xen writes them
+	 * (unsigned char where uint8_t would have the same layout): */
+	P_UCHAR, P_SCHAR,          /* unsigned char, signed char */
+	P_SHORT, P_USHORT,         /* short, unsigned short */
+	P_LLONG, P_ULLONG,         /* long long: 4-aligned on x86_32 */
 	P_VOID,                    /* only as a pointee: XEN_GUEST_HANDLE(void) */
 	NPRIMS
 } Prim;
@@ -366,6 +371,14 @@ const char *prim_name(Prim p);           /* spec spelling: "u8", "char", ... */
 bool prim_from_name(const char *s, Prim *out);
 bool prim_is_integer(Prim p);            /* usable as an enum/bitmap backing */
 bool prim_is_signed(Prim p);
+/* The spec's name for a C spelling of a primitive ("unsigned char",
+ * "uint8_t", "long long int"), or NULL: for the hint of a message. */
+const char *prim_for_c_spelling(const char *s);
+/* The signedness a type name spells: 1 unsigned ("uchar", "uint8_t",
+ * "unsigned short"), -1 signed ("schar", "i32", "short"), 0 neither
+ * ("char", whose signedness is the target's, or any other name).  A
+ * did-you-mean never crosses it. */
+int name_signedness(const char *s);
 const char *item_kind_name(ItemKind k);  /* "struct", "enum", "bitmap" */
 const char *arch_name(int arch);         /* "x86", "arm", "riscv", "ppc" */
 int arch_from_name(const char *s);       /* -1 if unknown */

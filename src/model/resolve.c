@@ -267,10 +267,23 @@ static bool imported(Resolver *R, const Unit *u, const Symbol *sym)
 /* Did you mean: the symbol of the kind asked for that is closest to name,
  * within an edit distance of a quarter of its length (at least 1, at most
  * 2), the first in byte order among equals; or NULL. */
+/* The signedness of the integer a type is, when it is one (through an
+ * alias of a primitive, or an enum's or bitmap's backing type); else what
+ * its name says. */
+static int item_signedness(const Item *it)
+{
+	if (it->kind == IT_ALIAS && it->alias && it->alias->kind == TY_PRIM)
+		return name_signedness(prim_name(it->alias->prim));
+	if (it->kind == IT_ENUM || it->kind == IT_BITMAP)
+		return name_signedness(prim_name(it->backing));
+	return name_signedness(it->name);
+}
+
 static const char *closest_symbol(Resolver *R, const char *name,
 				  ItemKind want)
 {
 	const char *best = NULL;
+	int sign = name_signedness(name);
 	size_t best_d = strlen(name) / 4, i;
 	if (best_d < 1)
 		best_d = 1;
@@ -289,6 +302,9 @@ static const char *closest_symbol(Resolver *R, const char *name,
 				it = sym->arch[a];
 		}
 		if (!it || (want != IT_ANY && it->kind != want))
+			continue;
+		/* uint8 is not int8, whatever the edit distance */
+		if (sign && item_signedness(it) && item_signedness(it) != sign)
 			continue;
 		dist = edit_distance(name, sym->name, best_d);
 		if (dist <= best_d && (!best || dist < best_d ||
@@ -326,18 +342,30 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 		const char *sug = NULL;
 		bool suggest = !diag_full(R->d) &&
 			       R->suggestions < MAX_SUGGESTIONS;
-		if (suggest) {
+		if (suggest && want == IT_ANY)
+			/* C's name of a primitive: uint8_t is u8 */
+			sug = prim_for_c_spelling(name);
+		if (suggest && !sug) {
 			R->suggestions++;
 			sug = closest_symbol(R, name, want);
 		}
 		if (suggest && !sug && want == IT_ANY) {
+			/* not uint64_t and int64_t: they are for existing
+			 * ABIs only (section 6.1 of the language) */
 			static const char *const prims[] = {
 				"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64",
-				"char", "int", "uint", "long", "ulong",
+				"char", "int", "uint", "long", "ulong", "uchar",
+				"schar", "short", "ushort", "llong", "ullong",
 			};
+			int sign = name_signedness(name);
 			size_t k, best = 2;
 			for (k = 0; k < ARRAY_LEN(prims); k++) {
-				size_t dist = edit_distance(name, prims[k], best);
+				size_t dist;
+				/* nor a type of another signedness: uchar is
+				 * not char, which is signed on x86 */
+				if (sign && name_signedness(prims[k]) != sign)
+					continue;
+				dist = edit_distance(name, prims[k], best);
 				if (dist < best || (dist == best && !sug && dist <= 1)) {
 					best = dist;
 					sug = prims[k];

@@ -40,10 +40,10 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 {
 	const Target *t = &targets[target];
 	switch (p) {
-	case P_U8: case P_I8: case P_CHAR:
+	case P_U8: case P_I8: case P_CHAR: case P_UCHAR: case P_SCHAR:
 		*size = *align = 1;
 		return;
-	case P_U16: case P_I16:
+	case P_U16: case P_I16: case P_SHORT: case P_USHORT:
 		*size = *align = 2;
 		return;
 	case P_U32: case P_I32: case P_INT: case P_UINT:
@@ -55,7 +55,7 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 	case P_LONG: case P_ULONG:
 		*size = *align = t->long_size;
 		return;
-	case P_U64_PLAIN: case P_I64_PLAIN:
+	case P_U64_PLAIN: case P_I64_PLAIN: case P_LLONG: case P_ULLONG:
 		*size = 8;
 		*align = t->i64_align;
 		return;

@@ -102,7 +102,7 @@ enum extern false final fn for gen if impl in let loop macro match mod move mut
 override priv pub ref return self Self static struct super trait true try type
 typeof union unsafe unsized use virtual where while yield abstract""".split())
 NOT_RAW = {"self", "Self", "super", "crate"}
-SIGNED = {"i8", "i16", "i32", "i64", "int", "long", "int64_t"}
+SIGNED = {"i8", "i16", "i32", "i64", "int", "long", "int64_t", "schar", "short", "llong"}
 ALIGN64 = {"u64", "i64"}
 
 
@@ -134,7 +134,8 @@ def rust_module(unit):
 
 
 PRIMS = {"u8", "u16", "u32", "u64", "i8", "i16", "i32", "i64", "char", "int", "uint",
-         "long", "ulong", "uint64_t", "int64_t"}
+         "long", "ulong", "uint64_t", "int64_t", "uchar", "schar", "short", "ushort",
+         "llong", "ullong"}
 
 
 class Filler:
@@ -524,7 +525,7 @@ def collect(ctx):
              CARGO + [Need("gcc", command=ctx.cc.split()[0])]),
         Test("rust/cross-language/model", test_cross(ctx, sets["model"],
                                                                ["everything", "ioreq", "buf_ioreq",
-                                                                "only_bits"]),
+                                                                "only_bits", "c_words"]),
              CARGO + [Need("gcc", command=ctx.cc.split()[0])]),
         Test("rust/layout/perturbed-engine-fails", test_perturbed(ctx), CARGO),
         Test("rust/collide/names", test_collide(ctx, "collide")),

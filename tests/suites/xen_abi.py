@@ -35,7 +35,7 @@ import sys
 import threading
 
 from run import Need, Test
-from suites.c_backend import for_target, generate, headers
+from suites.c_backend import assertion_errors, for_target, generate, headers
 
 XEN = "/usr/include/xen"
 # The original headers specs/xen describes, in an order that compiles.
@@ -108,7 +108,7 @@ def say(line):
 
 def needs(nm=False):
     n = [Need("libxen-dev", probe=lambda: os.path.exists(os.path.join(XEN, "domctl.h"))),
-         Need("clang", command="clang")]
+         Need("clang", command="clang"), Need("clang++", command="clang++")]
     if nm:
         n.append(Need("binutils", command="nm"))
     return n
@@ -172,25 +172,45 @@ def layout_files(d, family):
 MSG = re.compile(r'_Static_assert\s*\(.*?,\s*"([^"]*)"\s*\)', re.S)
 
 
-def verified(ctx, src, triple, flags):
-    """Compile src for a target, then count what its static assertions
-    checked there: (types, constants) after the preprocessor's choices."""
-    path = os.path.join(ctx.mkdtemp("tu"), "tu.c")
+# Xen's headers define two structs inside others, which C++ (unlike C)
+# scopes to the enclosing one (gnttab_copy::gnttab_copy_ptr): the layout
+# files that name them compile in C only against Xen's headers.
+CXX_NESTED = {"grant_table_layout.h": "gnttab_copy_ptr, in gnttab_copy",
+              "memory_layout.h": "xen_add_to_physmap_batch_extra, in xen_add_to_physmap_batch"}
+
+
+def verified(ctx, src, triple, flags, cxx_src=None):
+    """Compile src for a target, in C and in C++17 (which alone can see
+    bitfield widths; cxx_src if C++ needs other files), then count what its
+    static assertions checked there: (types, members, constants) after the
+    preprocessor's choices; a member counts once its offset or width, its
+    size and its C type are checked."""
+    d = ctx.mkdtemp("tu")
+    path = os.path.join(d, "tu.c")
     with open(path, "w") as f:
         f.write(src)
     base = ["clang", "--target=" + triple] + CFLAGS + flags
     run_ok(ctx, base + ["-fsyntax-only", path], "compiling for " + triple)
+    cxx = os.path.join(d, "tu.cc")
+    with open(cxx, "w") as f:
+        f.write(src if cxx_src is None else cxx_src)
+    run_ok(ctx, ["clang++", "--target=" + triple, "-std=gnu++17"] + CFLAGS + flags +
+           ["-fsyntax-only", cxx], "compiling C++17 for " + triple)
     out, _ = run_ok(ctx, base + ["-E", path], "preprocessing for " + triple)
-    types, consts = set(), set()
+    types, consts, checks = set(), set(), {}
     for msg in MSG.findall(out):
-        m = re.match(r"([\w.]+): (\w+) is not ", msg)
+        m = re.match(r"([\w.\[\]]+): (\w+) is not ", msg)
         if not m:
             continue
         if m.group(2) == "size" and "." not in m.group(1):
             types.add(m.group(1))
         elif m.group(2) in ("value", "bit_number"):
             consts.add(msg)
-    return types, consts
+        elif "." in m.group(1):
+            checks.setdefault(m.group(1), set()).add(m.group(2))
+    members = {n for n, what in checks.items()
+               if "type" in what and ("width" in what or {"offset", "size"} <= what)}
+    return types, members, consts
 
 
 # ---- op numbers ---------------------------------------------------------------
@@ -236,13 +256,18 @@ def test_against(ctx, tname, triple, family):
     def fn():
         st = shared(ctx)
         ops = op_numbers(st["gen"])
-        src = originals_src()
-        src += "".join('#include "%s"\n' % h for h in layout_files(st["against"], family))
+        src = cxx = originals_src()
+        for h in layout_files(st["against"], family):
+            src += '#include "%s"\n' % h
+            if os.path.basename(h) not in CXX_NESTED:
+                cxx += '#include "%s"\n' % h
         src += op_probe(ops)
-        types, consts = verified(ctx, src, triple, [])
-        assert len(types) > 60 and len(consts) > 300, (len(types), len(consts))
-        say("xen-abi %s: %d types, %d constants verified against Xen's headers (%s)"
-            % (tname, len(types), len(consts), XEN))
+        types, members, consts = verified(ctx, src, triple, [], cxx)
+        assert len(types) > 60 and len(members) > 300 and len(consts) > 300, (
+            len(types), len(members), len(consts))
+        say("xen-abi %s: %d types, %d members (offset or width, size and C type), %d "
+            "constants verified against Xen's headers (%s)"
+            % (tname, len(types), len(members), len(consts), XEN))
     return fn
 
 
@@ -289,16 +314,17 @@ def test_generated(ctx, tname, triple, family):
         st = shared(ctx)
         src = generated_src(ctx, st["gen"], family)
         strict = ["-Wall", "-Wextra", "-Werror"]
-        types, consts = verified(ctx, src, triple, strict)
+        types, members, consts = verified(ctx, src, triple, strict)
         # a guest build sees less (no tools-only content) but must compile
         guest = ["clang", "--target=" + triple, "-ffreestanding", "-fsyntax-only"] + strict
         path = os.path.join(ctx.mkdtemp("guest"), "guest.c")
         with open(path, "w") as f:
             f.write(src)
         run_ok(ctx, guest + [path], "compiling a guest build for " + triple)
-        assert len(types) > 60 and len(consts) > 300, (len(types), len(consts))
-        say("xen-abi %s: generated headers: %d types, %d constants verified by their own "
-            "layout assertions" % (tname, len(types), len(consts)))
+        assert len(types) > 60 and len(members) > 300 and len(consts) > 300, (
+            len(types), len(members), len(consts))
+        say("xen-abi %s: generated headers: %d types, %d members, %d constants verified by "
+            "their own layout assertions" % (tname, len(types), len(members), len(consts)))
     return fn
 
 
@@ -423,8 +449,8 @@ def test_records(ctx, tname, triple, family):
 # ---- the 32/64 lint ---------------------------------------------------------------
 
 LINT = re.compile(r"warning: layout of (?:struct|union) '([^']+)' differs between targets: "
-                  r"(.*?)(?: \(waived: .*?\))?(; '[\w/-]+' is declared the same for 32- and "
-                  r"64-bit callers \(\[abi\] invariant\))?$", re.M)
+                  r"(.*?)(; '[\w/-]+' is declared the same for 32- and "
+                  r"64-bit callers \(\[abi\] invariant\))?(?: \(waived: .*\))?$", re.M)
 
 
 def lint_findings(text):
@@ -550,6 +576,53 @@ def test_lint_vs_compilers(ctx):
     return fn
 
 
+# ---- specs that are wrong on purpose ----------------------------------------------
+
+# tests/c/wrong-width/<case>: a copy of specs/xen items with one mistake that
+# keeps every offset and size of the types Xen's; what the layout assertions
+# against Xen's headers say, in C and in C++17, on each target ("{t}").
+WRONG = {
+    "u16-for-u32": (["evtchn_status.vcpu: size is not 2 on {t}",
+                     "evtchn_status.vcpu: type is not uint16_t on {t}"], None),
+    "u8-array-length": (["evtchn_init_control._pad: size is not 6 on {t}",
+                         "evtchn_init_control._pad: type is not uint8_t[6] on {t}"], None),
+    "signed-unsigned": (["vcpu_time_info.tsc_shift: type is not uint8_t on {t}"], None),
+    # C has no way to see a bitfield's width: only C++17 does
+    "bitfield-width": ([], ["ioreq.state: width is not 3 on {t}",
+                            "ioreq._pad1: width is not 2 on {t}"]),
+}
+
+
+def test_wrong(ctx, case):
+    def fn():
+        in_c, in_cxx = WRONG[case]
+        in_cxx = in_c if in_cxx is None else in_cxx
+        against = []
+        for h in ORIGINALS:
+            against += ["--against-header", os.path.join(XEN, h)]
+        out = generate(ctx, os.path.join(ctx.root, "tests", "c", "wrong-width", case),
+                       ctx.mkdtemp("wrong"), *against, lang="c-layout")
+        lays = [h for h in headers(out) if h.endswith("_layout.h")]
+        assert len(lays) == 1, lays
+        d = ctx.mkdtemp("wrong-tu")
+        for tname, triple, _ in TARGETS:
+            for cc, ext, std, want in (("clang", "c", "-std=gnu17", in_c),
+                                       ("clang++", "cc", "-std=gnu++17", in_cxx)):
+                path = os.path.join(d, "tu." + ext)
+                with open(path, "w") as f:
+                    f.write(originals_src() + '#include "%s"\n' % lays[0])
+                st, _, err = ctx.run([cc, "--target=" + triple, std] + CFLAGS +
+                                     ["-fsyntax-only", path])
+                got = assertion_errors(err, lays[0])
+                want = [w.format(t=tname) for w in want]
+                assert sorted(got) == sorted(want) and (st != 0) == bool(want), (
+                    "%s %s on %s: status %d, assertions failed: %s, expected: %s\n%s"
+                    % (case, cc, tname, st, got, want, err[-3000:]))
+        say("xen-abi wrong-width/%s: fails on x86_32, x86_64, arm32 and arm64 naming %s"
+            % (case, ", ".join(sorted({w.split(":")[0] for w in in_c + in_cxx}))))
+    return fn
+
+
 def collect(ctx):
     tests = [Test("xen-abi/corpus", test_corpus(ctx), needs()),
              Test("xen-abi/api-coverage", test_api_coverage(ctx), needs())]
@@ -560,6 +633,8 @@ def collect(ctx):
                           test_generated(ctx, tname, triple, family), needs()))
         tests.append(Test("xen-abi/records/" + tname,
                           test_records(ctx, tname, triple, family), needs()))
+    for case in WRONG:
+        tests.append(Test("xen-abi/wrong-width/" + case, test_wrong(ctx, case), needs()))
     tests += [Test("xen-abi/lint", test_lint(ctx), needs()),
               Test("xen-abi/lint-vs-compilers", test_lint_vs_compilers(ctx), needs(nm=True))]
     return tests
