@@ -10,6 +10,7 @@
 #   make schema          regenerate docs/xenbindgen.schema.json (src/model/schema.c)
 #   make install         PREFIX=/usr/local DESTDIR= (binary and man page)
 #   make YAML=no         build without libyaml (TOML specs only)
+#   make CLANG=no        build without libclang (no `xenbindgen compare`)
 
 CC      ?= cc
 PREFIX  ?= /usr/local
@@ -18,6 +19,8 @@ MANDIR  ?= $(PREFIX)/share/man
 PYTHON  ?= $(shell test -x /usr/bin/python3 && echo /usr/bin/python3 || echo python3)
 PKG_CONFIG ?= pkg-config
 YAML    ?= auto
+CLANG   ?= auto
+LLVM_CONFIG ?= llvm-config
 
 WARN    = -Wall -Wextra -Wpedantic -Werror
 CSTD    = -std=c11
@@ -35,10 +38,39 @@ ifeq ($(YAML),yes)
   YAML_LIBS   := $(shell $(PKG_CONFIG) --libs yaml-0.1)
 endif
 
+# libclang is optional too: `xenbindgen compare` (docs/compare.md) needs it
+# and says so when it is missing.  Found with llvm-config, or as Debian's
+# libclang-dev installs it (/usr/lib/llvm-N, the newest); CLANG_INCDIR and
+# CLANG_LIBDIR point elsewhere.  The run path lets the tool find the
+# library without LD_LIBRARY_PATH.
+ifneq ($(CLANG),no)
+  ifndef CLANG_INCDIR
+    CLANG_INCDIR := $(shell $(LLVM_CONFIG) --includedir 2>/dev/null)
+    CLANG_LIBDIR := $(shell $(LLVM_CONFIG) --libdir 2>/dev/null)
+    ifeq ($(wildcard $(CLANG_INCDIR)/clang-c/Index.h),)
+      CLANG_INCDIR := $(patsubst %/clang-c/Index.h,%,$(shell ls -d \
+	/usr/lib/llvm-*/include/clang-c/Index.h 2>/dev/null | sort -V | tail -n 1))
+      CLANG_LIBDIR := $(patsubst %/include,%/lib,$(CLANG_INCDIR))
+    endif
+  endif
+  CLANG_FOUND := $(and $(wildcard $(CLANG_INCDIR)/clang-c/Index.h),$(wildcard \
+	$(CLANG_LIBDIR)/libclang.so))
+  ifeq ($(CLANG),auto)
+    CLANG := $(if $(CLANG_FOUND),yes,no)
+  endif
+endif
+ifeq ($(CLANG),yes)
+  ifeq ($(CLANG_FOUND),)
+    $(error CLANG=yes but libclang was not found: install libclang-dev, or set CLANG_INCDIR and CLANG_LIBDIR)
+  endif
+  CLANG_CFLAGS := -DHAVE_LIBCLANG -isystem $(CLANG_INCDIR) -pthread
+  CLANG_LIBS   := -L$(CLANG_LIBDIR) -Wl,-rpath,$(CLANG_LIBDIR) -lclang -pthread
+endif
+
 B       ?= build/$(notdir $(firstword $(CC)))
 # One folder per stage (docs/architecture.md); every .c in them is part of
 # the tool, cli/main.c is its entry point.
-STAGES  := base read model out emit tools cli
+STAGES  := base read model out emit tools import cli
 SRCS    := $(sort $(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 # and the C sources made at build time (the embedded Rust prelude)
 GEN_SRCS := $(B)/emit/rust_prelude.c
@@ -54,11 +86,11 @@ xenbindgen: $(B)/xenbindgen
 	cp $< $@
 
 $(B)/xenbindgen: $(OBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJS) $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $(OBJS) $(YAML_LIBS) $(CLANG_LIBS)
 
 $(B)/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
+	$(CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CLANG_CFLAGS) $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 # Text the tool writes verbatim lives in files of its own language: the
 # Rust prelude, src/emit/rust_prelude/*.rs.  build-aux/embed.c, a program
@@ -83,13 +115,13 @@ $(B)/tests/%.o: tests/unit/%.c
 	$(CC) $(CPPFLAGS_ALL) $(YAML_CFLAGS) -Isrc -Itests/unit $(CFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/test_%.o $(LIBOBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
 $(B)/tests/%-decoder: $(B)/tests/%-decoder.o $(LIBOBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
 $(B)/tests/schema-json: $(B)/tests/schema-json.o $(LIBOBJS)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(YAML_LIBS) $(CLANG_LIBS)
 
 # docs/xenbindgen.schema.json is generated from src/model/schema.c; the
 # test schema/generated checks that the committed file is up to date.
@@ -145,8 +177,8 @@ fuzz: $(FUZZ_BINS)
 
 $(FZ)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CSTD) $(WARN) $(FUZZ_FLAGS) \
-	  -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Isrc $(YAML_CFLAGS) $(CLANG_CFLAGS) $(CSTD) $(WARN) \
+	  $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
 
 $(FZ)/obj/emit/rust_prelude.o: $(B)/emit/rust_prelude.c
 	@mkdir -p $(@D)
@@ -182,15 +214,18 @@ check-valgrind: $(B)/xenbindgen $(TEST_TOOLS)
 # The test hooks are on: that build holds all the code of the other.
 CPPCHECK   ?= cppcheck
 CLANG_TIDY ?= clang-tidy
+# With libclang, src/import/ is linted with HAVE_LIBCLANG and its headers
+# (cppcheck gets the macro only: it need not read libclang's headers).
 LINT_DEFS   = -D_POSIX_C_SOURCE=200809L -DHAVE_LIBYAML -DXBG_TEST_HOOKS -Isrc
 LINT_SRCS   = $(SRCS) build-aux/embed.c
+LINT_CLANG  = $(if $(CLANG_CFLAGS),-DHAVE_LIBCLANG)
 
 lint:
 	$(CPPCHECK) --quiet --error-exitcode=1 --std=c11 --inline-suppr \
 	  --enable=warning,style,performance,portability \
-	  --suppress=variableScope $(LINT_DEFS) $(LINT_SRCS)
+	  --suppress=variableScope $(LINT_DEFS) $(LINT_CLANG) $(LINT_SRCS)
 	printf '%s\n' $(LINT_SRCS) | xargs -P2 -I{} $(CLANG_TIDY) --quiet {} \
-	  -- -std=c11 $(LINT_DEFS)
+	  -- -std=c11 $(LINT_DEFS) $(CLANG_CFLAGS)
 
 .PHONY: lint
 

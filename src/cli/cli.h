@@ -1,8 +1,8 @@
 /*
  * cli.h - the command line: the option parser every command uses
  * (options.c), the commands (main.c: generation, validate and layout;
- * doctools.c: convert and fmt) and what they print for people and tools
- * (report.c).
+ * doctools.c: convert and fmt; compare.c: compare) and what they print for
+ * people and tools (report.c).
  *
  * Sectioned by the file that defines each declaration.  cli/ may use every
  * other stage.
@@ -102,6 +102,11 @@ int cli_flush_stdout(int st);
  * that follow their name (argv[0] is the name).  Return the exit status. */
 int cli_convert(int argc, char **argv);
 int cli_fmt(int argc, char **argv);
+
+/* ---- compare.c ----------------------------------------------------------
+ * `xenbindgen compare`, run by main() with the arguments that follow its
+ * name; returns the exit status. */
+int cli_compare(int argc, char **argv);
 
 /* ---- report.c ----------------------------------------------------------- */
 /* "3 outputs from 6 spec files: ..." and the targets checked. */

@@ -82,6 +82,8 @@ static const char generate_help[] =
 "      Convert specs from one format to another.\n"
 "  xenbindgen fmt [--check] PATH...\n"
 "      Rewrite specs in the canonical style.\n"
+"  xenbindgen compare ORIGINAL_DIR GENERATED_DIR [HEADER...]\n"
+"      Is each generated header a drop-in for the original? (libclang)\n"
 "Each command has its own options: xenbindgen COMMAND --help.\n"
 "\n"
 "The spec language: docs/spec-language.md.\n"
@@ -482,6 +484,7 @@ static const struct {
 	{"layout", cmd_layout},
 	{"convert", cli_convert},
 	{"fmt", cli_fmt},
+	{"compare", cli_compare},
 };
 
 int main(int argc, char **argv)

@@ -1,6 +1,6 @@
 """The build itself (issue 2): gcc and clang builds free of warnings (the
-Makefile builds with -Werror), a TOML-only build without libyaml, make
-install with PREFIX and DESTDIR, make clean."""
+Makefile builds with -Werror), a TOML-only build without libyaml, a build
+without libclang, make install with PREFIX and DESTDIR, make clean."""
 
 import os
 import shutil
@@ -47,6 +47,25 @@ def test_toml_only(ctx):
     return fn
 
 
+def test_no_libclang(ctx):
+    """Without libclang everything but `xenbindgen compare` works, and
+    compare says what it lacks (a usage error: this build cannot do it)."""
+    def fn():
+        b = ctx.mkdtemp("build-noclang")
+        make(ctx, "CLANG=no", "B=" + b, b + "/xenbindgen")
+        tool = b + "/xenbindgen"
+        st, so, se = ctx.run(["ldd", tool])
+        assert "libclang" not in so, "linked with libclang:\n" + so
+        st, so, se = ctx.run([tool, "validate", "-i", os.path.join(ctx.root, "specs", "xen")])
+        assert st == 0, se
+        st, so, se = ctx.run([tool, "compare", "a", "b"])
+        assert st == 2 and so == "", (st, so)
+        assert se == ("xenbindgen: error: compare needs libclang, and this xenbindgen was "
+                      "built without it (install libclang-dev and rebuild, or make "
+                      "CLANG=yes)\n"), se
+    return fn
+
+
 def test_install(ctx):
     def fn():
         dest = ctx.mkdtemp("destdir")
@@ -89,6 +108,7 @@ def collect(ctx):
         Test("build/gcc", test_compiler(ctx, "gcc"), [Need("gcc", command="gcc")]),
         Test("build/clang", test_compiler(ctx, "clang"), [Need("clang", command="clang")]),
         Test("build/toml-only", test_toml_only(ctx)),
+        Test("build/no-libclang", test_no_libclang(ctx)),
         Test("build/install", test_install(ctx)),
         Test("build/clean", test_clean(ctx)),
     ]

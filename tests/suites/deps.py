@@ -41,7 +41,7 @@ ALLOWED = {
     "out": ["base"],
     "emit": ["base", "model", "out"],
     "tools": ["base", "read", "model"],
-    # planned: spec import from C headers (no folder yet)
+    # C headers: their facts (libclang), compare, and the importer to come
     "import": ["base", "read", "model", "tools"],
     "cli": "*",
 }
