@@ -564,6 +564,17 @@ static void op_assert(Asserts *A, const Item *it)
 	assert_eq(A, it->op_name, it->name, "op", "value", v);
 }
 
+/* #if for a condition (of a variant or bit, or of the whole unit). */
+static bool open_cond(Buf *b, const Cond *c)
+{
+	Buf e = {0};
+	bool any = c_cond(&e, c, -1);
+	if (any)
+		buf_printf(b, "#if %s\n", buf_cstr(&e));
+	buf_free(&e);
+	return any;
+}
+
 /* Enumerators, bit macros and constants do not depend on the target. */
 static void value_asserts(Asserts *A, const Item *it, bool against)
 {
@@ -585,6 +596,7 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 	}
 	for (i = 0; i < it->nvariants; i++) {
 		const Variant *var = &it->variants[i];
+		bool vc = open_cond(A->b, &var->cond);
 		buf_clear(&e);
 		buf_clear(&v);
 		c_member_macro(&e, it, var->name);
@@ -593,11 +605,14 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 		for (k = 0; k < var->ncompat; k++)
 			assert_eq(A, var->compat[k], it->name, var->compat[k], "value",
 				  buf_cstr(&v));
+		if (vc)
+			buf_puts(A->b, "#endif\n");
 	}
 	for (i = 0; i < it->nbits; i++) {
 		const Bit *bit = &it->bits[i];
 		uint64_t mask = (bit->width >= 64 ? ~(uint64_t)0
 				 : (((uint64_t)1 << bit->width) - 1)) << bit->shift;
+		bool bc = open_cond(A->b, &bit->cond);
 		buf_clear(&e);
 		buf_clear(&v);
 		c_member_macro(&e, it, bit->name);
@@ -622,6 +637,8 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 			assert_eq(A, buf_cstr(&e), it->name, bit->name, "bit_number",
 				  buf_cstr(&v));
 		}
+		if (bc)
+			buf_puts(A->b, "#endif\n");
 	}
 	/* the mask of all bits, unless the spec says the header has none */
 	if (it->kind == IT_BITMAP && (!against || it->c.all)) {
@@ -668,6 +685,7 @@ static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
 	size_t i, k;
 	int t;
 	const char *p;
+	bool unit_cond;
 
 	memset(&A, 0, sizeof A);
 	A.b = &b;
@@ -699,14 +717,14 @@ static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
 		for (k = 0; k < o->nagainst; k++)
 			buf_printf(&b, "#include \"%s\"\n", o->against[k]);
 	} else {
-		buf_puts(&b, "#include \"");
-		for (p = u->name; *p; p++)
-			if (*p == '/')
-				buf_puts(&b, "../");
-		unit_file_name(&b, u, o->keep_dashes);
-		buf_puts(&b, ".h\"\n");
+		/* the header is in the same directory */
+		unit_file_name(&name, u, o->keep_dashes);
+		buf_printf(&b, "#include \"%s.h\"\n", path_base(buf_cstr(&name)));
+		buf_clear(&name);
 	}
 	buf_puts(&b, prologue);
+	/* a unit-wide condition holds for every assertion */
+	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
 
 	A.target = -1;
 	buf_puts(&b, "\n/* Values: the same on every target. */\n");
@@ -770,6 +788,8 @@ static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
 		}
 		buf_printf(&b, "#endif /* %s */\n", targets[t].name);
 	}
+	if (unit_cond)
+		buf_puts(&b, "#endif\n");
 	buf_puts(&b, "\n#endif\n");
 
 	unit_file_name(&name, u, o->keep_dashes);

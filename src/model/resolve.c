@@ -203,8 +203,11 @@ void resolve_includes(Resolver *R)
 					continue;
 				}
 				for (a = 0; a < NARCH; a++) {
+					/* an architecture's unit sees its own
+					 * architecture's view only */
 					if (!s->arch_units[a] ||
-					    (sym && sym->arch[a]))
+					    (sym && sym->arch[a]) ||
+					    (u->family >= 0 && u->family != a))
 						continue;
 					diag_error(R->d, inc->import_locs[k],
 						   "'%s' is imported from \"arch\" but "
@@ -326,14 +329,16 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 	Item *def = NULL;
 	const char *what = want == IT_ANY ? "type" : item_kind_name(want);
 	int a;
+	/* an architecture directory, and the units below it, see their own
+	 * architecture's version of a name */
 	if (sym) {
 		def = sym->common;
-		if (!def && u->arch >= 0)
-			def = sym->arch[u->arch];
+		if (!def && u->family >= 0)
+			def = sym->arch[u->family];
 		for (a = 0; a < NARCH && !def; a++)
 			def = sym->arch[a];
 	}
-	if (!def || (u->arch >= 0 && !sym->common && !sym->arch[u->arch])) {
+	if (!def || (u->family >= 0 && !sym->common && !sym->arch[u->family])) {
 		const char *sug = NULL;
 		bool suggest = !diag_full(R->d) &&
 			       R->suggestions < MAX_SUGGESTIONS;
