@@ -105,5 +105,6 @@ bool owns_c_header(const char *relpath)
 
 bool owns_rust(const char *relpath)
 {
-	return strcmp(relpath, "Cargo.toml") == 0 || ends_with(relpath, ".rs");
+	return strcmp(relpath, "Cargo.toml") == 0 ||
+	       strcmp(relpath, "README.md") == 0 || ends_with(relpath, ".rs");
 }

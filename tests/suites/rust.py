@@ -71,10 +71,15 @@ def cargo(ctx, crate, target, *args, env=None):
 
 
 def check_crate(ctx, crate, target):
-    """The crate as generated: formatted, warning-free, clippy-clean."""
+    """The crate as generated: formatted, warning-free, clippy-clean,
+    documented without a warning."""
     cargo(ctx, crate, target, "fmt", "--check")
     cargo(ctx, crate, target, "build", "--offline")
     cargo(ctx, crate, target, "clippy", "--offline", "--", "-D", "warnings")
+    # descriptions are text, not Markdown: rustdoc must find no HTML tag,
+    # broken link, bare URL or Rust code block in them
+    cargo(ctx, crate, target, "doc", "--offline", "--no-deps",
+          env={"RUSTDOCFLAGS": "-D warnings"})
 
 
 def add_tests(crate, files):
