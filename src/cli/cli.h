@@ -111,6 +111,9 @@ int cli_compare(int argc, char **argv);
 /* ---- report.c ----------------------------------------------------------- */
 /* "3 outputs from 6 spec files: ..." and the targets checked. */
 void report_summary(FILE *out, const Spec *s);
+/* validate --undocumented: every item, field, variant and bit without a
+ * description, as "file:line:col: field 'x' of struct 'y'". */
+void report_undocumented(FILE *out, const Spec *s);
 
 /* The layout command.  names selects types (all when nnames is 0); sel
  * selects targets (all when NULL).  Returns STATUS_OK, or STATUS_SPEC after

@@ -26,7 +26,7 @@ typedef struct Options {
 	const char *format, *crate;
 	const char **against;
 	size_t nagainst;
-	bool check, keep_dashes, werror, verbose;
+	bool check, keep_dashes, werror, verbose, undocumented;
 	bool target[NTARGETS];
 	bool any_target;
 	long max_errors;
@@ -41,7 +41,7 @@ typedef struct Options {
 enum {
 	O_INDIR, O_OUTDIR, O_LANG, O_CHECK, O_DEPFILE, O_REGEN, O_DASHES,
 	O_CRATE, O_TARGET, O_FORMAT, O_COLOR, O_MAXERR, O_WERROR, O_VERBOSE,
-	O_AGAINST,
+	O_AGAINST, O_UNDOC,
 };
 
 static const OptDef generate_opts[] = {
@@ -59,6 +59,7 @@ static const OptDef validate_opts[] = {
 	{'i', "indir", true, O_INDIR},       {0, "color", true, O_COLOR},
 	{0, "max-errors", true, O_MAXERR},   {0, "werror", false, O_WERROR},
 	{'h', "help", false, OPT_HELP},      {'V', "version", false, OPT_VERSION},
+	{0, "undocumented", false, O_UNDOC},
 };
 
 static const OptDef layout_opts[] = {
@@ -120,12 +121,15 @@ static const char validate_help[] =
 "their names, lay out every type on every target and apply the ABI rules.\n"
 "Then print a summary: the outputs, files and items read, per target\n"
 "the types and constants checked and the types whose layout differs on\n"
-"another target, and the last resorts (verbatim blocks, raw conditions)\n"
-"if any.  Nothing is written.  Waived ABI differences are listed as\n"
-"warnings.\n"
+"another target, the last resorts (verbatim blocks, raw conditions)\n"
+"if any, and how many items, fields, variants and bits have no\n"
+"description (the generated documentation has none for them either).\n"
+"Nothing is written.  Waived ABI differences are listed as warnings.\n"
 "\n"
 "Options:\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
+"      --undocumented     after the summary, list what has no description,\n"
+"                         as FILE:LINE:COL: field 'x' of struct 'y'\n"
 "      --color WHEN       auto (default), always or never; NO_COLOR is\n"
 "                         honoured in auto mode\n"
 "      --max-errors N     stop after N errors (default 50; 0: no limit)\n"
@@ -229,6 +233,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 		break;
 	case O_WERROR: o->werror = true; break;
 	case O_VERBOSE: o->verbose = true; break;
+	case O_UNDOC: o->undocumented = true; break;
 	}
 	return STATUS_OK;
 }
@@ -446,6 +451,8 @@ static int run_specs(const CmdDef *c, Cmd cmd, int argc, char **argv)
 	} else if (o.cmd == CMD_VALIDATE) {
 		diag_print(d, stderr, color);
 		report_summary(stdout, s);
+		if (o.undocumented)
+			report_undocumented(stdout, s);
 	} else if (o.cmd == CMD_LAYOUT) {
 		diag_print(d, stderr, color);
 		st = report_layout(stdout, s, d, (const char *const *)o.names.v,

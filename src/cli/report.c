@@ -12,6 +12,143 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* ---- Undocumented items ---------------------------------------------------
+ * The generated documentation is the specs' descriptions and nothing else
+ * (no filler such as "Field `x` of `Y`."), so what the specs leave
+ * undocumented shows here instead: counted in the summary, listed with
+ * --undocumented.  Inline types are not counted themselves (the field
+ * that holds one carries its description), their members are. */
+
+typedef struct Undoc {
+	Loc loc;
+	const char *what; /* "struct", "field", "variant", "bit", ... */
+	const char *name, *owner_kind, *owner;
+	const Unit *unit;
+} Undoc;
+
+static bool undocumented(const char *desc)
+{
+	return !desc || !*desc;
+}
+
+static void undoc_add(Undoc **v, size_t *n, size_t *cap, Undoc u)
+{
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	(*v)[(*n)++] = u;
+}
+
+/* Every item and member without a description, in the order of the
+ * items (units, then spec order); counts per kind of entry in n[4]:
+ * items, fields, variants, bits. */
+static size_t undoc_collect(const Spec *s, Undoc **v, size_t n[4])
+{
+	size_t i, j, len = 0, cap = 0;
+	*v = NULL;
+	n[0] = n[1] = n[2] = n[3] = 0;
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		const char *kind = item_kind_name(it->kind);
+		Undoc u;
+		u.unit = it->unit;
+		u.owner_kind = kind;
+		u.owner = it->name;
+		if (!it->inline_type && undocumented(it->desc)) {
+			u.loc = it->name_loc;
+			u.what = kind;
+			u.name = it->name;
+			u.owner_kind = u.owner = NULL;
+			undoc_add(v, &len, &cap, u);
+			u.owner_kind = kind;
+			u.owner = it->name;
+			n[0]++;
+		}
+		for (j = 0; j < it->nfields; j++) {
+			const Field *f = &it->fields[j];
+			if (!undocumented(f->desc))
+				continue;
+			u.loc = f->name ? f->name_loc : f->loc;
+			u.what = "field";
+			u.name = f->name ? f->name : "(anonymous)";
+			undoc_add(v, &len, &cap, u);
+			n[1]++;
+		}
+		for (j = 0; j < it->nvariants; j++) {
+			if (!undocumented(it->variants[j].desc))
+				continue;
+			u.loc = it->variants[j].name_loc;
+			u.what = "variant";
+			u.name = it->variants[j].name;
+			undoc_add(v, &len, &cap, u);
+			n[2]++;
+		}
+		for (j = 0; j < it->nbits; j++) {
+			if (!undocumented(it->bits[j].desc))
+				continue;
+			u.loc = it->bits[j].name_loc;
+			u.what = "bit";
+			u.name = it->bits[j].name;
+			undoc_add(v, &len, &cap, u);
+			n[3]++;
+		}
+	}
+	return len;
+}
+
+static void report_undoc_count(FILE *out, const Spec *s)
+{
+	Undoc *v;
+	size_t n[4];
+	size_t len = undoc_collect(s, &v, n);
+	free(v);
+	if (!len)
+		return;
+	fprintf(out, "\nNo description: %zu item%s, %zu field%s, %zu variant%s, "
+		"%zu bit%s\n(`xenbindgen validate --undocumented` lists them).\n",
+		n[0], n[0] == 1 ? "" : "s", n[1], n[1] == 1 ? "" : "s",
+		n[2], n[2] == 1 ? "" : "s", n[3], n[3] == 1 ? "" : "s");
+}
+
+static int undoc_cmp(const void *a, const void *b)
+{
+	const Loc *x = &((const Undoc *)a)->loc, *y = &((const Undoc *)b)->loc;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->col < y->col ? -1 : x->col > y->col;
+}
+
+/* The spec file of a location, found among its unit's files. */
+static const char *undoc_path(const Undoc *u)
+{
+	size_t i;
+	for (i = 0; i < u->unit->nfiles; i++)
+		if (u->unit->files[i].file == u->loc.file)
+			return u->unit->files[i].path;
+	return "?";
+}
+
+void report_undocumented(FILE *out, const Spec *s)
+{
+	Undoc *v;
+	size_t n[4], i, len = undoc_collect(s, &v, n);
+	/* file ids are handed out in sorted order of the paths: sorting by
+	 * location sorts by file, line and column */
+	if (len)
+		qsort(v, len, sizeof *v, undoc_cmp);
+	if (len)
+		fputs("\nWithout a description:\n", out);
+	for (i = 0; i < len; i++) {
+		fprintf(out, "%s:%u:%u: %s '%s'", undoc_path(&v[i]),
+			(unsigned)v[i].loc.line, (unsigned)v[i].loc.col, v[i].what,
+			v[i].name);
+		if (v[i].owner)
+			fprintf(out, " of %s '%s'", v[i].owner_kind, v[i].owner);
+		fputc('\n', out);
+	}
+	free(v);
+}
+
 void report_summary(FILE *out, const Spec *s)
 {
 	size_t i, files = 0, kinds[NITEMKINDS] = {0};
@@ -84,6 +221,7 @@ void report_summary(FILE *out, const Spec *s)
 			"condition%s (c_if).\n", s->nverbatim,
 			s->nverbatim == 1 ? "" : "s", s->nraw_conds,
 			s->nraw_conds == 1 ? "" : "s");
+	report_undoc_count(out, s);
 }
 
 static const char *fname(const Field *f)

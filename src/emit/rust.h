@@ -103,8 +103,8 @@ typedef struct Rust {
 void comment_text(Buf *b, const char *s);
 /* One line comment: prefix ("// ") and text. */
 void comment_line(Buf *b, const char *prefix, const char *text);
-/* A description as /// lines at an indentation; fallback when there is
- * none. */
+/* A description as /// lines at an indentation; when there is none, the
+ * fallback, or nothing if it is NULL. */
 void comment_doc(Buf *b, int indent, const char *desc, const char *fallback);
 
 /* ---- rust_cfg.c ---------------------------------------------------------- */

@@ -237,7 +237,10 @@ static bool indented(const char *s)
 	return strspn(s, " \t") >= 4 || *s == '\t';
 }
 
-/* A description as doc comment lines; fallback when there is none.  A
+/* A description as doc comment lines; when there is none, the fallback
+ * if there is one (the text of what the tool adds: the mask ALL, the
+ * storage of bitfields), else nothing: an item the spec leaves
+ * undocumented gets no filler (validate counts them).  A
  * block of lines indented by four or more after a blank line (or at the
  * start) is preformatted text: a ```text block, as Markdown would take it
  * for Rust code. */
@@ -249,7 +252,7 @@ void comment_doc(Buf *b, int indent, const char *desc,
 	/* lines_split() of "" would memmove() from a null pointer */
 	if (desc && *desc)
 		lines_split(&l, desc);
-	if (!l.n) {
+	if (!l.n && fallback) {
 		buf_indent(b, indent);
 		buf_printf(b, "/// %s\n", fallback);
 	}

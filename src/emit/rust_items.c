@@ -253,8 +253,7 @@ static void emit_const(Rust *R, Buf *out, const Item *it)
 		snprintf(val, sizeof val, "0x%llx;", (unsigned long long)v);
 	else
 		snprintf(val, sizeof val, "%lld;", (long long)v);
-	comment_doc(&dl.doc, 0, it->desc,
-		    arena_printf(&R->a, "The constant `%s`.", it->name));
+	comment_doc(&dl.doc, 0, it->desc, NULL);
 	item_cfg(R, &dl.code, it);
 	decl_split(&dl, 0, arena_printf(&R->a, "pub const %s: %s =",
 					 R->info[it->index].name, type), val);
@@ -285,8 +284,7 @@ static void emit_alias(Rust *R, Buf *out, const Item *it)
 		Decl dl = {{0}, {0}, false};
 		MetaPool mp;
 		mp.n = 0;
-		comment_doc(&dl.doc, 0, it->desc,
-			    arena_printf(&R->a, "The type `%s`.", it->name));
+		comment_doc(&dl.doc, 0, it->desc, NULL);
 		cfg_attr(&dl.code, 0, cfg_decl(&mp, v.mask[i],
 					       cfg_view_mask(R, it->unit)), &mp);
 		decl_split(&dl, 0, arena_printf(&R->a, "pub type %s =", in->name),
@@ -300,10 +298,10 @@ static void emit_alias(Rust *R, Buf *out, const Item *it)
 
 /* The newtype of an enum or bitmap: the backing integer's size and
  * alignment, so u64 and i64 (uint64_aligned_t) get align(8). */
-static void newtype(Rust *R, Decl *dl, const Item *it, const char *fallback)
+static void newtype(Rust *R, Decl *dl, const Item *it)
 {
 	bool wide = it->backing == P_U64 || it->backing == P_I64;
-	comment_doc(&dl->doc, 0, it->desc, fallback);
+	comment_doc(&dl->doc, 0, it->desc, NULL);
 	item_cfg(R, &dl->code, it);
 	decl_line(dl, "#[repr(%s)]\n", wide ? "C, align(8)" : "transparent");
 	decl_line(dl, "#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]\n");
@@ -356,7 +354,7 @@ static void emit_enum(Rust *R, Buf *out, const Item *it)
 	Decl dl = {{0}, {0}, false};
 	bool *pick = arena_calloc(&R->a, it->nvariants + 1, sizeof *pick);
 	size_t i;
-	newtype(R, &dl, it, arena_printf(&R->a, "The `%s` enum.", it->name));
+	newtype(R, &dl, it);
 	decl_end(out, &dl);
 	if (it->nvariants) {
 		item_cfg(R, &dl.code, it);
@@ -367,9 +365,7 @@ static void emit_enum(Rust *R, Buf *out, const Item *it)
 			if (!in->mname[i])
 				continue; /* on no target of the crate */
 			snprintf(val, sizeof val, "%lld", (long long)v->value);
-			newtype_const(R, &dl, v->desc,
-				      arena_printf(&R->a, "Variant `%s` of `%s`.",
-						   v->name, in->name),
+			newtype_const(R, &dl, v->desc, NULL,
 				      member_cfg(R, it, &v->cond), in->mname[i], val);
 			pick[i] = !member_cfg(R, it, &v->cond);
 		}
@@ -394,7 +390,7 @@ static void emit_bitmap(Rust *R, Buf *out, const Item *it)
 	bool *multi = arena_calloc(&R->a, it->nbits + 1, sizeof *multi);
 	size_t i;
 	char val[64];
-	newtype(R, &dl, it, arena_printf(&R->a, "The `%s` bitmap.", it->name));
+	newtype(R, &dl, it);
 	decl_end(out, &dl);
 	item_cfg(R, &dl.code, it);
 	decl_line(&dl, "impl %s {\n", in->name);
@@ -402,27 +398,20 @@ static void emit_bitmap(Rust *R, Buf *out, const Item *it)
 		const Bit *bit = &it->bits[i];
 		uint64_t mask = bit->width >= 64 ? UINT64_MAX
 				: ((uint64_t)1 << bit->width) - 1;
-		const char *fallback;
 		TMask cfg = member_cfg(R, it, &bit->cond);
 		all |= mask << bit->shift;
 		if (!in->mname[i])
 			continue; /* on no target of the crate */
 		single[i] = bit->width <= 1 && !cfg;
 		multi[i] = bit->width > 1 && !cfg;
-		if (bit->width <= 1) {
-			fallback = arena_printf(&R->a, "Bit `%s` of `%s`.",
-						bit->name, in->name);
+		if (bit->width <= 1)
 			snprintf(val, sizeof val, "1");
-		} else {
-			fallback = arena_printf(&R->a, "Field `%s` of `%s` (a mask: "
-						"read it with `field()`).",
-						bit->name, in->name);
+		else
 			snprintf(val, sizeof val, "0x%llx", (unsigned long long)mask);
-		}
 		if (bit->shift)
 			snprintf(val + strlen(val), sizeof val - strlen(val),
 				 " << %lld", (long long)bit->shift);
-		newtype_const(R, &dl, bit->desc, fallback, cfg, in->mname[i], val);
+		newtype_const(R, &dl, bit->desc, NULL, cfg, in->mname[i], val);
 	}
 	snprintf(val, sizeof val, "0x%llx", (unsigned long long)all);
 	newtype_const(R, &dl, NULL, "Every bit defined above.", 0, "ALL", val);
@@ -487,9 +476,7 @@ static void emit_field(Rust *R, Decl *dl, const Item *it, size_t j)
 	for (i = 0; i < v.n; i++) {
 		MetaPool mp;
 		mp.n = 0;
-		comment_doc(&dl->code, 4, f->desc,
-			    arena_printf(&R->a, "Field `%s` of `%s`.",
-					 in->mname[j], in->name));
+		comment_doc(&dl->code, 4, f->desc, NULL);
 		cfg_attr(&dl->code, 4, cfg_decl(&mp, v.mask[i], in->mask), &mp);
 		decl_split(dl, 4, arena_printf(&R->a, "pub %s:", in->mname[j]),
 			   v.text[i]);
@@ -511,8 +498,7 @@ static void emit_bitfields(Rust *R, Buf *out, const Item *it)
 		const Field *f = &it->fields[j];
 		if (!in->bitgroup[j])
 			continue;
-		comment_doc(out, 8, f->desc,
-			    arena_printf(&R->a, "Bitfield `%s`.", in->mname[j]));
+		comment_doc(out, 8, f->desc, NULL);
 		buf_printf(out, "        %s, %s: _bitfield_%d, %s, %u, %u;\n",
 			   in->mname[j], naming_setter(R, in->mname[j]),
 			   in->bitgroup[j], plain_prim(f->type->prim),
@@ -529,9 +515,7 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 	size_t j, nemitted = 0;
 	for (j = 0; j < it->nfields; j++)
 		nemitted += in->mname[j] != NULL;
-	comment_doc(&dl.doc, 0, it->desc,
-		    arena_printf(&R->a, "The `%s` %s.", it->name,
-				 item_kind_name(it->kind)));
+	comment_doc(&dl.doc, 0, it->desc, NULL);
 	item_cfg(R, &dl.code, it);
 	if (in->force_align)
 		decl_line(&dl, "#[repr(C, align(%llu))]\n",

@@ -431,7 +431,10 @@ def test_shape(ctx):
             assert want in toml, want
         assert "dependencies" not in toml
         lib = files["src/lib.rs"].decode()
-        for want in ("#![no_std]", "#![deny(missing_docs)]", "pub struct GuestHandle64<T>",
+        # no filler documentation: what the specs leave undocumented has no
+        # doc comment, so missing_docs cannot be denied
+        assert "missing_docs" not in lib
+        for want in ("#![no_std]", "pub struct GuestHandle64<T>",
                      "pub struct Align64<T>", "pub unsafe trait IsDomctl",
                      "pub unsafe trait IsSysctl", "pub use arch_x86 as arch;",
                      '#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]\npub mod arch_x86;'):
