@@ -183,6 +183,7 @@ static void emit_unit(Rust *R, const Mod *m, Item **structs, size_t nstructs)
 	for (i = 0; i < nstructs; i++)
 		if (R->info[structs[i]->index].mask)
 			items_emit(R, &b, structs[i]);
+	items_flush(R, &b);
 	verbatim(R, &b, u);
 	buf_puts(&name, m->file);
 	outset_add(R->out, buf_cstr(&name), &b);
@@ -293,6 +294,8 @@ static void emit_lib(Rust *R)
 	emit_traits(R, &b);
 	if (R->any_layout)
 		prelude(&b, rust_prelude_assert_layout);
+	if (R->any_default)
+		prelude(&b, rust_prelude_zeroed_default);
 	if (R->any_enum)
 		prelude(&b, rust_prelude_open_enum);
 	if (R->any_bitmap)
@@ -496,5 +499,7 @@ void emit_rust(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 out:
 	mods_free(&R.root);
 	free(R.families);
+	free(R.asserts); /* their bodies were freed by items_flush */
+	free(R.defaults);
 	arena_free(&R.a);
 }

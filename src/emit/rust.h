@@ -94,6 +94,15 @@ typedef struct Rust {
 	bool any_enum, any_bitmap, any_union; /* rust_naming.c */
 	bool any_bitfield;                    /* rust_plan.c */
 	bool any_layout, any_handle;          /* rust_items.c */
+	bool any_default;                     /* rust_items.c */
+	/* rust_items.c: what a module gets at its end (items_flush): its
+	 * layout assertions, one macro call per group of targets, and its
+	 * Default impls, one macro call per cfg */
+	struct Block {
+		char *attr; /* the #[cfg(...)] line(s), or "" */
+		Buf body;
+	} *asserts, *defaults;
+	size_t nasserts, asserts_cap, ndefaults, defaults_cap;
 	bool uses_arch;                       /* rust_mods.c */
 } Rust;
 
@@ -179,8 +188,12 @@ void plan_run_bytes(const Item *it, const Layout *l, const int *group,
 
 /* ---- rust_items.c -------------------------------------------------------- */
 /* The declarations of an item (a constant, alias, enum, bitmap, struct or
- * union) and its layout assertions, appended to its module's text. */
+ * union), appended to its module's text; its layout assertions and
+ * Default impl are kept for items_flush. */
 void items_emit(Rust *R, Buf *out, const Item *it);
+/* The layout assertions and Default impls of the items emitted since the
+ * last flush: the end of a module. */
+void items_flush(Rust *R, Buf *out);
 
 /* ---- rust_prelude.c (generated) -------------------------------------------
  * The files of src/emit/rust_prelude/, embedded verbatim by
@@ -193,5 +206,6 @@ extern const char rust_prelude_open_enum[];     /* any_enum */
 extern const char rust_prelude_bitmap[];        /* any_bitmap */
 extern const char rust_prelude_union_debug[];   /* any_union */
 extern const char rust_prelude_bitfields[];     /* any_bitfield */
+extern const char rust_prelude_zeroed_default[]; /* any_default */
 
 #endif

@@ -187,14 +187,55 @@ static void item_cfg(Rust *R, Buf *b, const Item *it)
 				cfg_view_mask(R, it->unit)), &mp);
 }
 
-/* The assertions of one item: one macro call per group of targets that
- * share the engine's layout, with the fields present there. */
-static void emit_layout(Rust *R, Buf *out, const Item *it)
+/* ---- What a module gets at its end ---------------------------------------------
+ * The layout assertions of a module's items, one assert_layout! call per
+ * group of targets (those of most items agree, so a module has a few), and
+ * their Default impls, one zeroed_default! call per cfg: rather than a
+ * block and an impl per item, most of the crate's text otherwise. */
+
+/* The block of list *v whose attribute is attr, added if there is none. */
+static struct Block *block(Rust *R, struct Block **v, size_t *n, size_t *cap,
+			   const char *attr)
+{
+	size_t i;
+	for (i = 0; i < *n; i++)
+		if (strcmp((*v)[i].attr, attr) == 0)
+			return &(*v)[i];
+	*v = xgrow(*v, cap, *n + 1, sizeof **v);
+	(*v)[*n].attr = arena_strdup(&R->a, attr);
+	memset(&(*v)[*n].body, 0, sizeof (*v)[*n].body);
+	return &(*v)[(*n)++];
+}
+
+/* "item," or "name: offset," added to a list that starts each line at
+ * `indent`, a new line when it would pass rustfmt's max_width (the macro
+ * bodies are left alone by rustfmt; this keeps them readable). */
+static void list_add(Buf *b, size_t *col, int indent, const char *text)
+{
+	size_t len = strlen(text);
+	if (*col && *col + 1 + len <= FMT_WIDTH) {
+		buf_putc(b, ' ');
+		*col += 1;
+	} else {
+		if (*col)
+			buf_putc(b, '\n');
+		buf_indent(b, indent);
+		*col = (size_t)indent;
+	}
+	buf_puts(b, text);
+	*col += len;
+}
+
+/* The assertions of one item, for each group of targets that share the
+ * engine's layout, with the fields present there: an entry of the
+ * module's call for that group. */
+static void emit_layout(Rust *R, const Item *it)
 {
 	const ItemInfo *in = &R->info[it->index];
 	bool sel[NTARGETS];
 	int group[NTARGETS], g, t;
 	size_t j;
+	Buf attr = {0};
 	for (t = 0; t < NTARGETS; t++)
 		sel[t] = in_mask(in->mask, t);
 	layout_groups(it, sel, group);
@@ -202,35 +243,88 @@ static void emit_layout(Rust *R, Buf *out, const Item *it)
 		MetaPool mp;
 		TMask m = 0;
 		const Layout *l = it->layout[g];
+		struct Block *bl;
+		Buf *out;
+		size_t col = 0;
 		if (group[g] != g)
 			continue;
 		for (t = g; t < NTARGETS; t++)
 			if (group[t] == g)
 				m |= 1u << t;
 		mp.n = 0;
-		buf_putc(out, '\n');
-		cfg_attr(out, 0, cfg_layout(&mp, m), &mp);
-		buf_printf(out, "assert_layout! {\n    %s: size %llu, align %llu;\n",
-			   in->name, (unsigned long long)l->size,
+		buf_clear(&attr);
+		cfg_attr(&attr, 0, cfg_layout(&mp, m), &mp);
+		bl = block(R, &R->asserts, &R->nasserts, &R->asserts_cap,
+			   buf_cstr(&attr));
+		out = &bl->body;
+		buf_printf(out, "    %s: size %llu, align %llu", in->name,
+			   (unsigned long long)l->size,
 			   (unsigned long long)l->align);
 		for (j = 0; j < it->nfields; j++) {
 			int bg = in->bitgroup ? in->bitgroup[j] : 0;
+			char *e;
 			if (!in->mname[j] || !l->fields[j].present ||
 			    (bg && j && in->bitgroup[j - 1] == bg))
 				continue;
+			if (!col)
+				buf_puts(out, " {\n");
 			if (bg) {
 				uint64_t start, end;
 				plan_run_bytes(it, l, in->bitgroup, j, &start,
 					       &end);
-				buf_printf(out, "    _bitfield_%d: %llu,\n", bg,
-					   (unsigned long long)start);
+				e = arena_printf(&R->a, "_bitfield_%d: %llu,", bg,
+						 (unsigned long long)start);
 			} else
-				buf_printf(out, "    %s: %llu,\n", in->mname[j],
-					   (unsigned long long)l->fields[j].offset);
+				e = arena_printf(&R->a, "%s: %llu,", in->mname[j],
+						 (unsigned long long)l->fields[j].offset);
+			list_add(out, &col, 8, e);
 		}
-		buf_puts(out, "}\n");
+		buf_puts(out, col ? "\n    };\n" : ";\n");
 		R->any_layout = true;
 	}
+	buf_free(&attr);
+}
+
+/* The type's Default, an entry of the module's zeroed_default! call for
+ * the type's cfg. */
+static void emit_default(Rust *R, const Item *it)
+{
+	Buf attr = {0};
+	struct Block *bl;
+	item_cfg(R, &attr, it);
+	bl = block(R, &R->defaults, &R->ndefaults, &R->defaults_cap,
+		   buf_cstr(&attr));
+	buf_free(&attr);
+	buf_puts(&bl->body, R->info[it->index].name);
+	buf_putc(&bl->body, '\0'); /* one name after the other */
+	R->any_default = true;
+}
+
+void items_flush(Rust *R, Buf *out)
+{
+	size_t i;
+	for (i = 0; i < R->ndefaults; i++) {
+		struct Block *bl = &R->defaults[i];
+		size_t at, col = 0;
+		buf_putc(out, '\n');
+		buf_puts(out, bl->attr);
+		buf_puts(out, "zeroed_default! {\n");
+		for (at = 0; at < bl->body.len; at += strlen(bl->body.data + at) + 1)
+			list_add(out, &col, 4,
+				 arena_printf(&R->a, "%s,", bl->body.data + at));
+		buf_puts(out, "\n}\n");
+		buf_free(&bl->body);
+	}
+	for (i = 0; i < R->nasserts; i++) {
+		struct Block *bl = &R->asserts[i];
+		buf_putc(out, '\n');
+		buf_puts(out, bl->attr);
+		buf_puts(out, "assert_layout! {\n");
+		buf_put(out, bl->body.data, bl->body.len);
+		buf_puts(out, "}\n");
+		buf_free(&bl->body);
+	}
+	R->ndefaults = R->nasserts = 0;
 }
 
 /* ---- Constants and aliases ------------------------------------------------------ */
@@ -291,7 +385,7 @@ static void emit_alias(Rust *R, Buf *out, const Item *it)
 			   v.text[i]);
 		decl_end(out, &dl);
 	}
-	emit_layout(R, out, it);
+	emit_layout(R, it);
 }
 
 /* ---- Enums and bitmaps -------------------------------------------------------------- */
@@ -378,7 +472,7 @@ static void emit_enum(Rust *R, Buf *out, const Item *it)
 		   plain_prim(it->backing));
 	macro_list(out, in->mname, pick, it->nvariants);
 	buf_puts(out, "\n}\n");
-	emit_layout(R, out, it);
+	emit_layout(R, it);
 }
 
 static void emit_bitmap(Rust *R, Buf *out, const Item *it)
@@ -425,7 +519,7 @@ static void emit_bitmap(Rust *R, Buf *out, const Item *it)
 	buf_puts(out, "\n    fields ");
 	macro_list(out, in->mname, multi, it->nbits);
 	buf_puts(out, "\n}\n");
-	emit_layout(R, out, it);
+	emit_layout(R, it);
 }
 
 /* ---- Structs and unions ------------------------------------------------------------ */
@@ -534,17 +628,7 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 		buf_puts(&dl.code, "}\n");
 	decl_end(out, &dl);
 
-	item_cfg(R, &dl.code, it);
-	decl_line(&dl, "impl ::core::default::Default for %s {\n", in->name);
-	buf_puts(&dl.code,
-		 "    fn default() -> Self {\n"
-		 "        // SAFETY: every generated type is made of integers, arrays,\n"
-		 "        // guest handles, newtypes over integers and unions of\n"
-		 "        // those: all-zero is valid.\n"
-		 "        unsafe { ::core::mem::zeroed() }\n"
-		 "    }\n"
-		 "}\n");
-	decl_end(out, &dl);
+	emit_default(R, it);
 
 	if (is_union) {
 		buf_putc(out, '\n');
@@ -563,7 +647,7 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 		decl_end(out, &dl);
 	}
 	emit_bitfields(R, out, it);
-	emit_layout(R, out, it);
+	emit_layout(R, it);
 }
 
 void items_emit(Rust *R, Buf *out, const Item *it)

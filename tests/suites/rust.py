@@ -442,6 +442,25 @@ def test_shape(ctx):
     return fn
 
 
+def test_size(ctx):
+    """The crate for specs/xen stays compact: at most about twice the lines
+    of its C headers (one assertion call per group of targets and one
+    Default call per module, not a block and an impl per type)."""
+    def fn():
+        specs = os.path.join(ctx.root, "specs", "xen")
+        crate = generate(ctx, specs, ctx.mkdtemp("size-rust"))
+        headers = generate(ctx, specs, ctx.mkdtemp("size-c"), lang="c")
+
+        def lines(tree, ext):
+            return sum(data.count(b"\n") for name, data in files_of(tree).items()
+                       if name.endswith(ext))
+        rust, c = lines(crate, ".rs"), lines(headers, ".h")
+        assert c > 1000, "only %d lines of C" % c
+        assert rust <= 2.2 * c, "%d lines of Rust for %d lines of C (%.2f times)" \
+            % (rust, c, rust / c)
+    return fn
+
+
 def test_determinism(ctx):
     """Two runs give byte-identical trees; a third into the same directory
     changes nothing, and --check agrees."""
@@ -541,6 +560,7 @@ def collect(ctx):
         Test("rust/unsupported", test_unsupported(ctx)),
         Test("rust/crate-name", test_crate_name(ctx)),
         Test("rust/shape", test_shape(ctx)),
+        Test("rust/size", test_size(ctx)),
         Test("rust/determinism", test_determinism(ctx), data_needs(sets["rfc"])),
     ]
     return tests
