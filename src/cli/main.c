@@ -27,6 +27,7 @@ typedef struct Options {
 	const char **against;
 	size_t nagainst;
 	bool check, keep_dashes, werror, verbose, undocumented;
+	bool rust_names; /* --rust-names rust */
 	bool target[NTARGETS];
 	bool any_target;
 	long max_errors;
@@ -41,7 +42,7 @@ typedef struct Options {
 enum {
 	O_INDIR, O_OUTDIR, O_LANG, O_CHECK, O_DEPFILE, O_REGEN, O_DASHES,
 	O_CRATE, O_TARGET, O_FORMAT, O_COLOR, O_MAXERR, O_WERROR, O_VERBOSE,
-	O_AGAINST, O_UNDOC,
+	O_AGAINST, O_UNDOC, O_RUST_NAMES,
 };
 
 static const OptDef generate_opts[] = {
@@ -53,6 +54,7 @@ static const OptDef generate_opts[] = {
 	{0, "werror", false, O_WERROR},      {'v', "verbose", false, O_VERBOSE},
 	{'h', "help", false, OPT_HELP},      {'V', "version", false, OPT_VERSION},
 	{0, "against-header", true, O_AGAINST},
+	{0, "rust-names", true, O_RUST_NAMES},
 };
 
 static const OptDef validate_opts[] = {
@@ -103,6 +105,9 @@ static const char generate_help[] =
 "                         dir> -l LANG, whatever the paths)\n"
 "      --keep-dashes      name outputs arch-x86.h rather than arch_x86.h\n"
 "      --crate-name NAME  Rust crate name (default xen-sys)\n"
+"      --rust-names STYLE c (default): the crate's types, constants and\n"
+"                         fields are named as in the C headers; rust:\n"
+"                         CamelCase types, snake_case fields\n"
 "      --color WHEN       auto (default), always or never; NO_COLOR is\n"
 "                         honoured in auto mode\n"
 "      --max-errors N     stop after N errors (default 50; 0: no limit)\n"
@@ -187,6 +192,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 {
 	static const char *const langs[] = {"c", "rust", "c-layout", NULL};
 	static const char *const formats[] = {"text", "json", NULL};
+	static const char *const styles[] = {"c", "rust", NULL};
 	Options *o = ctx;
 	char *end;
 	int t;
@@ -207,6 +213,12 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 	case O_REGEN: o->regen_hint = arg; break;
 	case O_DASHES: o->keep_dashes = true; break;
 	case O_CRATE: o->crate = arg; break;
+	case O_RUST_NAMES:
+		if (!cli_word_in(arg, styles))
+			return cli_usage(c, "--rust-names takes c or rust, not '%s'",
+					 arg);
+		o->rust_names = strcmp(arg, "rust") == 0;
+		break;
 	case O_TARGET:
 		t = target_from_name(arg);
 		if (t < 0)
@@ -281,6 +293,8 @@ static char *regen_command(const Options *o)
 		buf_puts(&b, " --keep-dashes");
 	if (strcmp(o->lang, "rust") == 0 && strcmp(o->crate, "xen-sys") != 0)
 		buf_printf(&b, " --crate-name %s", o->crate);
+	if (strcmp(o->lang, "rust") == 0 && o->rust_names)
+		buf_puts(&b, " --rust-names rust");
 	return buf_detach(&b, NULL);
 }
 
@@ -376,6 +390,7 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	eo.regen_cmd = regen;
 	eo.keep_dashes = o->keep_dashes;
 	eo.crate = o->crate;
+	eo.rust_names = o->rust_names;
 	eo.against = o->against;
 	eo.nagainst = o->nagainst;
 	outset_init(&out);

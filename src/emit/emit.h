@@ -16,6 +16,7 @@ typedef struct EmitOptions {
 	const char *regen_cmd; /* the command that regenerates the outputs */
 	bool keep_dashes;      /* arch-x86.h rather than arch_x86.h */
 	const char *crate;     /* Rust crate name */
+	bool rust_names;       /* Rust: Rust-style names rather than C's */
 	/* c-layout: check these hand-written headers instead of ours */
 	const char *const *against;
 	size_t nagainst;

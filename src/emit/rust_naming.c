@@ -2,13 +2,18 @@
  * rust_naming.c - Rust names for everything the specs name, and the
  * checks that they stay distinct.
  *
- * Names are converted without splitting at digits (rsvd0_a stays
- * rsvd0_a; base/ident.c): types become CamelCase, fields and modules
- * snake_case, constants, variants and bits UPPER_CASE.  Rust keywords
- * become raw identifiers (r#type); the ones that cannot be raw (self,
- * Self, super, crate) and the names the crate layout reserves get a
- * trailing '_'.  Two spec names that meet after conversion are a located
- * error.
+ * By default (--rust-names c) the crate keeps the C headers' names, as
+ * bindgen and libc do, so that it can be searched with the names of the
+ * C code and of Xen's documentation: types, constants and fields as the
+ * specs spell them, variants and bits as their C macros
+ * (XEN_DOMCTL_CDF_hvm, a multi-bit field's XEN_..._mask), an inline type
+ * as owner_field.  With --rust-names rust, names are converted without
+ * splitting at digits (rsvd0_a stays rsvd0_a; base/ident.c): types become
+ * CamelCase, fields and modules snake_case, constants, variants and bits
+ * UPPER_CASE.  Either way Rust keywords become raw identifiers (r#type);
+ * the ones that cannot be raw (self, Self, super, crate) and the names the
+ * crate layout reserves get a trailing '_'; modules are snake_case.  Two
+ * spec names that meet after conversion are a located error.
  */
 #include "emit/rust.h"
 
@@ -48,16 +53,40 @@ static char *finish_ident(Rust *R, Buf *b, bool reserved)
 	return name;
 }
 
+/* Rust's primitive types: a type of the module named so would hide the
+ * primitive from every declaration there ("pub x: u8"). */
+static bool rust_primitive(const char *name)
+{
+	static const char *const prims[] = {
+		"bool", "char", "str", "f32", "f64", "i8", "i16", "i32", "i64",
+		"i128", "isize", "u8", "u16", "u32", "u64", "u128", "usize", NULL,
+	};
+	size_t i;
+	for (i = 0; prims[i]; i++)
+		if (strcmp(name, prims[i]) == 0)
+			return true;
+	return false;
+}
+
+/* A type: as in C, but that a primitive's name gets a trailing '_' (with
+ * Rust names, CamelCase never meets one). */
 static char *type_ident(Rust *R, const char *spec_name)
 {
 	Buf b = {0};
-	name_camel(&b, spec_name);
-	return finish_ident(R, &b, false);
+	if (R->o->rust_names)
+		name_camel(&b, spec_name);
+	else
+		buf_puts(&b, spec_name);
+	return finish_ident(R, &b, rust_primitive(buf_cstr(&b)));
 }
 
 static char *field_ident(Rust *R, const char *spec_name)
 {
 	Buf b = {0};
+	if (!R->o->rust_names) {
+		buf_puts(&b, spec_name);
+		return finish_ident(R, &b, false);
+	}
 	name_snake(&b, spec_name);
 	squeeze_underscores(&b);
 	return finish_ident(R, &b, false);
@@ -67,6 +96,10 @@ static char *const_ident(Rust *R, const char *spec_name)
 {
 	Buf b = {0};
 	size_t i;
+	if (!R->o->rust_names) {
+		buf_puts(&b, spec_name);
+		return finish_ident(R, &b, false);
+	}
 	name_snake(&b, spec_name);
 	squeeze_underscores(&b);
 	for (i = 0; i < b.len; i++)
@@ -106,14 +139,15 @@ const char *naming_stem(const char *ident)
 	return strncmp(ident, "r#", 2) == 0 ? ident + 2 : ident;
 }
 
-/* "set_" and the getter's name, underscores squeezed (set__pad is not
- * snake_case). */
+/* "set_" and the getter's name; with Rust names, underscores squeezed
+ * (set__pad is not snake_case). */
 const char *naming_setter(Rust *R, const char *getter)
 {
 	Buf b = {0};
 	char *r;
 	buf_printf(&b, "set_%s", naming_stem(getter));
-	squeeze_underscores(&b);
+	if (R->o->rust_names)
+		squeeze_underscores(&b);
 	r = arena_strdup(&R->a, buf_cstr(&b));
 	buf_free(&b);
 	return r;
@@ -182,9 +216,27 @@ static Item *inline_item(const Type *t)
 	return t && t->kind == TY_INLINE ? t->item : NULL;
 }
 
-/* The Rust names of fields (snake_case; anonymous ones anon1, anon2...),
- * variants and bits (constants).  Inline types are named after their
- * owner and field: start_info.console -> StartInfoConsole. */
+/* The constant of variant or bit j: its C macro (XEN_DOMCTL_CDF_hvm; a
+ * multi-bit field's mask, XEN_..._mask, as C names it), or with Rust
+ * names the spec name in UPPER_CASE. */
+static char *member_ident(Rust *R, const Item *it, size_t j)
+{
+	Buf b = {0};
+	bool multi = it->kind == IT_BITMAP && it->bits[j].width > 1;
+	const char *spec = it->kind == IT_ENUM ? it->variants[j].name
+			   : it->bits[j].name;
+	if (R->o->rust_names)
+		return const_ident(R, spec);
+	c_member_macro(&b, it, spec);
+	if (multi)
+		buf_puts(&b, "_mask");
+	return finish_ident(R, &b, false);
+}
+
+/* The Rust names of fields (as in C, or snake_case; anonymous ones
+ * anon1, anon2...), variants and bits (constants).  Inline types are named
+ * after their owner and field: start_info.console -> start_info_console
+ * (StartInfoConsole with Rust names). */
 static void name_members(Rust *R, const Item *it)
 {
 	ItemInfo *in = &R->info[it->index];
@@ -205,7 +257,7 @@ static void name_members(Rust *R, const Item *it)
 		Item *sub;
 		size_t k;
 		if (it->kind == IT_ENUM || it->kind == IT_BITMAP)
-			name = const_ident(R, spec);
+			name = member_ident(R, it, j);
 		else if (it->fields[j].name)
 			name = field_ident(R, spec);
 		else
@@ -214,8 +266,13 @@ static void name_members(Rust *R, const Item *it)
 		      ? inline_item(it->fields[j].type) : NULL;
 		if (sub) {
 			Buf b = {0};
-			buf_puts(&b, in->name);
-			name_camel(&b, naming_stem(name));
+			if (R->o->rust_names) {
+				buf_puts(&b, in->name);
+				name_camel(&b, naming_stem(name));
+			} else {
+				buf_printf(&b, "%s_%s", naming_stem(in->name),
+					   naming_stem(name));
+			}
 			R->info[sub->index].name = arena_strdup(&R->a, buf_cstr(&b));
 			R->info[sub->index].mask = member_mask(R, it, j);
 			buf_free(&b);

@@ -1,11 +1,12 @@
 //! The crate of our specs (specs/xen), on the host (x86).  Copied into the
 //! generated crate's tests/ directory by tests/suites/rust.py; the
 //! cross-language test checks every field against C.  Only facts of the
-//! ABI that do not change as the specs grow are used here.
+//! ABI that do not change as the specs grow are used here.  The crate has
+//! the C names (the default, --rust-names c).
 
 use std::mem::{align_of, size_of};
-use xen_sys::domctl::{XenDomctlCdf, XenDomctlCreatedomain, XenDomctlIommu};
-use xen_sys::sysctl::XenSysctlReadconsole;
+use xen_sys::domctl::{xen_domctl_cdf, xen_domctl_createdomain, xen_domctl_iommu};
+use xen_sys::sysctl::xen_sysctl_readconsole;
 use xen_sys::{GuestHandle64, IsDomctl, IsSysctl};
 
 fn bytes_of<T>(v: &T) -> &[u8] {
@@ -16,17 +17,17 @@ fn bytes_of<T>(v: &T) -> &[u8] {
 #[test]
 fn layouts() {
     // Xen 4.17 on x86_64
-    assert_eq!(size_of::<XenDomctlCreatedomain>(), 64);
-    assert_eq!(align_of::<XenDomctlCreatedomain>(), 4);
-    assert_eq!(size_of::<XenSysctlReadconsole>(), 24);
-    assert_eq!(align_of::<XenSysctlReadconsole>(), 8);
-    assert_eq!(std::mem::offset_of!(XenSysctlReadconsole, buffer), 8);
+    assert_eq!(size_of::<xen_domctl_createdomain>(), 64);
+    assert_eq!(align_of::<xen_domctl_createdomain>(), 4);
+    assert_eq!(size_of::<xen_sysctl_readconsole>(), 24);
+    assert_eq!(align_of::<xen_sysctl_readconsole>(), 8);
+    assert_eq!(std::mem::offset_of!(xen_sysctl_readconsole, buffer), 8);
 }
 
 #[test]
 fn handles() {
     let mut text = [0 as std::ffi::c_char; 128];
-    let mut rc = XenSysctlReadconsole {
+    let mut rc = xen_sysctl_readconsole {
         buffer: GuestHandle64::from_ptr(text.as_mut_ptr()),
         count: text.len() as u32,
         ..Default::default()
@@ -40,20 +41,33 @@ fn handles() {
 
 #[test]
 fn bitmaps() {
-    let mut cd = XenDomctlCreatedomain::default();
-    cd.flags = XenDomctlCdf::HVM | XenDomctlCdf::HAP;
-    cd.iommu_opts.insert(XenDomctlIommu::NO_SHAREPT);
+    let mut cd = xen_domctl_createdomain::default();
+    cd.flags = xen_domctl_cdf::XEN_DOMCTL_CDF_hvm | xen_domctl_cdf::XEN_DOMCTL_CDF_hap;
+    cd.iommu_opts
+        .insert(xen_domctl_iommu::XEN_DOMCTL_IOMMU_no_sharept);
     assert_eq!(cd.flags.bits(), 3);
-    assert_eq!(XenDomctlCdf::from_bits(1 << 31), None);
-    assert_eq!(!XenDomctlCdf::HVM, XenDomctlCdf::ALL ^ XenDomctlCdf::HVM);
-    assert_eq!((!XenDomctlCdf::HVM).bits() & !XenDomctlCdf::ALL.bits(), 0);
-    assert_eq!(format!("{:?}", cd.flags), "XenDomctlCdf(HVM | HAP)");
-    assert_eq!(format!("{:?}", cd.iommu_opts), "XenDomctlIommu(NO_SHAREPT)");
+    assert_eq!(xen_domctl_cdf::from_bits(1 << 31), None);
     assert_eq!(
-        format!("{:?}", XenDomctlCdf::from_bits_retain(1 << 31)),
-        "XenDomctlCdf(0x80000000)"
+        !xen_domctl_cdf::XEN_DOMCTL_CDF_hvm,
+        xen_domctl_cdf::ALL ^ xen_domctl_cdf::XEN_DOMCTL_CDF_hvm
     );
-    assert_eq!(size_of::<XenDomctlCdf>(), 4);
+    assert_eq!(
+        (!xen_domctl_cdf::XEN_DOMCTL_CDF_hvm).bits() & !xen_domctl_cdf::ALL.bits(),
+        0
+    );
+    assert_eq!(
+        format!("{:?}", cd.flags),
+        "xen_domctl_cdf(XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap)"
+    );
+    assert_eq!(
+        format!("{:?}", cd.iommu_opts),
+        "xen_domctl_iommu(XEN_DOMCTL_IOMMU_no_sharept)"
+    );
+    assert_eq!(
+        format!("{:?}", xen_domctl_cdf::from_bits_retain(1 << 31)),
+        "xen_domctl_cdf(0x80000000)"
+    );
+    assert_eq!(size_of::<xen_domctl_cdf>(), 4);
 }
 
 fn domctl<T: IsDomctl>(_: &mut T) -> u32 {
@@ -66,14 +80,14 @@ fn sysctl<T: IsSysctl>(_: &mut T) -> u32 {
 
 #[test]
 fn marker_traits() {
-    assert_eq!(domctl(&mut XenDomctlCreatedomain::default()), 1);
-    assert_eq!(sysctl(&mut XenSysctlReadconsole::default()), 1);
+    assert_eq!(domctl(&mut xen_domctl_createdomain::default()), 1);
+    assert_eq!(sysctl(&mut xen_sysctl_readconsole::default()), 1);
 }
 
 #[test]
 fn default_is_all_zero_bytes() {
-    let cd = XenDomctlCreatedomain::default();
+    let cd = xen_domctl_createdomain::default();
     assert!(bytes_of(&cd).iter().all(|&b| b == 0));
-    let rc = XenSysctlReadconsole::default();
+    let rc = xen_sysctl_readconsole::default();
     assert!(bytes_of(&rc).iter().all(|&b| b == 0));
 }

@@ -370,8 +370,9 @@ def test_yaml_aliases(ctx):
 def test_rust_names(ctx):
     """Names that are fine in C but reserved or special in Rust (self,
     crate, super, _, type, async, std's Option and Result, a struct named
-    like a primitive) become a crate that builds; names that meet after
-    case conversion are located errors (tests/suites/rust.py has more)."""
+    like a primitive) become a crate that builds, with C names and with
+    Rust names; names that meet after case conversion are located errors
+    (tests/suites/rust.py has more)."""
     def fn():
         ok = (struct(name="self") + struct(name="Option", fields=
               '[{ name = "self", typ = "u8" }, { name = "_", typ = "u8" }, '
@@ -385,15 +386,19 @@ def test_rust_names(ctx):
               '[[consts]]\nname = "__"\ndescription = "x"\nvalue = 1\n')
         d = tree(ctx, {"unit/a.toml": ok})
         compiles(ctx, d)
-        st, so, se = run(ctx, d, "-i", "in", "-o", "rust", "-l", "rust")
-        assert st == 0, se
-        st, so, se = ctx.run(["cargo", "build", "--offline", "--quiet"], cwd=os.path.join(d, "rust"),
-                             env={"CARGO_TARGET_DIR": os.path.join(d, "target")}, timeout=600)
-        assert st == 0, "Rust does not build:\n" + se[-3000:]
+        # with C names (the default) and with Rust names
+        for style in ("c", "rust"):
+            out = "rust-" + style
+            st, so, se = run(ctx, d, "-i", "in", "-o", out, "-l", "rust", "--rust-names", style)
+            assert st == 0, se
+            st, so, se = ctx.run(["cargo", "build", "--offline", "--quiet"],
+                                 cwd=os.path.join(d, out),
+                                 env={"CARGO_TARGET_DIR": os.path.join(d, "target")}, timeout=600)
+            assert st == 0, "Rust (%s names) does not build:\n%s" % (style, se[-3000:])
         clash = struct(name="Foo") + struct(name="foo", fields='[{ name = "self", typ = "u8" }, '
                                                                '{ name = "Self", typ = "u8" }]')
         d = tree(ctx, {"unit/a.toml": clash})
-        st, so, se = run(ctx, d, "-i", "in", "-o", "rust", "-l", "rust")
+        st, so, se = run(ctx, d, "-i", "in", "-o", "rust", "-l", "rust", "--rust-names", "rust")
         assert st == 1 and LOCATED.search(se), se
         assert "error: fields 'Self' and 'self' of struct 'foo' both become 'self_' in Rust" in se, se
         assert not os.path.exists(os.path.join(d, "rust"))

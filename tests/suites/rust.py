@@ -33,6 +33,7 @@ from run import Need, Test, compare_trees, data_needs, expect_equal
 CARGO = [Need("cargo", command="cargo")]
 RUSTFMT = [Need("rustfmt", command="rustfmt")]
 HINT = "make rust"
+RUST_NAMES = ("--rust-names", "rust")
 PRELUDE = os.path.join("src", "emit", "rust_prelude")
 
 
@@ -88,9 +89,9 @@ def add_tests(crate, files):
         shutil.copy(src, os.path.join(crate, "tests", os.path.basename(src)))
 
 
-def test_crate(ctx, name, specs, test_files):
+def test_crate(ctx, name, specs, test_files, *extra):
     def fn():
-        crate = generate(ctx, specs, ctx.mkdtemp("crate"))
+        crate = generate(ctx, specs, ctx.mkdtemp("crate"), *extra)
         target = ctx.mkdtemp("target")
         check_crate(ctx, crate, target)
         add_tests(crate, [here(ctx, f) for f in test_files])
@@ -127,11 +128,6 @@ def rust_snake(name):
     trail = len(out) - len(out.rstrip("_"))
     mid = re.sub("_+", "_", out[lead:len(out) - trail])
     return rust_ident(out[:lead] + mid + out[len(out) - trail:])
-
-
-def rust_camel(name):
-    out = "".join(p[:1].upper() + p[1:] for p in name.split("_"))
-    return rust_ident(out if out and not out[0].isdigit() else "_" + out)
 
 
 def rust_module(unit):
@@ -186,7 +182,7 @@ class Filler:
             # C11 anonymous members and flexible arrays have nothing to fill
             if f["name"] == "(anonymous)" or f["size"] == 0:
                 continue
-            cf, rf = "%s.%s" % (c, f["name"]), "%s.%s" % (r, rust_snake(f["name"]))
+            cf, rf = "%s.%s" % (c, f["name"]), "%s.%s" % (r, rust_ident(f["name"]))
             if "bits" in f:
                 self.bitfield(cf, rf, f["bits"])
             else:
@@ -265,7 +261,7 @@ def cross_sources(ctx, specs, names):
         c += ['        dump(argv[1], "%s", &v, sizeof v);' % name, "    }"]
         rust += ["", "#[test]", "fn %s() {" % name,
                  '    let v: xen_sys::%s::%s = load("%s");'
-                 % (rust_module(t["unit"]), rust_camel(name), name)]
+                 % (rust_module(t["unit"]), rust_ident(name), name)]
         rust += fill.rust
         rust += ['    assert!(!format!("{:?}", v).is_empty());', "}"]
     c += ["    return 0;", "}", ""]
@@ -302,13 +298,14 @@ def test_cross(ctx, specs, names):
 
 # ---- diagnostics --------------------------------------------------------------
 
-def test_collide(ctx, case):
+def test_collide(ctx, case, *extra):
     """Names distinct in C that meet in Rust: exit 1, the exact located
     diagnostics, nothing written.  The C backend has no such problem."""
     def fn():
         base = here(ctx, "specs")
         out = os.path.join(ctx.mkdtemp("collide"), "out")
-        st, so, se = ctx.xbg("-i", case, "-o", out, "-l", "rust", "--color", "never", cwd=base)
+        st, so, se = ctx.xbg("-i", case, "-o", out, "-l", "rust", "--color", "never", *extra,
+                             cwd=base)
         with open(here(ctx, "expected", case + ".stderr")) as f:
             want = f.read()
         if ctx.update:
@@ -318,7 +315,7 @@ def test_collide(ctx, case):
         expect_equal(want, se, "stderr")
         assert st == 1, "exit status %d, expected 1" % st
         assert not os.path.exists(out), "output written despite errors"
-        if case == "collide":
+        if case in ("collide", "collide_c"):
             st, so, se = ctx.xbg("-i", case, "-o", out + "-c", "-l", "c", cwd=base)
             assert st == 0, "the C backend rejects it too:\n" + se
     return fn
@@ -511,9 +508,9 @@ def test_perturbed(ctx):
     def fn():
         specs = os.path.join(ctx.root, "specs", "xen")
         for perturb, want in (("xen_sysctl_readconsole.count@x86_64",
-                               "offset of XenSysctlReadconsole::count"),
+                               "offset of xen_sysctl_readconsole::count"),
                               ("xen_domctl_createdomain@x86_64",
-                               "size of XenDomctlCreatedomain"),
+                               "size of xen_domctl_createdomain"),
                               ("xen_domctl_createdomain.flags@arm32", None)):
             out = ctx.mkdtemp("perturb")
             st, so, se = ctx.run([ctx.hooks, "-i", specs, "-o", out, "-l", "rust"],
@@ -537,12 +534,20 @@ def test_perturbed(ctx):
 def collect(ctx):
     sets = spec_sets(ctx)
     tests = [
-        Test("rust/rfc", test_crate(ctx, "rfc", sets["rfc"], ["rfc.rs"]),
+        # the crates with C names (the default) and with Rust names: the
+        # API tests are written for one or the other
+        Test("rust/rfc", test_crate(ctx, "rfc", sets["rfc"], ["rfc.rs"], *RUST_NAMES),
              CARGO + data_needs(sets["rfc"])),
         Test("rust/xen", test_crate(ctx, "xen", sets["xen"], ["xen.rs"]), CARGO),
-        Test("rust/api", test_crate(ctx, "api", sets["api"], ["api.rs"]), CARGO),
-        Test("rust/naming", test_crate(ctx, "naming", sets["naming"], ["naming.rs"]), CARGO),
-        Test("rust/model", test_crate(ctx, "model", sets["model"], ["model.rs"]), CARGO),
+        Test("rust/xen/rust-names", test_crate(ctx, "xen", sets["xen"], [], *RUST_NAMES),
+             CARGO),
+        Test("rust/api", test_crate(ctx, "api", sets["api"], ["api.rs"], *RUST_NAMES), CARGO),
+        Test("rust/naming", test_crate(ctx, "naming", sets["naming"], ["naming.rs"],
+                                       *RUST_NAMES), CARGO),
+        Test("rust/naming/c", test_crate(ctx, "naming", sets["naming"], ["naming_c.rs"]),
+             CARGO),
+        Test("rust/model", test_crate(ctx, "model", sets["model"], ["model.rs"], *RUST_NAMES),
+             CARGO),
         Test("rust/long-names", test_crate(ctx, "long", sets["long-names"], []), CARGO),
         Test("rust/dropin", test_crate(ctx, "dropin", sets["dropin"], ["dropin.rs"]), CARGO),
         Test("rust/text", test_text(ctx), CARGO),
@@ -555,7 +560,8 @@ def collect(ctx):
                                                                 "only_bits", "c_words"]),
              CARGO + [Need("gcc", command=ctx.cc.split()[0])]),
         Test("rust/layout/perturbed-engine-fails", test_perturbed(ctx), CARGO),
-        Test("rust/collide/names", test_collide(ctx, "collide")),
+        Test("rust/collide/names", test_collide(ctx, "collide", *RUST_NAMES)),
+        Test("rust/collide/c-names", test_collide(ctx, "collide_c")),
         Test("rust/collide/modules", test_collide(ctx, "collide_modules")),
         Test("rust/unsupported", test_unsupported(ctx)),
         Test("rust/crate-name", test_crate_name(ctx)),

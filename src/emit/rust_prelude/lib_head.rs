@@ -21,6 +21,10 @@
 //! own `target_arch`, and `arch` names the one of the target being compiled.
 
 #![no_std]
+// By default the names are the C headers' (`xen_domctl_createdomain`,
+// `XEN_DOMCTL_CDF_hvm`), so that the crate can be searched with the names
+// of the C code and of Xen's documentation: not Rust's style.
+#![allow(non_camel_case_types, non_upper_case_globals, non_snake_case)]
 #![allow(unknown_lints)]
 // Descriptions are prose from the specs, not Markdown written for rustdoc:
 // clippy's documentation style lints do not apply to them.
