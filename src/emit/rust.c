@@ -410,16 +410,8 @@ static void emit_readme(Rust *R)
 		    "type is `#[repr(C)]`, and its size, alignment and field\n"
 		    "offsets are asserted at compile time for the target being\n"
 		    "built: a layout other than the one the specs prove does not\n"
-		    "compile.\n\n");
-	buf_puts(&b, R->o->rust_names
-		 ? "Names are in Rust's style (`XenDomctlCreatedomain`,\n"
-		   "`XenDomctlCdf::HVM`); the C headers' names are the\n"
-		   "default of xenbindgen.\n\n"
-		 : "Types, constants and fields have the names of the C\n"
-		   "headers (`xen_domctl_createdomain`, its field `ssidref`),\n"
-		   "enum variants and bitmap bits those of their C macros\n"
-		   "(`xen_domctl_cdf::XEN_DOMCTL_CDF_hvm`).\n\n");
-	buf_puts(&b, "## Build and test\n\n"
+		    "compile.\n\n"
+		    "## Build and test\n\n"
 		    "```sh\n"
 		    "cargo build            # the library\n"
 		    "cargo test             # builds with the layout assertions\n"
@@ -434,7 +426,15 @@ static void emit_readme(Rust *R)
 		    "The crate is generated; edit the specs, then run:\n\n"
 		    "```sh\n");
 	comment_text(&b, R->o->regen_cmd);
-	buf_puts(&b, "\n```\n\nsrc/lib.rs lists the spec files.\n");
+	buf_puts(&b, "\n```\n\nsrc/lib.rs lists the spec files.\n\n## Names\n\n");
+	buf_puts(&b, R->o->rust_names
+		 ? "Names are in Rust's style (`XenDomctlCreatedomain`,\n"
+		   "`XenDomctlCdf::HVM`); the C headers' names are the\n"
+		   "default of xenbindgen.\n"
+		 : "Types, constants and fields have the names of the C\n"
+		   "headers (`xen_domctl_createdomain`, its field `ssidref`),\n"
+		   "enum variants and bitmap bits those of their C macros\n"
+		   "(`xen_domctl_cdf::XEN_DOMCTL_CDF_hvm`).\n");
 	buf_puts(&name, "README.md");
 	outset_add(R->out, buf_cstr(&name), &b);
 	buf_free(&name);
