@@ -392,6 +392,8 @@ void txn_remove(Txn *t, const char *path, const char *what, bool counted);
 /* Remove, at commit, the temporary files an earlier run (one killed by
  * SIGKILL) left for dest. */
 void txn_remove_leftovers(Txn *t, const char *dest);
+/* The same for n destinations, listing each directory once. */
+void txn_remove_leftovers_of(Txn *t, const char *const *dests, size_t n);
 /* The temporary files written so far. */
 size_t txn_staged(const Txn *t);
 const char *txn_temp(const Txn *t, size_t i);
