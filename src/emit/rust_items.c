@@ -524,6 +524,30 @@ static void emit_bitmap(Rust *R, Buf *out, const Item *it)
 
 /* ---- Structs and unions ------------------------------------------------------------ */
 
+/* Padding and reserved fields of a struct, by their names: pad, pad1,
+ * _pad, __pad, padding, rsvd, _rsvd2, reserved, __spacer (a name with
+ * more after it, rsvd0_a, is an ordinary field).  They are private:
+ * nothing outside the crate can set them, and Default, the way to make a
+ * value, zeroes them, as the hypervisor expects. */
+static bool private_field(const Item *it, const Field *f)
+{
+	static const char *const words[] = {"padding", "pad", "reserved",
+					    "rsvd", "spacer", NULL};
+	const char *p = f->name;
+	size_t i, n;
+	if (it->kind != IT_STRUCT || !p || f->bits)
+		return false;
+	while (*p == '_')
+		p++;
+	for (i = 0; words[i]; i++) {
+		n = strlen(words[i]);
+		if (strncmp(p, words[i], n) == 0 &&
+		    strspn(p + n, "0123456789") == strlen(p + n))
+			return true;
+	}
+	return false;
+}
+
 /* A field, or one per group of targets where its type differs; a run of
  * bitfields is one storage field. */
 static void emit_field(Rust *R, Decl *dl, const Item *it, size_t j)
@@ -572,8 +596,9 @@ static void emit_field(Rust *R, Decl *dl, const Item *it, size_t j)
 		mp.n = 0;
 		comment_doc(&dl->code, 4, f->desc, NULL);
 		cfg_attr(&dl->code, 4, cfg_decl(&mp, v.mask[i], in->mask), &mp);
-		decl_split(dl, 4, arena_printf(&R->a, "pub %s:", in->mname[j]),
-			   v.text[i]);
+		decl_split(dl, 4, arena_printf(&R->a, "%s%s:",
+						private_field(it, f) ? "" : "pub ",
+						in->mname[j]), v.text[i]);
 	}
 }
 

@@ -27,11 +27,10 @@ fn layouts() {
 #[test]
 fn handles() {
     let mut text = [0 as std::ffi::c_char; 128];
-    let mut rc = xen_sysctl_readconsole {
-        buffer: GuestHandle64::from_ptr(text.as_mut_ptr()),
-        count: text.len() as u32,
-        ..Default::default()
-    };
+    // pad0 and pad1 are private: a value comes from Default
+    let mut rc = xen_sysctl_readconsole::default();
+    rc.buffer = GuestHandle64::from_ptr(text.as_mut_ptr());
+    rc.count = text.len() as u32;
     assert_eq!(rc.buffer.as_ptr(), text.as_mut_ptr());
     assert_eq!(&bytes_of(&rc)[8..16], &rc.buffer.addr().to_ne_bytes());
     rc.buffer = GuestHandle64::null();

@@ -110,6 +110,9 @@ typeof union unsafe unsized use virtual where while yield abstract""".split())
 NOT_RAW = {"self", "Self", "super", "crate"}
 SIGNED = {"i8", "i16", "i32", "i64", "int", "long", "int64_t", "schar", "short", "llong"}
 ALIGN64 = {"u64", "i64"}
+# the padding and reserved fields of a struct, private in the crate
+# (private_field in src/emit/rust_items.c)
+PRIVATE = re.compile(r"^_*(padding|pad|reserved|rsvd|spacer)[0-9]*$")
 
 
 def rust_ident(name):
@@ -181,6 +184,9 @@ class Filler:
         for f in self.types[name]["fields"]:
             # C11 anonymous members and flexible arrays have nothing to fill
             if f["name"] == "(anonymous)" or f["size"] == 0:
+                continue
+            # private in Rust (and zero, as Default makes them): not filled
+            if self.kind(name) == "struct" and "bits" not in f and PRIVATE.match(f["name"]):
                 continue
             cf, rf = "%s.%s" % (c, f["name"]), "%s.%s" % (r, rust_ident(f["name"]))
             if "bits" in f:
@@ -439,6 +445,27 @@ def test_shape(ctx):
     return fn
 
 
+def test_private(ctx):
+    """Padding and reserved fields are private: code outside the crate
+    cannot set them (a value comes from Default, which zeroes them)."""
+    def fn():
+        crate = generate(ctx, os.path.join(ctx.root, "specs", "xen"), ctx.mkdtemp("private"))
+        os.makedirs(os.path.join(crate, "tests"))
+        with open(os.path.join(crate, "tests", "private.rs"), "w") as f:
+            f.write("#[test]\nfn set_padding() {\n"
+                    "    let mut g = xen_sys::domctl::xen_domctl_getdomaininfo::default();\n"
+                    "    g.pad1 = 1;\n"
+                    "    assert_eq!(g.domain, 0);\n}\n")
+        try:
+            cargo(ctx, crate, ctx.mkdtemp("target"), "test", "--offline", "--no-run")
+        except AssertionError as e:
+            want = "field `pad1` of struct `xen_domctl_getdomaininfo` is private"
+            assert want in str(e), "not the expected error:\n%s" % e
+        else:
+            raise AssertionError("a padding field could be set outside the crate")
+    return fn
+
+
 def test_size(ctx):
     """The crate for specs/xen stays compact: at most about twice the lines
     of its C headers (one assertion call per group of targets and one
@@ -567,6 +594,7 @@ def collect(ctx):
         Test("rust/crate-name", test_crate_name(ctx)),
         Test("rust/shape", test_shape(ctx)),
         Test("rust/size", test_size(ctx)),
+        Test("rust/private-padding", test_private(ctx), CARGO),
         Test("rust/determinism", test_determinism(ctx), data_needs(sets["rfc"])),
     ]
     return tests
