@@ -59,6 +59,21 @@ static void named_path(Rust *R, Buf *b, const Unit *from, const Symbol *sym)
 	buf_puts(b, R->info[it->index].name);
 }
 
+/* The constant that an array's length names alone ("MAX_GUEST_CMDLINE"),
+ * if the crate has it on target t: the length is then written as that
+ * constant, as in C, rather than as its value. */
+static const Symbol *length_const(const Rust *R, const Type *t, int target)
+{
+	const Expr *e = t->count_expr;
+	const Item *c;
+	if (!e || e->kind != EX_CONST || !e->sym)
+		return NULL;
+	c = symbol_any(e->sym);
+	if (!c || c->kind != IT_CONST || !in_mask(R->info[c->index].mask, target))
+		return NULL;
+	return e->sym;
+}
+
 /* The Rust type of t on target `target` (array lengths can be computed
  * from per-architecture sizes); field: a struct member (u64 is
  * Align64<u64>) rather than a pointee. */
@@ -83,6 +98,14 @@ static void rust_type(Rust *R, Buf *b, const Unit *from, const Type *t,
 		rust_type(R, b, from, t->elem, false, target);
 		break;
 	case TY_ARRAY:
+		if (!t->flex && length_const(R, t, target)) {
+			buf_putc(b, '[');
+			rust_type(R, b, from, t->elem, field, target);
+			buf_puts(b, "; ");
+			named_path(R, b, from, length_const(R, t, target));
+			buf_puts(b, " as usize]");
+			break;
+		}
 		n = t->count;
 		/* a flexible array: only its alignment counts; a length not
 		 * laid out here: the layout reported why */

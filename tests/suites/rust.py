@@ -428,6 +428,10 @@ def test_shape(ctx):
                 assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", line), (name, line)
             assert text.endswith("\n") and not text.endswith("\n\n"), name
         assert "domctl/createdomain.toml" in files["src/domctl.rs"].decode()[:1024]
+        # an array whose length the spec names by a constant, as C does
+        assert "pub cmd_line: [i8; MAX_GUEST_CMDLINE as usize]," in files["src/xen.rs"].decode()
+        assert "pub vcpu_info: [vcpu_info; crate::arch::XEN_LEGACY_MAX_VCPUS as usize]," \
+            in files["src/xen.rs"].decode()
         toml = files["Cargo.toml"].decode()
         for want in ('name = "xen-sys"', 'version = "0.1.0"', 'edition = "2021"',
                      "[lib]\ndoctest = false"):
