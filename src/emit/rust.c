@@ -295,7 +295,7 @@ static void emit_lib(Rust *R)
 	if (R->any_layout)
 		prelude(&b, rust_prelude_assert_layout);
 	if (R->any_default)
-		prelude(&b, rust_prelude_zeroed_default);
+		prelude(&b, rust_prelude_plain_data);
 	if (R->any_enum)
 		prelude(&b, rust_prelude_open_enum);
 	if (R->any_bitmap)
@@ -509,5 +509,6 @@ out:
 	free(R.families);
 	free(R.asserts); /* their bodies were freed by items_flush */
 	free(R.defaults);
+	free(R.views);
 	arena_free(&R.a);
 }

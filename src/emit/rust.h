@@ -96,13 +96,15 @@ typedef struct Rust {
 	bool any_layout, any_handle;          /* rust_items.c */
 	bool any_default;                     /* rust_items.c */
 	/* rust_items.c: what a module gets at its end (items_flush): its
-	 * layout assertions, one macro call per group of targets, and its
-	 * Default impls, one macro call per cfg */
+	 * layout assertions, one macro call per group of targets, its
+	 * Default impls and from_bytes, one macro call per cfg, and its
+	 * as_bytes, one call per cfg of the targets without padding */
 	struct Block {
 		char *attr; /* the #[cfg(...)] line(s), or "" */
 		Buf body;
-	} *asserts, *defaults;
+	} *asserts, *defaults, *views;
 	size_t nasserts, asserts_cap, ndefaults, defaults_cap;
+	size_t nviews, views_cap;
 	bool uses_arch;                       /* rust_mods.c */
 } Rust;
 
@@ -206,6 +208,6 @@ extern const char rust_prelude_open_enum[];     /* any_enum */
 extern const char rust_prelude_bitmap[];        /* any_bitmap */
 extern const char rust_prelude_union_debug[];   /* any_union */
 extern const char rust_prelude_bitfields[];     /* any_bitfield */
-extern const char rust_prelude_zeroed_default[]; /* any_default */
+extern const char rust_prelude_plain_data[];    /* any_default */
 
 #endif

@@ -14,6 +14,7 @@
  */
 #include "emit/rust.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- Types ------------------------------------------------------------------ */
@@ -213,8 +214,9 @@ static void item_cfg(Rust *R, Buf *b, const Item *it)
 /* ---- What a module gets at its end ---------------------------------------------
  * The layout assertions of a module's items, one assert_layout! call per
  * group of targets (those of most items agree, so a module has a few), and
- * their Default impls, one zeroed_default! call per cfg: rather than a
- * block and an impl per item, most of the crate's text otherwise. */
+ * their Default impls and byte views, one plain_data! and as_bytes! call
+ * per cfg: rather than a block and impls per item, which were most of the
+ * crate's text. */
 
 /* The block of list *v whose attribute is attr, added if there is none. */
 static struct Block *block(Rust *R, struct Block **v, size_t *n, size_t *cap,
@@ -308,36 +310,108 @@ static void emit_layout(Rust *R, const Item *it)
 	buf_free(&attr);
 }
 
-/* The type's Default, an entry of the module's zeroed_default! call for
- * the type's cfg. */
+/* Whether a value of type t may hold bytes that are not initialised, on
+ * target `target`: implicit padding (the ABI rules forbid it, but a spec
+ * may waive them), or a union with a member smaller than itself (what a
+ * smaller member's assignment leaves), in it or in a type it holds. */
+static bool padded_type(const Type *t, int target);
+
+static bool padded_item(const Item *it, int target)
+{
+	const Layout *l = it->layout[target];
+	Hole *holes;
+	size_t j, n;
+	if (it->kind == IT_ALIAS) {
+		const Type *a = it->alias ? it->alias
+				: it->arch_alias[targets[target].arch];
+		return a && padded_type(a, target);
+	}
+	if (it->kind != IT_STRUCT && it->kind != IT_UNION)
+		return false;
+	if (!l)
+		return true; /* not laid out here: assume the worst */
+	holes = xcalloc(it->nfields + 1, sizeof *holes);
+	n = layout_holes(it, l, holes);
+	free(holes);
+	if (n)
+		return true;
+	for (j = 0; j < it->nfields; j++) {
+		if (!l->fields[j].present)
+			continue;
+		if (it->kind == IT_UNION && l->fields[j].size < l->size)
+			return true;
+		if (!it->fields[j].bits && padded_type(it->fields[j].type, target))
+			return true;
+	}
+	return false;
+}
+
+static bool padded_type(const Type *t, int target)
+{
+	while (t->kind == TY_ARRAY)
+		t = t->elem;
+	if (t->kind == TY_INLINE)
+		return padded_item(t->item, target);
+	if (t->kind == TY_NAMED) {
+		const Item *it = symbol_item(t->sym, targets[target].arch);
+		return it && padded_item(it, target);
+	}
+	return false; /* integers, handles, pointers */
+}
+
+/* The type's Default and from_bytes, an entry of the module's
+ * plain_data! call for the type's cfg, and its as_bytes, an entry of the
+ * as_bytes! call for the targets where it has no padding, if any. */
 static void emit_default(Rust *R, const Item *it)
 {
+	const ItemInfo *in = &R->info[it->index];
 	Buf attr = {0};
 	struct Block *bl;
+	MetaPool mp;
+	TMask plain = 0;
+	int t;
 	item_cfg(R, &attr, it);
 	bl = block(R, &R->defaults, &R->ndefaults, &R->defaults_cap,
 		   buf_cstr(&attr));
-	buf_free(&attr);
-	buf_puts(&bl->body, R->info[it->index].name);
+	buf_puts(&bl->body, in->name);
 	buf_putc(&bl->body, '\0'); /* one name after the other */
 	R->any_default = true;
+	for (t = 0; t < NTARGETS; t++)
+		if (in_mask(in->mask, t) && !padded_item(it, t))
+			plain |= 1u << t;
+	if (plain) {
+		mp.n = 0;
+		buf_clear(&attr);
+		cfg_attr(&attr, 0, cfg_decl(&mp, plain, cfg_view_mask(R, it->unit)),
+			 &mp);
+		bl = block(R, &R->views, &R->nviews, &R->views_cap,
+			   buf_cstr(&attr));
+		buf_puts(&bl->body, in->name);
+		buf_putc(&bl->body, '\0');
+	}
+	buf_free(&attr);
+}
+
+/* A macro call over a list of names, each ended by a NUL in body. */
+static void name_list(Rust *R, Buf *out, const char *macro, struct Block *bl)
+{
+	size_t at, col = 0;
+	buf_putc(out, '\n');
+	buf_puts(out, bl->attr);
+	buf_printf(out, "%s! {\n", macro);
+	for (at = 0; at < bl->body.len; at += strlen(bl->body.data + at) + 1)
+		list_add(out, &col, 4, arena_printf(&R->a, "%s,", bl->body.data + at));
+	buf_puts(out, "\n}\n");
+	buf_free(&bl->body);
 }
 
 void items_flush(Rust *R, Buf *out)
 {
 	size_t i;
-	for (i = 0; i < R->ndefaults; i++) {
-		struct Block *bl = &R->defaults[i];
-		size_t at, col = 0;
-		buf_putc(out, '\n');
-		buf_puts(out, bl->attr);
-		buf_puts(out, "zeroed_default! {\n");
-		for (at = 0; at < bl->body.len; at += strlen(bl->body.data + at) + 1)
-			list_add(out, &col, 4,
-				 arena_printf(&R->a, "%s,", bl->body.data + at));
-		buf_puts(out, "\n}\n");
-		buf_free(&bl->body);
-	}
+	for (i = 0; i < R->ndefaults; i++)
+		name_list(R, out, "plain_data", &R->defaults[i]);
+	for (i = 0; i < R->nviews; i++)
+		name_list(R, out, "as_bytes", &R->views[i]);
 	for (i = 0; i < R->nasserts; i++) {
 		struct Block *bl = &R->asserts[i];
 		buf_putc(out, '\n');
@@ -347,7 +421,7 @@ void items_flush(Rust *R, Buf *out)
 		buf_puts(out, "}\n");
 		buf_free(&bl->body);
 	}
-	R->ndefaults = R->nasserts = 0;
+	R->ndefaults = R->nasserts = R->nviews = 0;
 }
 
 /* ---- Constants and aliases ------------------------------------------------------ */

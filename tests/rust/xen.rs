@@ -90,3 +90,27 @@ fn default_is_all_zero_bytes() {
     let rc = xen_sysctl_readconsole::default();
     assert!(bytes_of(&rc).iter().all(|&b| b == 0));
 }
+
+#[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
+#[test]
+fn byte_views() {
+    // no padding on x86: as_bytes; every type: from_bytes
+    let mut cd = xen_domctl_createdomain::default();
+    cd.max_vcpus = 0x01020304;
+    cd.flags = xen_domctl_cdf::XEN_DOMCTL_CDF_hvm;
+    let bytes = cd.as_bytes();
+    assert_eq!(bytes.len(), 64);
+    assert_eq!(&bytes[28..32], &0x01020304u32.to_ne_bytes());
+    assert_eq!(bytes, bytes_of(&cd));
+    let back = xen_domctl_createdomain::from_bytes(bytes).unwrap();
+    assert_eq!(back, cd);
+    // any alignment, and more bytes than needed
+    let mut buf = vec![0u8; 66];
+    buf[1..65].copy_from_slice(bytes);
+    assert_eq!(xen_domctl_createdomain::from_bytes(&buf[1..]), Some(cd));
+    assert_eq!(xen_domctl_createdomain::from_bytes(&buf[..63]), None);
+    // tail padding: from_bytes only
+    let mut raw = [0u8; 24];
+    raw[16..20].copy_from_slice(&7u32.to_ne_bytes());
+    assert_eq!(xen_sysctl_readconsole::from_bytes(&raw).unwrap().count, 7);
+}
