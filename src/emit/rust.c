@@ -257,6 +257,7 @@ static void emit_traits(Rust *R, Buf *b)
 	size_t i;
 	Buf up = {0};
 	for (i = 0; i < R->nfamilies; i++) {
+		int64_t hc = items_hypercall(R, R->families[i].name);
 		buf_clear(&up);
 		name_upper(&up, R->families[i].name);
 		buf_printf(b,
@@ -275,9 +276,15 @@ static void emit_traits(Rust *R, Buf *b)
 			   "pub unsafe trait %s {\n"
 			   "    /// The sub-op number (the C constant `XEN_%s_*`).\n"
 			   "    const CMD: u32;\n"
-			   "}\n",
+			   "    /// The sub-op's C constant.\n"
+			   "    const NAME: &'static str;\n",
 			   R->families[i].name, R->families[i].trait,
 			   R->families[i].trait, buf_cstr(&up));
+		if (hc >= 0)
+			buf_printf(b, "    /// The hypercall (`__HYPERVISOR_%s`).\n"
+				   "    const HYPERCALL: u32 = %lld;\n",
+				   R->families[i].name, (long long)hc);
+		buf_puts(b, "}\n");
 	}
 	buf_free(&up);
 }
@@ -296,6 +303,8 @@ static void emit_lib(Rust *R)
 		prelude(&b, rust_prelude_assert_layout);
 	if (R->any_default)
 		prelude(&b, rust_prelude_plain_data);
+	if (R->any_envelope)
+		prelude(&b, rust_prelude_envelope);
 	if (R->any_enum)
 		prelude(&b, rust_prelude_open_enum);
 	if (R->any_bitmap)

@@ -94,7 +94,7 @@ typedef struct Rust {
 	bool any_enum, any_bitmap, any_union; /* rust_naming.c */
 	bool any_bitfield;                    /* rust_plan.c */
 	bool any_layout, any_handle;          /* rust_items.c */
-	bool any_default;                     /* rust_items.c */
+	bool any_default, any_envelope;       /* rust_items.c */
 	/* rust_items.c: what a module gets at its end (items_flush): its
 	 * layout assertions, one macro call per group of targets, its
 	 * Default impls and from_bytes, one macro call per cfg, and its
@@ -189,6 +189,9 @@ void plan_run_bytes(const Item *it, const Layout *l, const int *group,
 		    size_t j, uint64_t *start, uint64_t *end);
 
 /* ---- rust_items.c -------------------------------------------------------- */
+/* The number of an op family's hypercall: the variant `family` of the
+ * enum whose C macros are __HYPERVISOR_* (Xen's xen_hypercall), or -1. */
+int64_t items_hypercall(const Rust *R, const char *family);
 /* The declarations of an item (a constant, alias, enum, bitmap, struct or
  * union), appended to its module's text; its layout assertions and
  * Default impl are kept for items_flush. */
@@ -209,5 +212,6 @@ extern const char rust_prelude_bitmap[];        /* any_bitmap */
 extern const char rust_prelude_union_debug[];   /* any_union */
 extern const char rust_prelude_bitfields[];     /* any_bitfield */
 extern const char rust_prelude_plain_data[];    /* any_default */
+extern const char rust_prelude_envelope[];      /* any_envelope */
 
 #endif

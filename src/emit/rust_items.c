@@ -723,6 +723,116 @@ static void emit_bitfields(Rust *R, Buf *out, const Item *it)
 	buf_puts(out, "    }\n}\n");
 }
 
+int64_t items_hypercall(const Rust *R, const char *family)
+{
+	size_t i, j;
+	Buf m = {0}, want = {0};
+	int64_t r = -1;
+	buf_printf(&want, "__HYPERVISOR_%s", family);
+	for (i = 0; i < R->s->nitems && r < 0; i++) {
+		const Item *it = R->s->items[i];
+		if (it->kind != IT_ENUM)
+			continue;
+		for (j = 0; j < it->nvariants && r < 0; j++) {
+			if (strcmp(it->variants[j].name, family) != 0)
+				continue;
+			buf_clear(&m);
+			c_member_macro(&m, it, family);
+			if (strcmp(buf_cstr(&m), buf_cstr(&want)) == 0)
+				r = it->variants[j].value;
+		}
+	}
+	buf_free(&m);
+	buf_free(&want);
+	return r;
+}
+
+/* The u32 field of a struct named name, or NULL. */
+static const Field *u32_field(const Item *it, const char *name)
+{
+	size_t j;
+	for (j = 0; j < it->nfields; j++)
+		if (it->fields[j].name && strcmp(it->fields[j].name, name) == 0)
+			return it->fields[j].type->kind == TY_PRIM &&
+			       it->fields[j].type->prim == P_U32 ? &it->fields[j] : NULL;
+	return NULL;
+}
+
+/* The envelope of an op family, xen_<family> (xen_domctl, xen_sysctl):
+ * with a u32 cmd and interface_version and a union u, and a constant
+ * XEN_<FAMILY>_INTERFACE_VERSION that exists where it does, it gets
+ * new(op), which sets them from the op struct: a struct of another family
+ * does not compile. */
+static void emit_envelope(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	const struct Family *fam = NULL;
+	const Item *ver = NULL, *u = NULL;
+	const Symbol *vs;
+	Buf vname = {0}, vpath = {0};
+	size_t i;
+	for (i = 0; i < R->nfamilies; i++)
+		if (strncmp(it->name, "xen_", 4) == 0 &&
+		    strcmp(it->name + 4, R->families[i].name) == 0)
+			fam = &R->families[i];
+	if (!fam || it->kind != IT_STRUCT || !u32_field(it, "cmd") ||
+	    !u32_field(it, "interface_version"))
+		return;
+	for (i = 0; i < it->nfields; i++) {
+		const Type *t = it->fields[i].type;
+		const Item *x = t->kind == TY_INLINE ? t->item
+				: t->kind == TY_NAMED ? symbol_any(t->sym) : NULL;
+		/* the union, inline or of the same unit (named directly) */
+		if (it->fields[i].name && strcmp(it->fields[i].name, "u") == 0 &&
+		    x && x->kind == IT_UNION && x->unit == it->unit)
+			u = x;
+	}
+	buf_puts(&vname, "XEN_");
+	name_upper(&vname, fam->name);
+	buf_puts(&vname, "_INTERFACE_VERSION");
+	vs = hmap_gets(&R->s->symbols, buf_cstr(&vname));
+	if (vs && vs->common && vs->common->kind == IT_CONST)
+		ver = vs->common;
+	/* the constant must be a u32 as written (emit_const) */
+	if (!u || !ver || (R->info[ver->index].mask & in->mask) != in->mask ||
+	    (ver->const_type ? ver->const_type->prim != P_U32
+			     : ver->value < 0 || ver->value > UINT32_MAX)) {
+		buf_free(&vname);
+		return;
+	}
+	if (ver->unit != it->unit)
+		buf_printf(&vpath, "%s::", R->unit_mod[ver->unit->index]->path);
+	buf_puts(&vpath, R->info[ver->index].name);
+	buf_putc(out, '\n');
+	item_cfg(R, out, it);
+	/* the widest line, for rustfmt */
+	if (strlen(R->info[u->index].name) > 60 || strlen(buf_cstr(&vpath)) > 60)
+		buf_puts(out, "#[rustfmt::skip]\n");
+	buf_printf(out,
+		   "impl %s {\n"
+		   "    /// An envelope for `op`: `cmd` is `T::CMD`, `interface_version` is\n"
+		   "    /// `%s`, `u` holds `op`, the rest is zero.\n"
+		   "    pub fn new<T: crate::%s>(op: T) -> Self {\n"
+		   "        let () = <T as crate::FitsIn<%s>>::OK;\n"
+		   "        let mut e = Self {\n"
+		   "            cmd: T::CMD,\n"
+		   "            interface_version: %s,\n"
+		   "            ..Self::default()\n"
+		   "        };\n"
+		   "        let at = (&mut e.u as *mut %s).cast::<T>();\n"
+		   "        // SAFETY: T fits in the union (FitsIn), every bit pattern is\n"
+		   "        // valid in the union, and the write needs no alignment.\n"
+		   "        unsafe { ::core::ptr::write_unaligned(at, op) };\n"
+		   "        e\n"
+		   "    }\n"
+		   "}\n",
+		   in->name, buf_cstr(&vname), fam->trait, R->info[u->index].name,
+		   buf_cstr(&vpath), R->info[u->index].name);
+	R->any_envelope = true;
+	buf_free(&vname);
+	buf_free(&vpath);
+}
+
 static void emit_struct(Rust *R, Buf *out, const Item *it)
 {
 	const ItemInfo *in = &R->info[it->index];
@@ -764,10 +874,13 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 		item_cfg(R, &dl.code, it);
 		decl_line(&dl, "unsafe impl crate::%s for %s {\n", in->trait,
 			  in->name);
-		buf_printf(&dl.code, "    const CMD: u32 = %lld;\n}\n",
-			   (long long)it->op_cmd);
+		buf_printf(&dl.code, "    const CMD: u32 = %lld;\n", (long long)it->op_cmd);
+		decl_split(&dl, 4, "const NAME: &'static str =",
+			   arena_printf(&R->a, "\"%s\";", it->op_name));
+		buf_puts(&dl.code, "}\n");
 		decl_end(out, &dl);
 	}
+	emit_envelope(R, out, it);
 	emit_bitfields(R, out, it);
 	emit_layout(R, it);
 }

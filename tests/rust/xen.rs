@@ -5,8 +5,11 @@
 //! the C names (the default, --rust-names c).
 
 use std::mem::{align_of, size_of};
-use xen_sys::domctl::{xen_domctl_cdf, xen_domctl_createdomain, xen_domctl_iommu};
-use xen_sys::sysctl::xen_sysctl_readconsole;
+use xen_sys::domctl::{
+    xen_domctl, xen_domctl_cdf, xen_domctl_createdomain, xen_domctl_iommu,
+    XEN_DOMCTL_INTERFACE_VERSION,
+};
+use xen_sys::sysctl::{xen_sysctl, xen_sysctl_readconsole, XEN_SYSCTL_INTERFACE_VERSION};
 use xen_sys::{GuestHandle64, IsDomctl, IsSysctl};
 
 fn bytes_of<T>(v: &T) -> &[u8] {
@@ -81,6 +84,32 @@ fn sysctl<T: IsSysctl>(_: &mut T) -> u32 {
 fn marker_traits() {
     assert_eq!(domctl(&mut xen_domctl_createdomain::default()), 1);
     assert_eq!(sysctl(&mut xen_sysctl_readconsole::default()), 1);
+    assert_eq!(xen_domctl_createdomain::NAME, "XEN_DOMCTL_createdomain");
+    assert_eq!(xen_sysctl_readconsole::NAME, "XEN_SYSCTL_readconsole");
+    assert_eq!(
+        <xen_domctl_createdomain as IsDomctl>::HYPERCALL,
+        xen_sys::xen::xen_hypercall::__HYPERVISOR_domctl.0
+    );
+    assert_eq!(<xen_sysctl_readconsole as IsSysctl>::HYPERCALL, 35);
+}
+
+#[test]
+fn envelopes() {
+    let mut cd = xen_domctl_createdomain::default();
+    cd.max_vcpus = 4;
+    let mut d = xen_domctl::new(cd);
+    d.domain = 7;
+    assert_eq!(d.cmd, 1);
+    assert_eq!(d.interface_version, XEN_DOMCTL_INTERFACE_VERSION);
+    // SAFETY: new() wrote createdomain
+    assert_eq!(unsafe { d.u.createdomain }, cd);
+    let mut rc = xen_sysctl_readconsole::default();
+    rc.count = 9;
+    let s = xen_sysctl::new(rc);
+    assert_eq!(s.cmd, 1);
+    assert_eq!(s.interface_version, XEN_SYSCTL_INTERFACE_VERSION);
+    // SAFETY: new() wrote readconsole
+    assert_eq!(unsafe { s.u.readconsole }.count, 9);
 }
 
 #[test]

@@ -464,12 +464,15 @@ def test_private(ctx):
                     "    assert_eq!(g.domain, 0);\n"
                     "    // tail padding: no as_bytes\n"
                     "    let r = xen_sys::sysctl::xen_sysctl_readconsole::default();\n"
-                    "    assert_eq!(r.as_bytes().len(), 24);\n}\n")
+                    "    assert_eq!(r.as_bytes().len(), 24);\n"
+                    "    // a sysctl op in a domctl envelope\n"
+                    "    let _ = xen_sys::domctl::xen_domctl::new(r);\n}\n")
         try:
             cargo(ctx, crate, ctx.mkdtemp("target"), "test", "--offline", "--no-run")
         except AssertionError as e:
             for want in ("field `pad1` of struct `xen_domctl_getdomaininfo` is private",
-                         "no method named `as_bytes` found for struct `xen_sysctl_readconsole`"):
+                         "no method named `as_bytes` found for struct `xen_sysctl_readconsole`",
+                         "the trait bound `xen_sysctl_readconsole: IsDomctl` is not satisfied"):
                 assert want in str(e), "not the expected error:\n%s" % e
         else:
             raise AssertionError("a padding field could be set outside the crate")
