@@ -134,10 +134,10 @@ void report_undocumented(FILE *out, const Spec *s)
 	size_t n[4], i, len = undoc_collect(s, &v, n);
 	/* file ids are handed out in sorted order of the paths: sorting by
 	 * location sorts by file, line and column */
-	if (len)
+	if (len) {
 		qsort(v, len, sizeof *v, undoc_cmp);
-	if (len)
 		fputs("\nWithout a description:\n", out);
+	}
 	for (i = 0; i < len; i++) {
 		fprintf(out, "%s:%u:%u: %s '%s'", undoc_path(&v[i]),
 			(unsigned)v[i].loc.line, (unsigned)v[i].loc.col, v[i].what,
