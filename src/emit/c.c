@@ -100,39 +100,6 @@ static void handle_name(Header *h, Buf *b, const Type *t)
 		h->need_handle[p] = true;
 }
 
-/* An array length in C: the number, or the expression with C spellings. */
-static void c_expr(Buf *b, const Expr *e)
-{
-	switch (e->kind) {
-	case EX_NUM:
-		buf_printf(b, "%llu", (unsigned long long)e->num);
-		break;
-	case EX_CONST:
-		buf_puts(b, e->name);
-		break;
-	case EX_SIZEOF:
-		buf_puts(b, "sizeof(");
-		if (e->type->kind == TY_PRIM)
-			buf_puts(b, c_prim[e->type->prim]);
-		else if (e->type->sym) {
-			const Item *it = symbol_any(e->type->sym);
-			buf_printf(b, "%s%s", it->kind == IT_STRUCT ? "struct "
-					     : it->kind == IT_UNION ? "union " : "",
-				   it->kind == IT_ENUM || it->kind == IT_BITMAP
-					   ? c_prim[it->backing] : it->name);
-		}
-		buf_putc(b, ')');
-		break;
-	case EX_BIN:
-		buf_putc(b, '(');
-		c_expr(b, e->l);
-		buf_printf(b, " %c ", e->op);
-		c_expr(b, e->r);
-		buf_putc(b, ')');
-		break;
-	}
-}
-
 static void record(Header *h, Buf *b, const Item *it, int indent);
 
 /* Declare name (NULL: anonymous member) with type t at indent. */
@@ -151,12 +118,16 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 	case TY_HANDLE:
 		buf_puts(b, base->kind == TY_PTR ? "XEN_GUEST_HANDLE_64("
 						 : "XEN_GUEST_HANDLE(");
+		if (base->is_const)
+			buf_puts(b, "const_");
 		handle_name(h, b, base->elem);
 		buf_putc(b, ')');
 		break;
 	case TY_NAMED: {
 		const Item *it = symbol_any(base->sym);
-		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
+		if (base->via_typedef) {
+			buf_puts(b, base->name);
+		} else if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
 			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
 		} else if (it->kind == IT_ALIAS) {
 			buf_puts(b, it->name);
@@ -170,11 +141,15 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 		record(h, b, base->item, indent);
 		break;
 	case TY_CPTR:
+		if (base->is_const)
+			buf_puts(b, "const ");
 		if (base->elem->kind == TY_PRIM) {
 			buf_puts(b, c_prim[base->elem->prim]);
 		} else {
 			const Item *it = symbol_any(base->elem->sym);
-			if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+			if (base->elem->via_typedef)
+				buf_puts(b, base->elem->name);
+			else if (it->kind == IT_STRUCT || it->kind == IT_UNION)
 				buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
 			else if (it->kind == IT_ALIAS)
 				buf_puts(b, it->name);
@@ -193,7 +168,7 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 			buf_puts(b, "[XEN_FLEX_ARRAY_DIM]");
 		else if (t->count_expr) {
 			buf_putc(b, '[');
-			c_expr(b, t->count_expr);
+			expr_write_c(b, t->count_expr);
 			buf_putc(b, ']');
 		} else {
 			buf_printf(b, "[%llu]", (unsigned long long)t->count);
@@ -267,21 +242,43 @@ static void compat_aliases(Buf *b, const char *const *old, size_t n,
 		buf_printf(b, "#define %s %s /* compatibility */\n", old[i], now);
 }
 
+/* A string macro's text as a C string literal. */
+static void string_literal(Buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c == '?' && s[1] == '?')
+			buf_puts(b, "?\\"); /* no trigraph */
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* The replacement of a constant's macro: its value as written, a string,
+ * or the name it stands for. */
+static void const_text(Buf *b, const Item *it)
+{
+	if (it->string)
+		string_literal(b, it->string);
+	else if (it->alias_of)
+		buf_puts(b, it->alias_of);
+	else if (it->expr)
+		expr_write_c_macro(b, it->expr);
+}
+
 static void emit_const(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
 	bool cond = open_cond(b, &it->cond, h->u->arch);
-	bool wide = it->value > INT32_MAX || it->value < INT32_MIN;
 	comment(b, 0, it->desc);
 	buf_printf(b, "#define %s ", it->name);
-	if (it->value < 0)
-		buf_printf(b, "(%lld%s)", (long long)it->value, wide ? "LL" : "");
-	else if (it->c.hex)
-		buf_printf(b, "0x%llX%s", (unsigned long long)it->value,
-			   it->value > UINT32_MAX ? "ULL" : wide ? "U" : "");
-	else
-		buf_printf(b, "%lld%s", (long long)it->value,
-			   it->value > UINT32_MAX ? "ULL" : wide ? "U" : "");
+	const_text(b, it);
 	buf_putc(b, '\n');
 	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
 	if (cond)
@@ -303,11 +300,14 @@ static void emit_enum(Header *h, const Item *it)
 		c_member_macro(&m, it, v->name);
 		comment(b, it->c.defines ? 0 : 4, v->desc);
 		if (it->c.defines)
-			buf_printf(b, "#define %s %lld\n", buf_cstr(&m),
-				   (long long)v->value);
+			buf_printf(b, "#define %s ", buf_cstr(&m));
 		else
-			buf_printf(b, "    %s = %lld,\n", buf_cstr(&m),
-				   (long long)v->value);
+			buf_printf(b, "    %s = ", buf_cstr(&m));
+		if (v->c_value)
+			expr_write_c_macro(b, v->c_value);
+		else
+			buf_printf(b, "%lld", (long long)v->value);
+		buf_puts(b, it->c.defines ? "\n" : ",\n");
 	}
 	if (!it->c.defines)
 		buf_puts(b, "};\n");
@@ -348,18 +348,34 @@ static void emit_bitmap(Header *h, const Item *it)
 			/* a multi-bit field: its mask, shift and an accessor */
 			buf_printf(b, "#define %s_shift %lld\n", buf_cstr(&m),
 				   (long long)bit->shift);
-			buf_printf(b, "#define %s_mask (0x%llX%s << %s_shift)\n",
-				   buf_cstr(&m),
-				   (unsigned long long)(mask >> bit->shift), suffix,
-				   buf_cstr(&m));
+			if (bit->c_value) {
+				buf_printf(b, "#define %s_mask ", buf_cstr(&m));
+				expr_write_c_macro(b, bit->c_value);
+				buf_putc(b, '\n');
+			} else {
+				buf_printf(b, "#define %s_mask (0x%llX%s << %s_shift)\n",
+					   buf_cstr(&m),
+					   (unsigned long long)(mask >> bit->shift),
+					   suffix, buf_cstr(&m));
+			}
 			buf_printf(b, "#define %s(v) (((v) & %s_mask) >> %s_shift)\n",
 				   buf_cstr(&m), buf_cstr(&m), buf_cstr(&m));
 		} else if (bit->bit_number > 0 ||
 			   (bit->bit_number < 0 && it->c.bit_numbers)) {
 			buf_printf(b, "#define _%s %lld\n", buf_cstr(&m),
 				   (long long)bit->shift);
-			buf_printf(b, "#define %s (1%s << _%s)\n", buf_cstr(&m),
-				   suffix, buf_cstr(&m));
+			if (bit->c_value) {
+				buf_printf(b, "#define %s ", buf_cstr(&m));
+				expr_write_c_macro(b, bit->c_value);
+				buf_putc(b, '\n');
+			} else {
+				buf_printf(b, "#define %s (1%s << _%s)\n", buf_cstr(&m),
+					   suffix, buf_cstr(&m));
+			}
+		} else if (bit->c_value) {
+			buf_printf(b, "#define %s ", buf_cstr(&m));
+			expr_write_c_macro(b, bit->c_value);
+			buf_putc(b, '\n');
 		} else {
 			buf_printf(b, "#define %s (1%s << %lld)\n", buf_cstr(&m),
 				   suffix, (long long)bit->shift);
@@ -389,6 +405,101 @@ static void emit_record(Header *h, const Item *it)
 		buf_printf(b, "/* The %s sub-op that takes struct %s. */\n"
 			   "#define %s %lld\n", it->op_family, it->name, it->op_name,
 			   (long long)it->op_cmd);
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+}
+
+/* #define NAME(a, b) (body) */
+static void emit_macro(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
+	size_t i;
+	comment(b, 0, it->desc);
+	buf_printf(b, "#define %s(", it->name);
+	for (i = 0; i < it->nparams; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", it->params[i]);
+	buf_puts(b, ") ");
+	if (it->expr)
+		expr_write_c_macro(b, it->expr);
+	buf_putc(b, '\n');
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+}
+
+/* The C spelling of a handle's or ring's type: a primitive, a typedef, or
+ * struct NAME. */
+static void type_c_name(Buf *b, const Type *t)
+{
+	if (t->kind == TY_PRIM) {
+		buf_puts(b, c_prim[t->prim == P_U64 ? P_U64_PLAIN
+			 : t->prim == P_I64 ? P_I64_PLAIN : t->prim]);
+	} else if (t->sym) {
+		const Item *it = symbol_any(t->sym);
+		if ((it->kind == IT_STRUCT || it->kind == IT_UNION) &&
+		    !t->via_typedef)
+			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+		else if (it->kind == IT_ENUM || it->kind == IT_BITMAP)
+			buf_puts(b, c_prim[it->backing]);
+		else
+			buf_puts(b, t->name);
+	}
+}
+
+static void emit_handle(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
+	comment(b, 0, it->desc);
+	if (it->raw) {
+		buf_printf(b, "__DEFINE_XEN_GUEST_HANDLE(%s, ", it->name);
+		if (it->handle_type)
+			type_c_name(b, it->handle_type);
+		buf_puts(b, ");\n");
+	} else {
+		buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", it->name);
+	}
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+}
+
+static void emit_xmacro(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
+	size_t i, k;
+	comment(b, 0, it->desc);
+	for (i = 0; i < it->nentries; i++) {
+		const XEntry *x = &it->entries[i];
+		bool xc = open_cond(b, &x->cond, h->u->arch);
+		comment(b, 0, x->desc);
+		buf_printf(b, "%s(", it->name);
+		for (k = 0; k < x->nargs; k++)
+			buf_printf(b, "%s%s", k ? ", " : "", x->args[k]);
+		buf_puts(b, ")\n");
+		if (xc)
+			buf_puts(b, "#endif\n");
+	}
+	if (cond)
+		buf_puts(b, "#endif\n");
+	buf_putc(b, '\n');
+}
+
+static void emit_ring(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond = open_cond(b, &it->cond, h->u->arch);
+	comment(b, 0, it->desc);
+	buf_printf(b, "DEFINE_RING_TYPES(%s, ", it->name);
+	if (it->ring_req)
+		type_c_name(b, it->ring_req);
+	buf_puts(b, ", ");
+	if (it->ring_rsp)
+		type_c_name(b, it->ring_rsp);
+	buf_puts(b, ");\n");
 	if (cond)
 		buf_puts(b, "#endif\n");
 	buf_putc(b, '\n');
@@ -542,7 +653,8 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	Header h;
 	Buf file = {0}, name = {0}, guard = {0};
 	size_t i;
-	static const ItemKind first[] = {IT_CONST, IT_ENUM, IT_BITMAP};
+	static const ItemKind first[] = {IT_CONST, IT_MACRO, IT_ENUM, IT_BITMAP,
+					 IT_XMACRO};
 	size_t k;
 
 	memset(&h, 0, sizeof h);
@@ -552,10 +664,14 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	for (k = 0; k < ARRAY_LEN(first); k++) {
 		for (i = 0; i < u->nitems; i++) {
 			const Item *it = u->items[i];
-			if (it->kind != first[k])
+			if (it->kind != first[k] || it->made_by)
 				continue;
 			if (it->kind == IT_CONST)
 				emit_const(&h, it);
+			else if (it->kind == IT_MACRO)
+				emit_macro(&h, it);
+			else if (it->kind == IT_XMACRO)
+				emit_xmacro(&h, it);
 			else if (it->kind == IT_ENUM)
 				emit_enum(&h, it);
 			else
@@ -563,10 +679,18 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		}
 	}
 	for (i = 0; i < ntypes; i++) {
+		if (types[i]->made_by)
+			continue;
 		if (types[i]->kind == IT_ALIAS)
 			emit_alias(&h, types[i]);
 		else
 			emit_record(&h, types[i]);
+	}
+	for (i = 0; i < u->nitems; i++) {
+		if (u->items[i]->kind == IT_HANDLE)
+			emit_handle(&h, u->items[i]);
+		else if (u->items[i]->kind == IT_RING)
+			emit_ring(&h, u->items[i]);
 	}
 
 	guard_name(&guard, u);

@@ -41,49 +41,6 @@ static bool align_up(uint64_t v, uint64_t a, uint64_t *r)
 }
 
 
-LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out)
-{
-	uint64_t l, r, align;
-	LayoutStatus st;
-	const Item *it;
-	switch (e->kind) {
-	case EX_NUM:
-		*out = e->num;
-		return LAYOUT_OK;
-	case EX_CONST:
-		it = symbol_item(e->sym, targets[target].arch);
-		if (!it)
-			return LAYOUT_ABSENT;
-		if (it->value < 0)
-			return LAYOUT_BADLEN;
-		*out = (uint64_t)it->value;
-		return LAYOUT_OK;
-	case EX_SIZEOF:
-		return type_layout(e->type, target, out, &align);
-	case EX_BIN:
-		st = expr_eval(e->l, target, &l);
-		if (st == LAYOUT_OK)
-			st = expr_eval(e->r, target, &r);
-		if (st != LAYOUT_OK)
-			return st;
-		switch (e->op) {
-		case '+': return add_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
-		case '*': return mul_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
-		case '-':
-			if (r > l)
-				return LAYOUT_BADLEN;
-			*out = l - r;
-			return LAYOUT_OK;
-		case '/':
-			if (!r)
-				return LAYOUT_BADLEN;
-			*out = l / r;
-			return LAYOUT_OK;
-		}
-	}
-	return LAYOUT_BADLEN;
-}
-
 LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			 uint64_t *align)
 {
@@ -170,12 +127,30 @@ static void field_error(Diag *d, const Item *it, const Field *f, int target,
 			   "there)", fname, item_kind_name(it->kind), it->name,
 			   targets[target].name);
 		break;
-	case LAYOUT_BADLEN:
-		diag_error(d, f->type->loc,
-			   "the length of array '%s' of %s '%s' is not a positive "
-			   "number on %s", fname, item_kind_name(it->kind), it->name,
-			   targets[target].name);
+	case LAYOUT_BADLEN: {
+		/* why: the value, or what stopped its evaluation */
+		const Type *t = f->type;
+		const char *why = NULL;
+		Value v;
+		int st = EV_OK;
+		for (; t->kind == TY_ARRAY; t = t->elem)
+			if (t->count_expr && (st = eval_expr(t->count_expr->spec,
+					t->count_expr, target, &v, &why)) != EV_OK)
+				break;
+		if (st == EV_ERROR)
+			diag_error(d, f->type->loc,
+				   "the length of array '%s' of %s '%s' cannot be "
+				   "computed on %s: %s", fname,
+				   item_kind_name(it->kind), it->name,
+				   targets[target].name, why);
+		else
+			diag_error(d, f->type->loc,
+				   "the length of array '%s' of %s '%s' is not a "
+				   "positive number on %s", fname,
+				   item_kind_name(it->kind), it->name,
+				   targets[target].name);
 		break;
+	}
 	case LAYOUT_OK:
 	case LAYOUT_UNKNOWN:
 		break; /* reported where the dependency failed */
@@ -340,6 +315,10 @@ void layout_compute(Spec *s, Diag *d)
 				break;
 			}
 			case IT_CONST:
+			case IT_MACRO:
+			case IT_HANDLE:
+			case IT_XMACRO:
+			case IT_RING:
 			case IT_ANY:
 				break;
 			}
@@ -348,6 +327,7 @@ void layout_compute(Spec *s, Diag *d)
 	for (a = 0; a <= NARCH; a++)
 		free(order[a]);
 	free(scratch);
+	eval_check(s, d);
 }
 
 bool layout_equal(const Item *it, const Layout *a, const Layout *b)
