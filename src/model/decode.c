@@ -409,9 +409,8 @@ static Expr *decode_value(Dec *D, const DocNode *v, const char *key,
 		return e;
 	}
 	if (v->kind != DOC_STRING) {
-		diag_error(D->d, v->loc, "'%s' of %s must be an integer or a "
-			   "string (an expression), not %s", key, what,
-			   get_a_kind(v));
+		diag_error(D->d, v->loc, "'%s' of %s must be an integer or an "
+			   "expression string, not %s", key, what, get_a_kind(v));
 		return NULL;
 	}
 	if (strlen(v->u.str.s) != v->u.str.len) {
@@ -444,6 +443,17 @@ static void decode_const_value(Dec *D, const DocNode *t, Item *it)
 	Loc l;
 	for (k = 0; k < 3; k++) {
 		e[k] = get_entry(t, keys[k]);
+		/* each of the wrong kind is said first, as for any key */
+		if (e[k] && k > 0 && !get_kind(D, e[k]->value, DOC_STRING, keys[k],
+					       "const"))
+			return;
+		if (e[k] && k == 0 && e[k]->value->kind != DOC_INTEGER &&
+		    e[k]->value->kind != DOC_STRING) {
+			decode_value(D, e[k]->value, "value", "const", false, NULL, 0);
+			return;
+		}
+	}
+	for (k = 0; k < 3; k++) {
 		if (!e[k])
 			continue;
 		if (first >= 0) {

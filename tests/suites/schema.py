@@ -167,6 +167,26 @@ PLACES = {
     "itemAbi": ({"waive": ["padding"], "reason": "r"}, _in_struct("abi")),
     "archTypes": ({"x86": "u8", "arm": "u8", "riscv": "u8", "ppc": "u8"},
                   lambda t: {"aliases": [{"name": "a_t", "description": "d", "typ": t}]}),
+    "macro": ({"name": "M", "description": "d", "params": ["x"], "expr": "x + 1"},
+              lambda t: {"macros": [t]}),
+    "handle": ({"name": "myu8", "type": "u8", "raw": True}, lambda t: {"handles": [t]}),
+    "xmacro": ({"name": "XM", "description": "d", "params": ["a", "b"]},
+               lambda t: {"xmacros": [t]}),
+    "xmacroEntry": ({"args": ["A", "1"]},
+                    lambda t: {"xmacros": [{"name": "XM", "description": "d",
+                                            "params": ["a", "b"], "entries": [t]}]}),
+    "xmacroEnum": ({"name": "xe"},
+                   lambda t: {"xmacros": [{"name": "XM", "description": "d",
+                                           "params": ["a", "b"], "enum": t}]}),
+    "ring": ({"name": "r", "description": "d", "request": "s", "response": "s"},
+             lambda t: {"rings": [t], "structs": [{"name": "s", "description": "d",
+                                                   "fields": [{"name": "x", "typ": "u32"}]}]}),
+    "fieldC": ({"decl": "uint8_t f;"},
+               lambda t: {"structs": [{"name": "s", "description": "d",
+                                       "fields": [{"name": "f", "typ": "u8", "c": t}]}]}),
+    "memberC": ({"value": "1"},
+                lambda t: {"enums": [{"name": "e", "description": "d", "typ": "u8",
+                                      "variants": [{"name": "v", "value": 1, "c": t}]}]}),
 }
 
 # A value of another kind than each kind of value, and what the decoder
@@ -185,6 +205,7 @@ WRONG = {
     "const_type": (True, "a type is a name such as", None),
     "alias_type": (True, "a type is a name such as", None),
     "tag_values": ({}, "'%s' takes tag values", None),
+    "value": (True, KIND, "an integer or an expression string"),
 }
 
 
