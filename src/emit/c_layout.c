@@ -183,7 +183,7 @@ static const char *type_prim(Prim p)
 /* The type of t without its array dimensions ("uint32_t", "struct foo",
  * "XEN_GUEST_HANDLE_64(uint8)", "char *"); false for an inline type,
  * which has no name. */
-static bool type_base(Buf *b, const Type *t, bool const_handle)
+static bool type_base(Buf *b, const Type *t)
 {
 	const Item *it;
 	switch (t->kind) {
@@ -205,7 +205,7 @@ static bool type_base(Buf *b, const Type *t, bool const_handle)
 	case TY_HANDLE:
 		buf_puts(b, t->kind == TY_PTR ? "XEN_GUEST_HANDLE_64("
 					      : "XEN_GUEST_HANDLE(");
-		if (const_handle || t->is_const)
+		if (t->is_const)
 			buf_puts(b, "const_");
 		c_handle_name(b, t->elem);
 		buf_putc(b, ')');
@@ -213,7 +213,7 @@ static bool type_base(Buf *b, const Type *t, bool const_handle)
 	case TY_CPTR:
 		if (t->is_const)
 			buf_puts(b, "const ");
-		if (!type_base(b, t->elem, false))
+		if (!type_base(b, t->elem))
 			return false;
 		buf_puts(b, " *");
 		return true;
@@ -242,13 +242,13 @@ static void type_dims(Buf *b, const Type *t, int target)
 
 /* The pointer type of an address of a member of type t (for a flexible
  * array, of its first element): "uint32_t *", "uint8_t (*)[16]". */
-static bool type_pointer(Buf *b, const Type *t, int target, bool const_handle)
+static bool type_pointer(Buf *b, const Type *t, int target)
 {
 	const Type *base = t;
 	Buf dims = {0};
 	while (base->kind == TY_ARRAY)
 		base = base->elem;
-	if (!type_base(b, base, const_handle))
+	if (!type_base(b, base))
 		return false;
 	type_dims(&dims, t->kind == TY_ARRAY && t->flex ? t->elem : t, target);
 	if (dims.len)
@@ -265,30 +265,21 @@ static void type_shown(Buf *b, const Type *t, int target)
 	const Type *base = t;
 	while (base->kind == TY_ARRAY)
 		base = base->elem;
-	type_base(b, base, false);
+	type_base(b, base);
 	type_dims(b, t, target);
 }
 
-/* The assertion that addr has type t: exactly, or, for a guest handle in a
- * hand-written header, also as the handle to const that the spec language
- * cannot say yet (Xen's mmuext_op.arg2.vcpumask). */
+/* The assertion that addr has type t, exactly (a handle to const is one
+ * the spec says: { handle = T, const = true }). */
 static void assert_type(Asserts *A, const char *addr, const Type *t,
 			const char *type, const char *field)
 {
 	Buf cond = {0}, ptr = {0}, shown = {0};
-	const Type *base = t;
-	while (base->kind == TY_ARRAY)
-		base = base->elem;
-	if (!type_pointer(&ptr, t, A->target, false)) {
+	if (!type_pointer(&ptr, t, A->target)) {
 		buf_free(&ptr);
 		return;
 	}
 	buf_printf(&cond, "XBG_TYPE_IS(%s, %s)", addr, buf_cstr(&ptr));
-	if (A->against && (base->kind == TY_PTR || base->kind == TY_HANDLE)) {
-		buf_clear(&ptr);
-		type_pointer(&ptr, t, A->target, true);
-		buf_printf(&cond, " || XBG_TYPE_IS(%s, %s)", addr, buf_cstr(&ptr));
-	}
 	type_shown(&shown, t, A->target);
 	assert_that(A, buf_cstr(&cond), type, field, "type", buf_cstr(&shown));
 	buf_free(&cond);
@@ -419,7 +410,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 			 * tell (see the prologue) */
 			buf_clear(&e);
 			buf_clear(&ty);
-			type_base(&ty, ft, false);
+			type_base(&ty, ft);
 			buf_printf(&e, "XBG_FIELD_IS(%s, %s)", buf_cstr(&member),
 				   buf_cstr(&ty));
 			assert_that(A, buf_cstr(&e), top->name, buf_cstr(&path),
