@@ -50,19 +50,24 @@ const char *get_printable(Dec *D, const char *s, size_t n)
 bool get_keys(Dec *D, const DocNode *t, SchemaKind k)
 {
 	const char *what = schema_tables[k].what;
-	const SchemaKey *order[SCHEMA_MAX_KEYS];
+	const SchemaKey *const *order;
 	const char *names[SCHEMA_MAX_KEYS];
 	const char *suggested[8] = {NULL};
-	size_t nkeys = schema_check_order(k, order), nsug = 0, j;
+	size_t nkeys, nsug = 0, j;
 	uint32_t i;
 	bool ok = true;
-	for (j = 0; j < nkeys; j++)
-		names[j] = order[j]->key;
+	if (!D->norder[k])
+		D->norder[k] = (unsigned char)schema_check_order(k, D->order[k]);
+	order = D->order[k];
+	nkeys = D->norder[k];
 	for (i = 0; i < t->u.table.n; i++) {
 		const DocEntry *e = &t->u.table.v[i];
 		const char *sug;
 		if (schema_key(k, e->key, e->keylen))
 			continue;
+		/* (the names only for a did-you-mean: most tables need none) */
+		for (j = 0; j < nkeys; j++)
+			names[j] = order[j]->key;
 		sug = schema_closest(e->key, names, nkeys);
 		if (sug && nsug < ARRAY_LEN(suggested))
 			suggested[nsug++] = sug;
@@ -76,24 +81,19 @@ bool get_keys(Dec *D, const DocNode *t, SchemaKind k)
 		ok = false;
 	}
 	/* A required key that a misspelt one was taken for is not reported
-	 * missing as well. */
-	for (j = 0; j < nkeys; j++) {
+	 * missing as well.  The check order puts the required keys first. */
+	for (j = 0; j < nkeys && order[j]->required; j++) {
 		size_t s;
 		bool typo = false;
 		for (s = 0; s < nsug; s++)
-			typo |= strcmp(suggested[s], names[j]) == 0;
-		if (order[j]->required && !typo && !doc_get(t, names[j])) {
+			typo |= strcmp(suggested[s], order[j]->key) == 0;
+		if (!typo && !doc_table_find(t, order[j]->key, order[j]->len)) {
 			diag_error(D->d, t->loc, "%s is missing required key '%s'",
-				   what, names[j]);
+				   what, order[j]->key);
 			ok = false;
 		}
 	}
 	return ok;
-}
-
-const DocEntry *get_entry(const DocNode *t, const char *key)
-{
-	return doc_table_find(t, key, strlen(key));
 }
 
 bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,

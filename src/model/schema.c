@@ -20,9 +20,10 @@
 #include <string.h>
 
 /* Shorthands for the tables below. */
-#define KEY(k, req, v, desc) {k, req, v, 0, 0, 0, desc}
-#define SUB(k, req, v, sub, desc) {k, req, v, sub, 0, 0, desc}
-#define RANGE(k, req, min, max, desc) {k, req, SV_INT, 0, min, max, desc}
+#define KEY(k, req, v, desc) {k, sizeof(k) - 1, req, v, 0, 0, 0, desc}
+#define SUB(k, req, v, sub, desc) {k, sizeof(k) - 1, req, v, sub, 0, 0, desc}
+#define RANGE(k, req, min, max, desc) \
+	{k, sizeof(k) - 1, req, SV_INT, 0, min, max, desc}
 
 static const SchemaKey root_keys[] = {
 	SUB("abi", false, SV_TABLE, SK_UNIT_ABI, "Settings of the whole output."),
@@ -48,7 +49,7 @@ static const SchemaKey unit_abi_keys[] = {
 };
 
 static const SchemaKey include_keys[] = {
-	{"from", true, SV_STRING, 0, 1, 0,
+	{"from", 4, true, SV_STRING, 0, 1, 0,
 	 "The output (directory) to import from, e.g. \"xen\" or \"io/ring\", "
 	 "or \"arch\" for the per-architecture directory."},
 	KEY("imports", true, SV_STRINGS, "The names imported."),
@@ -218,9 +219,9 @@ static const SchemaKey c_keys[] = {
 };
 
 static const SchemaKey abi_keys[] = {
-	{"waive", true, SV_WORDS, SW_WAIVERS, 1, 0,
+	{"waive", 5, true, SV_WORDS, SW_WAIVERS, 1, 0,
 	 "ABI rules this item is exempt from."},
-	{"reason", true, SV_STRING, 0, 1, 0, "Why (shown by validate)."},
+	{"reason", 6, true, SV_STRING, 0, 1, 0, "Why (shown by validate)."},
 };
 
 /* The keys are the architecture names of spec.c (the JSON Schema's
@@ -383,9 +384,10 @@ const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)
 {
 	const SchemaTable *t = &schema_tables[k];
 	size_t i;
+	/* every table of every spec comes here for each of its keys: the
+	 * lengths are in the table, not counted again */
 	for (i = 0; i < t->nkeys; i++)
-		if (strlen(t->keys[i].key) == len &&
-		    memcmp(t->keys[i].key, key, len) == 0)
+		if (t->keys[i].len == len && memcmp(t->keys[i].key, key, len) == 0)
 			return &t->keys[i];
 	return NULL;
 }
@@ -442,8 +444,18 @@ int schema_word_find(SchemaWords set, const char *s, size_t len)
 {
 	const char *w;
 	size_t i;
+	/* constructors are looked up for every type of every field: straight
+	 * from their array, not through schema_word()'s switch */
+	if (set == SW_CTORS) {
+		for (i = 0; i < NCTORS; i++)
+			if (ctors[i][0] == (len ? s[0] : '\0') &&
+			    strlen(ctors[i]) == len && memcmp(ctors[i], s, len) == 0)
+				return (int)i;
+		return -1;
+	}
 	for (i = 0; (w = schema_word(set, i)) != NULL; i++)
-		if (strlen(w) == len && memcmp(w, s, len) == 0)
+		if (len && w[0] == s[0] && strlen(w) == len &&
+		    memcmp(w, s, len) == 0)
 			return (int)i;
 	return -1;
 }

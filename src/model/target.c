@@ -66,11 +66,6 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 	*size = *align = 1;
 }
 
-bool cond_on_target(const Cond *c, int t)
-{
-	return (!c->targets || (c->targets >> t & 1u)) && !c->until;
-}
-
 bool item_on_target(const Item *it, int t)
 {
 	/* an inline type exists where the field defining it and every
