@@ -60,7 +60,7 @@ static const SchemaKey const_keys[] = {
 	KEY("value", false, SV_VALUE,
 	    "The value: an integer, or an expression in C's syntax, written "
 	    "so in C (\"EVTCHN_FIFO_PRIORITY_MIN + 1\", \"1U << 0\")."),
-	{"string", false, SV_STRING, 0, 0, 0,
+	{"string", 6, false, SV_STRING, 0, 0, 0,
 	 "Instead of a value: the text of a string macro."},
 	KEY("alias", false, SV_IDENT,
 	    "Instead of a value: another name this macro stands for (a "
@@ -236,7 +236,7 @@ static const SchemaKey arch_type_keys[] = {
 static const SchemaKey macro_keys[] = {
 	KEY("name", true, SV_CNAME, "The macro's name."),
 	KEY("params", true, SV_STRINGS, "The names of its parameters."),
-	{"expr", true, SV_STRING, 0, 1, 0,
+	{"expr", 4, true, SV_STRING, 0, 1, 0,
 	 "Its body: an expression in C's syntax over the parameters."},
 	KEY("description", true, SV_TEXT, "What the macro computes."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
@@ -300,7 +300,7 @@ static const SchemaKey ring_keys[] = {
 };
 
 static const SchemaKey field_c_keys[] = {
-	{"decl", true, SV_STRING, 0, 1, 0,
+	{"decl", 4, true, SV_STRING, 0, 1, 0,
 	 "C text written for the member instead of its declaration "
 	 "(\"__DECL_REG_LOHI(a);\"); its typ is still laid out."},
 };
