@@ -29,6 +29,8 @@ typedef struct Header {
 	const EmitOptions *o;
 	const Unit *u;
 	const bool *pointed;  /* per item index: some pointer targets it */
+	const HMap *handles;  /* the names of the spec's own handle items,
+			       * which the automatic ones give way to */
 	bool need_handle[NPRIMS];
 	Buf body;
 } Header;
@@ -223,8 +225,15 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 		if (f->nwhen)
 			when_comment(b, f, tag ? tag : "the tag", indent + 4);
 		buf_indent(b, indent + 4);
-		decl(h, b, f->type, f->name, f->bits, indent + 4);
-		buf_puts(b, ";\n");
+		if (f->c_decl) {
+			/* the spec's own C for the member (a macro call that
+			 * declares it, __DECL_REG_LOHI(a);), as it is */
+			buf_puts(b, f->c_decl);
+			buf_putc(b, '\n');
+		} else {
+			decl(h, b, f->type, f->name, f->bits, indent + 4);
+			buf_puts(b, ";\n");
+		}
 		if (cond)
 			buf_puts(b, "#endif\n");
 	}
@@ -533,7 +542,8 @@ static void emit_alias(Header *h, const Item *it)
 		}
 		buf_puts(b, "#endif\n");
 	}
-	if (h->pointed[it->index] || it->c.handle)
+	if ((h->pointed[it->index] || it->c.handle) &&
+	    !hmap_gets(h->handles, it->name))
 		buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", it->name);
 	if (cond)
 		buf_puts(b, "#endif\n");
@@ -626,7 +636,8 @@ static void handles(Buf *b, const Header *h)
 		cond = open_cond(b, &it->cond, h->u->arch);
 		buf_printf(b, "typedef %s %s %s;\n", item_kind_name(it->kind),
 			   it->name, td);
-		if (h->pointed[it->index] || it->c.handle)
+		if ((h->pointed[it->index] || it->c.handle) &&
+		    !hmap_gets(h->handles, td))
 			buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", td);
 		if (cond)
 			buf_puts(b, "#endif\n");
@@ -634,7 +645,7 @@ static void handles(Buf *b, const Header *h)
 	}
 	buf_free(&n);
 	for (p = 0; p < NPRIMS; p++) {
-		if (!h->need_handle[p])
+		if (!h->need_handle[p] || hmap_gets(h->handles, c_handle[p].name))
 			continue;
 		buf_printf(b,
 			   "#ifndef __XEN_AUTOGEN_HANDLE_%s\n"
@@ -647,8 +658,8 @@ static void handles(Buf *b, const Header *h)
 }
 
 static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
-		      const bool *pointed, const Unit *u, Item **types,
-		      size_t ntypes)
+		      const bool *pointed, const HMap *own, const Unit *u,
+		      Item **types, size_t ntypes)
 {
 	Header h;
 	Buf file = {0}, name = {0}, guard = {0};
@@ -661,6 +672,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	h.o = o;
 	h.u = u;
 	h.pointed = pointed;
+	h.handles = own;
 	for (k = 0; k < ARRAY_LEN(first); k++) {
 		for (i = 0; i < u->nitems; i++) {
 			const Item *it = u->items[i];
@@ -741,9 +753,15 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 {
 	bool *pointed = find_pointed(s);
 	UnitOrder order;
+	HMap own;
 	size_t i, k, n;
 
 	(void)d;
+	hmap_init(&own);
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i]->kind == IT_HANDLE)
+			hmap_put(&own, s->items[i]->name,
+				 strlen(s->items[i]->name), s->items[i]);
 	/* Types in dependency order: the named structs, unions and aliases
 	 * (inline types are written inside their item). */
 	order_units(s, &order);
@@ -756,8 +774,9 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 						 it->kind == IT_ALIAS))
 				types[n++] = it;
 		}
-		emit_unit(s, o, out, pointed, s->units[i], types, n);
+		emit_unit(s, o, out, pointed, &own, s->units[i], types, n);
 	}
 	order_units_free(&order);
 	free(pointed);
+	hmap_free(&own);
 }
