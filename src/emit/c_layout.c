@@ -564,13 +564,37 @@ static void value_where(Asserts *A, const Item *it, Buf *where, Buf *tag)
  * macro).  Where both are the same on every target, once for all;
  * otherwise once per group of targets that agree, under their #if. */
 
-/* Does C++ give e another type than C: a character literal (char in
- * C++, int in C), or an enumerator of a C enum (of the enum's type in
- * C++)?  Then its type is asserted in C only. */
+/* Is e's value a truth value: bool in C++, int in C? */
+static bool truth_value(const Expr *e, int depth)
+{
+	while (e && e->kind == EX_PAREN)
+		e = e->l;
+	if (!e || depth > 32)
+		return false;
+	if (e->kind == EX_UNARY)
+		return e->op == OP_LNOT;
+	if (e->kind == EX_BINARY)
+		return e->op >= OP_LT && e->op <= OP_NE ? true
+		       : e->op == OP_LAND || e->op == OP_LOR;
+	if (e->kind == EX_COND)
+		return truth_value(e->l, depth + 1) && truth_value(e->r, depth + 1);
+	if (e->kind == EX_NAME && e->sym) {
+		const Item *c = symbol_any(e->sym);
+		return c && c->expr && truth_value(c->expr, depth + 1);
+	}
+	if (e->kind == EX_CALL && e->expansion)
+		return truth_value(e->expansion, depth + 1);
+	return false;
+}
+
+/* Does C++ give e another type than C: a truth value (bool in C++, int
+ * in C), a character literal (char in C++, int in C), or an enumerator of
+ * a C enum (of the enum's type in C++)?  Then its type is asserted in C
+ * only. */
 static bool cxx_differs(const Expr *e, int depth)
 {
 	size_t i;
-	if (depth > 32)
+	if (depth > 32 || truth_value(e, depth))
 		return true;
 	for (; e; e = e->l) {
 		if (e->kind == EX_CHAR)
@@ -878,7 +902,17 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	buf_puts(&b, prologue);
 
 	A.target = -1;
-	buf_puts(&b, "\n/* Values and their C types. */\n");
+	/* the assertions expand every macro: how a macro is written (an
+	 * unsigned compared with a signed, & under ^ without parentheses,
+	 * a division by zero that && never evaluates) is the spec's, and
+	 * not for these assertions to warn about */
+	buf_puts(&b, "\n/* Values and their C types. */\n"
+		     "#if defined(__GNUC__)\n"
+		     "#pragma GCC diagnostic push\n"
+		     "#pragma GCC diagnostic ignored \"-Wsign-compare\"\n"
+		     "#pragma GCC diagnostic ignored \"-Wparentheses\"\n"
+		     "#pragma GCC diagnostic ignored \"-Wdiv-by-zero\"\n"
+		     "#endif\n");
 	for (i = 0; i < u->nitems; i++) {
 		const Item *it = u->items[i];
 		bool cond;
@@ -903,6 +937,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		if (cond)
 			buf_puts(&b, "#endif\n");
 	}
+	buf_puts(&b, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
 
 	for (t = 0; t < NTARGETS; t++) {
 		bool any = false;

@@ -311,7 +311,8 @@ static void check_const(Chk *C, Item *it)
 
 /* ---- Names C defines: typedefs and members ------------------------------ */
 
-/* A struct's or union's c.typedef is a type name too. */
+/* A struct's or union's typedef is a type name too: c.typedef, or the
+ * name_t that c.handle declares. */
 static void build_typedefs(Chk *C)
 {
 	Spec *s = C->s;
@@ -320,6 +321,9 @@ static void build_typedefs(Chk *C)
 		Item *it = s->items[i];
 		const char *td = it->c.typedef_name;
 		Symbol *sym, *other, *prev;
+		if (!td && it->c.handle && (it->kind == IT_STRUCT ||
+					    it->kind == IT_UNION))
+			td = arena_printf(&s->arena, "%s_t", it->name);
 		if ((it->kind != IT_STRUCT && it->kind != IT_UNION) ||
 		    it->inline_type || !td || !is_ident(td))
 			continue;

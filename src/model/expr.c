@@ -64,6 +64,16 @@ typedef struct Parser {
 	size_t nparams;
 } Parser;
 
+/* Is name an alias?  Only known once the names are (check.c): a cast to
+ * one followed by + or - reads as an operand in parentheses before, and
+ * resolve.c reads the expression again. */
+static bool is_alias(const Parser *P, const char *name)
+{
+	Symbol *sym = name ? hmap_gets(&P->spec->symbols, name) : NULL;
+	const Item *it = sym ? symbol_any(sym) : NULL;
+	return it && it->kind == IT_ALIAS;
+}
+
 /* ---- Tokens ---------------------------------------------------------------- */
 
 static bool ident_char(char c, bool first)
@@ -655,7 +665,8 @@ static Expr *parse_unary(Parser *P)
 		P->i++;
 		if (type_name(P, false, &ty, &text) &&
 		    is_punct(peek(P), P_RPAREN) &&
-		    starts_operand(&P->toks[P->i + 1], ty->kind == TY_PRIM)) {
+		    starts_operand(&P->toks[P->i + 1], ty->kind == TY_PRIM ||
+				   is_alias(P, ty->name))) {
 			if (!enter(P, false))
 				return NULL;
 			P->i++; /* ) */
@@ -774,7 +785,11 @@ Expr *expr_parse(Dec *D, const char *text, Loc loc, const char *what,
 {
 	const char *err;
 	size_t pos;
-	Expr *e = expr_parse_text(D->s, text, params, nparams, &err, &pos);
+	Expr *e;
+	/* the tree keeps its source (for C, and for substitution): in the
+	 * spec's arena, not the document's, which goes after decoding */
+	text = arena_strdup(&D->s->arena, text);
+	e = expr_parse_text(D->s, text, params, nparams, &err, &pos);
 	if (!e) {
 		diag_error(D->d, loc, "invalid %s \"%s\": %s at character %d",
 			   what, get_printable(D, text, strlen(text)), err,

@@ -463,6 +463,47 @@ static void resolve_ident(Resolver *R, Unit *u, Expr *e)
 	}
 }
 
+/* A name in parentheses that is a type: "(word_t)-1" was read as word_t
+ * minus 1, before the names were known. */
+static bool paren_type(Resolver *R, const Expr *e)
+{
+	size_t i;
+	for (; e; e = e->l) {
+		if (e->kind == EX_PAREN && e->l->kind == EX_NAME) {
+			Symbol *sym = hmap_gets(&R->s->symbols, e->l->text);
+			if (sym && symbol_any(sym)->kind == IT_ALIAS)
+				return true;
+		}
+		for (i = 0; i < e->nargs; i++)
+			if (paren_type(R, e->args[i]))
+				return true;
+		if ((e->c && paren_type(R, e->c)) || (e->r && paren_type(R, e->r)))
+			return true;
+	}
+	return false;
+}
+
+static void resolve_expr(Resolver *R, Unit *u, Expr *e);
+
+/* The root of an expression: read again if a name in parentheses turned
+ * out to be a type ("(word_t)-1" is a cast, which the parser could not
+ * tell before the names were known). */
+static void resolve_root(Resolver *R, Unit *u, Expr *e,
+			 const char *const *params, size_t nparams)
+{
+	if (e && paren_type(R, e)) {
+		const char *err;
+		size_t pos;
+		Expr *n = expr_parse_text(R->s, e->src, params, nparams, &err, &pos);
+		if (n) {
+			Loc loc = e->loc;
+			*e = *n;
+			expr_set_loc(e, loc);
+		}
+	}
+	resolve_expr(R, u, e);
+}
+
 static void resolve_expr(Resolver *R, Unit *u, Expr *e)
 {
 	size_t i;
@@ -539,7 +580,7 @@ static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee)
 		if (t->elem->kind == TY_ARRAY && t->elem->flex)
 			diag_error(R->d, t->elem->count_loc,
 				   "only the outermost array can be flexible");
-		resolve_expr(R, u, t->count_expr);
+		resolve_root(R, u, t->count_expr, NULL, 0);
 		resolve_type(R, u, t->elem, false);
 		break;
 	case TY_INLINE:
@@ -563,21 +604,21 @@ void resolve_item(Resolver *R, Item *it)
 			resolve_type(R, it->unit, it->arch_alias[a], false);
 		break;
 	case IT_CONST:
-		resolve_expr(R, it->unit, it->expr);
+		resolve_root(R, it->unit, it->expr, NULL, 0);
 		break;
 	case IT_MACRO:
-		resolve_expr(R, it->unit, it->expr);
+		resolve_root(R, it->unit, it->expr, it->params, it->nparams);
 		break;
 	case IT_HANDLE:
 		resolve_type(R, it->unit, it->handle_type, true);
 		break;
 	case IT_ENUM:
 		for (j = 0; j < it->nvariants; j++)
-			resolve_expr(R, it->unit, it->variants[j].c_value);
+			resolve_root(R, it->unit, it->variants[j].c_value, NULL, 0);
 		break;
 	case IT_BITMAP:
 		for (j = 0; j < it->nbits; j++)
-			resolve_expr(R, it->unit, it->bits[j].c_value);
+			resolve_root(R, it->unit, it->bits[j].c_value, NULL, 0);
 		break;
 	default:
 		break;
