@@ -98,7 +98,8 @@ static const char generate_help[] =
 "                         specs produce; print diffs, exit 1 if stale\n"
 "      --depfile FILE     write a Make depfile of outputs and specs\n"
 "      --regen-hint CMD   the command shown in banners and by --check\n"
-"                         (default: the command line that was run)\n"
+"                         (default: xenbindgen -i <spec dir> -o <output\n"
+"                         dir> -l LANG, whatever the paths)\n"
 "      --keep-dashes      name outputs arch-x86.h rather than arch_x86.h\n"
 "      --crate-name NAME  Rust crate name (default xen-sys)\n"
 "      --color WHEN       auto (default), always or never; NO_COLOR is\n"
@@ -117,10 +118,11 @@ static const char validate_help[] =
 "\n"
 "Check the specs in DIR as generation does: read and decode them, resolve\n"
 "their names, lay out every type on every target and apply the ABI rules.\n"
-"Then print a summary: the outputs, files and items read, and per target\n"
+"Then print a summary: the outputs, files and items read, per target\n"
 "the types and constants checked and the types whose layout differs on\n"
-"another target.  Nothing is written.  Waived ABI differences are listed\n"
-"as warnings.\n"
+"another target, and the last resorts (verbatim blocks, raw conditions)\n"
+"if any.  Nothing is written.  Waived ABI differences are listed as\n"
+"warnings.\n"
 "\n"
 "Options:\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
@@ -259,53 +261,21 @@ static int parse_args(Options *o, const CmdDef *c, Cmd cmd, int argc,
 	return STATUS_OK;
 }
 
-/* Shell-quote an argument when needed, for the regeneration command. */
-static void shell_arg(Buf *b, const char *s)
-{
-	const char *p;
-	bool plain = *s != '\0';
-	for (p = s; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789_-./=:+,@%", *p))
-			plain = false;
-	buf_putc(b, ' ');
-	if (plain) {
-		buf_puts(b, s);
-		return;
-	}
-	buf_putc(b, '\'');
-	for (p = s; *p; p++) {
-		if (*p == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_putc(b, *p);
-	}
-	buf_putc(b, '\'');
-}
-
+/* The regeneration command of banners and --check: --regen-hint, or a
+ * fixed text with the options that shape the outputs.  Never the command
+ * line as run: the outputs must not depend on the directory the tool ran
+ * in or on how the paths were spelt, or --check fails for the same
+ * specs. */
 static char *regen_command(const Options *o)
 {
 	Buf b = {0};
-	size_t k;
 	if (o->regen_hint)
 		return xstrdup(o->regen_hint);
-	buf_puts(&b, "xenbindgen");
-	shell_arg(&b, "-i");
-	shell_arg(&b, o->indir);
-	shell_arg(&b, "-o");
-	shell_arg(&b, o->outdir);
-	shell_arg(&b, "-l");
-	shell_arg(&b, o->lang);
+	buf_printf(&b, "xenbindgen -i <spec dir> -o <output dir> -l %s", o->lang);
 	if (o->keep_dashes)
-		shell_arg(&b, "--keep-dashes");
-	if (strcmp(o->lang, "rust") == 0 && strcmp(o->crate, "xen-sys") != 0) {
-		shell_arg(&b, "--crate-name");
-		shell_arg(&b, o->crate);
-	}
-	for (k = 0; k < o->nagainst; k++) {
-		shell_arg(&b, "--against-header");
-		shell_arg(&b, o->against[k]);
-	}
+		buf_puts(&b, " --keep-dashes");
+	if (strcmp(o->lang, "rust") == 0 && strcmp(o->crate, "xen-sys") != 0)
+		buf_printf(&b, " --crate-name %s", o->crate);
 	return buf_detach(&b, NULL);
 }
 

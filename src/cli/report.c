@@ -95,6 +95,12 @@ void report_summary(FILE *out, const Spec *s)
 				fprintf(out, "  %s: %s\n", s->items[i]->name,
 					s->items[i]->rust_why);
 	}
+	/* what the language cannot say otherwise, so that it shows */
+	if (s->nverbatim || s->nraw_conds)
+		fprintf(out, "\nLast resorts: %zu verbatim block%s, %zu raw "
+			"condition%s (c_if).\n", s->nverbatim,
+			s->nverbatim == 1 ? "" : "s", s->nraw_conds,
+			s->nraw_conds == 1 ? "" : "s");
 }
 
 static const char *fname(const Field *f)
@@ -155,7 +161,7 @@ static void print_struct(FILE *real_out, const Item *it, const int *group)
 			namew = strlen(fname(&it->fields[i]));
 
 	buf_printf(out, "%s %s", item_kind_name(it->kind), it->name);
-	if (it->unit->arch >= 0)
+	if (it->unit->family >= 0)
 		buf_printf(out, " (%s)", it->unit->name);
 	buf_printf(out, "\n  %-*s", (int)namew, "");
 	for (k = 0; k < nh; k++) {

@@ -736,6 +736,17 @@ static void op_assert(Asserts *A, Spec *s, const Item *it)
 	assert_values(A, it, it->op_name, "op", v, ok, legacy, true);
 }
 
+/* #if for a condition (of a variant or bit, or of the whole unit). */
+static bool open_cond(Buf *b, const Cond *c)
+{
+	Buf e = {0};
+	bool any = c_cond(&e, c, -1);
+	if (any)
+		buf_printf(b, "#if %s\n", buf_cstr(&e));
+	buf_free(&e);
+	return any;
+}
+
 /* Constants, enumerators, bit macros. */
 static void value_asserts(Asserts *A, Spec *s, const Item *it, bool against)
 {
@@ -770,6 +781,7 @@ static void value_asserts(Asserts *A, Spec *s, const Item *it, bool against)
 	for (i = 0; i < it->nvariants; i++) {
 		const Variant *var = &it->variants[i];
 		bool cxx = it->c.defines && !(var->c_value && cxx_differs(var->c_value, 0));
+		bool vc = open_cond(A->b, &var->cond);
 		buf_clear(&e);
 		buf_clear(&v);
 		c_member_macro(&e, it, var->name);
@@ -779,12 +791,15 @@ static void value_asserts(Asserts *A, Spec *s, const Item *it, bool against)
 		for (k = 0; k < var->ncompat; k++)
 			assert_values(A, it, var->compat[k], var->compat[k], vals, ok,
 				      buf_cstr(&v), cxx);
+		if (vc)
+			buf_puts(A->b, "#endif\n");
 	}
 	for (i = 0; i < it->nbits; i++) {
 		const Bit *bit = &it->bits[i];
 		uint64_t mask = (bit->width >= 64 ? ~(uint64_t)0
 				 : (((uint64_t)1 << bit->width) - 1)) << bit->shift;
 		bool cxx = !(bit->c_value && cxx_differs(bit->c_value, 0));
+		bool bc = open_cond(A->b, &bit->cond);
 		buf_clear(&e);
 		buf_clear(&v);
 		c_member_macro(&e, it, bit->name);
@@ -813,6 +828,8 @@ static void value_asserts(Asserts *A, Spec *s, const Item *it, bool against)
 			assert_values(A, it, buf_cstr(&e), bit->name, vals, ok,
 				      buf_cstr(&v), true);
 		}
+		if (bc)
+			buf_puts(A->b, "#endif\n");
 	}
 	/* the mask of all bits, unless the spec says the header has none */
 	if (it->kind == IT_BITMAP && (!against || it->c.all)) {
@@ -861,6 +878,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	size_t i, k;
 	int t;
 	const char *p;
+	bool unit_cond;
 
 	memset(&A, 0, sizeof A);
 	A.b = &b;
@@ -892,14 +910,14 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		for (k = 0; k < o->nagainst; k++)
 			buf_printf(&b, "#include \"%s\"\n", o->against[k]);
 	} else {
-		buf_puts(&b, "#include \"");
-		for (p = u->name; *p; p++)
-			if (*p == '/')
-				buf_puts(&b, "../");
-		unit_file_name(&b, u, o->keep_dashes);
-		buf_puts(&b, ".h\"\n");
+		/* the header is in the same directory */
+		unit_file_name(&name, u, o->keep_dashes);
+		buf_printf(&b, "#include \"%s.h\"\n", path_base(buf_cstr(&name)));
+		buf_clear(&name);
 	}
 	buf_puts(&b, prologue);
+	/* a unit-wide condition holds for every assertion */
+	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
 
 	A.target = -1;
 	/* the assertions expand every macro: how a macro is written (an
@@ -974,6 +992,8 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		}
 		buf_printf(&b, "#endif /* %s */\n", targets[t].name);
 	}
+	if (unit_cond)
+		buf_puts(&b, "#endif\n");
 	buf_puts(&b, "\n#endif\n");
 
 	unit_file_name(&name, u, o->keep_dashes);

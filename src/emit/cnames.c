@@ -5,6 +5,7 @@
  */
 #include "emit/emit.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- Primitives ----------------------------------------------------------- */
@@ -151,6 +152,7 @@ const char *c_typedef_name(Buf *b, const Item *it, bool pointed)
 bool c_cond(Buf *b, const Cond *c, int unit_arch)
 {
 	int t, a, parts = 0;
+	size_t i;
 	unsigned mask = c->targets, seen = 0;
 	if (c->hypervisor) {
 		buf_puts(b, "defined(__XEN__)");
@@ -192,5 +194,193 @@ bool c_cond(Buf *b, const Cond *c, int unit_arch)
 	if (c->until)
 		buf_printf(b, "%s__XEN_INTERFACE_VERSION__ < 0x%08x",
 			   parts++ ? " && " : "", (unsigned)c->until);
+	if (c->assembly != COND_ASM_ANY)
+		buf_printf(b, "%s%sdefined(__ASSEMBLY__)", parts++ ? " && " : "",
+			   c->assembly == COND_ASM_NOT ? "!" : "");
+	for (i = 0; i < c->ndefined; i++)
+		buf_printf(b, "%sdefined(%s)", parts++ ? " && " : "",
+			   c->defined[i]);
+	for (i = 0; i < c->nnot_defined; i++)
+		buf_printf(b, "%s!defined(%s)", parts++ ? " && " : "",
+			   c->not_defined[i]);
+	if (c->c_if)
+		buf_printf(b, parts++ ? " && (%s)" : "%s", c->c_if);
 	return parts > 0 || mask;
+}
+
+/* "#if EXPR", broken with backslash-newline after an operator when the
+ * line would pass 80 columns. */
+void c_if_line(Buf *b, const char *directive, const char *expr)
+{
+	size_t col = strlen(directive) + 1;
+	const char *p = expr;
+	bool space = false; /* a blank is due before the next piece */
+	buf_printf(b, "%s ", directive);
+	while (*p) {
+		/* the next piece: up to and including the next " && " or
+		 * " || " (or the rest) */
+		const char *q = p, *end = NULL;
+		size_t n;
+		for (; *q; q++)
+			if ((q[0] == ' ' && ((q[1] == '&' && q[2] == '&') ||
+					     (q[1] == '|' && q[2] == '|')) &&
+			     q[3] == ' ')) {
+				end = q + 3;
+				break;
+			}
+		n = end ? (size_t)(end - p) : strlen(p);
+		if (col > 4 && col + space + n + (end ? 2 : 0) > 80) {
+			buf_puts(b, " \\\n    ");
+			col = 4;
+			space = false;
+		}
+		if (space) {
+			buf_putc(b, ' ');
+			col++;
+		}
+		buf_put(b, p, n);
+		col += n;
+		p += n;
+		space = false;
+		if (end) {
+			p++; /* the blank after the operator */
+			space = *p != '\0';
+		}
+	}
+	buf_putc(b, '\n');
+}
+
+/* ---- Descriptions as comments ---------------------------------------------
+ * A description is written as it is: its paragraphs (separated by blank
+ * lines, which are kept), its markup, its line breaks.  A paragraph with a
+ * line too long for 80 columns is re-flowed, by words; a line that starts
+ * with a list marker starts a paragraph of its own (continued under its
+ * text); an indented line is kept as it is.  A word longer than a line is
+ * kept whole. */
+
+static size_t list_marker(const char *s)
+{
+	const char *p = s;
+	if ((*p == '-' || *p == '*' || *p == '+') && (p[1] == ' ' || p[1] == '\t'))
+		return 2;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p > s && p - s <= 3 && (*p == '.' || *p == ')') &&
+	    (p[1] == ' ' || p[1] == '\t'))
+		return (size_t)(p - s) + 2;
+	return 0;
+}
+
+typedef struct Wrap {
+	char **v;       /* output lines */
+	size_t n, cap;
+	size_t width;
+	const char *const *para; /* the lines of the paragraph being read */
+	size_t npara;
+	size_t hang;    /* list item: indentation of continuation lines */
+} Wrap;
+
+static void wrap_push(Wrap *w, const char *s, size_t len)
+{
+	w->v = xgrow(w->v, &w->cap, w->n + 1, sizeof *w->v);
+	w->v[w->n++] = xstrndup(s, len);
+}
+
+/* Write the paragraph: as it is if every line fits, else re-flowed. */
+static void wrap_flush(Wrap *w)
+{
+	Buf cur = {0};
+	size_t i;
+	bool fits = true;
+	for (i = 0; i < w->npara; i++)
+		fits &= strlen(w->para[i]) <= w->width;
+	if (fits) {
+		for (i = 0; i < w->npara; i++)
+			wrap_push(w, w->para[i], strlen(w->para[i]));
+	} else {
+		for (i = 0; i < w->npara; i++) {
+			const char *p = w->para[i];
+			if (i == 0 && w->hang) {
+				/* the list marker, then the item's words */
+				buf_put(&cur, p, w->hang);
+				p += w->hang;
+			}
+			for (;;) {
+				const char *word;
+				size_t n;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (!*p)
+					break;
+				word = p;
+				while (*p && *p != ' ' && *p != '\t')
+					p++;
+				n = (size_t)(p - word);
+				if (cur.len > w->hang && cur.len + 1 + n > w->width) {
+					wrap_push(w, cur.data, cur.len);
+					buf_clear(&cur);
+				}
+				if (!cur.len)
+					buf_indent(&cur, (int)w->hang);
+				else if (cur.len > w->hang || i || !w->hang)
+					buf_putc(&cur, ' ');
+				buf_put(&cur, word, n);
+			}
+		}
+		if (cur.len)
+			wrap_push(w, cur.data, cur.len);
+	}
+	buf_free(&cur);
+	w->npara = 0;
+	w->hang = 0;
+}
+
+void c_comment(Buf *b, int indent, const char *desc)
+{
+	Lines l;
+	Wrap w;
+	size_t i;
+	lines_split(&l, desc);
+	memset(&w, 0, sizeof w);
+	w.width = indent + 3 < 80 ? (size_t)(80 - indent - 3) : 1;
+	w.para = (const char *const *)l.v;
+	for (i = 0; i < l.n; i++) {
+		const char *line = l.v[i];
+		size_t m = list_marker(line);
+		if (!*line || line[0] == ' ' || line[0] == '\t') {
+			/* a blank line, or an indented one: as it is */
+			wrap_flush(&w);
+			wrap_push(&w, line, strlen(line));
+			w.para = (const char *const *)l.v + i + 1;
+			continue;
+		}
+		if (m) {
+			wrap_flush(&w);
+			w.para = (const char *const *)l.v + i;
+			w.hang = m;
+		}
+		w.npara++;
+	}
+	wrap_flush(&w);
+	if (w.n == 1 && (size_t)indent + 6 + strlen(w.v[0]) <= 80) {
+		buf_indent(b, indent);
+		buf_puts(b, "/* ");
+		c_comment_text(b, w.v[0]);
+		buf_puts(b, " */\n");
+	} else if (w.n) {
+		buf_indent(b, indent);
+		buf_puts(b, "/*\n");
+		for (i = 0; i < w.n; i++) {
+			buf_indent(b, indent);
+			buf_puts(b, w.v[i][0] ? " * " : " *");
+			c_comment_text(b, w.v[i]);
+			buf_putc(b, '\n');
+		}
+		buf_indent(b, indent);
+		buf_puts(b, " */\n");
+	}
+	for (i = 0; i < w.n; i++)
+		free(w.v[i]);
+	free(w.v);
+	lines_free(&l);
 }

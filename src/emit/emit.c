@@ -10,8 +10,19 @@
 void unit_file_name(Buf *b, const Unit *u, bool keep_dashes)
 {
 	const char *p;
+	if (u->header.path) {
+		/* [header] path: as written, the tree Xen has */
+		buf_put(b, u->header.path, strlen(u->header.path) - 2);
+		return;
+	}
 	for (p = u->name; *p; p++)
 		buf_putc(b, (char)(*p == '-' && !keep_dashes ? '_' : *p));
+}
+
+const char *path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
 }
 
 /* Descriptions are free text from untrusted files.  Normalise them into

@@ -22,8 +22,11 @@ typedef struct EmitOptions {
 } EmitOptions;
 
 /* ---- emit.c ------------------------------------------------------------- */
-/* The output file name of a unit: "arch-x86" -> "arch_x86" (or kept). */
+/* The output file name of a unit, without ".h": its header's path, or by
+ * default its name ("arch-x86" -> "arch_x86", or kept). */
 void unit_file_name(Buf *b, const Unit *u, bool keep_dashes);
+/* The last component of a path. */
+const char *path_base(const char *path);
 
 /* A description as normalised lines (see emit_util.c). */
 typedef struct Lines {
@@ -64,8 +67,14 @@ bool c_all_macro(Buf *b, const Item *it);
 const char *c_typedef_name(Buf *b, const Item *it, bool pointed);
 /* The #if expression for a condition; false if it always holds. */
 bool c_cond(Buf *b, const Cond *c, int unit_arch);
+/* "#if EXPR\n" (or another directive), broken with backslash-newlines
+ * after && and || to stay within 80 columns. */
+void c_if_line(Buf *b, const char *directive, const char *expr);
 /* A C comment's text with "*" "/" and friends defused. */
 void c_comment_text(Buf *b, const char *s);
+/* A description as a comment at an indentation: paragraphs re-flowed to
+ * 80 columns, list items and indented lines kept; nothing if empty. */
+void c_comment(Buf *b, int indent, const char *desc);
 
 /* ---- c.c ---------------------------------------------------------------- */
 void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);

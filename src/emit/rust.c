@@ -96,16 +96,16 @@ static void mod_decls(Buf *b, const Mod *m)
 	buf_putc(b, '\n');
 	for (i = 0; i < m->nkids; i++) {
 		const Mod *k = m->kids[i];
-		if (k->arch >= 0) {
+		if (k->family >= 0 && m->family < 0) {
 			MetaPool mp;
 			mp.n = 0;
-			cfg_attr(b, 0, cfg_decl(&mp, cfg_family(k->arch), 0), &mp);
+			cfg_attr(b, 0, cfg_decl(&mp, cfg_family(k->family), 0), &mp);
 		}
 		buf_printf(b, "pub mod %s;\n", k->ident);
 	}
 }
 
-static void arch_doc(Buf *b, int arch)
+static void arch_doc(Buf *b, int arch, bool view)
 {
 	MetaPool mp;
 	Meta *any;
@@ -116,8 +116,48 @@ static void arch_doc(Buf *b, int arch)
 	buf_puts(b, "//!\n//! Compiled only for ");
 	for (i = 0; i < any->nkids; i++)
 		buf_printf(b, "%s`%s`", i ? " or " : "", any->kids[i]->text);
-	buf_puts(b, ";\n//! code for every architecture reaches it as "
-		    "`crate::arch`.\n");
+	if (view)
+		buf_puts(b, ";\n//! code for every architecture reaches it as "
+			    "`crate::arch`.\n");
+	else
+		buf_puts(b, ":\n//! its items exist on that architecture only.\n");
+}
+
+/* The Rust text of a unit's verbatim blocks, after its items, in spec
+ * order; where the block's condition holds on some targets only, a cfg
+ * attribute before it (which applies to the first item of the text).
+ * Blocks for no target of the crate's configuration are left out. */
+static void verbatim(Rust *R, Buf *b, const Unit *u)
+{
+	TMask view = cfg_view_mask(R, u), m;
+	size_t i;
+	if (u->header.set)
+		view = cfg_cond_mask(view, &u->header.cond);
+	for (i = 0; i < u->nseq; i++) {
+		const Directive *dir = u->seq[i].dir;
+		MetaPool mp;
+		if (!dir || dir->kind != DIR_VERBATIM || !dir->rust || !*dir->rust)
+			continue;
+		m = cfg_cond_mask(view, &dir->cond);
+		if (!m)
+			continue;
+		mp.n = 0;
+		buf_putc(b, '\n');
+		if (dir->desc && *dir->desc) {
+			/* a plain comment: a doc comment would document the
+			 * text's first item, or warn */
+			Lines l;
+			size_t k;
+			lines_split(&l, dir->desc);
+			for (k = 0; k < l.n; k++)
+				comment_line(b, l.v[k][0] ? "// " : "//", l.v[k]);
+			lines_free(&l);
+		}
+		cfg_attr(b, 0, cfg_decl(&mp, m, cfg_view_mask(R, u)), &mp);
+		buf_puts(b, dir->rust);
+		if (b->data[b->len - 1] != '\n')
+			buf_putc(b, '\n');
+	}
 }
 
 /* A unit's module: its constants, aliases, enums, bitmaps, then structs
@@ -131,8 +171,8 @@ static void emit_unit(Rust *R, const Mod *m, Item **structs, size_t nstructs)
 	size_t i, k;
 	banner(R, &b, u->name, m);
 	buf_printf(&b, "\n//! Types from the spec directory `%s/`.\n", u->name);
-	if (m->arch >= 0)
-		arch_doc(&b, m->arch);
+	if (m->family >= 0)
+		arch_doc(&b, m->family, m->arch >= 0);
 	mod_decls(&b, m);
 	for (k = 0; k < ARRAY_LEN(order); k++) {
 		for (i = 0; i < u->nitems; i++) {
@@ -144,6 +184,7 @@ static void emit_unit(Rust *R, const Mod *m, Item **structs, size_t nstructs)
 	for (i = 0; i < nstructs; i++)
 		if (R->info[structs[i]->index].mask)
 			items_emit(R, &b, structs[i]);
+	verbatim(R, &b, u);
 	buf_puts(&name, m->file);
 	outset_add(R->out, buf_cstr(&name), &b);
 	buf_free(&name);

@@ -58,7 +58,8 @@ struct Mod {
 	size_t nkids, kcap;
 	HMap kidmap; /* ident -> Mod */
 	const Unit *unit; /* NULL: only a directory of units */
-	int arch;         /* ARCH_* of a top-level arch-* module, else -1 */
+	int arch;         /* ARCH_* of a top-level arch-* unit, else -1 */
+	int family;       /* ARCH_* of arch-<family> and the modules below */
 };
 
 /* Per item: what naming and planning found. */
@@ -143,6 +144,9 @@ Meta *cfg_decl(MetaPool *mp, TMask m, TMask view);
 TMask cfg_view_mask(const Rust *R, const Unit *u);
 TMask cfg_item_mask(const Rust *R, const Item *it);
 TMask cfg_field_mask(const Rust *R, const Item *it, const Field *f);
+/* The targets among within where a condition holds in the crate's
+ * configuration (a variant, a bit, a verbatim block). */
+TMask cfg_cond_mask(TMask within, const Cond *c);
 
 /* ---- rust_naming.c ------------------------------------------------------- */
 /* A module name from one component of a unit name (top: at the crate

@@ -180,7 +180,7 @@ Meta *cfg_decl(MetaPool *mp, TMask m, TMask view)
 
 TMask cfg_view_mask(const Rust *R, const Unit *u)
 {
-	return u->arch < 0 ? R->covered : R->covered & cfg_family(u->arch);
+	return u->family < 0 ? R->covered : R->covered & cfg_family(u->family);
 }
 
 TMask cfg_item_mask(const Rust *R, const Item *it)
@@ -195,11 +195,15 @@ TMask cfg_item_mask(const Rust *R, const Item *it)
 
 TMask cfg_field_mask(const Rust *R, const Item *it, const Field *f)
 {
+	return cfg_cond_mask(R->info[it->index].mask, &f->cond);
+}
+
+TMask cfg_cond_mask(TMask within, const Cond *c)
+{
 	TMask m = 0;
 	int t;
 	for (t = 0; t < NTARGETS; t++)
-		if (in_mask(R->info[it->index].mask, t) &&
-		    cond_on_target(&f->cond, t))
+		if (in_mask(within, t) && cond_on_target(c, t))
 			m |= 1u << t;
 	return m;
 }

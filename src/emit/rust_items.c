@@ -642,14 +642,29 @@ static void newtype(Rust *R, Decl *dl, const Item *it, const char *fallback)
 		  plain_prim(it->backing));
 }
 
-/* A constant of a newtype: "pub const NAME: Self = Self(value);" */
+/* A constant of a newtype: "pub const NAME: Self = Self(value);", with a
+ * cfg attribute where it exists on some targets only (cfg: a mask, or 0
+ * for none). */
 static void newtype_const(Rust *R, Decl *dl, const char *desc,
-			  const char *fallback, const char *name,
+			  const char *fallback, TMask cfg, const char *name,
 			  const char *value)
 {
 	comment_doc(&dl->code, 4, desc, fallback);
+	if (cfg) {
+		MetaPool mp;
+		mp.n = 0;
+		cfg_attr(&dl->code, 4, cfg_decl(&mp, cfg, 0), &mp);
+	}
 	decl_split(dl, 4, arena_printf(&R->a, "pub const %s: Self =", name),
 		   arena_printf(&R->a, "Self(%s);", value));
+}
+
+/* The targets of a variant or bit that exists on some of its item's
+ * targets only (for a cfg attribute), or 0 if it exists on all. */
+static TMask member_cfg(const Rust *R, const Item *it, const Cond *c)
+{
+	TMask all = R->info[it->index].mask, m = cfg_cond_mask(all, c);
+	return m == all ? 0 : m;
 }
 
 /* A macro call with lists of constants, which rustfmt leaves alone. */
@@ -670,6 +685,7 @@ static void emit_enum(Rust *R, Buf *out, const Item *it)
 {
 	const ItemInfo *in = &R->info[it->index];
 	Decl dl = {{0}, {0}, false};
+	bool *pick = arena_calloc(&R->a, it->nvariants + 1, sizeof *pick);
 	size_t i;
 	newtype(R, &dl, it, arena_printf(&R->a, "The `%s` enum.", it->name));
 	decl_end(out, &dl);
@@ -679,11 +695,14 @@ static void emit_enum(Rust *R, Buf *out, const Item *it)
 		for (i = 0; i < it->nvariants; i++) {
 			const Variant *v = &it->variants[i];
 			char val[32];
+			if (!in->mname[i])
+				continue; /* on no target of the crate */
 			snprintf(val, sizeof val, "%lld", (long long)v->value);
 			newtype_const(R, &dl, v->desc,
 				      arena_printf(&R->a, "Variant `%s` of `%s`.",
 						   v->name, in->name),
-				      in->mname[i], val);
+				      member_cfg(R, it, &v->cond), in->mname[i], val);
+			pick[i] = !member_cfg(R, it, &v->cond);
 		}
 		buf_puts(&dl.code, "}\n");
 		decl_end(out, &dl);
@@ -692,7 +711,7 @@ static void emit_enum(Rust *R, Buf *out, const Item *it)
 	item_cfg(R, out, it);
 	buf_printf(out, "open_enum! {\n    %s(%s) ", in->name,
 		   plain_prim(it->backing));
-	macro_list(out, in->mname, NULL, it->nvariants);
+	macro_list(out, in->mname, pick, it->nvariants);
 	buf_puts(out, "\n}\n");
 	emit_layout(R, out, it);
 }
@@ -715,9 +734,13 @@ static void emit_bitmap(Rust *R, Buf *out, const Item *it)
 		uint64_t mask = bit->width >= 64 ? UINT64_MAX
 				: ((uint64_t)1 << bit->width) - 1;
 		const char *fallback;
-		single[i] = bit->width <= 1;
-		multi[i] = !single[i];
-		if (single[i]) {
+		TMask cfg = member_cfg(R, it, &bit->cond);
+		all |= mask << bit->shift;
+		if (!in->mname[i])
+			continue; /* on no target of the crate */
+		single[i] = bit->width <= 1 && !cfg;
+		multi[i] = bit->width > 1 && !cfg;
+		if (bit->width <= 1) {
 			fallback = arena_printf(&R->a, "Bit `%s` of `%s`.",
 						bit->name, in->name);
 			snprintf(val, sizeof val, "1");
@@ -730,11 +753,10 @@ static void emit_bitmap(Rust *R, Buf *out, const Item *it)
 		if (bit->shift)
 			snprintf(val + strlen(val), sizeof val - strlen(val),
 				 " << %lld", (long long)bit->shift);
-		all |= mask << bit->shift;
-		newtype_const(R, &dl, bit->desc, fallback, in->mname[i], val);
+		newtype_const(R, &dl, bit->desc, fallback, cfg, in->mname[i], val);
 	}
 	snprintf(val, sizeof val, "0x%llx", (unsigned long long)all);
-	newtype_const(R, &dl, NULL, "Every bit defined above.", "ALL", val);
+	newtype_const(R, &dl, NULL, "Every bit defined above.", 0, "ALL", val);
 	buf_puts(&dl.code, "}\n");
 	decl_end(out, &dl);
 	buf_putc(out, '\n');

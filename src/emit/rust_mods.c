@@ -4,9 +4,10 @@
  * A module per output unit ("arch-x86" -> crate::arch_x86 in
  * src/arch_x86.rs, "io/blkif" -> crate::io::blkif in src/io/blkif.rs), and
  * one per directory of units that is no unit itself (src/io/mod.rs).
- * Two unit names that become one module are an error, and so is a unit
- * below an arch-* unit: arch modules are compiled for their own
- * target_arch only.
+ * Two unit names that become one module are an error.  The module of
+ * arch-<family> is compiled for that family's target_arch only, and so is
+ * everything below it: the architecture-specific units
+ * ("arch-x86/xen-mca"), whose items exist on that family only.
  */
 #include "emit/rust.h"
 
@@ -36,6 +37,12 @@ static Mod *mod_kid(Rust *R, Mod *parent, const char *comp, size_t len,
 	m->dir = arena_strndup(&R->a, dir, (size_t)(comp + len - dir));
 	m->parent = parent;
 	m->arch = -1;
+	/* arch-<family> and everything below it are that family's */
+	m->family = parent->family;
+	if (parent == &R->root && strncmp(comp, "arch-", 5) == 0) {
+		char *fam = arena_strndup(&R->a, comp + 5, len - 5);
+		m->family = arch_from_name(fam);
+	}
 	hmap_init(&m->kidmap);
 	hmap_put(&parent->kidmap, ident, strlen(ident), m);
 	parent->kids = xgrow(parent->kids, &parent->kcap, parent->nkids + 1,
@@ -64,23 +71,6 @@ static void mod_finish(Rust *R, Mod *m, const char *dirpath)
 	}
 }
 
-/* An arch module is compiled for its architecture only, so it cannot hold
- * the modules of common units below it. */
-static void nested_arch(Rust *R, const Mod *arch, const Mod *m)
-{
-	size_t i;
-	for (i = 0; i < m->nkids; i++) {
-		const Mod *k = m->kids[i];
-		if (k->unit)
-			diag_error(R->d, dir_loc(R, k->unit->name),
-				   "output directory '%s' is inside the architecture "
-				   "directory '%s', whose Rust module is compiled for "
-				   "%s only", k->unit->name, arch->unit->name,
-				   arch_name(arch->arch));
-		nested_arch(R, arch, k);
-	}
-}
-
 void mods_build(Rust *R)
 {
 	Spec *s = R->s;
@@ -89,6 +79,7 @@ void mods_build(Rust *R)
 	R->root.path = "crate";
 	R->root.file = "src/lib.rs";
 	R->root.arch = -1;
+	R->root.family = -1;
 	hmap_init(&R->root.kidmap);
 	for (i = 0; i < s->nunits; i++) {
 		Unit *u = s->units[i];
@@ -116,9 +107,6 @@ void mods_build(Rust *R)
 		R->unit_mod[u->index] = m;
 		R->uses_arch |= u->uses_arch;
 	}
-	for (i = 0; i < R->root.nkids; i++)
-		if (R->root.kids[i]->arch >= 0)
-			nested_arch(R, R->root.kids[i], R->root.kids[i]);
 	mod_finish(R, &R->root, "src");
 }
 

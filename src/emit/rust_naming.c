@@ -168,7 +168,10 @@ static TMask member_mask(const Rust *R, const Item *it, size_t j)
 {
 	if (it->kind == IT_STRUCT || it->kind == IT_UNION)
 		return cfg_field_mask(R, it, &it->fields[j]);
-	return R->info[it->index].mask;
+	if (it->kind == IT_ENUM)
+		return cfg_cond_mask(R->info[it->index].mask,
+				     &it->variants[j].cond);
+	return cfg_cond_mask(R->info[it->index].mask, &it->bits[j].cond);
 }
 
 /* The inline type of a field, through arrays, or NULL. */

@@ -332,8 +332,8 @@ static bool arch_dependent(Item *it)
 	if (it->visit)
 		return it->visit == 2;
 	it->visit = 1;
-	if (it->unit->arch >= 0) {
-		it->visit = 2;
+	if (it->unit->family >= 0 || it->unit->header.cond.targets) {
+		it->visit = 2; /* an architecture's unit, or some targets' */
 		return true;
 	}
 	if (it->kind == IT_ALIAS && !it->alias) {

@@ -762,6 +762,90 @@ static void check_arch_alias(Chk *C, Item *it)
 	}
 }
 
+/* ---- Units ---------------------------------------------------------------- */
+
+/* A unit's header path as the C backend writes it, for one spelling of
+ * the default (with or without --keep-dashes). */
+static void header_path(Buf *b, const Unit *u, bool keep_dashes)
+{
+	const char *p;
+	if (u->header.path) {
+		buf_puts(b, u->header.path);
+		return;
+	}
+	for (p = u->name; *p; p++)
+		buf_putc(b, (char)(*p == '-' && !keep_dashes ? '_' : *p));
+	buf_puts(b, ".h");
+}
+
+/* Header paths are unique: a [header] path that another unit's header
+ * has too (given, or by default with or without --keep-dashes) would be
+ * one file for two outputs. */
+static void clash(Chk *C, const Unit *given, const Unit *other,
+		  const char *path)
+{
+	diag_error(C->d, given->header.path_loc, "header path '%s' of '%s' is "
+		   "also the header of '%s'", path, given->name, other->name);
+	if (other->header.path)
+		diag_note(C->d, other->header.path_loc, "'%s' has it here",
+			  other->name);
+}
+
+static void check_headers(Chk *C)
+{
+	Spec *s = C->s;
+	HMap given;
+	Buf b = {0};
+	size_t i;
+	int dashes;
+	hmap_init(&given);
+	for (i = 0; i < s->nunits; i++) {
+		const Unit *u = s->units[i], *first;
+		if (u->header.guard)
+			names_ident(C->d, u->header.guard, u->header.guard_loc,
+				    "include guard");
+		if (!u->header.path)
+			continue;
+		first = hmap_gets(&given, u->header.path);
+		if (first)
+			clash(C, u, first, u->header.path);
+		else
+			hmap_put(&given, u->header.path, strlen(u->header.path),
+				 (void *)u);
+	}
+	for (i = 0; i < s->nunits && given.count; i++) {
+		const Unit *u = s->units[i], *first;
+		if (u->header.path)
+			continue;
+		for (dashes = 0; dashes < 2; dashes++) {
+			buf_clear(&b);
+			header_path(&b, u, dashes);
+			first = hmap_gets(&given, buf_cstr(&b));
+			if (first) {
+				clash(C, first, u, buf_cstr(&b));
+				break;
+			}
+		}
+	}
+	buf_free(&b);
+	hmap_free(&given);
+}
+
+/* An item of an architecture's unit exists on that architecture only: a
+ * condition that leaves none of its targets is a mistake. */
+static void check_family(Chk *C, const Item *it)
+{
+	int t;
+	if (it->unit->family < 0 || !it->cond.targets || it->inline_type)
+		return;
+	for (t = 0; t < NTARGETS; t++)
+		if (targets[t].arch == it->unit->family && (it->cond.targets >> t & 1u))
+			return;
+	diag_error(C->d, it->cond.loc, "this condition excludes every target of "
+		   "'%s', whose items exist on %s only", it->unit->name,
+		   arch_name(it->unit->family));
+}
+
 /* ---- Driver -------------------------------------------------------------- */
 
 void spec_check(Spec *s, Diag *d)
@@ -782,6 +866,7 @@ void spec_check(Spec *s, Diag *d)
 	resolve_includes(C.R);
 	check_ops(&C);
 	build_members(&C);
+	check_headers(&C);
 	names_check_macros(s, d);
 	check_handles(&C);
 	{
@@ -832,6 +917,7 @@ void spec_check(Spec *s, Diag *d)
 		case IT_ANY:
 			break;
 		}
+		check_family(&C, it);
 	}
 	/* after resolution: rules that look through types */
 	for (i = 0; i < s->nitems; i++) {

@@ -38,6 +38,7 @@ static void decode_c(Dec *D, const DocNode *owner, CNames *c)
 	get_bool(D, t, "bit_numbers", "c", &c->bit_numbers);
 	get_bool(D, t, "handle", "c", &c->handle);
 	get_bool(D, t, "hex", "c", &c->hex);
+	get_bool(D, t, "accessors", "c", &c->accessors);
 	c->all = get_string(D, t, "all", "c", NULL);
 	c->typedef_name = get_string(D, t, "typedef", "c", NULL);
 	c->compat = get_strings(D, t, "compat", "c", &c->ncompat);
@@ -520,7 +521,23 @@ static Item *new_item(Dec *D, ItemKind k, Loc loc, const char *name,
 	s->items[s->nitems++] = it;
 	u->items = xgrow(u->items, &u->items_cap, u->nitems + 1, sizeof *u->items);
 	u->items[u->nitems++] = it;
+	if (!D->cur) {
+		/* a named item (not an inline type): an entry of the unit's
+		 * order */
+		u->seq = xgrow(u->seq, &u->seq_cap, u->nseq + 1, sizeof *u->seq);
+		u->seq[u->nseq].item = it;
+		u->seq[u->nseq++].dir = NULL;
+	}
 	return it;
+}
+
+/* The key and the name of an item's table: "name", or its kind in an
+ * `items` list. */
+static const char *item_name(Dec *D, const DocNode *t, SchemaKind k,
+			     const char *what, Loc *loc)
+{
+	get_keys_as(D, t, k, D->name_key);
+	return get_name_key(D, t, D->name_key ? D->name_key : "name", what, loc);
 }
 
 static void decode_when(Dec *D, const DocNode *ft, Field *f)
@@ -681,8 +698,8 @@ static void decode_struct(Dec *D, const DocNode *t, ItemKind k)
 	Loc name_loc = t->loc;
 	Item *it;
 
-	get_keys(D, t, k == IT_STRUCT ? SK_STRUCT : SK_UNION);
-	name = get_name(D, t, what, &name_loc);
+	name = item_name(D, t, k == IT_STRUCT ? SK_STRUCT : SK_UNION, what,
+			 &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, k, t->loc, name, name_loc);
@@ -711,8 +728,8 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 	Item *it;
 	uint32_t i;
 
-	get_keys(D, t, k == IT_ENUM ? SK_ENUM : SK_BITMAP);
-	name = get_name(D, t, what, &name_loc);
+	name = item_name(D, t, k == IT_ENUM ? SK_ENUM : SK_BITMAP, what,
+			 &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, k, t->loc, name, name_loc);
@@ -757,6 +774,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			v->desc = get_string(D, vt, "description", "variant", NULL);
 			v->compat = get_strings(D, vt, "compat", "variant", &v->ncompat);
 			v->c_value = decode_member_c(D, vt, "variant");
+			cond_decode(D, vt, &v->cond);
 			if (get_int(D, vt, "value", "variant", &v->value,
 				    &v->value_loc) && v->name)
 				it->nvariants++;
@@ -770,6 +788,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			b->desc = get_string(D, vt, "description", "bit", NULL);
 			b->compat = get_strings(D, vt, "compat", "bit", &b->ncompat);
 			b->c_value = decode_member_c(D, vt, "bit");
+			cond_decode(D, vt, &b->cond);
 			b->width = 1;
 			b->bit_number = -1;
 			{
@@ -796,8 +815,7 @@ static void decode_alias(Dec *D, const DocNode *t)
 	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	get_keys(D, t, SK_ALIAS);
-	name = get_name(D, t, "alias", &name_loc);
+	name = item_name(D, t, SK_ALIAS, "alias", &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, IT_ALIAS, t->loc, name, name_loc);
@@ -837,8 +855,7 @@ static void decode_const(Dec *D, const DocNode *t)
 	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	get_keys(D, t, SK_CONST);
-	name = get_name(D, t, "const", &name_loc);
+	name = item_name(D, t, SK_CONST, "const", &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, IT_CONST, t->loc, name, name_loc);
@@ -894,8 +911,7 @@ static void decode_macro(Dec *D, const DocNode *t)
 	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	get_keys(D, t, SK_MACRO);
-	name = get_name(D, t, "macro", &name_loc);
+	name = item_name(D, t, SK_MACRO, "macro", &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, IT_MACRO, t->loc, name, name_loc);
@@ -943,8 +959,7 @@ static void decode_handle(Dec *D, const DocNode *t)
 	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	get_keys(D, t, SK_HANDLE);
-	name = get_name(D, t, "handle", &name_loc);
+	name = item_name(D, t, SK_HANDLE, "handle", &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, IT_HANDLE, t->loc, name, name_loc);
@@ -1039,8 +1054,7 @@ static void decode_ring(Dec *D, const DocNode *t)
 	Arena *a = &D->s->arena;
 	Type *in;
 	int k;
-	get_keys(D, t, SK_RING);
-	name = get_name(D, t, "ring", &name_loc);
+	name = item_name(D, t, SK_RING, "ring", &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, IT_RING, t->loc, name, name_loc);
@@ -1120,8 +1134,7 @@ static void decode_xmacro(Dec *D, const DocNode *t)
 	Loc name_loc = t->loc;
 	Item *it, *en = NULL;
 	uint32_t i;
-	get_keys(D, t, SK_XMACRO);
-	name = get_name(D, t, "xmacro", &name_loc);
+	name = item_name(D, t, SK_XMACRO, "xmacro", &name_loc);
 	if (!name)
 		return;
 	it = new_item(D, IT_XMACRO, t->loc, name, name_loc);
@@ -1255,6 +1268,273 @@ static void decode_include(Dec *D, const DocNode *t)
 	u->nincludes++;
 }
 
+/* ---- The header table and directives -------------------------------------- */
+
+/* An output path: relative, of components made of letters, digits, '_',
+ * '-' (and one '.' before the final "h"), the last one ending in ".h",
+ * and not a name the layout assertions use: the same alphabet as unit
+ * names, so that nothing can climb out of --outdir or need quoting. */
+static const char *bad_header_path(const char *p)
+{
+	const char *c = p, *end = p + strlen(p);
+	size_t n = 0;
+	if (end - p < 3 || strcmp(end - 2, ".h") != 0)
+		return "it must end in \".h\"";
+	for (; c < end - 2; c++, n++) {
+		char ch = *c;
+		if (ch == '/') {
+			if (n == 0)
+				return "it must be relative, without empty components";
+			n = (size_t)-1;
+			continue;
+		}
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '_' || ch == '-'))
+			return "use letters, digits, '_' and '-' in components "
+			       "separated by '/'";
+		if (n >= MAX_IDENT_LEN)
+			return "a component is too long";
+	}
+	if (n == 0)
+		return "the file name is empty";
+	if ((end - p >= 9 && strcmp(end - 9, "_layout.h") == 0) ||
+	    (end - p >= 9 && strcmp(end - 9, "-layout.h") == 0))
+		return "names ending in _layout.h or -layout.h are the layout "
+		       "assertions' (-l c-layout)";
+	return NULL;
+}
+
+/* An SPDX license expression: license identifiers, WITH, AND, OR and
+ * parentheses; nothing that could end a comment. */
+static bool spdx_ok(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr(".+-:() ", *s)))
+			return false;
+	return true;
+}
+
+/* [header]: one per unit, in any of its files. */
+static void decode_header(Dec *D, const DocNode *root)
+{
+	const DocNode *t = get_table(D, root, "header", "spec file", SK_HEADER);
+	UnitHeader *h = &D->u->header;
+	const char *why;
+	if (!t)
+		return;
+	if (h->set) {
+		diag_error(D->d, t->loc, "'%s' has a second [header] table; an "
+			   "output has one", D->u->name);
+		diag_note(D->d, h->loc, "the first [header] of '%s' is here",
+			  D->u->name);
+		return;
+	}
+	h->set = true;
+	h->loc = t->loc;
+	h->path = get_string(D, t, "path", "header", &h->path_loc);
+	if (h->path) {
+		why = strlen(h->path) != get_entry(t, "path")->value->u.str.len
+		      ? "it contains a NUL byte" : bad_header_path(h->path);
+		if (why) {
+			diag_error(D->d, h->path_loc, "invalid header path '%s': %s",
+				   get_printable(D, h->path, strlen(h->path)), why);
+			h->path = NULL;
+		}
+	}
+	h->guard = get_string(D, t, "guard", "header", &h->guard_loc);
+	h->spdx = get_string(D, t, "spdx", "header", &h->spdx_loc);
+	if (h->spdx && (!*h->spdx || !spdx_ok(h->spdx) ||
+			strlen(h->spdx) != get_entry(t, "spdx")->value->u.str.len)) {
+		diag_error(D->d, h->spdx_loc, "invalid SPDX license expression "
+			   "'%s': use license identifiers, WITH, AND, OR and "
+			   "parentheses", get_printable(D, h->spdx, strlen(h->spdx)));
+		h->spdx = NULL;
+	}
+	h->notice = get_string(D, t, "notice", "header", NULL);
+	h->desc = get_string(D, t, "description", "header", NULL);
+	get_bool(D, t, "assembly", "header", &h->assembly);
+	cond_decode(D, t, &h->cond);
+}
+
+static Directive *new_directive(Dec *D, DirKind k, const DocNode *t)
+{
+	Unit *u = D->u;
+	Directive *dir = arena_alloc(&D->s->arena, sizeof *dir);
+	dir->kind = k;
+	dir->loc = dir->text_loc = t->loc;
+	dir->unit = u;
+	u->seq = xgrow(u->seq, &u->seq_cap, u->nseq + 1, sizeof *u->seq);
+	u->seq[u->nseq].item = NULL;
+	u->seq[u->nseq++].dir = dir;
+	return dir;
+}
+
+/* The text of a directive: no NUL byte and, but in verbatim text (lines
+ * and tabs), no control character. */
+static const char *directive_text(Dec *D, const DocNode *t, const char *key,
+				  const char *what, bool lines, Loc *loc)
+{
+	const DocEntry *e = get_entry(t, key);
+	const char *s = get_string(D, t, key, what, loc), *p;
+	if (!s)
+		return NULL;
+	if (strlen(s) != e->value->u.str.len) {
+		diag_error(D->d, *loc, "'%s' must not contain a NUL byte", key);
+		return NULL;
+	}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c < 0x20 && !(lines && (c == '\n' || c == '\t'))) || c == 0x7f) {
+			diag_error(D->d, *loc, "'%s' must not contain control "
+				   "characters%s", key,
+				   lines ? " (but line breaks and tabs)" : "");
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* "xen.h", "../xen.h", <stdint.h>: a path of plain components. */
+static bool include_path_ok(const char *s)
+{
+	size_t n = strlen(s);
+	const char *p;
+	if (n >= 2 && s[0] == '<' && s[n - 1] == '>') {
+		s++;
+		n -= 2;
+	}
+	if (!n || s[0] == '/')
+		return false;
+	for (p = s; p < s + n; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("_-./+", *p)))
+			return false;
+	return true;
+}
+
+static void decode_directive(Dec *D, const DocNode *t, SchemaKind k)
+{
+	Directive *dir;
+	get_keys(D, t, k);
+	switch (k) {
+	case SK_INCLUDE_ITEM:
+		dir = new_directive(D, DIR_INCLUDE, t);
+		dir->text = directive_text(D, t, "include", "include item", false,
+					   &dir->text_loc);
+		if (dir->text && !include_path_ok(dir->text)) {
+			diag_error(D->d, dir->text_loc, "invalid include path '%s': "
+				   "use a relative path of letters, digits and "
+				   "'_-./+', or <name.h>",
+				   get_printable(D, dir->text, strlen(dir->text)));
+			dir->text = NULL;
+		}
+		get_bool(D, t, "before_guard", "include item", &dir->before_guard);
+		break;
+	case SK_ERROR:
+		dir = new_directive(D, DIR_ERROR, t);
+		dir->text = directive_text(D, t, "error", "error", false,
+					   &dir->text_loc);
+		if (!get_entry(t, "only"))
+			diag_error(D->d, t->loc, "an error needs a condition "
+				   "(only = { ... }): without one the header never "
+				   "compiles");
+		break;
+	default:
+		dir = new_directive(D, DIR_VERBATIM, t);
+		dir->text = directive_text(D, t, "verbatim", "verbatim", true,
+					   &dir->text_loc);
+		{
+			Loc rl;
+			dir->rust = directive_text(D, t, "rust", "verbatim", true, &rl);
+		}
+		D->s->nverbatim++;
+		break;
+	}
+	dir->desc = get_string(D, t, "description", schema_tables[k].what, NULL);
+	cond_decode(D, t, &dir->cond);
+	if (!dir->text)
+		dir->text = ""; /* reported; nothing to write */
+}
+
+/* items = [ { struct = "name", ... }, { include = "xen.h" }, ... ]: one
+ * list in the order of the header, each entry naming its kind. */
+static void decode_items(Dec *D, const DocNode *root)
+{
+	const DocNode *list = get_tables(D, root, "items", "spec file");
+	uint32_t i;
+	if (!list)
+		return;
+	for (i = 0; i < list->u.array.n; i++) {
+		const DocNode *t = list->u.array.v[i];
+		const DocEntry *kind = NULL;
+		int w = -1;
+		uint32_t j;
+		for (j = 0; j < t->u.table.n; j++) {
+			const DocEntry *e = &t->u.table.v[j];
+			int k = schema_word_find(SW_ITEM_KINDS, e->key, e->keylen);
+			if (k < 0)
+				continue;
+			if (kind) {
+				diag_error(D->d, e->loc, "an entry of 'items' has one "
+					   "kind, not both '%s' and '%s'",
+					   schema_word(SW_ITEM_KINDS, (size_t)w),
+					   schema_word(SW_ITEM_KINDS, (size_t)k));
+				w = -2;
+				break;
+			}
+			kind = e;
+			w = k;
+		}
+		if (w == -2)
+			continue;
+		if (w < 0) {
+			/* a misspelt kind key is the likeliest reason */
+			const char *words[16], *sug = NULL;
+			size_t nw;
+			for (nw = 0; nw < ARRAY_LEN(words) &&
+				     (words[nw] = schema_word(SW_ITEM_KINDS, nw)) != NULL;
+			     nw++)
+				;
+			for (j = 0; j < t->u.table.n && !sug; j++) {
+				const DocEntry *e = &t->u.table.v[j];
+				sug = schema_closest(get_printable(D, e->key, e->keylen),
+						     words, nw);
+				if (sug)
+					diag_error(D->d, e->loc, "an entry of 'items' names "
+						   "its kind with one of the keys const, "
+						   "alias, enum, bitmap, struct, union, "
+						   "macro, handle, xmacro, ring, include, "
+						   "error or verbatim; did you mean '%s'?",
+						   sug);
+			}
+			if (!sug)
+				diag_error(D->d, t->loc, "an entry of 'items' names its "
+					   "kind with one of the keys const, alias, enum, "
+					   "bitmap, struct, union, macro, handle, "
+					   "xmacro, ring, include, error or verbatim");
+			continue;
+		}
+		D->name_key = schema_word(SW_ITEM_KINDS, (size_t)w);
+		switch (schema_item_kind((size_t)w)) {
+		case SK_CONST: decode_const(D, t); break;
+		case SK_ALIAS: decode_alias(D, t); break;
+		case SK_ENUM: decode_enum(D, t, IT_ENUM); break;
+		case SK_BITMAP: decode_enum(D, t, IT_BITMAP); break;
+		case SK_STRUCT: decode_struct(D, t, IT_STRUCT); break;
+		case SK_UNION: decode_struct(D, t, IT_UNION); break;
+		case SK_MACRO: decode_macro(D, t); break;
+		case SK_HANDLE: decode_handle(D, t); break;
+		case SK_XMACRO: decode_xmacro(D, t); break;
+		case SK_RING: decode_ring(D, t); break;
+		default: decode_directive(D, t, schema_item_kind((size_t)w)); break;
+		}
+		D->name_key = NULL;
+		if (diag_full(D->d))
+			return;
+	}
+}
+
 /* [abi] invariant = true: settings of the whole unit. */
 static void decode_unit_abi(Dec *D, const DocNode *root)
 {
@@ -1283,12 +1563,13 @@ void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 	if (root->kind != DOC_TABLE) {
 		diag_error(d, root->loc,
 			   "a spec file must hold a table of sections (structs, "
-			   "unions, enums, bitmaps, aliases, consts, includes), "
-			   "not %s",
+			   "unions, enums, bitmaps, aliases, consts, includes, "
+			   "items, header), not %s",
 			   get_a_kind(root));
 		return;
 	}
 	get_keys(&D, root, SK_ROOT);
+	decode_header(&D, root);
 	decode_unit_abi(&D, root);
 	/* Items keep the order they are written in within a section; the
 	 * sections themselves are taken in the schema's order. */
@@ -1319,4 +1600,5 @@ void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 				return;
 		}
 	}
+	decode_items(&D, root);
 }

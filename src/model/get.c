@@ -49,6 +49,11 @@ const char *get_printable(Dec *D, const char *s, size_t n)
 
 bool get_keys(Dec *D, const DocNode *t, SchemaKind k)
 {
+	return get_keys_as(D, t, k, NULL);
+}
+
+bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
+{
 	const char *what = schema_tables[k].what;
 	const SchemaKey *const *order;
 	const char *names[SCHEMA_MAX_KEYS];
@@ -63,11 +68,19 @@ bool get_keys(Dec *D, const DocNode *t, SchemaKind k)
 	for (i = 0; i < t->u.table.n; i++) {
 		const DocEntry *e = &t->u.table.v[i];
 		const char *sug;
-		if (schema_key(k, e->key, e->keylen))
+		if (schema_key_as(k, name_key, e->key, e->keylen))
 			continue;
+		if (name_key && e->keylen == 4 && memcmp(e->key, "name", 4) == 0 &&
+		    schema_key(k, "name", 4)) {
+			diag_error(D->d, e->loc, "an entry of 'items' has no 'name': "
+				   "its name is the value of '%s'", name_key);
+			ok = false;
+			continue;
+		}
 		/* (the names only for a did-you-mean: most tables need none) */
 		for (j = 0; j < nkeys; j++)
-			names[j] = order[j]->key;
+			names[j] = name_key && strcmp(order[j]->key, "name") == 0
+				   ? name_key : order[j]->key;
 		sug = schema_closest(e->key, names, nkeys);
 		if (sug && nsug < ARRAY_LEN(suggested))
 			suggested[nsug++] = sug;
@@ -125,8 +138,14 @@ const char *get_string(Dec *D, const DocNode *t, const char *key,
 
 const char *get_name(Dec *D, const DocNode *t, const char *what, Loc *loc)
 {
-	const DocEntry *e = get_entry(t, "name");
-	const char *name = get_string(D, t, "name", what, loc);
+	return get_name_key(D, t, "name", what, loc);
+}
+
+const char *get_name_key(Dec *D, const DocNode *t, const char *key,
+			 const char *what, Loc *loc)
+{
+	const DocEntry *e = get_entry(t, key);
+	const char *name = get_string(D, t, key, what, loc);
 	if (name && !*name) {
 		diag_error(D->d, e->value->loc, "the name of a %s must not be empty",
 			   what);

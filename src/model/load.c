@@ -81,6 +81,7 @@ static Unit *new_unit(Loader *L, const char *name)
 	Unit *u = arena_alloc(&L->s->arena, sizeof *u);
 	u->name = arena_strdup(&L->s->arena, name);
 	u->arch = -1;
+	u->family = -1;
 	L->units = xgrow(L->units, &L->cap, L->nunits + 1, sizeof *L->units);
 	L->units[L->nunits++] = u;
 	return u;
@@ -156,28 +157,40 @@ static void finish_units(Loader *L)
 {
 	Spec *s = L->s;
 	size_t i;
+	HMap reported; /* arch-* directories already reported unknown */
 	/* no spec files at all leaves L->units null: not for qsort() */
 	if (L->nunits > 1)
 		qsort(L->units, L->nunits, sizeof *L->units, cmp_unit);
+	hmap_init(&reported);
 	s->units = arena_calloc(&s->arena, L->nunits, sizeof *s->units);
 	for (i = 0; i < L->nunits; i++) {
 		Unit *u = L->units[i];
+		const char *slash = strchr(u->name, '/');
+		size_t top = slash ? (size_t)(slash - u->name) : strlen(u->name);
+		char *fam;
 		u->index = s->nunits;
 		s->units[s->nunits++] = u;
-		if (strncmp(u->name, "arch-", 5) != 0 || strchr(u->name, '/'))
+		if (strncmp(u->name, "arch-", 5) != 0)
 			continue;
-		u->arch = arch_from_name(u->name + 5);
-		if (u->arch >= 0) {
+		/* arch-<family> is the architecture view; a unit below it is
+		 * an architecture-specific common unit of that family */
+		fam = xstrndup(u->name + 5, top - 5);
+		u->family = arch_from_name(fam);
+		free(fam);
+		if (u->family >= 0 && !slash) {
+			u->arch = u->family;
 			s->arch_units[u->arch] = u;
-		} else {
+		} else if (u->family < 0 && !hmap_get(&reported, u->name, top)) {
 			Buf p = {0};
-			buf_printf(&p, "%s/%s", s->indir, u->name);
+			hmap_put(&reported, u->name, top, u);
+			buf_printf(&p, "%s/%.*s", s->indir, (int)top, u->name);
 			diag_error(L->d, path_loc(L, buf_cstr(&p)),
 				   "unknown architecture: expected arch-x86, "
 				   "arch-arm, arch-riscv or arch-ppc");
 			buf_free(&p);
 		}
 	}
+	hmap_free(&reported);
 	free(L->units);
 	L->units = NULL;
 }

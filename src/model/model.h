@@ -78,14 +78,21 @@ typedef enum TypeKind {
 } TypeKind;
 
 /* Where something exists.  The default is everywhere.  Layouts are those
- * of a tools/hypervisor build at the latest interface version, so content
- * with an `until` version is emitted (under #if) but not laid out. */
+ * of a tools/hypervisor build at the latest interface version, in C (not
+ * assembling), with no configuration macro defined: content with an
+ * `until` version, `defined` names or `assembly = true` is emitted (under
+ * #if) but not laid out.  A raw condition (c_if) is taken to hold. */
+enum { COND_ASM_ANY, COND_ASM_ONLY, COND_ASM_NOT };
 typedef struct Cond {
 	bool tools;        /* only for __XEN__ / __XEN_TOOLS__ builds */
 	bool hypervisor;   /* only for __XEN__ (the hypervisor itself) */
 	unsigned targets;  /* bit t set: present on target t; 0: everywhere */
 	uint32_t since;    /* __XEN_INTERFACE_VERSION__ >= since (0: any) */
 	uint32_t until;    /* __XEN_INTERFACE_VERSION__ < until (0: any) */
+	int assembly;      /* COND_ASM_*: only (not) when __ASSEMBLY__ */
+	const char **defined, **not_defined; /* configuration macros */
+	size_t ndefined, nnot_defined;
+	const char *c_if;  /* a raw C preprocessor expression, or NULL */
 	Loc loc;
 } Cond;
 
@@ -221,6 +228,7 @@ typedef struct Variant {
 	const char **compat; /* old C names kept as aliases */
 	size_t ncompat;
 	Expr *c_value;       /* c = { value = "..." }: C's spelling */
+	Cond cond;
 } Variant;
 
 typedef struct Bit {
@@ -235,6 +243,7 @@ typedef struct Bit {
 	size_t ncompat;
 	Expr *c_value;       /* c = { value = "..." }: C's spelling of the
 			      * bit's macro (of NAME_mask for a field) */
+	Cond cond;
 } Bit;
 
 /* C naming control: how an item keeps the names existing code uses. */
@@ -248,6 +257,7 @@ typedef struct CNames {
 	const char *typedef_name; /* struct/union: typedef ..._t */
 	bool handle;          /* DEFINE_XEN_GUEST_HANDLE(typedef) */
 	bool hex;             /* const: write the value in hex */
+	bool accessors;       /* bitmap: NAME_shift and NAME(v) for fields */
 	const char **compat;  /* old names kept as aliases */
 	size_t ncompat;
 	Loc loc;
@@ -401,6 +411,42 @@ typedef struct Include {
 	Unit *unit; /* resolved source; NULL for "arch" */
 } Include;
 
+/* What a unit's [header] table says about its C header. */
+typedef struct UnitHeader {
+	bool set;
+	Loc loc;             /* the table */
+	const char *path;    /* under --outdir, ".h" included; NULL: default */
+	Loc path_loc;
+	const char *guard;   /* NULL: __XEN_AUTOGEN_<NAME>_H */
+	Loc guard_loc;
+	const char *spdx;    /* SPDX-License-Identifier expression */
+	Loc spdx_loc;
+	const char *notice;  /* a leading comment block */
+	const char *desc;    /* the file's purpose */
+	bool assembly;       /* C declarations under #ifndef __ASSEMBLY__ */
+	Cond cond;           /* unit-wide: #if around the content */
+} UnitHeader;
+
+/* An entry of an `items` list that declares no name: a C #include, an
+ * #error under a condition, or text written as it is. */
+typedef enum DirKind { DIR_INCLUDE, DIR_ERROR, DIR_VERBATIM } DirKind;
+typedef struct Directive {
+	DirKind kind;
+	Loc loc, text_loc;
+	const char *text;   /* the path, the message, or the C text */
+	const char *rust;   /* verbatim: the Rust text, or NULL */
+	const char *desc;   /* optional */
+	bool before_guard;  /* include: before the include guard */
+	Cond cond;
+	Unit *unit;
+} Directive;
+
+/* A unit in spec order: each entry an item or a directive. */
+typedef struct Entry {
+	Item *item;
+	Directive *dir;
+} Entry;
+
 typedef struct SpecFile {
 	const char *path;    /* as opened */
 	const char *relpath; /* relative to the input directory */
@@ -414,12 +460,19 @@ struct Unit {
 	const char *name; /* directory name, e.g. "domctl", "arch-x86" */
 	size_t index;     /* position in Spec.units */
 	int arch;         /* ARCH_* for arch-* directories, else -1 */
+	/* ARCH_* for arch-<family> and every unit below it ("arch-x86/xen-mca",
+	 * an architecture-specific common unit): the items exist only on that
+	 * family's targets; else -1 */
+	int family;
 	SpecFile *files;
 	size_t nfiles;
 	Include *includes;
 	size_t nincludes;
 	Item **items; /* in spec order */
 	size_t nitems, items_cap;
+	Entry *seq;   /* items and directives, in spec order */
+	size_t nseq, seq_cap;
+	UnitHeader header;
 	size_t includes_cap;
 	bool uses_arch; /* includes from "arch" */
 	/* [abi] invariant = true: the unit is designed to be the same for
@@ -450,6 +503,9 @@ typedef struct Spec {
 	HMap members;  /* C name -> MemberSym (check.c) */
 	HMap typedefs; /* a struct's or union's c.typedef -> Symbol */
 	size_t nc_only_macros; /* macros without a Rust function */
+	/* last resorts, counted by validate's summary */
+	size_t nverbatim;       /* verbatim blocks */
+	size_t nraw_conds;      /* conditions with c_if */
 } Spec;
 
 /* ---- spec.c ------------------------------------------------------------- */
@@ -523,6 +579,10 @@ typedef enum SchemaKind {
 	SK_RING,       /* DEFINE_RING_TYPES */
 	SK_FIELD_C,    /* a field's c = { decl } */
 	SK_MEMBER_C,   /* a variant's or bit's c = { value } */
+	SK_HEADER,     /* a unit's [header] */
+	SK_INCLUDE_ITEM, /* items: { include = "xen.h" } */
+	SK_ERROR,      /* items: { error = "message", only = ... } */
+	SK_VERBATIM,   /* items: { verbatim = "C text", rust = "Rust text" } */
 	NSCHEMAKINDS
 } SchemaKind;
 
@@ -546,6 +606,8 @@ typedef enum SchemaValue {
 	SV_TAG_VALUES,  /* an integer or a name, or a list of them */
 	SV_TABLE,       /* a table of kind sub */
 	SV_TABLES,      /* a list of tables of kind sub */
+	SV_ITEMS,       /* a list of tables, each naming its kind (and the
+			 * item's name) with a key of SW_ITEM_KINDS */
 } SchemaValue;
 
 /* Closed sets of words that values are taken from. */
@@ -555,6 +617,7 @@ typedef enum SchemaWords {
 	SW_WAIVERS, /* "identity", ...: index i is WAIVE_* 1 << i */
 	SW_CASES,   /* "keep", "upper" */
 	SW_CTORS,   /* type constructors: index Ctor */
+	SW_ITEM_KINDS, /* the kind keys of `items`: schema_item_kind() */
 } SchemaWords;
 
 /* The keys of a type table: { ptr = T }, { tag = "ptr", args = T }. */
@@ -586,6 +649,12 @@ extern const SchemaTable schema_tables[NSCHEMAKINDS];
 
 /* The key of a table, or NULL. */
 const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len);
+/* The same for a table of an `items` list, where the kind key (name_key:
+ * "const", "struct", ...) stands for `name`, and `name` is no key. */
+const SchemaKey *schema_key_as(SchemaKind k, const char *name_key,
+			       const char *key, size_t len);
+/* The table of the i-th word of SW_ITEM_KINDS. */
+SchemaKind schema_item_kind(size_t i);
 /* The keys in the order the decoder checks them (out: room for
  * SCHEMA_MAX_KEYS), which decides the order of missing-key messages and
  * which of two equally close keys a misspelt one suggests; the count. */
@@ -611,6 +680,8 @@ typedef struct Dec {
 	 * check (norder 0: not made yet) */
 	const SchemaKey *order[NSCHEMAKINDS][SCHEMA_MAX_KEYS];
 	unsigned char norder[NSCHEMAKINDS];
+	const char *name_key;   /* the key of the item's name: "name", or in
+				 * an `items` list its kind ("struct") */
 } Dec;
 
 /* For messages: "a table", "an integer"; data escaped (no control bytes)
@@ -621,6 +692,9 @@ const char *get_printable(Dec *D, const char *s, size_t n);
 /* Report the unknown keys of table t, with a did-you-mean, and its missing
  * required ones; false if there were any. */
 bool get_keys(Dec *D, const DocNode *t, SchemaKind k);
+/* The same for a table of an `items` list, whose kind key name_key holds
+ * the item's name (schema_key_as). */
+bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key);
 
 /* Getters: the value of key in table t.  A value of the wrong kind is
  * reported ("'key' of what must be a string, not an integer") and taken
@@ -635,8 +709,10 @@ bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,
 	      const char *what);
 const char *get_string(Dec *D, const DocNode *t, const char *key,
 		       const char *what, Loc *loc);
-/* "name": a non-empty string without NUL bytes. */
+/* "name" (or the key given): a non-empty string without NUL bytes. */
 const char *get_name(Dec *D, const DocNode *t, const char *what, Loc *loc);
+const char *get_name_key(Dec *D, const DocNode *t, const char *key,
+			 const char *what, Loc *loc);
 bool get_int(Dec *D, const DocNode *t, const char *key, const char *what,
 	     int64_t *out, Loc *loc);
 bool get_bool(Dec *D, const DocNode *t, const char *key, const char *what,
@@ -816,10 +892,14 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 /* Does the item, or the field, exist on target t (in the tools build at
  * the latest interface version that layouts describe)? */
 bool item_on_target(const Item *it, int t);
-/* (inline: the layout engine asks it for every field on every target) */
+/* The configuration layouts describe: a tools build at the latest
+ * interface version, in C, with no configuration macro defined; a raw
+ * condition is taken to hold (docs/spec-language.md, section 5.1).
+ * (inline: the layout engine asks it for every field on every target) */
 static inline bool cond_on_target(const Cond *c, int t)
 {
-	return (!c->targets || (c->targets >> t & 1u)) && !c->until;
+	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
+	       !c->ndefined && c->assembly != COND_ASM_ONLY;
 }
 
 /* ---- layout.c ----------------------------------------------------------- */

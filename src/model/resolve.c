@@ -209,8 +209,11 @@ void resolve_includes(Resolver *R)
 					continue;
 				}
 				for (a = 0; a < NARCH; a++) {
+					/* an architecture's unit sees its own
+					 * architecture's view only */
 					if (!s->arch_units[a] ||
-					    (sym && sym->arch[a]))
+					    (sym && sym->arch[a]) ||
+					    (u->family >= 0 && u->family != a))
 						continue;
 					diag_error(R->d, inc->import_locs[k],
 						   "'%s' is imported from \"arch\" but "
@@ -341,14 +344,16 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 	/* a struct or union by its typedef name (c.typedef) */
 	if (!sym && (want == IT_ANY || want == IT_STRUCT || want == IT_UNION))
 		sym = hmap_gets(&R->s->typedefs, name);
+	/* an architecture directory, and the units below it, see their own
+	 * architecture's version of a name */
 	if (sym) {
 		def = sym->common;
-		if (!def && u->arch >= 0)
-			def = sym->arch[u->arch];
+		if (!def && u->family >= 0)
+			def = sym->arch[u->family];
 		for (a = 0; a < NARCH && !def; a++)
 			def = sym->arch[a];
 	}
-	if (!def || (u->arch >= 0 && !sym->common && !sym->arch[u->arch])) {
+	if (!def || (u->family >= 0 && !sym->common && !sym->arch[u->family])) {
 		const char *sug = NULL;
 		bool suggest = !diag_full(R->d) &&
 			       R->suggestions < MAX_SUGGESTIONS;

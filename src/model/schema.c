@@ -26,6 +26,9 @@
 	{k, sizeof(k) - 1, req, SV_INT, 0, min, max, desc}
 
 static const SchemaKey root_keys[] = {
+	SUB("header", false, SV_TABLE, SK_HEADER,
+	    "The output's C header: its path, guard, license and comments "
+	    "(one per output)."),
 	SUB("abi", false, SV_TABLE, SK_UNIT_ABI, "Settings of the whole output."),
 	SUB("includes", false, SV_TABLES, SK_INCLUDE, "Names used from other outputs."),
 	SUB("consts", false, SV_TABLES, SK_CONST, "Constants."),
@@ -40,6 +43,57 @@ static const SchemaKey root_keys[] = {
 	SUB("xmacros", false, SV_TABLES, SK_XMACRO, "X-macro lists."),
 	SUB("rings", false, SV_TABLES, SK_RING,
 	    "Shared rings (DEFINE_RING_TYPES)."),
+	KEY("items", false, SV_ITEMS,
+	    "Items of any kind, in the order the C header declares them: each "
+	    "names its kind with a key (const, alias, enum, bitmap, struct, "
+	    "union, macro, handle, xmacro, ring, include, error or verbatim)."),
+};
+
+static const SchemaKey header_keys[] = {
+	{"path", 4, false, SV_STRING, 0, 1, 0,
+	 "The header's path under the output directory, e.g. "
+	 "\"arch-x86/xen.h\" (default: the output's name and \".h\")."},
+	KEY("guard", false, SV_IDENT,
+	    "The include guard macro (default __XEN_AUTOGEN_<NAME>_H)."),
+	{"spdx", 4, false, SV_STRING, 0, 1, 0,
+	 "An SPDX license expression: the first line is "
+	 "/* SPDX-License-Identifier: <spdx> */."},
+	KEY("notice", false, SV_TEXT,
+	    "A leading comment block (copyright lines)."),
+	KEY("description", false, SV_TEXT,
+	    "What the header is for, as a comment after the notice."),
+	KEY("assembly", false, SV_BOOL,
+	    "The header may be included by assembler: its C declarations go "
+	    "under #ifndef __ASSEMBLY__."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which builds, the whole content exists."),
+};
+
+static const SchemaKey include_item_keys[] = {
+	{"include", 7, true, SV_STRING, 0, 1, 0,
+	 "The header to #include, relative to this one (\"xen.h\", "
+	 "\"../xen.h\"), or <name.h>."},
+	KEY("before_guard", false, SV_BOOL,
+	    "Before the include guard rather than in order."),
+	KEY("description", false, SV_TEXT, "Why, as a comment."),
+	SUB("only", false, SV_TABLE, SK_ONLY, "When the header is included."),
+};
+
+static const SchemaKey error_keys[] = {
+	{"error", 5, true, SV_STRING, 0, 1, 0, "The message of the #error."},
+	KEY("description", false, SV_TEXT, "Why, as a comment."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "When the #error fires (required: a header that always fails is "
+	    "of no use)."),
+};
+
+static const SchemaKey verbatim_keys[] = {
+	KEY("verbatim", true, SV_STRING,
+	    "C text written as it is, in place (a last resort, for code rather "
+	    "than ABI data)."),
+	KEY("rust", false, SV_STRING, "Rust text written as it is."),
+	KEY("description", false, SV_TEXT, "What the text is, as a comment."),
+	SUB("only", false, SV_TABLE, SK_ONLY, "When the text applies."),
 };
 
 static const SchemaKey unit_abi_keys[] = {
@@ -105,6 +159,8 @@ static const SchemaKey variant_keys[] = {
 	KEY("value", true, SV_INT, "The value; must fit the enum's type."),
 	KEY("compat", false, SV_STRINGS, "Old C names kept as aliases."),
 	SUB("c", false, SV_TABLE, SK_MEMBER_C, "How the value is written in C."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which builds, the value exists."),
 	KEY("description", false, SV_TEXT, "What the value means."),
 };
 
@@ -130,6 +186,8 @@ static const SchemaKey bit_keys[] = {
 	    "c.bit_numbers)."),
 	KEY("compat", false, SV_STRINGS, "Old C names kept as aliases."),
 	SUB("c", false, SV_TABLE, SK_MEMBER_C, "How the bit is written in C."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which builds, the bit exists."),
 	KEY("description", false, SV_TEXT, "What the bit means."),
 };
 
@@ -196,6 +254,16 @@ static const SchemaKey only_keys[] = {
 	    "Only for the hypervisor itself (#if defined(__XEN__))."),
 	RANGE("since", false, 1, UINT32_MAX, "From this interface version on."),
 	RANGE("until", false, 1, UINT32_MAX, "Below this interface version."),
+	KEY("assembly", false, SV_BOOL,
+	    "Only when assembling (true: #if defined(__ASSEMBLY__)) or only in "
+	    "C (false)."),
+	KEY("defined", false, SV_STRINGS,
+	    "Only when these configuration macros are defined."),
+	KEY("not_defined", false, SV_STRINGS,
+	    "Only when these configuration macros are not defined."),
+	{"c_if", 4, false, SV_STRING, 0, 1, 0,
+	 "A raw C preprocessor condition, for what no other key says (a last "
+	 "resort)."},
 };
 
 static const SchemaKey c_keys[] = {
@@ -213,6 +281,9 @@ static const SchemaKey c_keys[] = {
 	KEY("bit_numbers", false, SV_BOOL,
 	    "Bitmaps: also #define _NAME as each bit's number."),
 	KEY("hex", false, SV_BOOL, "Constants and enum values in hex."),
+	KEY("accessors", false, SV_BOOL,
+	    "Bitmaps: multi-bit fields also get NAME_shift and an accessor "
+	    "NAME(v)."),
 	KEY("all", false, SV_STRING,
 	    "Bitmaps: the name of the mask of all bits (\"\" for none)."),
 	KEY("compat", false, SV_STRINGS, "Old C names kept as #define aliases."),
@@ -378,7 +449,37 @@ const SchemaTable schema_tables[NSCHEMAKINDS] = {
 	[SK_MEMBER_C] = {"c", "memberC",
 			 "How an enum variant or a bit is written in C.",
 			 TABLE(member_c_keys)},
+	[SK_HEADER] = {"header", "header",
+		       "The output's C header: path, include guard, license, "
+		       "comments and a condition on the whole content.",
+		       TABLE(header_keys)},
+	[SK_INCLUDE_ITEM] = {"include item", "includeItem",
+			     "An #include, in order.", TABLE(include_item_keys)},
+	[SK_ERROR] = {"error", "error",
+		      "An #error under a condition: the header refuses that "
+		      "build.", TABLE(error_keys)},
+	[SK_VERBATIM] = {"verbatim", "verbatim",
+			 "Text written as it is, in place: a last resort for "
+			 "code rather than ABI data.", TABLE(verbatim_keys)},
 };
+
+/* The kinds of an `items` list, by their key (SW_ITEM_KINDS). */
+static const char *const item_kinds[] = {
+	"const", "alias", "enum", "bitmap", "struct", "union", "macro",
+	"handle", "xmacro", "ring", "include", "error", "verbatim",
+};
+static const SchemaKind item_kind_tables[] = {
+	SK_CONST, SK_ALIAS, SK_ENUM, SK_BITMAP, SK_STRUCT, SK_UNION,
+	SK_MACRO, SK_HANDLE, SK_XMACRO, SK_RING, SK_INCLUDE_ITEM, SK_ERROR,
+	SK_VERBATIM,
+};
+_Static_assert(ARRAY_LEN(item_kinds) == ARRAY_LEN(item_kind_tables),
+	       "item_kinds[] and item_kind_tables[] disagree");
+
+SchemaKind schema_item_kind(size_t i)
+{
+	return i < ARRAY_LEN(item_kind_tables) ? item_kind_tables[i] : SK_ROOT;
+}
 
 const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)
 {
@@ -390,6 +491,21 @@ const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)
 		if (t->keys[i].len == len && memcmp(t->keys[i].key, key, len) == 0)
 			return &t->keys[i];
 	return NULL;
+}
+
+const SchemaKey *schema_key_as(SchemaKind k, const char *name_key,
+			       const char *key, size_t len)
+{
+	/* the new kinds (include, error, verbatim) are named by their own
+	 * first key, and have no `name` */
+	if (!name_key || strcmp(name_key, "name") == 0 ||
+	    !schema_key(k, "name", 4))
+		return schema_key(k, key, len);
+	if (strlen(name_key) == len && memcmp(name_key, key, len) == 0)
+		return schema_key(k, "name", 4);
+	if (len == 4 && memcmp(key, "name", 4) == 0)
+		return NULL;
+	return schema_key(k, key, len);
 }
 
 /* Required keys before optional ones, and in each group the name and the
@@ -436,6 +552,8 @@ const char *schema_word(SchemaWords set, size_t i)
 	case SW_WAIVERS: return i < ARRAY_LEN(waivers) ? waivers[i] : NULL;
 	case SW_CASES: return i < ARRAY_LEN(cases) ? cases[i] : NULL;
 	case SW_CTORS: return i < NCTORS ? ctors[i] : NULL;
+	case SW_ITEM_KINDS:
+		return i < ARRAY_LEN(item_kinds) ? item_kinds[i] : NULL;
 	}
 	return NULL;
 }

@@ -256,6 +256,7 @@ void spec_free(Spec *s)
 	for (i = 0; i < s->nunits; i++) {
 		free(s->units[i]->items);
 		free(s->units[i]->includes);
+		free(s->units[i]->seq);
 	}
 	free(s->items);
 	arena_free(&s->arena);

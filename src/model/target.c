@@ -73,7 +73,9 @@ bool item_on_target(const Item *it, int t)
 	for (; it->inline_type && it->parent; it = it->parent)
 		if (!cond_on_target(&it->cond, t))
 			return false;
-	if (it->unit->arch >= 0 && it->unit->arch != targets[t].arch)
+	if (it->unit->family >= 0 && it->unit->family != targets[t].arch)
+		return false;
+	if (it->unit->header.set && !cond_on_target(&it->unit->header.cond, t))
 		return false;
 	return cond_on_target(&it->cond, t);
 }

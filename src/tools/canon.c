@@ -32,6 +32,8 @@ static bool is_prim(const DocNode *n)
 }
 
 static DocNode *canon_table(Arena *a, const DocNode *n, SchemaKind k);
+static DocNode *canon_table_as(Arena *a, const DocNode *n, SchemaKind k,
+			       const char *name_key);
 static DocNode *canon_list(Arena *a, const DocNode *n, SchemaKind k);
 static DocNode *canon_type(Arena *a, const DocNode *n, int depth);
 
@@ -144,6 +146,34 @@ static DocNode *canon_list(Arena *a, const DocNode *n, SchemaKind k)
 	return r;
 }
 
+/* An `items` list: each table in the order of the kind its kind key
+ * names, the kind key where `name` would be.  A table without one is left
+ * as it is. */
+static DocNode *canon_items(Arena *a, const DocNode *n)
+{
+	DocNode *r;
+	uint32_t i, j;
+	if (n->kind != DOC_ARRAY)
+		return (DocNode *)n;
+	r = doc_new(a, DOC_ARRAY, n->loc);
+	r->flags = n->flags;
+	for (i = 0; i < n->u.array.n; i++) {
+		const DocNode *t = n->u.array.v[i];
+		DocNode *c = (DocNode *)t;
+		for (j = 0; t->kind == DOC_TABLE && j < t->u.table.n; j++) {
+			int w = schema_word_find(SW_ITEM_KINDS, t->u.table.v[j].key,
+						 t->u.table.v[j].keylen);
+			if (w >= 0) {
+				c = canon_table_as(a, t, schema_item_kind((size_t)w),
+						   schema_word(SW_ITEM_KINDS, (size_t)w));
+				break;
+			}
+		}
+		doc_array_push(a, r, c);
+	}
+	return r;
+}
+
 /* The value of a key: recurse where it holds tables or types. */
 static DocNode *canon_value(Arena *a, const DocNode *n, const SchemaKey *key)
 {
@@ -152,6 +182,8 @@ static DocNode *canon_value(Arena *a, const DocNode *n, const SchemaKey *key)
 		return canon_table(a, n, (SchemaKind)key->sub);
 	case SV_TABLES:
 		return canon_list(a, n, (SchemaKind)key->sub);
+	case SV_ITEMS:
+		return canon_items(a, n);
 	case SV_TYPE:
 	case SV_ENUM_TYPE:
 	case SV_BITMAP_TYPE:
@@ -170,6 +202,14 @@ static DocNode *canon_value(Arena *a, const DocNode *n, const SchemaKey *key)
 
 static DocNode *canon_table(Arena *a, const DocNode *n, SchemaKind k)
 {
+	return canon_table_as(a, n, k, NULL);
+}
+
+/* A table of kind k; in an `items` list, name_key (the kind) takes the
+ * place of `name`. */
+static DocNode *canon_table_as(Arena *a, const DocNode *n, SchemaKind k,
+			       const char *name_key)
+{
 	const SchemaTable *tab = &schema_tables[k];
 	DocNode *r;
 	uint32_t i;
@@ -182,9 +222,12 @@ static DocNode *canon_table(Arena *a, const DocNode *n, SchemaKind k)
 	r->flags = n->flags;
 	taken = arena_calloc(a, n->u.table.n ? n->u.table.n : 1, sizeof *taken);
 	for (j = 0; j < tab->nkeys; j++) {
+		const char *want = tab->keys[j].key;
+		if (name_key && strcmp(want, "name") == 0)
+			want = name_key;
 		for (i = 0; i < n->u.table.n; i++) {
 			const DocEntry *e = &n->u.table.v[i];
-			if (taken[i] || !key_is(e, tab->keys[j].key))
+			if (taken[i] || !key_is(e, want))
 				continue;
 			taken[i] = true;
 			doc_table_add(a, r, e->key, e->keylen, e->loc,

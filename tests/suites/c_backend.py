@@ -50,18 +50,32 @@ FAMILY = {"i386": "x86", "x86_64": "x86", "armv7a": "arm", "aarch64": "arm",
           "riscv64": "riscv", "powerpc64le": "ppc"}
 
 
+def header_family(rel):
+    """The architecture family of a generated header, by its path under the
+    output directory: arch_x86.h, arch-arm.h, arch-x86/xen.h and
+    arch-x86/xen-mca.h are x86's or arm's; None for a common header."""
+    first = rel.replace(os.sep, "/").split("/")[0]
+    if not first.startswith(("arch_", "arch-")):
+        return None
+    m = re.match(r"[a-z0-9]+", first[5:])
+    return m.group(0) if m else None
+
+
 def for_target(hs, family):
     """The headers a translation unit for one architecture includes: the
     common ones (they pull in their arch header through the #if chain) and
-    that architecture's own; another architecture's header is never meant
-    to be compiled there."""
+    that architecture's own, below arch-<family>/ too; another
+    architecture's header is never meant to be compiled there."""
     keep = []
     for h in hs:
-        base = os.path.basename(h)[:-2]
-        for suffix in ("_layout", "-layout"):
-            if base.endswith(suffix):
-                base = base[:-len(suffix)]
-        if base.startswith(("arch_", "arch-")) and base[5:] != family:
+        parts = h.replace(os.sep, "/").split("/")
+        fam = None
+        # the output directory is above the first arch_*/arch-* component
+        for i in range(len(parts)):
+            fam = header_family("/".join(parts[i:]))
+            if fam:
+                break
+        if fam is not None and fam != family:
             continue
         keep.append(h)
     return keep
@@ -225,7 +239,8 @@ def test_shape(ctx):
         assert "#define __XEN_AUTOGEN_DOMCTL_H" in dom
         assert '#if defined(__i386__) || defined(__x86_64__)\n#include "arch_x86.h"' in dom
         assert '#error "Unsupported architecture"' in dom
-        assert "uint32_t flags /* See xen_domctl_cdf */;" in dom
+        assert "uint32_t flags; /* XEN_DOMCTL_CDF_* */" in dom
+        assert "GREP FODDER" not in dom and "struct xen_domctl_cdf" not in dom
         assert "#define XEN_DOMCTL_CDF_VPMU (1U << 7)" in dom
         assert "#define XEN_DOMCTL_CDF__ALL (0xFFU)" in dom
         assert "XEN_DOMCTL_ALTP2M_MODE_LIMITED = 3," in dom
@@ -239,8 +254,84 @@ def test_shape(ctx):
         text = open(os.path.join(ptr, "guest.h")).read()
         assert text.count("typedef struct node node_t;") == 1
         assert text.count("DEFINE_XEN_GUEST_HANDLE(node_t);") == 1
+        # a struct that points to itself: its typedef and handle come first,
+        # and the header says why; no other forward typedef
+        assert "struct node points to itself" in text
+        assert text.index("DEFINE_XEN_GUEST_HANDLE(node_t);") < text.index("struct node {")
+        # one header needs these handles: no guard macro
+        assert "__XEN_AUTOGEN_HANDLE_" not in text
+        assert text.count("__DEFINE_XEN_GUEST_HANDLE(int64, int64_t);") == 1
         assert "XEN_GUEST_HANDLE_64(uint8) p_u8;" in text
         assert "XEN_GUEST_HANDLE_64(int16) p_enum;" in text
+        # a struct's typedef right after its body, never ahead of it (Xen's
+        # compat-build-header.py applies __alignof__ to it)
+        feat = generate(ctx, os.path.join(ctx.root, "tests", "c", "specs", "features"),
+                        ctx.mkdtemp("feat"))
+        text = open(os.path.join(feat, "xen.h")).read()
+        assert "};\ntypedef struct xen_test_status xen_test_status_t;\n" \
+               "DEFINE_XEN_GUEST_HANDLE(xen_test_status_t);" in text
+        # multi-bit fields: only the mask, unless c.accessors asks
+        assert "XEN_TEST_CDF_version_mask (0xFU << 4)" in text
+        assert "XEN_TEST_CDF_version_shift" not in text
+        for h in headers(out) + headers(feat):
+            for line in open(h).read().splitlines():
+                assert len(line) <= 80 or not line.startswith(("#if", "#define", "/*", " *")), \
+                    "%s: a line the backend lays out passes 80 columns:\n%s" % (h, line)
+    return fn
+
+
+def test_dropin_shape(ctx):
+    """The constructs of the drop-in language in the generated C
+    (tests/c/specs/dropin): header paths, guards, SPDX first, the
+    assembler split, order with moves, cycles, conditions, items."""
+    def fn():
+        specs = os.path.join(ctx.root, "tests", "c", "specs", "dropin")
+        out = generate(ctx, specs, ctx.mkdtemp("dropin"))
+        names = sorted(os.path.relpath(h, out) for h in headers(out))
+        assert names == ["arch-arm.h", "arch-x86/xen-mca.h", "arch-x86/xen.h",
+                         "event_channel.h", "tools-only.h", "xen.h"], names
+        xen = open(os.path.join(out, "xen.h")).read()
+        assert xen.startswith("/* SPDX-License-Identifier: MIT */\n"), xen[:200]
+        assert "#ifndef __XEN_PUBLIC_XEN_H__\n#define __XEN_PUBLIC_XEN_H__\n" in xen
+        assert "#ifndef __ASSEMBLY__\n\n/* A domain id" in xen
+        assert "#if defined(__ASSEMBLY__)\n/* A constant only the assembler sees. */" in xen
+        assert "#if defined(XEN_TEST_HAVE_PV)\n#define XEN_TEST_MODE_pv 3\n#endif" in xen
+        assert "#define XEN_TEST_NEXT(x) ((x) + 1)\n" in xen
+        assert '#include "arch-x86/xen.h"' in xen and "Unsupported architecture" not in xen
+        evt = open(os.path.join(out, "event_channel.h")).read()
+        # spec order, but evt_outer after evt_inner, which it contains
+        order = [evt.index(s) for s in ("#error", '#include "xen.h"', "#define EVT_N",
+                                        "struct evt_inner {", "struct evt_outer {",
+                                        "typedef struct evt_outer evt_outer_t;")]
+        assert order == sorted(order), order
+        assert evt.count('#include "xen.h"') == 1
+        assert "Ahead of its body, for a cycle of guest handles" in evt
+        # a primitive handle two headers define: guarded in both (the compile
+        # matrix includes them together)
+        for text in (xen, evt):
+            assert "#ifndef __XEN_AUTOGEN_HANDLE_int16\n#define __XEN_AUTOGEN_HANDLE_int16\n" \
+                   "__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);\n#endif" in text
+        mca = open(os.path.join(out, "arch-x86", "xen-mca.h")).read()
+        assert '#include "xen.h"' in mca and "__i386__" not in mca
+        tools = open(os.path.join(out, "tools-only.h")).read()
+        assert "#if (defined(__XEN__) || defined(__XEN_TOOLS__))\n\n/* Laid out" in tools
+        # a tools build sees the content, a guest build does not
+        for flags, want in ((["-D__XEN_TOOLS__"], True), ([], False)):
+            src = os.path.join(ctx.mkdtemp("tu"), "tu.c")
+            with open(src, "w") as f:
+                f.write('#include "%s"\n#include "%s"\nstruct tools_only t;\n'
+                        % (os.path.join(ctx.root, "support", "xen-prelude.h"),
+                           os.path.join(out, "tools-only.h")))
+            st, so, se = ctx.run([ctx.cc.split()[0], "-fsyntax-only"] + flags + [src])
+            assert (st == 0) == want, (flags, se)
+        # the assembler (with Xen's -D__ASSEMBLY__) gets the constants, not
+        # the types
+        src = os.path.join(ctx.mkdtemp("asm"), "a.S")
+        with open(src, "w") as f:
+            f.write('#include "%s"\n.long XEN_TEST_PAGE_SHIFT, DOMID_SELF, XEN_TEST_ASM_ONLY\n'
+                    % os.path.join(out, "xen.h"))
+        st, so, se = ctx.run([ctx.cc.split()[0], "-D__ASSEMBLY__", "-c", "-o", os.devnull, src])
+        assert st == 0, se
     return fn
 
 
@@ -253,6 +344,20 @@ def test_check_mode(ctx):
         args = ["-i", specs, "-o", out, "-l", "c", "--regen-hint", "make regen", "--check"]
         st, so, se = ctx.xbg(*args)
         assert (st, so, se) == (0, "", ""), "in sync: %d %r %r" % (st, so, se)
+        # the outputs do not depend on how the tool was run: generated
+        # without --regen-hint from one directory, in sync when checked from
+        # another and with other spellings of the same paths
+        plain = ctx.mkdtemp("plain")
+        st, so, se = ctx.run([ctx.tool, "-i", specs, "-o", plain, "-l", "c"])
+        assert st == 0, se
+        other = ctx.mkdtemp("elsewhere")
+        for cwd, i, o in ((other, specs, plain),
+                          (ctx.root, "./specs/xen", os.path.relpath(plain, ctx.root)),
+                          (ctx.root, "specs//xen/", plain + "/"),
+                          (os.path.join(ctx.root, "specs"), "xen", os.path.join(plain, ".", ""))):
+            st, so, se = ctx.run([ctx.tool, "-i", i, "-o", o, "-l", "c", "--check"], cwd=cwd)
+            assert (st, so, se) == (0, "", ""), "--check -i %s -o %s from %s: %d\n%s%s" % (
+                i, o, cwd, st, so, se)
         # stale
         path = os.path.join(out, "sysctl.h")
         text = open(path).read()
@@ -490,6 +595,7 @@ def collect(ctx):
         Test("c/with-xen-h", test_with_xen_h(ctx),
              rfc + [Need("libxen-dev", probe=lambda: os.path.exists("/usr/include/xen/domctl.h"))]),
         Test("c/shape", test_shape(ctx), rfc),
+        Test("c/dropin-shape", test_dropin_shape(ctx), [Need("gcc", command="gcc")]),
         Test("c/layout/perturbed-engine-fails", test_perturbed_engine_fails(ctx),
              rfc + [Need("clang", command="clang")]),
         Test("c/layout/against-header", test_against_header(ctx), [Need("clang", command="clang")]),

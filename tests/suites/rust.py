@@ -49,6 +49,7 @@ def spec_sets(ctx):
         "model": here(ctx, "specs", "model"),
         "long-names": here(ctx, "specs", "long"),
         "text": here(ctx, "specs", "text"),
+        "dropin": os.path.join(ctx.root, "tests", "c", "specs", "dropin"),
     }
 
 
@@ -516,6 +517,7 @@ def collect(ctx):
         Test("rust/naming", test_crate(ctx, "naming", sets["naming"], ["naming.rs"]), CARGO),
         Test("rust/model", test_crate(ctx, "model", sets["model"], ["model.rs"]), CARGO),
         Test("rust/long-names", test_crate(ctx, "long", sets["long-names"], []), CARGO),
+        Test("rust/dropin", test_crate(ctx, "dropin", sets["dropin"], ["dropin.rs"]), CARGO),
         Test("rust/text", test_text(ctx), CARGO),
         Test("rust/prelude", test_prelude(ctx), CARGO + RUSTFMT),
         Test("rust/cross-language/xen",

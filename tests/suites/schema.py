@@ -187,6 +187,18 @@ PLACES = {
     "memberC": ({"value": "1"},
                 lambda t: {"enums": [{"name": "e", "description": "d", "typ": "u8",
                                       "variants": [{"name": "v", "value": 1, "c": t}]}]}),
+    "header": ({}, lambda t: {"header": t}),
+    "includeItem": ({"include": "x.h"}, lambda t: {"items": [t]}),
+    "error": ({"error": "m", "only": {"tools": True}}, lambda t: {"items": [t]}),
+    "verbatim": ({"verbatim": "/* x */"}, lambda t: {"items": [t]}),
+}
+
+# The kind key of an `items` entry is what says its kind: without it, the
+# decoder cannot tell which table's key is missing.
+MISSING = {
+    ("includeItem", "include"): "an entry of 'items' names its kind",
+    ("error", "error"): "an entry of 'items' names its kind",
+    ("verbatim", "verbatim"): "an entry of 'items' names its kind",
 }
 
 # A value of another kind than each kind of value, and what the decoder
@@ -198,7 +210,7 @@ WRONG = {
     "word": (1, KIND, "a string"), "int": ("1", KIND, "an integer"),
     "bool": (1, KIND, "a boolean"), "strings": (1, KIND, "an array"),
     "words": (1, KIND, "an array"), "tables": (1, KIND, "an array"),
-    "table": (1, KIND, "a table"),
+    "table": (1, KIND, "a table"), "items": (1, KIND, "an array"),
     "type": (True, "a type is a name such as", None),
     "enum_type": (True, "a type is a name such as", None),
     "bitmap_type": (True, "a type is a name such as", None),
@@ -242,8 +254,9 @@ def decode_test(ctx, tab):
                 t = dict(place)
                 t.pop(key, None)
                 expect(wrap(t), "%s missing" % key, status=1,
-                       pattern="%s is missing required key '%s'"
-                       % (re.escape(tab["what"]), re.escape(key)))
+                       pattern=MISSING.get((tab["name"], key),
+                                           "%s is missing required key '%s'"
+                                           % (re.escape(tab["what"]), re.escape(key))))
             if "min" in k and k["value"] == "int":
                 for v in (k["min"] - 1, k["max"] + 1):
                     expect(wrap(dict(place, **{key: v})), "%s = %d" % (key, v), status=1)

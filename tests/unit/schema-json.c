@@ -356,6 +356,19 @@ static void fixed_definitions(DocNode *defs)
 
 /* ---- The tables ------------------------------------------------------------- */
 
+/* The definition of an `items` entry of the i-th kind: the table of that
+ * kind, or for the kinds with a name, "item" and the kind ("itemStruct"),
+ * whose kind key replaces `name`. */
+static const char *item_def(size_t i)
+{
+	SchemaKind k = schema_item_kind(i);
+	const char *w = schema_word(SW_ITEM_KINDS, i);
+	if (!schema_key(k, "name", 4))
+		return schema_tables[k].name;
+	return arena_printf(&A, "item%c%s", w[0] - 'a' + 'A', w + 1);
+}
+
+
 static DocNode *key_value(const SchemaKey *k)
 {
 	DocNode *v;
@@ -415,6 +428,15 @@ static DocNode *key_value(const SchemaKey *k)
 	case SV_TABLES:
 		v = OBJ("type", str("array"), "items", ref(schema_tables[k->sub].name));
 		break;
+	case SV_ITEMS: {
+		DocNode *kinds = new_arr();
+		const char *w;
+		size_t i;
+		for (i = 0; (w = schema_word(SW_ITEM_KINDS, i)) != NULL; i++)
+			doc_array_push(&A, kinds, ref(item_def(i)));
+		v = OBJ("type", str("array"), "items", OBJ("anyOf", kinds));
+		break;
+	}
 	default:
 		fprintf(stderr, "schema-json: key '%s' holds an unknown kind of "
 			"value\n", k->key);
@@ -446,8 +468,9 @@ static DocNode *anonymous_field(void)
 }
 
 /* type, description, properties, additionalProperties, required: a
- * table's definition, or the whole document for SK_ROOT. */
-static void table_into(DocNode *o, SchemaKind k)
+ * table's definition, or the whole document for SK_ROOT; in an `items`
+ * list, name_key takes the place of `name`. */
+static void table_into(DocNode *o, SchemaKind k, const char *name_key)
 {
 	const SchemaTable *t = &schema_tables[k];
 	DocNode *props = new_obj(), *req = new_arr();
@@ -455,9 +478,12 @@ static void table_into(DocNode *o, SchemaKind k)
 	put(o, "type", str("object"));
 	put(o, "description", str(t->desc));
 	for (i = 0; i < t->nkeys; i++) {
-		put(props, t->keys[i].key, key_value(&t->keys[i]));
+		const char *key = t->keys[i].key;
+		if (name_key && strcmp(key, "name") == 0)
+			key = name_key;
+		put(props, key, key_value(&t->keys[i]));
 		if (t->keys[i].required)
-			doc_array_push(&A, req, str(t->keys[i].key));
+			doc_array_push(&A, req, str(key));
 	}
 	put(o, "properties", props);
 	put(o, "additionalProperties", boolean(false));
@@ -479,14 +505,26 @@ static DocNode *schema(void)
 			    "title", str("xenbindgen spec file"));
 	DocNode *defs = new_obj();
 	int k;
-	table_into(root, SK_ROOT);
+	table_into(root, SK_ROOT, NULL);
 	fixed_definitions(defs);
 	for (k = 0; k < NSCHEMAKINDS; k++) {
 		DocNode *d = new_obj();
 		if (k == SK_ROOT)
 			continue;
-		table_into(d, (SchemaKind)k);
+		table_into(d, (SchemaKind)k, NULL);
 		put(defs, schema_tables[k].name, d);
+	}
+	{
+		const char *w;
+		size_t i;
+		for (i = 0; (w = schema_word(SW_ITEM_KINDS, i)) != NULL; i++) {
+			DocNode *d;
+			if (!schema_key(schema_item_kind(i), "name", 4))
+				continue;
+			d = new_obj();
+			table_into(d, schema_item_kind(i), w);
+			put(defs, item_def(i), d);
+		}
 	}
 	put(root, "definitions", defs);
 	return root;
@@ -504,7 +542,7 @@ static const char *const value_names[] = {
 	[SV_CONST_TYPE] = "const_type", [SV_ALIAS_TYPE] = "alias_type",
 	[SV_TAG_VALUES] = "tag_values", [SV_TABLE] = "table",
 	[SV_VALUE] = "value",
-	[SV_TABLES] = "tables",
+	[SV_TABLES] = "tables",       [SV_ITEMS] = "items",
 };
 
 static DocNode *table_dump(void)

@@ -9,11 +9,6 @@
 #ifndef __XEN_AUTOGEN_XEN_H
 #define __XEN_AUTOGEN_XEN_H
 
-typedef struct xen_test_status xen_test_status_t;
-DEFINE_XEN_GUEST_HANDLE(xen_test_status_t);
-
-typedef union xen_test_union xen_test_union_t;
-
 /* A plain constant. */
 #define XEN_LEGACY_MAX_VCPUS 32
 
@@ -22,6 +17,20 @@ typedef union xen_test_union xen_test_union_t;
 
 /* A negative constant. */
 #define XEN_TEST_NEGATIVE (-22)
+
+/* A typedef kept under its existing name. */
+typedef uint16_t domid_t;
+
+/* An array typedef. */
+typedef uint8_t xen_domain_handle_t[16];
+
+/* A scalar whose width depends on the architecture. */
+#if defined(__i386__) || defined(__x86_64__)
+typedef unsigned long xen_ulong_t;
+#elif defined(__arm__) || defined(__aarch64__)
+typedef uint64_aligned_t xen_ulong_t;
+#endif
+DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 
 /* Written as #defines, as Xen does. */
 #define EVTCHNSTAT_closed 0
@@ -37,20 +46,15 @@ typedef union xen_test_union xen_test_union_t;
 #define XEN_TEST_CDF_hap (1U << _XEN_TEST_CDF_hap)
 #define XEN_TEST_CDF_HAP XEN_TEST_CDF_hap /* compatibility */
 /* A 4-bit field inside the word. */
-#define XEN_TEST_CDF_version_shift 4
-#define XEN_TEST_CDF_version_mask (0xFU << XEN_TEST_CDF_version_shift)
-#define XEN_TEST_CDF_version(v) (((v) & XEN_TEST_CDF_version_mask) >> XEN_TEST_CDF_version_shift)
+#define XEN_TEST_CDF_version_mask (0xFU << 4)
 /* Mask covering all defined bits */
 #define XEN_TEST_CDF_MAX_MASK (0xF3U)
-
-/* A typedef kept under its existing name. */
-typedef uint16_t domid_t;
 
 /* A tagged union whose members are inline structs. */
 struct xen_test_status {
     domid_t dom;
     uint16_t pad;
-    uint32_t status /* See evtchn_state */;
+    uint32_t status; /* EVTCHNSTAT_* */
     union {
         /* Valid when status is unbound. */
         struct {
@@ -66,17 +70,8 @@ struct xen_test_status {
         uint32_t pirq;
     } u;
 };
-
-/* An array typedef. */
-typedef uint8_t xen_domain_handle_t[16];
-
-/* A scalar whose width depends on the architecture. */
-#if defined(__i386__) || defined(__x86_64__)
-typedef unsigned long xen_ulong_t;
-#elif defined(__arm__) || defined(__aarch64__)
-typedef uint64_aligned_t xen_ulong_t;
-#endif
-DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
+typedef struct xen_test_status xen_test_status_t;
+DEFINE_XEN_GUEST_HANDLE(xen_test_status_t);
 
 /* Handles, bitfields, conditions, a flexible array. */
 struct xen_test_misc {
@@ -112,5 +107,6 @@ union xen_test_union {
     uint32_t raw[4];
     uint64_aligned_t wide[2];
 };
+typedef union xen_test_union xen_test_union_t;
 
 #endif /* __XEN_AUTOGEN_XEN_H */

@@ -9,29 +9,8 @@
 #ifndef __XEN_AUTOGEN_MEMBERS_H
 #define __XEN_AUTOGEN_MEMBERS_H
 
-typedef struct node node_handle_t;
-DEFINE_XEN_GUEST_HANDLE(node_handle_t);
-
-#ifndef __XEN_AUTOGEN_HANDLE_ushort
-#define __XEN_AUTOGEN_HANDLE_ushort
-__DEFINE_XEN_GUEST_HANDLE(ushort, unsigned short);
-#endif
-
 /* A length. */
 #define MEMBERS_N 3
-
-/* An enum, declared with its backing type. */
-enum colour {
-    COLOUR_RED = -1,
-    COLOUR_GREEN = 2,
-};
-
-/* A 64-bit bitmap. */
-struct wide_flags {}; /* GREP FODDER */
-#define WIDE_FLAGS_LOW (1ULL << 0)
-#define WIDE_FLAGS_HIGH (1ULL << 40)
-/* Mask covering all defined bits */
-#define WIDE_FLAGS__ALL (0x10000000001ULL)
 
 /* A typedef of a C primitive. */
 typedef unsigned short word_t;
@@ -40,10 +19,24 @@ DEFINE_XEN_GUEST_HANDLE(word_t);
 /* A typedef of an array. */
 typedef unsigned char bytes4_t[4];
 
+/* An enum, declared with its backing type. */
+enum colour {
+    COLOUR_RED = -1,
+    COLOUR_GREEN = 2,
+};
+
+/* A 64-bit bitmap. */
+#define WIDE_FLAGS_LOW (1ULL << 0)
+#define WIDE_FLAGS_HIGH (1ULL << 40)
+/* Mask covering all defined bits */
+#define WIDE_FLAGS__ALL (0x10000000001ULL)
+
 /* Pointed to. */
 struct node {
     uint32_t v;
 };
+typedef struct node node_handle_t;
+DEFINE_XEN_GUEST_HANDLE(node_handle_t);
 
 /* An empty struct: no bytes in GNU C, one in C++. */
 struct nothing {
@@ -72,12 +65,14 @@ struct c_words {
     uint32_t pad;
     long long ll;
     unsigned long long ull;
-    int16_t c /* See colour */;
+    int16_t c; /* enum colour */
     uint16_t pad2;
     uint32_t pad3;
-    uint64_aligned_t flags /* See wide_flags */;
+    uint64_aligned_t flags; /* WIDE_FLAGS_* */
     unsigned long long ulls[2];
 };
+
+__DEFINE_XEN_GUEST_HANDLE(ushort, unsigned short);
 
 /* Guest handles and plain pointers. */
 struct pointers {

@@ -9,44 +9,6 @@
 #ifndef __XEN_AUTOGEN_GUEST_H
 #define __XEN_AUTOGEN_GUEST_H
 
-typedef struct node node_t;
-DEFINE_XEN_GUEST_HANDLE(node_t);
-
-#ifndef __XEN_AUTOGEN_HANDLE_int8
-#define __XEN_AUTOGEN_HANDLE_int8
-__DEFINE_XEN_GUEST_HANDLE(int8, int8_t);
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_int16
-#define __XEN_AUTOGEN_HANDLE_int16
-__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_int32
-#define __XEN_AUTOGEN_HANDLE_int32
-__DEFINE_XEN_GUEST_HANDLE(int32, int32_t);
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_int64
-#define __XEN_AUTOGEN_HANDLE_int64
-__DEFINE_XEN_GUEST_HANDLE(int64, int64_t);
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_long
-#define __XEN_AUTOGEN_HANDLE_long
-__DEFINE_XEN_GUEST_HANDLE(long, long);
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_ulong
-#define __XEN_AUTOGEN_HANDLE_ulong
-__DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_int64
-#define __XEN_AUTOGEN_HANDLE_int64
-__DEFINE_XEN_GUEST_HANDLE(int64, int64_t);
-#endif
-
 /* An enum behind a pointer: the handle uses its backing type. */
 enum colour {
     COLOUR_RED = -1,
@@ -54,16 +16,29 @@ enum colour {
 };
 
 /* A bitmap behind a pointer. */
-struct caps {}; /* GREP FODDER */
 #define CAPS_A (1ULL << 0)
 /* Mask covering all defined bits */
 #define CAPS__ALL (0x1ULL)
+
+/*
+ * struct node points to itself: its typedef and guest handle come before its
+ * body.
+ */
+typedef struct node node_t;
+DEFINE_XEN_GUEST_HANDLE(node_t);
 
 /* Pointed to from below, and from itself: one typedef and handle. */
 struct node {
     XEN_GUEST_HANDLE_64(node_t) next;
     uint64_aligned_t value;
 };
+
+__DEFINE_XEN_GUEST_HANDLE(int8, int8_t);
+__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);
+__DEFINE_XEN_GUEST_HANDLE(int32, int32_t);
+__DEFINE_XEN_GUEST_HANDLE(int64, int64_t);
+__DEFINE_XEN_GUEST_HANDLE(long, long);
+__DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 
 /* One handle of each kind. */
 struct all_pointers {

@@ -34,13 +34,14 @@ struct xen_arch_domainconfig {
     /*
      * IN/OUT: GIC version exposed to the guest.
      *
-     * When `native` on input the output value holds the automatically chosen version.
+     * When `native` on input the output value holds the automatically chosen
+     * version.
      */
-    uint8_t gic_version /* See xen_domctl_config_gic */;
+    uint8_t gic_version; /* enum xen_domctl_config_gic */
     /* IN: SVE vector length (divided by 128) exposed to the guest. */
     uint8_t sve_vl;
     /* IN: TEE mediator exposed to the guest. */
-    uint16_t tee_type /* See xen_domctl_config_tee */;
+    uint16_t tee_type; /* enum xen_domctl_config_tee */
     /* IN: Number of SPIs exposed to the guest. */
     uint32_t nr_spis;
     /*

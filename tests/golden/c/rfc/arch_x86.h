@@ -10,7 +10,6 @@
 #define __XEN_AUTOGEN_ARCH_X86_H
 
 /* Content of the `emulation_flags` field of the domain creation hypercall. */
-struct xen_x86_emu {}; /* GREP FODDER */
 /* Emulate Local APICs. */
 #define XEN_X86_EMU_LAPIC (1U << 0)
 /* Emulate a HPET timer. */
@@ -37,7 +36,6 @@ struct xen_x86_emu {}; /* GREP FODDER */
 #define XEN_X86_EMU__ALL (0x7FFU)
 
 /* Contents of the `misc_flags` field of the domain creation hypercall */
-struct xen_x86_misc {}; /* GREP FODDER */
 /* Grants access to the real physical MSR registers of the host. */
 #define XEN_X86_MISC_MSR_RELAXED (1U << 0)
 /* Mask covering all defined bits */
@@ -46,9 +44,9 @@ struct xen_x86_misc {}; /* GREP FODDER */
 /* x86-specific domain settings. */
 struct xen_arch_domainconfig {
     /* IN: Bitmap of devices to emulate. */
-    uint32_t emulation_flags /* See xen_x86_emu */;
+    uint32_t emulation_flags; /* XEN_X86_EMU_* */
     /* IN: Miscellaneous x86-specific toggles. */
-    uint32_t misc_flags /* See xen_x86_misc */;
+    uint32_t misc_flags; /* XEN_X86_MISC_* */
 };
 
 #endif /* __XEN_AUTOGEN_ARCH_X86_H */

@@ -35,7 +35,6 @@ enum xen_domctl_altp2m_mode {
 };
 
 /* Content of the `flags` field of the domain creation hypercall. */
-struct xen_domctl_cdf {}; /* GREP FODDER */
 /* Set if this is an HVM guest. Cleared if it's PV. */
 #define XEN_DOMCTL_CDF_HVM (1U << 0)
 /* Use hardware-assisted paging if available */
@@ -56,8 +55,10 @@ struct xen_domctl_cdf {}; /* GREP FODDER */
 #define XEN_DOMCTL_CDF__ALL (0xFFU)
 
 /* Content of the `iommu_opts` field of the domain creation hypercall. */
-struct xen_domctl_iommu_opts {}; /* GREP FODDER */
-/* Set to _NOT_ share page tables between the CPU and the IOMMU when it would be possible to do so. */
+/*
+ * Set to _NOT_ share page tables between the CPU and the IOMMU when it would be
+ * possible to do so.
+ */
 #define XEN_DOMCTL_IOMMU_OPTS_NO_SHAREPT (1U << 0)
 /* Mask covering all defined bits */
 #define XEN_DOMCTL_IOMMU_OPTS__ALL (0x1U)
@@ -75,9 +76,9 @@ struct xen_domctl_createdomain {
     /* IN: Unique identifier for this guest given by the toolstack. */
     uint8_t handle[16];
     /* IN: Bitmap of domain features to enable/disable. */
-    uint32_t flags /* See xen_domctl_cdf */;
+    uint32_t flags; /* XEN_DOMCTL_CDF_* */
     /* IN: Bitmap of configuration settings for the IOMMU. */
-    uint32_t iommu_opts /* See xen_domctl_iommu_opts */;
+    uint32_t iommu_opts; /* XEN_DOMCTL_IOMMU_OPTS_* */
     /* IN: Maximum number of CPUs this domain can hold, including hotplug. */
     uint32_t max_vcpus;
     /* IN: Maximum number of usable event channels */

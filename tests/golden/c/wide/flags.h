@@ -10,7 +10,6 @@
 #define __XEN_AUTOGEN_FLAGS_H
 
 /* Bits spread over a 64-bit word. */
-struct xen_wide {}; /* GREP FODDER */
 /* Bit 0. */
 #define XEN_WIDE_LOW (1ULL << 0)
 /* Bit 31, the last one 1U could hold. */
@@ -23,15 +22,14 @@ struct xen_wide {}; /* GREP FODDER */
 #define XEN_WIDE__ALL (0x8000010080000001ULL)
 
 /* A 16-bit bitmap. */
-struct xen_narrow {}; /* GREP FODDER */
 #define XEN_NARROW_B15 (1U << 15)
 /* Mask covering all defined bits */
 #define XEN_NARROW__ALL (0x8000U)
 
 /* Uses both bitmaps. */
 struct xen_wide_holder {
-    uint64_aligned_t wide /* See xen_wide */;
-    uint16_t narrow /* See xen_narrow */;
+    uint64_aligned_t wide; /* XEN_WIDE_* */
+    uint16_t narrow; /* XEN_NARROW_* */
     uint8_t pad[6];
     /* Two rows of three. */
     uint16_t matrix[2][3];

@@ -10,13 +10,6 @@
 #ifndef __XEN_AUTOGEN_ARCH_ARM_H
 #define __XEN_AUTOGEN_ARCH_ARM_H
 
-typedef struct arch_vcpu_info arch_vcpu_info_t;
-
-typedef struct arch_shared_info arch_shared_info_t;
-
-/* Number of vcpu_info slots in the shared info page on Arm: vcpu_info is always registered per vCPU. */
-#define XEN_LEGACY_MAX_VCPUS 1
-
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Interrupt controller offered to the domain, in `gic_version`. */
 /* Same version as the host's; Xen writes back the one it chose. */
@@ -28,7 +21,9 @@ typedef struct arch_shared_info arch_shared_info_t;
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Trusted execution environment mediator offered to the domain, in `tee_type`. */
+/*
+ * Trusted execution environment mediator offered to the domain, in `tee_type`.
+ */
 /* No mediator: the domain cannot talk to a TEE. */
 #define XEN_DOMCTL_CONFIG_TEE_NONE 0
 /* OP-TEE mediator. */
@@ -39,30 +34,45 @@ typedef struct arch_shared_info arch_shared_info_t;
 /* Arm settings of a new domain. */
 struct xen_arch_domainconfig {
     /* IN/OUT: interrupt controller version. */
-    uint8_t gic_version /* See xen_domctl_config_gic */;
+    uint8_t gic_version; /* XEN_DOMCTL_CONFIG_GIC_* */
     /* IN: TEE mediator. */
-    uint16_t tee_type /* See xen_domctl_config_tee */;
+    uint16_t tee_type; /* XEN_DOMCTL_CONFIG_TEE_* */
     /* IN: number of shared peripheral interrupts to offer. */
     uint32_t nr_spis;
-    /* OUT: timer frequency to put in the domain's device tree, for firmware that leaves CNTFRQ unset; 0 when the host's device tree has no such property. */
+    /*
+     * OUT: timer frequency to put in the domain's device tree, for firmware
+     * that leaves CNTFRQ unset; 0 when the host's device tree has no such
+     * property.
+     */
     uint32_t clock_frequency;
 };
 #endif
+
+/*
+ * Number of vcpu_info slots in the shared info page on Arm: vcpu_info is always
+ * registered per vCPU.
+ */
+#define XEN_LEGACY_MAX_VCPUS 1
 
 /* A page frame number: 64 bits on Arm, for 32- and 64-bit guests alike. */
 typedef uint64_t xen_pfn_t;
 DEFINE_XEN_GUEST_HANDLE(xen_pfn_t);
 
-/* An unsigned long as seen by the guest: 64 bits on Arm, for 32- and 64-bit guests alike. */
+/*
+ * An unsigned long as seen by the guest: 64 bits on Arm, for 32- and 64-bit
+ * guests alike.
+ */
 typedef uint64_t xen_ulong_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 
 /* Arm state in each vcpu_info: none. */
 struct arch_vcpu_info {
 };
+typedef struct arch_vcpu_info arch_vcpu_info_t;
 
 /* Arm part of the shared info page: none. */
 struct arch_shared_info {
 };
+typedef struct arch_shared_info arch_shared_info_t;
 
 #endif /* __XEN_AUTOGEN_ARCH_ARM_H */

@@ -10,26 +10,10 @@
 #ifndef __XEN_AUTOGEN_ARCH_X86_H
 #define __XEN_AUTOGEN_ARCH_X86_H
 
-typedef struct arch_vcpu_info arch_vcpu_info_t;
-
-typedef struct arch_shared_info arch_shared_info_t;
-
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Highest flag defined for `misc_flags`, for range checks. */
 #define XEN_X86_MISC_FLAGS_MAX 1
 #endif
-
-/* Number of vcpu_info slots in the shared info page on x86. */
-#define XEN_LEGACY_MAX_VCPUS 32
-
-/* x86 has a paravirtualised entry point, hence struct start_info. */
-#define XEN_HAVE_PV_GUEST_ENTRY 1
-
-/* x86 vcpu_info has an upcall mask byte that the guest can set. */
-#define XEN_HAVE_PV_UPCALL_MASK 1
-
-/* I/O port that HVM guests can write debug output to. */
-#define XEN_HVM_DEBUGCONS_IOPORT 0xE9
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Devices Xen emulates for the domain, in `emulation_flags`. */
@@ -72,7 +56,10 @@ typedef struct arch_shared_info arch_shared_info_t;
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Other x86 options, in `misc_flags`. */
-/* Accesses to MSRs Xen does not handle read as zero and ignore writes, instead of raising #GP. The real MSR is never reached. */
+/*
+ * Accesses to MSRs Xen does not handle read as zero and ignore writes, instead
+ * of raising #GP. The real MSR is never reached.
+ */
 #define XEN_X86_MSR_RELAXED (1U << 0)
 #endif
 
@@ -80,11 +67,23 @@ typedef struct arch_shared_info arch_shared_info_t;
 /* x86 settings of a new domain. */
 struct xen_arch_domainconfig {
     /* IN: devices to emulate. */
-    uint32_t emulation_flags /* See xen_x86_emu */;
+    uint32_t emulation_flags; /* XEN_X86_EMU_* */
     /* IN: other options. */
-    uint32_t misc_flags /* See xen_x86_misc */;
+    uint32_t misc_flags; /* XEN_X86_* */
 };
 #endif
+
+/* Number of vcpu_info slots in the shared info page on x86. */
+#define XEN_LEGACY_MAX_VCPUS 32
+
+/* x86 has a paravirtualised entry point, hence struct start_info. */
+#define XEN_HAVE_PV_GUEST_ENTRY 1
+
+/* x86 vcpu_info has an upcall mask byte that the guest can set. */
+#define XEN_HAVE_PV_UPCALL_MASK 1
+
+/* I/O port that HVM guests can write debug output to. */
+#define XEN_HVM_DEBUGCONS_IOPORT 0xE9
 
 /* A page frame number: native width on x86. */
 typedef unsigned long xen_pfn_t;
@@ -94,7 +93,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_pfn_t);
 typedef unsigned long xen_ulong_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 
-/* x86 state in each vcpu_info: the fault address and space that keeps vcpu_info at 64 bytes. */
+/*
+ * x86 state in each vcpu_info: the fault address and space that keeps vcpu_info
+ * at 64 bytes.
+ */
 struct arch_vcpu_info {
     /* Faulting address of the last page fault. */
     unsigned long cr2;
@@ -107,25 +109,42 @@ struct arch_vcpu_info {
     unsigned long pad;
 #endif
 };
+typedef struct arch_vcpu_info arch_vcpu_info_t;
 
-/* x86 part of the shared info page: where the guest publishes its physical-to-machine table. */
+/*
+ * x86 part of the shared info page: where the guest publishes its
+ * physical-to-machine table.
+ */
 struct arch_shared_info {
     /* How many frames the p2m table maps. */
     unsigned long max_pfn;
-    /* Top frame of the three-level p2m frame list; 0 while unset, all ones when the tree is not used. */
+    /*
+     * Top frame of the three-level p2m frame list; 0 while unset, all ones when
+     * the tree is not used.
+     */
     xen_pfn_t pfn_to_mfn_frame_list_list;
     /* Why the last NMI was raised. */
     unsigned long nmi_reason;
-    /* Root page table, as a cr3 value, of the address space that maps p2m_vaddr; 0 when the linear list is unused. */
+    /*
+     * Root page table, as a cr3 value, of the address space that maps
+     * p2m_vaddr; 0 when the linear list is unused.
+     */
     unsigned long p2m_cr3;
     /* Where the linear p2m list is mapped (a virtual address). */
     unsigned long p2m_vaddr;
-    /* Change counter of the linear p2m list, incremented by the guest around every update (odd during one). */
+    /*
+     * Change counter of the linear p2m list, incremented by the guest around
+     * every update (odd during one).
+     */
     unsigned long p2m_generation;
 #if (defined(__i386__))
-    /* High 32 bits of the wall clock seconds; the common part has no room for them on x86_32. */
+    /*
+     * High 32 bits of the wall clock seconds; the common part has no room for
+     * them on x86_32.
+     */
     uint32_t wc_sec_hi;
 #endif
 };
+typedef struct arch_shared_info arch_shared_info_t;
 
 #endif /* __XEN_AUTOGEN_ARCH_X86_H */

@@ -30,21 +30,6 @@
 /* for hvm_vmce_vcpu */
 #include "hvm/save.h"
 
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-typedef struct xen_domctl xen_domctl_t;
-DEFINE_XEN_GUEST_HANDLE(xen_domctl_t);
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-typedef struct xen_domctl_getdomaininfo xen_domctl_getdomaininfo_t;
-DEFINE_XEN_GUEST_HANDLE(xen_domctl_getdomaininfo_t);
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-typedef struct xen_domctl_schedparam_vcpu xen_domctl_schedparam_vcpu_t;
-DEFINE_XEN_GUEST_HANDLE(xen_domctl_schedparam_vcpu_t);
-#endif
-
 /* Destination id field of the gflags of an MSI binding. */
 #define XEN_DOMCTL_VMSI_X86_DEST_ID_MASK 0xFF
 
@@ -63,31 +48,16 @@ DEFINE_XEN_GUEST_HANDLE(xen_domctl_schedparam_vcpu_t);
 /* The MSI starts unmasked. */
 #define XEN_DOMCTL_VMSI_X86_UNMASKED 0x10000
 
-/* domctl sub-op undoing XEN_DOMCTL_bind_pt_irq, with the same xen_domctl_bind_pt_irq. */
+/*
+ * domctl sub-op undoing XEN_DOMCTL_bind_pt_irq, with the same
+ * xen_domctl_bind_pt_irq.
+ */
 #define XEN_DOMCTL_unbind_pt_irq 48
 
-/* The highest flag of xen_domctl_createdomain.flags (XEN_DOMCTL_CDF_vpmu), for range checks. */
-#define XEN_DOMCTL_CDF_MAX 128
-
-/* The highest flag of xen_domctl_createdomain.iommu_opts, for range checks. */
-#define XEN_DOMCTL_IOMMU_MAX 1
-
-/* Version of the domctl interface; callers put it in xen_domctl.interface_version. */
-#define XEN_DOMCTL_INTERFACE_VERSION 0x15
-
-/* Mask of the shutdown code, once shifted down by XEN_DOMINF_shutdownshift. */
-#define XEN_DOMINF_shutdownmask 255
-
-/* Position of the shutdown code in xen_domctl_getdomaininfo.flags. */
-#define XEN_DOMINF_shutdownshift 16
-
-/* max_vcpu_id of a domain that has no vCPUs. */
-#define XEN_INVALID_MAX_VCPU_ID 0xFFFFFFFFU
-
-/* domctl sub-op reading the extended context of a vCPU (xen_domctl_ext_vcpucontext). */
-#define XEN_DOMCTL_get_ext_vcpucontext 43
-
-/* Kinds of interrupt a passed-through device raises, in xen_domctl_bind_pt_irq.irq_type. */
+/*
+ * Kinds of interrupt a passed-through device raises, in
+ * xen_domctl_bind_pt_irq.irq_type.
+ */
 enum pt_irq_type {
     /* A PCI INTx line. */
     PT_IRQ_TYPE_PCI = 0,
@@ -101,105 +71,16 @@ enum pt_irq_type {
     PT_IRQ_TYPE_SPI = 4,
 };
 
-/* Scheduler ids, in xen_domctl_scheduler_op.sched_id. */
-/* The credit scheduler. */
-#define XEN_SCHEDULER_CREDIT 5
-/* The credit2 scheduler. */
-#define XEN_SCHEDULER_CREDIT2 6
-/* The ARINC 653 scheduler. */
-#define XEN_SCHEDULER_ARINC653 7
-/* The real-time deferrable server scheduler. */
-#define XEN_SCHEDULER_RTDS 8
-/* The null scheduler. */
-#define XEN_SCHEDULER_NULL 9
-
-/* What xen_domctl_scheduler_op does, in its cmd. */
-/* Set the domain's parameters. */
-#define XEN_DOMCTL_SCHEDOP_putinfo 0
-/* Read the domain's parameters. */
-#define XEN_DOMCTL_SCHEDOP_getinfo 1
-/* Set the parameters of some vCPUs. */
-#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
-/* Read the parameters of some vCPUs. */
-#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
-
-/* Features of a new domain, in xen_domctl_createdomain.flags. */
-/* Hardware-virtualised guest; clear for a paravirtualised one. */
-#define _XEN_DOMCTL_CDF_hvm 0
-#define XEN_DOMCTL_CDF_hvm (1U << _XEN_DOMCTL_CDF_hvm)
-/* Use hardware-assisted paging when the CPU offers it. */
-#define _XEN_DOMCTL_CDF_hap 1
-#define XEN_DOMCTL_CDF_hap (1U << _XEN_DOMCTL_CDF_hap)
-/* Have tboot check the domain's memory across S3 suspend. */
-#define _XEN_DOMCTL_CDF_s3_integrity 2
-#define XEN_DOMCTL_CDF_s3_integrity (1U << _XEN_DOMCTL_CDF_s3_integrity)
-/* Turn off out-of-sync shadow page tables. */
-#define _XEN_DOMCTL_CDF_oos_off 3
-#define XEN_DOMCTL_CDF_oos_off (1U << _XEN_DOMCTL_CDF_oos_off)
-/* The domain runs xenstored. */
-#define _XEN_DOMCTL_CDF_xs_domain 4
-#define XEN_DOMCTL_CDF_xs_domain (1U << _XEN_DOMCTL_CDF_xs_domain)
-/* The domain may use the IOMMU. */
-#define _XEN_DOMCTL_CDF_iommu 5
-#define XEN_DOMCTL_CDF_iommu (1U << _XEN_DOMCTL_CDF_iommu)
-/* Offer nested virtualisation to the domain. */
-#define _XEN_DOMCTL_CDF_nested_virt 6
-#define XEN_DOMCTL_CDF_nested_virt (1U << _XEN_DOMCTL_CDF_nested_virt)
-/* Offer a virtual performance monitoring unit to the domain (Xen 4.17 has no bit-number macro for it). */
-#define XEN_DOMCTL_CDF_vpmu (1U << 7)
-
-/* IOMMU options of a new domain, in xen_domctl_createdomain.iommu_opts. */
-/* Give the IOMMU its own page tables even where it could share the CPU's. */
-#define _XEN_DOMCTL_IOMMU_no_sharept 0
-#define XEN_DOMCTL_IOMMU_no_sharept (1U << _XEN_DOMCTL_IOMMU_no_sharept)
-
-/* Grant table options of a new domain, in xen_domctl_createdomain.grant_opts. */
-/* Highest grant table version the domain may use. */
-#define XEN_DOMCTL_GRANT_version_shift 0
-#define XEN_DOMCTL_GRANT_version_mask (0xFU << XEN_DOMCTL_GRANT_version_shift)
-#define XEN_DOMCTL_GRANT_version(v) (((v) & XEN_DOMCTL_GRANT_version_mask) >> XEN_DOMCTL_GRANT_version_shift)
-
-/* State of a domain, in xen_domctl_getdomaininfo.flags (bits 16 to 23 hold the shutdown code). */
-/* The domain is being destroyed. */
-#define _XEN_DOMINF_dying 0
-#define XEN_DOMINF_dying (1U << _XEN_DOMINF_dying)
-/* Hardware-virtualised guest. */
-#define _XEN_DOMINF_hvm_guest 1
-#define XEN_DOMINF_hvm_guest (1U << _XEN_DOMINF_hvm_guest)
-/* The guest shut down; the code is in the shutdown field. */
-#define _XEN_DOMINF_shutdown 2
-#define XEN_DOMINF_shutdown (1U << _XEN_DOMINF_shutdown)
-/* Paused by the toolstack. */
-#define _XEN_DOMINF_paused 3
-#define XEN_DOMINF_paused (1U << _XEN_DOMINF_paused)
-/* Waiting for an event. */
-#define _XEN_DOMINF_blocked 4
-#define XEN_DOMINF_blocked (1U << _XEN_DOMINF_blocked)
-/* Running on some CPU. */
-#define _XEN_DOMINF_running 5
-#define XEN_DOMINF_running (1U << _XEN_DOMINF_running)
-/* Under a debugger. */
-#define _XEN_DOMINF_debugged 6
-#define XEN_DOMINF_debugged (1U << _XEN_DOMINF_debugged)
-/* Runs xenstored. */
-#define _XEN_DOMINF_xs_domain 7
-#define XEN_DOMINF_xs_domain (1U << _XEN_DOMINF_xs_domain)
-/* Uses hardware-assisted paging. */
-#define _XEN_DOMINF_hap 8
-#define XEN_DOMINF_hap (1U << _XEN_DOMINF_hap)
-
-/* Flags of the RTDS scheduler, in xen_domctl_sched_rtds.flags. */
-/* The vCPU may use spare time beyond its budget. */
-#define _XEN_DOMCTL_SCHEDRT_extra 0
-#define XEN_DOMCTL_SCHEDRT_extra (1U << _XEN_DOMCTL_SCHEDRT_extra)
-
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_DOMCTL_bind_pt_irq and XEN_DOMCTL_unbind_pt_irq: connect a machine interrupt to a guest interrupt. */
+/*
+ * XEN_DOMCTL_bind_pt_irq and XEN_DOMCTL_unbind_pt_irq: connect a machine
+ * interrupt to a guest interrupt.
+ */
 struct xen_domctl_bind_pt_irq {
     /* IN: the machine interrupt (pirq). */
     uint32_t machine_irq;
     /* IN: PT_IRQ_TYPE_* kind, which selects the member of u. */
-    uint32_t irq_type /* See pt_irq_type */;
+    uint32_t irq_type; /* enum pt_irq_type */
     /* IN: the guest side. */
     union {
         /* Valid when irq_type is isa. */
@@ -235,7 +116,10 @@ struct xen_domctl_bind_pt_irq {
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_DOMCTL_cacheflush: write back and invalidate the cache over a range of a domain's frames. */
+/*
+ * XEN_DOMCTL_cacheflush: write back and invalidate the cache over a range of a
+ * domain's frames.
+ */
 struct xen_domctl_cacheflush {
     /* IN: first frame. */
     xen_pfn_t start_pfn;
@@ -245,6 +129,54 @@ struct xen_domctl_cacheflush {
 /* The domctl sub-op that takes struct xen_domctl_cacheflush. */
 #define XEN_DOMCTL_cacheflush 71
 #endif
+
+/*
+ * The highest flag of xen_domctl_createdomain.flags (XEN_DOMCTL_CDF_vpmu), for
+ * range checks.
+ */
+#define XEN_DOMCTL_CDF_MAX 128
+
+/* The highest flag of xen_domctl_createdomain.iommu_opts, for range checks. */
+#define XEN_DOMCTL_IOMMU_MAX 1
+
+/* Features of a new domain, in xen_domctl_createdomain.flags. */
+/* Hardware-virtualised guest; clear for a paravirtualised one. */
+#define _XEN_DOMCTL_CDF_hvm 0
+#define XEN_DOMCTL_CDF_hvm (1U << _XEN_DOMCTL_CDF_hvm)
+/* Use hardware-assisted paging when the CPU offers it. */
+#define _XEN_DOMCTL_CDF_hap 1
+#define XEN_DOMCTL_CDF_hap (1U << _XEN_DOMCTL_CDF_hap)
+/* Have tboot check the domain's memory across S3 suspend. */
+#define _XEN_DOMCTL_CDF_s3_integrity 2
+#define XEN_DOMCTL_CDF_s3_integrity (1U << _XEN_DOMCTL_CDF_s3_integrity)
+/* Turn off out-of-sync shadow page tables. */
+#define _XEN_DOMCTL_CDF_oos_off 3
+#define XEN_DOMCTL_CDF_oos_off (1U << _XEN_DOMCTL_CDF_oos_off)
+/* The domain runs xenstored. */
+#define _XEN_DOMCTL_CDF_xs_domain 4
+#define XEN_DOMCTL_CDF_xs_domain (1U << _XEN_DOMCTL_CDF_xs_domain)
+/* The domain may use the IOMMU. */
+#define _XEN_DOMCTL_CDF_iommu 5
+#define XEN_DOMCTL_CDF_iommu (1U << _XEN_DOMCTL_CDF_iommu)
+/* Offer nested virtualisation to the domain. */
+#define _XEN_DOMCTL_CDF_nested_virt 6
+#define XEN_DOMCTL_CDF_nested_virt (1U << _XEN_DOMCTL_CDF_nested_virt)
+/*
+ * Offer a virtual performance monitoring unit to the domain (Xen 4.17 has no
+ * bit-number macro for it).
+ */
+#define XEN_DOMCTL_CDF_vpmu (1U << 7)
+
+/* IOMMU options of a new domain, in xen_domctl_createdomain.iommu_opts. */
+/* Give the IOMMU its own page tables even where it could share the CPU's. */
+#define _XEN_DOMCTL_IOMMU_no_sharept 0
+#define XEN_DOMCTL_IOMMU_no_sharept (1U << _XEN_DOMCTL_IOMMU_no_sharept)
+
+/*
+ * Grant table options of a new domain, in xen_domctl_createdomain.grant_opts.
+ */
+/* Highest grant table version the domain may use. */
+#define XEN_DOMCTL_GRANT_version_mask (0xFU << 0)
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /*
@@ -260,9 +192,9 @@ struct xen_domctl_createdomain {
     /* IN: opaque identifier chosen by the toolstack (a UUID, usually). */
     xen_domain_handle_t handle;
     /* IN: XEN_DOMCTL_CDF_* features of the domain. */
-    uint32_t flags /* See xen_domctl_cdf */;
+    uint32_t flags; /* XEN_DOMCTL_CDF_* */
     /* IN: XEN_DOMCTL_IOMMU_* options. */
-    uint32_t iommu_opts /* See xen_domctl_iommu */;
+    uint32_t iommu_opts; /* XEN_DOMCTL_IOMMU_* */
     /* IN: most vCPUs the domain can ever have, hot-pluggable ones included. */
     uint32_t max_vcpus;
     /* IN: highest event channel port the domain may use. */
@@ -272,7 +204,7 @@ struct xen_domctl_createdomain {
     /* IN: most maptrack frames; negative means the hypervisor's default. */
     int32_t max_maptrack_frames;
     /* IN: grant table options. */
-    uint32_t grant_opts /* See xen_domctl_grant */;
+    uint32_t grant_opts; /* XEN_DOMCTL_GRANT_* */
     /* IN: size in bytes of each vCPU's trace buffer; 0 disables tracing. */
     uint32_t vmtrace_size;
     /* IN: CPU pool to place the domain in (0, or an existing pool). */
@@ -284,6 +216,53 @@ struct xen_domctl_createdomain {
 #define XEN_DOMCTL_createdomain 1
 #endif
 
+/*
+ * Version of the domctl interface; callers put it in
+ * xen_domctl.interface_version.
+ */
+#define XEN_DOMCTL_INTERFACE_VERSION 0x15
+
+/* Mask of the shutdown code, once shifted down by XEN_DOMINF_shutdownshift. */
+#define XEN_DOMINF_shutdownmask 255
+
+/* Position of the shutdown code in xen_domctl_getdomaininfo.flags. */
+#define XEN_DOMINF_shutdownshift 16
+
+/* max_vcpu_id of a domain that has no vCPUs. */
+#define XEN_INVALID_MAX_VCPU_ID 0xFFFFFFFFU
+
+/*
+ * State of a domain, in xen_domctl_getdomaininfo.flags (bits 16 to 23 hold the
+ * shutdown code).
+ */
+/* The domain is being destroyed. */
+#define _XEN_DOMINF_dying 0
+#define XEN_DOMINF_dying (1U << _XEN_DOMINF_dying)
+/* Hardware-virtualised guest. */
+#define _XEN_DOMINF_hvm_guest 1
+#define XEN_DOMINF_hvm_guest (1U << _XEN_DOMINF_hvm_guest)
+/* The guest shut down; the code is in the shutdown field. */
+#define _XEN_DOMINF_shutdown 2
+#define XEN_DOMINF_shutdown (1U << _XEN_DOMINF_shutdown)
+/* Paused by the toolstack. */
+#define _XEN_DOMINF_paused 3
+#define XEN_DOMINF_paused (1U << _XEN_DOMINF_paused)
+/* Waiting for an event. */
+#define _XEN_DOMINF_blocked 4
+#define XEN_DOMINF_blocked (1U << _XEN_DOMINF_blocked)
+/* Running on some CPU. */
+#define _XEN_DOMINF_running 5
+#define XEN_DOMINF_running (1U << _XEN_DOMINF_running)
+/* Under a debugger. */
+#define _XEN_DOMINF_debugged 6
+#define XEN_DOMINF_debugged (1U << _XEN_DOMINF_debugged)
+/* Runs xenstored. */
+#define _XEN_DOMINF_xs_domain 7
+#define XEN_DOMINF_xs_domain (1U << _XEN_DOMINF_xs_domain)
+/* Uses hardware-assisted paging. */
+#define _XEN_DOMINF_hap 8
+#define XEN_DOMINF_hap (1U << _XEN_DOMINF_hap)
+
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* XEN_DOMCTL_getdomaininfo: the state and resources of a domain. */
 struct xen_domctl_getdomaininfo {
@@ -292,7 +271,7 @@ struct xen_domctl_getdomaininfo {
     /* Reserved. */
     uint16_t pad1;
     /* OUT: XEN_DOMINF_* state. */
-    uint32_t flags /* See xen_dominf */;
+    uint32_t flags; /* XEN_DOMINF_* */
     /* OUT: pages the domain has. */
     uint64_aligned_t tot_pages;
     /* OUT: most pages it may have. */
@@ -324,29 +303,38 @@ struct xen_domctl_getdomaininfo {
     /* OUT: architecture settings it was created with. */
     struct xen_arch_domainconfig arch_config;
 };
+typedef struct xen_domctl_getdomaininfo xen_domctl_getdomaininfo_t;
+DEFINE_XEN_GUEST_HANDLE(xen_domctl_getdomaininfo_t);
 /* The domctl sub-op that takes struct xen_domctl_getdomaininfo. */
 #define XEN_DOMCTL_getdomaininfo 5
 #endif
 
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_DOMCTL_getvcpuinfo: the state of one vCPU. */
-struct xen_domctl_getvcpuinfo {
-    /* IN: the vCPU. */
-    uint32_t vcpu;
-    /* OUT: it is online. */
-    uint8_t online;
-    /* OUT: it waits for an event. */
-    uint8_t blocked;
-    /* OUT: it runs on a CPU. */
-    uint8_t running;
-    /* OUT: CPU time used, in nanoseconds. */
-    uint64_aligned_t cpu_time;
-    /* OUT: CPU it runs or last ran on. */
-    uint32_t cpu;
-};
-/* The domctl sub-op that takes struct xen_domctl_getvcpuinfo. */
-#define XEN_DOMCTL_getvcpuinfo 14
-#endif
+/* Scheduler ids, in xen_domctl_scheduler_op.sched_id. */
+/* The credit scheduler. */
+#define XEN_SCHEDULER_CREDIT 5
+/* The credit2 scheduler. */
+#define XEN_SCHEDULER_CREDIT2 6
+/* The ARINC 653 scheduler. */
+#define XEN_SCHEDULER_ARINC653 7
+/* The real-time deferrable server scheduler. */
+#define XEN_SCHEDULER_RTDS 8
+/* The null scheduler. */
+#define XEN_SCHEDULER_NULL 9
+
+/* What xen_domctl_scheduler_op does, in its cmd. */
+/* Set the domain's parameters. */
+#define XEN_DOMCTL_SCHEDOP_putinfo 0
+/* Read the domain's parameters. */
+#define XEN_DOMCTL_SCHEDOP_getinfo 1
+/* Set the parameters of some vCPUs. */
+#define XEN_DOMCTL_SCHEDOP_putvcpuinfo 2
+/* Read the parameters of some vCPUs. */
+#define XEN_DOMCTL_SCHEDOP_getvcpuinfo 3
+
+/* Flags of the RTDS scheduler, in xen_domctl_sched_rtds.flags. */
+/* The vCPU may use spare time beyond its budget. */
+#define _XEN_DOMCTL_SCHEDRT_extra 0
+#define XEN_DOMCTL_SCHEDRT_extra (1U << _XEN_DOMCTL_SCHEDRT_extra)
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Parameters of the credit scheduler. */
@@ -376,17 +364,36 @@ struct xen_domctl_sched_rtds {
     /* Budget per period in microseconds. */
     uint32_t budget;
     /* XEN_DOMCTL_SCHEDRT_* flags. */
-    uint32_t flags /* See xen_domctl_schedrt */;
+    uint32_t flags; /* XEN_DOMCTL_SCHEDRT_* */
 };
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_DOMCTL_scheduler_op: read or set the scheduler parameters of a domain or of some of its vCPUs. */
+/* Scheduler parameters of one vCPU. */
+struct xen_domctl_schedparam_vcpu {
+    /* The parameters, for the domain's scheduler. */
+    union {
+        struct xen_domctl_sched_credit credit;
+        struct xen_domctl_sched_credit2 credit2;
+        struct xen_domctl_sched_rtds rtds;
+    } u;
+    /* The vCPU. */
+    uint32_t vcpuid;
+};
+typedef struct xen_domctl_schedparam_vcpu xen_domctl_schedparam_vcpu_t;
+DEFINE_XEN_GUEST_HANDLE(xen_domctl_schedparam_vcpu_t);
+#endif
+
+#if (defined(__XEN__) || defined(__XEN_TOOLS__))
+/*
+ * XEN_DOMCTL_scheduler_op: read or set the scheduler parameters of a domain or
+ * of some of its vCPUs.
+ */
 struct xen_domctl_scheduler_op {
     /* IN: XEN_SCHEDULER_* scheduler the caller expects. */
-    uint32_t sched_id /* See xen_scheduler */;
+    uint32_t sched_id; /* XEN_SCHEDULER_* */
     /* IN: XEN_DOMCTL_SCHEDOP_* command. */
-    uint32_t cmd /* See xen_domctl_schedop */;
+    uint32_t cmd; /* XEN_DOMCTL_SCHEDOP_* */
     /* IN/OUT: the parameters, for the domain's scheduler or its vCPUs. */
     union {
         struct xen_domctl_sched_credit credit;
@@ -407,8 +414,37 @@ struct xen_domctl_scheduler_op {
 #define XEN_DOMCTL_scheduler_op 16
 #endif
 
+/*
+ * domctl sub-op reading the extended context of a vCPU
+ * (xen_domctl_ext_vcpucontext).
+ */
+#define XEN_DOMCTL_get_ext_vcpucontext 43
+
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_DOMCTL_set_ext_vcpucontext and XEN_DOMCTL_get_ext_vcpucontext: vCPU state beyond vcpu_guest_context (x86 only). */
+/* XEN_DOMCTL_getvcpuinfo: the state of one vCPU. */
+struct xen_domctl_getvcpuinfo {
+    /* IN: the vCPU. */
+    uint32_t vcpu;
+    /* OUT: it is online. */
+    uint8_t online;
+    /* OUT: it waits for an event. */
+    uint8_t blocked;
+    /* OUT: it runs on a CPU. */
+    uint8_t running;
+    /* OUT: CPU time used, in nanoseconds. */
+    uint64_aligned_t cpu_time;
+    /* OUT: CPU it runs or last ran on. */
+    uint32_t cpu;
+};
+/* The domctl sub-op that takes struct xen_domctl_getvcpuinfo. */
+#define XEN_DOMCTL_getvcpuinfo 14
+#endif
+
+#if (defined(__XEN__) || defined(__XEN_TOOLS__))
+/*
+ * XEN_DOMCTL_set_ext_vcpucontext and XEN_DOMCTL_get_ext_vcpucontext: vCPU state
+ * beyond vcpu_guest_context (x86 only).
+ */
 struct xen_domctl_ext_vcpucontext {
     /* IN: the vCPU. */
     uint32_t vcpu;
@@ -456,7 +492,10 @@ struct xen_domctl_ext_vcpucontext {
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Argument of the domctl hypercall: a sub-op, the domain it acts on and the sub-op's parameters. */
+/*
+ * Argument of the domctl hypercall: a sub-op, the domain it acts on and the
+ * sub-op's parameters.
+ */
 struct xen_domctl {
     /* XEN_DOMCTL_* sub-op. */
     uint32_t cmd;
@@ -466,7 +505,10 @@ struct xen_domctl {
     domid_t domain;
     /* Reserved. */
     uint16_t _pad[3];
-    /* Parameters of the sub-op (only those described here, and the padding that sizes the union). */
+    /*
+     * Parameters of the sub-op (only those described here, and the padding that
+     * sizes the union).
+     */
     union {
         struct xen_domctl_createdomain createdomain;
         struct xen_domctl_getdomaininfo getdomaininfo;
@@ -479,20 +521,8 @@ struct xen_domctl {
         uint8_t pad[128];
     } u;
 };
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Scheduler parameters of one vCPU. */
-struct xen_domctl_schedparam_vcpu {
-    /* The parameters, for the domain's scheduler. */
-    union {
-        struct xen_domctl_sched_credit credit;
-        struct xen_domctl_sched_credit2 credit2;
-        struct xen_domctl_sched_rtds rtds;
-    } u;
-    /* The vCPU. */
-    uint32_t vcpuid;
-};
+typedef struct xen_domctl xen_domctl_t;
+DEFINE_XEN_GUEST_HANDLE(xen_domctl_t);
 #endif
 
 #endif /* __XEN_AUTOGEN_DOMCTL_H */

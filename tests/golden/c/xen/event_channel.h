@@ -12,17 +12,10 @@
 /* for domid_t */
 #include "xen.h"
 
-typedef struct evtchn_alloc_unbound evtchn_alloc_unbound_t;
-
-typedef struct evtchn_bind_interdomain evtchn_bind_interdomain_t;
-
-typedef struct evtchn_status evtchn_status_t;
-
-typedef struct evtchn_init_control evtchn_init_control_t;
-
-typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
-
-/* evtchn_bind_pirq.flags: the caller will share the interrupt line with other domains. */
+/*
+ * evtchn_bind_pirq.flags: the caller will share the interrupt line with other
+ * domains.
+ */
 #define BIND_PIRQ__WILL_SHARE 1
 
 /* Highest priority of a FIFO event channel. */
@@ -57,6 +50,13 @@ typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
 
 /* Bit number, in a FIFO event word: the hypervisor is updating the word. */
 #define EVTCHN_FIFO_BUSY 28
+
+/* An event channel port number. */
+typedef uint32_t evtchn_port_t;
+DEFINE_XEN_GUEST_HANDLE(evtchn_port_t);
+
+/* One event word of the FIFO ABI: state bits and the link to the next port. */
+typedef uint32_t event_word_t;
 
 /* Sub-ops of the event_channel_op hypercall. */
 /* Connect to a port another domain allocated (evtchn_bind_interdomain). */
@@ -102,14 +102,10 @@ typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
 /* Bound to an inter-vCPU interrupt. */
 #define EVTCHNSTAT_ipi 5
 
-/* An event channel port number. */
-typedef uint32_t evtchn_port_t;
-DEFINE_XEN_GUEST_HANDLE(evtchn_port_t);
-
-/* One event word of the FIFO ABI: state bits and the link to the next port. */
-typedef uint32_t event_word_t;
-
-/* EVTCHNOP_alloc_unbound: allocate a port in `dom` that `remote_dom` can later connect to. */
+/*
+ * EVTCHNOP_alloc_unbound: allocate a port in `dom` that `remote_dom` can later
+ * connect to.
+ */
 struct evtchn_alloc_unbound {
     /* IN: domain to allocate the port in (usually DOMID_SELF). */
     domid_t dom;
@@ -118,8 +114,12 @@ struct evtchn_alloc_unbound {
     /* OUT: the new port. */
     evtchn_port_t port;
 };
+typedef struct evtchn_alloc_unbound evtchn_alloc_unbound_t;
 
-/* EVTCHNOP_bind_interdomain: connect a new local port to an unbound port of another domain. */
+/*
+ * EVTCHNOP_bind_interdomain: connect a new local port to an unbound port of
+ * another domain.
+ */
 struct evtchn_bind_interdomain {
     /* IN: the other domain. */
     domid_t remote_dom;
@@ -128,6 +128,7 @@ struct evtchn_bind_interdomain {
     /* OUT: the new local port. */
     evtchn_port_t local_port;
 };
+typedef struct evtchn_bind_interdomain evtchn_bind_interdomain_t;
 
 /* EVTCHNOP_status: what a port of a domain is connected to. */
 struct evtchn_status {
@@ -136,7 +137,7 @@ struct evtchn_status {
     /* IN: the port. */
     evtchn_port_t port;
     /* OUT: its state. */
-    uint32_t status /* See evtchnstat */;
+    uint32_t status; /* EVTCHNSTAT_* */
     /* OUT: the vCPU its notifications go to. */
     uint32_t vcpu;
     /* OUT: the other end, depending on status. */
@@ -161,8 +162,12 @@ struct evtchn_status {
         uint32_t virq;
     } u;
 };
+typedef struct evtchn_status evtchn_status_t;
 
-/* EVTCHNOP_init_control: register a vCPU's FIFO control block, switching the domain to the FIFO ABI. */
+/*
+ * EVTCHNOP_init_control: register a vCPU's FIFO control block, switching the
+ * domain to the FIFO ABI.
+ */
 struct evtchn_init_control {
     /* IN: frame holding the control block. */
     uint64_t control_gfn;
@@ -175,8 +180,12 @@ struct evtchn_init_control {
     /* Reserved. */
     uint8_t _pad[7];
 };
+typedef struct evtchn_init_control evtchn_init_control_t;
 
-/* Per-vCPU control block of the FIFO ABI: which queues are ready and their heads. */
+/*
+ * Per-vCPU control block of the FIFO ABI: which queues are ready and their
+ * heads.
+ */
 struct evtchn_fifo_control_block {
     /* One bit per queue that has events. */
     uint32_t ready;
@@ -185,5 +194,6 @@ struct evtchn_fifo_control_block {
     /* First port of each queue. */
     uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
 };
+typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
 
 #endif /* __XEN_AUTOGEN_EVENT_CHANNEL_H */

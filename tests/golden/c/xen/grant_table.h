@@ -21,35 +21,6 @@
 #error "Unsupported architecture"
 #endif
 
-typedef struct grant_entry_v1 grant_entry_v1_t;
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-typedef struct grant_entry_header grant_entry_header_t;
-#endif
-
-typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_map_grant_ref_t);
-
-typedef struct gnttab_setup_table gnttab_setup_table_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_setup_table_t);
-
-typedef struct gnttab_copy gnttab_copy_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_copy_t);
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-typedef struct gnttab_cache_flush gnttab_cache_flush_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_cache_flush_t);
-#endif
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-typedef union grant_entry_v2 grant_entry_v2_t;
-#endif
-
-#ifndef __XEN_AUTOGEN_HANDLE_ulong
-#define __XEN_AUTOGEN_HANDLE_ulong
-__DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
-#endif
-
 /* Grant references below this number are reserved for the toolstack. */
 #define GNTTAB_NR_RESERVED_ENTRIES 8
 
@@ -68,11 +39,24 @@ __DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 /* Grant type: the domain may transfer a frame into this entry. */
 #define GTF_accept_transfer 2
 
-/* Grant type: access to a grant of another domain (grant_entry_v2.transitive). */
+/*
+ * Grant type: access to a grant of another domain (grant_entry_v2.transitive).
+ */
 #define GTF_transitive 3
 
 /* First bit of GNTMAP_guest_avail_mask. */
 #define _GNTMAP_guest_avail0 16
+
+/* An index into a grant table. */
+typedef uint32_t grant_ref_t;
+
+/* A handle to a grant mapping, for unmapping it. */
+typedef uint32_t grant_handle_t;
+
+#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
+/* An entry of the v2 status array. */
+typedef uint16_t grant_status_t;
+#endif
 
 /* Sub-ops of the grant_table_op hypercall. */
 /* Map grants (gnttab_map_grant_ref). */
@@ -136,11 +120,12 @@ __DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 /* Out of space (handles, for example). */
 #define GNTST_no_space -13
 
-/* The flags word of a grant entry: the grant type in the low two bits, then flags. */
+/*
+ * The flags word of a grant entry: the grant type in the low two bits, then
+ * flags.
+ */
 /* GTF_invalid, GTF_permit_access, GTF_accept_transfer or GTF_transitive. */
-#define GTF_type_shift 0
-#define GTF_type_mask (0x3U << GTF_type_shift)
-#define GTF_type(v) (((v) & GTF_type_mask) >> GTF_type_shift)
+#define GTF_type_mask (0x3U << 0)
 /* Access: the grantee may only read. */
 #define _GTF_readonly 2
 #define GTF_readonly (1U << _GTF_readonly)
@@ -163,7 +148,10 @@ __DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 #define _GTF_sub_page 8
 #define GTF_sub_page (1U << _GTF_sub_page)
 
-/* Flags of a grant entry of type GTF_accept_transfer (they reuse the access flag bits). */
+/*
+ * Flags of a grant entry of type GTF_accept_transfer (they reuse the access
+ * flag bits).
+ */
 /* Set by Xen once a transfer can no longer be cancelled. */
 #define _GTF_transfer_committed 2
 #define GTF_transfer_committed (1U << _GTF_transfer_committed)
@@ -184,13 +172,13 @@ __DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 /* With host_map: user space may use the mapping too. */
 #define _GNTMAP_application_map 3
 #define GNTMAP_application_map (1U << _GNTMAP_application_map)
-/* host_addr is the machine address of the PTE to update, not a virtual address. */
+/*
+ * host_addr is the machine address of the PTE to update, not a virtual address.
+ */
 #define _GNTMAP_contains_pte 4
 #define GNTMAP_contains_pte (1U << _GNTMAP_contains_pte)
 /* Left to the guest's own use. */
-#define GNTMAP_guest_avail_shift 16
-#define GNTMAP_guest_avail_mask (0xFFFFU << GNTMAP_guest_avail_shift)
-#define GNTMAP_guest_avail(v) (((v) & GNTMAP_guest_avail_mask) >> GNTMAP_guest_avail_shift)
+#define GNTMAP_guest_avail_mask (0xFFFFU << 16)
 
 /* Which sides of a copy are grant references, in gnttab_copy.flags. */
 /* source.u is a grant reference (else a frame of the caller). */
@@ -208,35 +196,26 @@ __DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 /* `a` holds a grant reference, not a bus address. */
 #define GNTTAB_CACHE_SOURCE_GREF (1U << 31)
 
-/* An index into a grant table. */
-typedef uint32_t grant_ref_t;
-
-/* A handle to a grant mapping, for unmapping it. */
-typedef uint32_t grant_handle_t;
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/* An entry of the v2 status array. */
-typedef uint16_t grant_status_t;
-#endif
-
 /* An entry of a version 1 grant table. */
 struct grant_entry_v1 {
     /* Grant type and flags (GTF_*). */
-    uint16_t flags /* See gtf */;
+    uint16_t flags; /* GTF_* */
     /* The domain the grant is for. */
     domid_t domid;
     /* The frame granted, or the frame transferred in. */
     uint32_t frame;
 };
+typedef struct grant_entry_v1 grant_entry_v1_t;
 
 #if __XEN_INTERFACE_VERSION__ >= 0x0003020a
 /* Common start of every version 2 grant entry. */
 struct grant_entry_header {
     /* Grant type and flags (GTF_*). */
-    uint16_t flags /* See gtf */;
+    uint16_t flags; /* GTF_* */
     /* The domain the grant is for. */
     domid_t domid;
 };
+typedef struct grant_entry_header grant_entry_header_t;
 #endif
 
 /* GNTTABOP_map_grant_ref: map a grant of another domain. */
@@ -244,7 +223,7 @@ struct gnttab_map_grant_ref {
     /* IN: where to map it (or the PTE address, with GNTMAP_contains_pte). */
     uint64_t host_addr;
     /* IN: GNTMAP_* flags. */
-    uint32_t flags /* See gntmap */;
+    uint32_t flags; /* GNTMAP_* */
     /* IN: the grant. */
     grant_ref_t ref;
     /* IN: the granting domain. */
@@ -256,6 +235,10 @@ struct gnttab_map_grant_ref {
     /* OUT: bus address of the frame, with GNTMAP_device_map. */
     uint64_t dev_bus_addr;
 };
+typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_map_grant_ref_t);
+
+__DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
 
 /* GNTTABOP_setup_table: grow a domain's grant table and list its frames. */
 struct gnttab_setup_table {
@@ -274,6 +257,8 @@ struct gnttab_setup_table {
     XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
 #endif
 };
+typedef struct gnttab_setup_table gnttab_setup_table_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_setup_table_t);
 
 /* One side of a gnttab_copy: a grant or a local frame, and a position in it. */
 struct gnttab_copy_ptr {
@@ -290,7 +275,10 @@ struct gnttab_copy_ptr {
     uint16_t offset;
 };
 
-/* GNTTABOP_copy: copy bytes between grants and local frames without mapping them. */
+/*
+ * GNTTABOP_copy: copy bytes between grants and local frames without mapping
+ * them.
+ */
 struct gnttab_copy {
     /* IN: where to copy from. */
     struct gnttab_copy_ptr source;
@@ -299,13 +287,18 @@ struct gnttab_copy {
     /* IN: number of bytes. */
     uint16_t len;
     /* IN: GNTCOPY_* flags. */
-    uint16_t flags /* See gntcopy */;
+    uint16_t flags; /* GNTCOPY_* */
     /* OUT: GNTST_* code. */
     int16_t status;
 };
+typedef struct gnttab_copy gnttab_copy_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_copy_t);
 
 #if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/* GNTTABOP_cache_flush: clean or invalidate the cache over part of a granted or local frame. */
+/*
+ * GNTTABOP_cache_flush: clean or invalidate the cache over part of a granted or
+ * local frame.
+ */
 struct gnttab_cache_flush {
     /* The frame. */
     union {
@@ -319,16 +312,24 @@ struct gnttab_cache_flush {
     /* Number of bytes. */
     uint16_t length;
     /* GNTTAB_CACHE_* operations. */
-    uint32_t op /* See gnttab_cache */;
+    uint32_t op; /* GNTTAB_CACHE_* */
 };
+typedef struct gnttab_cache_flush gnttab_cache_flush_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_cache_flush_t);
 #endif
 
 #if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/* An entry of a version 2 grant table: a whole frame, part of a frame, or a transitive grant. */
+/*
+ * An entry of a version 2 grant table: a whole frame, part of a frame, or a
+ * transitive grant.
+ */
 union grant_entry_v2 {
     /* Type and grantee, common to all forms. */
     struct grant_entry_header hdr;
-    /* A whole frame (GTF_permit_access without GTF_sub_page, or GTF_accept_transfer). */
+    /*
+     * A whole frame (GTF_permit_access without GTF_sub_page, or
+     * GTF_accept_transfer).
+     */
     struct {
         struct grant_entry_header hdr;
         /* Reserved. */
@@ -359,6 +360,7 @@ union grant_entry_v2 {
     /* Makes the entry 16 bytes. */
     uint32_t __spacer[4];
 };
+typedef union grant_entry_v2 grant_entry_v2_t;
 #endif
 
 #endif /* __XEN_AUTOGEN_GRANT_TABLE_H */

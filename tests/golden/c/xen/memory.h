@@ -21,21 +21,6 @@
 #error "Unsupported architecture"
 #endif
 
-typedef struct xen_memory_reservation xen_memory_reservation_t;
-DEFINE_XEN_GUEST_HANDLE(xen_memory_reservation_t);
-
-typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
-DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t);
-
-typedef struct xen_mem_acquire_resource xen_mem_acquire_resource_t;
-DEFINE_XEN_GUEST_HANDLE(xen_mem_acquire_resource_t);
-
-typedef struct xen_vmemrange xen_vmemrange_t;
-DEFINE_XEN_GUEST_HANDLE(xen_vmemrange_t);
-
-typedef struct xen_vnuma_topology_info xen_vnuma_topology_info_t;
-DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
-
 /* xen_mem_acquire_resource.id of the shared grant frames. */
 #define XENMEM_resource_grant_table_id_shared 0
 
@@ -52,14 +37,19 @@ DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
 #define XENMEM_decrease_reservation 1
 /* Back guest frames with memory (xen_memory_reservation). */
 #define XENMEM_populate_physmap 6
-/* Map many pages of a space into the physical address space (xen_add_to_physmap_batch). */
+/*
+ * Map many pages of a space into the physical address space
+ * (xen_add_to_physmap_batch).
+ */
 #define XENMEM_add_to_physmap_batch 23
 /* Virtual NUMA topology of a domain (xen_vnuma_topology_info). */
 #define XENMEM_get_vnumainfo 26
 /* Map pages of a domain's resource (xen_mem_acquire_resource). */
 #define XENMEM_acquire_resource 28
 
-/* Address spaces pages can be mapped from, in xen_add_to_physmap(_batch).space. */
+/*
+ * Address spaces pages can be mapped from, in xen_add_to_physmap(_batch).space.
+ */
 /* The shared info page. */
 #define XENMAPSPACE_shared_info 0
 /* Grant table frames. */
@@ -73,7 +63,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
 /* Device memory (Arm only). */
 #define XENMAPSPACE_dev_mmio 5
 
-/* Resources that XENMEM_acquire_resource maps, in xen_mem_acquire_resource.type. */
+/*
+ * Resources that XENMEM_acquire_resource maps, in
+ * xen_mem_acquire_resource.type.
+ */
 /* Pages of an ioreq server; id is the server id. */
 #define XENMEM_resource_ioreq_server 0
 /* Grant table frames; id selects shared or status frames. */
@@ -82,7 +75,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
 #define XENMEM_resource_vmtrace_buf 2
 
 #if __XEN_INTERFACE_VERSION__ >= 0x00030209
-/* Single-bit flags of xen_memory_reservation.mem_flags (the address width and NUMA node fields are set with function-like macros). */
+/*
+ * Single-bit flags of xen_memory_reservation.mem_flags (the address width and
+ * NUMA node fields are set with function-like macros).
+ */
 /* Populate the frames lazily. */
 #define XENMEMF_populate_on_demand (1U << 16)
 /* Fail rather than fall back to another node. */
@@ -91,7 +87,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
 #define XENMEMF_vnode (1U << 18)
 #endif
 
-/* XENMEM_increase_reservation, decrease_reservation and populate_physmap: a list of extents of 2^extent_order pages. */
+/*
+ * XENMEM_increase_reservation, decrease_reservation and populate_physmap: a
+ * list of extents of 2^extent_order pages.
+ */
 struct xen_memory_reservation {
     /* IN/OUT: base frames of the extents. */
     XEN_GUEST_HANDLE(xen_pfn_t) extent_start;
@@ -110,58 +109,36 @@ struct xen_memory_reservation {
     /* IN: the domain (DOMID_SELF for unprivileged callers). */
     domid_t domid;
 };
+typedef struct xen_memory_reservation xen_memory_reservation_t;
+DEFINE_XEN_GUEST_HANDLE(xen_memory_reservation_t);
 
-#if __XEN_INTERFACE_VERSION__ >= 0x00040700
-/* Extra argument of xen_add_to_physmap_batch. */
-union xen_add_to_physmap_batch_extra {
-    /* The other domain, for gmfn_foreign. */
-    domid_t foreign_domid;
-    /* Reserved (zero) for the other spaces. */
-    uint16_t res0;
-};
-#endif
-
-/* XENMEM_add_to_physmap_batch: map many pages of one space into a domain's physical address space. */
-struct xen_add_to_physmap_batch {
-    /* IN: the domain. */
-    domid_t domid;
-    /* IN: XENMAPSPACE_* space. */
-    uint16_t space /* See xenmapspace */;
-    /* IN: number of pages. */
-    uint16_t size;
-#if __XEN_INTERFACE_VERSION__ < 0x00040700
-    /* IN: the other domain, for gmfn_foreign (older interface versions). */
-    domid_t foreign_domid;
-#endif
-#if __XEN_INTERFACE_VERSION__ >= 0x00040700
-    /* IN: extra argument of the space. */
-    union xen_add_to_physmap_batch_extra u;
-#endif
-    /* IN: indexes into the space. */
-    XEN_GUEST_HANDLE(xen_ulong_t) idxs;
-    /* IN: where each page goes. */
-    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;
-    /* OUT: error code of each page. */
-    XEN_GUEST_HANDLE(int) errs;
-};
-
-/* XENMEM_acquire_resource: map frames of a resource of a domain into the caller. */
+/*
+ * XENMEM_acquire_resource: map frames of a resource of a domain into the
+ * caller.
+ */
 struct xen_mem_acquire_resource {
     /* IN: owner of the resource. */
     domid_t domid;
     /* IN: XENMEM_resource_* type. */
-    uint16_t type /* See xenmem_resource */;
+    uint16_t type; /* XENMEM_resource_* */
     /* IN: which resource of that type. */
     uint32_t id;
-    /* IN/OUT: number of frames; with no frame_list, OUT: the resource's size. */
+    /*
+     * IN/OUT: number of frames; with no frame_list, OUT: the resource's size.
+     */
     uint32_t nr_frames;
     /* Reserved, must be zero. */
     uint32_t pad;
     /* IN: first frame of the resource to map. */
     uint64_t frame;
-    /* IN/OUT: caller frames to map at (HVM callers), or the resource's frames (PV callers). */
+    /*
+     * IN/OUT: caller frames to map at (HVM callers), or the resource's frames
+     * (PV callers).
+     */
     XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
 };
+typedef struct xen_mem_acquire_resource xen_mem_acquire_resource_t;
+DEFINE_XEN_GUEST_HANDLE(xen_mem_acquire_resource_t);
 
 /* A range of guest memory on one virtual NUMA node. */
 struct xen_vmemrange {
@@ -174,6 +151,8 @@ struct xen_vmemrange {
     /* The virtual node. */
     unsigned int nid;
 };
+typedef struct xen_vmemrange xen_vmemrange_t;
+DEFINE_XEN_GUEST_HANDLE(xen_vmemrange_t);
 
 /* XENMEM_get_vnumainfo: the virtual NUMA topology of a domain. */
 struct xen_vnuma_topology_info {
@@ -203,5 +182,46 @@ struct xen_vnuma_topology_info {
         uint64_t pad;
     } vmemrange;
 };
+typedef struct xen_vnuma_topology_info xen_vnuma_topology_info_t;
+DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
+
+#if __XEN_INTERFACE_VERSION__ >= 0x00040700
+/* Extra argument of xen_add_to_physmap_batch. */
+union xen_add_to_physmap_batch_extra {
+    /* The other domain, for gmfn_foreign. */
+    domid_t foreign_domid;
+    /* Reserved (zero) for the other spaces. */
+    uint16_t res0;
+};
+#endif
+
+/*
+ * XENMEM_add_to_physmap_batch: map many pages of one space into a domain's
+ * physical address space.
+ */
+struct xen_add_to_physmap_batch {
+    /* IN: the domain. */
+    domid_t domid;
+    /* IN: XENMAPSPACE_* space. */
+    uint16_t space; /* XENMAPSPACE_* */
+    /* IN: number of pages. */
+    uint16_t size;
+#if __XEN_INTERFACE_VERSION__ < 0x00040700
+    /* IN: the other domain, for gmfn_foreign (older interface versions). */
+    domid_t foreign_domid;
+#endif
+#if __XEN_INTERFACE_VERSION__ >= 0x00040700
+    /* IN: extra argument of the space. */
+    union xen_add_to_physmap_batch_extra u;
+#endif
+    /* IN: indexes into the space. */
+    XEN_GUEST_HANDLE(xen_ulong_t) idxs;
+    /* IN: where each page goes. */
+    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;
+    /* OUT: error code of each page. */
+    XEN_GUEST_HANDLE(int) errs;
+};
+typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
+DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t);
 
 #endif /* __XEN_AUTOGEN_MEMORY_H */

@@ -12,15 +12,6 @@
 /* for domid_t */
 #include "xen.h"
 
-typedef struct physdev_map_pirq physdev_map_pirq_t;
-DEFINE_XEN_GUEST_HANDLE(physdev_map_pirq_t);
-
-typedef struct physdev_pci_device_add physdev_pci_device_add_t;
-DEFINE_XEN_GUEST_HANDLE(physdev_pci_device_add_t);
-
-typedef struct physdev_pci_device physdev_pci_device_t;
-DEFINE_XEN_GUEST_HANDLE(physdev_pci_device_t);
-
 /* Sub-ops of the physdev_op hypercall. */
 /* Old name of the EOI notification. */
 #define PHYSDEVOP_IRQ_UNMASK_NOTIFY 4
@@ -105,7 +96,9 @@ struct physdev_map_pirq {
     int index;
     /* IN/OUT: the pirq wanted (or -1 for any); OUT: the pirq given. */
     int pirq;
-    /* IN: PCI bus, the segment in the high 16 bits for msi_seg and multi_msi. */
+    /*
+     * IN: PCI bus, the segment in the high 16 bits for msi_seg and multi_msi.
+     */
     int bus;
     /* IN: PCI device and function. */
     int devfn;
@@ -114,6 +107,8 @@ struct physdev_map_pirq {
     /* IN: base address of the MSI-X table. */
     uint64_t table_base;
 };
+typedef struct physdev_map_pirq physdev_map_pirq_t;
+DEFINE_XEN_GUEST_HANDLE(physdev_map_pirq_t);
 
 /* PHYSDEVOP_pci_device_add: report a new PCI device to the hypervisor. */
 struct physdev_pci_device_add {
@@ -124,7 +119,7 @@ struct physdev_pci_device_add {
     /* IN: device and function. */
     uint8_t devfn;
     /* IN: XEN_PCI_DEV_* flags. */
-    uint32_t flags /* See xen_pci_dev */;
+    uint32_t flags; /* XEN_PCI_DEV_* */
     /* IN: the physical function of a virtual function. */
     struct {
         uint8_t bus;
@@ -133,6 +128,8 @@ struct physdev_pci_device_add {
     /* IN: optional parameters, as the flags say. */
     uint32_t optarr[XEN_FLEX_ARRAY_DIM];
 };
+typedef struct physdev_pci_device_add physdev_pci_device_add_t;
+DEFINE_XEN_GUEST_HANDLE(physdev_pci_device_add_t);
 
 /* A PCI device, by segment, bus and device/function. */
 struct physdev_pci_device {
@@ -143,5 +140,7 @@ struct physdev_pci_device {
     /* Device and function. */
     uint8_t devfn;
 };
+typedef struct physdev_pci_device physdev_pci_device_t;
+DEFINE_XEN_GUEST_HANDLE(physdev_pci_device_t);
 
 #endif /* __XEN_AUTOGEN_PHYSDEV_H */

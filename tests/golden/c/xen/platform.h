@@ -43,7 +43,10 @@
 /* State dependencies. */
 #define XEN_PX_PSD (1U << 3)
 
-/* Global power management properties of a processor, as C bitfields in one 32-bit word. */
+/*
+ * Global power management properties of a processor, as C bitfields in one
+ * 32-bit word.
+ */
 struct xen_processor_flags {
     /* The bus master arbitration control is present. */
     uint32_t bm_control:1;

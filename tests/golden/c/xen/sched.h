@@ -15,21 +15,6 @@
 /* for evtchn_port_t */
 #include "event_channel.h"
 
-typedef struct sched_shutdown sched_shutdown_t;
-DEFINE_XEN_GUEST_HANDLE(sched_shutdown_t);
-
-typedef struct sched_poll sched_poll_t;
-DEFINE_XEN_GUEST_HANDLE(sched_poll_t);
-
-typedef struct sched_remote_shutdown sched_remote_shutdown_t;
-DEFINE_XEN_GUEST_HANDLE(sched_remote_shutdown_t);
-
-typedef struct sched_watchdog sched_watchdog_t;
-DEFINE_XEN_GUEST_HANDLE(sched_watchdog_t);
-
-typedef struct sched_pin_override sched_pin_override_t;
-DEFINE_XEN_GUEST_HANDLE(sched_pin_override_t);
-
 /* Highest valid shutdown reason. */
 #define SHUTDOWN_MAX 5
 
@@ -70,8 +55,13 @@ struct sched_shutdown {
     /* SHUTDOWN_* reason. */
     unsigned int reason;
 };
+typedef struct sched_shutdown sched_shutdown_t;
+DEFINE_XEN_GUEST_HANDLE(sched_shutdown_t);
 
-/* SCHEDOP_poll: sleep until an event is pending on one of the ports, or the timeout. */
+/*
+ * SCHEDOP_poll: sleep until an event is pending on one of the ports, or the
+ * timeout.
+ */
 struct sched_poll {
     /* The ports. */
     XEN_GUEST_HANDLE(evtchn_port_t) ports;
@@ -80,6 +70,8 @@ struct sched_poll {
     /* Absolute system time to give up at, or 0. */
     uint64_t timeout;
 };
+typedef struct sched_poll sched_poll_t;
+DEFINE_XEN_GUEST_HANDLE(sched_poll_t);
 
 /* SCHEDOP_remote_shutdown: stop another domain. */
 struct sched_remote_shutdown {
@@ -88,6 +80,8 @@ struct sched_remote_shutdown {
     /* SHUTDOWN_* reason. */
     unsigned int reason;
 };
+typedef struct sched_remote_shutdown sched_remote_shutdown_t;
+DEFINE_XEN_GUEST_HANDLE(sched_remote_shutdown_t);
 
 /* SCHEDOP_watchdog: create, refresh or destroy a watchdog. */
 struct sched_watchdog {
@@ -96,11 +90,18 @@ struct sched_watchdog {
     /* Seconds until it fires; 0 destroys it. */
     uint32_t timeout;
 };
+typedef struct sched_watchdog sched_watchdog_t;
+DEFINE_XEN_GUEST_HANDLE(sched_watchdog_t);
 
-/* SCHEDOP_pin_override: pin the calling vCPU to a physical CPU, or undo it with a negative number. */
+/*
+ * SCHEDOP_pin_override: pin the calling vCPU to a physical CPU, or undo it with
+ * a negative number.
+ */
 struct sched_pin_override {
     /* The physical CPU, or negative to undo. */
     int32_t pcpu;
 };
+typedef struct sched_pin_override sched_pin_override_t;
+DEFINE_XEN_GUEST_HANDLE(sched_pin_override_t);
 
 #endif /* __XEN_AUTOGEN_SCHED_H */

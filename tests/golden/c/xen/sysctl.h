@@ -12,11 +12,6 @@
 #ifndef __XEN_AUTOGEN_SYSCTL_H
 #define __XEN_AUTOGEN_SYSCTL_H
 
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-typedef struct xen_sysctl xen_sysctl_t;
-DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
-#endif
-
 /* Mask of the status bits of a query result. */
 #define PG_OFFLINE_STATUS_MASK 0xFF
 
@@ -26,12 +21,6 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 /* Position of the owning domain in a result word. */
 #define PG_OFFLINE_OWNER_SHIFT 16
 
-/* The highest capability flag (XEN_SYSCTL_PHYSCAP_gnttab_v2), for range checks. */
-#define XEN_SYSCTL_PHYSCAP_MAX 512
-
-/* Version of the sysctl interface; callers put it in xen_sysctl.interface_version. */
-#define XEN_SYSCTL_INTERFACE_VERSION 0x15
-
 /* What xen_sysctl_page_offline_op does, in its cmd. */
 /* Take the pages offline. */
 #define sysctl_page_offline 1
@@ -40,7 +29,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 /* Report the pages' state. */
 #define sysctl_query_page_offline 3
 
-/* Result bits of one page, in the status words: bits 0 to 15 are flags, bits 16 to 31 the owner (PG_OFFLINE_OWNER_SHIFT). */
+/*
+ * Result bits of one page, in the status words: bits 0 to 15 are flags, bits 16
+ * to 31 the owner (PG_OFFLINE_OWNER_SHIFT).
+ */
 /* The hypervisor did not handle the page. */
 #define PG_OFFLINE_INVALID (1U << 0)
 /* Done (offlined, or onlined for page_online). */
@@ -61,7 +53,9 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 #define PG_OFFLINE_ANONYMOUS (1U << 10)
 /* With FAILED or PENDING: the page is not conventional RAM. */
 #define PG_OFFLINE_NOT_CONV_RAM (1U << 11)
-/* With FAILED or PENDING: a guest owns the page; the owner is in bits 16 to 31. */
+/*
+ * With FAILED or PENDING: a guest owns the page; the owner is in bits 16 to 31.
+ */
 #define PG_OFFLINE_OWNED (1U << 12)
 /* The page is broken. */
 #define PG_OFFLINE_BROKEN (1U << 13)
@@ -77,7 +71,34 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 /* Broken. */
 #define PG_OFFLINE_STATUS_BROKEN (1U << 4)
 
-/* What the platform supports, in xen_sysctl_physinfo.capabilities (Xen 4.17 has bit-number macros for bits 0 to 5 only). */
+#if (defined(__XEN__) || defined(__XEN_TOOLS__))
+/*
+ * XEN_SYSCTL_page_offline_op: take a range of machine pages offline, bring them
+ * back or query them.
+ */
+struct xen_sysctl_page_offline_op {
+    /* IN: sysctl_* command. */
+    uint32_t cmd; /* sysctl_* */
+    /* IN: first machine frame. */
+    uint32_t start;
+    /* IN: last machine frame. */
+    uint32_t end;
+    /* OUT: one result word per frame (PG_OFFLINE_*). */
+    XEN_GUEST_HANDLE(uint32) status;
+};
+/* The sysctl sub-op that takes struct xen_sysctl_page_offline_op. */
+#define XEN_SYSCTL_page_offline_op 14
+#endif
+
+/*
+ * The highest capability flag (XEN_SYSCTL_PHYSCAP_gnttab_v2), for range checks.
+ */
+#define XEN_SYSCTL_PHYSCAP_MAX 512
+
+/*
+ * What the platform supports, in xen_sysctl_physinfo.capabilities (Xen 4.17 has
+ * bit-number macros for bits 0 to 5 only).
+ */
 /* HVM guests. */
 #define _XEN_SYSCTL_PHYSCAP_hvm 0
 #define XEN_SYSCTL_PHYSCAP_hvm (1U << _XEN_SYSCTL_PHYSCAP_hvm)
@@ -95,7 +116,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 #define XEN_SYSCTL_PHYSCAP_shadow (1U << _XEN_SYSCTL_PHYSCAP_shadow)
 /* The IOMMU can share the HAP page tables. */
 #define _XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share 5
-#define XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share (1U << _XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share)
+#define XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share \
+    (1U << _XEN_SYSCTL_PHYSCAP_iommu_hap_pt_share)
 /* Processor tracing for guests. */
 #define XEN_SYSCTL_PHYSCAP_vmtrace (1U << 6)
 /* Virtual performance monitoring units. */
@@ -104,22 +126,6 @@ DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 #define XEN_SYSCTL_PHYSCAP_gnttab_v1 (1U << 8)
 /* Grant table version 2. */
 #define XEN_SYSCTL_PHYSCAP_gnttab_v2 (1U << 9)
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_SYSCTL_page_offline_op: take a range of machine pages offline, bring them back or query them. */
-struct xen_sysctl_page_offline_op {
-    /* IN: sysctl_* command. */
-    uint32_t cmd /* See sysctl_page_offline_cmd */;
-    /* IN: first machine frame. */
-    uint32_t start;
-    /* IN: last machine frame. */
-    uint32_t end;
-    /* OUT: one result word per frame (PG_OFFLINE_*). */
-    XEN_GUEST_HANDLE(uint32) status;
-};
-/* The sysctl sub-op that takes struct xen_sysctl_page_offline_op. */
-#define XEN_SYSCTL_page_offline_op 14
-#endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* XEN_SYSCTL_physinfo: the host's CPUs, memory and capabilities. */
@@ -139,7 +145,7 @@ struct xen_sysctl_physinfo {
     /* OUT: CPU frequency in kHz. */
     uint32_t cpu_khz;
     /* OUT: XEN_SYSCTL_PHYSCAP_* flags. */
-    uint32_t capabilities /* See xen_sysctl_physcap */;
+    uint32_t capabilities; /* XEN_SYSCTL_PHYSCAP_* */
     /* OUT: architecture-specific capability flags. */
     uint32_t arch_capabilities;
     /* Reserved. */
@@ -162,19 +168,30 @@ struct xen_sysctl_physinfo {
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* XEN_SYSCTL_readconsole: copy text out of the hypervisor's console ring into a buffer of the caller. */
+/*
+ * XEN_SYSCTL_readconsole: copy text out of the hypervisor's console ring into a
+ * buffer of the caller.
+ */
 struct xen_sysctl_readconsole {
     /* IN: when non-zero, empty the ring once it has been read. */
     uint8_t clear;
-    /* IN: when non-zero, start reading at `index` instead of the oldest text. */
+    /*
+     * IN: when non-zero, start reading at `index` instead of the oldest text.
+     */
     uint8_t incremental;
     /* Reserved. */
     uint8_t pad0;
     /* Reserved. */
     uint8_t pad1;
-    /* IN: position in the ring to start from (only with `incremental`); OUT: position just after the last character returned. */
+    /*
+     * IN: position in the ring to start from (only with `incremental`); OUT:
+     * position just after the last character returned.
+     */
     uint32_t index;
-    /* IN: where the text goes. The handle is an input, the bytes it points to are an output. */
+    /*
+     * IN: where the text goes. The handle is an input, the bytes it points to
+     * are an output.
+     */
     XEN_GUEST_HANDLE_64(char) buffer;
     /* IN: size of `buffer` in bytes; OUT: number of bytes written to it. */
     uint32_t count;
@@ -183,6 +200,12 @@ struct xen_sysctl_readconsole {
 #define XEN_SYSCTL_readconsole 1
 #endif
 
+/*
+ * Version of the sysctl interface; callers put it in
+ * xen_sysctl.interface_version.
+ */
+#define XEN_SYSCTL_INTERFACE_VERSION 0x15
+
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Argument of the sysctl hypercall: a sub-op and its parameters. */
 struct xen_sysctl {
@@ -190,7 +213,10 @@ struct xen_sysctl {
     uint32_t cmd;
     /* XEN_SYSCTL_INTERFACE_VERSION. */
     uint32_t interface_version;
-    /* Parameters of the sub-op (only those described here, and the padding that sizes the union). */
+    /*
+     * Parameters of the sub-op (only those described here, and the padding that
+     * sizes the union).
+     */
     union {
         struct xen_sysctl_readconsole readconsole;
         struct xen_sysctl_physinfo physinfo;
@@ -199,6 +225,8 @@ struct xen_sysctl {
         uint8_t pad[128];
     } u;
 };
+typedef struct xen_sysctl xen_sysctl_t;
+DEFINE_XEN_GUEST_HANDLE(xen_sysctl_t);
 #endif
 
 #endif /* __XEN_AUTOGEN_SYSCTL_H */

@@ -9,18 +9,6 @@
 #ifndef __XEN_AUTOGEN_VCPU_H
 #define __XEN_AUTOGEN_VCPU_H
 
-typedef struct vcpu_runstate_info vcpu_runstate_info_t;
-DEFINE_XEN_GUEST_HANDLE(vcpu_runstate_info_t);
-
-typedef struct vcpu_register_runstate_memory_area vcpu_register_runstate_memory_area_t;
-DEFINE_XEN_GUEST_HANDLE(vcpu_register_runstate_memory_area_t);
-
-typedef struct vcpu_set_singleshot_timer vcpu_set_singleshot_timer_t;
-DEFINE_XEN_GUEST_HANDLE(vcpu_set_singleshot_timer_t);
-
-typedef struct vcpu_register_vcpu_info vcpu_register_vcpu_info_t;
-DEFINE_XEN_GUEST_HANDLE(vcpu_register_vcpu_info_t);
-
 /* Sub-ops of the vcpu_op hypercall. */
 /* Set up a vCPU's initial context. */
 #define VCPUOP_initialise 0
@@ -32,7 +20,10 @@ DEFINE_XEN_GUEST_HANDLE(vcpu_register_vcpu_info_t);
 #define VCPUOP_is_up 3
 /* Read a vCPU's run state (vcpu_runstate_info). */
 #define VCPUOP_get_runstate_info 4
-/* Have Xen keep a copy of the run state in guest memory (vcpu_register_runstate_memory_area). */
+/*
+ * Have Xen keep a copy of the run state in guest memory
+ * (vcpu_register_runstate_memory_area).
+ */
 #define VCPUOP_register_runstate_memory_area 5
 /* Start a periodic timer. */
 #define VCPUOP_set_periodic_timer 6
@@ -62,7 +53,10 @@ DEFINE_XEN_GUEST_HANDLE(vcpu_register_vcpu_info_t);
 #define RUNSTATE_offline 3
 
 /* Flag in vcpu_runstate_info.state_entry_time. */
-/* Set while Xen updates the guest's copy (with VMASST_TYPE_runstate_update_flag). */
+/*
+ * Set while Xen updates the guest's copy (with
+ * VMASST_TYPE_runstate_update_flag).
+ */
 #define XEN_RUNSTATE_UPDATE (1ULL << 63)
 
 /* Flags of vcpu_set_singleshot_timer. */
@@ -79,8 +73,13 @@ struct vcpu_runstate_info {
     /* Nanoseconds spent in each state so far. */
     uint64_t time[4];
 };
+typedef struct vcpu_runstate_info vcpu_runstate_info_t;
+DEFINE_XEN_GUEST_HANDLE(vcpu_runstate_info_t);
 
-/* VCPUOP_register_runstate_memory_area: where in guest memory Xen keeps a copy of the run state. */
+/*
+ * VCPUOP_register_runstate_memory_area: where in guest memory Xen keeps a copy
+ * of the run state.
+ */
 struct vcpu_register_runstate_memory_area {
     /* Guest address of a vcpu_runstate_info. */
     union {
@@ -92,16 +91,22 @@ struct vcpu_register_runstate_memory_area {
         uint64_t p;
     } addr;
 };
+typedef struct vcpu_register_runstate_memory_area vcpu_register_runstate_memory_area_t;
+DEFINE_XEN_GUEST_HANDLE(vcpu_register_runstate_memory_area_t);
 
 /* VCPUOP_set_singleshot_timer: arm a one-shot timer. */
 struct vcpu_set_singleshot_timer {
     /* Absolute system time of the timeout. */
     uint64_t timeout_abs_ns;
     /* VCPU_SSHOTTMR_* flags. */
-    uint32_t flags /* See vcpu_sshottmr */;
+    uint32_t flags; /* VCPU_SSHOTTMR_* */
 };
+typedef struct vcpu_set_singleshot_timer vcpu_set_singleshot_timer_t;
+DEFINE_XEN_GUEST_HANDLE(vcpu_set_singleshot_timer_t);
 
-/* VCPUOP_register_vcpu_info: move a vCPU's vcpu_info into a page of the guest. */
+/*
+ * VCPUOP_register_vcpu_info: move a vCPU's vcpu_info into a page of the guest.
+ */
 struct vcpu_register_vcpu_info {
     /* Frame of the page. */
     uint64_t mfn;
@@ -110,5 +115,7 @@ struct vcpu_register_vcpu_info {
     /* Reserved. */
     uint32_t rsvd;
 };
+typedef struct vcpu_register_vcpu_info vcpu_register_vcpu_info_t;
+DEFINE_XEN_GUEST_HANDLE(vcpu_register_vcpu_info_t);
 
 #endif /* __XEN_AUTOGEN_VCPU_H */

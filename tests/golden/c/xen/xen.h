@@ -13,36 +13,16 @@
 #ifndef __XEN_AUTOGEN_XEN_H
 #define __XEN_AUTOGEN_XEN_H
 
-/* for xen_pfn_t, xen_ulong_t, XEN_LEGACY_MAX_VCPUS, arch_vcpu_info, arch_shared_info */
+/*
+ * for xen_pfn_t, xen_ulong_t, XEN_LEGACY_MAX_VCPUS, arch_vcpu_info,
+ * arch_shared_info
+ */
 #if defined(__i386__) || defined(__x86_64__)
 #include "arch_x86.h"
 #elif defined(__arm__) || defined(__aarch64__)
 #include "arch_arm.h"
 #else
 #error "Unsupported architecture"
-#endif
-
-typedef struct mmu_update mmu_update_t;
-DEFINE_XEN_GUEST_HANDLE(mmu_update_t);
-
-typedef struct multicall_entry multicall_entry_t;
-DEFINE_XEN_GUEST_HANDLE(multicall_entry_t);
-
-typedef struct mmuext_op mmuext_op_t;
-DEFINE_XEN_GUEST_HANDLE(mmuext_op_t);
-
-typedef struct vcpu_time_info vcpu_time_info_t;
-
-typedef struct vcpu_info vcpu_info_t;
-
-typedef struct shared_info shared_info_t;
-
-#if (defined(__i386__) || defined(__x86_64__))
-typedef struct start_info start_info_t;
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-typedef struct xenctl_bitmap xenctl_bitmap_t;
 #endif
 
 /* Number of virtual interrupt lines (VIRQ_*). */
@@ -72,13 +52,13 @@ typedef struct xenctl_bitmap xenctl_bitmap_t;
 /* Bits of a domain id that are significant. */
 #define DOMID_MASK 0x7FFF
 
-#if (defined(__i386__) || defined(__x86_64__))
-/* Size of start_info.cmd_line. */
-#define MAX_GUEST_CMDLINE 1024
-#endif
+/* A domain id. */
+typedef uint16_t domid_t;
 
-/* Byte of start_info.flags reserved for power management options. */
-#define SIF_PM_MASK 0xFF00
+/*
+ * An opaque 16-byte identifier the toolstack gives a domain (a UUID, usually).
+ */
+typedef uint8_t xen_domain_handle_t[16];
 
 /* Hypercall numbers. */
 #define __HYPERVISOR_set_trap_table 0
@@ -138,7 +118,10 @@ typedef struct xenctl_bitmap xenctl_bitmap_t;
 #define __HYPERVISOR_arch_6 54
 #define __HYPERVISOR_arch_7 55
 
-/* Virtual interrupt sources that an event channel can be bound to. Some are per vCPU, others global (delivered to one vCPU, mostly for dom0). */
+/*
+ * Virtual interrupt sources that an event channel can be bound to. Some are per
+ * vCPU, others global (delivered to one vCPU, mostly for dom0).
+ */
 /* Per vCPU: timer tick or timeout. */
 #define VIRQ_TIMER 0
 /* Per vCPU: asked to dump debug information. */
@@ -174,6 +157,18 @@ typedef struct xenctl_bitmap xenctl_bitmap_t;
 #define VIRQ_ARCH_5 21
 #define VIRQ_ARCH_6 22
 #define VIRQ_ARCH_7 23
+
+/* One boot module handed to a domain started from a multiboot loader. */
+struct xen_multiboot_mod_list {
+    /* Address of the first byte of the module. */
+    uint32_t mod_start;
+    /* Address of the last byte of the module (inclusive). */
+    uint32_t mod_end;
+    /* Address of the module's NUL-terminated command line. */
+    uint32_t cmdline;
+    /* Reserved, must be zero. */
+    uint32_t pad;
+};
 
 /* What an mmu_update entry does, in the low bits of its `ptr`. */
 /* Write a checked page table entry; ptr is its machine address. */
@@ -227,49 +222,18 @@ typedef struct xenctl_bitmap xenctl_bitmap_t;
 /* Undo MARK_SUPER. */
 #define MMUEXT_UNMARK_SUPER 20
 
-/* Properties of the time source, in vcpu_time_info.flags. */
-/* The TSC is stable and synchronised across CPUs. */
-#define XEN_PVCLOCK_TSC_STABLE_BIT (1U << 0)
-/* The guest was paused by the toolstack since the last update. */
-#define XEN_PVCLOCK_GUEST_STOPPED (1U << 1)
-
-/* Properties of the domain, in start_info.flags. */
-/* The domain is privileged. */
-#define SIF_PRIVILEGED (1U << 0)
-/* The domain is the initial control domain. */
-#define SIF_INITDOMAIN (1U << 1)
-/* mod_start points to a list of multiboot modules. */
-#define SIF_MULTIBOOT_MOD (1U << 2)
-/* mod_start is a frame number, not a virtual address. */
-#define SIF_MOD_START_PFN (1U << 3)
-/* The tools understand a virtually mapped p2m list. */
-#define SIF_VIRT_P2M_4TOOLS (1U << 4)
-
-/* An opaque 16-byte identifier the toolstack gives a domain (a UUID, usually). */
-typedef uint8_t xen_domain_handle_t[16];
-
-/* A domain id. */
-typedef uint16_t domid_t;
-
-/* One boot module handed to a domain started from a multiboot loader. */
-struct xen_multiboot_mod_list {
-    /* Address of the first byte of the module. */
-    uint32_t mod_start;
-    /* Address of the last byte of the module (inclusive). */
-    uint32_t mod_end;
-    /* Address of the module's NUL-terminated command line. */
-    uint32_t cmdline;
-    /* Reserved, must be zero. */
-    uint32_t pad;
-};
-
 /* One page table update of the mmu_update hypercall. */
 struct mmu_update {
-    /* Machine address of the entry to update; the command (MMU_*) is in the low bits. */
+    /*
+     * Machine address of the entry to update; the command (MMU_*) is in the low
+     * bits.
+     */
     uint64_t ptr;
     /* New contents of the entry. */
     uint64_t val;
 };
+typedef struct mmu_update mmu_update_t;
+DEFINE_XEN_GUEST_HANDLE(mmu_update_t);
 
 /* One hypercall of a multicall batch. */
 struct multicall_entry {
@@ -280,8 +244,13 @@ struct multicall_entry {
     /* Its arguments. */
     xen_ulong_t args[6];
 };
+typedef struct multicall_entry multicall_entry_t;
+DEFINE_XEN_GUEST_HANDLE(multicall_entry_t);
 
-/* One extended MMU operation of a PV guest: pinning, TLB and cache flushes, LDT, page copies. */
+/*
+ * One extended MMU operation of a PV guest: pinning, TLB and cache flushes,
+ * LDT, page copies.
+ */
 struct mmuext_op {
     /* The operation (MMUEXT_*). */
     unsigned int cmd;
@@ -304,6 +273,14 @@ struct mmuext_op {
         xen_pfn_t src_mfn;
     } arg2;
 };
+typedef struct mmuext_op mmuext_op_t;
+DEFINE_XEN_GUEST_HANDLE(mmuext_op_t);
+
+/* Properties of the time source, in vcpu_time_info.flags. */
+/* The TSC is stable and synchronised across CPUs. */
+#define XEN_PVCLOCK_TSC_STABLE_BIT (1U << 0)
+/* The guest was paused by the toolstack since the last update. */
+#define XEN_PVCLOCK_GUEST_STOPPED (1U << 1)
 
 /*
  * Per-vCPU system time, updated by Xen.  The guest reads it between two reads
@@ -328,7 +305,7 @@ struct vcpu_time_info {
     int8_t tsc_shift;
 #if __XEN_INTERFACE_VERSION__ >= 0x00040601
     /* XEN_PVCLOCK_* properties. */
-    uint8_t flags /* See xen_pvclock_flags */;
+    uint8_t flags; /* XEN_PVCLOCK_* */
 #endif
 #if __XEN_INTERFACE_VERSION__ >= 0x00040601
     /* Reserved. */
@@ -339,10 +316,17 @@ struct vcpu_time_info {
     int8_t pad1[3];
 #endif
 };
+typedef struct vcpu_time_info vcpu_time_info_t;
 
-/* Per-vCPU part of the shared info page (or of the page the guest registered for it): event delivery state and time. */
+/*
+ * Per-vCPU part of the shared info page (or of the page the guest registered
+ * for it): event delivery state and time.
+ */
 struct vcpu_info {
-    /* Set by Xen when an event is pending for this vCPU; the guest clears it before scanning. */
+    /*
+     * Set by Xen when an event is pending for this vCPU; the guest clears it
+     * before scanning.
+     */
     uint8_t evtchn_upcall_pending;
 #if (defined(__i386__) || defined(__x86_64__))
     /* Set by the guest to hold off event upcalls. */
@@ -352,38 +336,79 @@ struct vcpu_info {
     /* Reserved: Arm masks events in the interrupt controller. */
     uint8_t pad0;
 #endif
-    /* One bit per word of shared_info.evtchn_pending that may hold pending events for this vCPU. */
+    /*
+     * One bit per word of shared_info.evtchn_pending that may hold pending
+     * events for this vCPU.
+     */
     xen_ulong_t evtchn_pending_sel;
     /* Architecture-specific state. */
     struct arch_vcpu_info arch;
     /* This vCPU's time. */
     struct vcpu_time_info time;
 };
+typedef struct vcpu_info vcpu_info_t;
 
-/* The page Xen shares with each domain: legacy vcpu_info slots, event channel bitmaps and the wall clock. */
+/*
+ * The page Xen shares with each domain: legacy vcpu_info slots, event channel
+ * bitmaps and the wall clock.
+ */
 struct shared_info {
     /* Per-vCPU data of the first vCPUs. */
     struct vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
-    /* One bit per event channel port: an event is pending. Set by Xen, cleared by the guest. */
+    /*
+     * One bit per event channel port: an event is pending. Set by Xen, cleared
+     * by the guest.
+     */
     xen_ulong_t evtchn_pending[(sizeof(xen_ulong_t) * 8)];
-    /* One bit per event channel port: the guest does not want upcalls for it. */
+    /*
+     * One bit per event channel port: the guest does not want upcalls for it.
+     */
     xen_ulong_t evtchn_mask[(sizeof(xen_ulong_t) * 8)];
     /* Update counter of the wall clock, as vcpu_time_info.version. */
     uint32_t wc_version;
-    /* Wall clock at system time 0: seconds since the Unix epoch, adjusted by the domain's time offset (low 32 bits). */
+    /*
+     * Wall clock at system time 0: seconds since the Unix epoch, adjusted by
+     * the domain's time offset (low 32 bits).
+     */
     uint32_t wc_sec;
     /* Nanoseconds part of the wall clock. */
     uint32_t wc_nsec;
-#if (defined(__arm__) || defined(__aarch64__) || defined(__riscv) && __riscv_xlen == 64 || defined(__powerpc64__) && defined(__LITTLE_ENDIAN__) || defined(__x86_64__))
+#if (defined(__arm__) || defined(__aarch64__) || defined(__riscv) && \
+    __riscv_xlen == 64 || defined(__powerpc64__) && \
+    defined(__LITTLE_ENDIAN__) || defined(__x86_64__))
     /* High 32 bits of the wall clock seconds (in arch.wc_sec_hi on x86_32). */
     uint32_t wc_sec_hi;
 #endif
     /* Architecture-specific part. */
     struct arch_shared_info arch;
 };
+typedef struct shared_info shared_info_t;
 
 #if (defined(__i386__) || defined(__x86_64__))
-/* Information handed to a PV guest at boot; the first part is refreshed on resume. */
+/* Size of start_info.cmd_line. */
+#define MAX_GUEST_CMDLINE 1024
+#endif
+
+/* Byte of start_info.flags reserved for power management options. */
+#define SIF_PM_MASK 0xFF00
+
+/* Properties of the domain, in start_info.flags. */
+/* The domain is privileged. */
+#define SIF_PRIVILEGED (1U << 0)
+/* The domain is the initial control domain. */
+#define SIF_INITDOMAIN (1U << 1)
+/* mod_start points to a list of multiboot modules. */
+#define SIF_MULTIBOOT_MOD (1U << 2)
+/* mod_start is a frame number, not a virtual address. */
+#define SIF_MOD_START_PFN (1U << 3)
+/* The tools understand a virtually mapped p2m list. */
+#define SIF_VIRT_P2M_4TOOLS (1U << 4)
+
+#if (defined(__i386__) || defined(__x86_64__))
+/*
+ * Information handed to a PV guest at boot; the first part is refreshed on
+ * resume.
+ */
 struct start_info {
     /* "xen-<version>-<platform>". */
     char magic[32];
@@ -392,12 +417,15 @@ struct start_info {
     /* Machine address of the shared info page. */
     unsigned long shared_info;
     /* SIF_* flags. */
-    uint32_t flags /* See start_info_flags */;
+    uint32_t flags; /* SIF_* */
     /* Machine frame of the xenstore ring. */
     xen_pfn_t store_mfn;
     /* Event channel of the xenstore ring. */
     uint32_t store_evtchn;
-    /* The console: a ring for other domains, a VGA/framebuffer description for dom0. */
+    /*
+     * The console: a ring for other domains, a VGA/framebuffer description for
+     * dom0.
+     */
     union {
         struct {
             /* Machine frame of the console ring. */
@@ -412,13 +440,18 @@ struct start_info {
             uint32_t info_size;
         } dom0;
     } console;
-    /* Virtual address of the initial page tables (boot only, as every field below). */
+    /*
+     * Virtual address of the initial page tables (boot only, as every field
+     * below).
+     */
     unsigned long pt_base;
     /* Number of frames of the initial page tables. */
     unsigned long nr_pt_frames;
     /* Virtual address of the page frame list. */
     unsigned long mfn_list;
-    /* Virtual address (or frame, with SIF_MOD_START_PFN) of the initial module. */
+    /*
+     * Virtual address (or frame, with SIF_MOD_START_PFN) of the initial module.
+     */
     unsigned long mod_start;
     /* Size of the initial module in bytes. */
     unsigned long mod_len;
@@ -429,6 +462,7 @@ struct start_info {
     /* Number of frames of the initial p2m table. */
     unsigned long nr_p2m_frames;
 };
+typedef struct start_info start_info_t;
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
@@ -439,6 +473,7 @@ struct xenctl_bitmap {
     /* Number of bits in the buffer. */
     uint32_t nr_bits;
 };
+typedef struct xenctl_bitmap xenctl_bitmap_t;
 #endif
 
 #endif /* __XEN_AUTOGEN_XEN_H */

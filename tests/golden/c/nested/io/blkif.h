@@ -13,7 +13,7 @@
 #include "../xen.h"
 
 /* for xen_ring_hdr */
-#include "../io/ring.h"
+#include "ring.h"
 
 /* Uses both. */
 struct xen_blkif_thing {

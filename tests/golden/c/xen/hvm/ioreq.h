@@ -9,30 +9,27 @@
 #ifndef __XEN_AUTOGEN_HVM_IOREQ_H
 #define __XEN_AUTOGEN_HVM_IOREQ_H
 
-typedef struct ioreq ioreq_t;
-
-typedef struct shared_iopage shared_iopage_t;
-
-typedef struct buf_ioreq buf_ioreq_t;
-
-typedef struct buffered_iopage buffered_iopage_t;
-
 /* ioreq.dir: a read. */
 #define IOREQ_READ 1
 
 /* ioreq.dir: a write. */
 #define IOREQ_WRITE 0
 
-/* Number of slots of the buffered ioreq ring; with the two indexes they fill a page. */
+/*
+ * Number of slots of the buffered ioreq ring; with the two indexes they fill a
+ * page.
+ */
 #define IOREQ_BUFFER_SLOT_NUM 511
 
 /* I/O port of the PM1a event block, ACPI layout version 0. */
 #define ACPI_PM1A_EVT_BLK_ADDRESS_V0 0x1F40
-#define ACPI_PM1A_EVT_BLK_ADDRESS ACPI_PM1A_EVT_BLK_ADDRESS_V0 /* compatibility */
+/* compatibility */
+#define ACPI_PM1A_EVT_BLK_ADDRESS ACPI_PM1A_EVT_BLK_ADDRESS_V0
 
 /* I/O port of the PM1a control block, version 0. */
 #define ACPI_PM1A_CNT_BLK_ADDRESS_V0 0x1F44
-#define ACPI_PM1A_CNT_BLK_ADDRESS ACPI_PM1A_CNT_BLK_ADDRESS_V0 /* compatibility */
+/* compatibility */
+#define ACPI_PM1A_CNT_BLK_ADDRESS ACPI_PM1A_CNT_BLK_ADDRESS_V0
 
 /* I/O port of the PM timer, version 0. */
 #define ACPI_PM_TMR_BLK_ADDRESS_V0 0x1F48
@@ -83,11 +80,17 @@ typedef struct buffered_iopage buffered_iopage_t;
 /* Invalidate the device model's map cache. */
 #define IOREQ_TYPE_INVALIDATE 8
 
-/* One I/O request from Xen to a device model, in the shared ioreq page (one slot per vCPU). */
+/*
+ * One I/O request from Xen to a device model, in the shared ioreq page (one
+ * slot per vCPU).
+ */
 struct ioreq {
     /* Physical address or port. */
     uint64_t addr;
-    /* The value itself, or with data_is_ptr where it is in guest physical memory. */
+    /*
+     * The value itself, or with data_is_ptr where it is in guest physical
+     * memory.
+     */
     uint64_t data;
     /* Repeat count of string instructions. */
     uint32_t count;
@@ -108,16 +111,21 @@ struct ioreq {
     /* Reserved. */
     uint8_t _pad1:1;
     /* IOREQ_TYPE_* kind. */
-    uint8_t type /* See ioreq_type */;
+    uint8_t type; /* IOREQ_TYPE_* */
 };
+typedef struct ioreq ioreq_t;
 
 /* The shared ioreq page: one ioreq slot per vCPU. */
 struct shared_iopage {
     /* The slots, indexed by vCPU (declared with one element). */
     struct ioreq vcpu_ioreq[1];
 };
+typedef struct shared_iopage shared_iopage_t;
 
-/* One slot of the buffered ioreq ring: an access Xen posts without waiting for the device model's answer. */
+/*
+ * One slot of the buffered ioreq ring: an access Xen posts without waiting for
+ * the device model's answer.
+ */
 struct buf_ioreq {
     /* IOREQ_TYPE_* kind. */
     uint8_t type;
@@ -125,15 +133,28 @@ struct buf_ioreq {
     uint8_t pad:1;
     /* IOREQ_READ or IOREQ_WRITE. */
     uint8_t dir:1;
-    /* Size of the access: 0, 1, 2 or 3 for 1, 2, 4 or 8 bytes; an 8-byte access takes two slots. */
+    /*
+     * Size of the access: 0, 1, 2 or 3 for 1, 2, 4 or 8 bytes; an 8-byte access
+     * takes two slots.
+     */
     uint8_t size:2;
-    /* Physical address (20 bits, in the same 32-bit unit as the fields before it). */
+    /*
+     * Physical address (20 bits, in the same 32-bit unit as the fields before
+     * it).
+     */
     uint32_t addr:20;
-    /* The value (the low half of an 8-byte one, the high half in the next slot). */
+    /*
+     * The value (the low half of an 8-byte one, the high half in the next
+     * slot).
+     */
     uint32_t data;
 };
+typedef struct buf_ioreq buf_ioreq_t;
 
-/* The buffered ioreq page: the ring's two indexes, then its slots; it fits in one page. */
+/*
+ * The buffered ioreq page: the ring's two indexes, then its slots; it fits in
+ * one page.
+ */
 struct buffered_iopage {
     /* Index of the next slot the device model reads. */
     uint32_t read_pointer;
@@ -142,5 +163,6 @@ struct buffered_iopage {
     /* The slots, used modulo IOREQ_BUFFER_SLOT_NUM. */
     struct buf_ioreq buf_ioreq[IOREQ_BUFFER_SLOT_NUM];
 };
+typedef struct buffered_iopage buffered_iopage_t;
 
 #endif /* __XEN_AUTOGEN_HVM_IOREQ_H */

@@ -10,26 +10,22 @@
 #define __XEN_AUTOGEN_IO_BLKIF_H
 
 /* for RING_IDX */
-#include "../io/ring.h"
+#include "ring.h"
 
 /* for grant_ref_t */
 #include "../grant_table.h"
-
-typedef struct blkif_request blkif_request_t;
-
-typedef struct blkif_request_discard blkif_request_discard_t;
-
-typedef struct blkif_request_indirect blkif_request_indirect_t;
-
-typedef struct blkif_response blkif_response_t;
-
-typedef struct blkif_sring blkif_sring_t;
 
 /* Segments that fit in a direct request. */
 #define BLKIF_MAX_SEGMENTS_PER_REQUEST 11
 
 /* Pages of segments an indirect request can point to. */
 #define BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST 8
+
+/* A virtual device number. */
+typedef uint16_t blkif_vdev_t;
+
+/* A sector number (512-byte units). */
+typedef uint64_t blkif_sector_t;
 
 /* Operations of a block request, in blkif_request.operation. */
 /* Read sectors. */
@@ -67,12 +63,6 @@ typedef struct blkif_sring blkif_sring_t;
 /* Read-only. */
 #define VDISK_READONLY (1U << 2)
 
-/* A virtual device number. */
-typedef uint16_t blkif_vdev_t;
-
-/* A sector number (512-byte units). */
-typedef uint64_t blkif_sector_t;
-
 /* One segment of a request: sectors of a granted frame. */
 struct blkif_request_segment {
     /* The frame. */
@@ -86,7 +76,7 @@ struct blkif_request_segment {
 /* A read or write request. */
 struct blkif_request {
     /* BLKIF_OP_* operation. */
-    uint8_t operation /* See blkif_op */;
+    uint8_t operation; /* BLKIF_OP_* */
     /* Number of segments. */
     uint8_t nr_segments;
     /* The virtual device. */
@@ -98,13 +88,14 @@ struct blkif_request {
     /* The segments. */
     struct blkif_request_segment seg[BLKIF_MAX_SEGMENTS_PER_REQUEST];
 };
+typedef struct blkif_request blkif_request_t;
 
 /* A discard request (BLKIF_OP_DISCARD). */
 struct blkif_request_discard {
     /* BLKIF_OP_DISCARD. */
-    uint8_t operation /* See blkif_op */;
+    uint8_t operation; /* BLKIF_OP_* */
     /* BLKIF_DISCARD_* flags. */
-    uint8_t flag /* See blkif_discard */;
+    uint8_t flag; /* BLKIF_DISCARD_* */
     /* The virtual device. */
     blkif_vdev_t handle;
     /* Chosen by the frontend, echoed in the response. */
@@ -114,13 +105,14 @@ struct blkif_request_discard {
     /* Number of sectors. */
     uint64_t nr_sectors;
 };
+typedef struct blkif_request_discard blkif_request_discard_t;
 
 /* A request whose segments are in granted pages (BLKIF_OP_INDIRECT). */
 struct blkif_request_indirect {
     /* BLKIF_OP_INDIRECT. */
-    uint8_t operation /* See blkif_op */;
+    uint8_t operation; /* BLKIF_OP_* */
     /* BLKIF_OP_READ or BLKIF_OP_WRITE. */
-    uint8_t indirect_op /* See blkif_op */;
+    uint8_t indirect_op; /* BLKIF_OP_* */
     /* Number of segments. */
     uint16_t nr_segments;
     /* Chosen by the frontend, echoed in the response. */
@@ -136,16 +128,18 @@ struct blkif_request_indirect {
     uint64_t pad;
 #endif
 };
+typedef struct blkif_request_indirect blkif_request_indirect_t;
 
 /* The response to a request. */
 struct blkif_response {
     /* The request's id. */
     uint64_t id;
     /* The request's operation. */
-    uint8_t operation /* See blkif_op */;
+    uint8_t operation; /* BLKIF_OP_* */
     /* BLKIF_RSP_* status. */
-    int16_t status /* See blkif_rsp */;
+    int16_t status; /* BLKIF_RSP_* */
 };
+typedef struct blkif_response blkif_response_t;
 
 /* A slot of the shared ring: a request, later overwritten by its response. */
 union blkif_sring_entry {
@@ -175,8 +169,12 @@ struct blkif_sring {
     } pvt;
     /* Reserved. */
     uint8_t __pad[44];
-    /* The slots: as many as fit in the ring's pages (declared with one element). */
+    /*
+     * The slots: as many as fit in the ring's pages (declared with one
+     * element).
+     */
     union blkif_sring_entry ring[1];
 };
+typedef struct blkif_sring blkif_sring_t;
 
 #endif /* __XEN_AUTOGEN_IO_BLKIF_H */
