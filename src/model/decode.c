@@ -1467,27 +1467,16 @@ static void decode_items(Dec *D, const DocNode *root)
 		return;
 	for (i = 0; i < list->u.array.n; i++) {
 		const DocNode *t = list->u.array.v[i];
-		const DocEntry *kind = NULL;
-		int w = -1;
-		uint32_t j;
-		for (j = 0; j < t->u.table.n; j++) {
-			const DocEntry *e = &t->u.table.v[j];
-			int k = schema_word_find(SW_ITEM_KINDS, e->key, e->keylen);
-			if (k < 0)
-				continue;
-			if (kind) {
-				diag_error(D->d, e->loc, "an entry of 'items' has one "
-					   "kind, not both '%s' and '%s'",
-					   schema_word(SW_ITEM_KINDS, (size_t)w),
-					   schema_word(SW_ITEM_KINDS, (size_t)k));
-				w = -2;
-				break;
-			}
-			kind = e;
-			w = k;
-		}
-		if (w == -2)
+		uint32_t j, k1 = 0, k2 = 0;
+		int w = schema_entry_kind(t, &k1, &k2);
+		if (w == -2) {
+			const DocEntry *a = &t->u.table.v[k1], *b = &t->u.table.v[k2];
+			diag_error(D->d, b->loc, "an entry of 'items' has one "
+				   "kind, not both '%s' and '%s'",
+				   get_printable(D, a->key, a->keylen),
+				   get_printable(D, b->key, b->keylen));
 			continue;
+		}
 		if (w < 0) {
 			/* a misspelt kind key is the likeliest reason */
 			const char *words[16], *sug = NULL;

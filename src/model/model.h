@@ -655,6 +655,13 @@ const SchemaKey *schema_key_as(SchemaKind k, const char *name_key,
 			       const char *key, size_t len);
 /* The table of the i-th word of SW_ITEM_KINDS. */
 SchemaKind schema_item_kind(size_t i);
+/* The kind of an entry of `items` (a table): the index of its kind key in
+ * SW_ITEM_KINDS, -1 if it has none, -2 if it has two (*key1 and *key2 are
+ * then their indices in the table).  A kind key that is also a key of the
+ * table of the entry's other kind key (a constant's `alias`, an X-macro
+ * list's `enum`) is that key, not a kind.  *key1 is the kind key's index in
+ * the table. */
+int schema_entry_kind(const DocNode *t, uint32_t *key1, uint32_t *key2);
 /* The keys in the order the decoder checks them (out: room for
  * SCHEMA_MAX_KEYS), which decides the order of missing-key messages and
  * which of two equally close keys a misspelt one suggests; the count. */

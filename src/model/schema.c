@@ -481,6 +481,33 @@ SchemaKind schema_item_kind(size_t i)
 	return i < ARRAY_LEN(item_kind_tables) ? item_kind_tables[i] : SK_ROOT;
 }
 
+int schema_entry_kind(const DocNode *t, uint32_t *key1, uint32_t *key2)
+{
+	int w = -1, k;
+	uint32_t j;
+	for (j = 0; j < t->u.table.n; j++) {
+		const DocEntry *e = &t->u.table.v[j];
+		k = schema_word_find(SW_ITEM_KINDS, e->key, e->keylen);
+		if (k < 0)
+			continue;
+		if (w < 0) {
+			w = k;
+			*key1 = j;
+		} else if (schema_key(item_kind_tables[w], e->key, e->keylen)) {
+			continue; /* a key of the first kind's table */
+		} else if (schema_key(item_kind_tables[k],
+				      t->u.table.v[*key1].key,
+				      t->u.table.v[*key1].keylen)) {
+			w = k; /* the first was a key of this kind's table */
+			*key1 = j;
+		} else {
+			*key2 = j;
+			return -2;
+		}
+	}
+	return w;
+}
+
 const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)
 {
 	const SchemaTable *t = &schema_tables[k];

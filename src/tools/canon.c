@@ -152,7 +152,7 @@ static DocNode *canon_list(Arena *a, const DocNode *n, SchemaKind k)
 static DocNode *canon_items(Arena *a, const DocNode *n)
 {
 	DocNode *r;
-	uint32_t i, j;
+	uint32_t i;
 	if (n->kind != DOC_ARRAY)
 		return (DocNode *)n;
 	r = doc_new(a, DOC_ARRAY, n->loc);
@@ -160,15 +160,11 @@ static DocNode *canon_items(Arena *a, const DocNode *n)
 	for (i = 0; i < n->u.array.n; i++) {
 		const DocNode *t = n->u.array.v[i];
 		DocNode *c = (DocNode *)t;
-		for (j = 0; t->kind == DOC_TABLE && j < t->u.table.n; j++) {
-			int w = schema_word_find(SW_ITEM_KINDS, t->u.table.v[j].key,
-						 t->u.table.v[j].keylen);
-			if (w >= 0) {
-				c = canon_table_as(a, t, schema_item_kind((size_t)w),
-						   schema_word(SW_ITEM_KINDS, (size_t)w));
-				break;
-			}
-		}
+		uint32_t k1 = 0, k2 = 0;
+		int w = t->kind == DOC_TABLE ? schema_entry_kind(t, &k1, &k2) : -1;
+		if (w >= 0)
+			c = canon_table_as(a, t, schema_item_kind((size_t)w),
+					   schema_word(SW_ITEM_KINDS, (size_t)w));
 		doc_array_push(a, r, c);
 	}
 	return r;

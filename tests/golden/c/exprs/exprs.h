@@ -13,10 +13,6 @@
 #ifndef __XEN_AUTOGEN_EXPRS_H
 #define __XEN_AUTOGEN_EXPRS_H
 
-typedef struct holder holder_t;
-
-typedef struct record record_t;
-
 /* A decimal literal: int. */
 #define LIT_DEC 12
 
@@ -26,7 +22,10 @@ typedef struct record record_t;
 /* A hex literal that only unsigned int holds. */
 #define LIT_HEX_UINT 0x80000000
 
-/* A decimal literal beyond int: long on 64-bit targets, long long on 32-bit ones. */
+/*
+ * A decimal literal beyond int: long on 64-bit targets, long long on 32-bit
+ * ones.
+ */
 #define LIT_DEC_LONG 2147483648
 
 /* An octal literal. */
@@ -53,7 +52,10 @@ typedef struct record record_t;
 /* A hex L literal: long on 64-bit targets, unsigned long on 32-bit ones. */
 #define LIT_HEX_L 0xFFFFFFFFL
 
-/* Above 2^63: unsigned long on 64-bit targets, unsigned long long on 32-bit ones. */
+/*
+ * Above 2^63: unsigned long on 64-bit targets, unsigned long long on 32-bit
+ * ones.
+ */
 #define LIT_TOP 0xFFFF800000000000
 
 /* 2^64 - 1. */
@@ -98,6 +100,30 @@ typedef struct record record_t;
 /* long: 2. */
 #define PICKED PICK(LIT_DEC > 100, 1L, 2)
 
+/* Xen's XENMEMF_node. */
+#define NODE(x) (((x) + 1) << 8)
+
+/* Xen's XENMEMF_get_node: unsigned int. */
+#define GET_NODE(x) ((((x) >> 8) - 1) & 0xffu)
+
+/* A macro calling another. */
+#define EXACT(n) (NODE(n) | FLAG_A)
+
+/* Xen's xen_pfn_to_cr3 on x86_32: casts. */
+#define TO_CR3(pfn) (((unsigned)(pfn) << 12) | ((unsigned)(pfn) >> 20))
+
+/* A parameter without parentheses: substituted as C substitutes it. */
+#define TWICE(x) (x * 2)
+
+/* Three parameters. */
+#define PICK(c, a, b) ((c) ? (a) : (b))
+
+/* sizeof of an argument: C only (Rust cannot know its type). */
+#define MASK_IDX(idx, ring) ((idx) & (sizeof(ring) - 1))
+
+/* A handle named apart from its type. */
+__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);
+
 /* Enumerators of a C enum are int. */
 #define USES_ENUM (MODE_PEEK * 10 + MODE_WAIT)
 
@@ -134,93 +160,6 @@ typedef struct record record_t;
 /* Where flag d is. */
 #define FLAG_D_SHIFT 3
 
-/* * / % + - and unary + -. */
-#define OP_ARITH ((LIT_DEC * 3 - 6) / 4 % 5 + +1 - -1)
-
-/* ~ & | ^. */
-#define OP_BITS ((~0U & (0xF0 | 0x0F)) ^ 0x3C)
-
-/* Shifts: int. */
-#define OP_SHIFT ((1 << 30) >> 3)
-
-/* A shift has the type of its promoted left operand: unsigned int. */
-#define OP_SHIFT_TYPE (1U << 31 >> 1L)
-
-/* An arithmetic right shift of a negative int: -4. */
-#define OP_SHR_NEG (-16 >> 2)
-
-/* Comparisons give int 0 or 1: 3. */
-#define OP_COMPARE ((1 < 2) + (2 <= 2) + (3 > 4) + (4 >= 5) + (5 == 5) + (5 != 5))
-
-/* && || !: 2. */
-#define OP_LOGIC ((1 && 0) + (0 || 2) + !0 + !7)
-
-/* ?: converts both arms to their common type: unsigned int. */
-#define OP_COND (LIT_DEC > 10 ? 1U : -1)
-
-/* && does not evaluate a right operand it does not need. */
-#define OP_SHORT_CIRCUIT (0 && 1 / 0)
-
-/* int against unsigned int compares as unsigned: 0. */
-#define CONV_SIGNED_UNSIGNED (-1 < 1U)
-
-/* long against unsigned int: 1 where long is wider (64-bit targets), 0 where it is not. */
-#define CONV_LONG_UINT (-1L < 1U)
-
-/* Unsigned arithmetic wraps: 4294967295. */
-#define CONV_UNSIGNED_WRAP (0U - 1)
-
-/* long and long long: long long. */
-#define CONV_LONG_LONG (1L + 1LL)
-
-/* unsigned long and long long: long long on 32-bit targets, unsigned long long on 64-bit ones. */
-#define CONV_ULONG_LLONG (1UL + 1LL)
-
-/* A cast in C's words: unsigned char 44. */
-#define CAST_C ((unsigned char)300)
-
-/* A cast in the spec's words: uint16_t 65535. */
-#define CAST_SPEC ((uint16_t)-1)
-
-/* A conversion to a signed type wraps: -56. */
-#define CAST_SIGNED_CHAR ((signed char)200)
-
-/* unsigned alone is unsigned int. */
-#define CAST_UNSIGNED ((unsigned)-1)
-
-/* A cast to an alias: unsigned long, 32 or 64 bits. */
-#define CAST_ALIAS ((word_t)-1)
-
-/* uint64_t is unsigned long on 64-bit targets, unsigned long long on 32-bit ones. */
-#define CAST_U64 ((uint64_t)1 << 40)
-
-/* sizeof gives size_t: 32 or 64. */
-#define SIZEOF_PRIM (sizeof(long) * 8)
-
-/* sizeof of a struct (both spellings), an alias, C's words and the spec's. */
-#define SIZEOF_TYPES (sizeof(struct record) + sizeof(struct record) + sizeof(word_t) + sizeof(unsigned short) + sizeof(uint64_t))
-
-/* Xen's XENMEMF_node. */
-#define NODE(x) (((x) + 1) << 8)
-
-/* Xen's XENMEMF_get_node: unsigned int. */
-#define GET_NODE(x) ((((x) >> 8) - 1) & 0xffu)
-
-/* A macro calling another. */
-#define EXACT(n) (NODE(n) | FLAG_A)
-
-/* Xen's xen_pfn_to_cr3 on x86_32: casts. */
-#define TO_CR3(pfn) (((unsigned)(pfn) << 12) | ((unsigned)(pfn) >> 20))
-
-/* A parameter without parentheses: substituted as C substitutes it. */
-#define TWICE(x) (x * 2)
-
-/* Three parameters. */
-#define PICK(c, a, b) ((c) ? (a) : (b))
-
-/* sizeof of an argument: C only (Rust cannot know its type). */
-#define MASK_IDX(idx, ring) ((idx) & (sizeof(ring) - 1))
-
 /* A C enum. */
 enum mode {
     MODE_READ = 0,
@@ -242,6 +181,86 @@ enum mode {
 /* Mask covering all defined bits */
 #define FLAG__ALL (0xFU)
 
+/* * / % + - and unary + -. */
+#define OP_ARITH ((LIT_DEC * 3 - 6) / 4 % 5 + +1 - -1)
+
+/* ~ & | ^. */
+#define OP_BITS ((~0U & (0xF0 | 0x0F)) ^ 0x3C)
+
+/* Shifts: int. */
+#define OP_SHIFT ((1 << 30) >> 3)
+
+/* A shift has the type of its promoted left operand: unsigned int. */
+#define OP_SHIFT_TYPE (1U << 31 >> 1L)
+
+/* An arithmetic right shift of a negative int: -4. */
+#define OP_SHR_NEG (-16 >> 2)
+
+/* Comparisons give int 0 or 1: 3. */
+#define OP_COMPARE \
+    ((1 < 2) + (2 <= 2) + (3 > 4) + (4 >= 5) + (5 == 5) + (5 != 5))
+
+/* && || !: 2. */
+#define OP_LOGIC ((1 && 0) + (0 || 2) + !0 + !7)
+
+/* ?: converts both arms to their common type: unsigned int. */
+#define OP_COND (LIT_DEC > 10 ? 1U : -1)
+
+/* && does not evaluate a right operand it does not need. */
+#define OP_SHORT_CIRCUIT (0 && 1 / 0)
+
+/* int against unsigned int compares as unsigned: 0. */
+#define CONV_SIGNED_UNSIGNED (-1 < 1U)
+
+/*
+ * long against unsigned int: 1 where long is wider (64-bit targets), 0 where it
+ * is not.
+ */
+#define CONV_LONG_UINT (-1L < 1U)
+
+/* Unsigned arithmetic wraps: 4294967295. */
+#define CONV_UNSIGNED_WRAP (0U - 1)
+
+/* long and long long: long long. */
+#define CONV_LONG_LONG (1L + 1LL)
+
+/*
+ * unsigned long and long long: long long on 32-bit targets, unsigned long long
+ * on 64-bit ones.
+ */
+#define CONV_ULONG_LLONG (1UL + 1LL)
+
+/* A cast in C's words: unsigned char 44. */
+#define CAST_C ((unsigned char)300)
+
+/* A cast in the spec's words: uint16_t 65535. */
+#define CAST_SPEC ((uint16_t)-1)
+
+/* A conversion to a signed type wraps: -56. */
+#define CAST_SIGNED_CHAR ((signed char)200)
+
+/* unsigned alone is unsigned int. */
+#define CAST_UNSIGNED ((unsigned)-1)
+
+/* A cast to an alias: unsigned long, 32 or 64 bits. */
+#define CAST_ALIAS ((word_t)-1)
+
+/*
+ * uint64_t is unsigned long on 64-bit targets, unsigned long long on 32-bit
+ * ones.
+ */
+#define CAST_U64 ((uint64_t)1 << 40)
+
+/* sizeof gives size_t: 32 or 64. */
+#define SIZEOF_PRIM (sizeof(long) * 8)
+
+/* sizeof of a struct (both spellings), an alias, C's words and the spec's. */
+#define SIZEOF_TYPES \
+    (sizeof(struct record) + sizeof(struct record) + sizeof(word_t) + sizeof(unsigned short) + sizeof(uint64_t))
+
+/* A native word. */
+typedef unsigned long word_t;
+
 /* Something to measure. */
 struct record {
     uint32_t a;
@@ -249,6 +268,7 @@ struct record {
     /* An array length in the expression language: 8. */
     uint8_t len[OP_LOGIC << 2];
 };
+typedef struct record record_t;
 
 /* Members spelled as Xen spells them. */
 struct holder {
@@ -265,9 +285,10 @@ struct holder {
     /* A length from a macro: 2. */
     uint8_t tail[NODE(1) >> 8];
 };
+typedef struct holder holder_t;
 
-/* A native word. */
-typedef unsigned long word_t;
+/* The handle, where the header has it (c.handle's own gives way). */
+DEFINE_XEN_GUEST_HANDLE(holder_t);
 
 /* An op's argument. */
 struct xen_exprs_record {
@@ -275,11 +296,5 @@ struct xen_exprs_record {
 };
 /* The exprs sub-op that takes struct xen_exprs_record. */
 #define XEN_EXPRS_record 7
-
-/* The handle, where the header has it (c.handle's own gives way). */
-DEFINE_XEN_GUEST_HANDLE(holder_t);
-
-/* A handle named apart from its type. */
-__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);
 
 #endif /* __XEN_AUTOGEN_EXPRS_H */
