@@ -898,6 +898,74 @@ int eval_type(Spec *s, const Expr *e, int target, CType param, CType *out,
 }
 
 /* An array length: a positive number. */
+/* The size and alignment of a type on a target: here rather than in
+ * layout.c, because sizeof(type) in an expression needs it and an array
+ * length in a type needs the expression's value (one file: no cycle
+ * between files). */
+LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
+			 uint64_t *align)
+{
+	int arch = targets[target].arch;
+	Item *it;
+	uint64_t esz, eal, count;
+	LayoutStatus st;
+	switch (t->kind) {
+	case TY_PRIM:
+		prim_layout(t->prim, target, size, align);
+		return LAYOUT_OK;
+	case TY_PTR:
+		*size = *align = 8;
+		return LAYOUT_OK;
+	case TY_HANDLE:
+		*size = *align = targets[target].handle_size;
+		return LAYOUT_OK;
+	case TY_CPTR:
+		*size = *align = targets[target].ptr_size;
+		return LAYOUT_OK;
+	case TY_ARRAY:
+		st = type_layout(t->elem, target, &esz, &eal);
+		if (st != LAYOUT_OK)
+			return st;
+		*align = eal;
+		if (t->flex) {
+			*size = 0;
+			return LAYOUT_OK;
+		}
+		count = t->count;
+		if (t->count_expr) {
+			st = expr_eval(t->count_expr, target, &count);
+			if (st != LAYOUT_OK)
+				return st;
+			if (!count)
+				return LAYOUT_BADLEN;
+		}
+		if (esz && count > UINT64_MAX / esz)
+			return LAYOUT_OVERFLOW;
+		*size = esz * count;
+		return LAYOUT_OK;
+	case TY_NAMED:
+		it = symbol_item(t->sym, arch);
+		if (!it || !item_on_target(it, target))
+			return LAYOUT_ABSENT;
+		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
+			prim_layout(it->backing, target, size, align);
+			return LAYOUT_OK;
+		}
+		if (!it->layout[target])
+			return LAYOUT_UNKNOWN;
+		*size = it->layout[target]->size;
+		*align = it->layout[target]->align;
+		return LAYOUT_OK;
+	case TY_INLINE:
+		if (!t->item->layout[target])
+			return LAYOUT_UNKNOWN;
+		*size = t->item->layout[target]->size;
+		*align = t->item->layout[target]->align;
+		return LAYOUT_OK;
+	}
+	return LAYOUT_UNKNOWN;
+}
+
 LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out)
 {
 	Value v;

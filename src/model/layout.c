@@ -17,15 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-static bool mul_ok(uint64_t a, uint64_t b, uint64_t *r)
-{
-	if (a && b > UINT64_MAX / a)
-		return false;
-	*r = a * b;
-	return true;
-}
-
 static bool add_ok(uint64_t a, uint64_t b, uint64_t *r)
 {
 	if (b > UINT64_MAX - a)
@@ -40,67 +31,6 @@ static bool align_up(uint64_t v, uint64_t a, uint64_t *r)
 	return add_ok(v, rem ? a - rem : 0, r);
 }
 
-
-LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
-			 uint64_t *align)
-{
-	int arch = targets[target].arch;
-	Item *it;
-	uint64_t esz, eal, count;
-	LayoutStatus st;
-	switch (t->kind) {
-	case TY_PRIM:
-		prim_layout(t->prim, target, size, align);
-		return LAYOUT_OK;
-	case TY_PTR:
-		*size = *align = 8;
-		return LAYOUT_OK;
-	case TY_HANDLE:
-		*size = *align = targets[target].handle_size;
-		return LAYOUT_OK;
-	case TY_CPTR:
-		*size = *align = targets[target].ptr_size;
-		return LAYOUT_OK;
-	case TY_ARRAY:
-		st = type_layout(t->elem, target, &esz, &eal);
-		if (st != LAYOUT_OK)
-			return st;
-		*align = eal;
-		if (t->flex) {
-			*size = 0;
-			return LAYOUT_OK;
-		}
-		count = t->count;
-		if (t->count_expr) {
-			st = expr_eval(t->count_expr, target, &count);
-			if (st != LAYOUT_OK)
-				return st;
-			if (!count)
-				return LAYOUT_BADLEN;
-		}
-		return mul_ok(esz, count, size) ? LAYOUT_OK : LAYOUT_OVERFLOW;
-	case TY_NAMED:
-		it = symbol_item(t->sym, arch);
-		if (!it || !item_on_target(it, target))
-			return LAYOUT_ABSENT;
-		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
-			prim_layout(it->backing, target, size, align);
-			return LAYOUT_OK;
-		}
-		if (!it->layout[target])
-			return LAYOUT_UNKNOWN;
-		*size = it->layout[target]->size;
-		*align = it->layout[target]->align;
-		return LAYOUT_OK;
-	case TY_INLINE:
-		if (!t->item->layout[target])
-			return LAYOUT_UNKNOWN;
-		*size = t->item->layout[target]->size;
-		*align = t->item->layout[target]->align;
-		return LAYOUT_OK;
-	}
-	return LAYOUT_UNKNOWN;
-}
 
 /* The largest object a target's C compiler accepts (PTRDIFF_MAX). */
 static uint64_t max_object(int target)

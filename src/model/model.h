@@ -918,6 +918,8 @@ typedef enum LayoutStatus {
 	LAYOUT_ABSENT,   /* names an item that does not exist on the target */
 	LAYOUT_BADLEN,   /* an array length that cannot be computed (reported) */
 } LayoutStatus;
+/* Size and alignment of a type on a target (eval.c: sizeof in an
+ * expression needs it, and it needs array lengths' values). */
 LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			 uint64_t *align);
 /* Evaluate an array length on a target (eval.c): a positive number, or

@@ -244,6 +244,8 @@ Spec *spec_new(const char *indir)
 	Spec *s = xcalloc(1, sizeof *s);
 	arena_init(&s->arena);
 	hmap_init_arena(&s->symbols, &s->arena);
+	hmap_init_arena(&s->members, &s->arena);
+	hmap_init_arena(&s->typedefs, &s->arena);
 	s->indir = arena_strdup(&s->arena, indir);
 	return s;
 }
