@@ -303,16 +303,18 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 	/* externally tagged: exactly one key naming the constructor, and
 	 * maybe `const` */
 	{
-		const DocEntry *e = &n->u.table.v[0];
-		uint32_t keys = n->u.table.n - (konst ? 1 : 0);
-		if (e == konst && n->u.table.n > 1)
-			e = &n->u.table.v[1];
-		c = schema_word_find(SW_CTORS, e->key, e->keylen);
-		if (keys == 0) {
-			diag_error(D->d, konst->loc, "'const' applies to a pointer "
-				   "or handle: { ptr = \"u8\", const = true }");
+		const DocEntry *e = NULL;
+		uint32_t keys = n->u.table.n - (konst ? 1 : 0), k;
+		for (k = 0; k < n->u.table.n && !e; k++)
+			if (&n->u.table.v[k] != konst)
+				e = &n->u.table.v[k];
+		if (!e) {
+			diag_error(D->d, konst ? konst->loc : n->loc, "'const' "
+				   "applies to a pointer or handle: { ptr = \"u8\", "
+				   "const = true }");
 			return NULL;
 		}
+		c = schema_word_find(SW_CTORS, e->key, e->keylen);
 		if (keys != 1 || c < 0) {
 			const DocEntry *bad = e;
 			uint32_t j;

@@ -198,7 +198,7 @@ static int ev(Eval *E, const Expr *e, Value *out);
 static int type_of(Eval *E, const Expr *e, CType *out)
 {
 	bool saved = E->types_only;
-	Value v;
+	Value v = {0, CT_INT};
 	int st;
 	E->types_only = true;
 	st = ev(E, e, &v);
@@ -453,7 +453,7 @@ static int overflow(Eval *E, const Expr *e, CType t)
 
 static int ev_binary(Eval *E, const Expr *e, Value *out)
 {
-	Value l, r;
+	Value l = {0, CT_INT}, r = {0, CT_INT};
 	CType t;
 	int st, target = E->target;
 	bool sig;
@@ -582,7 +582,7 @@ static int ev_binary(Eval *E, const Expr *e, Value *out)
 
 static int ev_unary(Eval *E, const Expr *e, Value *out)
 {
-	Value l;
+	Value l = {0, CT_INT};
 	int st = ev(E, e->l, &l), target = E->target;
 	if (st != EV_OK)
 		return st;
@@ -650,7 +650,7 @@ static int ev(Eval *E, const Expr *e, Value *out)
 		return EV_OK;
 	}
 	case EX_CAST: {
-		Value l;
+		Value l = {0, CT_INT};
 		CType t;
 		if (!cast_type(E, e->type, &t))
 			return EV_UNKNOWN; /* reported by resolve.c */
@@ -665,7 +665,7 @@ static int ev(Eval *E, const Expr *e, Value *out)
 	case EX_BINARY:
 		return ev_binary(E, e, out);
 	case EX_COND: {
-		Value c, l, r;
+		Value c = {0, CT_INT}, l = {0, CT_INT}, r = {0, CT_INT};
 		CType t;
 		st = ev(E, e->c, &c);
 		if (st != EV_OK)
@@ -807,13 +807,20 @@ bool member_c_text(Buf *b, const MemberRef *m)
 		return true;
 	case MR_BIT_NUMBER:
 	case MR_FIELD_SHIFT:
+		if (!bit)
+			return false;
 		buf_printf(b, "%lld", (long long)bit->shift);
 		return true;
 	case MR_BIT:
+		if (!bit)
+			return false;
 		buf_printf(b, "(1%s << %lld)", suffix, (long long)bit->shift);
 		return true;
 	case MR_FIELD_MASK: {
-		uint64_t mask = bit->width >= 64 ? ~(uint64_t)0
+		uint64_t mask;
+		if (!bit)
+			return false;
+		mask = bit->width >= 64 ? ~(uint64_t)0
 				: ((uint64_t)1 << bit->width) - 1;
 		buf_printf(b, "(0x%llX%s << %lld)", (unsigned long long)mask, suffix,
 			   (long long)bit->shift);

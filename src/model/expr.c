@@ -216,7 +216,7 @@ static bool number(Parser *P, const Tok *t, Expr *e)
 		if (rest > 3)
 			return fail(P, t->pos, "bad number");
 		for (k = 0; k < rest; k++)
-			buf[k] = p[k] == 'U' ? 'u' : p[k] == 'L' ? 'l' : p[k];
+			buf[k] = (char)(p[k] == 'U' ? 'u' : p[k] == 'L' ? 'l' : p[k]);
 		/* lL and Ll are no suffix of C's */
 		for (k = 0; k + 1 < rest; k++)
 			if ((p[k] == 'l' && p[k + 1] == 'L') ||
@@ -710,7 +710,9 @@ static int prec(const Tok *t)
 static Expr *parse_binary(Parser *P, int min)
 {
 	Expr *l = parse_unary(P);
-	while (l) {
+	if (!l)
+		return NULL;
+	for (;;) {
 		const Tok *t = peek(P);
 		int p = prec(t);
 		Expr *e;
@@ -729,7 +731,6 @@ static Expr *parse_binary(Parser *P, int min)
 		e->end = e->r->end;
 		l = e;
 	}
-	return NULL;
 }
 
 static Expr *parse_cond(Parser *P)

@@ -62,12 +62,12 @@ static void field_error(Diag *d, const Item *it, const Field *f, int target,
 		const Type *t = f->type;
 		const char *why = NULL;
 		Value v;
-		int st = EV_OK;
+		int est = EV_OK;
 		for (; t->kind == TY_ARRAY; t = t->elem)
-			if (t->count_expr && (st = eval_expr(t->count_expr->spec,
+			if (t->count_expr && (est = eval_expr(t->count_expr->spec,
 					t->count_expr, target, &v, &why)) != EV_OK)
 				break;
-		if (st == EV_ERROR)
+		if (est == EV_ERROR)
 			diag_error(d, f->type->loc,
 				   "the length of array '%s' of %s '%s' cannot be "
 				   "computed on %s: %s", fname,

@@ -490,20 +490,17 @@ int schema_entry_kind(const DocNode *t, uint32_t *key1, uint32_t *key2)
 		k = schema_word_find(SW_ITEM_KINDS, e->key, e->keylen);
 		if (k < 0)
 			continue;
-		if (w < 0) {
-			w = k;
-			*key1 = j;
-		} else if (schema_key(item_kind_tables[w], e->key, e->keylen)) {
+		if (w >= 0 && schema_key(item_kind_tables[w], e->key, e->keylen))
 			continue; /* a key of the first kind's table */
-		} else if (schema_key(item_kind_tables[k],
-				      t->u.table.v[*key1].key,
-				      t->u.table.v[*key1].keylen)) {
-			w = k; /* the first was a key of this kind's table */
-			*key1 = j;
-		} else {
+		if (w >= 0 && !schema_key(item_kind_tables[k],
+					  t->u.table.v[*key1].key,
+					  t->u.table.v[*key1].keylen)) {
 			*key2 = j;
 			return -2;
 		}
+		/* the first, or the first was a key of this kind's table */
+		w = k;
+		*key1 = j;
 	}
 	return w;
 }
