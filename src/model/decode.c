@@ -304,10 +304,10 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 	 * maybe `const` */
 	{
 		const DocEntry *e = NULL;
-		uint32_t keys = n->u.table.n - (konst ? 1 : 0), k;
-		for (k = 0; k < n->u.table.n && !e; k++)
-			if (&n->u.table.v[k] != konst)
-				e = &n->u.table.v[k];
+		uint32_t keys = n->u.table.n - (konst ? 1 : 0), x;
+		for (x = 0; x < n->u.table.n && !e; x++)
+			if (&n->u.table.v[x] != konst)
+				e = &n->u.table.v[x];
 		if (!e) {
 			diag_error(D->d, konst ? konst->loc : n->loc, "'const' "
 				   "applies to a pointer or handle: { ptr = \"u8\", "
