@@ -253,7 +253,11 @@ static void check_layouts(const Spec *s)
 	int t;
 	for (i = 0; i < s->nitems; i++) {
 		const Item *it = s->items[i];
-		if (it->kind == IT_CONST)
+		/* (values, macros, handles, X-macro lists and rings have no
+		 * layout of their own: a ring's structs are items) */
+		if (it->kind == IT_CONST || it->kind == IT_MACRO ||
+		    it->kind == IT_HANDLE || it->kind == IT_XMACRO ||
+		    it->kind == IT_RING)
 			continue;
 		for (t = 0; t < NTARGETS; t++) {
 			if (!s->covered[t] || !item_on_target(it, t) ||

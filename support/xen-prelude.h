@@ -44,6 +44,15 @@
 #define XEN_FLEX_ARRAY_DIM 1 /* variable size */
 #endif
 
+/* xen_mk_uint(x) and friends: the number x as a C constant of at least
+ * the type the suffix says (the expression language's builtins). */
+#define __xen_mk_uint(x)  x ## U
+#define __xen_mk_ulong(x) x ## UL
+#define __xen_mk_ullong(x) x ## ULL
+#define xen_mk_uint(x)    __xen_mk_uint(x)
+#define xen_mk_ulong(x)   __xen_mk_ulong(x)
+#define xen_mk_ullong(x)  __xen_mk_ullong(x)
+
 #if defined(__i386__)
 #define uint64_aligned_t uint64_t __attribute__((__aligned__(8)))
 #define int64_aligned_t int64_t __attribute__((__aligned__(8)))

@@ -71,6 +71,8 @@ typedef enum ExitStatus {
  * parentheses. */
 #define MAX_EXPR_LEN 256
 #define MAX_EXPR_DEPTH 64
+/* Longest constant value, macro body or X-macro argument, in bytes. */
+#define MAX_VALUE_LEN 4096
 
 /* ---- alloc.c ------------------------------------------------------------ */
 _Noreturn void xoom(void); /* "out of memory", exit STATUS_IO */

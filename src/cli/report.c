@@ -169,6 +169,14 @@ void report_summary(FILE *out, const Spec *s)
 		kinds[IT_BITMAP], kinds[IT_BITMAP] == 1 ? "" : "s",
 		kinds[IT_ALIAS], kinds[IT_ALIAS] == 1 ? "" : "es",
 		kinds[IT_CONST], kinds[IT_CONST] == 1 ? "" : "s");
+	if (kinds[IT_MACRO] || kinds[IT_HANDLE] || kinds[IT_XMACRO] ||
+	    kinds[IT_RING])
+		fprintf(out, "and %zu macro%s, %zu guest handle%s, %zu X-macro "
+			"list%s, %zu ring%s\n",
+			kinds[IT_MACRO], kinds[IT_MACRO] == 1 ? "" : "s",
+			kinds[IT_HANDLE], kinds[IT_HANDLE] == 1 ? "" : "s",
+			kinds[IT_XMACRO], kinds[IT_XMACRO] == 1 ? "" : "s",
+			kinds[IT_RING], kinds[IT_RING] == 1 ? "" : "s");
 	/* per target: types laid out, constants defined, and types whose
 	 * layout there differs from their layout on another target */
 	for (i = 0; i < s->nitems; i++) {
@@ -215,6 +223,15 @@ void report_summary(FILE *out, const Spec *s)
 	fputs("\n\"differ\": types whose layout on this target is not the same "
 	      "on every other\ntarget; `xenbindgen layout` shows them side by "
 	      "side.\n", out);
+	/* macros whose body Rust cannot type: in the C headers only */
+	if (s->nc_only_macros) {
+		fprintf(out, "\n%zu macro%s in C only (no Rust function):\n",
+			s->nc_only_macros, s->nc_only_macros == 1 ? "" : "s");
+		for (i = 0; i < s->nitems; i++)
+			if (s->items[i]->kind == IT_MACRO && s->items[i]->rust_why)
+				fprintf(out, "  %s: %s\n", s->items[i]->name,
+					s->items[i]->rust_why);
+	}
 	/* what the language cannot say otherwise, so that it shows */
 	if (s->nverbatim || s->nraw_conds)
 		fprintf(out, "\nLast resorts: %zu verbatim block%s, %zu raw "

@@ -54,6 +54,9 @@ typedef struct Emit {
 	size_t *entry;
 	bool *ahead;
 	bool shared_handle[NPRIMS]; /* defined by several headers: guarded */
+	HMap handles;              /* the names of the spec's own handle
+				    * items, which the automatic ones give
+				    * way to */
 } Emit;
 
 /* State for one header. */
@@ -238,39 +241,6 @@ static void handle_name(Buf *b, const Type *t)
 	(void)c_handle_name(b, t);
 }
 
-/* An array length in C: the number, or the expression with C spellings. */
-static void c_expr(Buf *b, const Expr *e)
-{
-	switch (e->kind) {
-	case EX_NUM:
-		buf_printf(b, "%llu", (unsigned long long)e->num);
-		break;
-	case EX_CONST:
-		buf_puts(b, e->name);
-		break;
-	case EX_SIZEOF:
-		buf_puts(b, "sizeof(");
-		if (e->type->kind == TY_PRIM)
-			buf_puts(b, c_prim[e->type->prim]);
-		else if (e->type->sym) {
-			const Item *it = symbol_any(e->type->sym);
-			buf_printf(b, "%s%s", it->kind == IT_STRUCT ? "struct "
-					     : it->kind == IT_UNION ? "union " : "",
-				   it->kind == IT_ENUM || it->kind == IT_BITMAP
-					   ? c_prim[it->backing] : it->name);
-		}
-		buf_putc(b, ')');
-		break;
-	case EX_BIN:
-		buf_putc(b, '(');
-		c_expr(b, e->l);
-		buf_printf(b, " %c ", e->op);
-		c_expr(b, e->r);
-		buf_putc(b, ')');
-		break;
-	}
-}
-
 /* What an enum or bitmap field's backing integer stands for, naming C
  * identifiers: the C enum, or the prefix of the macros. */
 static void backing_note(Buf *b, const Item *it)
@@ -313,12 +283,16 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 	case TY_HANDLE:
 		buf_puts(b, base->kind == TY_PTR ? "XEN_GUEST_HANDLE_64("
 						 : "XEN_GUEST_HANDLE(");
+		if (base->is_const)
+			buf_puts(b, "const_");
 		handle_name(b, base->elem);
 		buf_putc(b, ')');
 		break;
 	case TY_NAMED: {
 		const Item *it = symbol_any(base->sym);
-		if (is_record(it)) {
+		if (base->via_typedef) {
+			buf_puts(b, base->name);
+		} else if (is_record(it)) {
 			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
 		} else if (it->kind == IT_ALIAS) {
 			buf_puts(b, it->name);
@@ -333,11 +307,15 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 		record(h, b, base->item, indent);
 		break;
 	case TY_CPTR:
+		if (base->is_const)
+			buf_puts(b, "const ");
 		if (base->elem->kind == TY_PRIM) {
 			buf_puts(b, c_prim[base->elem->prim]);
 		} else {
 			const Item *it = symbol_any(base->elem->sym);
-			if (is_record(it))
+			if (base->elem->via_typedef)
+				buf_puts(b, base->elem->name);
+			else if (is_record(it))
 				buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
 			else if (it->kind == IT_ALIAS)
 				buf_puts(b, it->name);
@@ -356,7 +334,7 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 			buf_puts(b, "[XEN_FLEX_ARRAY_DIM]");
 		else if (t->count_expr) {
 			buf_putc(b, '[');
-			c_expr(b, t->count_expr);
+			expr_write_c(b, t->count_expr);
 			buf_putc(b, ']');
 		} else {
 			buf_printf(b, "[%llu]", (unsigned long long)t->count);
@@ -434,10 +412,17 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 			when_comment(b, f, tag ? tag : "the tag", indent + 4);
 		start = b->len;
 		buf_indent(b, indent + 4);
-		buf_clear(&note);
-		decl(h, b, f->type, f->name, f->bits, indent + 4, &note);
-		buf_putc(b, ';');
-		end_line(b, start, indent + 4, &note);
+		if (f->c_decl) {
+			/* the spec's own C for the member (a macro call that
+			 * declares it, __DECL_REG_LOHI(a);), as it is */
+			buf_puts(b, f->c_decl);
+			buf_putc(b, '\n');
+		} else {
+			buf_clear(&note);
+			decl(h, b, f->type, f->name, f->bits, indent + 4, &note);
+			buf_putc(b, ';');
+			end_line(b, start, indent + 4, &note);
+		}
 		if (cond)
 			buf_puts(b, "#endif\n");
 	}
@@ -463,23 +448,45 @@ static void compat_aliases(Buf *b, const char *const *old, size_t n,
 	buf_free(&note);
 }
 
+/* A string macro's text as a C string literal. */
+static void string_literal(Buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else if (c == '?' && s[1] == '?')
+			buf_puts(b, "?\\"); /* no trigraph */
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* The replacement of a constant's macro: its value as written, a string,
+ * or the name it stands for. */
+static void const_text(Buf *b, const Item *it)
+{
+	if (it->string)
+		string_literal(b, it->string);
+	else if (it->alias_of)
+		buf_puts(b, it->alias_of);
+	else if (it->expr)
+		expr_write_c_macro(b, it->expr);
+}
+
 static void emit_const(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
 	bool cond;
-	bool wide = it->value > INT32_MAX || it->value < INT32_MIN;
 	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	buf_printf(b, "#define %s ", it->name);
-	if (it->value < 0)
-		buf_printf(b, "(%lld%s)", (long long)it->value, wide ? "LL" : "");
-	else if (it->c.hex)
-		buf_printf(b, "0x%llX%s", (unsigned long long)it->value,
-			   it->value > UINT32_MAX ? "ULL" : wide ? "U" : "");
-	else
-		buf_printf(b, "%lld%s", (long long)it->value,
-			   it->value > UINT32_MAX ? "ULL" : wide ? "U" : "");
+	const_text(b, it);
 	buf_putc(b, '\n');
 	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
 	if (cond)
@@ -503,11 +510,14 @@ static void emit_enum(Header *h, const Item *it)
 		c_member_macro(&m, it, v->name);
 		c_comment(b, it->c.defines ? 0 : 4, v->desc);
 		if (it->c.defines)
-			buf_printf(b, "#define %s %lld\n", buf_cstr(&m),
-				   (long long)v->value);
+			buf_printf(b, "#define %s ", buf_cstr(&m));
 		else
-			buf_printf(b, "    %s = %lld,\n", buf_cstr(&m),
-				   (long long)v->value);
+			buf_printf(b, "    %s = ", buf_cstr(&m));
+		if (v->c_value)
+			expr_write_c_macro(b, v->c_value);
+		else
+			buf_printf(b, "%lld", (long long)v->value);
+		buf_puts(b, it->c.defines ? "\n" : ",\n");
 		if (vc)
 			buf_puts(b, "#endif\n");
 	}
@@ -528,6 +538,19 @@ static void emit_enum(Header *h, const Item *it)
 	if (cond)
 		buf_puts(b, "#endif\n");
 	buf_free(&m);
+}
+
+/* "#define NAME<suffix> " and the spec's C spelling of a bit's macro (of
+ * NAME_mask for a field): true, or false if the spec gives none. */
+static bool bit_as_written(Buf *b, const Bit *bit, const char *m,
+			   const char *suffix)
+{
+	if (!bit->c_value)
+		return false;
+	buf_printf(b, "#define %s%s ", m, suffix);
+	expr_write_c_macro(b, bit->c_value);
+	buf_putc(b, '\n');
+	return true;
 }
 
 static void emit_bitmap(Header *h, const Item *it)
@@ -556,25 +579,28 @@ static void emit_bitmap(Header *h, const Item *it)
 			/* a multi-bit field: its shift, mask and an accessor */
 			buf_printf(b, "#define %s_shift %lld\n", buf_cstr(&m),
 				   (long long)bit->shift);
-			buf_printf(b, "#define %s_mask (0x%llX%s << %s_shift)\n",
-				   buf_cstr(&m),
-				   (unsigned long long)(mask >> bit->shift), suffix,
-				   buf_cstr(&m));
+			if (!bit_as_written(b, bit, buf_cstr(&m), "_mask"))
+				buf_printf(b, "#define %s_mask (0x%llX%s << %s_shift)\n",
+					   buf_cstr(&m),
+					   (unsigned long long)(mask >> bit->shift),
+					   suffix, buf_cstr(&m));
 			buf_printf(b, "#define %s(v) (((v) & %s_mask) >> %s_shift)\n",
 				   buf_cstr(&m), buf_cstr(&m), buf_cstr(&m));
 		} else if (bit->width > 1) {
 			/* a multi-bit field: its mask */
-			buf_printf(b, "#define %s_mask (0x%llX%s << %lld)\n",
-				   buf_cstr(&m),
-				   (unsigned long long)(mask >> bit->shift), suffix,
-				   (long long)bit->shift);
+			if (!bit_as_written(b, bit, buf_cstr(&m), "_mask"))
+				buf_printf(b, "#define %s_mask (0x%llX%s << %lld)\n",
+					   buf_cstr(&m),
+					   (unsigned long long)(mask >> bit->shift),
+					   suffix, (long long)bit->shift);
 		} else if (bit->bit_number > 0 ||
 			   (bit->bit_number < 0 && it->c.bit_numbers)) {
 			buf_printf(b, "#define _%s %lld\n", buf_cstr(&m),
 				   (long long)bit->shift);
-			buf_printf(b, "#define %s (1%s << _%s)\n", buf_cstr(&m),
-				   suffix, buf_cstr(&m));
-		} else {
+			if (!bit_as_written(b, bit, buf_cstr(&m), ""))
+				buf_printf(b, "#define %s (1%s << _%s)\n",
+					   buf_cstr(&m), suffix, buf_cstr(&m));
+		} else if (!bit_as_written(b, bit, buf_cstr(&m), "")) {
 			buf_printf(b, "#define %s (1%s << %lld)\n", buf_cstr(&m),
 				   suffix, (long long)bit->shift);
 		}
@@ -600,7 +626,8 @@ static void typedef_and_handle(Header *h, Buf *b, const Item *it)
 	if (td) {
 		buf_printf(b, "typedef %s %s %s;\n", item_kind_name(it->kind),
 			   it->name, td);
-		if (h->E->pointed[it->index] || it->c.handle)
+		if ((h->E->pointed[it->index] || it->c.handle) &&
+		    !hmap_gets(&h->E->handles, td))
 			buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", td);
 	}
 	buf_free(&n);
@@ -692,7 +719,8 @@ static void emit_alias(Header *h, const Item *it)
 		}
 		buf_puts(b, "#endif\n");
 	}
-	if (h->E->pointed[it->index] || it->c.handle)
+	if ((h->E->pointed[it->index] || it->c.handle) &&
+	    !hmap_gets(&h->E->handles, it->name))
 		buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", it->name);
 	if (cond)
 		buf_puts(b, "#endif\n");
@@ -742,6 +770,104 @@ static void emit_directive(Header *h, const Directive *dir)
 		buf_puts(b, "#endif\n");
 }
 
+/* #define NAME(a, b) (body) */
+static void emit_macro(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond;
+	size_t i;
+	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
+	cond = open_cond(h, b, &it->cond);
+	c_comment(b, 0, it->desc);
+	buf_printf(b, "#define %s(", it->name);
+	for (i = 0; i < it->nparams; i++)
+		buf_printf(b, "%s%s", i ? ", " : "", it->params[i]);
+	buf_puts(b, ") ");
+	if (it->expr)
+		expr_write_c_macro(b, it->expr);
+	buf_putc(b, '\n');
+	if (cond)
+		buf_puts(b, "#endif\n");
+}
+
+/* The C spelling of a handle's or ring's type: a primitive, a typedef, or
+ * struct NAME. */
+static void type_c_name(Buf *b, const Type *t)
+{
+	if (t->kind == TY_PRIM) {
+		buf_puts(b, c_prim[t->prim == P_U64 ? P_U64_PLAIN
+			 : t->prim == P_I64 ? P_I64_PLAIN : t->prim]);
+	} else if (t->sym) {
+		const Item *it = symbol_any(t->sym);
+		if (is_record(it) && !t->via_typedef)
+			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+		else if (it->kind == IT_ENUM || it->kind == IT_BITMAP)
+			buf_puts(b, c_prim[it->backing]);
+		else
+			buf_puts(b, t->name);
+	}
+}
+
+static void emit_handle(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond;
+	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
+	cond = open_cond(h, b, &it->cond);
+	c_comment(b, 0, it->desc);
+	if (it->raw) {
+		buf_printf(b, "__DEFINE_XEN_GUEST_HANDLE(%s, ", it->name);
+		if (it->handle_type)
+			type_c_name(b, it->handle_type);
+		buf_puts(b, ");\n");
+	} else {
+		buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", it->name);
+	}
+	if (cond)
+		buf_puts(b, "#endif\n");
+}
+
+static void emit_xmacro(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond;
+	size_t i, k;
+	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
+	cond = open_cond(h, b, &it->cond);
+	c_comment(b, 0, it->desc);
+	for (i = 0; i < it->nentries; i++) {
+		const XEntry *x = &it->entries[i];
+		bool xc = open_cond(h, b, &x->cond);
+		c_comment(b, 0, x->desc);
+		buf_printf(b, "%s(", it->name);
+		for (k = 0; k < x->nargs; k++)
+			buf_printf(b, "%s%s", k ? ", " : "", x->args[k]);
+		buf_puts(b, ")\n");
+		if (xc)
+			buf_puts(b, "#endif\n");
+	}
+	if (cond)
+		buf_puts(b, "#endif\n");
+}
+
+static void emit_ring(Header *h, const Item *it)
+{
+	Buf *b = &h->body;
+	bool cond;
+	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
+	cond = open_cond(h, b, &it->cond);
+	c_comment(b, 0, it->desc);
+	buf_printf(b, "DEFINE_RING_TYPES(%s, ", it->name);
+	if (it->ring_req)
+		type_c_name(b, it->ring_req);
+	buf_puts(b, ", ");
+	if (it->ring_rsp)
+		type_c_name(b, it->ring_rsp);
+	buf_puts(b, ");\n");
+	if (cond)
+		buf_puts(b, "#endif\n");
+}
+
 /* The handles of primitive pointees that xen.h lacks, before the first
  * declaration that needs them. */
 static void prim_handles(Header *h, const Type *t);
@@ -782,7 +908,8 @@ static void prim_handles(Header *h, const Type *t)
 	else
 		return;
 	p = handle_prim(p);
-	if (c_handle[p].in_xen_h || h->handle_done[p])
+	if (c_handle[p].in_xen_h || h->handle_done[p] ||
+	    hmap_gets(&h->E->handles, c_handle[p].name))
 		return;
 	h->handle_done[p] = true;
 	begin(h, true, GROUP_HANDLE);
@@ -887,17 +1014,40 @@ static void add_edge(Graph *g, size_t from, size_t to, bool handle)
 
 static void type_edges(Graph *g, size_t to, const Type *t);
 
-static void expr_edges(Graph *g, size_t to, const Expr *e)
+/* The entry of the enum or bitmap whose macro a name is, or SIZE_MAX. */
+static size_t member_entry(const Graph *g, const MemberSym *m)
 {
-	if (!e)
+	int a;
+	if (m->common.it && m->common.it->unit == g->h->u)
+		return g->entry[m->common.it->index];
+	for (a = 0; a < NARCH; a++)
+		if (m->arch[a].it && m->arch[a].it->unit == g->h->u)
+			return g->entry[m->arch[a].it->index];
+	return SIZE_MAX;
+}
+
+/* A macro is expanded where it is used: what an expression uses, and
+ * what the constants and macros it names use, must come before it. */
+static void expr_edges(Graph *g, size_t to, const Expr *e, int depth)
+{
+	size_t i;
+	if (!e || depth > 32)
 		return;
-	if (e->kind == EX_CONST)
-		add_edge(g, local_entry(g, e->sym), to, false);
-	else if (e->kind == EX_SIZEOF)
-		type_edges(g, to, e->type);
-	else if (e->kind == EX_BIN) {
-		expr_edges(g, to, e->l);
-		expr_edges(g, to, e->r);
+	for (; e; e = e->l) {
+		if ((e->kind == EX_NAME || e->kind == EX_CALL) && e->sym) {
+			const Item *it = symbol_any(e->sym);
+			add_edge(g, local_entry(g, e->sym), to, false);
+			if (it && it->expr)
+				expr_edges(g, to, it->expr, depth + 1);
+		}
+		if (e->kind == EX_NAME && e->member)
+			add_edge(g, member_entry(g, e->member), to, false);
+		if ((e->kind == EX_SIZEOF || e->kind == EX_CAST) && e->type)
+			type_edges(g, to, e->type);
+		for (i = 0; i < e->nargs; i++)
+			expr_edges(g, to, e->args[i], depth + 1);
+		expr_edges(g, to, e->r, depth + 1);
+		expr_edges(g, to, e->c, depth + 1);
 	}
 }
 
@@ -908,11 +1058,27 @@ static void fields_edges(Graph *g, size_t to, const Item *it)
 		type_edges(g, to, it->fields[i].type);
 }
 
+/* A guest handle that a handle item of this unit defines: after it. */
+static bool own_handle_edge(Graph *g, size_t to, const Type *elem)
+{
+	Buf n = {0};
+	const Item *hi;
+	if (elem->kind == TY_NAMED && !elem->sym)
+		return false;
+	(void)c_handle_name(&n, elem);
+	hi = hmap_gets(&g->h->E->handles, buf_cstr(&n));
+	buf_free(&n);
+	if (!hi || hi->unit != g->h->u)
+		return false;
+	add_edge(g, g->entry[hi->index], to, false);
+	return true;
+}
+
 static void type_edges(Graph *g, size_t to, const Type *t)
 {
 	const Item *it;
 	for (; t && t->kind == TY_ARRAY; t = t->elem)
-		expr_edges(g, to, t->count_expr);
+		expr_edges(g, to, t->count_expr, 0);
 	if (!t)
 		return;
 	switch (t->kind) {
@@ -929,6 +1095,8 @@ static void type_edges(Graph *g, size_t to, const Type *t)
 	case TY_PTR:
 	case TY_HANDLE:
 	case TY_CPTR:
+		if (t->kind != TY_CPTR && own_handle_edge(g, to, t->elem))
+			break;
 		if (t->elem->kind != TY_NAMED || !t->elem->sym)
 			break;
 		it = symbol_any(t->elem->sym);
@@ -1017,6 +1185,18 @@ static void emit_entries(Header *h)
 				type_edges(&g, i, it->arch_alias[a]);
 		} else if (is_record(it)) {
 			fields_edges(&g, i, it);
+		} else if (it->kind == IT_HANDLE) {
+			type_edges(&g, i, it->handle_type);
+		} else if (it->kind == IT_RING) {
+			type_edges(&g, i, it->ring_req);
+			type_edges(&g, i, it->ring_rsp);
+		}
+		/* the C spellings of values: a macro that an enumerator's
+		 * or a bit's value names */
+		if (it->kind == IT_ENUM) {
+			size_t j;
+			for (j = 0; j < it->nvariants; j++)
+				expr_edges(&g, i, it->variants[j].c_value, 0);
 		}
 	}
 	if (g.n > 1)
@@ -1105,7 +1285,9 @@ static void emit_entries(Header *h)
 				emit_directive(h, u->seq[x].dir);
 			continue;
 		}
-		{
+		if (!u->seq[x].item->made_by) {
+			/* (what a ring or an X-macro list makes is not written:
+			 * Xen's macros declare it) */
 			const Item *it = u->seq[x].item;
 			size_t start = h->body.len;
 			prim_handles_item(h, it);
@@ -1113,6 +1295,10 @@ static void emit_entries(Header *h)
 				emit_ahead(h, it, it);
 			switch (it->kind) {
 			case IT_CONST: emit_const(h, it); break;
+			case IT_MACRO: emit_macro(h, it); break;
+			case IT_HANDLE: emit_handle(h, it); break;
+			case IT_XMACRO: emit_xmacro(h, it); break;
+			case IT_RING: emit_ring(h, it); break;
 			case IT_ENUM: emit_enum(h, it); break;
 			case IT_BITMAP: emit_bitmap(h, it); break;
 			case IT_ALIAS: emit_alias(h, it); break;
@@ -1406,10 +1592,16 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 	E.pointed = find_pointed(s);
 	E.entry = xmalloc((s->nitems + 1) * sizeof *E.entry);
 	E.ahead = xmalloc((s->nitems + 1) * sizeof *E.ahead);
+	hmap_init(&E.handles);
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i]->kind == IT_HANDLE)
+			hmap_put(&E.handles, s->items[i]->name,
+				 strlen(s->items[i]->name), s->items[i]);
 	find_shared_handles(&E);
 	for (i = 0; i < s->nunits; i++)
 		emit_unit(&E, out, s->units[i]);
 	free(E.pointed);
 	free(E.entry);
 	free(E.ahead);
+	hmap_free(&E.handles);
 }

@@ -70,7 +70,8 @@ static const char prologue[] =
 	" * in the dialects that cannot tell); XBG_ASSERT_BITS(S, m, w, msg, name):\n"
 	" * the bitfield m of S is w bits wide, counted by storing each bit into it\n"
 	" * (C++17; XBG_ASSERT_BITS_IN_UNION for one in a union member other than\n"
-	" * the first, which only C++20 may write to in a constant expression). */\n"
+	" * the first, which only C++20 may write to in a constant expression);\n"
+	" * XBG_VALUE_IS(x, T): the expression x has the type T. */\n"
 	"#ifndef XBG_TYPE_IS\n"
 	"#if defined(__cplusplus)\n"
 	"template <class T> struct xbg_is { static char (&f(T))[2]; static char f(...); };\n"
@@ -79,6 +80,7 @@ static const char prologue[] =
 	"#define XBG_TYPE_IS(p, T) (sizeof(xbg_is<T>::f(p)) == 2)\n"
 	"#if __cplusplus >= 201103L\n"
 	"#define XBG_FIELD_IS(x, T) (xbg_same<decltype(x), T>::value)\n"
+	"#define XBG_VALUE_IS(x, T) (xbg_same<decltype(x), T>::value)\n"
 	"#endif\n"
 	"#if __cplusplus >= 201703L\n"
 	"#define XBG_ASSERT_BITS(S, m, w, msg, name) \\\n"
@@ -96,16 +98,21 @@ static const char prologue[] =
 	"#endif\n"
 	"#elif defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L\n"
 	"#define XBG_TYPE_IS(p, T) _Generic((p), T: 1, default: 0)\n"
+	"#define XBG_VALUE_IS(x, T) _Generic((x), T: 1, default: 0)\n"
 	"#if defined(__clang__)\n"
 	"#define XBG_FIELD_IS(x, T) _Generic((x), T: 1, default: 0)\n"
 	"#endif\n"
 	"#elif defined(__GNUC__)\n"
 	"#define XBG_TYPE_IS(p, T) __builtin_types_compatible_p(__typeof__(p), T)\n"
+	"#define XBG_VALUE_IS(x, T) __builtin_types_compatible_p(__typeof__(x), T)\n"
 	"#else\n"
 	"#define XBG_TYPE_IS(p, T) 1\n"
 	"#endif\n"
 	"#ifndef XBG_FIELD_IS\n"
 	"#define XBG_FIELD_IS(x, T) 1\n"
+	"#endif\n"
+	"#ifndef XBG_VALUE_IS\n"
+	"#define XBG_VALUE_IS(x, T) 1\n"
 	"#endif\n"
 	"#ifndef XBG_ASSERT_BITS\n"
 	"#define XBG_ASSERT_BITS(S, m, w, msg, name) XBG_STATIC_ASSERT(1, msg, name)\n"
@@ -176,7 +183,7 @@ static const char *type_prim(Prim p)
 /* The type of t without its array dimensions ("uint32_t", "struct foo",
  * "XEN_GUEST_HANDLE_64(uint8)", "char *"); false for an inline type,
  * which has no name. */
-static bool type_base(Buf *b, const Type *t, bool const_handle)
+static bool type_base(Buf *b, const Type *t)
 {
 	const Item *it;
 	switch (t->kind) {
@@ -185,7 +192,9 @@ static bool type_base(Buf *b, const Type *t, bool const_handle)
 		return true;
 	case TY_NAMED:
 		it = symbol_any(t->sym);
-		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+		if (t->via_typedef)
+			buf_puts(b, t->name);
+		else if (it->kind == IT_STRUCT || it->kind == IT_UNION)
 			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
 		else if (it->kind == IT_ALIAS)
 			buf_puts(b, it->name);
@@ -196,13 +205,15 @@ static bool type_base(Buf *b, const Type *t, bool const_handle)
 	case TY_HANDLE:
 		buf_puts(b, t->kind == TY_PTR ? "XEN_GUEST_HANDLE_64("
 					      : "XEN_GUEST_HANDLE(");
-		if (const_handle)
+		if (t->is_const)
 			buf_puts(b, "const_");
 		c_handle_name(b, t->elem);
 		buf_putc(b, ')');
 		return true;
 	case TY_CPTR:
-		if (!type_base(b, t->elem, false))
+		if (t->is_const)
+			buf_puts(b, "const ");
+		if (!type_base(b, t->elem))
 			return false;
 		buf_puts(b, " *");
 		return true;
@@ -231,13 +242,13 @@ static void type_dims(Buf *b, const Type *t, int target)
 
 /* The pointer type of an address of a member of type t (for a flexible
  * array, of its first element): "uint32_t *", "uint8_t (*)[16]". */
-static bool type_pointer(Buf *b, const Type *t, int target, bool const_handle)
+static bool type_pointer(Buf *b, const Type *t, int target)
 {
 	const Type *base = t;
 	Buf dims = {0};
 	while (base->kind == TY_ARRAY)
 		base = base->elem;
-	if (!type_base(b, base, const_handle))
+	if (!type_base(b, base))
 		return false;
 	type_dims(&dims, t->kind == TY_ARRAY && t->flex ? t->elem : t, target);
 	if (dims.len)
@@ -254,30 +265,21 @@ static void type_shown(Buf *b, const Type *t, int target)
 	const Type *base = t;
 	while (base->kind == TY_ARRAY)
 		base = base->elem;
-	type_base(b, base, false);
+	type_base(b, base);
 	type_dims(b, t, target);
 }
 
-/* The assertion that addr has type t: exactly, or, for a guest handle in a
- * hand-written header, also as the handle to const that the spec language
- * cannot say yet (Xen's mmuext_op.arg2.vcpumask). */
+/* The assertion that addr has type t, exactly (a handle to const is one
+ * the spec says: { handle = T, const = true }). */
 static void assert_type(Asserts *A, const char *addr, const Type *t,
 			const char *type, const char *field)
 {
 	Buf cond = {0}, ptr = {0}, shown = {0};
-	const Type *base = t;
-	while (base->kind == TY_ARRAY)
-		base = base->elem;
-	if (!type_pointer(&ptr, t, A->target, false)) {
+	if (!type_pointer(&ptr, t, A->target)) {
 		buf_free(&ptr);
 		return;
 	}
 	buf_printf(&cond, "XBG_TYPE_IS(%s, %s)", addr, buf_cstr(&ptr));
-	if (A->against && (base->kind == TY_PTR || base->kind == TY_HANDLE)) {
-		buf_clear(&ptr);
-		type_pointer(&ptr, t, A->target, true);
-		buf_printf(&cond, " || XBG_TYPE_IS(%s, %s)", addr, buf_cstr(&ptr));
-	}
 	type_shown(&shown, t, A->target);
 	assert_that(A, buf_cstr(&cond), type, field, "type", buf_cstr(&shown));
 	buf_free(&cond);
@@ -408,7 +410,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 			 * tell (see the prologue) */
 			buf_clear(&e);
 			buf_clear(&ty);
-			type_base(&ty, ft, false);
+			type_base(&ty, ft);
 			buf_printf(&e, "XBG_FIELD_IS(%s, %s)", buf_cstr(&member),
 				   buf_cstr(&ty));
 			assert_that(A, buf_cstr(&e), top->name, buf_cstr(&path),
@@ -556,12 +558,182 @@ static void value_where(Asserts *A, const Item *it, Buf *where, Buf *tag)
 	A->tag = buf_cstr(tag);
 }
 
-/* The sub-op number of a struct that is a hypercall argument. */
-static void op_assert(Asserts *A, const Item *it)
+/* ---- Values and their C types -------------------------------------------------
+ * Every macro with an integer value is asserted twice on each target:
+ * its value, and its C type (XBG_VALUE_IS: 1 and 1U are not the same
+ * macro).  Where both are the same on every target, once for all;
+ * otherwise once per group of targets that agree, under their #if. */
+
+/* Is e's value a truth value: bool in C++, int in C? */
+static bool truth_value(const Expr *e, int depth)
 {
-	char v[32];
-	num(v, sizeof v, (uint64_t)it->op_cmd);
-	assert_eq(A, it->op_name, it->name, "op", "value", v);
+	while (e && e->kind == EX_PAREN)
+		e = e->l;
+	if (!e || depth > 32)
+		return false;
+	if (e->kind == EX_UNARY)
+		return e->op == OP_LNOT;
+	if (e->kind == EX_BINARY)
+		return e->op >= OP_LT && e->op <= OP_NE ? true
+		       : e->op == OP_LAND || e->op == OP_LOR;
+	if (e->kind == EX_COND)
+		return truth_value(e->l, depth + 1) && truth_value(e->r, depth + 1);
+	if (e->kind == EX_NAME && e->sym) {
+		const Item *c = symbol_any(e->sym);
+		return c && c->expr && truth_value(c->expr, depth + 1);
+	}
+	if (e->kind == EX_CALL && e->expansion)
+		return truth_value(e->expansion, depth + 1);
+	return false;
+}
+
+/* Does C++ give e another type than C: a truth value (bool in C++, int
+ * in C), a character literal (char in C++, int in C), or an enumerator of
+ * a C enum (of the enum's type in C++)?  Then its type is asserted in C
+ * only. */
+static bool cxx_differs(const Expr *e, int depth)
+{
+	size_t i;
+	if (depth > 32 || truth_value(e, depth))
+		return true;
+	for (; e; e = e->l) {
+		if (e->kind == EX_CHAR)
+			return true;
+		if (e->kind == EX_NAME && e->member) {
+			const MemberRef *m = e->member->common.it ? &e->member->common : NULL;
+			int a;
+			for (a = 0; a < NARCH && !m; a++)
+				if (e->member->arch[a].it)
+					m = &e->member->arch[a];
+			if (m && m->role == MR_VARIANT && !m->it->c.defines)
+				return true;
+		}
+		if (e->kind == EX_NAME && e->sym) {
+			const Item *c = symbol_any(e->sym);
+			if (c && c->expr && cxx_differs(c->expr, depth + 1))
+				return true;
+		}
+		if (e->kind == EX_CALL && e->expansion &&
+		    cxx_differs(e->expansion, depth + 1))
+			return true;
+		for (i = 0; i < e->nargs; i++)
+			if (cxx_differs(e->args[i], depth + 1))
+				return true;
+		if ((e->c && cxx_differs(e->c, depth + 1)) ||
+		    (e->r && cxx_differs(e->r, depth + 1)))
+			return true;
+	}
+	return false;
+}
+
+/* A value as a C literal that compares equal only to it: a plain number
+ * where int holds it, else with an LL or ULL suffix. */
+static void value_text(Buf *b, Value v, int target)
+{
+	if (value_negative(v, target)) {
+		int64_t x = (int64_t)v.v;
+		if (x == INT64_MIN)
+			buf_puts(b, "(-9223372036854775807LL - 1)");
+		else
+			buf_printf(b, "%lld%s", (long long)x, x < INT32_MIN ? "LL" : "");
+	} else {
+		buf_printf(b, "%llu%s", (unsigned long long)v.v,
+			   v.v > INT32_MAX ? "ULL" : "");
+	}
+}
+
+/* The assertions of one macro: values v on the targets ok, legacy (if
+ * given) the text the value is compared with where it is the same
+ * everywhere (as the assertions always wrote it); cxx: whether C++ gives
+ * the macro the same type. */
+static void assert_values(Asserts *A, const Item *it, const char *macro,
+			  const char *field, const Value *v, const bool *ok,
+			  const char *legacy, bool cxx)
+{
+	int t, u, g, ngroups = 0, group[NTARGETS];
+	const char *where = A->where, *tag = A->tag;
+	Buf val = {0}, cond = {0}, w = {0}, tg = {0};
+	for (t = 0; t < NTARGETS; t++) {
+		group[t] = -1;
+		if (!ok[t])
+			continue;
+		for (u = 0; u < t; u++)
+			if (group[u] == u && v[u].v == v[t].v &&
+			    strcmp(ctype_name(v[u].type), ctype_name(v[t].type)) == 0)
+				break;
+		group[t] = u < t ? u : t;
+		ngroups += group[t] == t;
+	}
+	for (g = 0; g < NTARGETS; g++) {
+		bool split = ngroups > 1;
+		if (group[g] != g)
+			continue;
+		buf_clear(&val);
+		buf_clear(&cond);
+		if (split) {
+			int n = 0;
+			buf_clear(&w);
+			buf_clear(&tg);
+			buf_puts(&w, ", expected on ");
+			buf_puts(A->b, "#if ");
+			for (t = 0; t < NTARGETS; t++)
+				if (group[t] == g) {
+					buf_printf(A->b, "%s%s", n ? " || " : "",
+						   targets[t].cond);
+					buf_printf(&w, "%s%s", n ? ", " : "", targets[t].name);
+					buf_printf(&tg, "%s%s", n ? "_" : "", targets[t].name);
+					n++;
+				}
+			buf_putc(A->b, '\n');
+			A->where = buf_cstr(&w);
+			A->tag = buf_cstr(&tg);
+		}
+		if (legacy && !split)
+			buf_puts(&val, legacy);
+		else
+			value_text(&val, v[g], g);
+		assert_eq(A, macro, it->name, field, "value", buf_cstr(&val));
+		buf_printf(&cond, "XBG_VALUE_IS(%s, %s)", macro, ctype_name(v[g].type));
+		if (!cxx)
+			buf_puts(A->b, "#ifndef __cplusplus\n");
+		assert_that(A, buf_cstr(&cond), it->name, field, "type",
+			    ctype_name(v[g].type));
+		if (!cxx)
+			buf_puts(A->b, "#endif\n");
+		if (split)
+			buf_puts(A->b, "#endif\n");
+		A->where = where;
+		A->tag = tag;
+	}
+	buf_free(&val);
+	buf_free(&cond);
+	buf_free(&w);
+	buf_free(&tg);
+}
+
+/* The value of a member's macro on every target where it exists. */
+static void member_values(Spec *s, const Item *it, MemberRole role,
+			  size_t index, Value *v, bool *ok)
+{
+	MemberRef m;
+	int t;
+	m.it = (Item *)it;
+	m.role = role;
+	m.index = index;
+	for (t = 0; t < NTARGETS; t++)
+		ok[t] = s->covered[t] && item_on_target(it, t) &&
+			member_value(s, &m, t, &v[t]);
+}
+
+/* The sub-op number of a struct that is a hypercall argument. */
+static void op_assert(Asserts *A, Spec *s, const Item *it)
+{
+	Value v[NTARGETS];
+	bool ok[NTARGETS];
+	char legacy[32];
+	num(legacy, sizeof legacy, (uint64_t)it->op_cmd);
+	member_values(s, it, MR_OP, 0, v, ok);
+	assert_values(A, it, it->op_name, "op", v, ok, legacy, true);
 }
 
 /* #if for a condition (of a variant or bit, or of the whole unit). */
@@ -575,36 +747,50 @@ static bool open_cond(Buf *b, const Cond *c)
 	return any;
 }
 
-/* Enumerators, bit macros and constants do not depend on the target. */
-static void value_asserts(Asserts *A, const Item *it, bool against)
+/* Constants, enumerators, bit macros. */
+static void value_asserts(Asserts *A, Spec *s, const Item *it, bool against)
 {
 	Buf e = {0}, v = {0};
+	Value vals[NTARGETS];
+	bool ok[NTARGETS];
 	size_t i, k;
 	bool wide = it->backing == P_U64 || it->backing == P_U64_PLAIN ||
 		    it->backing == P_ULLONG;
 	const char *suffix = wide ? "ULL" : "U";
 	uint64_t all = 0;
+	int t;
 	if (it->kind == IT_CONST) {
-		buf_printf(&v, "%lld%s", (long long)it->value,
-			   it->value > INT32_MAX || it->value < INT32_MIN ? "LL" : "");
-		assert_eq(A, it->name, it->name, NULL, "value", buf_cstr(&v));
+		bool cxx;
+		if (!it->expr)
+			return; /* a string, or an alias of a type */
+		for (t = 0; t < NTARGETS; t++)
+			ok[t] = s->covered[t] && item_on_target(it, t) &&
+				const_value(s, (Item *)it, t, &vals[t]) == EV_OK;
+		cxx = !cxx_differs(it->expr, 0);
+		if (it->int_value)
+			buf_printf(&v, "%lld%s", (long long)it->value,
+				   it->value > INT32_MAX || it->value < INT32_MIN ? "LL" : "");
+		assert_values(A, it, it->name, NULL, vals, ok,
+			      it->int_value ? buf_cstr(&v) : NULL, cxx);
 		for (k = 0; k < it->c.ncompat; k++)
-			assert_eq(A, it->c.compat[k], it->name, it->c.compat[k], "value",
-				  buf_cstr(&v));
+			assert_values(A, it, it->c.compat[k], it->c.compat[k], vals, ok,
+				      it->int_value ? buf_cstr(&v) : NULL, cxx);
 		buf_free(&v);
 		return;
 	}
 	for (i = 0; i < it->nvariants; i++) {
 		const Variant *var = &it->variants[i];
+		bool cxx = it->c.defines && !(var->c_value && cxx_differs(var->c_value, 0));
 		bool vc = open_cond(A->b, &var->cond);
 		buf_clear(&e);
 		buf_clear(&v);
 		c_member_macro(&e, it, var->name);
 		buf_printf(&v, "%lld", (long long)var->value);
-		assert_eq(A, buf_cstr(&e), it->name, var->name, "value", buf_cstr(&v));
+		member_values(s, it, MR_VARIANT, i, vals, ok);
+		assert_values(A, it, buf_cstr(&e), var->name, vals, ok, buf_cstr(&v), cxx);
 		for (k = 0; k < var->ncompat; k++)
-			assert_eq(A, var->compat[k], it->name, var->compat[k], "value",
-				  buf_cstr(&v));
+			assert_values(A, it, var->compat[k], var->compat[k], vals, ok,
+				      buf_cstr(&v), cxx);
 		if (vc)
 			buf_puts(A->b, "#endif\n");
 	}
@@ -612,6 +798,7 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 		const Bit *bit = &it->bits[i];
 		uint64_t mask = (bit->width >= 64 ? ~(uint64_t)0
 				 : (((uint64_t)1 << bit->width) - 1)) << bit->shift;
+		bool cxx = !(bit->c_value && cxx_differs(bit->c_value, 0));
 		bool bc = open_cond(A->b, &bit->cond);
 		buf_clear(&e);
 		buf_clear(&v);
@@ -623,10 +810,13 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 		} else {
 			buf_printf(&v, "(1%s << %lld)", suffix, (long long)bit->shift);
 		}
-		assert_eq(A, buf_cstr(&e), it->name, bit->name, "value", buf_cstr(&v));
+		member_values(s, it, bit->width > 1 ? MR_FIELD_MASK : MR_BIT, i,
+			      vals, ok);
+		assert_values(A, it, buf_cstr(&e), bit->name, vals, ok,
+			      bit->c_value ? NULL : buf_cstr(&v), cxx);
 		for (k = 0; k < bit->ncompat; k++)
-			assert_eq(A, bit->compat[k], it->name, bit->compat[k], "value",
-				  buf_cstr(&v));
+			assert_values(A, it, bit->compat[k], bit->compat[k], vals, ok,
+				      bit->c_value ? NULL : buf_cstr(&v), cxx);
 		if (bit->width == 1 && (bit->bit_number > 0 ||
 					(bit->bit_number < 0 && it->c.bit_numbers))) {
 			buf_clear(&e);
@@ -634,8 +824,9 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 			buf_putc(&e, '_');
 			c_member_macro(&e, it, bit->name);
 			buf_printf(&v, "%lld", (long long)bit->shift);
-			assert_eq(A, buf_cstr(&e), it->name, bit->name, "bit_number",
-				  buf_cstr(&v));
+			member_values(s, it, MR_BIT_NUMBER, i, vals, ok);
+			assert_values(A, it, buf_cstr(&e), bit->name, vals, ok,
+				      buf_cstr(&v), true);
 		}
 		if (bc)
 			buf_puts(A->b, "#endif\n");
@@ -646,7 +837,9 @@ static void value_asserts(Asserts *A, const Item *it, bool against)
 		buf_clear(&v);
 		if (c_all_macro(&e, it)) {
 			buf_printf(&v, "0x%llX%s", (unsigned long long)all, suffix);
-			assert_eq(A, buf_cstr(&e), it->name, "ALL", "value", buf_cstr(&v));
+			member_values(s, it, MR_ALL, 0, vals, ok);
+			assert_values(A, it, buf_cstr(&e), "ALL", vals, ok,
+				      buf_cstr(&v), true);
 		}
 	}
 	buf_free(&e);
@@ -677,8 +870,8 @@ static bool is_type(const Item *it)
 				    it->kind == IT_ALIAS);
 }
 
-static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
-		      const Item **const *empty)
+static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
+		      const Unit *u, const Item **const *empty)
 {
 	Buf b = {0}, name = {0}, where = {0}, tag = {0};
 	Asserts A;
@@ -727,7 +920,17 @@ static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
 	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
 
 	A.target = -1;
-	buf_puts(&b, "\n/* Values: the same on every target. */\n");
+	/* the assertions expand every macro: how a macro is written (an
+	 * unsigned compared with a signed, & under ^ without parentheses,
+	 * a division by zero that && never evaluates) is the spec's, and
+	 * not for these assertions to warn about */
+	buf_puts(&b, "\n/* Values and their C types. */\n"
+		     "#if defined(__GNUC__)\n"
+		     "#pragma GCC diagnostic push\n"
+		     "#pragma GCC diagnostic ignored \"-Wsign-compare\"\n"
+		     "#pragma GCC diagnostic ignored \"-Wparentheses\"\n"
+		     "#pragma GCC diagnostic ignored \"-Wdiv-by-zero\"\n"
+		     "#endif\n");
 	for (i = 0; i < u->nitems; i++) {
 		const Item *it = u->items[i];
 		bool cond;
@@ -737,7 +940,7 @@ static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
 		 * targets only is checked there only */
 		cond = open_item_cond(&b, it, true);
 		value_where(&A, it, &where, &tag);
-		value_asserts(&A, it, o->nagainst > 0);
+		value_asserts(&A, s, it, o->nagainst > 0);
 		if (cond)
 			buf_puts(&b, "#endif\n");
 	}
@@ -748,10 +951,11 @@ static void emit_unit(const EmitOptions *o, OutSet *out, const Unit *u,
 			continue;
 		cond = open_item_cond(&b, it, true);
 		value_where(&A, it, &where, &tag);
-		op_assert(&A, it);
+		op_assert(&A, s, it);
 		if (cond)
 			buf_puts(&b, "#endif\n");
 	}
+	buf_puts(&b, "#if defined(__GNUC__)\n#pragma GCC diagnostic pop\n#endif\n");
 
 	for (t = 0; t < NTARGETS; t++) {
 		bool any = false;
@@ -812,7 +1016,7 @@ void emit_c_layout(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 			find_empty(s, t, empty[t]);
 	}
 	for (i = 0; i < s->nunits; i++)
-		emit_unit(o, out, s->units[i], (const Item **const *)empty);
+		emit_unit(s, o, out, s->units[i], (const Item **const *)empty);
 	for (t = 0; t < NTARGETS; t++)
 		free((void *)empty[t]);
 }

@@ -125,37 +125,16 @@ void c_comment_text(Buf *b, const char *s)
 	}
 }
 
-/* Enum and bitmap members: PREFIX + NAME, where the prefix defaults to the
- * item's name in capitals plus '_' and the member keeps its case only on
- * request (the RFC's XEN_DOMCTL_CDF_HVM versus Xen's XEN_DOMCTL_CDF_hvm). */
-static void c_prefix(Buf *b, const Item *it)
-{
-	if (it->c.prefix) {
-		buf_puts(b, it->c.prefix);
-		return;
-	}
-	name_upper(b, it->name);
-	buf_putc(b, '_');
-}
-
+/* Enum and bitmap members: the model names them (names.c), since
+ * expressions use them too. */
 void c_member_macro(Buf *b, const Item *it, const char *member)
 {
-	c_prefix(b, it);
-	if (it->c.keep_case)
-		buf_puts(b, member);
-	else
-		name_upper(b, member);
+	names_member_macro(b, it, member);
 }
 
 bool c_all_macro(Buf *b, const Item *it)
 {
-	if (it->c.all) {
-		buf_puts(b, it->c.all);
-		return *it->c.all != '\0';
-	}
-	c_prefix(b, it);
-	buf_puts(b, "_ALL");
-	return true;
+	return names_all_macro(b, it);
 }
 
 const char *c_typedef_name(Buf *b, const Item *it, bool pointed)

@@ -164,7 +164,8 @@ static void verbatim(Rust *R, Buf *b, const Unit *u)
  * and unions in dependency order; what exists on no target is left out. */
 static void emit_unit(Rust *R, const Mod *m, Item **structs, size_t nstructs)
 {
-	static const ItemKind order[] = {IT_CONST, IT_ALIAS, IT_ENUM, IT_BITMAP};
+	static const ItemKind order[] = {IT_CONST, IT_MACRO, IT_ALIAS, IT_ENUM,
+					 IT_BITMAP};
 	const Unit *u = m->unit;
 	Buf b = {0}, name = {0};
 	size_t i, k;

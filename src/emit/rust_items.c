@@ -426,14 +426,103 @@ void items_flush(Rust *R, Buf *out)
 
 /* ---- Constants and aliases ------------------------------------------------------ */
 
-/* A constant is typed as the spec says, or as the smallest of u32, u64,
- * i32, i64 that holds it (like a C macro, it has no type of its own). */
+/* Rust's fixed-width integer for a C type on a target. */
+static const char *rust_ctype(CType t, int target)
+{
+	bool sig = ctype_signed(t, target);
+	switch (ctype_bits(t, target)) {
+	case 8: return sig ? "i8" : "u8";
+	case 16: return sig ? "i16" : "u16";
+	case 32: return sig ? "i32" : "u32";
+	default: return sig ? "i64" : "u64";
+	}
+}
+
+/* A value as a Rust literal: decimal, or hex if written so. */
+static void rust_value(Buf *b, Value v, int target, bool hex)
+{
+	if (value_negative(v, target))
+		buf_printf(b, "-%llu", (unsigned long long)((uint64_t)0 - v.v));
+	else if (hex)
+		buf_printf(b, "0x%llx", (unsigned long long)v.v);
+	else
+		buf_printf(b, "%llu", (unsigned long long)v.v);
+}
+
+/* A string as a Rust literal. */
+static void rust_string(Buf *b, const char *s)
+{
+	buf_putc(b, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			buf_printf(b, "\\%c", c);
+		else if (c == '\t')
+			buf_puts(b, "\\t");
+		else
+			buf_putc(b, (char)c);
+	}
+	buf_putc(b, '"');
+}
+
+/* A constant given as a number is typed as the spec says, or as the
+ * smallest of u32, u64, i32, i64 that holds it (as before expressions);
+ * one given as an expression, or naming another constant, has its C type
+ * and value on each target (as fixed-width integers), one declaration per
+ * group of targets where both agree; a string is a &str. */
 static void emit_const(Rust *R, Buf *out, const Item *it)
 {
+	const ItemInfo *in = &R->info[it->index];
 	const char *type;
 	char val[40];
 	Decl dl = {{0}, {0}, false};
 	int64_t v = it->value;
+	Variants vs;
+	Buf text = {0};
+	int t, i;
+	bool hex = it->c.hex || (it->expr && it->expr->kind == EX_NUM &&
+				 !it->expr->decimal);
+	if (it->string) {
+		comment_doc(&dl.doc, 0, it->desc,
+			    arena_printf(&R->a, "The string `%s`.", it->name));
+		item_cfg(R, &dl.code, it);
+		rust_string(&text, it->string);
+		buf_putc(&text, ';');
+		decl_split(&dl, 0, arena_printf(&R->a, "pub const %s: &str =",
+						in->name), buf_cstr(&text));
+		decl_end(out, &dl);
+		buf_free(&text);
+		return;
+	}
+	if (!it->int_value) {
+		vs.n = 0;
+		for (t = 0; t < NTARGETS; t++) {
+			Value cv;
+			if (!in_mask(in->mask, t) ||
+			    const_value(R->s, (Item *)it, t, &cv) != EV_OK)
+				continue;
+			buf_clear(&text);
+			buf_printf(&text, "%s = ", rust_ctype(cv.type, t));
+			rust_value(&text, cv, t, hex);
+			buf_putc(&text, ';');
+			variants_add(R, &vs, t, buf_cstr(&text));
+		}
+		buf_free(&text);
+		for (i = 0; i < vs.n; i++) {
+			MetaPool mp;
+			char *eq = strstr(vs.text[i], " = ");
+			mp.n = 0;
+			comment_doc(&dl.doc, 0, it->desc,
+				    arena_printf(&R->a, "The constant `%s`.", it->name));
+			cfg_attr(&dl.code, 0, cfg_decl(&mp, vs.mask[i],
+						       cfg_view_mask(R, it->unit)), &mp);
+			*eq = '\0';
+			decl_split(&dl, 0, arena_printf(&R->a, "pub const %s: %s =",
+							in->name, vs.text[i]), eq + 3);
+			decl_end(out, &dl);
+		}
+		return;
+	}
 	if (it->const_type)
 		type = plain_prim(it->const_type->prim);
 	else if (v >= 0)
@@ -449,6 +538,248 @@ static void emit_const(Rust *R, Buf *out, const Item *it)
 	decl_split(&dl, 0, arena_printf(&R->a, "pub const %s: %s =",
 					 R->info[it->index].name, type), val);
 	decl_end(out, &dl);
+}
+
+/* ---- Macros ------------------------------------------------------------------
+ * A function-like macro is a `const fn` whose parameters are u64: the
+ * macro applied to unsigned long long arguments, as C computes it.  Each
+ * operation converts its operands as C's rules do, with explicit casts;
+ * unsigned arithmetic wraps (wrapping_*), as C's does; what names no
+ * parameter is computed here and written as a typed literal; calls of
+ * other macros are expanded, as C expands them. */
+
+typedef struct RExpr {
+	Rust *R;
+	const Item *m;
+	int target;
+	bool failed;
+} RExpr;
+
+static bool has_param(const Expr *e)
+{
+	size_t i;
+	while (e) {
+		if (e->kind == EX_PARAM || e->kind == EX_SIZEOF_PARAM)
+			return true;
+		if (e->kind == EX_CALL && e->expansion && has_param(e->expansion))
+			return true;
+		for (i = 0; i < e->nargs; i++)
+			if (has_param(e->args[i]))
+				return true;
+		if (e->c && has_param(e->c))
+			return true;
+		if (e->r && has_param(e->r))
+			return true;
+		e = e->l;
+	}
+	return false;
+}
+
+static CType rtype_of(RExpr *X, const Expr *e)
+{
+	CType t = CT_INT;
+	const char *why;
+	if (eval_type(X->R->s, e, X->target, CT_ULLONG, &t, &why) != EV_OK)
+		X->failed = true;
+	return t;
+}
+
+static void rexpr(RExpr *X, Buf *b, const Expr *e);
+
+/* e converted to C type t: "(e as T)", or e itself if it has that type. */
+static void rconv(RExpr *X, Buf *b, const Expr *e, CType t)
+{
+	CType from = rtype_of(X, e);
+	const char *rt = rust_ctype(t, X->target);
+	if (strcmp(rust_ctype(from, X->target), rt) == 0) {
+		rexpr(X, b, e);
+		return;
+	}
+	buf_putc(b, '(');
+	rexpr(X, b, e);
+	buf_printf(b, " as %s)", rt);
+}
+
+static void rexpr(RExpr *X, Buf *b, const Expr *e)
+{
+	int target = X->target;
+	CType t;
+	const char *why;
+	if (!has_param(e)) {
+		Value v;
+		if (eval_expr(X->R->s, e, target, &v, &why) != EV_OK) {
+			X->failed = true;
+			return;
+		}
+		buf_putc(b, '(');
+		rust_value(b, v, target, false);
+		buf_printf(b, "%s)", rust_ctype(v.type, target));
+		return;
+	}
+	switch (e->kind) {
+	case EX_PARAM:
+		buf_puts(b, X->R->info[X->m->index].mname[e->param]);
+		return;
+	case EX_PAREN:
+		rexpr(X, b, e->l);
+		return;
+	case EX_CAST:
+		if (!ctype_of_prim(e->type->kind == TY_PRIM ? e->type->prim : P_VOID,
+				   target, &t) && e->type->kind == TY_PRIM) {
+			X->failed = true;
+			return;
+		}
+		t = rtype_of(X, e);
+		buf_putc(b, '(');
+		rexpr(X, b, e->l);
+		buf_printf(b, " as %s)", rust_ctype(t, target));
+		return;
+	case EX_CALL: {
+		const Expr *x = eval_expansion(X->R->s, e, &why);
+		if (!x) {
+			X->failed = true;
+			return;
+		}
+		rexpr(X, b, x);
+		return;
+	}
+	case EX_UNARY:
+		t = rtype_of(X, e);
+		if (e->op == OP_LNOT) {
+			buf_puts(b, "((");
+			rexpr(X, b, e->l);
+			buf_puts(b, " == 0) as i32)");
+		} else if (e->op == OP_PLUS) {
+			rconv(X, b, e->l, t);
+		} else if (e->op == OP_NOT) {
+			buf_puts(b, "(!");
+			rconv(X, b, e->l, t);
+			buf_putc(b, ')');
+		} else if (ctype_signed(t, target)) {
+			buf_puts(b, "(-");
+			rconv(X, b, e->l, t);
+			buf_putc(b, ')');
+		} else {
+			buf_putc(b, '(');
+			rconv(X, b, e->l, t);
+			buf_puts(b, ".wrapping_neg())");
+		}
+		return;
+	case EX_COND:
+		t = rtype_of(X, e);
+		buf_puts(b, "(if ");
+		rexpr(X, b, e->c);
+		buf_puts(b, " != 0 { ");
+		rconv(X, b, e->l, t);
+		buf_puts(b, " } else { ");
+		rconv(X, b, e->r, t);
+		buf_puts(b, " })");
+		return;
+	case EX_BINARY: {
+		CType lt = rtype_of(X, e->l), rt = rtype_of(X, e->r), ct;
+		t = rtype_of(X, e);
+		switch (e->op) {
+		case OP_LAND:
+		case OP_LOR:
+			buf_puts(b, "((");
+			rexpr(X, b, e->l);
+			buf_printf(b, " != 0 %s ", expr_op_text(e->op));
+			rexpr(X, b, e->r);
+			buf_puts(b, " != 0) as i32)");
+			return;
+		case OP_SHL:
+		case OP_SHR:
+			buf_putc(b, '(');
+			rconv(X, b, e->l, t);
+			buf_printf(b, " %s ", expr_op_text(e->op));
+			rconv(X, b, e->r, CT_UINT);
+			buf_putc(b, ')');
+			return;
+		case OP_LT: case OP_LE: case OP_GT: case OP_GE: case OP_EQ:
+		case OP_NE: {
+			/* the operands' common type, not the result's int */
+			Expr tmp = *e;
+			tmp.op = OP_ADD;
+			ct = rtype_of(X, &tmp);
+			(void)lt;
+			(void)rt;
+			buf_puts(b, "((");
+			rconv(X, b, e->l, ct);
+			buf_printf(b, " %s ", expr_op_text(e->op));
+			rconv(X, b, e->r, ct);
+			buf_puts(b, ") as i32)");
+			return;
+		}
+		case OP_ADD: case OP_SUB: case OP_MUL:
+			if (!ctype_signed(t, target)) {
+				buf_putc(b, '(');
+				rconv(X, b, e->l, t);
+				buf_printf(b, ".wrapping_%s(", e->op == OP_ADD ? "add"
+					   : e->op == OP_SUB ? "sub" : "mul");
+				rconv(X, b, e->r, t);
+				buf_puts(b, "))");
+				return;
+			}
+			break;
+		default:
+			break;
+		}
+		buf_putc(b, '(');
+		rconv(X, b, e->l, t);
+		buf_printf(b, " %s ", expr_op_text(e->op));
+		rconv(X, b, e->r, t);
+		buf_putc(b, ')');
+		return;
+	}
+	default:
+		X->failed = true;
+		return;
+	}
+}
+
+static void emit_macro(Rust *R, Buf *out, const Item *it)
+{
+	const ItemInfo *in = &R->info[it->index];
+	Variants vs;
+	Buf text = {0};
+	int t, i;
+	size_t k;
+	vs.n = 0;
+	for (t = 0; t < NTARGETS; t++) {
+		RExpr X;
+		CType rt;
+		const char *why;
+		if (!in_mask(in->mask, t))
+			continue;
+		X.R = R;
+		X.m = it;
+		X.target = t;
+		X.failed = false;
+		buf_clear(&text);
+		buf_puts(&text, "(");
+		for (k = 0; k < it->nparams; k++)
+			buf_printf(&text, "%s%s: u64", k ? ", " : "", in->mname[k]);
+		eval_type(R->s, it->expr, t, CT_ULLONG, &rt, &why);
+		buf_printf(&text, ") -> %s {\n    ", rust_ctype(rt, t));
+		rexpr(&X, &text, it->expr);
+		buf_puts(&text, "\n}\n");
+		if (X.failed)
+			continue;
+		variants_add(R, &vs, t, buf_cstr(&text));
+	}
+	buf_free(&text);
+	for (i = 0; i < vs.n; i++) {
+		Decl dl = {{0}, {0}, true};
+		MetaPool mp;
+		mp.n = 0;
+		comment_doc(&dl.doc, 0, it->desc,
+			    arena_printf(&R->a, "The macro `%s`.", it->name));
+		cfg_attr(&dl.code, 0, cfg_decl(&mp, vs.mask[i],
+					       cfg_view_mask(R, it->unit)), &mp);
+		buf_puts(&dl.code, "#[allow(clippy::all, unused_parens)]\n");
+		buf_printf(&dl.code, "pub const fn %s%s", in->name, vs.text[i]);
+		decl_end(out, &dl);
+	}
 }
 
 /* An alias is a type alias; per-architecture ones, or ones whose array
@@ -904,6 +1235,12 @@ void items_emit(Rust *R, Buf *out, const Item *it)
 	case IT_UNION:
 		emit_struct(R, out, it);
 		break;
+	case IT_MACRO:
+		emit_macro(R, out, it);
+		break;
+	case IT_HANDLE:
+	case IT_XMACRO:
+	case IT_RING:
 	case NITEMKINDS: /* no item's kind */
 		break;
 	}

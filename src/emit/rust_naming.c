@@ -337,6 +337,23 @@ static void name_trait(Rust *R, HMap *traits, const Item *it)
 	}
 }
 
+/* A macro's parameters are the Rust function's: snake_case, unique. */
+static void name_params(Rust *R, const Item *it)
+{
+	ItemInfo *in = &R->info[it->index];
+	size_t k, j;
+	in->mname = arena_calloc(&R->a, it->nparams + 1, sizeof *in->mname);
+	for (k = 0; k < it->nparams; k++) {
+		in->mname[k] = field_ident(R, it->params[k]);
+		for (j = 0; j < k; j++)
+			if (strcmp(in->mname[j], in->mname[k]) == 0)
+				diag_error(R->d, it->name_loc, "parameters '%s' and '%s' "
+					   "of macro '%s' both become '%s' in Rust",
+					   it->params[j], it->params[k], it->name,
+					   in->mname[k]);
+	}
+}
+
 void naming_items(Rust *R)
 {
 	Spec *s = R->s;
@@ -349,14 +366,27 @@ void naming_items(Rust *R)
 		Item *it = s->items[i];
 		ItemInfo *in = &R->info[i];
 		const Mod *m = R->unit_mod[it->unit->index], *kid;
-		HMap *space = it->kind == IT_CONST ? &values : &types;
+		bool value = it->kind == IT_CONST || it->kind == IT_MACRO;
+		HMap *space = value ? &values : &types;
 		Item *first;
+		/* C only: guest handles (Rust's are generic), X-macro lists
+		 * and rings (what they declare is items of their own),
+		 * aliases of types or of names defined elsewhere, and macros
+		 * Rust cannot type */
+		if (it->kind == IT_HANDLE || it->kind == IT_XMACRO ||
+		    it->kind == IT_RING || (it->kind == IT_CONST && !it->expr &&
+					    !it->string) ||
+		    (it->kind == IT_MACRO && it->rust_why)) {
+			in->mask = 0;
+			continue;
+		}
 		/* an inline type was named, and limited to where its field
 		 * exists, with its owner's fields */
 		in->mask = it->inline_type ? in->mask & cfg_item_mask(R, it)
 					   : cfg_item_mask(R, it);
 		if (!in->name)
 			in->name = it->kind == IT_CONST ? const_ident(R, it->name)
+				 : it->kind == IT_MACRO ? field_ident(R, it->name)
 							: type_ident(R, it->name);
 		first = hmap_gets(space, in->name);
 		if (first && strcmp(first->name, it->name) != 0)
@@ -377,8 +407,10 @@ void naming_items(Rust *R)
 				   "%s '%s' becomes '%s' in Rust, the name of the "
 				   "module of '%s'", item_kind_name(it->kind),
 				   it->name, in->name, kid->dir);
-		if (it->kind != IT_CONST && it->kind != IT_ALIAS)
+		if (!value && it->kind != IT_ALIAS)
 			name_members(R, it);
+		if (it->kind == IT_MACRO)
+			name_params(R, it);
 		R->any_enum |= it->kind == IT_ENUM && in->mask;
 		R->any_bitmap |= it->kind == IT_BITMAP && in->mask;
 		R->any_union |= it->kind == IT_UNION && in->mask;

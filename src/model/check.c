@@ -297,13 +297,199 @@ static void check_bitmap(Chk *C, Item *it)
 	}
 }
 
+/* An integer value must fit its typ (an expression's C type is checked
+ * once it is computed, eval.c). */
 static void check_const(Chk *C, Item *it)
 {
-	if (it->const_type && !value_fits(it->value, it->const_type->prim))
+	if (it->const_type && it->int_value &&
+	    !value_fits(it->value, it->const_type->prim))
 		diag_error(C->d, it->value_loc,
 			   "value %lld of constant '%s' does not fit its type %s",
 			   (long long)it->value, it->name,
 			   prim_name(it->const_type->prim));
+}
+
+/* ---- Names C defines: typedefs and members ------------------------------ */
+
+/* A struct's or union's typedef is a type name too: c.typedef, or the
+ * name_t that c.handle declares. */
+static void build_typedefs(Chk *C)
+{
+	Spec *s = C->s;
+	size_t i;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		const char *td = it->c.typedef_name;
+		Symbol *sym, *other, *prev;
+		if (!td && it->c.handle && (it->kind == IT_STRUCT ||
+					    it->kind == IT_UNION))
+			td = arena_printf(&s->arena, "%s_t", it->name);
+		if ((it->kind != IT_STRUCT && it->kind != IT_UNION) ||
+		    it->inline_type || !td || !is_ident(td))
+			continue;
+		sym = hmap_gets(&s->symbols, it->name);
+		if (!sym)
+			continue; /* an invalid name: reported */
+		other = hmap_gets(&s->symbols, td);
+		if (other) {
+			const Item *o = symbol_any(other);
+			diag_error(C->d, it->c.loc.line ? it->c.loc : it->name_loc,
+				   "typedef '%s' of %s '%s' is also the name of "
+				   "%s '%s'", td, item_kind_name(it->kind), it->name,
+				   item_kind_name(o->kind), o->name);
+			diag_note(C->d, o->name_loc, "'%s' is defined here", o->name);
+			continue;
+		}
+		prev = hmap_gets(&s->typedefs, td);
+		if (prev && prev != sym) {
+			const Item *o = symbol_any(prev);
+			diag_error(C->d, it->c.loc.line ? it->c.loc : it->name_loc,
+				   "typedef '%s' names both %s '%s' and %s '%s'", td,
+				   item_kind_name(o->kind), o->name,
+				   item_kind_name(it->kind), it->name);
+			continue;
+		}
+		hmap_put(&s->typedefs, td, strlen(td), sym);
+	}
+}
+
+static void add_member(Chk *C, const char *name, Item *it, MemberRole role,
+		       size_t index)
+{
+	Spec *s = C->s;
+	MemberSym *m = hmap_gets(&s->members, name);
+	MemberRef *r;
+	if (!m) {
+		m = arena_alloc(&s->arena, sizeof *m);
+		m->name = name;
+		hmap_put(&s->members, name, strlen(name), m);
+	}
+	r = it->unit->arch < 0 ? &m->common : &m->arch[it->unit->arch];
+	if (r->it)
+		return; /* defined twice: C's business, and the first wins */
+	r->it = it;
+	r->role = role;
+	r->index = index;
+}
+
+static const char *member_name(Chk *C, Buf *b, const Item *it,
+			       const char *pre, const char *member,
+			       const char *post)
+{
+	buf_clear(b);
+	buf_puts(b, pre);
+	names_member_macro(b, it, member);
+	buf_puts(b, post);
+	return arena_strdup(&C->s->arena, buf_cstr(b));
+}
+
+/* The macros and enumerators C defines for members and ops, which
+ * expressions may use: Spec.members. */
+static void build_members(Chk *C)
+{
+	Spec *s = C->s;
+	Buf b = {0};
+	size_t i, j, k;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		if (it->kind == IT_STRUCT && it->op_family && it->op_name &&
+		    is_ident(it->op_name))
+			add_member(C, it->op_name, it, MR_OP, 0);
+		if (it->kind == IT_ENUM) {
+			for (j = 0; j < it->nvariants; j++) {
+				const Variant *v = &it->variants[j];
+				if (!v->name || !is_ident(v->name))
+					continue;
+				add_member(C, member_name(C, &b, it, "", v->name, ""),
+					   it, MR_VARIANT, j);
+				for (k = 0; k < v->ncompat; k++)
+					add_member(C, v->compat[k], it, MR_VARIANT, j);
+			}
+		}
+		if (it->kind != IT_BITMAP)
+			continue;
+		for (j = 0; j < it->nbits; j++) {
+			const Bit *bit = &it->bits[j];
+			if (!bit->name || !is_ident(bit->name))
+				continue;
+			if (bit->width > 1) {
+				add_member(C, member_name(C, &b, it, "", bit->name,
+							  "_shift"), it, MR_FIELD_SHIFT, j);
+				add_member(C, member_name(C, &b, it, "", bit->name,
+							  "_mask"), it, MR_FIELD_MASK, j);
+				continue;
+			}
+			add_member(C, member_name(C, &b, it, "", bit->name, ""), it,
+				   MR_BIT, j);
+			if (bit->bit_number > 0 ||
+			    (bit->bit_number < 0 && it->c.bit_numbers))
+				add_member(C, member_name(C, &b, it, "_", bit->name, ""),
+					   it, MR_BIT_NUMBER, j);
+			for (k = 0; k < bit->ncompat; k++)
+				add_member(C, bit->compat[k], it, MR_BIT, j);
+		}
+		buf_clear(&b);
+		if (names_all_macro(&b, it) && is_ident(buf_cstr(&b)))
+			add_member(C, arena_strdup(&s->arena, buf_cstr(&b)), it,
+				   MR_ALL, 0);
+	}
+	buf_free(&b);
+}
+
+/* ---- Macros, handles, rings ------------------------------------------- */
+
+/* Guest handles have names of their own: each at most once per view. */
+static void check_handles(Chk *C)
+{
+	Spec *s = C->s;
+	HMap seen[NARCH + 1];
+	size_t i;
+	int a;
+	for (a = 0; a <= NARCH; a++)
+		hmap_init(&seen[a]);
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		Item *first;
+		int view = it->unit->arch + 1;
+		if (it->kind != IT_HANDLE)
+			continue;
+		if (!names_ident(C->d, it->name, it->name_loc, "handle"))
+			continue;
+		first = hmap_gets(&seen[view], it->name);
+		if (!first && view)
+			first = hmap_gets(&seen[0], it->name);
+		if (first && conds_disjoint(&first->cond, &it->cond))
+			first = NULL;
+		if (first) {
+			diag_error(C->d, it->name_loc, "guest handle '%s' is defined "
+				   "twice", it->name);
+			diag_note(C->d, first->name_loc, "'%s' is first defined here",
+				  it->name);
+			continue;
+		}
+		hmap_put(&seen[view], it->name, strlen(it->name), it);
+	}
+	for (a = 0; a <= NARCH; a++)
+		hmap_free(&seen[a]);
+}
+
+/* A ring carries structs (or unions), named or by typedef. */
+static void check_ring(Chk *C, Item *it)
+{
+	const Type *ts[2];
+	int k;
+	ts[0] = it->ring_req;
+	ts[1] = it->ring_rsp;
+	for (k = 0; k < 2; k++) {
+		const Item *r;
+		if (!ts[k] || ts[k]->kind != TY_NAMED || !ts[k]->sym)
+			continue;
+		r = symbol_any(ts[k]->sym);
+		if (r->kind != IT_STRUCT && r->kind != IT_UNION)
+			diag_error(C->d, ts[k]->loc, "a ring's %s is a struct or a "
+				   "union, not %s '%s'", k ? "response" : "request",
+				   item_kind_name(r->kind), r->name);
+	}
 }
 
 /* ---- Tagged unions and fields -------------------------------------------- */
@@ -463,10 +649,21 @@ static void check_tag(Chk *C, Item *owner, Field *f, const HMap *names)
 				} else {
 					Symbol *sym = resolve_name(C->R, owner->unit, m->when_names[k],
 								   m->when_loc, IT_CONST);
+					Item *ci;
+					Value v;
 					if (!sym)
 						continue;
-					m->when[k] = symbol_item(sym, -1)
-						? symbol_item(sym, -1)->value : 0;
+					ci = symbol_any(sym);
+					if (ci->int_value) {
+						m->when[k] = ci->value;
+					} else if (const_value(C->s, ci, TGT_X86_64, &v) == EV_OK) {
+						m->when[k] = (int64_t)v.v;
+					} else {
+						diag_error(C->d, m->when_loc, "tag value '%s' "
+							   "cannot be computed from numbers and "
+							   "constants alone", m->when_names[k]);
+						continue;
+					}
 				}
 			}
 			first = hmap_get(&seen, (const char *)&m->when[k], sizeof m->when[k]);
@@ -665,10 +862,32 @@ void spec_check(Spec *s, Diag *d)
 	hmap_init(&C.tagged);
 	resolve_symbols(C.R);
 	check_members(&C);
+	build_typedefs(&C);
 	resolve_includes(C.R);
 	check_ops(&C);
+	build_members(&C);
 	check_headers(&C);
 	names_check_macros(s, d);
+	check_handles(&C);
+	{
+		/* every field name, for aliases that name one */
+		HMap fields;
+		hmap_init(&fields);
+		for (i = 0; i < s->nitems; i++) {
+			const Item *it = s->items[i];
+			size_t j;
+			if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+				for (j = 0; j < it->nfields; j++)
+					if (it->fields[j].name)
+						hmap_put(&fields, it->fields[j].name,
+							 strlen(it->fields[j].name),
+							 (void *)it->fields[j].name);
+		}
+		for (i = 0; i < s->nitems; i++)
+			if (s->items[i]->kind == IT_CONST)
+				resolve_const_alias(C.R, s->items[i], &fields);
+		hmap_free(&fields);
+	}
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		switch (it->kind) {
@@ -679,22 +898,34 @@ void spec_check(Spec *s, Diag *d)
 			break;
 		case IT_ENUM:
 			check_enum(&C, it);
+			resolve_item(C.R, it);
 			break;
 		case IT_BITMAP:
 			check_bitmap(&C, it);
+			resolve_item(C.R, it);
 			break;
 		case IT_CONST:
 			check_const(&C, it);
+			resolve_item(C.R, it);
 			break;
+		case IT_MACRO:
+		case IT_HANDLE:
+			resolve_item(C.R, it);
+			break;
+		case IT_XMACRO:
+		case IT_RING:
 		case IT_ANY:
 			break;
 		}
 		check_family(&C, it);
 	}
 	/* after resolution: rules that look through types */
-	for (i = 0; i < s->nitems; i++)
+	for (i = 0; i < s->nitems; i++) {
 		if (s->items[i]->kind == IT_STRUCT || s->items[i]->kind == IT_UNION)
 			check_fields(&C, s->items[i]);
+		if (s->items[i]->kind == IT_RING)
+			check_ring(&C, s->items[i]);
+	}
 	for (a = 0; a < NARCH; a++) {
 		if (s->arch_units[a])
 			any_arch = true;

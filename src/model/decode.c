@@ -124,7 +124,8 @@ static bool decode_length(Dec *D, Type *t, const DocNode *n)
 		return false;
 	}
 	if (n->kind == DOC_STRING) {
-		t->count_expr = expr_parse(D, n->u.str.s, n->loc);
+		t->count_expr = expr_parse(D, n->u.str.s, n->loc, "array length",
+					   NULL, 0);
 		t->count_text = arena_strdup(&D->s->arena, n->u.str.s);
 		return t->count_expr != NULL;
 	}
@@ -135,7 +136,7 @@ static bool decode_length(Dec *D, Type *t, const DocNode *n)
 }
 
 static Type *decode_ctor(Dec *D, Ctor c, const DocNode *args, Loc loc,
-			 int depth)
+			 int depth, const DocEntry *konst)
 {
 	Type *t;
 	const char *what = schema_word(SW_CTORS, c);
@@ -145,6 +146,8 @@ static Type *decode_ctor(Dec *D, Ctor c, const DocNode *args, Loc loc,
 	case CTOR_CPTR:
 		t = new_type(D, c == CTOR_PTR ? TY_PTR : c == CTOR_HANDLE ? TY_HANDLE
 				: TY_CPTR, loc);
+		if (konst && get_kind(D, konst->value, DOC_BOOL, "const", "type"))
+			t->is_const = konst->value->u.b;
 		t->elem = decode_type(D, args, depth + 1);
 		/* A guest handle names its pointee with one identifier; there
 		 * is no handle for an array, an inline type or a handle. */
@@ -158,6 +161,26 @@ static Type *decode_ctor(Dec *D, Ctor c, const DocNode *args, Loc loc,
 			return NULL;
 		}
 		return t->elem ? t : NULL;
+	case CTOR_ARRAY:
+	case CTOR_STRUCT:
+	case CTOR_UNION:
+	case CTOR_ENUM:
+	case CTOR_BITMAP:
+	case CTOR_TYPE:
+	case NCTORS:
+		break;
+	}
+	if (konst) {
+		diag_error(D->d, konst->loc, "'const' applies to a pointer or "
+			   "handle (ptr, handle or cptr), not to %s %s",
+			   c == CTOR_ARRAY || c == CTOR_ENUM ? "an" : "a", what);
+		return NULL;
+	}
+	switch (c) {
+	case CTOR_PTR:
+	case CTOR_HANDLE:
+	case CTOR_CPTR:
+		return NULL;
 	case CTOR_ARRAY:
 		if (args->kind != DOC_ARRAY || args->u.array.n < 1 ||
 		    args->u.array.n > 2) {
@@ -215,7 +238,7 @@ static Type *decode_ctor(Dec *D, Ctor c, const DocNode *args, Loc loc,
 
 static Type *decode_type(Dec *D, const DocNode *n, int depth)
 {
-	const DocEntry *tag;
+	const DocEntry *tag, *konst;
 	int c;
 	if (depth > MAX_TYPE_DEPTH) {
 		diag_error(D->d, n->loc, "type nested deeper than %d levels",
@@ -232,16 +255,18 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 		return NULL;
 	}
 	tag = get_entry(n, "tag");
+	konst = get_entry(n, "const");
 	if (tag) {
 		/* adjacently tagged */
 		const DocEntry *args = get_entry(n, "args");
 		uint32_t i;
 		for (i = 0; i < n->u.table.n; i++) {
 			const DocEntry *e = &n->u.table.v[i];
-			if (e != tag && e != args) {
+			if (e != tag && e != args && e != konst) {
 				diag_error(D->d, e->loc,
-					   "unknown key '%s' in type; expected 'tag' "
-					   "and 'args'", get_printable(D, e->key, e->keylen));
+					   "unknown key '%s' in type; expected 'tag', "
+					   "'args' and 'const'",
+					   get_printable(D, e->key, e->keylen));
 				return NULL;
 			}
 		}
@@ -261,6 +286,11 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 						tag->value->u.str.len));
 				return NULL;
 			}
+			if (konst) {
+				diag_error(D->d, konst->loc, "'const' applies to a "
+					   "pointer or handle (ptr, handle or cptr)");
+				return NULL;
+			}
 			return get_type_name(D, tag->value);
 		}
 		if (!args) {
@@ -268,14 +298,31 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 				   schema_word(SW_CTORS, (size_t)c));
 			return NULL;
 		}
-		return decode_ctor(D, (Ctor)c, args->value, n->loc, depth);
+		return decode_ctor(D, (Ctor)c, args->value, n->loc, depth, konst);
 	}
-	/* externally tagged: exactly one key naming the constructor */
+	/* externally tagged: exactly one key naming the constructor, and
+	 * maybe `const` */
 	{
-		const DocEntry *e = &n->u.table.v[0];
+		const DocEntry *e = NULL;
+		uint32_t keys = n->u.table.n - (konst ? 1 : 0), x;
+		for (x = 0; x < n->u.table.n && !e; x++)
+			if (&n->u.table.v[x] != konst)
+				e = &n->u.table.v[x];
+		if (!e) {
+			diag_error(D->d, konst ? konst->loc : n->loc, "'const' "
+				   "applies to a pointer or handle: { ptr = \"u8\", "
+				   "const = true }");
+			return NULL;
+		}
 		c = schema_word_find(SW_CTORS, e->key, e->keylen);
-		if (n->u.table.n != 1 || c < 0) {
-			const DocEntry *bad = c < 0 ? e : &n->u.table.v[1];
+		if (keys != 1 || c < 0) {
+			const DocEntry *bad = e;
+			uint32_t j;
+			for (j = 0; c >= 0 && j < n->u.table.n; j++)
+				if (&n->u.table.v[j] != e && &n->u.table.v[j] != konst) {
+					bad = &n->u.table.v[j];
+					break;
+				}
 			const char *k = get_printable(D, bad->key, bad->keylen);
 			const char *words[NCTORS], *sug;
 			int w;
@@ -298,7 +345,163 @@ static Type *decode_type(Dec *D, const DocNode *n, int depth)
 					   "enum, bitmap or type", k);
 			return NULL;
 		}
-		return decode_ctor(D, (Ctor)c, e->value, n->loc, depth);
+		return decode_ctor(D, (Ctor)c, e->value, n->loc, depth, konst);
+	}
+}
+
+/* ---- Values: integers and expressions ---------------------------------- */
+
+/* Text that goes into C as it is: no NUL byte, no control character
+ * (lines: but line breaks and tabs), at most MAX_VALUE_LEN bytes. */
+static const char *decode_text(Dec *D, const DocNode *t, const char *key,
+			       const char *what, bool lines, Loc *loc)
+{
+	const DocEntry *e = get_entry(t, key);
+	const char *s = get_string(D, t, key, what, loc), *p;
+	if (!s)
+		return NULL;
+	if (strlen(s) != e->value->u.str.len) {
+		diag_error(D->d, *loc, "'%s' must not contain a NUL byte", key);
+		return NULL;
+	}
+	if (strlen(s) > MAX_VALUE_LEN) {
+		diag_error(D->d, *loc, "'%s' is longer than %d characters", key,
+			   MAX_VALUE_LEN);
+		return NULL;
+	}
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if ((c < 0x20 && !(c == '\t' || (lines && c == '\n'))) || c == 0x7f) {
+			diag_error(D->d, *loc, "'%s' must not contain control "
+				   "characters", key);
+			return NULL;
+		}
+	}
+	return s;
+}
+
+/* What C writes for an integer value given as a number: negative values
+ * in parentheses, and a suffix where int does not hold it (the spelling
+ * of the headers before expressions). */
+static void integer_text(Buf *b, int64_t v, bool hex)
+{
+	bool wide = v > INT32_MAX || v < INT32_MIN;
+	if (v < 0)
+		buf_printf(b, "(%lld%s)", (long long)v, wide ? "LL" : "");
+	else if (hex)
+		buf_printf(b, "0x%llX%s", (unsigned long long)v,
+			   v > UINT32_MAX ? "ULL" : wide ? "U" : "");
+	else
+		buf_printf(b, "%lld%s", (long long)v,
+			   v > UINT32_MAX ? "ULL" : wide ? "U" : "");
+}
+
+/* A value: an integer (C writes it as integer_text() does) or a string
+ * holding an expression.  NULL after reporting. */
+static Expr *decode_value(Dec *D, const DocNode *v, const char *key,
+			  const char *what, bool hex, const char *const *params,
+			  size_t nparams)
+{
+	Buf b = {0};
+	Expr *e;
+	if (v->kind == DOC_INTEGER) {
+		integer_text(&b, v->u.i, hex);
+		e = expr_parse(D, arena_strdup(&D->s->arena, buf_cstr(&b)), v->loc,
+			       "value", NULL, 0);
+		buf_free(&b);
+		return e;
+	}
+	if (v->kind != DOC_STRING) {
+		diag_error(D->d, v->loc, "'%s' of %s must be an integer or an "
+			   "expression string, not %s", key, what, get_a_kind(v));
+		return NULL;
+	}
+	if (strlen(v->u.str.s) != v->u.str.len) {
+		diag_error(D->d, v->loc, "'%s' must not contain a NUL byte", key);
+		return NULL;
+	}
+	if (v->u.str.len > MAX_VALUE_LEN) {
+		diag_error(D->d, v->loc, "'%s' is longer than %d characters", key,
+			   MAX_VALUE_LEN);
+		return NULL;
+	}
+	return expr_parse(D, arena_strndup(&D->s->arena, v->u.str.s, v->u.str.len),
+			  v->loc, key, params, nparams);
+}
+
+/* c = { value = "..." } of a variant or bit. */
+static Expr *decode_member_c(Dec *D, const DocNode *owner, const char *what)
+{
+	const DocNode *t = get_table(D, owner, "c", what, SK_MEMBER_C);
+	const DocEntry *e = t ? get_entry(t, "value") : NULL;
+	return e ? decode_value(D, e->value, "value", "c", false, NULL, 0) : NULL;
+}
+
+/* A constant: value, string or alias, exactly one. */
+static void decode_const_value(Dec *D, const DocNode *t, Item *it)
+{
+	static const char *const keys[] = {"value", "string", "alias"};
+	const DocEntry *e[3];
+	int k, n = 0, first = -1;
+	Loc l;
+	for (k = 0; k < 3; k++) {
+		e[k] = get_entry(t, keys[k]);
+		/* each of the wrong kind is said first, as for any key */
+		if (e[k] && k > 0 && !get_kind(D, e[k]->value, DOC_STRING, keys[k],
+					       "const"))
+			return;
+		if (e[k] && k == 0 && e[k]->value->kind != DOC_INTEGER &&
+		    e[k]->value->kind != DOC_STRING) {
+			decode_value(D, e[k]->value, "value", "const", false, NULL, 0);
+			return;
+		}
+	}
+	for (k = 0; k < 3; k++) {
+		if (!e[k])
+			continue;
+		if (first >= 0) {
+			diag_error(D->d, e[k]->loc, "a constant has one of 'value', "
+				   "'string' and 'alias', not both '%s' and '%s'",
+				   keys[first], keys[k]);
+			return;
+		}
+		first = k;
+		n++;
+	}
+	if (!n) {
+		diag_error(D->d, t->loc, "const is missing required key 'value' "
+			   "(or 'string', or 'alias')");
+		return;
+	}
+	if (get_entry(t, "c_only") && first != 2)
+		diag_error(D->d, get_entry(t, "c_only")->loc,
+			   "'c_only' applies to an alias");
+	get_bool(D, t, "c_only", "const", &it->c_only);
+	it->value_loc = e[first]->value->loc;
+	switch (first) {
+	case 0:
+		if (e[0]->value->kind == DOC_INTEGER) {
+			it->value = e[0]->value->u.i;
+			it->int_value = true;
+		}
+		else if (it->c.hex && e[0]->value->kind == DOC_STRING)
+			diag_error(D->d, it->c.loc, "'hex' applies to an integer "
+				   "value; an expression is written as it is");
+		it->expr = decode_value(D, e[0]->value, "value", "const",
+					it->c.hex, NULL, 0);
+		break;
+	case 1:
+		it->string = decode_text(D, t, "string", "const", false, &l);
+		break;
+	default:
+		it->alias_of = get_string(D, t, "alias", "const", &l);
+		if (it->alias_of && !is_ident(it->alias_of)) {
+			diag_error(D->d, l, "invalid alias '%s': a name must match "
+				   "[A-Za-z_][A-Za-z0-9_]*",
+				   get_printable(D, it->alias_of, strlen(it->alias_of)));
+			it->alias_of = NULL;
+		}
+		break;
 	}
 }
 
@@ -397,6 +600,12 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 		cond_decode(D, ft, &f->cond);
 		f->tag = get_string(D, ft, "tag", "field", &f->tag_loc);
 		decode_when(D, ft, f);
+		{
+			const DocNode *fc = get_table(D, ft, "c", "field", SK_FIELD_C);
+			Loc dl;
+			if (fc)
+				f->c_decl = decode_text(D, fc, "decl", "c", false, &dl);
+		}
 		bits = get_entry(ft, "bits");
 		if (bits) {
 			int64_t w;
@@ -566,6 +775,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			v->name = get_name(D, vt, "variant", &v->name_loc);
 			v->desc = get_string(D, vt, "description", "variant", NULL);
 			v->compat = get_strings(D, vt, "compat", "variant", &v->ncompat);
+			v->c_value = decode_member_c(D, vt, "variant");
 			cond_decode(D, vt, &v->cond);
 			if (get_int(D, vt, "value", "variant", &v->value,
 				    &v->value_loc) && v->name)
@@ -579,6 +789,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			b->name = get_name(D, vt, "bit", &b->name_loc);
 			b->desc = get_string(D, vt, "description", "bit", NULL);
 			b->compat = get_strings(D, vt, "compat", "bit", &b->ncompat);
+			b->c_value = decode_member_c(D, vt, "bit");
 			cond_decode(D, vt, &b->cond);
 			b->width = 1;
 			b->bit_number = -1;
@@ -654,9 +865,12 @@ static void decode_const(Dec *D, const DocNode *t)
 	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	it->value_loc = t->loc;
-	get_int(D, t, "value", "const", &it->value, &it->value_loc);
+	decode_const_value(D, t, it);
 	typ = get_entry(t, "typ");
-	if (typ) {
+	if (typ && (it->string || it->alias_of)) {
+		diag_error(D->d, typ->loc, "'typ' applies to a constant with a "
+			   "value");
+	} else if (typ) {
 		it->const_type = decode_type(D, typ->value, 0);
 		if (it->const_type && (it->const_type->kind != TY_PRIM ||
 				       !prim_is_integer(it->const_type->prim))) {
@@ -664,6 +878,356 @@ static void decode_const(Dec *D, const DocNode *t)
 				   "the type of a constant must be an integer type "
 				   "(u8..u64, i8..i64)");
 			it->const_type = NULL;
+		}
+	}
+}
+
+/* ---- Macros, handles, X-macro lists, rings ---------------------------- */
+
+/* params = [...]: identifiers, each once. */
+static const char **decode_params(Dec *D, const DocNode *t, const char *what,
+				  size_t *n)
+{
+	const char **p = get_strings(D, t, "params", what, n);
+	const DocEntry *e = get_entry(t, "params");
+	size_t i, j;
+	for (i = 0; i < *n; i++) {
+		if (!names_ident(D->d, p[i], e->value->loc, "parameter")) {
+			*n = 0;
+			return NULL;
+		}
+		for (j = 0; j < i; j++)
+			if (strcmp(p[i], p[j]) == 0) {
+				diag_error(D->d, e->value->loc, "parameter '%s' is "
+					   "listed twice", p[i]);
+				*n = 0;
+				return NULL;
+			}
+	}
+	return p;
+}
+
+static void decode_macro(Dec *D, const DocNode *t)
+{
+	const DocEntry *body;
+	const char *name;
+	Loc name_loc = t->loc;
+	Item *it;
+	name = item_name(D, t, SK_MACRO, "macro", &name_loc);
+	if (!name)
+		return;
+	it = new_item(D, IT_MACRO, t->loc, name, name_loc);
+	it->desc = get_string(D, t, "description", "macro", NULL);
+	cond_decode(D, t, &it->cond);
+	it->params = decode_params(D, t, "macro", &it->nparams);
+	body = get_entry(t, "expr");
+	if (body && get_kind(D, body->value, DOC_STRING, "expr", "macro")) {
+		it->value_loc = body->value->loc;
+		it->expr = decode_value(D, body->value, "expr", "macro", false,
+					it->params, it->nparams);
+	}
+}
+
+/* The type a handle's name stands for, when it has no `type`: C's name
+ * of a primitive (char, int, void, uint64_t) or a named type. */
+static Type *handle_type_of(Dec *D, const char *name, Loc loc)
+{
+	static const struct {
+		const char *c;
+		Prim p;
+	} prims[] = {
+		{"char", P_CHAR}, {"int", P_INT}, {"long", P_LONG}, {"void", P_VOID},
+		{"uint8_t", P_U8}, {"uint16_t", P_U16}, {"uint32_t", P_U32},
+		{"uint64_t", P_U64_PLAIN}, {"int8_t", P_I8}, {"int16_t", P_I16},
+		{"int32_t", P_I32}, {"int64_t", P_I64_PLAIN},
+	};
+	Type *t = new_type(D, TY_PRIM, loc);
+	size_t k;
+	for (k = 0; k < ARRAY_LEN(prims); k++)
+		if (strcmp(name, prims[k].c) == 0) {
+			t->prim = prims[k].p;
+			return t;
+		}
+	t->kind = TY_NAMED;
+	t->want = IT_ANY;
+	t->name = name;
+	t->name_loc = loc;
+	return t;
+}
+
+static void decode_handle(Dec *D, const DocNode *t)
+{
+	const DocEntry *typ;
+	const char *name;
+	Loc name_loc = t->loc;
+	Item *it;
+	name = item_name(D, t, SK_HANDLE, "handle", &name_loc);
+	if (!name)
+		return;
+	it = new_item(D, IT_HANDLE, t->loc, name, name_loc);
+	it->desc = get_string(D, t, "description", "handle", NULL);
+	cond_decode(D, t, &it->cond);
+	get_bool(D, t, "raw", "handle", &it->raw);
+	typ = get_entry(t, "type");
+	if (typ) {
+		it->handle_type = decode_type(D, typ->value, 0);
+		if (it->handle_type && it->handle_type->kind != TY_PRIM &&
+		    it->handle_type->kind != TY_NAMED) {
+			diag_error(D->d, typ->value->loc, "a guest handle points to "
+				   "an integer, void or a named type");
+			it->handle_type = NULL;
+		}
+	} else if (it->raw) {
+		diag_error(D->d, t->loc, "a raw handle needs its 'type' "
+			   "(__DEFINE_XEN_GUEST_HANDLE(name, type))");
+	} else if (is_ident(name)) {
+		it->handle_type = handle_type_of(D, name, name_loc);
+	}
+	if (!it->handle_type)
+		it->layout_failed = true;
+}
+
+/* A made item: a struct or union that a macro of Xen's declares. */
+static Item *made_item(Dec *D, Item *by, ItemKind k, const char *name,
+		       size_t nfields)
+{
+	Item *it = new_item(D, k, by->loc, name, by->name_loc);
+	it->desc = by->desc;
+	it->cond = by->cond;
+	it->made_by = by;
+	it->fields = arena_calloc(&D->s->arena, nfields, sizeof *it->fields);
+	return it;
+}
+
+static Field *add_field(Dec *D, Item *it, const char *name, Type *t)
+{
+	Field *f = &it->fields[it->nfields++];
+	f->name = name;
+	f->loc = f->name_loc = it->loc;
+	f->type = t;
+	f->tag_index = -1;
+	(void)D;
+	return f;
+}
+
+static Type *prim_type(Dec *D, Prim p, Loc loc)
+{
+	Type *t = new_type(D, TY_PRIM, loc);
+	t->prim = p;
+	return t;
+}
+
+static Type *array_type(Dec *D, Type *elem, uint64_t n, Loc loc)
+{
+	Type *t = new_type(D, TY_ARRAY, loc);
+	t->elem = elem;
+	t->count = n;
+	t->flex = n == 0;
+	t->count_loc = loc;
+	return t;
+}
+
+static Type *named_type(Dec *D, ItemKind want, const char *name, Loc loc)
+{
+	Type *t = new_type(D, TY_NAMED, loc);
+	t->want = want;
+	t->name = name;
+	t->name_loc = loc;
+	return t;
+}
+
+/* DEFINE_RING_TYPES(name, req, rsp), as Xen's io/ring.h declares it:
+ *   union name_sring_entry { req req; rsp rsp; };
+ *   struct name_sring { RING_IDX req_prod, req_event, rsp_prod, rsp_event;
+ *       union { struct { uint8_t smartpoll_active; } netif;
+ *               struct { uint8_t msg; } tapif_user; uint8_t pvt_pad[4]; } pvt;
+ *       uint8_t __pad[44]; union name_sring_entry ring[1]; };
+ *   struct name_front_ring { RING_IDX req_prod_pvt, rsp_cons;
+ *       unsigned int nr_ents; struct name_sring *sring; };
+ *   struct name_back_ring { RING_IDX rsp_prod_pvt, req_cons;
+ *       unsigned int nr_ents; struct name_sring *sring; };
+ * with a typedef name_X_t for the last three.  RING_IDX is unsigned int. */
+static void decode_ring(Dec *D, const DocNode *t)
+{
+	const DocEntry *e;
+	const char *name;
+	Loc name_loc = t->loc, l;
+	Item *it, *entry, *sring, *pvt, *netif, *tapif, *end;
+	Arena *a = &D->s->arena;
+	Type *in;
+	int k;
+	name = item_name(D, t, SK_RING, "ring", &name_loc);
+	if (!name)
+		return;
+	it = new_item(D, IT_RING, t->loc, name, name_loc);
+	l = name_loc;
+	it->desc = get_string(D, t, "description", "ring", NULL);
+	cond_decode(D, t, &it->cond);
+	get_bool(D, t, "flex", "ring", &it->ring_flex);
+	e = get_entry(t, "request");
+	it->ring_req = e ? decode_type(D, e->value, 0) : NULL;
+	e = get_entry(t, "response");
+	it->ring_rsp = e ? decode_type(D, e->value, 0) : NULL;
+	if (!it->ring_req || !it->ring_rsp)
+		return;
+	if (it->ring_req->kind != TY_NAMED || it->ring_rsp->kind != TY_NAMED) {
+		diag_error(D->d, it->ring_req->kind != TY_NAMED ? it->ring_req->loc
+			   : it->ring_rsp->loc, "a ring's request and response are "
+			   "named types (structs, or their typedefs)");
+		return;
+	}
+	entry = made_item(D, it, IT_UNION, arena_printf(a, "%s_sring_entry", name), 2);
+	add_field(D, entry, "req", it->ring_req);
+	add_field(D, entry, "rsp", it->ring_rsp);
+	sring = made_item(D, it, IT_STRUCT, arena_printf(a, "%s_sring", name), 7);
+	sring->c.typedef_name = arena_printf(a, "%s_sring_t", name);
+	add_field(D, sring, "req_prod", prim_type(D, P_UINT, l));
+	add_field(D, sring, "req_event", prim_type(D, P_UINT, l));
+	add_field(D, sring, "rsp_prod", prim_type(D, P_UINT, l));
+	add_field(D, sring, "rsp_event", prim_type(D, P_UINT, l));
+	pvt = made_item(D, it, IT_UNION, arena_printf(a, "%s.pvt", sring->name), 3);
+	pvt->inline_type = true;
+	pvt->parent = sring;
+	netif = made_item(D, it, IT_STRUCT, arena_printf(a, "%s.netif", pvt->name), 1);
+	netif->inline_type = true;
+	netif->parent = pvt;
+	add_field(D, netif, "smartpoll_active", prim_type(D, P_U8, l));
+	tapif = made_item(D, it, IT_STRUCT, arena_printf(a, "%s.tapif_user", pvt->name), 1);
+	tapif->inline_type = true;
+	tapif->parent = pvt;
+	add_field(D, tapif, "msg", prim_type(D, P_U8, l));
+	in = new_type(D, TY_INLINE, l);
+	in->item = netif;
+	add_field(D, pvt, "netif", in);
+	in = new_type(D, TY_INLINE, l);
+	in->item = tapif;
+	add_field(D, pvt, "tapif_user", in);
+	add_field(D, pvt, "pvt_pad", array_type(D, prim_type(D, P_U8, l), 4, l));
+	in = new_type(D, TY_INLINE, l);
+	in->item = pvt;
+	add_field(D, sring, "pvt", in);
+	add_field(D, sring, "__pad", array_type(D, prim_type(D, P_U8, l), 44, l));
+	add_field(D, sring, "ring", array_type(D, named_type(D, IT_UNION,
+			entry->name, l), it->ring_flex ? 0 : 1, l));
+	for (k = 0; k < 2; k++) {
+		end = made_item(D, it, IT_STRUCT, arena_printf(a, "%s_%s_ring", name,
+							       k ? "back" : "front"), 4);
+		end->c.typedef_name = arena_printf(a, "%s_t", end->name);
+		add_field(D, end, k ? "rsp_prod_pvt" : "req_prod_pvt",
+			  prim_type(D, P_UINT, l));
+		add_field(D, end, k ? "req_cons" : "rsp_cons", prim_type(D, P_UINT, l));
+		add_field(D, end, "nr_ents", prim_type(D, P_UINT, l));
+		in = new_type(D, TY_CPTR, l);
+		in->elem = named_type(D, IT_STRUCT, sring->name, l);
+		add_field(D, end, "sring", in);
+		it->ring_made[2 + k] = end;
+	}
+	it->ring_made[0] = entry;
+	it->ring_made[1] = sring;
+}
+
+/* An X-macro list, and the enum its default expansion declares: each
+ * entry a variant named by its first argument, of the value of its
+ * second, which must be computable from numbers alone. */
+static void decode_xmacro(Dec *D, const DocNode *t)
+{
+	const DocNode *list, *et;
+	const char *name;
+	Loc name_loc = t->loc;
+	Item *it, *en = NULL;
+	uint32_t i;
+	name = item_name(D, t, SK_XMACRO, "xmacro", &name_loc);
+	if (!name)
+		return;
+	it = new_item(D, IT_XMACRO, t->loc, name, name_loc);
+	it->desc = get_string(D, t, "description", "xmacro", NULL);
+	cond_decode(D, t, &it->cond);
+	it->params = decode_params(D, t, "xmacro", &it->nparams);
+	et = get_table(D, t, "enum", "xmacro", SK_XENUM);
+	if (et) {
+		Loc l = et->loc;
+		const char *ename = get_name(D, et, "xmacro enum", &l);
+		const DocEntry *typ = get_entry(et, "typ");
+		if (ename) {
+			en = made_item(D, it, IT_ENUM, ename, 0);
+			en->name_loc = l;
+			en->backing = P_I32;
+			en->c.set = true;
+			en->c.keep_case = true;
+			en->c.prefix = get_string(D, et, "prefix", "xmacro enum", NULL);
+			if (!en->c.prefix)
+				en->c.prefix = "";
+			it->xenum = en;
+			if (it->nparams < 2)
+				diag_error(D->d, et->loc, "an X-macro list declares an "
+					   "enum from its entries' first two arguments: "
+					   "it needs two parameters");
+		}
+		if (en && typ) {
+			Type *bt = decode_type(D, typ->value, 0);
+			if (bt && (bt->kind != TY_PRIM || !prim_is_integer(bt->prim)))
+				diag_error(D->d, typ->value->loc, "the type of enum "
+					   "'%s' must be an integer type", ename);
+			else if (bt)
+				en->backing = bt->prim;
+		}
+	}
+	list = get_tables(D, t, "entries", "xmacro");
+	if (!list)
+		return;
+	it->entries = arena_calloc(&D->s->arena, list->u.array.n, sizeof *it->entries);
+	if (en)
+		en->variants = arena_calloc(&D->s->arena, list->u.array.n,
+					    sizeof *en->variants);
+	for (i = 0; i < list->u.array.n; i++) {
+		const DocNode *xt = list->u.array.v[i];
+		XEntry *x = &it->entries[it->nentries];
+		size_t k;
+		memset(x, 0, sizeof *x);
+		get_keys(D, xt, SK_XENTRY);
+		x->loc = xt->loc;
+		x->args = get_strings(D, xt, "args", "entry", &x->nargs);
+		x->desc = get_string(D, xt, "description", "entry", NULL);
+		cond_decode(D, xt, &x->cond);
+		if (!get_entry(xt, "args"))
+			continue;
+		if (x->nargs != it->nparams) {
+			diag_error(D->d, xt->loc, "%s takes %zu argument%s, not %zu",
+				   name, it->nparams, it->nparams == 1 ? "" : "s",
+				   x->nargs);
+			continue;
+		}
+		for (k = 0; k < x->nargs; k++)
+			if (!*x->args[k] || strchr(x->args[k], '\n') ||
+			    strlen(x->args[k]) > MAX_VALUE_LEN) {
+				diag_error(D->d, xt->loc, "an argument is one line of "
+					   "C text, not empty");
+				break;
+			}
+		if (k < x->nargs)
+			continue;
+		it->nentries++;
+		if (en && x->nargs >= 2) {
+			Variant *v = &en->variants[en->nvariants];
+			Expr *e = expr_parse(D, x->args[1], xt->loc, "value", NULL, 0);
+			Value val;
+			const char *why;
+			v->loc = v->name_loc = v->value_loc = xt->loc;
+			v->name = x->args[0];
+			v->desc = x->desc;
+			if (!e)
+				continue;
+			if (!names_ident(D->d, v->name, xt->loc, "variant"))
+				continue;
+			/* numbers alone: the same on every target */
+			if (eval_expr(D->s, e, TGT_X86_64, &val, &why) != EV_OK) {
+				diag_error(D->d, xt->loc, "the value of an entry is "
+					   "computed from numbers alone%s%s",
+					   why ? ": " : "", why ? why : "");
+				continue;
+			}
+			v->value = (int64_t)val.v;
+			en->nvariants++;
 		}
 	}
 }
@@ -905,27 +1469,16 @@ static void decode_items(Dec *D, const DocNode *root)
 		return;
 	for (i = 0; i < list->u.array.n; i++) {
 		const DocNode *t = list->u.array.v[i];
-		const DocEntry *kind = NULL;
-		int w = -1;
-		uint32_t j;
-		for (j = 0; j < t->u.table.n; j++) {
-			const DocEntry *e = &t->u.table.v[j];
-			int k = schema_word_find(SW_ITEM_KINDS, e->key, e->keylen);
-			if (k < 0)
-				continue;
-			if (kind) {
-				diag_error(D->d, e->loc, "an entry of 'items' has one "
-					   "kind, not both '%s' and '%s'",
-					   schema_word(SW_ITEM_KINDS, (size_t)w),
-					   schema_word(SW_ITEM_KINDS, (size_t)k));
-				w = -2;
-				break;
-			}
-			kind = e;
-			w = k;
-		}
-		if (w == -2)
+		uint32_t j, k1 = 0, k2 = 0;
+		int w = schema_entry_kind(t, &k1, &k2);
+		if (w == -2) {
+			const DocEntry *a = &t->u.table.v[k1], *b = &t->u.table.v[k2];
+			diag_error(D->d, b->loc, "an entry of 'items' has one "
+				   "kind, not both '%s' and '%s'",
+				   get_printable(D, a->key, a->keylen),
+				   get_printable(D, b->key, b->keylen));
 			continue;
+		}
 		if (w < 0) {
 			/* a misspelt kind key is the likeliest reason */
 			const char *words[16], *sug = NULL;
@@ -942,14 +1495,15 @@ static void decode_items(Dec *D, const DocNode *root)
 					diag_error(D->d, e->loc, "an entry of 'items' names "
 						   "its kind with one of the keys const, "
 						   "alias, enum, bitmap, struct, union, "
-						   "include, error or verbatim; did you mean "
-						   "'%s'?", sug);
+						   "macro, handle, xmacro, ring, include, "
+						   "error or verbatim; did you mean '%s'?",
+						   sug);
 			}
 			if (!sug)
 				diag_error(D->d, t->loc, "an entry of 'items' names its "
 					   "kind with one of the keys const, alias, enum, "
-					   "bitmap, struct, union, include, error or "
-					   "verbatim");
+					   "bitmap, struct, union, macro, handle, "
+					   "xmacro, ring, include, error or verbatim");
 			continue;
 		}
 		D->name_key = schema_word(SW_ITEM_KINDS, (size_t)w);
@@ -960,6 +1514,10 @@ static void decode_items(Dec *D, const DocNode *root)
 		case SK_BITMAP: decode_enum(D, t, IT_BITMAP); break;
 		case SK_STRUCT: decode_struct(D, t, IT_STRUCT); break;
 		case SK_UNION: decode_struct(D, t, IT_UNION); break;
+		case SK_MACRO: decode_macro(D, t); break;
+		case SK_HANDLE: decode_handle(D, t); break;
+		case SK_XMACRO: decode_xmacro(D, t); break;
+		case SK_RING: decode_ring(D, t); break;
 		default: decode_directive(D, t, schema_item_kind((size_t)w)); break;
 		}
 		D->name_key = NULL;
@@ -1023,6 +1581,10 @@ void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 			case SK_BITMAP: decode_enum(&D, t, IT_BITMAP); break;
 			case SK_STRUCT: decode_struct(&D, t, IT_STRUCT); break;
 			case SK_UNION: decode_struct(&D, t, IT_UNION); break;
+			case SK_MACRO: decode_macro(&D, t); break;
+			case SK_HANDLE: decode_handle(&D, t); break;
+			case SK_XMACRO: decode_xmacro(&D, t); break;
+			case SK_RING: decode_ring(&D, t); break;
 			default: break; /* no other section holds items */
 			}
 			if (diag_full(d))

@@ -17,15 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
-static bool mul_ok(uint64_t a, uint64_t b, uint64_t *r)
-{
-	if (a && b > UINT64_MAX / a)
-		return false;
-	*r = a * b;
-	return true;
-}
-
 static bool add_ok(uint64_t a, uint64_t b, uint64_t *r)
 {
 	if (b > UINT64_MAX - a)
@@ -40,110 +31,6 @@ static bool align_up(uint64_t v, uint64_t a, uint64_t *r)
 	return add_ok(v, rem ? a - rem : 0, r);
 }
 
-
-LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out)
-{
-	uint64_t l, r, align;
-	LayoutStatus st;
-	const Item *it;
-	switch (e->kind) {
-	case EX_NUM:
-		*out = e->num;
-		return LAYOUT_OK;
-	case EX_CONST:
-		it = symbol_item(e->sym, targets[target].arch);
-		if (!it)
-			return LAYOUT_ABSENT;
-		if (it->value < 0)
-			return LAYOUT_BADLEN;
-		*out = (uint64_t)it->value;
-		return LAYOUT_OK;
-	case EX_SIZEOF:
-		return type_layout(e->type, target, out, &align);
-	case EX_BIN:
-		st = expr_eval(e->l, target, &l);
-		if (st == LAYOUT_OK)
-			st = expr_eval(e->r, target, &r);
-		if (st != LAYOUT_OK)
-			return st;
-		switch (e->op) {
-		case '+': return add_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
-		case '*': return mul_ok(l, r, out) ? LAYOUT_OK : LAYOUT_OVERFLOW;
-		case '-':
-			if (r > l)
-				return LAYOUT_BADLEN;
-			*out = l - r;
-			return LAYOUT_OK;
-		case '/':
-			if (!r)
-				return LAYOUT_BADLEN;
-			*out = l / r;
-			return LAYOUT_OK;
-		}
-	}
-	return LAYOUT_BADLEN;
-}
-
-LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
-			 uint64_t *align)
-{
-	int arch = targets[target].arch;
-	Item *it;
-	uint64_t esz, eal, count;
-	LayoutStatus st;
-	switch (t->kind) {
-	case TY_PRIM:
-		prim_layout(t->prim, target, size, align);
-		return LAYOUT_OK;
-	case TY_PTR:
-		*size = *align = 8;
-		return LAYOUT_OK;
-	case TY_HANDLE:
-		*size = *align = targets[target].handle_size;
-		return LAYOUT_OK;
-	case TY_CPTR:
-		*size = *align = targets[target].ptr_size;
-		return LAYOUT_OK;
-	case TY_ARRAY:
-		st = type_layout(t->elem, target, &esz, &eal);
-		if (st != LAYOUT_OK)
-			return st;
-		*align = eal;
-		if (t->flex) {
-			*size = 0;
-			return LAYOUT_OK;
-		}
-		count = t->count;
-		if (t->count_expr) {
-			st = expr_eval(t->count_expr, target, &count);
-			if (st != LAYOUT_OK)
-				return st;
-			if (!count)
-				return LAYOUT_BADLEN;
-		}
-		return mul_ok(esz, count, size) ? LAYOUT_OK : LAYOUT_OVERFLOW;
-	case TY_NAMED:
-		it = symbol_item(t->sym, arch);
-		if (!it || !item_on_target(it, target))
-			return LAYOUT_ABSENT;
-		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
-			prim_layout(it->backing, target, size, align);
-			return LAYOUT_OK;
-		}
-		if (!it->layout[target])
-			return LAYOUT_UNKNOWN;
-		*size = it->layout[target]->size;
-		*align = it->layout[target]->align;
-		return LAYOUT_OK;
-	case TY_INLINE:
-		if (!t->item->layout[target])
-			return LAYOUT_UNKNOWN;
-		*size = t->item->layout[target]->size;
-		*align = t->item->layout[target]->align;
-		return LAYOUT_OK;
-	}
-	return LAYOUT_UNKNOWN;
-}
 
 /* The largest object a target's C compiler accepts (PTRDIFF_MAX). */
 static uint64_t max_object(int target)
@@ -170,12 +57,30 @@ static void field_error(Diag *d, const Item *it, const Field *f, int target,
 			   "there)", fname, item_kind_name(it->kind), it->name,
 			   targets[target].name);
 		break;
-	case LAYOUT_BADLEN:
-		diag_error(d, f->type->loc,
-			   "the length of array '%s' of %s '%s' is not a positive "
-			   "number on %s", fname, item_kind_name(it->kind), it->name,
-			   targets[target].name);
+	case LAYOUT_BADLEN: {
+		/* why: the value, or what stopped its evaluation */
+		const Type *t = f->type;
+		const char *why = NULL;
+		Value v;
+		int est = EV_OK;
+		for (; t->kind == TY_ARRAY; t = t->elem)
+			if (t->count_expr && (est = eval_expr(t->count_expr->spec,
+					t->count_expr, target, &v, &why)) != EV_OK)
+				break;
+		if (est == EV_ERROR)
+			diag_error(d, f->type->loc,
+				   "the length of array '%s' of %s '%s' cannot be "
+				   "computed on %s: %s", fname,
+				   item_kind_name(it->kind), it->name,
+				   targets[target].name, why);
+		else
+			diag_error(d, f->type->loc,
+				   "the length of array '%s' of %s '%s' is not a "
+				   "positive number on %s", fname,
+				   item_kind_name(it->kind), it->name,
+				   targets[target].name);
 		break;
+	}
 	case LAYOUT_OK:
 	case LAYOUT_UNKNOWN:
 		break; /* reported where the dependency failed */
@@ -340,6 +245,10 @@ void layout_compute(Spec *s, Diag *d)
 				break;
 			}
 			case IT_CONST:
+			case IT_MACRO:
+			case IT_HANDLE:
+			case IT_XMACRO:
+			case IT_RING:
 			case IT_ANY:
 				break;
 			}
@@ -348,6 +257,7 @@ void layout_compute(Spec *s, Diag *d)
 	for (a = 0; a <= NARCH; a++)
 		free(order[a]);
 	free(scratch);
+	eval_check(s, d);
 }
 
 bool layout_equal(const Item *it, const Layout *a, const Layout *b)

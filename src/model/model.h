@@ -58,7 +58,11 @@ typedef enum ItemKind {
 	IT_BITMAP,
 	IT_UNION,
 	IT_ALIAS, /* a typedef: domid_t, xen_pfn_t (maybe per architecture) */
-	IT_CONST, /* a named constant: #define NAME value */
+	IT_CONST, /* a named constant: #define NAME value (or "text", OTHER) */
+	IT_MACRO, /* a function-like macro: #define NAME(a, b) (expression) */
+	IT_HANDLE, /* DEFINE_XEN_GUEST_HANDLE(name): a guest handle type */
+	IT_XMACRO, /* an X-macro list: NAME(args) lines */
+	IT_RING,  /* DEFINE_RING_TYPES(name, req, rsp): the structs it makes */
 	NITEMKINDS,
 	IT_ANY = NITEMKINDS /* a reference that accepts any type */
 } ItemKind;
@@ -92,10 +96,26 @@ typedef struct Cond {
 	Loc loc;
 } Cond;
 
-/* An array length: a number, a constant, or an expression over numbers,
- * constants and sizeof(type) ("sizeof(xen_ulong_t) * 8"), evaluated per
- * target by the layout engine. */
+/* An integer expression of the expression language (expr.c): an array
+ * length, a constant's value, a macro's body.  Typed and evaluated per
+ * target by eval.c, as C would. */
 typedef struct Expr Expr;
+
+/* C's integer types, as the expression language types its values: a
+ * value's type decides its width and signedness on each target (long is
+ * 32 bits on x86_32 and arm32, char is signed on x86 only). */
+typedef enum CType {
+	CT_CHAR, CT_SCHAR, CT_UCHAR, CT_SHORT, CT_USHORT, CT_INT, CT_UINT,
+	CT_LONG, CT_ULONG, CT_LLONG, CT_ULLONG, NCTYPES
+} CType;
+
+/* A value on one target: its bits as a 64-bit integer (a signed type's
+ * value sign-extended, an unsigned one's zero-extended), so that values up
+ * to 2^64 - 1 and down to -2^63 are exact. */
+typedef struct Value {
+	uint64_t v;
+	CType type;
+} Value;
 
 typedef struct Symbol Symbol;
 typedef struct DocNode DocNode;
@@ -105,6 +125,9 @@ typedef struct Unit Unit;
 typedef struct Type {
 	TypeKind kind;
 	Loc loc;
+	bool is_const;      /* TY_PTR, TY_HANDLE, TY_CPTR: to const elem */
+	bool via_typedef;   /* TY_NAMED: a struct or union named by its
+			     * c.typedef, which C writes as written */
 	Prim prim;          /* TY_PRIM */
 	ItemKind want;      /* TY_NAMED: the kind the spec asked for */
 	const char *name;   /* TY_NAMED */
@@ -119,16 +142,62 @@ typedef struct Type {
 	Item *item;         /* TY_INLINE */
 } Type;
 
+typedef enum ExprKind {
+	EX_NUM,    /* an integer literal: num, text as written */
+	EX_CHAR,   /* a character literal: num (the char), text */
+	EX_NAME,   /* an identifier: a constant, enumerator or bit macro */
+	EX_PARAM,  /* a parameter of the macro whose body this is: index */
+	EX_SIZEOF, /* sizeof(type) */
+	EX_SIZEOF_PARAM, /* sizeof(parameter), in a macro's body: index */
+	EX_CAST,   /* (type)l */
+	EX_UNARY,  /* op l: + - ~ ! */
+	EX_BINARY, /* l op r */
+	EX_COND,   /* c ? l : r */
+	EX_CALL,   /* name(args): a macro of the specs, or xen_mk_* */
+	EX_PAREN,  /* (l), kept as written */
+} ExprKind;
+
+/* Operators: their spelling is expr_op_text(). */
+typedef enum ExprOp {
+	OP_PLUS, OP_MINUS, OP_NOT, OP_LNOT,        /* unary + - ~ ! */
+	OP_MUL, OP_DIV, OP_MOD, OP_ADD, OP_SUB, OP_SHL, OP_SHR,
+	OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE, OP_AND, OP_XOR, OP_OR,
+	OP_LAND, OP_LOR, NOPS
+} ExprOp;
+
+/* An integer literal's suffix: U, L, LL (and UL, ULL). */
+enum { LIT_U = 1, LIT_L = 2, LIT_LL = 4 };
+
+/* The builtin calls: Xen's xen_mk_uint(x) and friends paste a suffix to a
+ * number, which no macro of the language can do. */
+enum { MK_NONE, MK_UINT, MK_ULONG, MK_ULLONG };
+
 struct Expr {
-	enum { EX_NUM, EX_CONST, EX_SIZEOF, EX_BIN } kind;
-	char op;            /* EX_BIN: + - * / */
-	uint64_t num;
-	const char *name;   /* EX_CONST */
-	Symbol *sym;        /* EX_CONST, resolved */
-	Type *type;         /* EX_SIZEOF */
-	Expr *l, *r;
-	Loc loc;
+	ExprKind kind;
+	ExprOp op;          /* EX_UNARY, EX_BINARY */
+	uint64_t num;       /* EX_NUM, EX_CHAR */
+	unsigned suffix;    /* EX_NUM: LIT_U | LIT_L | LIT_LL (expr.c) */
+	bool decimal;       /* EX_NUM: no 0x or leading 0 */
+	const char *text;   /* literal or name as written; EX_CAST, EX_SIZEOF:
+			     * the type as written ("unsigned long") */
+	int param;          /* EX_PARAM, EX_SIZEOF_PARAM: the index */
+	int builtin;        /* EX_CALL: MK_* */
+	size_t pos, end;    /* the characters of the source it spans */
+	const char *src;    /* the source text */
+	Symbol *sym;        /* EX_NAME (constant), EX_CALL: resolved */
+	struct MemberSym *member; /* EX_NAME: an enumerator or bit macro */
+	Type *type;         /* EX_SIZEOF, EX_CAST */
+	Expr *l, *r, *c;    /* operands */
+	Expr **args;        /* EX_CALL */
+	size_t nargs;
+	Expr *expansion;    /* EX_CALL of a spec macro: the body with the
+			     * arguments substituted (eval.c, cached) */
+	const char *const *params; /* EX_CALL: the parameters in scope */
+	size_t nparams;
+	struct Spec *spec;  /* the spec it belongs to */
+	Loc loc;            /* the string the expression is written in */
 };
+
 
 /* ---- Items ------------------------------------------------------------------ */
 typedef struct Field {
@@ -148,6 +217,7 @@ typedef struct Field {
 	const char **when_names; /* as written (constant/variant names) */
 	size_t nwhen;
 	Loc when_loc;
+	const char *c_decl; /* c = { decl = "..." }: C's text for the member */
 } Field;
 
 typedef struct Variant {
@@ -157,6 +227,7 @@ typedef struct Variant {
 	int64_t value;
 	const char **compat; /* old C names kept as aliases */
 	size_t ncompat;
+	Expr *c_value;       /* c = { value = "..." }: C's spelling */
 	Cond cond;
 } Variant;
 
@@ -170,6 +241,8 @@ typedef struct Bit {
 			      * bitmap's c.bit_numbers says */
 	const char **compat;
 	size_t ncompat;
+	Expr *c_value;       /* c = { value = "..." }: C's spelling of the
+			      * bit's macro (of NAME_mask for a field) */
 	Cond cond;
 } Bit;
 
@@ -241,10 +314,39 @@ struct Item {
 	Type *alias;
 	Type *arch_alias[NARCH];
 
-	/* IT_CONST */
-	int64_t value;
+	/* IT_CONST: an integer value (expr: an integer is decoded as the
+	 * literal C writes for it), a string, or another name */
+	int64_t value;      /* an integer value as given; see const_value() */
+	bool int_value;     /* the value was given as an integer */
+	Expr *expr;         /* the value; NULL for a string or an alias */
+	const char *string; /* string = "...": a string macro */
+	const char *alias_of; /* alias = "OTHER": #define NAME OTHER */
+	bool c_only;        /* alias: OTHER is not checked */
 	Type *const_type; /* optional */
 	Loc value_loc;
+	struct ConstVal *cval; /* per target, eval.c (for expr or alias) */
+
+	/* IT_MACRO: #define NAME(params) (expr) */
+	const char **params;
+	size_t nparams;
+	const char *rust_why; /* why there is no Rust function, or NULL */
+
+	/* IT_HANDLE: DEFINE_XEN_GUEST_HANDLE(name), or with raw
+	 * __DEFINE_XEN_GUEST_HANDLE(name, type) */
+	Type *handle_type;
+	bool raw;
+
+	/* IT_XMACRO: NAME(args) lines */
+	struct XEntry *entries;
+	size_t nentries;
+	Item *xenum;        /* the enum its default expansion declares */
+
+	/* IT_RING: DEFINE_RING_TYPES(name, request, response) */
+	Type *ring_req, *ring_rsp;
+	bool ring_flex;     /* the ring is a flexible array (not ring[1]) */
+	Item *ring_made[4]; /* entry union, sring, front_ring, back_ring */
+	Item *made_by;      /* a struct or union of a ring or an xmacro: C
+			     * gets it from the macro, not a declaration */
 
 	Cond cond;
 	CNames c;
@@ -257,6 +359,47 @@ struct Item {
 	bool layout_failed;
 	int visit; /* scratch for graph walks */
 };
+
+/* An entry of an X-macro list: XEN_ERRNO(EPERM, 1). */
+typedef struct XEntry {
+	const char **args;
+	size_t nargs;
+	const char *desc;
+	Cond cond;
+	Loc loc;
+} XEntry;
+
+/* What an evaluation gives: a value, an error (why), a name that does
+ * not exist on the target (why: the name), a dependency that could not be
+ * computed (reported where it failed), or no integer at all (a string
+ * constant, an alias of a type). */
+enum { EV_OK, EV_ERROR, EV_ABSENT, EV_UNKNOWN, EV_NONE };
+
+/* A constant's value on one target (eval.c). */
+typedef struct ConstVal {
+	int state;          /* 0 not yet, 1 being computed, 2 done */
+	int status;         /* EV_* */
+	Value v;
+	const char *error;  /* why not, for the message */
+} ConstVal;
+
+/* A name C defines for a member of an enum or bitmap, or for an op, that
+ * expressions may use: an enumerator (XEN_DOMCTL_CDF_hvm), a bit's macro
+ * and bit number, a field's shift and mask, a mask of all bits, an op's
+ * number, and their compat names.  Per architecture, as items are. */
+typedef enum MemberRole {
+	MR_VARIANT, MR_BIT, MR_BIT_NUMBER, MR_FIELD_SHIFT, MR_FIELD_MASK,
+	MR_ALL, MR_OP
+} MemberRole;
+typedef struct MemberRef {
+	Item *it;           /* NULL: none */
+	MemberRole role;
+	size_t index;       /* the variant or bit */
+} MemberRef;
+typedef struct MemberSym {
+	const char *name;
+	MemberRef common, arch[NARCH];
+} MemberSym;
 
 /* An [[includes]] entry: from = "unit" or "arch", imports = [names]. */
 typedef struct Include {
@@ -357,6 +500,9 @@ typedef struct Spec {
 	HMap symbols;  /* name -> Symbol */
 	Unit *arch_units[NARCH];
 	bool covered[NTARGETS]; /* targets the specs can be laid out for */
+	HMap members;  /* C name -> MemberSym (check.c) */
+	HMap typedefs; /* a struct's or union's c.typedef -> Symbol */
+	size_t nc_only_macros; /* macros without a Rust function */
 	/* last resorts, counted by validate's summary */
 	size_t nverbatim;       /* verbatim blocks */
 	size_t nraw_conds;      /* conditions with c_if */
@@ -425,6 +571,14 @@ typedef enum SchemaKind {
 	SK_C,          /* C naming control */
 	SK_ABI,        /* an item's ABI waivers */
 	SK_ARCH_TYPES, /* an alias's type per architecture */
+	SK_MACRO,      /* a function-like macro */
+	SK_HANDLE,     /* a guest handle definition */
+	SK_XMACRO,     /* an X-macro list */
+	SK_XENTRY,     /* an entry of one */
+	SK_XENUM,      /* the enum an X-macro list declares by default */
+	SK_RING,       /* DEFINE_RING_TYPES */
+	SK_FIELD_C,    /* a field's c = { decl } */
+	SK_MEMBER_C,   /* a variant's or bit's c = { value } */
 	SK_HEADER,     /* a unit's [header] */
 	SK_INCLUDE_ITEM, /* items: { include = "xen.h" } */
 	SK_ERROR,      /* items: { error = "message", only = ... } */
@@ -447,6 +601,7 @@ typedef enum SchemaValue {
 	SV_ENUM_TYPE,   /* an integer primitive: u8..u64, i8..i64 */
 	SV_BITMAP_TYPE, /* an unsigned one: u8..u64 */
 	SV_CONST_TYPE,  /* as SV_ENUM_TYPE */
+	SV_VALUE,       /* an integer, or a string: an expression */
 	SV_ALIAS_TYPE,  /* a type, or a table SK_ARCH_TYPES */
 	SV_TAG_VALUES,  /* an integer or a name, or a list of them */
 	SV_TABLE,       /* a table of kind sub */
@@ -500,6 +655,13 @@ const SchemaKey *schema_key_as(SchemaKind k, const char *name_key,
 			       const char *key, size_t len);
 /* The table of the i-th word of SW_ITEM_KINDS. */
 SchemaKind schema_item_kind(size_t i);
+/* The kind of an entry of `items` (a table): the index of its kind key in
+ * SW_ITEM_KINDS, -1 if it has none, -2 if it has two (*key1 and *key2 are
+ * then their indices in the table).  A kind key that is also a key of the
+ * table of the entry's other kind key (a constant's `alias`, an X-macro
+ * list's `enum`) is that key, not a kind.  *key1 is the kind key's index in
+ * the table. */
+int schema_entry_kind(const DocNode *t, uint32_t *key1, uint32_t *key2);
 /* The keys in the order the decoder checks them (out: room for
  * SCHEMA_MAX_KEYS), which decides the order of missing-key messages and
  * which of two equally close keys a misspelt one suggests; the count. */
@@ -581,9 +743,68 @@ Type *get_type_ref(Dec *D, ItemKind want, const DocNode *n);
 void cond_decode(Dec *D, const DocNode *owner, Cond *c);
 
 /* ---- expr.c ------------------------------------------------------------- */
-/* Parse an array length expression (NUL-terminated text, written at loc);
- * NULL after reporting an error. */
-Expr *expr_parse(Dec *D, const char *text, Loc loc);
+/* Parse an expression (NUL-terminated text, written at loc): NULL after
+ * reporting 'invalid <what> "<text>": <problem> at character <n>'.
+ * params: the parameters of the macro whose body it is. */
+Expr *expr_parse(Dec *D, const char *text, Loc loc, const char *what,
+		 const char *const *params, size_t nparams);
+/* The same without a report: NULL with *err and *err_pos set. */
+Expr *expr_parse_text(Spec *s, const char *text, const char *const *params,
+		      size_t nparams, const char **err, size_t *err_pos);
+/* Give every node of e the location loc. */
+void expr_set_loc(Expr *e, Loc loc);
+/* "<<", "&&": an operator's spelling. */
+const char *expr_op_text(ExprOp op);
+/* e as C writes it: as written, with normalised spacing ("A + 1",
+ * "(unsigned long)x", "f(a, b)"), sizeof's type in C's words. */
+void expr_write_c(Buf *b, const Expr *e);
+/* A single token, a call or a parenthesised expression: what a macro's
+ * replacement can be without parentheses around it. */
+bool expr_is_primary(const Expr *e);
+/* e as a macro's replacement: parenthesised unless it is primary. */
+void expr_write_c_macro(Buf *b, const Expr *e);
+/* The text of a macro's body with its parameters replaced by the
+ * arguments' text, as C's preprocessor replaces them. */
+void expr_substitute(Buf *out, const char *body, const char *const *params,
+		     size_t nparams, const char *const *args, size_t nargs);
+
+/* ---- eval.c ------------------------------------------------------------- */
+/* C's integer types on a target: "unsigned long", width, signedness. */
+const char *ctype_name(CType t);
+unsigned ctype_bits(CType t, int target);
+bool ctype_signed(CType t, int target);
+/* The C type of an integer primitive on a target (uint64_t is unsigned
+ * long on LP64 targets); false for void. */
+bool ctype_of_prim(Prim p, int target, CType *out);
+/* The type C gives an integer literal of this value, base and suffix
+ * (LIT_*); false if none holds it. */
+bool literal_type(uint64_t v, bool decimal, unsigned suffix, int target,
+		  CType *out);
+/* Is v below zero (of a signed type, with the sign bit set)? */
+bool value_negative(Value v, int target);
+/* Look up the names of an expression made after the checks (a macro's
+ * expansion): constants, members, macros, types. */
+void expr_bind(Spec *s, Expr *e);
+/* The expansion of a call of a macro of the specs (parsed once, kept in
+ * the call); NULL with *why if it does not parse. */
+Expr *eval_expansion(Spec *s, const Expr *call, const char **why);
+/* A constant's value on a target (computed once): EV_*. */
+int const_value(Spec *s, Item *it, int target, Value *out);
+/* What C writes for a member's macro by default ("(1U << 3)"), and its
+ * value (and C type) on a target, as the header defines it. */
+bool member_c_text(Buf *b, const MemberRef *m);
+bool member_value(Spec *s, const MemberRef *m, int target, Value *out);
+/* Evaluate e on a target: EV_*, with *why for EV_ERROR and EV_ABSENT. */
+int eval_expr(Spec *s, const Expr *e, int target, Value *out,
+	      const char **why);
+/* The C type of e on a target, its parameters being of type param. */
+int eval_type(Spec *s, const Expr *e, int target, CType param, CType *out,
+	      const char **why);
+/* After layout: the value of every constant on every target where it
+ * exists, its C type checked against its typ, the C spellings of members
+ * checked against their values, and the Rust typing of every macro; the
+ * errors reported. */
+void eval_check(Spec *s, Diag *d);
 
 /* ---- decode.c ----------------------------------------------------------- */
 /* Decode one file's document tree into unit u. */
@@ -607,8 +828,13 @@ void resolve_symbols(Resolver *R);
 /* Find the unit of every [[includes]] entry and check that it defines what
  * the entry imports. */
 void resolve_includes(Resolver *R);
-/* Resolve the names in an item's field types, or in the types it aliases. */
+/* Resolve the names in an item's field types, or in the types it aliases,
+ * or in its expressions. */
 void resolve_item(Resolver *R, Item *it);
+/* alias = "OTHER" of a constant: OTHER must be a constant, macro, member
+ * macro, type or (in fields) a field name; a constant or member makes it
+ * an integer.  After resolve_includes(). */
+void resolve_const_alias(Resolver *R, Item *it, const HMap *fields);
 /* The symbol a name denotes as seen from unit u, which must define or
  * import it and find the kind asked for; NULL after reporting why not. */
 Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
@@ -623,6 +849,10 @@ bool names_c_name(Diag *d, const char *name, Loc loc, const char *what);
 /* Constants become C macros: report those whose name, or a compat name,
  * the generated C uses otherwise (a field, a typedef, a reserved name). */
 void names_check_macros(Spec *s, Diag *d);
+/* The C macro of an enum variant or bitmap bit (XEN_X86_EMU_LAPIC), and
+ * a bitmap's mask of all bits (false if it has none: all = ""). */
+void names_member_macro(Buf *b, const Item *it, const char *member);
+bool names_all_macro(Buf *b, const Item *it);
 
 /* ---- order.c ------------------------------------------------------------ */
 /* Walk the dependency graph of an architecture view (arch -1: common
@@ -688,10 +918,12 @@ typedef enum LayoutStatus {
 	LAYOUT_ABSENT,   /* names an item that does not exist on the target */
 	LAYOUT_BADLEN,   /* an array length that cannot be computed (reported) */
 } LayoutStatus;
+/* Size and alignment of a type on a target (eval.c: sizeof in an
+ * expression needs it, and it needs array lengths' values). */
 LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			 uint64_t *align);
-
-/* Evaluate an array length expression on a target. */
+/* Evaluate an array length on a target (eval.c): a positive number, or
+ * why not. */
 LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out);
 
 /* Compute the layout of every item on every covered target.  Reports

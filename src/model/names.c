@@ -55,6 +55,40 @@ bool names_c_name(Diag *d, const char *name, Loc loc, const char *what)
 	return true;
 }
 
+/* ---- The C names of members -------------------------------------------------
+ * Enum and bitmap members: PREFIX + NAME, where the prefix defaults to the
+ * item's name in capitals plus '_' and the member keeps its case only on
+ * request (the RFC's XEN_DOMCTL_CDF_HVM versus Xen's XEN_DOMCTL_CDF_hvm). */
+static void member_prefix(Buf *b, const Item *it)
+{
+	if (it->c.prefix) {
+		buf_puts(b, it->c.prefix);
+		return;
+	}
+	name_upper(b, it->name);
+	buf_putc(b, '_');
+}
+
+void names_member_macro(Buf *b, const Item *it, const char *member)
+{
+	member_prefix(b, it);
+	if (it->c.keep_case)
+		buf_puts(b, member);
+	else
+		name_upper(b, member);
+}
+
+bool names_all_macro(Buf *b, const Item *it)
+{
+	if (it->c.all) {
+		buf_puts(b, it->c.all);
+		return *it->c.all != '\0';
+	}
+	member_prefix(b, it);
+	buf_puts(b, "_ALL");
+	return true;
+}
+
 /* ---- Constants as C macros --------------------------------------------------
  * A constant becomes "#define NAME value", which replaces NAME everywhere
  * after it, whatever NAME is in C: a field, a typedef, or a macro the
@@ -129,16 +163,17 @@ static void add_field_names(HMap *m, Arena *a, Item *it)
 }
 
 static void check_macro_name(Diag *d, const HMap *used, const char *name,
-			     Loc loc)
+			     Loc loc, ItemKind k)
 {
 	if (reserved_macro(name)) {
 		diag_error(d, loc,
-			   "constant '%s' would be a C macro replacing '%s', which "
+			   "%s '%s' would be a C macro replacing '%s', which "
 			   "the generated headers use; choose another name",
-			   name, name);
+			   item_kind_name(k), name, name);
 		return;
 	}
-	if (hmap_gets(used, name))
+	/* a function-like macro replaces only a name followed by '(' */
+	if (k == IT_CONST && hmap_gets(used, name))
 		diag_error(d, loc,
 			   "constant '%s' would be a C macro replacing every '%s', "
 			   "a field or typedef name too; choose another name",
@@ -155,11 +190,13 @@ void names_check_macros(Spec *s, Diag *d)
 			add_field_names(&used, &s->arena, s->items[i]);
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
-		if (it->kind != IT_CONST)
+		if (it->kind != IT_CONST && it->kind != IT_MACRO &&
+		    it->kind != IT_XMACRO)
 			continue;
-		check_macro_name(d, &used, it->name, it->name_loc);
+		check_macro_name(d, &used, it->name, it->name_loc, it->kind);
 		for (k = 0; k < it->c.ncompat; k++)
-			check_macro_name(d, &used, it->c.compat[k], it->c.loc);
+			check_macro_name(d, &used, it->c.compat[k], it->c.loc,
+					 it->kind);
 	}
 	hmap_free(&used);
 }

@@ -61,15 +61,35 @@ static Item *contained(const Type *t, int arch)
 static void type_deps(DepList *l, const Type *t, int arch, const Field *f,
 		      bool measured);
 
+static void add_dep(DepList *l, Item *it, const Field *f, bool measured)
+{
+	l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
+	l->v[l->n].it = it;
+	l->v[l->n].field = f;
+	l->v[l->n++].measured = measured;
+}
+
+/* What an expression needs computed first: the types it measures, the
+ * constants it names and the macros it calls (whose bodies measure and
+ * name more). */
 static void expr_deps(DepList *l, const Expr *e, int arch, const Field *f)
 {
-	if (!e)
-		return;
-	if (e->kind == EX_SIZEOF) {
-		type_deps(l, e->type, arch, f, true);
-	} else if (e->kind == EX_BIN) {
-		expr_deps(l, e->l, arch, f);
-		expr_deps(l, e->r, arch, f);
+	size_t i;
+	while (e) {
+		Item *it = NULL;
+		if (e->kind == EX_SIZEOF)
+			type_deps(l, e->type, arch, f, true);
+		if ((e->kind == EX_NAME || e->kind == EX_CALL) && e->sym)
+			it = symbol_item(e->sym, arch);
+		if (it && (it->kind == IT_CONST || it->kind == IT_MACRO))
+			add_dep(l, it, f, true);
+		for (i = 0; i < e->nargs; i++)
+			expr_deps(l, e->args[i], arch, f);
+		if (e->c)
+			expr_deps(l, e->c, arch, f);
+		if (e->r)
+			expr_deps(l, e->r, arch, f);
+		e = e->l;
 	}
 }
 
@@ -80,12 +100,8 @@ static void type_deps(DepList *l, const Type *t, int arch, const Field *f,
 		      bool measured)
 {
 	Item *c = contained(t, arch);
-	if (c) {
-		l->v = xgrow(l->v, &l->cap, l->n + 1, sizeof *l->v);
-		l->v[l->n].it = c;
-		l->v[l->n].field = f;
-		l->v[l->n++].measured = measured;
-	}
+	if (c)
+		add_dep(l, c, f, measured);
 	for (; t && t->kind == TY_ARRAY; t = t->elem)
 		expr_deps(l, t->count_expr, arch, f);
 }
@@ -96,6 +112,10 @@ static void item_deps(DepList *l, const Item *it, int arch)
 {
 	size_t i;
 	l->n = 0;
+	if (it->kind == IT_CONST || it->kind == IT_MACRO) {
+		expr_deps(l, it->expr, arch, NULL);
+		return;
+	}
 	if (it->kind == IT_ALIAS) {
 		type_deps(l, it->alias ? it->alias
 			  : arch >= 0 ? it->arch_alias[arch] : NULL, arch, NULL,
@@ -122,14 +142,20 @@ static void report_cycle(Diag *d, Frame *stack, size_t n, Item *target,
 	for (i = start; i < n; i++)
 		buf_printf(&path, "%s -> ", stack[i].it->name);
 	buf_puts(&path, target->name);
-	diag_error(d, closing->field ? closing->field->name_loc
-					: stack[n - 1].it->name_loc,
-		   closing->measured
-		   ? "%s '%s' needs its own size (%s, through sizeof); "
-		     "remove the cycle"
-		   : "%s '%s' contains itself by value (%s); use a pointer or "
-		     "remove the cycle",
-		   item_kind_name(target->kind), target->name, buf_cstr(&path));
+	if (target->kind == IT_CONST || target->kind == IT_MACRO)
+		diag_error(d, target->name_loc, "%s '%s' is defined in terms of "
+			   "itself (%s)", item_kind_name(target->kind),
+			   target->name, buf_cstr(&path));
+	else
+		diag_error(d, closing->field ? closing->field->name_loc
+						: stack[n - 1].it->name_loc,
+			   closing->measured
+			   ? "%s '%s' needs its own size (%s, through sizeof); "
+			     "remove the cycle"
+			   : "%s '%s' contains itself by value (%s); use a pointer "
+			     "or remove the cycle",
+			   item_kind_name(target->kind), target->name,
+			   buf_cstr(&path));
 	buf_free(&path);
 	for (i = start; i < n; i++)
 		stack[i].it->layout_failed = true;

@@ -77,6 +77,10 @@ void resolve_symbols(Resolver *R)
 		int arch = it->unit->arch;
 		if (it->inline_type)
 			continue; /* named after their field; not a symbol */
+		/* a guest handle's name and a ring's are not C names of
+		 * their own (a handle is named after its type) */
+		if (it->kind == IT_HANDLE || it->kind == IT_RING)
+			continue;
 		if (!names_c_name(R->d, it->name, it->name_loc,
 				  item_kind_name(it->kind)))
 			continue;
@@ -194,6 +198,8 @@ void resolve_includes(Resolver *R)
 			for (k = 0; k < inc->nimports; k++) {
 				const char *name = inc->imports[k];
 				Symbol *sym = hmap_gets(&s->symbols, name);
+				if (!sym)
+					sym = hmap_gets(&s->typedefs, name);
 				if (!is_arch) {
 					if (!sym || !sym->common ||
 					    sym->common->unit != inc->unit)
@@ -235,7 +241,8 @@ static char *import_key(Arena *a, const char *from, const char *name,
 /* Is name visible in unit u: defined there, or imported?  A name counts as
  * imported from a unit if that unit defines it in common, and from "arch"
  * if no common definition exists. */
-static bool imported(Resolver *R, const Unit *u, const Symbol *sym)
+static bool imported(Resolver *R, const Unit *u, const Symbol *sym,
+		     const char *as)
 {
 	Arena *a = &R->s->arena;
 	HMap *set = R->imports[u->index];
@@ -259,6 +266,10 @@ static bool imported(Resolver *R, const Unit *u, const Symbol *sym)
 	}
 	from = sym->common ? sym->common->unit->name : "arch";
 	key = import_key(a, from, sym->name, &len);
+	if (hmap_get(set, key, len))
+		return true;
+	/* a struct imported by its typedef name */
+	key = import_key(a, from, as, &len);
 	return hmap_get(set, key, len) != NULL;
 }
 
@@ -318,7 +329,8 @@ static const char *closest_symbol(Resolver *R, const char *name,
 
 static const char *a_or_an(ItemKind k)
 {
-	return k == IT_ENUM || k == IT_ALIAS || k == IT_ANY ? "an" : "a";
+	return k == IT_ENUM || k == IT_ALIAS || k == IT_ANY || k == IT_XMACRO
+	       ? "an" : "a";
 }
 
 /* Look a name up as seen from unit u, checking that u may use it. */
@@ -329,6 +341,9 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 	Item *def = NULL;
 	const char *what = want == IT_ANY ? "type" : item_kind_name(want);
 	int a;
+	/* a struct or union by its typedef name (c.typedef) */
+	if (!sym && (want == IT_ANY || want == IT_STRUCT || want == IT_UNION))
+		sym = hmap_gets(&R->s->typedefs, name);
 	/* an architecture directory, and the units below it, see their own
 	 * architecture's version of a name */
 	if (sym) {
@@ -380,14 +395,15 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 		return NULL;
 	}
 	if ((want != IT_ANY && def->kind != want) ||
-	    (want == IT_ANY && def->kind == IT_CONST)) {
+	    (want == IT_ANY && (def->kind == IT_CONST || def->kind == IT_MACRO ||
+				def->kind == IT_XMACRO))) {
 		diag_error(R->d, loc, "'%s' is %s %s, not %s %s", name,
 			   a_or_an(def->kind), item_kind_name(def->kind),
 			   a_or_an(want), what);
 		diag_note(R->d, def->name_loc, "'%s' is defined here", name);
 		return NULL;
 	}
-	if (def->unit != u && !imported(R, u, sym)) {
+	if (def->unit != u && !imported(R, u, sym, name)) {
 		if (sym->common)
 			diag_error(R->d, loc,
 				   "%s '%s' is defined in '%s', which '%s' does not "
@@ -410,23 +426,138 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 
 static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee);
 
+/* An identifier in an expression: a constant with an integer value, or
+ * the C name of an enum's or bitmap's member (visible if the enum or
+ * bitmap is). */
+static void resolve_ident(Resolver *R, Unit *u, Expr *e)
+{
+	Symbol *sym = hmap_gets(&R->s->symbols, e->text);
+	MemberSym *m = sym ? NULL : hmap_gets(&R->s->members, e->text);
+	const Item *it;
+	if (m) {
+		const MemberRef *ref = m->common.it ? &m->common : NULL;
+		int a;
+		if (!ref && u->arch >= 0 && m->arch[u->arch].it)
+			ref = &m->arch[u->arch];
+		for (a = 0; a < NARCH && !ref; a++)
+			if (m->arch[a].it)
+				ref = &m->arch[a];
+		if (resolve_name(R, u, ref->it->name, e->loc, ref->it->kind))
+			e->member = m;
+		return;
+	}
+	it = sym ? symbol_any(sym) : NULL;
+	if (it && (it->kind == IT_ALIAS || it->kind == IT_STRUCT ||
+		   it->kind == IT_UNION)) {
+		diag_error(R->d, e->loc, "'%s' is a type, not a value%s", e->text,
+			   it->kind == IT_ALIAS ? "; a cast to it is written "
+			   "(type)(operand)" : "");
+		return;
+	}
+	if (it && it->kind == IT_MACRO) {
+		diag_error(R->d, e->loc, "'%s' is a function-like macro: call it, "
+			   "%s(...)", e->text, e->text);
+		return;
+	}
+	e->sym = resolve_name(R, u, e->text, e->loc, IT_CONST);
+	it = e->sym ? symbol_any(e->sym) : NULL;
+	if (it && !it->expr && !it->alias_of) {
+		diag_error(R->d, e->loc, "'%s' is a string constant, not an "
+			   "integer", e->text);
+		e->sym = NULL;
+	}
+}
+
+/* A name in parentheses that is a type: "(word_t)-1" was read as word_t
+ * minus 1, before the names were known. */
+static bool paren_type(Resolver *R, const Expr *e)
+{
+	size_t i;
+	for (; e; e = e->l) {
+		if (e->kind == EX_PAREN && e->l->kind == EX_NAME) {
+			Symbol *sym = hmap_gets(&R->s->symbols, e->l->text);
+			if (sym && symbol_any(sym)->kind == IT_ALIAS)
+				return true;
+		}
+		for (i = 0; i < e->nargs; i++)
+			if (paren_type(R, e->args[i]))
+				return true;
+		if ((e->c && paren_type(R, e->c)) || (e->r && paren_type(R, e->r)))
+			return true;
+	}
+	return false;
+}
+
+static void resolve_expr(Resolver *R, Unit *u, Expr *e);
+
+/* The root of an expression: read again if a name in parentheses turned
+ * out to be a type ("(word_t)-1" is a cast, which the parser could not
+ * tell before the names were known). */
+static void resolve_root(Resolver *R, Unit *u, Expr *e,
+			 const char *const *params, size_t nparams)
+{
+	if (e && paren_type(R, e)) {
+		const char *err;
+		size_t pos;
+		Expr *n = expr_parse_text(R->s, e->src, params, nparams, &err, &pos);
+		if (n) {
+			Loc loc = e->loc;
+			*e = *n;
+			expr_set_loc(e, loc);
+		}
+	}
+	resolve_expr(R, u, e);
+}
+
 static void resolve_expr(Resolver *R, Unit *u, Expr *e)
 {
-	if (!e)
-		return;
-	switch (e->kind) {
-	case EX_CONST:
-		e->sym = resolve_name(R, u, e->name, e->loc, IT_CONST);
-		break;
-	case EX_SIZEOF:
-		resolve_type(R, u, e->type, false);
-		break;
-	case EX_BIN:
-		resolve_expr(R, u, e->l);
-		resolve_expr(R, u, e->r);
-		break;
-	case EX_NUM:
-		break;
+	size_t i;
+	const Item *it;
+	while (e) {
+		switch (e->kind) {
+		case EX_NAME:
+			resolve_ident(R, u, e);
+			break;
+		case EX_CALL:
+			if (e->builtin)
+				break;
+			e->sym = resolve_name(R, u, e->text, e->loc, IT_MACRO);
+			it = e->sym ? symbol_any(e->sym) : NULL;
+			if (it && it->nparams != e->nargs) {
+				diag_error(R->d, e->loc, "macro '%s' takes %zu "
+					   "argument%s, not %zu", e->text, it->nparams,
+					   it->nparams == 1 ? "" : "s", e->nargs);
+				e->sym = NULL;
+			}
+			break;
+		case EX_SIZEOF:
+			resolve_type(R, u, e->type, false);
+			break;
+		case EX_CAST:
+			resolve_type(R, u, e->type, false);
+			if (e->type->kind == TY_NAMED && e->type->sym) {
+				it = symbol_any(e->type->sym);
+				if (it->kind != IT_ALIAS || e->type->via_typedef)
+					diag_error(R->d, e->loc, "a cast is to an integer "
+						   "type, not to %s '%s'",
+						   item_kind_name(it->kind), e->type->name);
+			} else if (e->type->kind == TY_PRIM &&
+				   !prim_is_integer(e->type->prim) &&
+				   e->type->prim != P_CHAR) {
+				diag_error(R->d, e->loc, "a cast is to an integer type, "
+					   "not to %s", prim_name(e->type->prim));
+			}
+			break;
+		default:
+			break;
+		}
+		for (i = 0; i < e->nargs; i++)
+			resolve_expr(R, u, e->args[i]);
+		if (e->c)
+			resolve_expr(R, u, e->c);
+		if (e->r)
+			resolve_expr(R, u, e->r);
+		e = e->l;
 	}
 }
 
@@ -443,6 +574,7 @@ static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee)
 		break;
 	case TY_NAMED:
 		t->sym = resolve_name(R, u, t->name, t->name_loc, t->want);
+		t->via_typedef = t->sym && strcmp(t->sym->name, t->name) != 0;
 		break;
 	case TY_PTR:
 	case TY_HANDLE:
@@ -453,7 +585,7 @@ static void resolve_type(Resolver *R, Unit *u, Type *t, bool pointee)
 		if (t->elem->kind == TY_ARRAY && t->elem->flex)
 			diag_error(R->d, t->elem->count_loc,
 				   "only the outermost array can be flexible");
-		resolve_expr(R, u, t->count_expr);
+		resolve_root(R, u, t->count_expr, NULL, 0);
 		resolve_type(R, u, t->elem, false);
 		break;
 	case TY_INLINE:
@@ -476,7 +608,70 @@ void resolve_item(Resolver *R, Item *it)
 		for (a = 0; a < NARCH; a++)
 			resolve_type(R, it->unit, it->arch_alias[a], false);
 		break;
+	case IT_CONST:
+		resolve_root(R, it->unit, it->expr, NULL, 0);
+		break;
+	case IT_MACRO:
+		resolve_root(R, it->unit, it->expr, it->params, it->nparams);
+		break;
+	case IT_HANDLE:
+		resolve_type(R, it->unit, it->handle_type, true);
+		break;
+	case IT_ENUM:
+		for (j = 0; j < it->nvariants; j++)
+			resolve_root(R, it->unit, it->variants[j].c_value, NULL, 0);
+		break;
+	case IT_BITMAP:
+		for (j = 0; j < it->nbits; j++)
+			resolve_root(R, it->unit, it->bits[j].c_value, NULL, 0);
+		break;
 	default:
 		break;
 	}
+}
+
+/* alias = "OTHER": a constant, a macro, a member's macro, a type (its
+ * name, a struct's typedef) or a field; a constant or member gives the
+ * alias its value. */
+void resolve_const_alias(Resolver *R, Item *it, const HMap *fields)
+{
+	Spec *s = R->s;
+	Symbol *sym;
+	MemberSym *m;
+	const char *name = it->alias_of;
+	if (!name || it->c_only)
+		return;
+	sym = hmap_gets(&s->symbols, name);
+	m = hmap_gets(&s->members, name);
+	if (sym && symbol_any(sym)->kind == IT_CONST) {
+		if (!resolve_name(R, it->unit, name, it->value_loc, IT_CONST))
+			return;
+	} else if (m) {
+		const MemberRef *ref = m->common.it ? &m->common : NULL;
+		int a;
+		for (a = 0; a < NARCH && !ref; a++)
+			if (m->arch[a].it)
+				ref = &m->arch[a];
+		if (!resolve_name(R, it->unit, ref->it->name, it->value_loc,
+				  ref->it->kind))
+			return;
+	} else if (sym || hmap_gets(&s->typedefs, name) || hmap_gets(fields, name)) {
+		return; /* a macro, a type or a field: no value */
+	} else {
+		diag_error(R->d, it->value_loc, "alias '%s' names nothing the "
+			   "specs define (a constant, macro, type or field); if "
+			   "it is defined elsewhere, say c_only = true", name);
+		return;
+	}
+	/* an integer: the alias has the value of what it names */
+	it->expr = arena_alloc(&s->arena, sizeof *it->expr);
+	it->expr->kind = EX_NAME;
+	it->expr->text = name;
+	it->expr->src = name;
+	it->expr->end = strlen(name);
+	it->expr->param = -1;
+	it->expr->spec = s;
+	it->expr->loc = it->value_loc;
+	it->expr->sym = m ? NULL : sym;
+	it->expr->member = m;
 }

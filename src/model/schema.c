@@ -37,10 +37,16 @@ static const SchemaKey root_keys[] = {
 	SUB("bitmaps", false, SV_TABLES, SK_BITMAP, "Bitmaps (sets of flags)."),
 	SUB("structs", false, SV_TABLES, SK_STRUCT, "Structs."),
 	SUB("unions", false, SV_TABLES, SK_UNION, "Unions."),
+	SUB("macros", false, SV_TABLES, SK_MACRO, "Function-like macros."),
+	SUB("handles", false, SV_TABLES, SK_HANDLE,
+	    "Guest handle definitions (DEFINE_XEN_GUEST_HANDLE)."),
+	SUB("xmacros", false, SV_TABLES, SK_XMACRO, "X-macro lists."),
+	SUB("rings", false, SV_TABLES, SK_RING,
+	    "Shared rings (DEFINE_RING_TYPES)."),
 	KEY("items", false, SV_ITEMS,
 	    "Items of any kind, in the order the C header declares them: each "
 	    "names its kind with a key (const, alias, enum, bitmap, struct, "
-	    "union, include, error or verbatim)."),
+	    "union, macro, handle, xmacro, ring, include, error or verbatim)."),
 };
 
 static const SchemaKey header_keys[] = {
@@ -105,8 +111,20 @@ static const SchemaKey include_keys[] = {
 
 static const SchemaKey const_keys[] = {
 	KEY("name", true, SV_CNAME, "The macro's name."),
-	KEY("value", true, SV_INT, "The value."),
-	KEY("typ", false, SV_CONST_TYPE, "An integer type the value must fit."),
+	KEY("value", false, SV_VALUE,
+	    "The value: an integer, or an expression in C's syntax, written "
+	    "so in C (\"EVTCHN_FIFO_PRIORITY_MIN + 1\", \"1U << 0\")."),
+	{"string", 6, false, SV_STRING, 0, 0, 0,
+	 "Instead of a value: the text of a string macro."},
+	KEY("alias", false, SV_IDENT,
+	    "Instead of a value: another name this macro stands for (a "
+	    "constant, macro, type or member)."),
+	KEY("c_only", false, SV_BOOL,
+	    "alias: the name is defined outside the specs; it is not "
+	    "checked."),
+	KEY("typ", false, SV_CONST_TYPE,
+	    "An integer type: an integer value must fit it, an expression "
+	    "must have it as its C type."),
 	KEY("description", true, SV_TEXT, "What the constant means."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
 	    "Where, or for which interface versions, the constant exists."),
@@ -140,6 +158,7 @@ static const SchemaKey variant_keys[] = {
 	    "The variant's name; in C, it follows the enum's prefix."),
 	KEY("value", true, SV_INT, "The value; must fit the enum's type."),
 	KEY("compat", false, SV_STRINGS, "Old C names kept as aliases."),
+	SUB("c", false, SV_TABLE, SK_MEMBER_C, "How the value is written in C."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
 	    "Where, or for which builds, the value exists."),
 	KEY("description", false, SV_TEXT, "What the value means."),
@@ -166,6 +185,7 @@ static const SchemaKey bit_keys[] = {
 	    "Also #define _NAME as the bit's number (default: the bitmap's "
 	    "c.bit_numbers)."),
 	KEY("compat", false, SV_STRINGS, "Old C names kept as aliases."),
+	SUB("c", false, SV_TABLE, SK_MEMBER_C, "How the bit is written in C."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
 	    "Where, or for which builds, the bit exists."),
 	KEY("description", false, SV_TEXT, "What the bit means."),
@@ -219,6 +239,7 @@ static const SchemaKey field_keys[] = {
 	RANGE("bits", false, 1, 64, "A bitfield of this many bits."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
 	    "Where, or for which interface versions, the field exists."),
+	SUB("c", false, SV_TABLE, SK_FIELD_C, "How the field is written in C."),
 	KEY("description", false, SV_TEXT, "What the field holds."),
 };
 
@@ -283,6 +304,84 @@ static const SchemaKey arch_type_keys[] = {
 	KEY("ppc", false, SV_TYPE, "The type on PowerPC."),
 };
 
+static const SchemaKey macro_keys[] = {
+	KEY("name", true, SV_CNAME, "The macro's name."),
+	KEY("params", true, SV_STRINGS, "The names of its parameters."),
+	{"expr", 4, true, SV_STRING, 0, 1, 0,
+	 "Its body: an expression in C's syntax over the parameters."},
+	KEY("description", true, SV_TEXT, "What the macro computes."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the macro exists."),
+};
+
+static const SchemaKey handle_keys[] = {
+	KEY("name", true, SV_IDENT,
+	    "The handle's name: DEFINE_XEN_GUEST_HANDLE(name) declares "
+	    "XEN_GUEST_HANDLE(name)."),
+	KEY("type", false, SV_TYPE,
+	    "The type it points to (default: the type the name names)."),
+	KEY("raw", false, SV_BOOL,
+	    "__DEFINE_XEN_GUEST_HANDLE(name, type): a handle named apart from "
+	    "its type (\"uint8\" for uint8_t)."),
+	KEY("description", false, SV_TEXT, "What the handle is for."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the handle exists."),
+};
+
+static const SchemaKey xmacro_keys[] = {
+	KEY("name", true, SV_CNAME,
+	    "The macro each entry calls: XEN_ERRNO(EPERM, 1)."),
+	KEY("params", true, SV_STRINGS, "The names of its parameters."),
+	KEY("description", true, SV_TEXT, "What the list is."),
+	SUB("enum", false, SV_TABLE, SK_XENUM,
+	    "The enum the header declares from the list by default: a "
+	    "variant per entry, named by its first argument, of the value of "
+	    "its second."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the list exists."),
+	SUB("entries", false, SV_TABLES, SK_XENTRY, "The entries, in order."),
+};
+
+static const SchemaKey xentry_keys[] = {
+	KEY("args", true, SV_STRINGS, "The arguments, as C text."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which builds, the entry exists."),
+	KEY("description", false, SV_TEXT, "What the entry means."),
+};
+
+static const SchemaKey xenum_keys[] = {
+	KEY("name", true, SV_CNAME, "The enum's name (for Rust and layouts)."),
+	KEY("prefix", false, SV_STRING,
+	    "What C puts before each entry's name (XEN_ for XEN_EPERM)."),
+	KEY("typ", false, SV_ENUM_TYPE, "The backing integer type (default i32)."),
+};
+
+static const SchemaKey ring_keys[] = {
+	KEY("name", true, SV_CNAME,
+	    "The ring's name: DEFINE_RING_TYPES(name, ...) makes name_sring, "
+	    "name_front_ring and name_back_ring."),
+	KEY("request", true, SV_TYPE, "The request type."),
+	KEY("response", true, SV_TYPE, "The response type."),
+	KEY("flex", false, SV_BOOL,
+	    "The ring is a flexible array (Xen 4.19 and later); false "
+	    "(default): ring[1], as in Xen 4.17's io/ring.h."),
+	KEY("description", true, SV_TEXT, "What the ring carries."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "Where, or for which interface versions, the ring exists."),
+};
+
+static const SchemaKey field_c_keys[] = {
+	{"decl", 4, true, SV_STRING, 0, 1, 0,
+	 "C text written for the member instead of its declaration "
+	 "(\"__DECL_REG_LOHI(a);\"); its typ is still laid out."},
+};
+
+static const SchemaKey member_c_keys[] = {
+	KEY("value", true, SV_VALUE,
+	    "C's spelling of the value (\"1\" where the default is "
+	    "\"(1U << 0)\"); it must have the same value."),
+};
+
 #define TABLE(keys) keys, ARRAY_LEN(keys)
 
 const SchemaTable schema_tables[NSCHEMAKINDS] = {
@@ -328,6 +427,28 @@ const SchemaTable schema_tables[NSCHEMAKINDS] = {
 			   "One type per architecture: { x86 = \"ulong\", arm = "
 			   "\"uint64_t\" }.",
 			   TABLE(arch_type_keys)},
+	[SK_MACRO] = {"macro", "macro",
+		      "A function-like macro: #define NAME(params) (expr).",
+		      TABLE(macro_keys)},
+	[SK_HANDLE] = {"handle", "handle",
+		       "A guest handle: DEFINE_XEN_GUEST_HANDLE(name).",
+		       TABLE(handle_keys)},
+	[SK_XMACRO] = {"xmacro", "xmacro",
+		       "An X-macro list: a line NAME(args) per entry.",
+		       TABLE(xmacro_keys)},
+	[SK_XENTRY] = {"entry", "xmacroEntry", "An entry of an X-macro list.",
+		       TABLE(xentry_keys)},
+	[SK_XENUM] = {"xmacro enum", "xmacroEnum",
+		      "The enum an X-macro list declares by default.",
+		      TABLE(xenum_keys)},
+	[SK_RING] = {"ring", "ring",
+		     "A shared ring: DEFINE_RING_TYPES(name, request, response).",
+		     TABLE(ring_keys)},
+	[SK_FIELD_C] = {"field c", "fieldC", "How a field is written in C.",
+			TABLE(field_c_keys)},
+	[SK_MEMBER_C] = {"member c", "memberC",
+			 "How an enum variant or a bit is written in C.",
+			 TABLE(member_c_keys)},
 	[SK_HEADER] = {"header", "header",
 		       "The output's C header: path, include guard, license, "
 		       "comments and a condition on the whole content.",
@@ -344,12 +465,13 @@ const SchemaTable schema_tables[NSCHEMAKINDS] = {
 
 /* The kinds of an `items` list, by their key (SW_ITEM_KINDS). */
 static const char *const item_kinds[] = {
-	"const", "alias", "enum", "bitmap", "struct", "union", "include",
-	"error", "verbatim",
+	"const", "alias", "enum", "bitmap", "struct", "union", "macro",
+	"handle", "xmacro", "ring", "include", "error", "verbatim",
 };
 static const SchemaKind item_kind_tables[] = {
 	SK_CONST, SK_ALIAS, SK_ENUM, SK_BITMAP, SK_STRUCT, SK_UNION,
-	SK_INCLUDE_ITEM, SK_ERROR, SK_VERBATIM,
+	SK_MACRO, SK_HANDLE, SK_XMACRO, SK_RING, SK_INCLUDE_ITEM, SK_ERROR,
+	SK_VERBATIM,
 };
 _Static_assert(ARRAY_LEN(item_kinds) == ARRAY_LEN(item_kind_tables),
 	       "item_kinds[] and item_kind_tables[] disagree");
@@ -357,6 +479,30 @@ _Static_assert(ARRAY_LEN(item_kinds) == ARRAY_LEN(item_kind_tables),
 SchemaKind schema_item_kind(size_t i)
 {
 	return i < ARRAY_LEN(item_kind_tables) ? item_kind_tables[i] : SK_ROOT;
+}
+
+int schema_entry_kind(const DocNode *t, uint32_t *key1, uint32_t *key2)
+{
+	int w = -1, k;
+	uint32_t j;
+	for (j = 0; j < t->u.table.n; j++) {
+		const DocEntry *e = &t->u.table.v[j];
+		k = schema_word_find(SW_ITEM_KINDS, e->key, e->keylen);
+		if (k < 0)
+			continue;
+		if (w >= 0 && schema_key(item_kind_tables[w], e->key, e->keylen))
+			continue; /* a key of the first kind's table */
+		if (w >= 0 && !schema_key(item_kind_tables[k],
+					  t->u.table.v[*key1].key,
+					  t->u.table.v[*key1].keylen)) {
+			*key2 = j;
+			return -2;
+		}
+		/* the first, or the first was a key of this kind's table */
+		w = k;
+		*key1 = j;
+	}
+	return w;
 }
 
 const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)

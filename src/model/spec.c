@@ -156,6 +156,10 @@ const char *item_kind_name(ItemKind k)
 	case IT_UNION: return "union";
 	case IT_ALIAS: return "alias";
 	case IT_CONST: return "constant";
+	case IT_MACRO: return "macro";
+	case IT_HANDLE: return "handle";
+	case IT_XMACRO: return "X-macro list";
+	case IT_RING: return "ring";
 	case IT_ANY: break;
 	}
 	return "type";
@@ -240,6 +244,8 @@ Spec *spec_new(const char *indir)
 	Spec *s = xcalloc(1, sizeof *s);
 	arena_init(&s->arena);
 	hmap_init_arena(&s->symbols, &s->arena);
+	hmap_init_arena(&s->members, &s->arena);
+	hmap_init_arena(&s->typedefs, &s->arena);
 	s->indir = arena_strdup(&s->arena, indir);
 	return s;
 }

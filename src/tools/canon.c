@@ -40,7 +40,7 @@ static DocNode *canon_type(Arena *a, const DocNode *n, int depth);
 /* { ctor = args } in the short syntax.  args is rewritten only where it
  * holds types: what decode.c reads from it does not change. */
 static DocNode *short_type(Arena *a, Ctor c, const DocNode *args, Loc loc,
-			   Loc key_loc, int depth)
+			   Loc key_loc, int depth, const DocEntry *konst)
 {
 	const char *ctor = schema_word(SW_CTORS, c);
 	DocNode *t, *v = (DocNode *)args;
@@ -78,6 +78,10 @@ static DocNode *short_type(Arena *a, Ctor c, const DocNode *args, Loc loc,
 	t = doc_new(a, DOC_TABLE, loc);
 	t->flags = DOC_F_INLINE;
 	doc_table_add(a, t, ctor, strlen(ctor), key_loc, v);
+	/* { ptr = T, const = true }: the constructor, then const */
+	if (konst)
+		doc_table_add(a, t, konst->key, konst->keylen, konst->loc,
+			      konst->value);
 	return t;
 }
 
@@ -85,8 +89,8 @@ static DocNode *short_type(Arena *a, Ctor c, const DocNode *args, Loc loc,
  * type is returned as it is. */
 static DocNode *canon_type(Arena *a, const DocNode *n, int depth)
 {
-	const DocEntry *tag = NULL, *args = NULL;
-	uint32_t i;
+	const DocEntry *tag = NULL, *args = NULL, *konst = NULL;
+	uint32_t i, keys;
 	int c;
 
 	if (depth > MAX_TYPE_DEPTH || n->kind != DOC_TABLE || n->u.table.n == 0 ||
@@ -98,28 +102,34 @@ static DocNode *canon_type(Arena *a, const DocNode *n, int depth)
 			tag = e;
 		else if (key_is(e, "args"))
 			args = e;
+		else if (key_is(e, "const"))
+			konst = e;
 	}
+	/* const goes with a pointer or handle only (decode.c) */
+	keys = n->u.table.n - (konst ? 1 : 0);
 	if (!tag) {
 		const DocEntry *e = &n->u.table.v[0];
+		if (e == konst && keys)
+			e = &n->u.table.v[1];
 		c = schema_word_find(SW_CTORS, e->key, e->keylen);
-		if (n->u.table.n != 1 || c < 0)
+		if (keys != 1 || c < 0 || (konst && c > CTOR_CPTR))
 			return (DocNode *)n;
-		return short_type(a, (Ctor)c, e->value, n->loc, e->loc, depth);
+		return short_type(a, (Ctor)c, e->value, n->loc, e->loc, depth, konst);
 	}
 	/* adjacently tagged: { tag = "u8" }, { tag = "ptr", args = ... } */
-	if (n->u.table.n != (args ? 2u : 1u) || tag->value->kind != DOC_STRING)
+	if (keys != (args ? 2u : 1u) || tag->value->kind != DOC_STRING)
 		return (DocNode *)n;
 	c = schema_word_find(SW_CTORS, tag->value->u.str.s,
 			     tag->value->u.str.len);
 	if (c < 0) {
-		if (args || !is_name(tag->value))
+		if (args || konst || !is_name(tag->value))
 			return (DocNode *)n;
 		return doc_new_string(a, n->loc, tag->value->u.str.s,
 				      tag->value->u.str.len);
 	}
-	if (!args)
+	if (!args || (konst && c > CTOR_CPTR))
 		return (DocNode *)n;
-	return short_type(a, (Ctor)c, args->value, n->loc, tag->loc, depth);
+	return short_type(a, (Ctor)c, args->value, n->loc, tag->loc, depth, konst);
 }
 
 /* A list of tables of one kind (fields, variants, ...). */
@@ -142,7 +152,7 @@ static DocNode *canon_list(Arena *a, const DocNode *n, SchemaKind k)
 static DocNode *canon_items(Arena *a, const DocNode *n)
 {
 	DocNode *r;
-	uint32_t i, j;
+	uint32_t i;
 	if (n->kind != DOC_ARRAY)
 		return (DocNode *)n;
 	r = doc_new(a, DOC_ARRAY, n->loc);
@@ -150,15 +160,11 @@ static DocNode *canon_items(Arena *a, const DocNode *n)
 	for (i = 0; i < n->u.array.n; i++) {
 		const DocNode *t = n->u.array.v[i];
 		DocNode *c = (DocNode *)t;
-		for (j = 0; t->kind == DOC_TABLE && j < t->u.table.n; j++) {
-			int w = schema_word_find(SW_ITEM_KINDS, t->u.table.v[j].key,
-						 t->u.table.v[j].keylen);
-			if (w >= 0) {
-				c = canon_table_as(a, t, schema_item_kind((size_t)w),
-						   schema_word(SW_ITEM_KINDS, (size_t)w));
-				break;
-			}
-		}
+		uint32_t k1 = 0, k2 = 0;
+		int w = t->kind == DOC_TABLE ? schema_entry_kind(t, &k1, &k2) : -1;
+		if (w >= 0)
+			c = canon_table_as(a, t, schema_item_kind((size_t)w),
+					   schema_word(SW_ITEM_KINDS, (size_t)w));
 		doc_array_push(a, r, c);
 	}
 	return r;

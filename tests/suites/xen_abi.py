@@ -89,7 +89,6 @@ INVARIANT_BREAKERS = {"xen_domctl_cacheflush", "xen_domctl.u",
 # Xen's that the spec language cannot avoid (docs/xen-abi.md, "Gaps").
 # (record, member path) -> (Xen's type, generated type); None: not described.
 RECORD_GAPS = {
-    ("mmuext_op", "arg2.vcpumask"): ("__guest_handle_const_void", "__guest_handle_void"),
 }
 # Xen's blkif.h makes these overridable macros, not typedefs.
 MACRO_TYPES = {"blkif_vdev_t": "uint16_t", "blkif_sector_t": "uint64_t"}

@@ -163,6 +163,14 @@ static DocNode *one_key(const char *key, DocNode *v)
 		   "required", ARR(str(key)));
 }
 
+/* `const` beside ptr, handle or cptr: a pointer or handle to const. */
+static DocNode *const_key(void)
+{
+	return OBJ("type", str("boolean"),
+		   "description", str("Points to const: XEN_GUEST_HANDLE(const_uint8), "
+				      "const char *."));
+}
+
 /* ---- The fixed definitions -------------------------------------------------- */
 
 /* The primitives of a backing or constant type: u8..u64 and i8..i64
@@ -313,7 +321,7 @@ static void fixed_definitions(DocNode *defs)
 		"properties", OBJ("tag", OBJ("type", str("string"),
 					     "anyOf", ARR(OBJ("enum", all),
 							  ref("typeName"))),
-				  "args", new_obj()),
+				  "args", new_obj(), "const", const_key()),
 		"description", str("The RFC's adjacently tagged syntax: { tag = "
 				   "\"u8\" }, { tag = \"ptr\", args = ... }."),
 		"allOf", tagged_if));
@@ -321,6 +329,9 @@ static void fixed_definitions(DocNode *defs)
 	type = ARR(ref("typeName"));
 	for (c = 0; c < NCTORS; c++) {
 		DocNode *t = one_key(schema_word(SW_CTORS, (size_t)c), ctor_args((Ctor)c));
+		if (!ctor_names_a_type((Ctor)c) && c != CTOR_ARRAY)
+			/* a pointer or handle to const */
+			put(t->u.table.v[1].value, "const", const_key());
 		put(t, "description", str(ctor_desc[c]));
 		doc_array_push(&A, type, t);
 	}
@@ -400,6 +411,13 @@ static DocNode *key_value(const SchemaKey *k)
 	case SV_BITMAP_TYPE: return ref_described("bitmapType", k->desc);
 	case SV_CONST_TYPE: return ref_described("constType", k->desc);
 	case SV_ALIAS_TYPE: return ref_described("aliasType", k->desc);
+	case SV_VALUE: {
+		DocNode *n = OBJ("type", str("integer"));
+		DocNode *e = OBJ("type", str("string"), "minLength", num(1),
+				 "maxLength", num(MAX_VALUE_LEN));
+		v = OBJ("anyOf", ARR(n, e));
+		break;
+	}
 	case SV_TAG_VALUES: {
 		DocNode *one = OBJ("type", ARR(str("integer"), str("string")));
 		DocNode *list = OBJ("type", str("array"),
@@ -526,6 +544,7 @@ static const char *const value_names[] = {
 	[SV_ENUM_TYPE] = "enum_type", [SV_BITMAP_TYPE] = "bitmap_type",
 	[SV_CONST_TYPE] = "const_type", [SV_ALIAS_TYPE] = "alias_type",
 	[SV_TAG_VALUES] = "tag_values", [SV_TABLE] = "table",
+	[SV_VALUE] = "value",
 	[SV_TABLES] = "tables",       [SV_ITEMS] = "items",
 };
 

@@ -97,8 +97,8 @@ struct xen_test_misc {
         uint32_t as_u32[2];
         uint64_aligned_t as_u64;
     };
-    uint8_t vcpus[(XEN_LEGACY_MAX_VCPUS / 2)];
-    xen_ulong_t bits[(sizeof(xen_ulong_t) * 2)];
+    uint8_t vcpus[XEN_LEGACY_MAX_VCPUS / 2];
+    xen_ulong_t bits[sizeof(xen_ulong_t) * 2];
     uint64_aligned_t data[XEN_FLEX_ARRAY_DIM];
 };
 

@@ -12,7 +12,7 @@
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Highest flag defined for `misc_flags`, for range checks. */
-#define XEN_X86_MISC_FLAGS_MAX 1
+#define XEN_X86_MISC_FLAGS_MAX XEN_X86_MSR_RELAXED
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))

@@ -134,10 +134,10 @@ struct xen_domctl_cacheflush {
  * The highest flag of xen_domctl_createdomain.flags (XEN_DOMCTL_CDF_vpmu), for
  * range checks.
  */
-#define XEN_DOMCTL_CDF_MAX 128
+#define XEN_DOMCTL_CDF_MAX XEN_DOMCTL_CDF_vpmu
 
 /* The highest flag of xen_domctl_createdomain.iommu_opts, for range checks. */
-#define XEN_DOMCTL_IOMMU_MAX 1
+#define XEN_DOMCTL_IOMMU_MAX XEN_DOMCTL_IOMMU_no_sharept
 
 /* Features of a new domain, in xen_domctl_createdomain.flags. */
 /* Hardware-virtualised guest; clear for a paravirtualised one. */
@@ -176,7 +176,7 @@ struct xen_domctl_cacheflush {
  * Grant table options of a new domain, in xen_domctl_createdomain.grant_opts.
  */
 /* Highest grant table version the domain may use. */
-#define XEN_DOMCTL_GRANT_version_mask (0xFU << 0)
+#define XEN_DOMCTL_GRANT_version_mask 0xf
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /*

@@ -12,11 +12,26 @@
 /* for domid_t */
 #include "xen.h"
 
+/* for xen_ulong_t */
+#if defined(__i386__) || defined(__x86_64__)
+#include "arch_x86.h"
+#elif defined(__arm__) || defined(__aarch64__)
+#include "arch_arm.h"
+#else
+#error "Unsupported architecture"
+#endif
+
 /*
  * evtchn_bind_pirq.flags: the caller will share the interrupt line with other
  * domains.
  */
 #define BIND_PIRQ__WILL_SHARE 1
+
+/*
+ * Number of ports the 2-level ABI can address: a bit per port in a two-level
+ * bitmap of xen_ulong_t words (1024 on x86_32, 4096 elsewhere).
+ */
+#define EVTCHN_2L_NR_CHANNELS (sizeof(xen_ulong_t) * sizeof(xen_ulong_t) * 64)
 
 /* Highest priority of a FIFO event channel. */
 #define EVTCHN_FIFO_PRIORITY_MAX 0
@@ -28,16 +43,16 @@
 #define EVTCHN_FIFO_PRIORITY_MIN 15
 
 /* Number of FIFO queues per vCPU, one per priority. */
-#define EVTCHN_FIFO_MAX_QUEUES 16
+#define EVTCHN_FIFO_MAX_QUEUES (EVTCHN_FIFO_PRIORITY_MIN + 1)
 
 /* Width of the link field of a FIFO event word. */
 #define EVTCHN_FIFO_LINK_BITS 17
 
 /* Number of ports the FIFO ABI can address. */
-#define EVTCHN_FIFO_NR_CHANNELS 131072
+#define EVTCHN_FIFO_NR_CHANNELS (1 << EVTCHN_FIFO_LINK_BITS)
 
 /* Link field of a FIFO event word: the next port in the queue. */
-#define EVTCHN_FIFO_LINK_MASK 0x1FFFF
+#define EVTCHN_FIFO_LINK_MASK ((1 << EVTCHN_FIFO_LINK_BITS) - 1)
 
 /* Bit number, in a FIFO event word: an event is pending. */
 #define EVTCHN_FIFO_PENDING 31

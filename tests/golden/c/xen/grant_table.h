@@ -31,18 +31,18 @@
 #define GNTTAB_RESERVED_XENSTORE 1
 
 /* Grant type: the entry grants nothing. */
-#define GTF_invalid 0
+#define GTF_invalid (0U << 0)
 
 /* Grant type: the domain may map and access the frame. */
-#define GTF_permit_access 1
+#define GTF_permit_access (1U << 0)
 
 /* Grant type: the domain may transfer a frame into this entry. */
-#define GTF_accept_transfer 2
+#define GTF_accept_transfer (2U << 0)
 
 /*
  * Grant type: access to a grant of another domain (grant_entry_v2.transitive).
  */
-#define GTF_transitive 3
+#define GTF_transitive (3U << 0)
 
 /* First bit of GNTMAP_guest_avail_mask. */
 #define _GNTMAP_guest_avail0 16
@@ -162,31 +162,31 @@ typedef uint16_t grant_status_t;
 /* How to map a grant, in gnttab_map_grant_ref.flags. */
 /* Map for device (IOMMU) access. */
 #define _GNTMAP_device_map 0
-#define GNTMAP_device_map (1U << _GNTMAP_device_map)
+#define GNTMAP_device_map (1 << _GNTMAP_device_map)
 /* Map for CPU access. */
 #define _GNTMAP_host_map 1
-#define GNTMAP_host_map (1U << _GNTMAP_host_map)
+#define GNTMAP_host_map (1 << _GNTMAP_host_map)
 /* Read-only mapping. */
 #define _GNTMAP_readonly 2
-#define GNTMAP_readonly (1U << _GNTMAP_readonly)
+#define GNTMAP_readonly (1 << _GNTMAP_readonly)
 /* With host_map: user space may use the mapping too. */
 #define _GNTMAP_application_map 3
-#define GNTMAP_application_map (1U << _GNTMAP_application_map)
+#define GNTMAP_application_map (1 << _GNTMAP_application_map)
 /*
  * host_addr is the machine address of the PTE to update, not a virtual address.
  */
 #define _GNTMAP_contains_pte 4
-#define GNTMAP_contains_pte (1U << _GNTMAP_contains_pte)
+#define GNTMAP_contains_pte (1 << _GNTMAP_contains_pte)
 /* Left to the guest's own use. */
 #define GNTMAP_guest_avail_mask (0xFFFFU << 16)
 
 /* Which sides of a copy are grant references, in gnttab_copy.flags. */
 /* source.u is a grant reference (else a frame of the caller). */
 #define _GNTCOPY_source_gref 0
-#define GNTCOPY_source_gref (1U << _GNTCOPY_source_gref)
+#define GNTCOPY_source_gref (1 << _GNTCOPY_source_gref)
 /* dest.u is a grant reference (else a frame of the caller). */
 #define _GNTCOPY_dest_gref 1
-#define GNTCOPY_dest_gref (1U << _GNTCOPY_dest_gref)
+#define GNTCOPY_dest_gref (1 << _GNTCOPY_dest_gref)
 
 /* Cache operations, in gnttab_cache_flush.op. */
 /* Write back. */

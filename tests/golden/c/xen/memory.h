@@ -80,11 +80,11 @@
  * NUMA node fields are set with function-like macros).
  */
 /* Populate the frames lazily. */
-#define XENMEMF_populate_on_demand (1U << 16)
+#define XENMEMF_populate_on_demand (1 << 16)
 /* Fail rather than fall back to another node. */
-#define XENMEMF_exact_node_request (1U << 17)
+#define XENMEMF_exact_node_request (1 << 17)
 /* The node is a virtual node of the domain. */
-#define XENMEMF_vnode (1U << 18)
+#define XENMEMF_vnode (1 << 18)
 #endif
 
 /*

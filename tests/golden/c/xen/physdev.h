@@ -80,11 +80,11 @@
 
 /* Properties of a PCI device, in physdev_pci_device_add.flags. */
 /* An ARI extended function. */
-#define XEN_PCI_DEV_EXTFN (1U << 0)
+#define XEN_PCI_DEV_EXTFN 0x1
 /* An SR-IOV virtual function; physfn names its physical function. */
-#define XEN_PCI_DEV_VIRTFN (1U << 1)
+#define XEN_PCI_DEV_VIRTFN 0x2
 /* optarr[0] holds the device's proximity domain. */
-#define XEN_PCI_DEV_PXM (1U << 2)
+#define XEN_PCI_DEV_PXM 0x4
 
 /* PHYSDEVOP_map_pirq: map an interrupt source to a pirq of a domain. */
 struct physdev_map_pirq {

@@ -27,21 +27,21 @@
 
 /* Power management abilities of a processor. */
 /* C-states (idle). */
-#define XEN_PROCESSOR_PM_CX (1U << 0)
+#define XEN_PROCESSOR_PM_CX 1
 /* P-states (frequency). */
-#define XEN_PROCESSOR_PM_PX (1U << 1)
+#define XEN_PROCESSOR_PM_PX 2
 /* T-states (throttling). */
-#define XEN_PROCESSOR_PM_TX (1U << 2)
+#define XEN_PROCESSOR_PM_TX 4
 
 /* Which parts of the P-state data are present. */
 /* Performance control registers. */
-#define XEN_PX_PCT (1U << 0)
+#define XEN_PX_PCT 1
 /* Performance states. */
-#define XEN_PX_PSS (1U << 1)
+#define XEN_PX_PSS 2
 /* Platform limit. */
-#define XEN_PX_PPC (1U << 2)
+#define XEN_PX_PPC 4
 /* State dependencies. */
-#define XEN_PX_PSD (1U << 3)
+#define XEN_PX_PSD 8
 
 /*
  * Global power management properties of a processor, as C bitfields in one

@@ -13,10 +13,10 @@
 #define __XEN_AUTOGEN_SYSCTL_H
 
 /* Mask of the status bits of a query result. */
-#define PG_OFFLINE_STATUS_MASK 0xFF
+#define PG_OFFLINE_STATUS_MASK (0xFFUL)
 
 /* Mask of the bits that qualify a result. */
-#define PG_OFFLINE_MISC_MASK 0xFF0
+#define PG_OFFLINE_MISC_MASK (0xFFUL << 4)
 
 /* Position of the owning domain in a result word. */
 #define PG_OFFLINE_OWNER_SHIFT 16
@@ -34,42 +34,42 @@
  * to 31 the owner (PG_OFFLINE_OWNER_SHIFT).
  */
 /* The hypervisor did not handle the page. */
-#define PG_OFFLINE_INVALID (1U << 0)
+#define PG_OFFLINE_INVALID (0x1UL << 0)
 /* Done (offlined, or onlined for page_online). */
-#define PG_OFFLINE_OFFLINED (1U << 1)
+#define PG_OFFLINE_OFFLINED (0x1UL << 1)
 #define PG_ONLINE_ONLINED PG_OFFLINE_OFFLINED /* compatibility */
 /* The page will go offline once freed. */
-#define PG_OFFLINE_PENDING (1U << 2)
+#define PG_OFFLINE_PENDING (0x1UL << 2)
 /* The operation failed. */
-#define PG_OFFLINE_FAILED (1U << 3)
+#define PG_OFFLINE_FAILED (0x1UL << 3)
 #define PG_ONLINE_FAILED PG_OFFLINE_FAILED /* compatibility */
 /* Try again. */
-#define PG_OFFLINE_AGAIN (1U << 4)
+#define PG_OFFLINE_AGAIN (0x1UL << 4)
 /* With FAILED or PENDING: the hypervisor owns the page. */
-#define PG_OFFLINE_XENPAGE (1U << 8)
+#define PG_OFFLINE_XENPAGE (0x1UL << 8)
 /* With FAILED or PENDING: dom0 owns the page. */
-#define PG_OFFLINE_DOM0PAGE (1U << 9)
+#define PG_OFFLINE_DOM0PAGE (0x1UL << 9)
 /* With FAILED or PENDING: nobody owns the page. */
-#define PG_OFFLINE_ANONYMOUS (1U << 10)
+#define PG_OFFLINE_ANONYMOUS (0x1UL << 10)
 /* With FAILED or PENDING: the page is not conventional RAM. */
-#define PG_OFFLINE_NOT_CONV_RAM (1U << 11)
+#define PG_OFFLINE_NOT_CONV_RAM (0x1UL << 11)
 /*
  * With FAILED or PENDING: a guest owns the page; the owner is in bits 16 to 31.
  */
-#define PG_OFFLINE_OWNED (1U << 12)
+#define PG_OFFLINE_OWNED (0x1UL << 12)
 /* The page is broken. */
-#define PG_OFFLINE_BROKEN (1U << 13)
+#define PG_OFFLINE_BROKEN (0x1UL << 13)
 #define PG_ONLINE_BROKEN PG_OFFLINE_BROKEN /* compatibility */
 
 /* State bits of a page, as XEN_SYSCTL_page_offline_op's query reports them. */
 /* Offline. */
-#define PG_OFFLINE_STATUS_OFFLINED (1U << 1)
+#define PG_OFFLINE_STATUS_OFFLINED (0x1UL << 1)
 /* Online. */
-#define PG_OFFLINE_STATUS_ONLINE (1U << 2)
+#define PG_OFFLINE_STATUS_ONLINE (0x1UL << 2)
 /* Going offline once freed. */
-#define PG_OFFLINE_STATUS_OFFLINE_PENDING (1U << 3)
+#define PG_OFFLINE_STATUS_OFFLINE_PENDING (0x1UL << 3)
 /* Broken. */
-#define PG_OFFLINE_STATUS_BROKEN (1U << 4)
+#define PG_OFFLINE_STATUS_BROKEN (0x1UL << 4)
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /*
@@ -93,7 +93,7 @@ struct xen_sysctl_page_offline_op {
 /*
  * The highest capability flag (XEN_SYSCTL_PHYSCAP_gnttab_v2), for range checks.
  */
-#define XEN_SYSCTL_PHYSCAP_MAX 512
+#define XEN_SYSCTL_PHYSCAP_MAX XEN_SYSCTL_PHYSCAP_gnttab_v2
 
 /*
  * What the platform supports, in xen_sysctl_physinfo.capabilities (Xen 4.17 has

@@ -29,28 +29,28 @@
 #define NR_VIRQS 24
 
 /* Domain ids from here up are not real domains but have special meanings. */
-#define DOMID_FIRST_RESERVED 0x7FF0
+#define DOMID_FIRST_RESERVED xen_mk_uint(0x7FF0)
 
 /* The calling domain. */
-#define DOMID_SELF 0x7FF0
+#define DOMID_SELF xen_mk_uint(0x7FF0)
 
 /* Owner of I/O memory, for privileged callers mapping device pages. */
-#define DOMID_IO 0x7FF1
+#define DOMID_IO xen_mk_uint(0x7FF1)
 
 /* The hypervisor itself, as the owner of its own pages. */
-#define DOMID_XEN 0x7FF2
+#define DOMID_XEN xen_mk_uint(0x7FF2)
 
 /* Owner of pages shared copy-on-write between domains. */
-#define DOMID_COW 0x7FF3
+#define DOMID_COW xen_mk_uint(0x7FF3)
 
 /* No domain at all. */
-#define DOMID_INVALID 0x7FF4
+#define DOMID_INVALID xen_mk_uint(0x7FF4)
 
 /* The idle domain. */
-#define DOMID_IDLE 0x7FFF
+#define DOMID_IDLE xen_mk_uint(0x7FFF)
 
 /* Bits of a domain id that are significant. */
-#define DOMID_MASK 0x7FFF
+#define DOMID_MASK xen_mk_uint(0x7FFF)
 
 /* A domain id. */
 typedef uint16_t domid_t;
@@ -267,7 +267,7 @@ struct mmuext_op {
         unsigned int nr_ents;
 #if __XEN_INTERFACE_VERSION__ >= 0x00030205
         /* Bitmap of the vCPUs whose TLBs to flush (read-only for Xen). */
-        XEN_GUEST_HANDLE(void) vcpumask;
+        XEN_GUEST_HANDLE(const_void) vcpumask;
 #endif
         /* Source frame of a copy. */
         xen_pfn_t src_mfn;
@@ -278,9 +278,9 @@ DEFINE_XEN_GUEST_HANDLE(mmuext_op_t);
 
 /* Properties of the time source, in vcpu_time_info.flags. */
 /* The TSC is stable and synchronised across CPUs. */
-#define XEN_PVCLOCK_TSC_STABLE_BIT (1U << 0)
+#define XEN_PVCLOCK_TSC_STABLE_BIT (1 << 0)
 /* The guest was paused by the toolstack since the last update. */
-#define XEN_PVCLOCK_GUEST_STOPPED (1U << 1)
+#define XEN_PVCLOCK_GUEST_STOPPED (1 << 1)
 
 /*
  * Per-vCPU system time, updated by Xen.  The guest reads it between two reads
@@ -359,11 +359,11 @@ struct shared_info {
      * One bit per event channel port: an event is pending. Set by Xen, cleared
      * by the guest.
      */
-    xen_ulong_t evtchn_pending[(sizeof(xen_ulong_t) * 8)];
+    xen_ulong_t evtchn_pending[sizeof(xen_ulong_t) * 8];
     /*
      * One bit per event channel port: the guest does not want upcalls for it.
      */
-    xen_ulong_t evtchn_mask[(sizeof(xen_ulong_t) * 8)];
+    xen_ulong_t evtchn_mask[sizeof(xen_ulong_t) * 8];
     /* Update counter of the wall clock, as vcpu_time_info.version. */
     uint32_t wc_version;
     /*
@@ -394,15 +394,15 @@ typedef struct shared_info shared_info_t;
 
 /* Properties of the domain, in start_info.flags. */
 /* The domain is privileged. */
-#define SIF_PRIVILEGED (1U << 0)
+#define SIF_PRIVILEGED (1 << 0)
 /* The domain is the initial control domain. */
-#define SIF_INITDOMAIN (1U << 1)
+#define SIF_INITDOMAIN (1 << 1)
 /* mod_start points to a list of multiboot modules. */
-#define SIF_MULTIBOOT_MOD (1U << 2)
+#define SIF_MULTIBOOT_MOD (1 << 2)
 /* mod_start is a frame number, not a virtual address. */
-#define SIF_MOD_START_PFN (1U << 3)
+#define SIF_MOD_START_PFN (1 << 3)
 /* The tools understand a virtually mapped p2m list. */
-#define SIF_VIRT_P2M_4TOOLS (1U << 4)
+#define SIF_VIRT_P2M_4TOOLS (1 << 4)
 
 #if (defined(__i386__) || defined(__x86_64__))
 /*

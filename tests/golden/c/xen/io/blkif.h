@@ -53,15 +53,15 @@ typedef uint64_t blkif_sector_t;
 
 /* Flags of a discard request. */
 /* Erase the data securely (if the backend offers it). */
-#define BLKIF_DISCARD_SECURE (1U << 0)
+#define BLKIF_DISCARD_SECURE (1 << 0)
 
 /* Properties of a virtual disk, in the backend's xenstore `info` node. */
 /* A CD-ROM. */
-#define VDISK_CDROM (1U << 0)
+#define VDISK_CDROM 0x1
 /* Removable media. */
-#define VDISK_REMOVABLE (1U << 1)
+#define VDISK_REMOVABLE 0x2
 /* Read-only. */
-#define VDISK_READONLY (1U << 2)
+#define VDISK_READONLY 0x4
 
 /* One segment of a request: sectors of a granted frame. */
 struct blkif_request_segment {
