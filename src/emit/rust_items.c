@@ -67,7 +67,9 @@ static const Symbol *length_const(const Rust *R, const Type *t, int target)
 {
 	const Expr *e = t->count_expr;
 	const Item *c;
-	if (!e || e->kind != EX_CONST || !e->sym)
+	while (e && e->kind == EX_PAREN)
+		e = e->l;
+	if (!e || e->kind != EX_NAME || !e->sym || e->member)
 		return NULL;
 	c = symbol_any(e->sym);
 	if (!c || c->kind != IT_CONST || !in_mask(R->info[c->index].mask, target))
@@ -483,8 +485,7 @@ static void emit_const(Rust *R, Buf *out, const Item *it)
 	bool hex = it->c.hex || (it->expr && it->expr->kind == EX_NUM &&
 				 !it->expr->decimal);
 	if (it->string) {
-		comment_doc(&dl.doc, 0, it->desc,
-			    arena_printf(&R->a, "The string `%s`.", it->name));
+		comment_doc(&dl.doc, 0, it->desc, NULL);
 		item_cfg(R, &dl.code, it);
 		rust_string(&text, it->string);
 		buf_putc(&text, ';');
@@ -512,8 +513,7 @@ static void emit_const(Rust *R, Buf *out, const Item *it)
 			MetaPool mp;
 			char *eq = strstr(vs.text[i], " = ");
 			mp.n = 0;
-			comment_doc(&dl.doc, 0, it->desc,
-				    arena_printf(&R->a, "The constant `%s`.", it->name));
+			comment_doc(&dl.doc, 0, it->desc, NULL);
 			cfg_attr(&dl.code, 0, cfg_decl(&mp, vs.mask[i],
 						       cfg_view_mask(R, it->unit)), &mp);
 			*eq = '\0';
@@ -772,8 +772,7 @@ static void emit_macro(Rust *R, Buf *out, const Item *it)
 		Decl dl = {{0}, {0}, true};
 		MetaPool mp;
 		mp.n = 0;
-		comment_doc(&dl.doc, 0, it->desc,
-			    arena_printf(&R->a, "The macro `%s`.", it->name));
+		comment_doc(&dl.doc, 0, it->desc, NULL);
 		cfg_attr(&dl.code, 0, cfg_decl(&mp, vs.mask[i],
 					       cfg_view_mask(R, it->unit)), &mp);
 		buf_puts(&dl.code, "#[allow(clippy::all, unused_parens)]\n");
@@ -1126,6 +1125,7 @@ static void emit_envelope(Rust *R, Buf *out, const Item *it)
 		ver = vs->common;
 	/* the constant must be a u32 as written (emit_const) */
 	if (!u || !ver || (R->info[ver->index].mask & in->mask) != in->mask ||
+	    !ver->int_value || ver->string ||
 	    (ver->const_type ? ver->const_type->prim != P_U32
 			     : ver->value < 0 || ver->value > UINT32_MAX)) {
 		buf_free(&vname);
