@@ -51,6 +51,7 @@ def spec_sets(ctx):
         "long-names": here(ctx, "specs", "long"),
         "text": here(ctx, "specs", "text"),
         "dropin": os.path.join(ctx.root, "tests", "c", "specs", "dropin"),
+        "exprs": os.path.join(ctx.root, "tests", "c", "specs", "exprs"),
     }
 
 
@@ -677,6 +678,10 @@ def collect(ctx):
         Test("rust/model", test_crate(ctx, "model", sets["model"], ["model.rs"], *RUST_NAMES),
              CARGO),
         Test("rust/long-names", test_crate(ctx, "long", sets["long-names"], []), CARGO),
+        # constants as expressions and macros as const fn, in both styles
+        Test("rust/exprs", test_crate(ctx, "exprs", sets["exprs"], []), CARGO),
+        Test("rust/exprs/rust-names", test_crate(ctx, "exprs", sets["exprs"], [], *RUST_NAMES),
+             CARGO),
         Test("rust/dropin", test_crate(ctx, "dropin", sets["dropin"], ["dropin.rs"]), CARGO),
         Test("rust/text", test_text(ctx), CARGO),
         Test("rust/prelude", test_prelude(ctx), CARGO + RUSTFMT),
