@@ -409,10 +409,23 @@ static bool is_version(const PNode *n)
 	return n->kind == PK_IDENT && strcmp(n->text, "__XEN_INTERFACE_VERSION__") == 0;
 }
 
+/* The C backend says riscv64 with `defined(__riscv) && __riscv_xlen == 64`
+ * and ppc64le with `defined(__powerpc64__) && defined(__LITTLE_ENDIAN__)`:
+ * these are tests of the target too.  Every target is little-endian. */
+static bool is_xlen64(const PNode *n)
+{
+	return n->kind == PK_BINARY && strcmp(n->text, "==") == 0 &&
+	       n->a->kind == PK_IDENT && strcmp(n->a->text, "__riscv_xlen") == 0 &&
+	       n->b->kind == PK_NUM && n->b->val == 64;
+}
+
 static int atom_cat(const PNode *n)
 {
 	if (n->kind == PK_NOT)
 		n = n->a;
+	if (is_xlen64(n) ||
+	    (n->kind == PK_DEFINED && strcmp(n->text, "__LITTLE_ENDIAN__") == 0))
+		return CAT_TARGET;
 	switch (n->kind) {
 	case PK_DEFINED:
 		if (target_of_macro(n->text) >= 0)
@@ -448,7 +461,11 @@ static bool eval_sel(const PNode *n, int target, unsigned cfgbit)
 	case PK_AND: return eval_sel(n->a, target, cfgbit) && eval_sel(n->b, target, cfgbit);
 	case PK_OR: return eval_sel(n->a, target, cfgbit) || eval_sel(n->b, target, cfgbit);
 	case PK_NOT: return !eval_sel(n->a, target, cfgbit);
+	case PK_BINARY:
+		return target == TGT_RISCV64; /* __riscv_xlen == 64 */
 	case PK_DEFINED:
+		if (target >= 0 && strcmp(n->text, "__LITTLE_ENDIAN__") == 0)
+			return true;
 		if (target >= 0)
 			return target_of_macro(n->text) == target;
 		if (strcmp(n->text, "__XEN__") == 0)
@@ -665,8 +682,10 @@ void icond_from_ctx(Arena *a, const HText *h, uint32_t ctx, uint32_t base,
 void icond_ctx_text(Buf *b, const HText *h, uint32_t ctx, uint32_t base)
 {
 	uint32_t chain[256];
-	size_t n = 0;
+	size_t n = 0, nt = 0, i;
 	bool first = true;
+	const char *terms[512];
+	bool negs[512];
 	while (ctx != HCTX_NONE && ctx != base && n < ARRAY_LEN(chain)) {
 		if (h->ctxs[ctx].group != HCTX_NONE && h->ctxs[ctx].group != h->guard_group)
 			chain[n++] = ctx;
@@ -675,14 +694,20 @@ void icond_ctx_text(Buf *b, const HText *h, uint32_t ctx, uint32_t base)
 	while (n--) {
 		const HCtx *x = &h->ctxs[chain[n]];
 		const HGroup *g = &h->groups[x->group];
-		uint32_t i;
-		for (i = 0; i <= x->branch; i++) {
-			if (i == x->branch && !g->branches[i])
+		uint32_t k;
+		for (k = 0; k <= x->branch && nt < ARRAY_LEN(terms); k++) {
+			if (k == x->branch && !g->branches[k])
 				break;
-			buf_printf(b, "%s%s(%s)", first ? "" : " && ",
-				   i < x->branch ? "!" : "", g->branches[i]);
-			first = false;
+			terms[nt] = g->branches[k];
+			negs[nt++] = k < x->branch;
 		}
+	}
+	for (i = 0; i < nt; i++) {
+		/* one term as it is; several, each in parentheses */
+		bool paren = nt > 1 || negs[i];
+		buf_printf(b, "%s%s%s%s%s", first ? "" : " && ", negs[i] ? "!" : "",
+			   paren ? "(" : "", terms[i], paren ? ")" : "");
+		first = false;
 	}
 	if (first)
 		buf_puts(b, "1");

@@ -72,6 +72,7 @@ typedef struct B {
 	bool *used;          /* comments taken */
 	/* struct typedef names -> struct name, of this header */
 	HMap typedefs;
+	int depth;           /* nesting of the record being read */
 	/* pending hoisted records */
 	IEntry *hoist;
 	size_t nhoist, hoistcap;
@@ -353,6 +354,19 @@ static DocNode *base_type(B *b, IEntry *e, const CTok *t, size_t n,
 	return NULL;
 }
 
+/* The index of the ')' that closes the '(' at t[0]. */
+static size_t closes_at(const CTok *t, size_t n)
+{
+	size_t i, depth = 0;
+	for (i = 0; i < n; i++) {
+		if (ctok_is(&t[i], "("))
+			depth++;
+		else if (ctok_is(&t[i], ")") && --depth == 0)
+			return i;
+	}
+	return n;
+}
+
 /* An array length as written: a number, or the expression's text. */
 static DocNode *length_node(B *b, IEntry *e, const CTok *t, size_t n,
 			    const char **why)
@@ -370,6 +384,12 @@ static DocNode *length_node(B *b, IEntry *e, const CTok *t, size_t n,
 			return NULL;
 		}
 		return dint(b->a, (int64_t)v);
+	}
+	/* (expr): the C backend writes the parentheses back */
+	while (n >= 2 && ctok_is(&t[0], "(") && ctok_is(&t[n - 1], ")") &&
+	       closes_at(t, n) == n - 1) {
+		t++;
+		n -= 2;
 	}
 	for (i = 0; i < n; i++) {
 		if (t[i].kind == CT_IDENT && !ctok_is(&t[i], "sizeof"))
@@ -586,6 +606,9 @@ static void free_mfields(MField *v, size_t n)
 static DocNode *record_fields(B *b, IEntry *e, const XDecl *const *recs,
 			      size_t nrecs, uint32_t rec_ctx, uint32_t body_lo,
 			      uint32_t body_hi, const char **why);
+static DocNode *record_fields_in(B *b, IEntry *e, const MField *m, size_t n,
+				 DocNode *arr, uint32_t rec_ctx, uint32_t *pe,
+				 uint32_t body_hi, const char **why);
 
 /* The end of a field's declaration: its ';' (or the ',' of a group). */
 static uint32_t field_stmt_end(const HText *h, uint32_t end, uint32_t hi)
@@ -659,13 +682,19 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 			he.line = htext_line_of(h, r0->start);
 			he.col = htext_col_of(h, r0->start);
 			he.kind = r0->kind == XK_UNION ? "union" : "struct";
-			he.name = r0->name;
+			he.name = arena_strdup(b->a, r0->name);
 			icond_from_ctx(b->a, h, ctx, h->guard_ctx, &he.cond);
 			he.lifted = true;
 			he.part = true;
 			he.owner = e->start;
-			fl = record_fields(b, &he, m->recs, m->nrecs, htext_ctx_at(h, r0->start),
-					   (uint32_t)(p - h->clean) + 1, bhi, why);
+			{
+				int saved = b->depth;
+				b->depth = 0;
+				fl = record_fields(b, &he, m->recs, m->nrecs,
+						   htext_ctx_at(h, r0->start),
+						   (uint32_t)(p - h->clean) + 1, bhi, why);
+				b->depth = saved;
+			}
 			if (!fl)
 				return NULL;
 			dput(b->a, it, he.kind, dstr(b->a, r0->name));
@@ -753,7 +782,8 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 	*prev_end = stmt_end;
 	append_desc(b->a, &desc, take_comments(b, stmt_end, line_end(h, stmt_end), true));
 	if (desc && *desc)
-		dput(b->a, fd, "description", dstr(b->a, desc));
+		dput(b->a, fd, "description", dstr(b->a, htext_flow(b->a, desc,
+								   4 * b->depth)));
 	return fd;
 }
 
@@ -762,10 +792,22 @@ static DocNode *record_fields(B *b, IEntry *e, const XDecl *const *recs,
 			      uint32_t body_hi, const char **why)
 {
 	MField *m;
-	size_t n = merge_fields(recs, nrecs, &m), i;
+	size_t n = merge_fields(recs, nrecs, &m);
 	DocNode *arr = doc_new(b->a, DOC_ARRAY, NO_LOC);
 	uint32_t prev_end = body_lo;
+	DocNode *r = record_fields_in(b, e, m, n, arr, rec_ctx, &prev_end, body_hi, why);
+	free_mfields(m, n);
+	return r;
+}
+
+static DocNode *record_fields_in(B *b, IEntry *e, const MField *m, size_t n,
+				 DocNode *arr, uint32_t rec_ctx, uint32_t *pe,
+				 uint32_t body_hi, const char **why)
+{
 	const MField *first = NULL;
+	uint32_t prev_end = *pe;
+	size_t i;
+	b->depth++;
 	for (i = 0; i < n; i++) {
 		DocNode *fd;
 		/* a group shares its first member's type */
@@ -774,11 +816,12 @@ static DocNode *record_fields(B *b, IEntry *e, const XDecl *const *recs,
 		fd = one_field(b, e, &m[i], first == &m[i] ? NULL : first, rec_ctx,
 			       &prev_end, body_hi, why);
 		if (!fd) {
-			free_mfields(m, n);
+			b->depth--;
 			return NULL;
 		}
 		doc_array_push(b->a, arr, fd);
 	}
+	b->depth--;
 	/* comments after the last member: with it */
 	if (n) {
 		const char *rest = take_comments(b, prev_end, body_hi, false);
@@ -788,13 +831,14 @@ static DocNode *record_fields(B *b, IEntry *e, const XDecl *const *recs,
 			if (de) {
 				const char *d = de->value->u.str.s;
 				append_desc(b->a, &d, rest);
-				de->value = dstr(b->a, d);
+				de->value = dstr(b->a, htext_flow(b->a, d, 4 * (b->depth + 1)));
 			} else {
-				dput(b->a, last, "description", dstr(b->a, rest));
+				dput(b->a, last, "description",
+				     dstr(b->a, htext_flow(b->a, rest, 4 * (b->depth + 1))));
 			}
 		}
 	}
-	free_mfields(m, n);
+	(void)pe;
 	return arr;
 }
 
@@ -1240,7 +1284,7 @@ static void build_enum(B *b, IEntry *e, const Chunk *c, const XDecl *d)
 		dput(b->a, vt, "only", icond_doc(b->a, &cond));
 		append_desc(b->a, &desc, take_comments(b, stmt, line_end(h, stmt), true));
 		if (desc && *desc)
-			dput(b->a, vt, "description", dstr(b->a, desc));
+			dput(b->a, vt, "description", dstr(b->a, htext_flow(b->a, desc, 4)));
 		doc_array_push(b->a, vars, vt);
 		prev = stmt;
 		if (ev->negative)
@@ -1251,7 +1295,7 @@ static void build_enum(B *b, IEntry *e, const Chunk *c, const XDecl *d)
 	}
 	free(vals);
 	e->kind = "enum";
-	e->name = d->name;
+	e->name = arena_strdup(b->a, d->name);
 	add_def(b->a, e, d->name);
 	dput(b->a, it, "enum", dstr(b->a, d->name));
 	dput(b->a, it, "description", dstr(b->a, ""));
@@ -1283,7 +1327,7 @@ static void build_record(B *b, IEntry *e, const Chunk *c, const XDecl *rec,
 		return;
 	}
 	e->kind = kw;
-	e->name = rec->name;
+	e->name = arena_strdup(b->a, rec->name);
 	add_def(b->a, e, rec->name);
 	fl = record_fields(b, e, recs, n, htext_ctx_at(h, rec->start),
 			   (uint32_t)(p - h->clean) + 1, rec->end, &why);
@@ -1315,7 +1359,7 @@ static void build_typedef(B *b, IEntry *e, const XDecl *td)
 	DocNode *ty, *it = doc_new(b->a, DOC_TABLE, NO_LOC);
 	int bits;
 	e->kind = "alias";
-	e->name = td->name;
+	e->name = arena_strdup(b->a, td->name);
 	add_def(b->a, e, td->name);
 	if (n < 2 || !ctok_is(&t[0], "typedef")) {
 		free(t);
@@ -1353,6 +1397,46 @@ static void build_typedef(B *b, IEntry *e, const XDecl *td)
 	e->doc = it;
 }
 
+/* typedef struct X X_t; right after struct X's body: the struct's
+ * c.typedef, as the C backend writes it.  Returns true if folded. */
+static bool fold_typedef(B *b, IEntry *e, const XDecl *td)
+{
+	const HText *h = &b->H->text;
+	CTok *t = NULL;
+	size_t n = ctok_all(h->clean + td->start, h->clean + td->end, &t), i;
+	IEntry *o = NULL;
+	bool ok = n == 4 && ctok_is(&t[0], "typedef") &&
+		  (ctok_is(&t[1], "struct") || ctok_is(&t[1], "union")) &&
+		  t[2].kind == CT_IDENT && t[3].kind == CT_IDENT;
+	char *rec = ok ? tokstr(b->a, &t[2]) : NULL;
+	free(t);
+	if (!ok)
+		return false;
+	for (i = (size_t)(e - b->H->e); i-- > 0;) {
+		if (b->H->e[i].hidden)
+			continue;
+		o = &b->H->e[i];
+		break;
+	}
+	if (!o || !o->doc || o->verbatim || o->ctx != e->ctx || !o->name ||
+	    strcmp(o->name, rec) != 0 || (strcmp(o->kind, "struct") != 0 &&
+					  strcmp(o->kind, "union") != 0) ||
+	    doc_table_find(o->doc, "c", 1))
+		return false;
+	set_c_key(b, o->doc, "typedef", dstr(b->a, td->name));
+	add_def(b->a, o, td->name);
+	hmap_put(&b->typedefs, td->name, strlen(td->name),
+		 arena_printf(b->a, "%s %s", o->kind, rec));
+	append_desc(b->a, &o->desc, e->desc);
+	e->hidden = true;
+	e->absorbed = true;
+	e->owner = o->start;
+	e->kind = "typedef";
+	e->name = arena_strdup(b->a, td->name);
+	add_def(b->a, e, td->name);
+	return true;
+}
+
 static void build_chunk(B *b, IEntry *e, const Chunk *c)
 {
 	const XDecl *d[16];
@@ -1380,7 +1464,8 @@ static void build_chunk(B *b, IEntry *e, const Chunk *c)
 	if (nrec == 1 && nenum == 0 && ntd <= 1) {
 		if (!rec->definition) {
 			if (ntd == 1) {
-				build_typedef(b, e, td);
+				if (!fold_typedef(b, e, td))
+					build_typedef(b, e, td);
 				return;
 			}
 			ientry_verbatim(b->H, e, "a declaration of a record without its body");
@@ -1403,7 +1488,8 @@ static void build_chunk(B *b, IEntry *e, const Chunk *c)
 		return;
 	}
 	if (ntd == 1 && nrec == 0 && nenum == 0) {
-		build_typedef(b, e, td);
+		if (!fold_typedef(b, e, td))
+			build_typedef(b, e, td);
 		return;
 	}
 	ientry_verbatim(b->H, e, "declarations the importer does not take apart");
@@ -1665,6 +1751,64 @@ static void cross_check(B *b, IEntry *e, const Chunk *c)
 		      missing, missing == 1 ? "" : "s", extra);
 }
 
+/* Is the comment "for NAME, NAME"? */
+static bool for_names(const char *t)
+{
+	if (strncmp(t, "for ", 4) != 0)
+		return false;
+	for (t += 4; *t; t++)
+		if (!id_char_c(*t) && *t != ',' && *t != ' ')
+			return false;
+	return true;
+}
+
+/* In a header xenbindgen generated, the #includes it wrote for the
+ * [[includes]] of its unit (after a comment "for NAME, ...": one
+ * #include, or the #if chain of the architectures) are the imports'
+ * doing, not the header's: the imports say them again. */
+static void drop_import_includes(B *b)
+{
+	IHeader *H = b->H;
+	const HText *h = &H->text;
+	size_t i, k, j;
+	for (i = 0; i < h->ncomments; i++) {
+		const HComment *c = &h->comments[i];
+		const HDirective *d = NULL;
+		uint32_t s, e;
+		if (c->in_directive || !for_names(htext_comment_text(b->a, h, c)))
+			continue;
+		for (k = 0; k < h->ndirs; k++)
+			if (h->dirs[k].start >= c->end) {
+				d = &h->dirs[k];
+				break;
+			}
+		if (!d || !htext_blank(h, c->end, d->start))
+			continue;
+		s = d->start;
+		if (d->kind == HD_INCLUDE) {
+			e = d->end;
+		} else if (d->kind == HD_IF && d->group != HCTX_NONE &&
+			   h->groups[d->group].last_dir != HCTX_NONE) {
+			const HGroup *g = &h->groups[d->group];
+			bool only_inc = true;
+			for (j = g->first_dir + 1; j < g->last_dir; j++)
+				if (h->dirs[j].kind != HD_INCLUDE && h->dirs[j].kind != HD_ERROR &&
+				    h->dirs[j].kind != HD_ELIF && h->dirs[j].kind != HD_ELSE)
+					only_inc = false;
+			if (!only_inc)
+				continue;
+			e = h->dirs[g->last_dir].end;
+		} else {
+			continue;
+		}
+		for (k = 0; k < H->n; k++)
+			if (H->e[k].start >= s && H->e[k].start <= e && !H->e[k].hidden) {
+				H->e[k].hidden = true;
+				H->nimport_includes++;
+			}
+	}
+}
+
 /* The header's own comments before its first entry: SPDX, notice and
  * description. */
 static void header_comments(B *b, uint32_t first)
@@ -1683,6 +1827,13 @@ static void header_comments(B *b, uint32_t first)
 		}
 		b->used[i] = true;
 		t = htext_comment_text(b->a, h, c);
+		/* xenbindgen's own banner: the header was generated, and the
+		 * banner is no part of what it says */
+		if (strstr(t, "AUTOGENERATED. DO NOT MODIFY: this file is generated by "
+			   "xenbindgen")) {
+			H->generated = true;
+			continue;
+		}
 		if (strncmp(t, spdx, strlen(spdx)) == 0 && !H->spdx && !strchr(t, '\n')) {
 			const char *p = t + strlen(spdx);
 			while (*p == ' ')
@@ -1698,9 +1849,14 @@ static void header_comments(B *b, uint32_t first)
 				const char *q = strchr(p, '\n');
 				size_t len = q ? (size_t)(q - p) : strlen(p);
 				Buf *to = strncmp(p, "Copyright", 9) == 0 ? &nt : &d;
-				if (to->len)
-					buf_putc(to, '\n');
-				buf_put(to, p, len);
+				/* one blank line between paragraphs, where a
+				 * copyright line left two */
+				bool blank = len == 0;
+				if (!(blank && to->len >= 1 && to->data[to->len - 1] == '\n')) {
+					if (to->len)
+						buf_putc(to, '\n');
+					buf_put(to, p, len);
+				}
 				p += len + (q ? 1 : 0);
 			}
 			/* blank lines left at the ends of the description */
@@ -1862,8 +2018,7 @@ void ibuild_header(IHeader *H, IView *views, size_t nviews, unsigned caps,
 				de.owner = e->start;
 				icond_from_ctx(b.a, h, de.ctx, h->guard_ctx, &de.cond);
 				build_directive(&b, &de, dd);
-				if (!de.verbatim)
-					de.desc = take_comments(&b, de.start, de.end + 1, false);
+				de.dir_desc = take_comments(&b, de.start, de.end + 1, false);
 				b.hoist = xgrow(b.hoist, &b.hoistcap, b.nhoist + 1, sizeof *b.hoist);
 				b.hoist[b.nhoist++] = de;
 			}
@@ -1880,8 +2035,8 @@ void ibuild_header(IHeader *H, IView *views, size_t nviews, unsigned caps,
 		/* a #define's own comment, inside its line(s), unless the text
 		 * keeps it; and the trailing comments of a declaration's last
 		 * line */
-		if (e->is_define && !e->verbatim)
-			append_desc(b.a, &e->desc, take_comments(&b, e->start, e->end + 1, false));
+		if (e->is_define)
+			e->dir_desc = take_comments(&b, e->start, e->end + 1, false);
 		else if (!e->is_define)
 			append_desc(b.a, &e->desc, take_comments(&b, e->end, line_end(h, e->end),
 								 true));
@@ -1912,6 +2067,8 @@ void ibuild_header(IHeader *H, IView *views, size_t nviews, unsigned caps,
 			free(hs);
 		}
 	}
+	if (H->generated)
+		drop_import_includes(&b);
 	/* C declarations the assembler sees too: the language puts types
 	 * under #ifndef __ASSEMBLY__ */
 	for (i = 0; i < H->n; i++) {

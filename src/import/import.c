@@ -370,6 +370,105 @@ static const char *source_of(Work *w, Names *N, size_t h, const char *name)
 	return NULL;
 }
 
+/* ---- Typedef names of other headers' structs ------------------------------------------
+
+ * Until the language takes a struct's typedef name as a type, a member
+ * spelled with one (xen_domctl_t, of another header) is written with the
+ * struct it names: the same C type. */
+
+static DocNode *struct_for(Arena *a, const HMap *tds, const DocNode *n)
+{
+	const char *rec;
+	const char *sp;
+	DocNode *t;
+	if (n->kind != DOC_STRING || !(rec = hmap_gets(tds, n->u.str.s)))
+		return NULL;
+	sp = strchr(rec, ' ');
+	t = doc_new(a, DOC_TABLE, NO_LOC);
+	t->flags = DOC_F_INLINE;
+	doc_table_add(a, t, rec, (size_t)(sp - rec), NO_LOC,
+		      doc_new_string(a, NO_LOC, sp + 1, strlen(sp + 1)));
+	return t;
+}
+
+static void fix_type(Arena *a, const HMap *tds, DocNode **slot, unsigned depth);
+
+static void fix_fields(Arena *a, const HMap *tds, DocNode *fields, unsigned depth)
+{
+	uint32_t i;
+	if (!fields || fields->kind != DOC_ARRAY || depth > MAX_TYPE_DEPTH)
+		return;
+	for (i = 0; i < fields->u.array.n; i++) {
+		DocEntry *t = doc_table_find(fields->u.array.v[i], "typ", 3);
+		if (t)
+			fix_type(a, tds, &t->value, depth + 1);
+	}
+}
+
+static void fix_type(Arena *a, const HMap *tds, DocNode **slot, unsigned depth)
+{
+	DocNode *n = *slot, *r;
+	DocEntry *e;
+	if (depth > MAX_TYPE_DEPTH)
+		return;
+	if ((r = struct_for(a, tds, n)) != NULL) {
+		*slot = r;
+		return;
+	}
+	if (n->kind != DOC_TABLE || n->u.table.n < 1)
+		return;
+	e = &n->u.table.v[0];
+	if (strcmp(e->key, "ptr") == 0 || strcmp(e->key, "handle") == 0 ||
+	    strcmp(e->key, "cptr") == 0)
+		fix_type(a, tds, &e->value, depth + 1);
+	else if (strcmp(e->key, "array") == 0 && e->value->kind == DOC_ARRAY &&
+		 e->value->u.array.n)
+		fix_type(a, tds, &e->value->u.array.v[0], depth + 1);
+	else if ((strcmp(e->key, "struct") == 0 || strcmp(e->key, "union") == 0) &&
+		 e->value->kind == DOC_ARRAY)
+		fix_fields(a, tds, e->value, depth + 1);
+}
+
+static void fix_typedef_names(Work *w)
+{
+	HMap tds;
+	size_t h, i, k;
+	hmap_init(&tds);
+	for (h = 0; h < w->nh; h++) {
+		IHeader *H = &w->hs[h];
+		for (i = 0; i < H->n; i++) {
+			const IEntry *e = &H->e[i];
+			const DocNode *c, *td;
+			if (!structured(e) || (strcmp(e->kind, "struct") != 0 &&
+					       strcmp(e->kind, "union") != 0))
+				continue;
+			c = doc_get(e->doc, "c");
+			td = c ? doc_get(c, "typedef") : NULL;
+			if (td && td->kind == DOC_STRING)
+				hmap_put(&tds, td->u.str.s, td->u.str.len,
+					 arena_printf(&H->arena, "%s %s", e->kind, e->name));
+		}
+	}
+	for (h = 0; h < w->nh; h++) {
+		IHeader *H = &w->hs[h];
+		for (i = 0; i < H->n; i++) {
+			IEntry *e = &H->e[i];
+			DocEntry *t;
+			if (!e->doc)
+				continue;
+			if ((t = doc_table_find(e->doc, "typ", 3)) != NULL)
+				fix_type(&H->arena, &tds, &t->value, 0);
+			fix_fields(&H->arena, &tds, doc_get(e->doc, "fields"), 0);
+			for (k = 0; k < e->nuses; k++) {
+				const char *rec = hmap_gets(&tds, e->uses[k]);
+				if (rec)
+					e->uses[k] = strchr(rec, ' ') + 1;
+			}
+		}
+	}
+	hmap_free(&tds);
+}
+
 /* Demote every structured entry that uses a name it cannot have, until
  * none does.  Returns the number demoted. */
 static size_t resolve_all(Work *w)
@@ -510,7 +609,13 @@ static DocNode *entry_doc(IHeader *H, const IEntry *e, Arena *a)
 	} else {
 		dput(a, t, "verbatim", dstr(a, ientry_text(H, e)));
 	}
-	dput(a, t, "description", dstr(a, e->desc ? e->desc : ""));
+	{
+		/* a #define's own comment is in its text when it is text */
+		const char *d = e->desc ? e->desc : "";
+		if (structured(e) && e->dir_desc && *e->dir_desc)
+			d = *d ? arena_printf(a, "%s\n\n%s", d, e->dir_desc) : e->dir_desc;
+		dput(a, t, "description", dstr(a, htext_flow(a, d, 0)));
+	}
 	if (!e->wrap_cond) {
 		ICond c = e->cond;
 		/* C declarations are C only anyway */
@@ -544,9 +649,9 @@ static DocNode *unit_doc(Work *w, Names *N, size_t h, Arena *a)
 	if (H->spdx)
 		dput(a, hd, "spdx", dstr(a, H->spdx));
 	if (H->notice)
-		dput(a, hd, "notice", dstr(a, H->notice));
+		dput(a, hd, "notice", dstr(a, htext_flow(a, H->notice, 0)));
 	if (H->desc)
-		dput(a, hd, "description", dstr(a, H->desc));
+		dput(a, hd, "description", dstr(a, htext_flow(a, H->desc, 0)));
 	if (H->assembly)
 		dput(a, hd, "assembly", dbool(a, true));
 	dput(a, root, "header", hd);
@@ -961,6 +1066,8 @@ int import_run(const ImportOptions *o)
 	pthread_mutex_destroy(&w.lock);
 	t1 = now_ms();
 
+	if (!(w.caps & CAP_TYPEDEF_NAMES))
+		fix_typedef_names(&w);
 	resolve_all(&w);
 	for (rounds = 1; rounds <= 16; rounds++) {
 		size_t ch = verdict_round(&w, d);

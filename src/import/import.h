@@ -328,6 +328,11 @@ bool htext_blank(const HText *h, uint32_t a, uint32_t b);
 void htext_find_guard(HText *h);
 /* A comment's text as a description (in a). */
 char *htext_comment_text(Arena *a, const HText *h, const HComment *c);
+/* A description as the C backend writes it in a comment at indent: a
+ * paragraph with a line too long for its room re-flowed by words, as
+ * emit/cnames.c does, so that what is imported reads back the same from
+ * the generated header. */
+const char *htext_flow(Arena *a, const char *desc, int indent);
 bool htext_all_blank(const char *s, size_t n);
 
 /* ---- hcond.c ------------------------------------------------------------
@@ -451,6 +456,7 @@ typedef struct IEntry {
 	const char *name;
 	DocNode *doc;          /* the item, or NULL: verbatim */
 	const char *desc;
+	const char *dir_desc;  /* a #define's own comment (in its text) */
 	const char **defs;     /* the C names it declares */
 	size_t ndefs;
 	const char **uses;     /* the spec names its item needs */
@@ -490,6 +496,8 @@ typedef struct IHeader {
 	IDiag *diags;
 	size_t ndiags, diagcap;
 	size_t views, views_ok;
+	bool generated;          /* it carries xenbindgen's banner */
+	size_t nimport_includes; /* #includes it wrote for [[includes]] */
 	size_t nendif_comments;  /* labels of #else/#endif: left out */
 	size_t ntrailing;        /* comments after the last entry */
 	Arena arena;
