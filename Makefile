@@ -63,8 +63,13 @@ ifeq ($(CLANG),yes)
   ifeq ($(CLANG_FOUND),)
     $(error CLANG=yes but libclang was not found: install libclang-dev, or set CLANG_INCDIR and CLANG_LIBDIR)
   endif
-  CLANG_CFLAGS := -DHAVE_LIBCLANG -isystem $(CLANG_INCDIR) -pthread
-  CLANG_LIBS   := -L$(CLANG_LIBDIR) -Wl,-rpath,$(CLANG_LIBDIR) -lclang -pthread
+  # Not linked: loaded with dlopen() when compare or import first needs it
+  # (src/import/libclang.h says why), from the path found here.
+  CLANG_SO     := $(firstword $(wildcard $(CLANG_LIBDIR)/libclang.so.1) \
+	$(CLANG_LIBDIR)/libclang.so)
+  CLANG_CFLAGS := -DHAVE_LIBCLANG -DXBG_LIBCLANG='"$(CLANG_SO)"' \
+	-isystem $(CLANG_INCDIR) -pthread
+  CLANG_LIBS   := -ldl -pthread
 endif
 
 B       ?= build/$(notdir $(firstword $(CC)))
@@ -154,7 +159,7 @@ test-bins: $(B)/xenbindgen $(UNIT_BINS) $(TEST_TOOLS) $(HOOKS_BIN)
 # installs them all).
 check: test-bins
 	XENBINDGEN=$(CURDIR)/$(B)/xenbindgen TESTBIN=$(CURDIR)/$(B)/tests \
-	  XBG_HOOKS=$(CURDIR)/$(HOOKS_BIN) \
+	  XBG_HOOKS=$(CURDIR)/$(HOOKS_BIN) XBG_CLANG_INCDIR=$(if $(filter yes,$(CLANG)),$(CLANG_INCDIR)) \
 	  CC=$(CC) YAML=$(YAML) $(PYTHON) tests/run.py $(TESTS)
 
 ASAN_FLAGS = -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -971,7 +971,10 @@ int import_compare(const CompareOptions *o)
 			1u << TGT_ARM64;
 	if (!cmask)
 		cmask = (1u << NCONFIGS) - 1;
-	st = tree_load(&w.a, o->original, d);
+	/* before any thread: every view calls into libclang */
+	st = libclang_load(d);
+	if (!st)
+		st = tree_load(&w.a, o->original, d);
 	if (!st)
 		st = tree_load(&w.b, o->generated, d);
 	if (!st && (!root_ok(w.a.root) || !root_ok(w.b.root))) {

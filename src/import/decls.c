@@ -16,8 +16,9 @@
 
 #include <stdlib.h>
 
+#include "import/libclang.h"
+
 #ifdef HAVE_LIBCLANG
-#include <clang-c/Index.h>
 
 typedef struct Walker {
 	CXTranslationUnit tu;

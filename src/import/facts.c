@@ -34,9 +34,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 
-#ifdef HAVE_LIBCLANG
-#include <clang-c/Index.h>
-#endif
+#include "import/libclang.h"
 
 const char *fact_kind_name(FactKind k)
 {

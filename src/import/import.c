@@ -1004,7 +1004,6 @@ int import_run(const ImportOptions *o)
 {
 	Work w;
 	Diag *d = diag_new();
-	FactsCtx *probe = facts_ctx_new();
 	int st = STATUS_OK;
 	size_t i, rounds = 0;
 	double t0 = now_ms(), t1, t2;
@@ -1012,15 +1011,17 @@ int import_run(const ImportOptions *o)
 
 	memset(&w, 0, sizeof w);
 	w.o = o;
-	if (!probe) {
-		fprintf(stderr, "xenbindgen: error: import needs libclang: this "
-			"xenbindgen was built without it (rebuild with libclang-dev "
-			"installed)\n");
-		diag_free(d);
-		return STATUS_USAGE;
-	}
-	facts_ctx_free(probe);
-	st = tree_load(&w.tree, o->root, d);
+#ifdef HAVE_LIBCLANG
+	/* before any thread: every view calls into libclang */
+	st = libclang_load(d);
+#else
+	fputs("xenbindgen: error: import needs libclang, and this xenbindgen "
+	      "was built without it (install libclang-dev and rebuild, or "
+	      "make CLANG=yes)\n", stderr);
+	st = STATUS_USAGE;
+#endif
+	if (!st)
+		st = tree_load(&w.tree, o->root, d);
 	if (st) {
 		diag_print(d, stderr, false);
 		diag_free(d);

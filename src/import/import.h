@@ -593,4 +593,13 @@ typedef struct CompareOptions {
  * built without libclang), STATUS_IO when a tree cannot be read. */
 int import_compare(const CompareOptions *o);
 
+/* ---- libclang.c ---------------------------------------------------------
+ * libclang is not linked but loaded when first needed (libclang.h, private
+ * to this folder, says why and lists the functions).  Load it, once per
+ * process and before any thread calls it; reports through d and returns
+ * STATUS_IO when it cannot.  Only in builds with libclang. */
+#ifdef HAVE_LIBCLANG
+int libclang_load(Diag *d);
+#endif
+
 #endif

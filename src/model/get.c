@@ -55,15 +55,16 @@ bool get_keys(Dec *D, const DocNode *t, SchemaKind k)
 bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
 {
 	const char *what = schema_tables[k].what;
-	const SchemaKey *order[SCHEMA_MAX_KEYS];
+	const SchemaKey *const *order;
 	const char *names[SCHEMA_MAX_KEYS];
 	const char *suggested[8] = {NULL};
-	size_t nkeys = schema_check_order(k, order), nsug = 0, j;
+	size_t nkeys, nsug = 0, j;
 	uint32_t i;
 	bool ok = true;
-	for (j = 0; j < nkeys; j++)
-		names[j] = name_key && strcmp(order[j]->key, "name") == 0
-			   ? name_key : order[j]->key;
+	if (!D->norder[k])
+		D->norder[k] = (unsigned char)schema_check_order(k, D->order[k]);
+	order = D->order[k];
+	nkeys = D->norder[k];
 	for (i = 0; i < t->u.table.n; i++) {
 		const DocEntry *e = &t->u.table.v[i];
 		const char *sug;
@@ -76,6 +77,10 @@ bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
 			ok = false;
 			continue;
 		}
+		/* (the names only for a did-you-mean: most tables need none) */
+		for (j = 0; j < nkeys; j++)
+			names[j] = name_key && strcmp(order[j]->key, "name") == 0
+				   ? name_key : order[j]->key;
 		sug = schema_closest(e->key, names, nkeys);
 		if (sug && nsug < ARRAY_LEN(suggested))
 			suggested[nsug++] = sug;
@@ -89,24 +94,22 @@ bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
 		ok = false;
 	}
 	/* A required key that a misspelt one was taken for is not reported
-	 * missing as well. */
-	for (j = 0; j < nkeys; j++) {
+	 * missing as well.  The check order puts the required keys first. */
+	for (j = 0; j < nkeys && order[j]->required; j++) {
 		size_t s;
 		bool typo = false;
+		/* in `items`, the kind key stands for the name */
+		const char *key = name_key && strcmp(order[j]->key, "name") == 0
+				  ? name_key : order[j]->key;
 		for (s = 0; s < nsug; s++)
-			typo |= strcmp(suggested[s], names[j]) == 0;
-		if (order[j]->required && !typo && !doc_get(t, names[j])) {
+			typo |= strcmp(suggested[s], key) == 0;
+		if (!typo && !doc_table_find(t, key, strlen(key))) {
 			diag_error(D->d, t->loc, "%s is missing required key '%s'",
-				   what, names[j]);
+				   what, key);
 			ok = false;
 		}
 	}
 	return ok;
-}
-
-const DocEntry *get_entry(const DocNode *t, const char *key)
-{
-	return doc_table_find(t, key, strlen(key));
 }
 
 bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,

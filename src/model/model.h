@@ -473,6 +473,7 @@ typedef enum Ctor {
 
 typedef struct SchemaKey {
 	const char *key;
+	size_t len;       /* strlen(key) */
 	bool required;
 	SchemaValue value;
 	int sub;          /* SV_TABLE(S): SchemaKind; SV_WORD(S): SchemaWords */
@@ -521,6 +522,11 @@ typedef struct Dec {
 	const char *field_name; /* the field whose type is being decoded */
 	const char *name_key;   /* the key of the item's name: "name", or in
 				 * an `items` list its kind ("struct") */
+	/* schema_check_order() of each kind, made on first use: every table
+	 * of a file is checked against it, and making it costs more than the
+	 * check (norder 0: not made yet) */
+	const SchemaKey *order[NSCHEMAKINDS][SCHEMA_MAX_KEYS];
+	unsigned char norder[NSCHEMAKINDS];
 } Dec;
 
 /* For messages: "a table", "an integer"; data escaped (no control bytes)
@@ -538,7 +544,12 @@ bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key);
 /* Getters: the value of key in table t.  A value of the wrong kind is
  * reported ("'key' of what must be a string, not an integer") and taken
  * as absent.  loc, if given, receives the value's location. */
-const DocEntry *get_entry(const DocNode *t, const char *key);
+/* (inline: called for every key of every table, always with a literal
+ * whose length the compiler then knows) */
+static inline const DocEntry *get_entry(const DocNode *t, const char *key)
+{
+	return doc_table_find(t, key, strlen(key));
+}
 bool get_kind(Dec *D, const DocNode *v, DocKind kind, const char *key,
 	      const char *what);
 const char *get_string(Dec *D, const DocNode *t, const char *key,
@@ -658,7 +669,15 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 /* Does the item, or the field, exist on target t (in the tools build at
  * the latest interface version that layouts describe)? */
 bool item_on_target(const Item *it, int t);
-bool cond_on_target(const Cond *c, int t);
+/* The configuration layouts describe: a tools build at the latest
+ * interface version, in C, with no configuration macro defined; a raw
+ * condition is taken to hold (docs/spec-language.md, §5.1).  (inline: the
+ * layout engine asks it for every field on every target) */
+static inline bool cond_on_target(const Cond *c, int t)
+{
+	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
+	       !c->ndefined && c->assembly != COND_ASM_ONLY;
+}
 
 /* ---- layout.c ----------------------------------------------------------- */
 /* Size and alignment of a type on a target. */

@@ -20,9 +20,10 @@
 #include <string.h>
 
 /* Shorthands for the tables below. */
-#define KEY(k, req, v, desc) {k, req, v, 0, 0, 0, desc}
-#define SUB(k, req, v, sub, desc) {k, req, v, sub, 0, 0, desc}
-#define RANGE(k, req, min, max, desc) {k, req, SV_INT, 0, min, max, desc}
+#define KEY(k, req, v, desc) {k, sizeof(k) - 1, req, v, 0, 0, 0, desc}
+#define SUB(k, req, v, sub, desc) {k, sizeof(k) - 1, req, v, sub, 0, 0, desc}
+#define RANGE(k, req, min, max, desc) \
+	{k, sizeof(k) - 1, req, SV_INT, 0, min, max, desc}
 
 static const SchemaKey root_keys[] = {
 	SUB("header", false, SV_TABLE, SK_HEADER,
@@ -43,12 +44,12 @@ static const SchemaKey root_keys[] = {
 };
 
 static const SchemaKey header_keys[] = {
-	{"path", false, SV_STRING, 0, 1, 0,
+	{"path", 4, false, SV_STRING, 0, 1, 0,
 	 "The header's path under the output directory, e.g. "
 	 "\"arch-x86/xen.h\" (default: the output's name and \".h\")."},
 	KEY("guard", false, SV_IDENT,
 	    "The include guard macro (default __XEN_AUTOGEN_<NAME>_H)."),
-	{"spdx", false, SV_STRING, 0, 1, 0,
+	{"spdx", 4, false, SV_STRING, 0, 1, 0,
 	 "An SPDX license expression: the first line is "
 	 "/* SPDX-License-Identifier: <spdx> */."},
 	KEY("notice", false, SV_TEXT,
@@ -63,7 +64,7 @@ static const SchemaKey header_keys[] = {
 };
 
 static const SchemaKey include_item_keys[] = {
-	{"include", true, SV_STRING, 0, 1, 0,
+	{"include", 7, true, SV_STRING, 0, 1, 0,
 	 "The header to #include, relative to this one (\"xen.h\", "
 	 "\"../xen.h\"), or <name.h>."},
 	KEY("before_guard", false, SV_BOOL,
@@ -73,7 +74,7 @@ static const SchemaKey include_item_keys[] = {
 };
 
 static const SchemaKey error_keys[] = {
-	{"error", true, SV_STRING, 0, 1, 0, "The message of the #error."},
+	{"error", 5, true, SV_STRING, 0, 1, 0, "The message of the #error."},
 	KEY("description", false, SV_TEXT, "Why, as a comment."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
 	    "When the #error fires (required: a header that always fails is "
@@ -96,7 +97,7 @@ static const SchemaKey unit_abi_keys[] = {
 };
 
 static const SchemaKey include_keys[] = {
-	{"from", true, SV_STRING, 0, 1, 0,
+	{"from", 4, true, SV_STRING, 0, 1, 0,
 	 "The output (directory) to import from, e.g. \"xen\" or \"io/ring\", "
 	 "or \"arch\" for the per-architecture directory."},
 	KEY("imports", true, SV_STRINGS, "The names imported."),
@@ -239,7 +240,7 @@ static const SchemaKey only_keys[] = {
 	    "Only when these configuration macros are defined."),
 	KEY("not_defined", false, SV_STRINGS,
 	    "Only when these configuration macros are not defined."),
-	{"c_if", false, SV_STRING, 0, 1, 0,
+	{"c_if", 4, false, SV_STRING, 0, 1, 0,
 	 "A raw C preprocessor condition, for what no other key says (a last "
 	 "resort)."},
 };
@@ -268,9 +269,9 @@ static const SchemaKey c_keys[] = {
 };
 
 static const SchemaKey abi_keys[] = {
-	{"waive", true, SV_WORDS, SW_WAIVERS, 1, 0,
+	{"waive", 5, true, SV_WORDS, SW_WAIVERS, 1, 0,
 	 "ABI rules this item is exempt from."},
-	{"reason", true, SV_STRING, 0, 1, 0, "Why (shown by validate)."},
+	{"reason", 6, true, SV_STRING, 0, 1, 0, "Why (shown by validate)."},
 };
 
 /* The keys are the architecture names of spec.c (the JSON Schema's
@@ -362,9 +363,10 @@ const SchemaKey *schema_key(SchemaKind k, const char *key, size_t len)
 {
 	const SchemaTable *t = &schema_tables[k];
 	size_t i;
+	/* every table of every spec comes here for each of its keys: the
+	 * lengths are in the table, not counted again */
 	for (i = 0; i < t->nkeys; i++)
-		if (strlen(t->keys[i].key) == len &&
-		    memcmp(t->keys[i].key, key, len) == 0)
+		if (t->keys[i].len == len && memcmp(t->keys[i].key, key, len) == 0)
 			return &t->keys[i];
 	return NULL;
 }
@@ -438,8 +440,18 @@ int schema_word_find(SchemaWords set, const char *s, size_t len)
 {
 	const char *w;
 	size_t i;
+	/* constructors are looked up for every type of every field: straight
+	 * from their array, not through schema_word()'s switch */
+	if (set == SW_CTORS) {
+		for (i = 0; i < NCTORS; i++)
+			if (ctors[i][0] == (len ? s[0] : '\0') &&
+			    strlen(ctors[i]) == len && memcmp(ctors[i], s, len) == 0)
+				return (int)i;
+		return -1;
+	}
 	for (i = 0; (w = schema_word(set, i)) != NULL; i++)
-		if (strlen(w) == len && memcmp(w, s, len) == 0)
+		if (len && w[0] == s[0] && strlen(w) == len &&
+		    memcmp(w, s, len) == 0)
 			return (int)i;
 	return -1;
 }

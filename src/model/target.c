@@ -66,15 +66,6 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 	*size = *align = 1;
 }
 
-/* The configuration layouts describe: a tools build at the latest
- * interface version, in C, with no configuration macro defined; a raw
- * condition is taken to hold (docs/spec-language.md, §5.1). */
-bool cond_on_target(const Cond *c, int t)
-{
-	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
-	       !c->ndefined && c->assembly != COND_ASM_ONLY;
-}
-
 bool item_on_target(const Item *it, int t)
 {
 	/* an inline type exists where the field defining it and every

@@ -226,7 +226,13 @@ def check_calls(root, objdir, allowed=ALLOWED, nm="nm"):
 # ---- headers (clang's JSON AST) -------------------------------------------
 
 def cflags(yaml):
-    return ["-D_POSIX_C_SOURCE=200809L", "-Isrc"] + (["-DHAVE_LIBYAML"] if yaml else [])
+    """The flags the build compiles with, as far as they decide what the
+    headers declare: libyaml's, and libclang's (the Makefile passes its
+    include directory in XBG_CLANG_INCDIR when the build has libclang)."""
+    clang_inc = os.environ.get("XBG_CLANG_INCDIR", "")
+    return (["-D_POSIX_C_SOURCE=200809L", "-Isrc"] + (["-DHAVE_LIBYAML"] if yaml else [])
+            + (["-DHAVE_LIBCLANG", '-DXBG_LIBCLANG="libclang.so"', "-isystem", clang_inc]
+               if clang_inc else []))
 
 
 def declarations(root, header, flags, clang="clang"):
