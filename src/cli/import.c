@@ -6,7 +6,9 @@
 #define _XOPEN_SOURCE 700 /* NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp) */
 
 #include "cli/cli.h"
+#include "emit/emit.h"
 #include "import/import.h"
+#include "out/out.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -53,6 +55,22 @@ static const CmdDef import_cmd = {
 	"usage: xenbindgen import [OPTIONS] HEADER... -o SPECDIR [--to toml|yaml|json]",
 	import_help, import_opts, ARRAY_LEN(import_opts), true, NULL,
 };
+
+/* The backends' own checks on the imported specs: what C or Rust cannot
+ * take (two names that become one in Rust) stays text. */
+static void check_backends(Spec *s, Diag *d)
+{
+	EmitOptions eo;
+	OutSet out;
+	memset(&eo, 0, sizeof eo);
+	eo.regen_cmd = "xenbindgen";
+	eo.crate = "xen-sys";
+	outset_init(&out);
+	emit_c(s, &eo, &out, d);
+	if (!diag_error_count(d))
+		emit_rust(s, &eo, &out, d);
+	outset_free(&out);
+}
 
 typedef struct Args {
 	ImportOptions o;
@@ -128,6 +146,7 @@ int cli_import(int argc, char **argv)
 
 	memset(&a, 0, sizeof a);
 	a.o.to = FMT_TOML;
+	a.o.backends = check_backends;
 	st = cli_parse(&import_cmd, argc, argv, apply, &a, &ops);
 	if (st == CLI_DONE) {
 		cli_operands_free(&ops);

@@ -781,6 +781,8 @@ static size_t verdict_round(Work *w, Diag *report)
 		layout_compute(s, d);
 	if (!diag_error_count(d))
 		abi_check(s, d, false);
+	if (!diag_error_count(d) && w->o->backends)
+		w->o->backends(s, d);
 	for (i = 0; i < diag_count(d); i++) {
 		DiagLevel lv;
 		Loc loc;

@@ -22,6 +22,7 @@
 
 #include "base/base.h"
 #include "read/read.h"
+#include "model/model.h"
 
 /* The hash tables of import/ map names to array indexes, stored as index
  * + 1 so that 0 (NULL) means absent. */
@@ -524,9 +525,10 @@ typedef struct ImportOptions {
 	SpecFormat to;           /* FMT_TOML, FMT_YAML or FMT_JSON */
 	unsigned jobs;           /* parallel parses; 0: one per CPU */
 	bool verbose;            /* every diagnostic, and the time */
-	/* the language's constructs the importer may use (IMPORT_LANG_*):
-	 * what is not there yet is written as verbatim text */
-	unsigned lang;
+	/* More of the model's verdict: the backends' own checks (Rust names
+	 * that clash, ...), which import/ cannot call (cli/ gives them).
+	 * Reports through d; NULL: none. */
+	void (*backends)(Spec *s, Diag *d);
 } ImportOptions;
 
 int import_run(const ImportOptions *o);
