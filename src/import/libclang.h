@@ -93,7 +93,8 @@
 	F(unsigned, visitChildren, (CXCursor parent, CXCursorVisitor visitor, CXClientData client_data))
 
 typedef struct Libclang {
-#define LIBCLANG_SLOT(ret, name, params) ret (*name) params;
+/* A declarator: parentheses around the arguments would not be C. */
+#define LIBCLANG_SLOT(ret, name, params) ret (*name) params; /* NOLINT(bugprone-macro-parentheses) */
 	LIBCLANG_FUNCTIONS(LIBCLANG_SLOT)
 #undef LIBCLANG_SLOT
 } Libclang;

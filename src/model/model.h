@@ -520,13 +520,13 @@ typedef struct Dec {
 	Unit *u;
 	Item *cur;              /* the struct or union being decoded */
 	const char *field_name; /* the field whose type is being decoded */
-	const char *name_key;   /* the key of the item's name: "name", or in
-				 * an `items` list its kind ("struct") */
 	/* schema_check_order() of each kind, made on first use: every table
 	 * of a file is checked against it, and making it costs more than the
 	 * check (norder 0: not made yet) */
 	const SchemaKey *order[NSCHEMAKINDS][SCHEMA_MAX_KEYS];
 	unsigned char norder[NSCHEMAKINDS];
+	const char *name_key;   /* the key of the item's name: "name", or in
+				 * an `items` list its kind ("struct") */
 } Dec;
 
 /* For messages: "a table", "an integer"; data escaped (no control bytes)
@@ -671,8 +671,8 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 bool item_on_target(const Item *it, int t);
 /* The configuration layouts describe: a tools build at the latest
  * interface version, in C, with no configuration macro defined; a raw
- * condition is taken to hold (docs/spec-language.md, §5.1).  (inline: the
- * layout engine asks it for every field on every target) */
+ * condition is taken to hold (docs/spec-language.md, section 5.1).
+ * (inline: the layout engine asks it for every field on every target) */
 static inline bool cond_on_target(const Cond *c, int t)
 {
 	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&

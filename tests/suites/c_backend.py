@@ -306,6 +306,11 @@ def test_dropin_shape(ctx):
         assert order == sorted(order), order
         assert evt.count('#include "xen.h"') == 1
         assert "Ahead of its body, for a cycle of guest handles" in evt
+        # a primitive handle two headers define: guarded in both (the compile
+        # matrix includes them together)
+        for text in (xen, evt):
+            assert "#ifndef __XEN_AUTOGEN_HANDLE_int16\n#define __XEN_AUTOGEN_HANDLE_int16\n" \
+                   "__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);\n#endif" in text
         mca = open(os.path.join(out, "arch-x86", "xen-mca.h")).read()
         assert '#include "xen.h"' in mca and "__i386__" not in mca
         tools = open(os.path.join(out, "tools-only.h")).read()

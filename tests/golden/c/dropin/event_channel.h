@@ -42,6 +42,17 @@ struct evt_outer {
 };
 typedef struct evt_outer evt_outer_t;
 
+/* Also in other generated headers: defined once. */
+#ifndef __XEN_AUTOGEN_HANDLE_int16
+#define __XEN_AUTOGEN_HANDLE_int16
+__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);
+#endif
+
+/* Points to int16 values, as xen_test_samples does. */
+struct evt_samples {
+    XEN_GUEST_HANDLE_64(int16) s;
+};
+
 /*
  * Ahead of its body, for a cycle of guest handles: struct evt_ping points to
  * struct evt_pong.

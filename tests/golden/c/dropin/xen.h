@@ -116,4 +116,22 @@ struct xen_test_node {
 #define XEN_TEST_LONG_CONDITION 3
 #endif
 
+#ifndef __ASSEMBLY__
+
+/* Also in other generated headers: defined once. */
+#ifndef __XEN_AUTOGEN_HANDLE_int16
+#define __XEN_AUTOGEN_HANDLE_int16
+__DEFINE_XEN_GUEST_HANDLE(int16, int16_t);
+#endif
+
+/*
+ * Points to int16 values, as evt_samples does: a handle both headers define,
+ * once.
+ */
+struct xen_test_samples {
+    XEN_GUEST_HANDLE_64(int16) s;
+};
+
+#endif /* !__ASSEMBLY__ */
+
 #endif /* __XEN_PUBLIC_XEN_H__ */
