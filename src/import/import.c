@@ -637,6 +637,23 @@ static DocNode *entry_doc(IHeader *H, const IEntry *e, Arena *a)
 	return t;
 }
 
+/* Whether the header's guard is the one the C backend writes when the
+ * header table names none (__XEN_AUTOGEN_<UNIT>_H): a generated header
+ * read back then gives the spec it came from, default left out. */
+static bool default_guard(const IHeader *H)
+{
+	const char *g = H->text.guard, *p;
+	if (strncmp(g, "__XEN_AUTOGEN_", 14) != 0)
+		return false;
+	for (g += 14, p = H->unit; *p; p++, g++) {
+		char c = *p == '-' || *p == '/' ? '_'
+			 : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
+		if (*g != c)
+			return false;
+	}
+	return strcmp(g, "_H") == 0;
+}
+
 static DocNode *unit_doc(Work *w, Names *N, size_t h, Arena *a)
 {
 	IHeader *H = &w->hs[h];
@@ -644,7 +661,7 @@ static DocNode *unit_doc(Work *w, Names *N, size_t h, Arena *a)
 	DocNode *items = doc_new(a, DOC_ARRAY, NO_LOC);
 	size_t i;
 	dput(a, hd, "path", dstr(a, H->th->path));
-	if (H->text.guard)
+	if (H->text.guard && !default_guard(H))
 		dput(a, hd, "guard", dstr(a, H->text.guard));
 	if (H->spdx)
 		dput(a, hd, "spdx", dstr(a, H->spdx));
