@@ -614,7 +614,10 @@ static DocNode *entry_doc(IHeader *H, const IEntry *e, Arena *a)
 		const char *d = e->desc ? e->desc : "";
 		if (structured(e) && e->dir_desc && *e->dir_desc)
 			d = *d ? arena_printf(a, "%s\n\n%s", d, e->dir_desc) : e->dir_desc;
-		dput(a, t, "description", dstr(a, htext_flow(a, d, 0)));
+		/* the language asks a description of declarations only: an
+		 * include or a verbatim block without a comment has none */
+		if (*d || (structured(e) && !doc_get(e->doc, "include")))
+			dput(a, t, "description", dstr(a, htext_flow(a, d, 0)));
 	}
 	if (!e->wrap_cond) {
 		ICond c = e->cond;
