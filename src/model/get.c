@@ -98,12 +98,15 @@ bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
 	for (j = 0; j < nkeys && order[j]->required; j++) {
 		size_t s;
 		bool typo = false;
-		/* in `items`, the kind key stands for the name */
-		const char *key = name_key && strcmp(order[j]->key, "name") == 0
-				  ? name_key : order[j]->key;
+		const char *key = order[j]->key;
+		size_t len = order[j]->len;
+		if (name_key && strcmp(key, "name") == 0) {
+			key = name_key;
+			len = strlen(name_key);
+		}
 		for (s = 0; s < nsug; s++)
 			typo |= strcmp(suggested[s], key) == 0;
-		if (!typo && !doc_table_find(t, key, strlen(key))) {
+		if (!typo && !doc_table_find(t, key, len)) {
 			diag_error(D->d, t->loc, "%s is missing required key '%s'",
 				   what, key);
 			ok = false;
