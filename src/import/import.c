@@ -664,7 +664,9 @@ static DocNode *unit_doc(Work *w, Names *N, size_t h, Arena *a)
 	DocNode *items = doc_new(a, DOC_ARRAY, NO_LOC);
 	size_t i;
 	dput(a, hd, "path", dstr(a, H->th->path));
-	if (H->text.guard && !default_guard(H))
+	if (!H->text.guard)
+		dput(a, hd, "unguarded", dbool(a, true));
+	else if (!default_guard(H))
 		dput(a, hd, "guard", dstr(a, H->text.guard));
 	if (H->spdx)
 		dput(a, hd, "spdx", dstr(a, H->spdx));
