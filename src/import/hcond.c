@@ -137,7 +137,7 @@ static PNode *parse_primary(Parser *p)
 		return n;
 	}
 	if (t->kind == CT_NUMBER) {
-		uint64_t v;
+		uint64_t v = 0;
 		p->i++;
 		n = node(p, PK_NUM, NULL, NULL);
 		n->text = arena_strndup(p->a, t->p, t->n);
@@ -663,7 +663,7 @@ void icond_from_ctx(Arena *a, const HText *h, uint32_t ctx, uint32_t base,
 		    ICond *c)
 {
 	/* outermost first, so that c_if reads in the header's order */
-	uint32_t chain[256];
+	uint32_t chain[256] = {0}; /* zeroed: cppcheck cannot tie it to n */
 	size_t n = 0;
 	icond_init(c);
 	while (ctx != HCTX_NONE && ctx != base && n < ARRAY_LEN(chain)) {
@@ -681,11 +681,11 @@ void icond_from_ctx(Arena *a, const HText *h, uint32_t ctx, uint32_t base,
  * block that cannot carry the condition as `only`. */
 void icond_ctx_text(Buf *b, const HText *h, uint32_t ctx, uint32_t base)
 {
-	uint32_t chain[256];
+	uint32_t chain[256] = {0}; /* zeroed: cppcheck cannot tie it to n */
 	size_t n = 0, nt = 0, i;
 	bool first = true;
 	const char *terms[512];
-	bool negs[512];
+	bool negs[512] = {false};
 	while (ctx != HCTX_NONE && ctx != base && n < ARRAY_LEN(chain)) {
 		if (h->ctxs[ctx].group != HCTX_NONE && h->ctxs[ctx].group != h->guard_group)
 			chain[n++] = ctx;

@@ -130,7 +130,7 @@ static char *unit_of(Arena *a, const char *path, const char **file)
 		char c = path[i];
 		bool ok = c == '/' || c == '-' || c == '_' || (c >= 'a' && c <= 'z') ||
 			  (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-		buf_putc(&b, ok ? c : '_');
+		buf_putc(&b, (char)(ok ? c : '_'));
 	}
 	/* a top-level arch-* name that is no architecture (arch-x86_32.h) */
 	if (strncmp(buf_cstr(&b), "arch-", 5) == 0) {
@@ -649,8 +649,8 @@ static bool default_guard(const IHeader *H)
 	if (strncmp(g, "__XEN_AUTOGEN_", 14) != 0)
 		return false;
 	for (g += 14, p = H->unit; *p; p++, g++) {
-		char c = *p == '-' || *p == '/' ? '_'
-			 : (*p >= 'a' && *p <= 'z') ? (char)(*p - 32) : *p;
+		char c = (char)(*p == '-' || *p == '/' ? '_'
+				: (*p >= 'a' && *p <= 'z') ? *p - 32 : *p);
 		if (*g != c)
 			return false;
 	}
