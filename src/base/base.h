@@ -179,6 +179,12 @@ size_t edit_distance(const char *a, const char *b, size_t limit);
 /* Decode one UTF-8 sequence; returns its length or 0 if invalid. */
 int utf8_decode(const unsigned char *p, size_t n, uint32_t *cp);
 int utf8_encode(uint32_t cp, char out[4]);
+int hex_digit(int c); /* 0..15, or -1 */
+/* The character at s (before end), for messages: "newline", "'x'",
+ * "control character '\u0007'", "character U+00E9", ...; never raw
+ * bytes.  Written into buf when it is not a fixed text. */
+const char *describe_char(char *buf, size_t size, const char *s,
+			  const char *end);
 int cmp_str(const void *a, const void *b); /* qsort over const char * */
 
 /* ---- ident.c ------------------------------------------------------------ */
@@ -399,6 +405,8 @@ void txn_remove(Txn *t, const char *path, const char *what, bool counted);
 /* Remove, at commit, the temporary files an earlier run (one killed by
  * SIGKILL) left for dest. */
 void txn_remove_leftovers(Txn *t, const char *dest);
+/* The same for n destinations, listing each directory once. */
+void txn_remove_leftovers_of(Txn *t, const char *const *dests, size_t n);
 /* The temporary files written so far. */
 size_t txn_staged(const Txn *t);
 const char *txn_temp(const Txn *t, size_t i);

@@ -940,33 +940,71 @@ static bool own_temp(const Txn *t, const char *path)
 	return false;
 }
 
-void txn_remove_leftovers(Txn *t, const char *dest)
+/* The directory part of path ("." for none; "/" for "/x"). */
+static char *dir_of(const char *path)
 {
-	const char *slash = strrchr(dest, '/');
-	char *dir = slash ? xstrndup(dest, slash == dest ? 1 : (size_t)(slash - dest))
-			  : xstrdup(".");
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	Buf path = {0}, target = {0};
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup(".");
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
 
-	while (dp && (e = readdir(dp)) != NULL) {
-		if (slash)
-			path_join(&path, dir, e->d_name);
-		else {
-			buf_clear(&path);
-			buf_puts(&path, e->d_name);
-			buf_cstr(&path);
+void txn_remove_leftovers_of(Txn *t, const char *const *dests, size_t n)
+{
+	/* each directory is listed once, whatever the number of files in it:
+	 * fmt of a tree stays linear */
+	HMap want, dirs;
+	Buf path = {0}, target = {0};
+	char **listed = xcalloc(n + 1, sizeof *listed);
+	size_t i, nlisted = 0;
+
+	hmap_init(&want);
+	hmap_init(&dirs);
+	for (i = 0; i < n; i++)
+		hmap_put(&want, dests[i], strlen(dests[i]), (void *)dests[i]);
+	for (i = 0; i < n; i++) {
+		char *dir = dir_of(dests[i]);
+		bool rel = !strchr(dests[i], '/');
+		DIR *dp;
+		struct dirent *e;
+		if (hmap_gets(&dirs, dir)) {
+			free(dir);
+			continue;
 		}
-		if (fs_temp_dest(path.data, &target) &&
-		    strcmp(target.data, dest) == 0 && !own_temp(t, path.data))
-			txn_remove(t, path.data, "cannot remove a temporary file "
-				   "left by an earlier run", false);
+		hmap_put(&dirs, dir, strlen(dir), dir);
+		listed[nlisted++] = dir;
+		dp = opendir(dir);
+		while (dp && (e = readdir(dp)) != NULL) {
+			if (e->d_name[0] != '.')
+				continue;
+			if (rel) {
+				buf_clear(&path);
+				buf_puts(&path, e->d_name);
+				buf_cstr(&path);
+			} else {
+				path_join(&path, dir, e->d_name);
+			}
+			if (fs_temp_dest(path.data, &target) &&
+			    hmap_get(&want, target.data, target.len) &&
+			    !own_temp(t, path.data))
+				txn_remove(t, path.data, "cannot remove a temporary "
+					   "file left by an earlier run", false);
+		}
+		if (dp)
+			closedir(dp);
 	}
-	if (dp)
-		closedir(dp);
+	for (i = 0; i < nlisted; i++)
+		free(listed[i]);
+	free(listed);
+	hmap_free(&dirs);
+	hmap_free(&want);
 	buf_free(&path);
 	buf_free(&target);
-	free(dir);
+}
+
+void txn_remove_leftovers(Txn *t, const char *dest)
+{
+	txn_remove_leftovers_of(t, &dest, 1);
 }
 
 size_t txn_staged(const Txn *t)

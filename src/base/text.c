@@ -119,3 +119,39 @@ int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
+
+int hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *describe_char(char *buf, size_t size, const char *s,
+			  const char *end)
+{
+	unsigned char c;
+	uint32_t cp;
+	if (s >= end)
+		return "end of file";
+	c = (unsigned char)*s;
+	if (c == '\n' || (c == '\r' && s + 1 < end && s[1] == '\n'))
+		return "newline";
+	if (c == '\r')
+		return "a carriage return without a newline";
+	if (c == '\'')
+		return "\"'\"";
+	if (c >= 0x20 && c < 0x7f)
+		snprintf(buf, size, "'%c'", c);
+	else if (c < 0x80)
+		snprintf(buf, size, "control character '\\u%04X'", c);
+	else if (utf8_decode((const unsigned char *)s, (size_t)(end - s), &cp) > 0)
+		snprintf(buf, size, "character U+%04X", (unsigned)cp);
+	else
+		snprintf(buf, size, "invalid UTF-8 byte 0x%02x", c);
+	return buf;
+}

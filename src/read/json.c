@@ -78,30 +78,7 @@ static void utf8_cut(Scan *p, const char *cut, const char *s)
 /* The character at s, for messages. */
 static const char *describe(Scan *p, const char *s)
 {
-	unsigned char c;
-	uint32_t cp;
-	if (s >= p->end)
-		return "end of file";
-	c = (unsigned char)*s;
-	if (c == '\n' || (c == '\r' && s + 1 < p->end && s[1] == '\n'))
-		return "newline";
-	if (c == '\r')
-		return "a carriage return without a newline";
-	if (c == '\'')
-		return "\"'\"";
-	if (c >= 0x20 && c < 0x7f)
-		snprintf(p->desc, sizeof p->desc, "'%c'", c);
-	else if (c < 0x80)
-		snprintf(p->desc, sizeof p->desc, "control character '\\u%04X'",
-			 c);
-	else if (utf8_decode((const unsigned char *)s, (size_t)(p->end - s),
-			     &cp) > 0)
-		snprintf(p->desc, sizeof p->desc, "character U+%04X",
-			 (unsigned)cp);
-	else
-		snprintf(p->desc, sizeof p->desc, "invalid UTF-8 byte 0x%02x",
-			 c);
-	return p->desc;
+	return describe_char(p->desc, sizeof p->desc, s, p->end);
 }
 
 /* ---- Tokens -------------------------------------------------------------- */
@@ -120,17 +97,6 @@ static bool is_alpha(char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Four hex digits at s as a number, or -1. */
 static long hex4(const char *s, const char *end)
 {
@@ -139,7 +105,7 @@ static long hex4(const char *s, const char *end)
 	if (end - s < 4)
 		return -1;
 	for (i = 0; i < 4; i++) {
-		int h = hex_value(s[i]);
+		int h = hex_digit(s[i]);
 		if (h < 0)
 			return -1;
 		v = v << 4 | h;

@@ -97,17 +97,6 @@ static bool is_digit(int c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* ---- The parser ----------------------------------------------------------- */
 
 typedef struct KeyPart {
@@ -233,32 +222,10 @@ static size_t utf8_len(Parser *p, const char *s)
 	return (size_t)n;
 }
 
-/* The character at s, for messages: control characters and anything not
- * printable are shown as escapes, never raw. */
+/* The character at s, for messages (describe_char). */
 static const char *describe(Parser *p, const char *s)
 {
-	unsigned char c = (unsigned char)*s;
-	uint32_t cp;
-	if (s >= p->end)
-		return "end of file";
-	if (c == '\n' || (c == '\r' && s[1] == '\n'))
-		return "newline";
-	if (c == '\r')
-		return "a carriage return without a newline";
-	if (c == '\'')
-		return "\"'\"";
-	if (c >= 0x20 && c < 0x7f)
-		snprintf(p->desc, sizeof p->desc, "'%c'", c);
-	else if (c < 0x80)
-		snprintf(p->desc, sizeof p->desc, "control character '\\u%04X'",
-			 c);
-	else if (utf8_decode((const unsigned char *)s, (size_t)(p->end - s),
-			     &cp) > 0)
-		snprintf(p->desc, sizeof p->desc, "character U+%04X",
-			 (unsigned)cp);
-	else
-		snprintf(p->desc, sizeof p->desc, "invalid UTF-8 byte 0x%02x", c);
-	return p->desc;
+	return describe_char(p->desc, sizeof p->desc, s, p->end);
 }
 
 static _Noreturn void expected(Parser *p, const char *at, const char *what)
@@ -451,7 +418,7 @@ static const char *escape(Parser *p, const char *s, Buf *b)
 	default: bad_escape(p, s);
 	}
 	for (i = 0; i < n; i++) {
-		int h = hex_value(s[2 + i]);
+		int h = hex_digit(s[2 + i]);
 		if (h < 0)
 			fail(p, s + 2 + i,
 			     "expected %d hexadecimal digits after '\\%c', found %s",
@@ -661,7 +628,7 @@ static bool is_digit_in(int c, int base)
 	switch (base) {
 	case 2: return c == '0' || c == '1';
 	case 8: return c >= '0' && c <= '7';
-	case 16: return hex_value(c) >= 0;
+	case 16: return hex_digit(c) >= 0;
 	}
 	return is_digit(c);
 }
@@ -730,7 +697,7 @@ static uint64_t magnitude(Parser *p, const char *s, const char *q,
 		unsigned digit;
 		if (*q == '_')
 			continue;
-		digit = (unsigned)hex_value(*q);
+		digit = (unsigned)hex_digit(*q);
 		if (v > (limit - digit) / base)
 			fail(p, s, "integer %s does not fit in 64 bits",
 			     span(p, s, e));

@@ -420,17 +420,6 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const char *skip_digits(const char *s, const char *e)
 {
 	while (s < e && is_digit(*s))
@@ -492,7 +481,7 @@ static bool all_digits(const char *s, const char *e, int base)
 	if (s >= e)
 		return false;
 	for (; s < e; s++) {
-		int h = hex_value(*s);
+		int h = hex_digit(*s);
 		if (h < 0 || h >= base)
 			return false;
 	}
@@ -572,7 +561,7 @@ static DocNode *make_int(Parser *p, const char *at, Loc loc, const char *s,
 		     span(p, s, n));
 	limit = (uint64_t)INT64_MAX + (neg && base == 10);
 	for (; q < e; q++) {
-		digit = (unsigned)hex_value(*q);
+		digit = (unsigned)hex_digit(*q);
 		if (v > (limit - digit) / base)
 			fail(p, at, "integer %s does not fit in 64 bits",
 			     span(p, s, n));

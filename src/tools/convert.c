@@ -309,6 +309,18 @@ static int run_jobs(Jobs *J, Diag *d, bool verbose)
 	bool committed = false; /* every file renamed */
 	int rc = 0;
 
+	/* what a run killed by SIGKILL left for these files goes too */
+	{
+		const char **own = xcalloc(2 * J->n + 1, sizeof *own);
+		size_t n = 0;
+		for (i = 0; i < J->n; i++) {
+			own[n++] = J->v[i].dest;
+			if (J->v[i].remove)
+				own[n++] = J->v[i].remove;
+		}
+		txn_remove_leftovers_of(t, own, n);
+		free(own);
+	}
 	for (i = 0; i < J->n && !rc; i++) {
 		Job *j = &J->v[i];
 		unsigned mode = fs_mode_of(j->dest, fs_mode_of(j->remove,
@@ -591,8 +603,12 @@ int tools_fmt(const FmtOptions *opts)
 				add_job(&J, dest, &out, NULL, inp->path, NULL);
 				free(dest);
 			}
-		} else if (a.verbose && !a.check) {
-			printf("unchanged: %s\n", inp->path);
+		} else if (!a.check) {
+			/* a job all the same: the writer finds it unchanged, and
+			 * removes what a killed run left for it */
+			char *dest = real_target(inp->path);
+			add_job(&J, dest, &out, NULL, inp->path, NULL);
+			free(dest);
 		}
 		buf_free(&out);
 		doc_free(&doc);

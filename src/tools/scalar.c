@@ -1,7 +1,7 @@
 /*
- * scalar.c - how scalars are written, the same way by every writer:
- * floats in their shortest form that reads back, and strings refused when
- * they are not UTF-8.
+ * scalar.c - what the TOML, YAML and JSON writers share: floats in their
+ * shortest form that reads back, strings refused when they are not UTF-8,
+ * and which arrays are lists of tables.
  */
 #include "tools/tools.h"
 
@@ -49,5 +49,16 @@ bool check_utf8(Diag *d, Loc at, const char *s, size_t len,
 		}
 		i += (size_t)l;
 	}
+	return true;
+}
+
+bool doc_all_tables(const DocNode *n)
+{
+	uint32_t i;
+	if (n->kind != DOC_ARRAY || n->u.array.n == 0)
+		return false;
+	for (i = 0; i < n->u.array.n; i++)
+		if (n->u.array.v[i]->kind != DOC_TABLE)
+			return false;
 	return true;
 }

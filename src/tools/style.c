@@ -254,17 +254,6 @@ static size_t offset_of(const LineIndex *L, Loc loc)
 	return col == loc.col ? off : SIZE_MAX;
 }
 
-static int digit_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return 99;
-}
-
 /* A non-decimal literal (0x, 0o, 0b) or a decimal with '_' at p, whose
  * value is v; its length, or 0. */
 static size_t spelled(const char *p, size_t n, int64_t v)
@@ -280,12 +269,12 @@ static size_t spelled(const char *p, size_t n, int64_t v)
 		i = 1;
 	}
 	for (; i < n; i++) {
-		int d = digit_value(p[i]);
+		int d = hex_digit(p[i]);
 		if (p[i] == '_' && digits) {
 			under = true;
 			continue;
 		}
-		if (d >= base)
+		if (d < 0 || d >= base)
 			break;
 		if (x > (UINT64_MAX - (uint64_t)d) / (uint64_t)base)
 			return 0;
@@ -295,7 +284,7 @@ static size_t spelled(const char *p, size_t n, int64_t v)
 	if (!digits || (base == 10 && !under))
 		return 0;
 	/* the literal must end here: not "0x1g" or "1_000.5" */
-	if (i < n && (digit_value(p[i]) < 99 || p[i] == '_' || p[i] == '.' ||
+	if (i < n && (hex_digit(p[i]) >= 0 || p[i] == '_' || p[i] == '.' ||
 		      (p[i] >= 'g' && p[i] <= 'z') || (p[i] >= 'G' && p[i] <= 'Z')))
 		return 0;
 	if (base == 10 && p[0] == '-') {

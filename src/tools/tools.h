@@ -147,4 +147,8 @@ void format_double(char *out, size_t size, double f);
 bool check_utf8(Diag *d, Loc at, const char *s, size_t len,
 		const char *format);
 
+/* A non-empty array of tables only (the writers put one table per line,
+ * or [[name]] blocks). */
+bool doc_all_tables(const DocNode *n);
+
 #endif

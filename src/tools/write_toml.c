@@ -164,22 +164,10 @@ typedef struct TomlWriter {
 	size_t nlead, ntrail, leadcap, trailcap;
 } TomlWriter;
 
-/* A list of tables: written one table per line. */
-static bool all_tables(const DocNode *n)
-{
-	uint32_t i;
-	if (n->kind != DOC_ARRAY || n->u.array.n == 0)
-		return false;
-	for (i = 0; i < n->u.array.n; i++)
-		if (n->u.array.v[i]->kind != DOC_TABLE)
-			return false;
-	return true;
-}
-
 bool toml_spans_lines(const DocNode *n)
 {
 	uint32_t i;
-	if (all_tables(n))
+	if (doc_all_tables(n))
 		return true;
 	if (n->kind == DOC_ARRAY) {
 		for (i = 0; i < n->u.array.n; i++)
@@ -299,7 +287,7 @@ static void take(TomlWriter *w, Notes *nt)
 static void take_inside(TomlWriter *w, const DocNode *n)
 {
 	uint32_t i;
-	if (!w->st || all_tables(n))
+	if (!w->st || doc_all_tables(n))
 		return;
 	if (n->kind == DOC_TABLE) {
 		for (i = 0; i < n->u.table.n; i++) {
@@ -395,7 +383,7 @@ static void put_value(TomlWriter *w, const DocNode *n, int indent, bool key_line
 		buf_puts(b, " }");
 		return;
 	case DOC_ARRAY:
-		if (all_tables(n)) {
+		if (doc_all_tables(n)) {
 			int inner = indent + (key_line ? 2 : 4);
 			buf_putc(b, '[');
 			end_line(w);
@@ -481,7 +469,7 @@ static void put_section(TomlWriter *w, const DocEntry *e, const DocNode *t,
 
 static bool sectionable(const DocNode *v)
 {
-	return v->kind == DOC_TABLE || all_tables(v);
+	return v->kind == DOC_TABLE || doc_all_tables(v);
 }
 
 static void put_comments(Buf *b, const Comment *const *v, size_t n)

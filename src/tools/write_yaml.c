@@ -299,7 +299,6 @@ enum { FLOW_BUDGET = 60 };
 
 /* A collection small and simple enough for one line: scalars only (no
  * line breaks), at most FLOW_BUDGET characters of them. */
-static bool all_tables(const DocNode *n);
 
 static bool flow_ok(const DocNode *n, size_t *budget, int depth)
 {
@@ -317,7 +316,7 @@ static bool flow_ok(const DocNode *n, size_t *budget, int depth)
 		}
 		return true;
 	case DOC_ARRAY:
-		if (all_tables(n))
+		if (doc_all_tables(n))
 			return false;
 		for (i = 0; i < n->u.array.n; i++) {
 			if (*budget < 2 || !flow_ok(n->u.array.v[i], budget, depth + 1))
@@ -337,17 +336,6 @@ static bool flow_ok(const DocNode *n, size_t *budget, int depth)
 	if (cost > *budget)
 		return false;
 	*budget -= cost;
-	return true;
-}
-
-static bool all_tables(const DocNode *n)
-{
-	uint32_t i;
-	if (n->kind != DOC_ARRAY || n->u.array.n == 0)
-		return false;
-	for (i = 0; i < n->u.array.n; i++)
-		if (n->u.array.v[i]->kind != DOC_TABLE)
-			return false;
 	return true;
 }
 
@@ -402,7 +390,7 @@ static void put_node(YamlWriter *w, const DocNode *n, bool record, bool root)
 				     &ev, NULL, NULL, 1,
 				     flow ? YAML_FLOW_SEQUENCE_STYLE
 					  : YAML_BLOCK_SEQUENCE_STYLE));
-		records = all_tables(n);
+		records = doc_all_tables(n);
 		for (i = 0; i < n->u.array.n && !w->failed; i++)
 			put_node(w, n->u.array.v[i], records, false);
 		emit(w, &ev, yaml_sequence_end_event_initialize(&ev));
@@ -522,13 +510,13 @@ static size_t place(Placer *P, const DocNode *n, int depth, Notes *own,
 			if (depth == 0 && i > 0)
 				P->lines[l].blank_before = true;
 			attach(P, notes_entry(P->st, e), l, l);
-			if (depth == 0 && all_tables(e->value))
+			if (depth == 0 && doc_all_tables(e->value))
 				P->first_item_lead = l;
 			place(P, e->value, depth + 1, NULL, SIZE_MAX);
 		}
 		next_line(P, &type); /* MAPPING-END */
 	} else if (n->kind == DOC_ARRAY) {
-		bool records = all_tables(n);
+		bool records = doc_all_tables(n);
 		for (i = 0; i < n->u.array.n && P->ok; i++) {
 			size_t lead = SIZE_MAX;
 			if (depth == 1 && i == 0) {

@@ -166,6 +166,46 @@ def test_killed_run(ctx):
     return fn
 
 
+def test_killed_fmt(ctx):
+    """fmt and convert --in-place write through the same writer: a run of
+    either killed by SIGKILL leaves its temporaries, which no later run
+    takes for a spec, and the next fmt or convert of those files removes
+    them (changed or not)."""
+    def fn():
+        d = ctx.mkdtemp("fmt-kill")
+        messy = '[[consts]]\nname = "A"\nvalue =   1\ndescription = "x"\n'
+        neat = '[[consts]]\nname = "B"\nvalue = 2\ndescription = "y"\n'
+        write(os.path.join(d, "u", "a.toml"), messy)
+        write(os.path.join(d, "u", "b.toml"), neat)
+        st, so, se = raw_run(ctx, [ctx.hooks, "fmt", d],
+                             {"XBG_TEST_SIGNAL_AT": "commit:KILL"})
+        assert st == -signal.SIGKILL, (st, se)
+        left = temps(d)
+        assert [t[:-6] for t in left] == ["u/.a.toml.xbg-tmp-"], left
+        # a leftover of the formatted file too, as an earlier run may leave
+        write(os.path.join(d, "u", ".b.toml.xbg-tmp-Zz9Zz9"), "half")
+        # never a spec: validate sees two files
+        st, so, se = raw_run(ctx, [ctx.tool, "validate", "-i", d])
+        assert st == 0 and "from 2 spec files" in so, (st, so, se)
+        st, so, se = raw_run(ctx, [ctx.tool, "fmt", "-v", d])
+        assert st == 0, se
+        assert temps(d) == [], temps(d)
+        assert so.splitlines() == ["formatted: %s/u/a.toml" % d,
+                                   "unchanged: %s/u/b.toml" % d], so
+        # convert --in-place: killed, then run again
+        st, so, se = raw_run(ctx, [ctx.hooks, "convert", "--to", "json",
+                                   "--in-place", d],
+                             {"XBG_TEST_SIGNAL_AT": "commit:KILL"})
+        assert st == -signal.SIGKILL, (st, se)
+        assert [t[:-6] for t in temps(d)] == ["u/.a.json.xbg-tmp-",
+                                              "u/.b.json.xbg-tmp-"], temps(d)
+        st, so, se = raw_run(ctx, [ctx.tool, "convert", "--to", "json",
+                                   "--in-place", d])
+        assert st == 0, se
+        assert sorted(os.listdir(os.path.join(d, "u"))) == ["a.json", "b.json"]
+    return fn
+
+
 def test_file_size_limit(ctx):
     """A file size limit (ulimit -f) makes write() fail instead of killing
     the run with SIGXFSZ: a located I/O error, status 3, and nothing left
@@ -223,6 +263,7 @@ def collect(ctx):
         Test("faults/signal-leaves-nothing", test_signal_leaves_nothing(ctx)),
         Test("faults/signal-during-renames", test_signal_during_renames(ctx)),
         Test("faults/killed-run", test_killed_run(ctx)),
+        Test("faults/killed-fmt", test_killed_fmt(ctx)),
         Test("faults/file-size-limit", test_file_size_limit(ctx)),
         Test("faults/hooks-only-in-test-build", test_hooks_only_in_test_build(ctx)),
     ]

@@ -171,8 +171,9 @@ static DocNode *int_type(bool signed_ok, const char *desc)
 {
 	DocNode *e = new_arr(), *tag = new_arr();
 	int p;
-	for (p = P_U8; p <= P_I64; p++) {
-		if (!signed_ok && prim_is_signed((Prim)p))
+	for (p = 0; p < NPRIMS; p++) {
+		if (!prim_is_integer((Prim)p) ||
+		    (!signed_ok && prim_is_signed((Prim)p)))
 			continue;
 		doc_array_push(&A, e, str(prim_name((Prim)p)));
 		doc_array_push(&A, tag, str(prim_name((Prim)p)));
@@ -330,12 +331,14 @@ static void fixed_definitions(DocNode *defs)
 				   "{ array = [\"u8\", 16] }, { struct = \"name\" }, "
 				   "...")));
 	put(defs, "enumType",
-	    int_type(true, "The backing integer type of an enum: u8..u64 or "
-			   "i8..i64."));
+	    int_type(true, "The backing integer type of an enum: u8..u64, "
+			   "i8..i64 or a C integer type (int, long, ...)."));
 	put(defs, "bitmapType",
-	    int_type(false, "The backing integer type of a bitmap: u8..u64."));
+	    int_type(false, "The backing integer type of a bitmap: u8..u64 "
+			    "or an unsigned C integer type."));
 	put(defs, "constType",
-	    int_type(true, "The type of a constant: u8..u64 or i8..i64."));
+	    int_type(true, "The type of a constant: u8..u64, i8..i64 or a "
+			   "C integer type."));
 	put(defs, "aliasType",
 	    OBJ("anyOf", ARR(ref("type"), ref(schema_tables[SK_ARCH_TYPES].name)),
 		"description", str("The aliased type, or one type per "
