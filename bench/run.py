@@ -27,6 +27,13 @@ rust = `-l rust` likewise; check = `-l c --check` against an up-to-date
 directory.  Every generation uses --regen-hint so that the outputs do not
 depend on the output path.
 
+The importer is measured too (row "import"): `xenbindgen import --tree`
+of Xen 4.17's public headers (--import-tree, default
+../shared/xen-public/4.17.7; '' to skip), every header parsed by libclang
+for every target and configuration, the views merged and the model's
+verdict taken; "MB in" counts the headers.  A tool built without libclang,
+or a missing tree, leaves the row out (said under the table).
+
 Each generating run writes into a directory of its own under OUT/out/,
 all removed at the end: on ext4 without a journal, creating files right
 after deleting many is slow (the allocator skips recently deleted inodes),
@@ -62,11 +69,11 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def tree_bytes(path):
+def tree_bytes(path, exts=(".toml", ".yaml", ".yml", ".json")):
     total = 0
     for d, _, files in os.walk(path):
         for f in files:
-            if f.endswith((".toml", ".yaml", ".yml", ".json")):
+            if f.endswith(exts):
                 total += os.path.getsize(os.path.join(d, f))
     return total
 
@@ -134,6 +141,8 @@ class Bench:
     def argv(self, mode, indir, outdir):
         if mode == "validate":
             return [self.tool, "validate", "-i", indir]
+        if mode == "import":
+            return [self.tool, "import", "--tree", indir, "-o", outdir]
         lang = "rust" if mode == "rust" else "c"
         argv = [self.tool, "-i", indir, "-o", outdir, "-l", lang,
                 "--regen-hint", REGEN]
@@ -174,6 +183,10 @@ def main():
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--xen", default=os.path.join(ROOT, "specs", "xen"),
                     help="the bundled specs ('' to skip)")
+    ap.add_argument("--import-tree",
+                    default=os.path.join(os.path.dirname(ROOT), "shared",
+                                         "xen-public", "4.17.7"),
+                    help="headers for the import row ('' to skip)")
     args = ap.parse_args()
 
     sizes = [int(x) for x in args.sizes.split(",") if x]
@@ -198,13 +211,25 @@ def main():
         for n in sizes:
             jobs.append((fmt, n, None, args.big_runs if n >= 100000
                          else args.runs))
-    started = time.time()
     skipped = []
+    if args.import_tree:
+        # compare says so first thing when libclang is missing, as import does
+        probe = subprocess.run([b.tool, "compare", "/nonexistent-a",
+                                "/nonexistent-b"], capture_output=True)
+        if not os.path.isdir(args.import_tree):
+            skipped.append("import: no tree %s" % args.import_tree)
+        elif b"built without" in probe.stderr:
+            skipped.append("import: the tool was built without libclang")
+        else:
+            jobs.append(("h", "xen-4.17", os.path.abspath(args.import_tree),
+                         args.big_runs))
+    started = time.time()
     for fmt, n, indir, runs in jobs:
         if indir is None:
             indir = corpus(b.out, fmt, n)
-        size = tree_bytes(indir)
-        for mode in modes:
+        size = tree_bytes(indir, (".h",) if fmt == "h" else
+                          (".toml", ".yaml", ".yml", ".json"))
+        for mode in (["import"] if fmt == "h" else modes):
             log("%s %s %s: %d runs" % (fmt, n, mode, runs))
             try:
                 wall, cpu, rss = b.measure("%s-%s" % (fmt, n), mode, indir,
@@ -250,8 +275,9 @@ def main():
                 miss.append("MB/s")
             if rss * 1024 > 3 * size + 10e6:
                 miss.append("rss")
-        rows.append([fmt if n != "xen" else "specs/xen",
-                     "{:,}".format(n) if n != "xen" else "-", mode,
+        rows.append([fmt if n not in ("xen", "xen-4.17") else
+                     "specs/xen" if n == "xen" else "Xen 4.17 .h",
+                     "{:,}".format(n) if isinstance(n, int) else "-", mode,
                      "%.2f" % mb if mb >= 1 else "%.3f" % mb,
                      "%.3f" % wall, "%.3f" % cpu,
                      "%.1f" % (mb / wall), "%.1f" % (rss / 1024),

@@ -116,6 +116,27 @@ size_t diag_warning_count(const Diag *d)
 	return d->warnings;
 }
 
+size_t diag_count(const Diag *d)
+{
+	return d->nitems;
+}
+
+bool diag_get(const Diag *d, size_t i, DiagLevel *level, Loc *loc,
+	      const char **msg)
+{
+	if (i >= d->nitems)
+		return false;
+	*level = d->items[i].level;
+	*loc = d->items[i].loc;
+	*msg = d->items[i].msg;
+	return true;
+}
+
+const char *diag_source_path(const Diag *d, uint32_t file)
+{
+	return file && file <= d->nsrc ? d->src[file - 1].path : NULL;
+}
+
 bool diag_full(const Diag *d)
 {
 	return d->limit && d->errors >= d->limit;

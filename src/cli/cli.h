@@ -108,6 +108,11 @@ int cli_fmt(int argc, char **argv);
  * name; returns the exit status. */
 int cli_compare(int argc, char **argv);
 
+/* ---- import.c -----------------------------------------------------------
+ * `xenbindgen import`, run by main() with the arguments that follow its
+ * name; returns the exit status. */
+int cli_import(int argc, char **argv);
+
 /* ---- report.c ----------------------------------------------------------- */
 /* "3 outputs from 6 spec files: ..." and the targets checked. */
 void report_summary(FILE *out, const Spec *s);

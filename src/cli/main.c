@@ -84,6 +84,8 @@ static const char generate_help[] =
 "      Rewrite specs in the canonical style.\n"
 "  xenbindgen compare ORIGINAL_DIR GENERATED_DIR [HEADER...]\n"
 "      Is each generated header a drop-in for the original? (libclang)\n"
+"  xenbindgen import HEADER... -o SPECDIR | --tree DIR -o SPECDIR\n"
+"      Turn C headers into specs. (libclang)\n"
 "Each command has its own options: xenbindgen COMMAND --help.\n"
 "\n"
 "The spec language: docs/spec-language.md.\n"
@@ -485,6 +487,7 @@ static const struct {
 	{"convert", cli_convert},
 	{"fmt", cli_fmt},
 	{"compare", cli_compare},
+	{"import", cli_import},
 };
 
 int main(int argc, char **argv)

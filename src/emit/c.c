@@ -1501,8 +1501,9 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 	guard_name(&guard, u);
 	banner(&file, &h);
 	early_includes(&h, &file);
-	buf_printf(&file, "#ifndef %s\n#define %s\n\n", buf_cstr(&guard),
-		   buf_cstr(&guard));
+	if (!u->header.unguarded)
+		buf_printf(&file, "#ifndef %s\n#define %s\n\n", buf_cstr(&guard),
+			   buf_cstr(&guard));
 	{
 		Header top = h;
 		top.in_c = false;
@@ -1516,7 +1517,12 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 		buf_putc(&file, '\n');
 	if (unit_cond)
 		buf_puts(&file, "#endif\n\n");
-	buf_printf(&file, "#endif /* %s */\n", buf_cstr(&guard));
+	if (!u->header.unguarded)
+		buf_printf(&file, "#endif /* %s */\n", buf_cstr(&guard));
+	else /* no blank line at the end where no #endif closes the file */
+		while (file.len >= 2 && file.data[file.len - 1] == '\n' &&
+		       file.data[file.len - 2] == '\n')
+			file.data[--file.len] = '\0';
 
 	header_path(&name, u, E->o->keep_dashes);
 	outset_add(out, buf_cstr(&name), &file);

@@ -1345,6 +1345,12 @@ static void decode_header(Dec *D, const DocNode *root)
 		}
 	}
 	h->guard = get_string(D, t, "guard", "header", &h->guard_loc);
+	get_bool(D, t, "unguarded", "header", &h->unguarded);
+	if (h->guard && h->unguarded) {
+		diag_error(D->d, h->guard_loc, "a header with a guard cannot be "
+			   "unguarded: remove 'guard' or 'unguarded'");
+		h->guard = NULL;
+	}
 	h->spdx = get_string(D, t, "spdx", "header", &h->spdx_loc);
 	if (h->spdx && (!*h->spdx || !spdx_ok(h->spdx) ||
 			strlen(h->spdx) != get_entry(t, "spdx")->value->u.str.len)) {

@@ -419,6 +419,8 @@ typedef struct UnitHeader {
 	Loc path_loc;
 	const char *guard;   /* NULL: __XEN_AUTOGEN_<NAME>_H */
 	Loc guard_loc;
+	bool unguarded;      /* no include guard (X-macro headers, headers
+			      * whose includers guard them) */
 	const char *spdx;    /* SPDX-License-Identifier expression */
 	Loc spdx_loc;
 	const char *notice;  /* a leading comment block */

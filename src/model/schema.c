@@ -55,6 +55,9 @@ static const SchemaKey header_keys[] = {
 	 "\"arch-x86/xen.h\" (default: the output's name and \".h\")."},
 	KEY("guard", false, SV_IDENT,
 	    "The include guard macro (default __XEN_AUTOGEN_<NAME>_H)."),
+	KEY("unguarded", false, SV_BOOL,
+	    "No include guard: the header may be included again (an X-macro "
+	    "list), or its includers guard it."),
 	{"spdx", 4, false, SV_STRING, 0, 1, 0,
 	 "An SPDX license expression: the first line is "
 	 "/* SPDX-License-Identifier: <spdx> */."},
