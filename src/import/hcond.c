@@ -62,7 +62,7 @@ typedef struct Parser {
 
 static const CTok *peek(Parser *p)
 {
-	static const CTok end = {NULL, 0, CT_END};
+	static const CTok end = {NULL, 0, CTOK_END};
 	return p->i < p->n ? &p->t[p->i] : &end;
 }
 
@@ -136,7 +136,7 @@ static PNode *parse_primary(Parser *p)
 		p->depth--;
 		return n;
 	}
-	if (t->kind == CT_NUMBER) {
+	if (t->kind == CTOK_NUMBER) {
 		uint64_t v = 0;
 		p->i++;
 		n = node(p, PK_NUM, NULL, NULL);
@@ -147,12 +147,12 @@ static PNode *parse_primary(Parser *p)
 		p->depth--;
 		return n;
 	}
-	if (t->kind == CT_IDENT) {
+	if (t->kind == CTOK_IDENT) {
 		p->i++;
 		if (ctok_is(t, "defined")) {
 			bool paren = accept(p, "(");
 			const CTok *id = peek(p);
-			if (id->kind != CT_IDENT) {
+			if (id->kind != CTOK_IDENT) {
 				p->bad = true;
 				return NULL;
 			}
@@ -190,7 +190,7 @@ static PNode *parse_primary(Parser *p)
 		p->depth--;
 		return n;
 	}
-	if (t->kind == CT_CHAR) {
+	if (t->kind == CTOK_CHAR) {
 		p->i++;
 		n = node(p, PK_CALL, NULL, NULL);
 		n->text = arena_strndup(p->a, t->p, t->n);

@@ -72,14 +72,14 @@ bool ctok_next(const char **pp, const char *end, CTok *t)
 		*pp = p;
 		t->p = p;
 		t->n = 0;
-		t->kind = CT_END;
+		t->kind = CTOK_END;
 		return false;
 	}
 	t->p = p;
 	if (id_start(*p)) {
 		while (p < end && id_char(*p))
 			p++;
-		t->kind = CT_IDENT;
+		t->kind = CTOK_IDENT;
 	} else if ((*p >= '0' && *p <= '9') ||
 		   (*p == '.' && p + 1 < end && p[1] >= '0' && p[1] <= '9')) {
 		/* a preprocessing number */
@@ -93,7 +93,7 @@ bool ctok_next(const char **pp, const char *end, CTok *t)
 				break;
 			p++;
 		}
-		t->kind = CT_NUMBER;
+		t->kind = CTOK_NUMBER;
 	} else if (*p == '"' || *p == '\'') {
 		char q = *p++;
 		while (p < end && *p != q && *p != '\n') {
@@ -103,9 +103,9 @@ bool ctok_next(const char **pp, const char *end, CTok *t)
 		}
 		if (p < end && *p == q)
 			p++;
-		t->kind = q == '"' ? CT_STRING : CT_CHAR;
+		t->kind = q == '"' ? CTOK_STRING : CTOK_CHAR;
 	} else {
-		t->kind = CT_PUNCT;
+		t->kind = CTOK_PUNCT;
 		for (k = 0; k < ARRAY_LEN(multi); k++) {
 			size_t n = strlen(multi[k]);
 			if ((size_t)(end - p) >= n && memcmp(p, multi[k], n) == 0) {
@@ -123,7 +123,7 @@ bool ctok_next(const char **pp, const char *end, CTok *t)
 
 bool ctok_is(const CTok *t, const char *s)
 {
-	return t->kind != CT_END && strlen(s) == t->n && memcmp(t->p, s, t->n) == 0;
+	return t->kind != CTOK_END && strlen(s) == t->n && memcmp(t->p, s, t->n) == 0;
 }
 
 size_t ctok_all(const char *p, const char *end, CTok **out)
@@ -153,8 +153,8 @@ void ctok_join(Buf *b, const CTok *v, size_t n)
  * operators, for readability; brackets and commas do not. */
 bool ctok_space_between(const CTok *a, const CTok *b)
 {
-	bool wa = a->kind == CT_IDENT || a->kind == CT_NUMBER,
-	     wb = b->kind == CT_IDENT || b->kind == CT_NUMBER;
+	bool wa = a->kind == CTOK_IDENT || a->kind == CTOK_NUMBER,
+	     wb = b->kind == CTOK_IDENT || b->kind == CTOK_NUMBER;
 	if (wa && wb)
 		return true;
 	if (ctok_is(a, "(") || ctok_is(a, "[") || ctok_is(b, ")") ||

@@ -282,7 +282,7 @@ static DocNode *base_type(B *b, IEntry *e, const CTok *t, size_t n,
 	if ((p = prim_of_keywords(t, n)) != NULL)
 		return dstr(b->a, p);
 	if (n == 2 && (ctok_is(&t[0], "struct") || ctok_is(&t[0], "union")) &&
-	    t[1].kind == CT_IDENT) {
+	    t[1].kind == CTOK_IDENT) {
 		char *nm = tokstr(b->a, &t[1]);
 		add_use(b, e, nm);
 		return dtype1(b->a, ctok_is(&t[0], "struct") ? "struct" : "union",
@@ -292,8 +292,8 @@ static DocNode *base_type(B *b, IEntry *e, const CTok *t, size_t n,
 		*why = "a member of enum type (the language writes its backing integer)";
 		return NULL;
 	}
-	if (n == 4 && t[0].kind == CT_IDENT && ctok_is(&t[1], "(") &&
-	    t[2].kind == CT_IDENT && ctok_is(&t[3], ")") &&
+	if (n == 4 && t[0].kind == CTOK_IDENT && ctok_is(&t[1], "(") &&
+	    t[2].kind == CTOK_IDENT && ctok_is(&t[3], ")") &&
 	    (ctok_is(&t[0], "XEN_GUEST_HANDLE") || ctok_is(&t[0], "XEN_GUEST_HANDLE_64"))) {
 		const char *ctor = ctok_is(&t[0], "XEN_GUEST_HANDLE") ? "handle" : "ptr";
 		char *h = tokstr(b->a, &t[2]);
@@ -334,7 +334,7 @@ static DocNode *base_type(B *b, IEntry *e, const CTok *t, size_t n,
 		}
 		return dtype1(b->a, ctor, pointee);
 	}
-	if (n == 1 && t[0].kind == CT_IDENT) {
+	if (n == 1 && t[0].kind == CTOK_IDENT) {
 		char *nm = tokstr(b->a, &t[0]);
 		for (i = 0; i < ARRAY_LEN(stdint_names); i++)
 			if (strcmp(stdint_names[i].c, nm) == 0)
@@ -376,7 +376,7 @@ static DocNode *length_node(B *b, IEntry *e, const CTok *t, size_t n,
 	size_t i;
 	Buf s = {0};
 	DocNode *r;
-	if (n == 1 && t[0].kind == CT_NUMBER &&
+	if (n == 1 && t[0].kind == CTOK_NUMBER &&
 	    parse_c_int(t[0].p, t[0].n, &v, suf, sizeof suf) && !suf[0] &&
 	    v <= INT64_MAX) {
 		if (v == 0) {
@@ -392,9 +392,9 @@ static DocNode *length_node(B *b, IEntry *e, const CTok *t, size_t n,
 		n -= 2;
 	}
 	for (i = 0; i < n; i++) {
-		if (t[i].kind == CT_IDENT && !ctok_is(&t[i], "sizeof"))
+		if (t[i].kind == CTOK_IDENT && !ctok_is(&t[i], "sizeof"))
 			add_use(b, e, tokstr(b->a, &t[i]));
-		else if (t[i].kind == CT_STRING || t[i].kind == CT_CHAR) {
+		else if (t[i].kind == CTOK_STRING || t[i].kind == CTOK_CHAR) {
 			*why = "an array length the language cannot read";
 			return NULL;
 		}
@@ -988,7 +988,7 @@ static char *string_bytes(Arena *a, const CTok *t, size_t n)
 	char *r;
 	for (i = 0; i < n; i++) {
 		const char *p = t[i].p + 1, *e = t[i].p + t[i].n - 1;
-		if (t[i].kind != CT_STRING || t[i].n < 2 || t[i].p[0] != '"') {
+		if (t[i].kind != CTOK_STRING || t[i].n < 2 || t[i].p[0] != '"') {
 			buf_free(&s);
 			return NULL;
 		}
@@ -1045,7 +1045,7 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 		neg = true;
 		lo++;
 	}
-	if (hi - lo == 1 && t[lo].kind == CT_NUMBER &&
+	if (hi - lo == 1 && t[lo].kind == CTOK_NUMBER &&
 	    parse_c_int(t[lo].p, t[lo].n, &v, suf, sizeof suf)) {
 		bool hex = t[lo].n > 1 && t[lo].p[0] == '0' && (t[lo].p[1] == 'x' ||
 								t[lo].p[1] == 'X');
@@ -1070,7 +1070,7 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 			return;
 		}
 	}
-	if (n == 1 && t[0].kind == CT_IDENT) {
+	if (n == 1 && t[0].kind == CTOK_IDENT) {
 		if (b->caps & CAP_ALIAS) {
 			e->kind = "const";
 			dput(b->a, it, "const", dstr(b->a, d->name));
@@ -1086,7 +1086,7 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 		size_t i;
 		bool strings = true;
 		for (i = 0; i < n; i++)
-			strings = strings && t[i].kind == CT_STRING;
+			strings = strings && t[i].kind == CTOK_STRING;
 		if (strings) {
 			char *bytes = string_bytes(b->a, t, n);
 			if ((b->caps & CAP_STRING) && bytes) {
@@ -1111,13 +1111,13 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 			dput(b->a, it, "value", dstr(b->a, buf_cstr(&s)));
 			buf_free(&s);
 			for (i = 0; i < n; i++)
-				if (t[i].kind == CT_IDENT && !ctok_is(&t[i], "sizeof"))
+				if (t[i].kind == CTOK_IDENT && !ctok_is(&t[i], "sizeof"))
 					add_use(b, e, tokstr(b->a, &t[i]));
 			e->doc = it;
 			free(t);
 			return;
 		}
-		why = hi - lo == 1 && t[lo].kind == CT_NUMBER ?
+		why = hi - lo == 1 && t[lo].kind == CTOK_NUMBER ?
 		      "an integer constant of another C type than int" :
 		      "an integer constant written as an expression";
 		goto verbatim;
@@ -1188,7 +1188,7 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 		if (*c->decls[i]->name)
 			add_def(b->a, e, c->decls[i]->name);
 	if (n >= 4 && ctok_is(&t[0], "DEFINE_XEN_GUEST_HANDLE") && ctok_is(&t[1], "(") &&
-	    t[2].kind == CT_IDENT && ctok_is(&t[3], ")")) {
+	    t[2].kind == CTOK_IDENT && ctok_is(&t[3], ")")) {
 		char *name = tokstr(b->a, &t[2]);
 		IEntry *o = find_typedef_owner(b, name, e->ctx);
 		free(t);
@@ -1218,7 +1218,7 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 	}
 	{
 		Buf w = {0};
-		if (n && t[0].kind == CT_IDENT)
+		if (n && t[0].kind == CTOK_IDENT)
 			buf_printf(&w, "declarations made by the macro %.*s", (int)t[0].n, t[0].p);
 		else
 			buf_puts(&w, "declarations made by a macro");
@@ -1407,7 +1407,7 @@ static bool fold_typedef(B *b, IEntry *e, const XDecl *td)
 	IEntry *o = NULL;
 	bool ok = n == 4 && ctok_is(&t[0], "typedef") &&
 		  (ctok_is(&t[1], "struct") || ctok_is(&t[1], "union")) &&
-		  t[2].kind == CT_IDENT && t[3].kind == CT_IDENT;
+		  t[2].kind == CTOK_IDENT && t[3].kind == CTOK_IDENT;
 	char *rec = ok ? tokstr(b->a, &t[2]) : NULL;
 	free(t);
 	if (!ok)

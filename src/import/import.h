@@ -226,8 +226,8 @@ const char *fact_kind_name(FactKind k); /* "record", "typedef", ... */
  * offsets in the text; `clean` is the text with every comment blanked
  * (same length, line breaks kept). */
 
-typedef enum CTokKind { CT_END, CT_IDENT, CT_NUMBER, CT_STRING, CT_CHAR,
-			CT_PUNCT } CTokKind;
+typedef enum CTokKind { CTOK_END, CTOK_IDENT, CTOK_NUMBER, CTOK_STRING,
+			CTOK_CHAR, CTOK_PUNCT } CTokKind;
 
 typedef struct CTok {
 	const char *p;  /* into the text it was read from */
