@@ -84,6 +84,8 @@ static const char generate_help[] =
 "      Rewrite specs in the canonical style.\n"
 "  xenbindgen compare ORIGINAL_DIR GENERATED_DIR [HEADER...]\n"
 "      Is each generated header a drop-in for the original? (libclang)\n"
+"  xenbindgen diff [--format text|json] OLD NEW\n"
+"      Classify the ABI changes between two spec trees (or REV:PATH).\n"
 "Each command has its own options: xenbindgen COMMAND --help.\n"
 "\n"
 "The spec language: docs/spec-language.md.\n"
@@ -490,6 +492,7 @@ static const struct {
 	{"convert", cli_convert},
 	{"fmt", cli_fmt},
 	{"compare", cli_compare},
+	{"diff", cli_diff},
 };
 
 int main(int argc, char **argv)
