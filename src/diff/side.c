@@ -191,7 +191,7 @@ static int extract(DiffSide *side, const char *arg, Diag *d)
 	ls[4] = (char *)arg;
 	st = run_git(ls, NULL, &list, arg, d);
 	if (st == STATUS_USAGE)
-		diag_error(d, NO_LOC, "'%s': no such directory, nor a directory "
+		diag_error(d, NO_LOC, "'%s': neither a directory nor a directory "
 			   "PATH of a git revision REV (REV:PATH)", arg);
 	if (st)
 		goto out;
