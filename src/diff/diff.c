@@ -182,18 +182,18 @@ static void compare_members(Cmp *C, const AbiEntry *o, const AbiEntry *n)
 
 	hmap_init(&byname);
 	hmap_init(&byplace);
+	/* the tables hold members; their index is their place in n */
 	for (i = 0; i < n->nmembers; i++)
 		hmap_put(&byname, n->members[i].name, strlen(n->members[i].name),
-			 (void *)(uintptr_t)(i + 1));
+			 &n->members[i]);
 	for (i = 0; i < o->nmembers; i++) {
-		const AbiMember *om = &o->members[i], *nm;
-		size_t k = (size_t)(uintptr_t)hmap_gets(&byname, om->name);
-		if (!k) {
+		const AbiMember *om = &o->members[i];
+		const AbiMember *nm = hmap_gets(&byname, om->name);
+		if (!nm) {
 			gone[ngone++] = i;
 			continue;
 		}
-		nm = &n->members[k - 1];
-		claimed[k - 1] = true;
+		claimed[nm - n->members] = true;
 		if (om->offset != nm->offset)
 			change(C, n, DCH_LAYOUT, DC_BREAKING, root,
 			       "member '%s': offset %llu -> %llu", om->name,
@@ -213,19 +213,21 @@ static void compare_members(Cmp *C, const AbiEntry *o, const AbiEntry *n)
 			       "member '%s': type %s -> %s", om->name, om->type,
 			       nm->type);
 	}
-	/* the members nobody claimed by name, by place (first one first) */
+	/* the members nobody claimed by name, by place; members with the
+	 * same place chained through next[] (index + 1), first one first */
 	for (i = n->nmembers; i-- > 0;) {
 		const char *p;
+		const AbiMember *prev;
 		if (claimed[i])
 			continue;
 		p = arena_strdup(&C->r->arena, member_key(&key, &n->members[i]));
-		next[i] = (size_t)(uintptr_t)hmap_put(&byplace, p, strlen(p),
-						      (void *)(uintptr_t)(i + 1));
+		prev = hmap_put(&byplace, p, strlen(p), &n->members[i]);
+		next[i] = prev ? (size_t)(prev - n->members) + 1 : 0;
 	}
 	for (i = 0; i < ngone; i++) {
 		const AbiMember *om = &o->members[gone[i]];
-		const char *p = member_key(&key, om);
-		size_t k = (size_t)(uintptr_t)hmap_gets(&byplace, p);
+		const AbiMember *cand = hmap_gets(&byplace, member_key(&key, om));
+		size_t k = cand ? (size_t)(cand - n->members) + 1 : 0;
 		while (k && claimed[k - 1])
 			k = next[k - 1];
 		if (k) {
@@ -458,8 +460,13 @@ void diff_compute(DiffResult *r, const DiffSide *old, const DiffSide *new_,
 		r->compared[t] = true;
 		C.t = t;
 		while (i < no || j < nn) {
-			int c = i < no && j < nn ? cmp_fact(&o[i], &n[j])
-				: i < no ? -1 : 1;
+			int c;
+			if (j == nn)
+				c = -1;
+			else if (i == no)
+				c = 1;
+			else
+				c = cmp_fact(&o[i], &n[j]);
 			if (c < 0)
 				removed(&C, &o[i++]);
 			else if (c > 0)

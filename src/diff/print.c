@@ -66,19 +66,19 @@ void diff_print_text(FILE *out, const DiffResult *r, const char *old_name,
 	arena_init(&keys);
 	for (i = 0; i < r->n; i++) {
 		const DiffEntry *x = &r->v[i];
-		size_t k;
+		Group *grp;
 		buf_clear(&key);
 		buf_printf(&key, "%d %d %s %d ", (int)x->cls, (int)x->kind, x->item,
 			   (int)x->change);
 		buf_puts(&key, x->detail);
-		k = (size_t)(uintptr_t)hmap_get(&seen, key.data, key.len);
-		if (!k) {
+		grp = hmap_get(&seen, key.data, key.len);
+		if (!grp) {
 			char *p = arena_strndup(&keys, key.data, key.len);
-			g[ng].first = x;
-			k = ++ng;
-			hmap_put(&seen, p, key.len, (void *)(uintptr_t)k);
+			grp = &g[ng++];
+			grp->first = x;
+			hmap_put(&seen, p, key.len, grp);
 		}
-		g[k - 1].targets |= 1u << x->target;
+		grp->targets |= 1u << x->target;
 	}
 	if (ng)
 		qsort(g, ng, sizeof *g, cmp_group);
@@ -99,7 +99,7 @@ void diff_print_text(FILE *out, const DiffResult *r, const char *old_name,
 			fprintf(out, "\n%s (%zu):\n", diff_class_names[x->cls], m);
 			prev = NULL;
 		}
-		if (!prev || prev->kind != x->kind || strcmp(prev->item, x->item))
+		if (!prev || prev->kind != x->kind || strcmp(prev->item, x->item) != 0)
 			fprintf(out, "  %s %s\n", abi_kind_names[x->kind], x->item);
 		prev = x;
 		fprintf(out, "    %s: %s [", diff_change_names[x->change], x->detail);

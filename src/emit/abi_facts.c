@@ -336,9 +336,7 @@ void abi_facts_free(AbiFacts *f)
 
 void abi_value_string(Buf *b, const AbiEntry *e)
 {
-	if (e->value < 0)
-		buf_printf(b, "%lld", (long long)e->value);
-	else if (e->hex)
+	if (e->hex && e->value >= 0)
 		buf_printf(b, "0x%llx", (unsigned long long)e->value);
 	else
 		buf_printf(b, "%lld", (long long)e->value);
