@@ -299,6 +299,11 @@ int diff_side_open(DiffSide *side, const char *arg, Diag *d)
 			return path_error(d, arg, "not a directory", 0);
 		return path_error(d, arg, "cannot read spec directory", errno);
 	}
+	/* git would read it as one of its options */
+	if (arg[0] == '-') {
+		diag_error(d, NO_LOC, "'%s': a revision cannot start with '-'", arg);
+		return STATUS_USAGE;
+	}
 	if (!tmpdir || !*tmpdir)
 		tmpdir = "/tmp";
 	path_join(&b, tmpdir, "xenbindgen-diff-XXXXXX");
