@@ -98,11 +98,17 @@ bool get_keys_as(Dec *D, const DocNode *t, SchemaKind k, const char *name_key)
 	for (j = 0; j < nkeys && order[j]->required; j++) {
 		size_t s;
 		bool typo = false;
+		const char *key = order[j]->key;
+		size_t len = order[j]->len;
+		if (name_key && strcmp(key, "name") == 0) {
+			key = name_key;
+			len = strlen(name_key);
+		}
 		for (s = 0; s < nsug; s++)
-			typo |= strcmp(suggested[s], order[j]->key) == 0;
-		if (!typo && !doc_table_find(t, order[j]->key, order[j]->len)) {
+			typo |= strcmp(suggested[s], key) == 0;
+		if (!typo && !doc_table_find(t, key, len)) {
 			diag_error(D->d, t->loc, "%s is missing required key '%s'",
-				   what, order[j]->key);
+				   what, key);
 			ok = false;
 		}
 	}
