@@ -274,6 +274,10 @@ void diag_set_limit(Diag *d, size_t max_errors); /* 0 = no limit */
 /* Treat warnings as errors. */
 void diag_set_werror(Diag *d, bool on);
 
+/* Print the files under the directory from as if they were under to: the
+ * spec tree of a git revision, read from a temporary directory, shows as
+ * REV:PATH/unit/file.toml (the file is still read from where it is). */
+void diag_show_as(Diag *d, const char *from, const char *to);
 /* Print everything collected so far, sorted by location, and forget it. */
 void diag_print(Diag *d, FILE *out, bool color);
 

@@ -86,6 +86,8 @@ static const char generate_help[] =
 "      Is each generated header a drop-in for the original? (libclang)\n"
 "  xenbindgen import HEADER... -o SPECDIR | --tree DIR -o SPECDIR\n"
 "      Turn C headers into specs. (libclang)\n"
+"  xenbindgen diff [--format text|json] OLD NEW\n"
+"      Classify the ABI changes between two spec trees (or REV:PATH).\n"
 "Each command has its own options: xenbindgen COMMAND --help.\n"
 "\n"
 "The spec language: docs/spec-language.md.\n"
@@ -93,7 +95,8 @@ static const char generate_help[] =
 "Options (generation):\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
 "  -o, --outdir DIR       output directory\n"
-"  -l, --lang LANG        c, rust, or c-layout (layout assertions)\n"
+"  -l, --lang LANG        c, rust, c-layout (layout assertions) or\n"
+"                         abi-summary (one file of ABI facts to commit)\n"
 "      --against-header H c-layout: assert the layouts of hand-written\n"
 "                         header H instead of the generated ones\n"
 "      --check            compare the outputs in --outdir with what the\n"
@@ -183,7 +186,8 @@ static const CmdDef layout_cmd = {
 
 static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 {
-	static const char *const langs[] = {"c", "rust", "c-layout", NULL};
+	static const char *const langs[] = {"c", "rust", "c-layout",
+					    "abi-summary", NULL};
 	static const char *const formats[] = {"text", "json", NULL};
 	Options *o = ctx;
 	char *end;
@@ -194,7 +198,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 	case O_LANG:
 		if (!cli_word_in(arg, langs))
 			return cli_usage(c, "unknown language '%s' (expected c, "
-					 "c-layout or rust)", arg);
+					 "c-layout, rust or abi-summary)", arg);
 		o->lang = arg;
 		break;
 	case O_AGAINST:
@@ -384,6 +388,9 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	} else if (strcmp(o->lang, "c-layout") == 0) {
 		out.owns = owns_c_layout;
 		emit_c_layout(s, &eo, &out, d);
+	} else if (strcmp(o->lang, "abi-summary") == 0) {
+		out.owns = owns_abi_summary;
+		emit_abi_summary(s, &eo, &out, d);
 	} else {
 		out.owns = owns_rust;
 		emit_rust(s, &eo, &out, d);
@@ -488,6 +495,7 @@ static const struct {
 	{"fmt", cli_fmt},
 	{"compare", cli_compare},
 	{"import", cli_import},
+	{"diff", cli_diff},
 };
 
 int main(int argc, char **argv)

@@ -457,6 +457,19 @@ typedef struct SpecFile {
 	size_t len;
 } SpecFile;
 
+/* [abi] bump = [{ constant = "XEN_DOMCTL_INTERFACE_VERSION", types =
+ * ["xen_domctl_*"] }]: a change of the layout of a type whose name matches
+ * one of the patterns ('*' matches any run of characters) must come with
+ * a new value of the constant (`xenbindgen diff`, docs/abi-evolution.md). */
+typedef struct UnitBump {
+	const char *constant;
+	Loc loc, constant_loc;
+	const char **types;
+	Loc *type_locs;
+	size_t ntypes;
+	const char *desc;
+} UnitBump;
+
 /* One output unit: a sub-directory of --indir, one generated file. */
 struct Unit {
 	const char *name; /* directory name, e.g. "domctl", "arch-x86" */
@@ -481,6 +494,8 @@ struct Unit {
 	 * 32- and 64-bit callers (domctl, sysctl) */
 	bool invariant;
 	Loc invariant_loc;
+	UnitBump *bumps; /* [abi] bump, in spec order */
+	size_t nbumps, bumps_cap;
 };
 
 /* All items that share a name.  Common units define a name once; each arch
@@ -585,6 +600,7 @@ typedef enum SchemaKind {
 	SK_INCLUDE_ITEM, /* items: { include = "xen.h" } */
 	SK_ERROR,      /* items: { error = "message", only = ... } */
 	SK_VERBATIM,   /* items: { verbatim = "C text", rust = "Rust text" } */
+	SK_BUMP,       /* [abi] bump = [{ constant = ..., types = [...] }] */
 	NSCHEMAKINDS
 } SchemaKind;
 
@@ -816,6 +832,9 @@ void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 /* ---- check.c ------------------------------------------------------------ */
 /* Resolve names (resolve.c) and run the semantic checks. */
 void spec_check(Spec *s, Diag *d);
+/* Does name match a pattern of [abi] bump: '*' matches any run of
+ * characters (none included), anything else itself. */
+bool bump_pattern_match(const char *pattern, const char *name);
 
 /* ---- resolve.c ---------------------------------------------------------- */
 /* Name resolution, for spec_check().  A Resolver holds what the lookups of

@@ -103,6 +103,19 @@ static const SchemaKey unit_abi_keys[] = {
 	KEY("invariant", false, SV_BOOL,
 	    "Every struct of this output must have the same layout on every "
 	    "target."),
+	SUB("bump", false, SV_TABLES, SK_BUMP,
+	    "Version-bump rules: a change of the layout of these types must "
+	    "come with a new value of a version constant (xenbindgen diff)."),
+};
+
+static const SchemaKey bump_keys[] = {
+	KEY("constant", true, SV_CNAME,
+	    "The version constant that must change, e.g. "
+	    "XEN_DOMCTL_INTERFACE_VERSION."),
+	KEY("types", true, SV_STRINGS,
+	    "The types it versions: names, or patterns where '*' matches any "
+	    "run of characters (\"xen_domctl_*\")."),
+	KEY("description", false, SV_TEXT, "Why, for the reviewer."),
 };
 
 static const SchemaKey include_keys[] = {
@@ -464,6 +477,9 @@ const SchemaTable schema_tables[NSCHEMAKINDS] = {
 	[SK_VERBATIM] = {"verbatim", "verbatim",
 			 "Text written as it is, in place: a last resort for "
 			 "code rather than ABI data.", TABLE(verbatim_keys)},
+	[SK_BUMP] = {"bump", "bump",
+		     "A version-bump rule: changing the layout of these types "
+		     "needs a new value of this constant.", TABLE(bump_keys)},
 };
 
 /* The kinds of an `items` list, by their key (SW_ITEM_KINDS). */
