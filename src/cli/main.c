@@ -91,7 +91,8 @@ static const char generate_help[] =
 "Options (generation):\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
 "  -o, --outdir DIR       output directory\n"
-"  -l, --lang LANG        c, rust, or c-layout (layout assertions)\n"
+"  -l, --lang LANG        c, rust, c-layout (layout assertions) or c-compat\n"
+"                         (Xen's compat headers and xlat.h)\n"
 "      --against-header H c-layout: assert the layouts of hand-written\n"
 "                         header H instead of the generated ones\n"
 "      --check            compare the outputs in --outdir with what the\n"
@@ -161,7 +162,7 @@ static const char layout_help[] =
 
 static const CmdDef generate_cmd = {
 	NULL,
-	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l c|rust|c-layout] "
+	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l c|rust|c-layout|c-compat] "
 	"[OPTIONS]",
 	generate_help, generate_opts, ARRAY_LEN(generate_opts), false, NULL,
 };
@@ -181,7 +182,8 @@ static const CmdDef layout_cmd = {
 
 static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 {
-	static const char *const langs[] = {"c", "rust", "c-layout", NULL};
+	static const char *const langs[] = {"c", "rust", "c-layout", "c-compat",
+					    NULL};
 	static const char *const formats[] = {"text", "json", NULL};
 	Options *o = ctx;
 	char *end;
@@ -192,7 +194,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 	case O_LANG:
 		if (!cli_word_in(arg, langs))
 			return cli_usage(c, "unknown language '%s' (expected c, "
-					 "c-layout or rust)", arg);
+					 "c-layout, c-compat or rust)", arg);
 		o->lang = arg;
 		break;
 	case O_AGAINST:
@@ -382,6 +384,9 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	} else if (strcmp(o->lang, "c-layout") == 0) {
 		out.owns = owns_c_layout;
 		emit_c_layout(s, &eo, &out, d);
+	} else if (strcmp(o->lang, "c-compat") == 0) {
+		out.owns = owns_c_compat;
+		emit_c_compat(s, &eo, &out, d);
 	} else {
 		out.owns = owns_rust;
 		emit_rust(s, &eo, &out, d);
