@@ -635,6 +635,12 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 	buf_printf(&b, "#ifndef %s\n#define %s\n\n#include <xen/compat.h>\n"
 		       "#include <public/%s.h>\n",
 		   buf_cstr(&g), buf_cstr(&g), buf_cstr(&name));
+	/* Xen's compat headers have them from arch-x86/xen-x86_32.h, which
+	 * a tree need not describe: every header may define them, once */
+	buf_puts(&b, "#ifndef __XBG_COMPAT_INT64\n#define __XBG_COMPAT_INT64\n"
+		     "typedef int64_t __attribute__((aligned(4))) int64_compat_t;\n"
+		     "typedef uint64_t __attribute__((aligned(4))) uint64_compat_t;\n"
+		     "#endif\n");
 	included[u->index] = true;
 	for (i = 0; i < u->nincludes; i++) {
 		const Unit *to = u->includes[i].unit;
