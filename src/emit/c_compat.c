@@ -308,6 +308,8 @@ static void emit_alias(Compat *C, Buf *b, const Item *it)
 /* "a.b.c" -> "a, b, c" or "a_b_c". */
 static void path_with(Buf *b, const char *path, const char *sep)
 {
+	if (!path)
+		return;
 	for (; *path; path++) {
 		if (*path == '.')
 			buf_puts(b, sep);
@@ -487,6 +489,8 @@ static void xlat_field(Compat *C, Buf *b, const Item *top, const char *mname,
 		       const Field *f, const Type *t, const char *path,
 		       int indent, int level)
 {
+	if (!path && t->kind != TY_INLINE)
+		return; /* an unnamed member that is no inline type: nothing */
 	switch (t->kind) {
 	case TY_INLINE:
 		xlat_record(C, b, top, mname, t->item, path, indent);
