@@ -48,7 +48,6 @@ typedef struct Compat {
 	bool *pointed; /* by Item.index: a guest handle points to it */
 	Buf xlat;      /* compat/xlat.h, after its head */
 	Buf incl;      /* compat/xlat.h's includes */
-	size_t nchecks, nxlats;
 } Compat;
 
 /* ---- Names ---------------------------------------------------------------- */
@@ -378,7 +377,6 @@ static void emit_check(Compat *C, const Item *it)
 		   mname);
 	check_fields(C, b, it, kind, mname, it, NULL, 0);
 	buf_puts(b, "\n");
-	C->nchecks++;
 }
 
 /* The enums of a translated type's unions (post-order, as Xen's). */
@@ -554,7 +552,6 @@ static void emit_xlat(Compat *C, const Item *it)
 	buf_printf(b, "\n#define XLAT_%s(_d_, _s_) do {", mname);
 	xlat_record(C, b, it, mname, it, NULL, 4);
 	buf_puts(b, " \\\n} while (0)\n");
-	C->nxlats++;
 }
 
 /* ---- Files ------------------------------------------------------------------ */
