@@ -95,7 +95,8 @@ static const char generate_help[] =
 "Options (generation):\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
 "  -o, --outdir DIR       output directory\n"
-"  -l, --lang LANG        c, rust, c-layout (layout assertions) or\n"
+"  -l, --lang LANG        c, rust, c-layout (layout assertions),\n"
+"                         c-compat (Xen's compat headers and xlat.h) or\n"
 "                         abi-summary (one file of ABI facts to commit)\n"
 "      --against-header H c-layout: assert the layouts of hand-written\n"
 "                         header H instead of the generated ones\n"
@@ -166,7 +167,7 @@ static const char layout_help[] =
 
 static const CmdDef generate_cmd = {
 	NULL,
-	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l c|rust|c-layout] "
+	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l LANG] "
 	"[OPTIONS]",
 	generate_help, generate_opts, ARRAY_LEN(generate_opts), false, NULL,
 };
@@ -186,7 +187,7 @@ static const CmdDef layout_cmd = {
 
 static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 {
-	static const char *const langs[] = {"c", "rust", "c-layout",
+	static const char *const langs[] = {"c", "rust", "c-layout", "c-compat",
 					    "abi-summary", NULL};
 	static const char *const formats[] = {"text", "json", NULL};
 	Options *o = ctx;
@@ -198,7 +199,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 	case O_LANG:
 		if (!cli_word_in(arg, langs))
 			return cli_usage(c, "unknown language '%s' (expected c, "
-					 "c-layout, rust or abi-summary)", arg);
+					 "c-layout, c-compat, rust or abi-summary)", arg);
 		o->lang = arg;
 		break;
 	case O_AGAINST:
@@ -391,6 +392,9 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	} else if (strcmp(o->lang, "abi-summary") == 0) {
 		out.owns = owns_abi_summary;
 		emit_abi_summary(s, &eo, &out, d);
+	} else if (strcmp(o->lang, "c-compat") == 0) {
+		out.owns = owns_c_compat;
+		emit_c_compat(s, &eo, &out, d);
 	} else {
 		out.owns = owns_rust;
 		emit_rust(s, &eo, &out, d);

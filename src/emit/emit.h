@@ -41,6 +41,7 @@ void lines_free(Lines *l);
 bool owns_c_header(const char *relpath);
 bool owns_c_layout(const char *relpath);
 bool owns_rust(const char *relpath);
+bool owns_c_compat(const char *relpath);
 
 /* ---- cnames.c ----------------------------------------------------------- */
 /* C's spelling of each primitive: "uint8_t", "unsigned long". */
@@ -139,6 +140,9 @@ void abi_member_string(Buf *b, const AbiMember *m);
  * commit next to the specs (docs/abi-evolution.md). */
 void emit_abi_summary(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 bool owns_abi_summary(const char *relpath);
+/* ---- c_compat.c --------------------------------------------------------- */
+/* compat/<unit>.h and compat/xlat.h: Xen's 32-bit guest view (docs/compat.md). */
+void emit_c_compat(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 
 /* ---- rust.c ------------------------------------------------------------- */
 /* The Rust backend is several files, rust*.c, whose shared inside is in

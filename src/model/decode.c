@@ -44,6 +44,23 @@ static void decode_c(Dec *D, const DocNode *owner, CNames *c)
 	c->compat = get_strings(D, t, "compat", "c", &c->ncompat);
 }
 
+/* compat = "check" | "translate" (SW_COMPAT): the xlat.lst entry */
+static void decode_compat(Dec *D, const DocNode *owner, Item *it)
+{
+	const char *cs = get_string(D, owner, "compat", item_kind_name(it->kind),
+				    &it->compat_loc);
+	int w;
+	if (!cs)
+		return;
+	w = schema_word_find(SW_COMPAT, cs, strlen(cs));
+	if (w < 0)
+		diag_error(D->d, it->compat_loc,
+			   "'compat' is \"check\" or \"translate\", not \"%s\"",
+			   get_printable(D, cs, strlen(cs)));
+	else
+		it->compat = w + 1; /* COMPAT_CHECK, COMPAT_TRANSLATE */
+}
+
 static void decode_abi(Dec *D, const DocNode *owner, Item *it)
 {
 	const DocNode *t = get_table(D, owner, "abi", "item", SK_ABI);
@@ -709,6 +726,7 @@ static void decode_struct(Dec *D, const DocNode *t, ItemKind k)
 	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	decode_abi(D, t, it);
+	decode_compat(D, t, it);
 	if (k == IT_STRUCT)
 		decode_op(D, t, it);
 	fields = get_tables(D, t, "fields", what);

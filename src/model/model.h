@@ -268,6 +268,12 @@ typedef struct CNames {
  * reported, as a warning. */
 enum { WAIVE_IDENTITY = 1, WAIVE_PADDING = 2, WAIVE_ALIGNMENT = 4 };
 
+/* What Xen's hypervisor does with a struct or union for its 32-bit (compat)
+ * guests, as xen/include/xlat.lst said: nothing (the default), a
+ * compile-time check that the native and compat layouts agree (CHECK_foo),
+ * or a field-by-field translation (XLAT_foo).  See docs/compat.md. */
+enum { COMPAT_NONE, COMPAT_CHECK, COMPAT_TRANSLATE };
+
 /* A per-target layout, computed by layout.c. */
 typedef struct FieldLayout {
 	uint64_t offset, size;  /* bitfields: of their storage unit */
@@ -350,6 +356,8 @@ struct Item {
 
 	Cond cond;
 	CNames c;
+	int compat;             /* COMPAT_*: struct, union */
+	Loc compat_loc;
 	unsigned waive;         /* WAIVE_* */
 	const char *waive_reason;
 	Loc waive_loc;
@@ -634,6 +642,7 @@ typedef enum SchemaWords {
 	SW_TARGETS, /* targets[].name: index TGT_* */
 	SW_WAIVERS, /* "identity", ...: index i is WAIVE_* 1 << i */
 	SW_CASES,   /* "keep", "upper" */
+	SW_COMPAT,  /* "check", "translate": index i is COMPAT_* i + 1 */
 	SW_CTORS,   /* type constructors: index Ctor */
 	SW_ITEM_KINDS, /* the kind keys of `items`: schema_item_kind() */
 } SchemaWords;

@@ -217,6 +217,10 @@ static const SchemaKey struct_keys[] = {
 	SUB("c", false, SV_TABLE, SK_C, "How the struct is written in C."),
 	SUB("abi", false, SV_TABLE, SK_ABI,
 	    "ABI rules the struct is exempt from, and why."),
+	SUB("compat", false, SV_WORD, SW_COMPAT,
+	    "How Xen's hypervisor handles the struct for 32-bit guests: "
+	    "\"check\" (CHECK_ macro: the same layout) or \"translate\" "
+	    "(XLAT_ macro); replaces xen/include/xlat.lst."),
 	SUB("fields", false, SV_TABLES, SK_FIELD, "The fields, in memory order."),
 };
 
@@ -228,6 +232,9 @@ static const SchemaKey union_keys[] = {
 	SUB("c", false, SV_TABLE, SK_C, "How the union is written in C."),
 	SUB("abi", false, SV_TABLE, SK_ABI,
 	    "ABI rules the union is exempt from, and why."),
+	SUB("compat", false, SV_WORD, SW_COMPAT,
+	    "How Xen's hypervisor handles the union for 32-bit guests: "
+	    "\"check\" or \"translate\", as for a struct."),
 	SUB("fields", false, SV_TABLES, SK_FIELD, "The members."),
 };
 
@@ -579,6 +586,10 @@ static const char *const waivers[] = {"identity", "padding", "alignment"};
 _Static_assert(WAIVE_IDENTITY == 1 << 0 && WAIVE_PADDING == 1 << 1 &&
 	       WAIVE_ALIGNMENT == 1 << 2, "WAIVE_* and waivers[] disagree");
 static const char *const cases[] = {"keep", "upper"};
+/* index i is COMPAT_* i + 1 */
+static const char *const compat_modes[] = {"check", "translate"};
+_Static_assert(COMPAT_CHECK == 1 && COMPAT_TRANSLATE == 2,
+	       "COMPAT_* and compat_modes[] disagree");
 static const char *const ctors[NCTORS] = {
 	[CTOR_PTR] = "ptr",       [CTOR_HANDLE] = "handle",
 	[CTOR_CPTR] = "cptr",     [CTOR_ARRAY] = "array",
@@ -594,6 +605,8 @@ const char *schema_word(SchemaWords set, size_t i)
 	case SW_TARGETS: return i < NTARGETS ? targets[i].name : NULL;
 	case SW_WAIVERS: return i < ARRAY_LEN(waivers) ? waivers[i] : NULL;
 	case SW_CASES: return i < ARRAY_LEN(cases) ? cases[i] : NULL;
+	case SW_COMPAT:
+		return i < ARRAY_LEN(compat_modes) ? compat_modes[i] : NULL;
 	case SW_CTORS: return i < NCTORS ? ctors[i] : NULL;
 	case SW_ITEM_KINDS:
 		return i < ARRAY_LEN(item_kinds) ? item_kinds[i] : NULL;
