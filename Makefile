@@ -75,7 +75,7 @@ endif
 B       ?= build/$(notdir $(firstword $(CC)))
 # One folder per stage (docs/architecture.md); every .c in them is part of
 # the tool, cli/main.c is its entry point.
-STAGES  := base read model out emit tools import cli
+STAGES  := base read model out emit tools import diff cli
 SRCS    := $(sort $(foreach s,$(STAGES),$(wildcard src/$(s)/*.c)))
 # and the C sources made at build time (the embedded Rust prelude)
 GEN_SRCS := $(B)/emit/rust_prelude.c

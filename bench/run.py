@@ -3,7 +3,7 @@
 
     bench/run.py --tool build/cc/xenbindgen [--out build/bench]
                  [--sizes 1000,10000,100000] [--runs 5] [--big-runs 3]
-                 [--formats toml,yaml] [--modes validate,c,rust,check]
+                 [--formats toml,yaml] [--modes validate,c,rust,check,convert,fmt]
 
 For every input format, corpus size N (bench/gen.py: N structs, each with
 an enum and a bitmap) and mode, the tool is run once to warm the page cache
@@ -26,6 +26,13 @@ directory (the whole job: parse, check, lay out, generate, write);
 rust = `-l rust` likewise; check = `-l c --check` against an up-to-date
 directory.  Every generation uses --regen-hint so that the outputs do not
 depend on the output path.
+
+The importer is measured too (row "import"): `xenbindgen import --tree`
+of Xen 4.17's public headers (--import-tree, default
+../shared/xen-public/4.17.7; '' to skip), every header parsed by libclang
+for every target and configuration, the views merged and the model's
+verdict taken; "MB in" counts the headers.  A tool built without libclang,
+or a missing tree, leaves the row out (said under the table).
 
 Each generating run writes into a directory of its own under OUT/out/,
 all removed at the end: on ext4 without a journal, creating files right
@@ -54,7 +61,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 GEN = os.path.join(HERE, "gen.py")
-MODES = ("validate", "c", "rust", "check")
+MODES = ("validate", "c", "rust", "check", "convert", "fmt")
 REGEN = "make bench"
 
 
@@ -62,11 +69,11 @@ def log(msg):
     print(msg, file=sys.stderr, flush=True)
 
 
-def tree_bytes(path):
+def tree_bytes(path, exts=(".toml", ".yaml", ".yml", ".json")):
     total = 0
     for d, _, files in os.walk(path):
         for f in files:
-            if f.endswith((".toml", ".yaml", ".yml", ".json")):
+            if f.endswith(exts):
                 total += os.path.getsize(os.path.join(d, f))
     return total
 
@@ -98,7 +105,7 @@ class ToolFailed(Exception):
     """The tool exited with an error: the message says what it printed."""
 
 
-def run_once(argv, scratch):
+def run_once(argv, scratch, ok=(0,)):
     """(wall s, cpu s, peak RSS KiB) of one run of argv.
 
     The child runs under GNU time, which reports its rusage: ru_maxrss
@@ -111,7 +118,7 @@ def run_once(argv, scratch):
         proc = subprocess.run([TIME, "-f", "%U %S %M", "-o", report] + argv,
                               stdout=null, stderr=subprocess.PIPE)
         wall = time.perf_counter() - t0
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise ToolFailed("%s failed with status %d:\n%s"
                          % (" ".join(argv), proc.returncode,
                             proc.stderr.decode(errors="replace")[:2000]))
@@ -134,6 +141,15 @@ class Bench:
     def argv(self, mode, indir, outdir):
         if mode == "validate":
             return [self.tool, "validate", "-i", indir]
+        if mode == "import":
+            return [self.tool, "import", "--tree", indir, "-o", outdir]
+        if mode == "convert":
+            # to the other format: every reader and writer of the pair
+            to = "json" if indir.rstrip("/").split("/")[-1].startswith("toml") \
+                else "toml"
+            return [self.tool, "convert", "--to", to, "-o", outdir, indir]
+        if mode == "fmt":
+            return [self.tool, "fmt", "--check", indir]
         lang = "rust" if mode == "rust" else "c"
         argv = [self.tool, "-i", indir, "-o", outdir, "-l", lang,
                 "--regen-hint", REGEN]
@@ -151,7 +167,10 @@ class Bench:
         samples = []
         for k in range(runs + 1):
             outdir = ref if mode == "check" else self.outdir(tag + "-" + mode)
-            r = run_once(self.argv(mode, indir, outdir), self.scratch)
+            # fmt --check reads and formats every file, then says 1 when
+            # one differs (the corpus is not in the canonical style)
+            r = run_once(self.argv(mode, indir, outdir), self.scratch,
+                         (0, 1) if mode == "fmt" else (0,))
             if k:  # the first run only warms the caches
                 samples.append(r)
         return tuple(statistics.median(s[i] for s in samples)
@@ -174,6 +193,10 @@ def main():
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--xen", default=os.path.join(ROOT, "specs", "xen"),
                     help="the bundled specs ('' to skip)")
+    ap.add_argument("--import-tree",
+                    default=os.path.join(os.path.dirname(ROOT), "shared",
+                                         "xen-public", "4.17.7"),
+                    help="headers for the import row ('' to skip)")
     args = ap.parse_args()
 
     sizes = [int(x) for x in args.sizes.split(",") if x]
@@ -198,13 +221,25 @@ def main():
         for n in sizes:
             jobs.append((fmt, n, None, args.big_runs if n >= 100000
                          else args.runs))
-    started = time.time()
     skipped = []
+    if args.import_tree:
+        # compare says so first thing when libclang is missing, as import does
+        probe = subprocess.run([b.tool, "compare", "/nonexistent-a",
+                                "/nonexistent-b"], capture_output=True)
+        if not os.path.isdir(args.import_tree):
+            skipped.append("import: no tree %s" % args.import_tree)
+        elif b"built without" in probe.stderr:
+            skipped.append("import: the tool was built without libclang")
+        else:
+            jobs.append(("h", "xen-4.17", os.path.abspath(args.import_tree),
+                         args.big_runs))
+    started = time.time()
     for fmt, n, indir, runs in jobs:
         if indir is None:
             indir = corpus(b.out, fmt, n)
-        size = tree_bytes(indir)
-        for mode in modes:
+        size = tree_bytes(indir, (".h",) if fmt == "h" else
+                          (".toml", ".yaml", ".yml", ".json"))
+        for mode in (["import"] if fmt == "h" else modes):
             log("%s %s %s: %d runs" % (fmt, n, mode, runs))
             try:
                 wall, cpu, rss = b.measure("%s-%s" % (fmt, n), mode, indir,
@@ -239,7 +274,8 @@ def main():
             if wall / base[1] > 12:
                 miss.append("x10k")
         toml = results.get(("toml", n, mode))
-        if fmt == "yaml" and toml:
+        # (convert and fmt write another format for each: not comparable)
+        if fmt == "yaml" and toml and mode not in ("convert", "fmt"):
             yaml = "%.2f" % (wall / toml[1])
             checked = True
             if wall / toml[1] > 2:
@@ -250,8 +286,9 @@ def main():
                 miss.append("MB/s")
             if rss * 1024 > 3 * size + 10e6:
                 miss.append("rss")
-        rows.append([fmt if n != "xen" else "specs/xen",
-                     "{:,}".format(n) if n != "xen" else "-", mode,
+        rows.append([fmt if n not in ("xen", "xen-4.17") else
+                     "specs/xen" if n == "xen" else "Xen 4.17 .h",
+                     "{:,}".format(n) if isinstance(n, int) else "-", mode,
                      "%.2f" % mb if mb >= 1 else "%.3f" % mb,
                      "%.3f" % wall, "%.3f" % cpu,
                      "%.1f" % (mb / wall), "%.1f" % (rss / 1024),
@@ -276,7 +313,8 @@ def main():
         "",
         "MB/s: input MB / wall.  rss/in: peak RSS / input size.  x10k: "
         "wall/cpu at 100,000 over 10,000.",
-        "yaml: wall of YAML over TOML.  targets: x10k <= 12; toml c >= 50 "
+        "yaml: wall of YAML over TOML.  convert: TOML to JSON, YAML to "
+        "TOML; fmt: fmt --check.  targets: x10k <= 12; toml c >= 50 "
         "MB/s and rss <= 3 x input + 10 MB; yaml <= 2.",
     ]
     text = "\n".join(lines) + "\n"

@@ -262,11 +262,22 @@ void diag_vreport(Diag *d, DiagLevel level, Loc loc, const char *fmt,
 size_t diag_error_count(const Diag *d);
 size_t diag_warning_count(const Diag *d);
 /* True once the error limit is reached: stages may stop early. */
+/* The diagnostics reported so far, in report order (the importer reads
+ * the model's verdict on what it wrote): the i-th, false past the last. */
+size_t diag_count(const Diag *d);
+bool diag_get(const Diag *d, size_t i, DiagLevel *level, Loc *loc,
+	      const char **msg);
+/* The path a source id was registered with, or NULL. */
+const char *diag_source_path(const Diag *d, uint32_t file);
 bool diag_full(const Diag *d);
 void diag_set_limit(Diag *d, size_t max_errors); /* 0 = no limit */
 /* Treat warnings as errors. */
 void diag_set_werror(Diag *d, bool on);
 
+/* Print the files under the directory from as if they were under to: the
+ * spec tree of a git revision, read from a temporary directory, shows as
+ * REV:PATH/unit/file.toml (the file is still read from where it is). */
+void diag_show_as(Diag *d, const char *from, const char *to);
 /* Print everything collected so far, sorted by location, and forget it. */
 void diag_print(Diag *d, FILE *out, bool color);
 

@@ -40,6 +40,9 @@ struct Diag {
 	bool werror;
 	size_t cur_group;
 	Loc cur_group_loc;
+	/* diag_show_as(): paths under from[i] are printed under to[i] */
+	char **from, **to;
+	size_t nmaps;
 };
 
 Diag *diag_new(void)
@@ -70,7 +73,21 @@ void diag_free(Diag *d)
 	}
 	free(d->src);
 	free(d->items);
+	for (i = 0; i < d->nmaps; i++) {
+		free(d->from[i]);
+		free(d->to[i]);
+	}
+	free(d->from);
+	free(d->to);
 	free(d);
+}
+
+void diag_show_as(Diag *d, const char *from, const char *to)
+{
+	d->from = xrealloc(d->from, (d->nmaps + 1) * sizeof *d->from);
+	d->to = xrealloc(d->to, (d->nmaps + 1) * sizeof *d->to);
+	d->from[d->nmaps] = xstrdup(from);
+	d->to[d->nmaps++] = xstrdup(to);
 }
 
 uint32_t diag_add_source(Diag *d, const char *path)
@@ -114,6 +131,27 @@ size_t diag_error_count(const Diag *d)
 size_t diag_warning_count(const Diag *d)
 {
 	return d->warnings;
+}
+
+size_t diag_count(const Diag *d)
+{
+	return d->nitems;
+}
+
+bool diag_get(const Diag *d, size_t i, DiagLevel *level, Loc *loc,
+	      const char **msg)
+{
+	if (i >= d->nitems)
+		return false;
+	*level = d->items[i].level;
+	*loc = d->items[i].loc;
+	*msg = d->items[i].msg;
+	return true;
+}
+
+const char *diag_source_path(const Diag *d, uint32_t file)
+{
+	return file && file <= d->nsrc ? d->src[file - 1].path : NULL;
 }
 
 bool diag_full(const Diag *d)
@@ -340,8 +378,19 @@ void diag_print(Diag *d, FILE *out, bool color)
 		Item *it = &d->items[i];
 		const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[m" : "";
 		if (it->loc.file && it->loc.file <= d->nsrc) {
+			const char *p = d->src[it->loc.file - 1].path;
+			size_t k, n;
 			fputs(bold, out);
-			put_path(out, d->src[it->loc.file - 1].path);
+			for (k = 0; k < d->nmaps; k++) {
+				n = strlen(d->from[k]);
+				if (strncmp(p, d->from[k], n) == 0 &&
+				    (!p[n] || p[n] == '/')) {
+					put_path(out, d->to[k]);
+					p += n;
+					break;
+				}
+			}
+			put_path(out, p);
 			if (it->loc.line)
 				fprintf(out, ":%u:%u", (unsigned)it->loc.line,
 					(unsigned)it->loc.col);

@@ -1,8 +1,8 @@
 /*
  * cli.h - the command line: the option parser every command uses
  * (options.c), the commands (main.c: generation, validate and layout;
- * doctools.c: convert and fmt; compare.c: compare) and what they print for
- * people and tools (report.c).
+ * doctools.c: convert and fmt; compare.c: compare; import.c: import;
+ * diff.c: diff) and what they print for people and tools (report.c).
  *
  * Sectioned by the file that defines each declaration.  cli/ may use every
  * other stage.
@@ -107,6 +107,15 @@ int cli_fmt(int argc, char **argv);
  * `xenbindgen compare`, run by main() with the arguments that follow its
  * name; returns the exit status. */
 int cli_compare(int argc, char **argv);
+
+/* ---- import.c -----------------------------------------------------------
+ * `xenbindgen import`, run by main() with the arguments that follow its
+ * name; returns the exit status. */
+int cli_import(int argc, char **argv);
+/* ---- diff.c -------------------------------------------------------------
+ * `xenbindgen diff`, run by main() with the arguments that follow its
+ * name; returns the exit status. */
+int cli_diff(int argc, char **argv);
 
 /* ---- report.c ----------------------------------------------------------- */
 /* "3 outputs from 6 spec files: ..." and the targets checked. */

@@ -87,6 +87,10 @@ static const char generate_help[] =
 "      Rewrite specs in the canonical style.\n"
 "  xenbindgen compare ORIGINAL_DIR GENERATED_DIR [HEADER...]\n"
 "      Is each generated header a drop-in for the original? (libclang)\n"
+"  xenbindgen import HEADER... -o SPECDIR | --tree DIR -o SPECDIR\n"
+"      Turn C headers into specs. (libclang)\n"
+"  xenbindgen diff [--format text|json] OLD NEW\n"
+"      Classify the ABI changes between two spec trees (or REV:PATH).\n"
 "Each command has its own options: xenbindgen COMMAND --help.\n"
 "\n"
 "The spec language: docs/spec-language.md.\n"
@@ -94,7 +98,9 @@ static const char generate_help[] =
 "Options (generation):\n"
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
 "  -o, --outdir DIR       output directory\n"
-"  -l, --lang LANG        c, rust, or c-layout (layout assertions)\n"
+"  -l, --lang LANG        c, rust, c-layout (layout assertions),\n"
+"                         c-compat (Xen's compat headers and xlat.h) or\n"
+"                         abi-summary (one file of ABI facts to commit)\n"
 "      --against-header H c-layout: assert the layouts of hand-written\n"
 "                         header H instead of the generated ones\n"
 "      --check            compare the outputs in --outdir with what the\n"
@@ -170,7 +176,7 @@ static const char layout_help[] =
 
 static const CmdDef generate_cmd = {
 	NULL,
-	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l c|rust|c-layout] "
+	"usage: xenbindgen [validate|layout] -i DIR [-o DIR -l LANG] "
 	"[OPTIONS]",
 	generate_help, generate_opts, ARRAY_LEN(generate_opts), false, NULL,
 };
@@ -190,7 +196,8 @@ static const CmdDef layout_cmd = {
 
 static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 {
-	static const char *const langs[] = {"c", "rust", "c-layout", NULL};
+	static const char *const langs[] = {"c", "rust", "c-layout", "c-compat",
+					    "abi-summary", NULL};
 	static const char *const formats[] = {"text", "json", NULL};
 	static const char *const styles[] = {"c", "rust", NULL};
 	Options *o = ctx;
@@ -202,7 +209,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 	case O_LANG:
 		if (!cli_word_in(arg, langs))
 			return cli_usage(c, "unknown language '%s' (expected c, "
-					 "c-layout or rust)", arg);
+					 "c-layout, c-compat, rust or abi-summary)", arg);
 		o->lang = arg;
 		break;
 	case O_AGAINST:
@@ -402,6 +409,12 @@ static int generate(const Options *o, Spec *s, Diag *d, bool color)
 	} else if (strcmp(o->lang, "c-layout") == 0) {
 		out.owns = owns_c_layout;
 		emit_c_layout(s, &eo, &out, d);
+	} else if (strcmp(o->lang, "abi-summary") == 0) {
+		out.owns = owns_abi_summary;
+		emit_abi_summary(s, &eo, &out, d);
+	} else if (strcmp(o->lang, "c-compat") == 0) {
+		out.owns = owns_c_compat;
+		emit_c_compat(s, &eo, &out, d);
 	} else {
 		out.owns = owns_rust;
 		emit_rust(s, &eo, &out, d);
@@ -507,6 +520,8 @@ static const struct {
 	{"convert", cli_convert},
 	{"fmt", cli_fmt},
 	{"compare", cli_compare},
+	{"import", cli_import},
+	{"diff", cli_diff},
 };
 
 int main(int argc, char **argv)

@@ -1501,8 +1501,9 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 	guard_name(&guard, u);
 	banner(&file, &h);
 	early_includes(&h, &file);
-	buf_printf(&file, "#ifndef %s\n#define %s\n\n", buf_cstr(&guard),
-		   buf_cstr(&guard));
+	if (!u->header.unguarded)
+		buf_printf(&file, "#ifndef %s\n#define %s\n\n", buf_cstr(&guard),
+			   buf_cstr(&guard));
 	{
 		Header top = h;
 		top.in_c = false;
@@ -1516,7 +1517,12 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 		buf_putc(&file, '\n');
 	if (unit_cond)
 		buf_puts(&file, "#endif\n\n");
-	buf_printf(&file, "#endif /* %s */\n", buf_cstr(&guard));
+	if (!u->header.unguarded)
+		buf_printf(&file, "#endif /* %s */\n", buf_cstr(&guard));
+	else /* no blank line at the end where no #endif closes the file */
+		while (file.len >= 2 && file.data[file.len - 1] == '\n' &&
+		       file.data[file.len - 2] == '\n')
+			file.data[--file.len] = '\0';
 
 	header_path(&name, u, E->o->keep_dashes);
 	outset_add(out, buf_cstr(&name), &file);
@@ -1524,33 +1530,6 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 	buf_free(&name);
 	buf_free(&guard);
 	free_includes(&h);
-}
-
-/* Which structs, unions and aliases some pointer targets: those get a
- * guest handle, as in Xen's own headers. */
-static bool *find_pointed(Spec *s)
-{
-	bool *pointed = xcalloc(s->nitems + 1, sizeof *pointed);
-	size_t i, j;
-	int a;
-	for (i = 0; i < s->nitems; i++) {
-		const Item *it = s->items[i];
-		for (j = 0; j < it->nfields + (it->kind == IT_ALIAS); j++) {
-			const Type *t = it->kind == IT_ALIAS ? it->alias
-							     : it->fields[j].type;
-			while (t && t->kind == TY_ARRAY)
-				t = t->elem;
-			if (!t || (t->kind != TY_PTR && t->kind != TY_HANDLE) ||
-			    t->elem->kind != TY_NAMED || !t->elem->sym)
-				continue;
-			if (t->elem->sym->common)
-				pointed[t->elem->sym->common->index] = true;
-			for (a = 0; a < NARCH; a++)
-				if (t->elem->sym->arch[a])
-					pointed[t->elem->sym->arch[a]->index] = true;
-		}
-	}
-	return pointed;
 }
 
 /* Which primitive handles more than one header defines: those get a
@@ -1589,7 +1568,7 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d)
 	memset(&E, 0, sizeof E);
 	E.s = s;
 	E.o = o;
-	E.pointed = find_pointed(s);
+	E.pointed = c_pointed(s);
 	E.entry = xmalloc((s->nitems + 1) * sizeof *E.entry);
 	E.ahead = xmalloc((s->nitems + 1) * sizeof *E.ahead);
 	hmap_init(&E.handles);

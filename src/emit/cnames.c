@@ -384,3 +384,31 @@ void c_comment(Buf *b, int indent, const char *desc)
 	free(w.v);
 	lines_free(&l);
 }
+
+/* Which structs, unions and aliases some pointer targets: those get a
+ * guest handle, as in Xen's own headers (the C backend and the ABI facts
+ * must agree on which exist). */
+bool *c_pointed(const Spec *s)
+{
+	bool *pointed = xcalloc(s->nitems + 1, sizeof *pointed);
+	size_t i, j;
+	int a;
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		for (j = 0; j < it->nfields + (it->kind == IT_ALIAS); j++) {
+			const Type *t = it->kind == IT_ALIAS ? it->alias
+							     : it->fields[j].type;
+			while (t && t->kind == TY_ARRAY)
+				t = t->elem;
+			if (!t || (t->kind != TY_PTR && t->kind != TY_HANDLE) ||
+			    t->elem->kind != TY_NAMED || !t->elem->sym)
+				continue;
+			if (t->elem->sym->common)
+				pointed[t->elem->sym->common->index] = true;
+			for (a = 0; a < NARCH; a++)
+				if (t->elem->sym->arch[a])
+					pointed[t->elem->sym->arch[a]->index] = true;
+		}
+	}
+	return pointed;
+}

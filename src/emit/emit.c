@@ -98,9 +98,16 @@ bool owns_c_layout(const char *relpath)
 	return ends_with(relpath, "_layout.h") || ends_with(relpath, "-layout.h");
 }
 
+/* compat/ holds -l c-compat's headers */
+bool owns_c_compat(const char *relpath)
+{
+	return strncmp(relpath, "compat/", 7) == 0 && ends_with(relpath, ".h");
+}
+
 bool owns_c_header(const char *relpath)
 {
-	return ends_with(relpath, ".h") && !owns_c_layout(relpath);
+	return ends_with(relpath, ".h") && !owns_c_layout(relpath) &&
+	       !owns_c_compat(relpath);
 }
 
 bool owns_rust(const char *relpath)

@@ -42,6 +42,7 @@ void lines_free(Lines *l);
 bool owns_c_header(const char *relpath);
 bool owns_c_layout(const char *relpath);
 bool owns_rust(const char *relpath);
+bool owns_c_compat(const char *relpath);
 
 /* ---- cnames.c ----------------------------------------------------------- */
 /* C's spelling of each primitive: "uint8_t", "unsigned long". */
@@ -66,6 +67,9 @@ bool c_all_macro(Buf *b, const Item *it);
 /* A struct or union's typedef name (c.typedef, or name_t when a pointer
  * targets it or c.handle asks for a handle); NULL if it has none. */
 const char *c_typedef_name(Buf *b, const Item *it, bool pointed);
+/* Which items (by Item.index) a pointer or guest handle targets: those
+ * get a guest handle of their own.  Heap-allocated, nitems + 1 entries. */
+bool *c_pointed(const Spec *s);
 /* The #if expression for a condition; false if it always holds. */
 bool c_cond(Buf *b, const Cond *c, int unit_arch);
 /* "#if EXPR\n" (or another directive), broken with backslash-newlines
@@ -82,6 +86,64 @@ void emit_c(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 
 /* ---- c_layout.c --------------------------------------------------------- */
 void emit_c_layout(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
+
+/* ---- abi_facts.c --------------------------------------------------------
+ * The ABI of a laid-out spec as facts per target, with C's names: read by
+ * the abi-summary backend and compared by `xenbindgen diff` (src/diff/),
+ * so that a line of the summary changes exactly when diff reports a
+ * change. */
+typedef enum AbiKind {
+	AK_TYPE, AK_CONSTANT, AK_ENUMERATOR, AK_MACRO, AK_HANDLE, NABIKINDS
+} AbiKind;
+/* "type", "constant", ...: the words of diff's JSON */
+extern const char *const abi_kind_names[NABIKINDS];
+
+typedef struct AbiMember {
+	const char *name;  /* "(anonymous)", "(anonymous 2)" for unnamed ones */
+	uint64_t offset, size;
+	unsigned bits, bit_offset; /* a bit field: width and first bit */
+	const char *type;  /* in spec words, as on the target: "u32[4]" */
+} AbiMember;
+
+typedef struct AbiEntry {
+	AbiKind kind;
+	const char *name;  /* C's name: struct tag, macro, __guest_handle_T */
+	const char *what;  /* struct union enum bitmap alias | const op |
+			    * variant bit mask | handle */
+	const char *root;  /* the top-level item: an inline type's outermost */
+	const Item *item;  /* where it is written */
+	uint64_t size, align;      /* types and handles */
+	AbiMember *members;        /* structs and unions */
+	size_t nmembers;
+	const char *type;  /* an alias's type; a value's type ("" untyped) */
+	int64_t value;     /* constants and enumerators */
+	bool hex;          /* the value reads better in hex */
+	const char *cond;  /* build and version restrictions in C, sorted and
+			    * joined by " && "; "" when none */
+} AbiEntry;
+
+typedef struct AbiFacts {
+	Arena arena;
+	AbiEntry *entries[NTARGETS]; /* sorted by name, then kind */
+	size_t n[NTARGETS];
+	bool covered[NTARGETS];      /* targets the spec was laid out for */
+} AbiFacts;
+
+void abi_facts_build(AbiFacts *f, const Spec *s);
+void abi_facts_free(AbiFacts *f);
+/* "21", "0x15", "-1" */
+void abi_value_string(Buf *b, const AbiEntry *e);
+/* "offset 8 size 4 bits 3@5 u32" */
+void abi_member_string(Buf *b, const AbiMember *m);
+
+/* ---- abi_summary.c ------------------------------------------------------
+ * -l abi-summary: the facts as one sorted text file, abi-summary.txt, to
+ * commit next to the specs (docs/abi-evolution.md). */
+void emit_abi_summary(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
+bool owns_abi_summary(const char *relpath);
+/* ---- c_compat.c --------------------------------------------------------- */
+/* compat/<unit>.h and compat/xlat.h: Xen's 32-bit guest view (docs/compat.md). */
+void emit_c_compat(Spec *s, const EmitOptions *o, OutSet *out, Diag *d);
 
 /* ---- rust.c ------------------------------------------------------------- */
 /* The Rust backend is several files, rust*.c, whose shared inside is in

@@ -127,6 +127,15 @@ char *naming_module(Rust *R, const char *comp, size_t len, bool top)
 	name_snake(&b, buf_cstr(&c));
 	buf_free(&c);
 	squeeze_underscores(&b);
+	/* a unit named after a header such as io/9pfs.h: a Rust identifier
+	 * cannot start with a digit */
+	if (b.len && b.data[0] >= '0' && b.data[0] <= '9') {
+		Buf u = {0};
+		buf_putc(&u, '_');
+		buf_puts(&u, buf_cstr(&b));
+		buf_free(&b);
+		b = u;
+	}
 	n = buf_cstr(&b);
 	reserved = strcmp(n, "mod") == 0 ||
 		   (top && (strcmp(n, "lib") == 0 || strcmp(n, "core") == 0 ||

@@ -1260,6 +1260,9 @@ int facts_collect(FactsCtx *cx, const FactsView *v, Facts *out)
 	resolve_probes(&x);
 	if (v->config == CFG_ASM)
 		collect_asm(&x);
+	/* the importer's look at the same parse (decls.c) */
+	if (v->extra)
+		v->extra(v->extra_ctx, tu, x.hdr);
 	if (out->n > 1)
 		qsort(out->v, out->n, sizeof *out->v, cmp_fact);
 done:

@@ -21,6 +21,8 @@
 #define XBG_IMPORT_H
 
 #include "base/base.h"
+#include "read/read.h"
+#include "model/model.h"
 
 /* The hash tables of import/ map names to array indexes, stored as index
  * + 1 so that 0 (NULL) means absent. */
@@ -199,6 +201,11 @@ typedef struct FactsView {
 	/* headers to include before hdr: tree_prelude() of the original tree */
 	const char *const *prelude;
 	size_t nprelude;
+	/* If set, called with extra_ctx, the translation unit and the
+	 * header's file (CXTranslationUnit, CXFile) before the unit goes:
+	 * the importer's decls_collect() */
+	void (*extra)(void *ctx, void *tu, void *hdr);
+	void *extra_ctx;
 } FactsView;
 
 /* One per thread: a libclang index. */
@@ -212,6 +219,319 @@ void facts_ctx_free(FactsCtx *x);
 int facts_collect(FactsCtx *x, const FactsView *v, Facts *out);
 void facts_free(Facts *f);
 const char *fact_kind_name(FactKind k); /* "record", "typedef", ... */
+
+/* ---- htext.c ------------------------------------------------------------
+ * A header read as text, for the importer: lines, comments, directives,
+ * and the condition (context) in force at every offset.  Offsets are byte
+ * offsets in the text; `clean` is the text with every comment blanked
+ * (same length, line breaks kept). */
+
+typedef enum CTokKind { CTOK_END, CTOK_IDENT, CTOK_NUMBER, CTOK_STRING,
+			CTOK_CHAR, CTOK_PUNCT } CTokKind;
+
+typedef struct CTok {
+	const char *p;  /* into the text it was read from */
+	size_t n;
+	CTokKind kind;
+} CTok;
+
+/* The next C token of [*pp, end) (blanks, newlines and line splices
+ * skipped; comments must be blanked already); false at the end. */
+bool ctok_next(const char **pp, const char *end, CTok *t);
+bool ctok_is(const CTok *t, const char *s);
+/* Every token of [p, end) into *out (free() it); the count. */
+size_t ctok_all(const char *p, const char *end, CTok **out);
+/* The tokens one space apart where C needs or usually has one. */
+void ctok_join(Buf *b, const CTok *v, size_t n);
+bool ctok_space_between(const CTok *a, const CTok *b);
+
+#define HCTX_NONE UINT32_MAX
+#define HMAX_BRANCHES 64
+
+typedef struct HComment {
+	uint32_t start, end;  /* the comment's text, markers included */
+	bool line_comment;    /* // */
+	bool own_line;        /* nothing but blanks before it on its line */
+	bool in_directive;    /* written inside a directive's line(s) */
+} HComment;
+
+typedef enum HDirKind {
+	HD_NULL, HD_IF, HD_IFDEF, HD_IFNDEF, HD_ELIF, HD_ELSE, HD_ENDIF,
+	HD_DEFINE, HD_UNDEF, HD_INCLUDE, HD_ERROR, HD_PRAGMA, HD_OTHER,
+} HDirKind;
+
+typedef struct HDirective {
+	HDirKind kind;
+	uint32_t start, end;  /* from its line's start to its last line's end */
+	const char *text;     /* without '#', splices and comments: "define X 1" */
+	const char *rest;     /* after the directive's word: "X 1" */
+	const char *name;     /* define, undef, ifdef, ifndef: the name */
+	bool function_like;   /* define NAME(...) */
+	const char **params;
+	size_t nparams;
+	const char *body;     /* define: the replacement list; else = rest */
+	uint32_t ctx;         /* the context it is in (for #elif, #else and
+			       * #endif: the group's parent) */
+	uint32_t group;       /* conditionals: their group; else HCTX_NONE */
+} HDirective;
+
+/* An #if ... #endif: its branches' conditions as written ("defined(X)"
+ * for #ifdef X, "!defined(X)" for #ifndef X; NULL for #else). */
+typedef struct HGroup {
+	const char **branches;
+	uint32_t nbranches;
+	bool has_else;
+	uint32_t first_dir, last_dir; /* #if and #endif (HCTX_NONE if none) */
+	uint32_t parent;              /* the context the group is in */
+} HGroup;
+
+/* A context: a branch of a group, under its parent context; context 0 is
+ * the whole header. */
+typedef struct HCtx {
+	uint32_t parent, group, branch;
+	uint32_t depth;
+} HCtx;
+
+typedef struct HText {
+	const char *path;     /* below the tree's root */
+	const char *text;     /* borrowed */
+	const char *clean;
+	size_t len;
+	uint32_t *line_off;   /* start of each line; line i+1 at [i] */
+	size_t nlines;
+	HComment *comments;
+	size_t ncomments;
+	HDirective *dirs;
+	size_t ndirs;
+	HGroup *groups;
+	size_t ngroups;
+	HCtx *ctxs;
+	size_t nctxs;
+	uint32_t *tr_off, *tr_ctx; /* context transitions, by offset */
+	size_t ntr;
+	bool unbalanced;      /* an #else, #elif or #endif without #if */
+	/* the include guard: its group, name and the context inside it */
+	uint32_t guard_group, guard_ctx;
+	uint32_t guard_first, guard_define; /* its #ifndef and #define */
+	const char *guard;
+	Arena arena;
+} HText;
+
+void htext_init(HText *h, const char *path, const char *text, size_t len);
+void htext_free(HText *h);
+uint32_t htext_line_of(const HText *h, uint32_t off);
+uint32_t htext_col_of(const HText *h, uint32_t off);
+uint32_t htext_ctx_at(const HText *h, uint32_t off);
+/* Is ctx base or inside it? */
+bool htext_ctx_within(const HText *h, uint32_t ctx, uint32_t base);
+/* Only blanks, line splices and comments in [a, b)? */
+bool htext_blank(const HText *h, uint32_t a, uint32_t b);
+void htext_find_guard(HText *h);
+/* A comment's text as a description (in a). */
+char *htext_comment_text(Arena *a, const HText *h, const HComment *c);
+/* A description as the C backend writes it in a comment at indent: a
+ * paragraph with a line too long for its room re-flowed by words, as
+ * emit/cnames.c does, so that what is imported reads back the same from
+ * the generated header. */
+const char *htext_flow(Arena *a, const char *desc, int indent);
+bool htext_all_blank(const char *s, size_t n);
+
+/* ---- hcond.c ------------------------------------------------------------
+ * Conditions as the spec's `only` says them.  targets: a bit per TGT_*;
+ * configs: a bit per build (1 guest, 2 tools, 4 hypervisor). */
+typedef struct ICond {
+	bool never;
+	unsigned targets, configs;
+	uint32_t since, until;   /* 0: none */
+	int assembly;            /* -1 either, 0 C only, 1 assembler only */
+	const char **defined, **not_defined;
+	size_t ndefined, nnot_defined;
+	const char *c_if;        /* the raw rest, or NULL */
+} ICond;
+
+void icond_init(ICond *c);
+bool icond_always(const ICond *c);
+/* c = c && (expr) (or !(expr)); false if expr was not read as an
+ * expression (it then goes to c_if as written). */
+bool icond_and_text(Arena *a, ICond *c, const char *expr, bool negate);
+void icond_and(Arena *a, ICond *c, const ICond *o);
+/* The condition of the contexts from ctx up to base (not included),
+ * the include guard left out. */
+void icond_from_ctx(Arena *a, const HText *h, uint32_t ctx, uint32_t base,
+		    ICond *c);
+/* The same as a C expression of the header's own #if texts. */
+void icond_ctx_text(Buf *b, const HText *h, uint32_t ctx, uint32_t base);
+/* The `only` table, or NULL when c always holds. */
+DocNode *icond_doc(Arena *a, const ICond *c);
+/* Does c hold in this view?  1 yes, 0 no, -1 it depends on macros the view
+ * does not fix (defined, c_if). */
+int icond_holds(const ICond *c, int target, int config, uint32_t version,
+		uint32_t latest);
+/* An integer literal (decimal, hex, octal; suffix u/l) into *v, and its
+ * suffix (up to 3 letters) into suffix; false if it is none. */
+bool parse_c_int(const char *s, size_t n, uint64_t *v, char *suffix,
+		 size_t suffix_size);
+
+/* ---- decls.c ------------------------------------------------------------
+ * Where a header's declarations are written, in one view (libclang; a
+ * FactsView.extra).  Offsets are in the header's text. */
+typedef enum XKind { XK_STRUCT, XK_UNION, XK_ENUM, XK_TYPEDEF, XK_FUNCTION,
+		     XK_VAR } XKind;
+
+typedef struct XDecl XDecl;
+
+typedef struct XField {
+	const char *name;       /* "" for an anonymous member */
+	uint32_t start, end;    /* the declaration's extent */
+	uint32_t name_off;      /* where its name is (its start if none) */
+	int bits;               /* bit-field width, or -1 */
+	bool macro;             /* made by a macro */
+	XDecl *inline_rec;      /* a record its declaration defines */
+} XField;
+
+typedef struct XEnumVal {
+	const char *name;
+	uint32_t off;
+	uint64_t value;
+	bool negative, macro;
+} XEnumVal;
+
+struct XDecl {
+	XKind kind;
+	const char *name;       /* tag, typedef or function name; "" */
+	uint32_t start, end, name_off;
+	bool macro;             /* made by a macro expanded at name_off */
+	bool definition;
+	bool named_by_typedef;  /* typedef struct { ... } name */
+	XField *fields;
+	size_t nfields;
+	XEnumVal *vals;
+	size_t nvals;
+};
+
+typedef struct XDecls {
+	XDecl *v;
+	size_t n, cap;
+	Arena arena;
+} XDecls;
+
+void xdecls_init(XDecls *x);
+void xdecls_free(XDecls *x);
+/* The FactsView.extra of the importer: ctx is an XDecls. */
+void decls_collect(void *ctx, void *tu, void *hdr);
+
+/* ---- ibuild.c ----------------------------------------------------------
+ * One header into entries: what the header says, in its order, each
+ * entry either an item of the spec language (a document table of
+ * `items`) or the header's own text (verbatim), with its condition and
+ * its description. */
+
+/* The constructs of the language the importer may use: probed at start
+ * (import.c), so that what the language cannot say yet stays verbatim. */
+enum {
+	CAP_TYPEDEF_NAMES = 1u << 0, /* a struct's typedef name as a type */
+	CAP_CONST_EXPR = 1u << 1,    /* value = "1U << 3" */
+	CAP_STRING = 1u << 2,        /* string = "text" */
+	CAP_ALIAS = 1u << 3,         /* alias = "OTHER" */
+	CAP_MACRO = 1u << 4,         /* macro = "F", params, expr */
+	CAP_CONST_HANDLE = 1u << 5,  /* { handle = "u8", const = true } */
+	CAP_RING = 1u << 6,          /* ring = "blkif" */
+	CAP_HANDLE_ITEM = 1u << 7,   /* handle = "uint8", type, raw */
+};
+
+/* One view of a header: its facts and where its declarations are. */
+typedef struct IView {
+	int target;
+	ViewConfig config;
+	Facts facts;
+	XDecls decls;
+	int status;
+} IView;
+
+typedef struct IEntry {
+	uint32_t start, end;   /* the header's text it stands for */
+	uint32_t line, col;
+	uint32_t ctx;
+	ICond cond;            /* relative to the include guard */
+	const char *kind;      /* the kind key of its item: "const", ... */
+	const char *name;
+	DocNode *doc;          /* the item, or NULL: verbatim */
+	const char *desc;
+	const char *dir_desc;  /* a #define's own comment (in its text) */
+	const char **defs;     /* the C names it declares */
+	size_t ndefs;
+	const char **uses;     /* the spec names its item needs */
+	size_t nuses;
+	const char *why;       /* why it is verbatim: what it could not say */
+	bool verbatim;
+	bool wrap_cond;        /* its #if goes into the verbatim text */
+	bool hidden;           /* written as part of another entry */
+	bool is_define;        /* a #define, #undef, ... (a directive) */
+	bool lifted;           /* a record defined inside another one */
+	bool atomic;           /* a whole #if group, its directives and all */
+	bool has_handle;       /* its DEFINE_XEN_GUEST_HANDLE is with it */
+	bool absorbed;         /* hidden while the entry at owner is an
+				* item, text again when it is text */
+	bool part;             /* lifted out of the entry at owner: shown
+				* while it is an item, hidden when it is text
+				* (which holds it) */
+	uint32_t owner;        /* the start of that entry */
+	unsigned waive;        /* ABI rules the layout of the header breaks */
+} IEntry;
+
+typedef struct IDiag {
+	uint32_t line, col;
+	DiagLevel level;
+	const char *msg;
+} IDiag;
+
+typedef struct IHeader {
+	const TreeHeader *th;
+	const char *unit;      /* the spec unit: "io/blkif", "arch-x86" */
+	const char *file;      /* its spec file, without the extension */
+	HText text;
+	IEntry *e;
+	size_t n, cap;
+	const char *spdx, *notice, *desc;
+	bool assembly;
+	IDiag *diags;
+	size_t ndiags, diagcap;
+	size_t views, views_ok;
+	bool generated;          /* it carries xenbindgen's banner */
+	size_t nimport_includes; /* #includes it wrote for [[includes]] */
+	size_t nendif_comments;  /* labels of #else/#endif: left out */
+	size_t ntrailing;        /* comments after the last entry */
+	Arena arena;
+} IHeader;
+
+void ibuild_header(IHeader *H, IView *views, size_t nviews, unsigned caps,
+		   uint32_t latest);
+void iheader_free(IHeader *H);
+void idiag(IHeader *H, uint32_t off, DiagLevel level, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Make entry e verbatim text, saying why (NULL: no diagnostic). */
+void ientry_verbatim(IHeader *H, IEntry *e, const char *why);
+/* The verbatim text of an entry (in H's arena). */
+const char *ientry_text(IHeader *H, const IEntry *e);
+
+/* ---- import.c -----------------------------------------------------------
+ * `xenbindgen import` (docs/import.md): headers in, a spec tree out. */
+typedef struct ImportOptions {
+	const char *root;        /* the headers' tree (--root, or --tree) */
+	bool whole_tree;         /* --tree: every header below root */
+	const char *const *headers; /* paths of headers (files) */
+	size_t nheaders;
+	const char *outdir;      /* -o */
+	SpecFormat to;           /* FMT_TOML, FMT_YAML or FMT_JSON */
+	unsigned jobs;           /* parallel parses; 0: one per CPU */
+	bool verbose;            /* every diagnostic, and the time */
+	/* More of the model's verdict: the backends' own checks (Rust names
+	 * that clash, ...), which import/ cannot call (cli/ gives them).
+	 * Reports through d; NULL: none. */
+	void (*backends)(Spec *s, Diag *d);
+} ImportOptions;
+
+int import_run(const ImportOptions *o);
 
 /* ---- compat.c -----------------------------------------------------------
  * Xen's compat pipeline (xen/include/Makefile): compat-build-source.py, the

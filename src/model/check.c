@@ -791,6 +791,62 @@ static void clash(Chk *C, const Unit *given, const Unit *other,
 			  other->name);
 }
 
+bool bump_pattern_match(const char *p, const char *name)
+{
+	/* '*' only, matched greedily with one backtrack point: linear in
+	 * practice, and never worse than the product of the lengths */
+	const char *star = NULL, *retry = NULL;
+	while (*name) {
+		if (*p == '*') {
+			star = ++p;
+			retry = name;
+		} else if (*p == *name) {
+			p++;
+			name++;
+		} else if (star) {
+			p = star;
+			name = ++retry;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+/* [abi] bump: the constant is one of the specs, and each pattern is made
+ * of the characters of a name and '*'. */
+static void check_bumps(Chk *C)
+{
+	size_t i, j, k;
+	for (i = 0; i < C->s->nunits; i++) {
+		const Unit *u = C->s->units[i];
+		for (j = 0; j < u->nbumps; j++) {
+			const UnitBump *b = &u->bumps[j];
+			const Symbol *sym = hmap_gets(&C->s->symbols, b->constant);
+			const Item *it = sym ? symbol_any(sym) : NULL;
+			if (!it || it->kind != IT_CONST)
+				diag_error(C->d, b->constant_loc,
+					   "bump: '%s' is not a constant of the specs "
+					   "(the rule needs a version constant)",
+					   b->constant);
+			for (k = 0; k < b->ntypes; k++) {
+				const char *p = b->types[k];
+				size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz"
+						  "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+						  "0123456789_*");
+				if (*p && !p[n])
+					continue;
+				diag_error(C->d, b->type_locs[k],
+					   "bump: a pattern of 'types' is a name in "
+					   "which '*' matches any run of characters, not "
+					   "'%s'", p);
+			}
+		}
+	}
+}
+
 static void check_headers(Chk *C)
 {
 	Spec *s = C->s;
@@ -867,6 +923,7 @@ void spec_check(Spec *s, Diag *d)
 	check_ops(&C);
 	build_members(&C);
 	check_headers(&C);
+	check_bumps(&C);
 	names_check_macros(s, d);
 	check_handles(&C);
 	{

@@ -44,6 +44,23 @@ static void decode_c(Dec *D, const DocNode *owner, CNames *c)
 	c->compat = get_strings(D, t, "compat", "c", &c->ncompat);
 }
 
+/* compat = "check" | "translate" (SW_COMPAT): the xlat.lst entry */
+static void decode_compat(Dec *D, const DocNode *owner, Item *it)
+{
+	const char *cs = get_string(D, owner, "compat", item_kind_name(it->kind),
+				    &it->compat_loc);
+	int w;
+	if (!cs)
+		return;
+	w = schema_word_find(SW_COMPAT, cs, strlen(cs));
+	if (w < 0)
+		diag_error(D->d, it->compat_loc,
+			   "'compat' is \"check\" or \"translate\", not \"%s\"",
+			   get_printable(D, cs, strlen(cs)));
+	else
+		it->compat = w + 1; /* COMPAT_CHECK, COMPAT_TRANSLATE */
+}
+
 static void decode_abi(Dec *D, const DocNode *owner, Item *it)
 {
 	const DocNode *t = get_table(D, owner, "abi", "item", SK_ABI);
@@ -709,6 +726,7 @@ static void decode_struct(Dec *D, const DocNode *t, ItemKind k)
 	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	decode_abi(D, t, it);
+	decode_compat(D, t, it);
 	if (k == IT_STRUCT)
 		decode_op(D, t, it);
 	fields = get_tables(D, t, "fields", what);
@@ -1345,6 +1363,12 @@ static void decode_header(Dec *D, const DocNode *root)
 		}
 	}
 	h->guard = get_string(D, t, "guard", "header", &h->guard_loc);
+	get_bool(D, t, "unguarded", "header", &h->unguarded);
+	if (h->guard && h->unguarded) {
+		diag_error(D->d, h->guard_loc, "a header with a guard cannot be "
+			   "unguarded: remove 'guard' or 'unguarded'");
+		h->guard = NULL;
+	}
 	h->spdx = get_string(D, t, "spdx", "header", &h->spdx_loc);
 	if (h->spdx && (!*h->spdx || !spdx_ok(h->spdx) ||
 			strlen(h->spdx) != get_entry(t, "spdx")->value->u.str.len)) {
@@ -1526,15 +1550,59 @@ static void decode_items(Dec *D, const DocNode *root)
 	}
 }
 
-/* [abi] invariant = true: settings of the whole unit. */
+/* One rule of [abi] bump (its constant and patterns are checked by
+ * check.c, once every name is known). */
+static void decode_bump(Dec *D, const DocNode *t)
+{
+	Unit *u = D->u;
+	UnitBump *b;
+	const DocEntry *types;
+	uint32_t i;
+
+	get_keys(D, t, SK_BUMP);
+	u->bumps = xgrow(u->bumps, &u->bumps_cap, u->nbumps + 1, sizeof *u->bumps);
+	b = &u->bumps[u->nbumps];
+	memset(b, 0, sizeof *b);
+	b->loc = t->loc;
+	b->constant = get_string(D, t, "constant", "bump", &b->constant_loc);
+	b->desc = get_string(D, t, "description", "bump", NULL);
+	types = get_entry(t, "types");
+	if (!b->constant || !types ||
+	    !get_kind(D, types->value, DOC_ARRAY, "types", "bump"))
+		return;
+	b->types = arena_calloc(&D->s->arena, types->value->u.array.n,
+				sizeof *b->types);
+	b->type_locs = arena_calloc(&D->s->arena, types->value->u.array.n,
+				    sizeof *b->type_locs);
+	for (i = 0; i < types->value->u.array.n; i++) {
+		const DocNode *v = types->value->u.array.v[i];
+		if (v->kind != DOC_STRING) {
+			diag_error(D->d, v->loc,
+				   "each entry of 'types' must be a string, not %s",
+				   get_a_kind(v));
+			continue;
+		}
+		b->type_locs[b->ntypes] = v->loc;
+		b->types[b->ntypes++] =
+			arena_strndup(&D->s->arena, v->u.str.s, v->u.str.len);
+	}
+	u->nbumps++;
+}
+
+/* [abi] invariant = true, bump = [...]: settings of the whole unit. */
 static void decode_unit_abi(Dec *D, const DocNode *root)
 {
 	const DocNode *t = get_table(D, root, "abi", "spec file", SK_UNIT_ABI);
+	const DocNode *list;
 	bool inv = false;
+	uint32_t i;
 	if (t && get_bool(D, t, "invariant", "abi", &inv) && inv) {
 		D->u->invariant = true;
 		D->u->invariant_loc = t->loc;
 	}
+	list = t ? get_tables(D, t, "bump", "abi") : NULL;
+	for (i = 0; list && i < list->u.array.n; i++)
+		decode_bump(D, list->u.array.v[i]);
 }
 
 void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,

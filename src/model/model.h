@@ -268,6 +268,12 @@ typedef struct CNames {
  * reported, as a warning. */
 enum { WAIVE_IDENTITY = 1, WAIVE_PADDING = 2, WAIVE_ALIGNMENT = 4 };
 
+/* What Xen's hypervisor does with a struct or union for its 32-bit (compat)
+ * guests, as xen/include/xlat.lst said: nothing (the default), a
+ * compile-time check that the native and compat layouts agree (CHECK_foo),
+ * or a field-by-field translation (XLAT_foo).  See docs/compat.md. */
+enum { COMPAT_NONE, COMPAT_CHECK, COMPAT_TRANSLATE };
+
 /* A per-target layout, computed by layout.c. */
 typedef struct FieldLayout {
 	uint64_t offset, size;  /* bitfields: of their storage unit */
@@ -350,6 +356,8 @@ struct Item {
 
 	Cond cond;
 	CNames c;
+	int compat;             /* COMPAT_*: struct, union */
+	Loc compat_loc;
 	unsigned waive;         /* WAIVE_* */
 	const char *waive_reason;
 	Loc waive_loc;
@@ -419,6 +427,8 @@ typedef struct UnitHeader {
 	Loc path_loc;
 	const char *guard;   /* NULL: __XEN_AUTOGEN_<NAME>_H */
 	Loc guard_loc;
+	bool unguarded;      /* no include guard (X-macro headers, headers
+			      * whose includers guard them) */
 	const char *spdx;    /* SPDX-License-Identifier expression */
 	Loc spdx_loc;
 	const char *notice;  /* a leading comment block */
@@ -455,6 +465,19 @@ typedef struct SpecFile {
 	size_t len;
 } SpecFile;
 
+/* [abi] bump = [{ constant = "XEN_DOMCTL_INTERFACE_VERSION", types =
+ * ["xen_domctl_*"] }]: a change of the layout of a type whose name matches
+ * one of the patterns ('*' matches any run of characters) must come with
+ * a new value of the constant (`xenbindgen diff`, docs/abi-evolution.md). */
+typedef struct UnitBump {
+	const char *constant;
+	Loc loc, constant_loc;
+	const char **types;
+	Loc *type_locs;
+	size_t ntypes;
+	const char *desc;
+} UnitBump;
+
 /* One output unit: a sub-directory of --indir, one generated file. */
 struct Unit {
 	const char *name; /* directory name, e.g. "domctl", "arch-x86" */
@@ -479,6 +502,8 @@ struct Unit {
 	 * 32- and 64-bit callers (domctl, sysctl) */
 	bool invariant;
 	Loc invariant_loc;
+	UnitBump *bumps; /* [abi] bump, in spec order */
+	size_t nbumps, bumps_cap;
 };
 
 /* All items that share a name.  Common units define a name once; each arch
@@ -583,6 +608,7 @@ typedef enum SchemaKind {
 	SK_INCLUDE_ITEM, /* items: { include = "xen.h" } */
 	SK_ERROR,      /* items: { error = "message", only = ... } */
 	SK_VERBATIM,   /* items: { verbatim = "C text", rust = "Rust text" } */
+	SK_BUMP,       /* [abi] bump = [{ constant = ..., types = [...] }] */
 	NSCHEMAKINDS
 } SchemaKind;
 
@@ -616,6 +642,7 @@ typedef enum SchemaWords {
 	SW_TARGETS, /* targets[].name: index TGT_* */
 	SW_WAIVERS, /* "identity", ...: index i is WAIVE_* 1 << i */
 	SW_CASES,   /* "keep", "upper" */
+	SW_COMPAT,  /* "check", "translate": index i is COMPAT_* i + 1 */
 	SW_CTORS,   /* type constructors: index Ctor */
 	SW_ITEM_KINDS, /* the kind keys of `items`: schema_item_kind() */
 } SchemaWords;
@@ -814,6 +841,9 @@ void spec_decode(Spec *s, Diag *d, Unit *u, const SpecFile *f,
 /* ---- check.c ------------------------------------------------------------ */
 /* Resolve names (resolve.c) and run the semantic checks. */
 void spec_check(Spec *s, Diag *d);
+/* Does name match a pattern of [abi] bump: '*' matches any run of
+ * characters (none included), anything else itself. */
+bool bump_pattern_match(const char *pattern, const char *name);
 
 /* ---- resolve.c ---------------------------------------------------------- */
 /* Name resolution, for spec_check().  A Resolver holds what the lookups of

@@ -55,6 +55,9 @@ static const SchemaKey header_keys[] = {
 	 "\"arch-x86/xen.h\" (default: the output's name and \".h\")."},
 	KEY("guard", false, SV_IDENT,
 	    "The include guard macro (default __XEN_AUTOGEN_<NAME>_H)."),
+	KEY("unguarded", false, SV_BOOL,
+	    "No include guard: the header may be included again (an X-macro "
+	    "list), or its includers guard it."),
 	{"spdx", 4, false, SV_STRING, 0, 1, 0,
 	 "An SPDX license expression: the first line is "
 	 "/* SPDX-License-Identifier: <spdx> */."},
@@ -100,6 +103,19 @@ static const SchemaKey unit_abi_keys[] = {
 	KEY("invariant", false, SV_BOOL,
 	    "Every struct of this output must have the same layout on every "
 	    "target."),
+	SUB("bump", false, SV_TABLES, SK_BUMP,
+	    "Version-bump rules: a change of the layout of these types must "
+	    "come with a new value of a version constant (xenbindgen diff)."),
+};
+
+static const SchemaKey bump_keys[] = {
+	KEY("constant", true, SV_CNAME,
+	    "The version constant that must change, e.g. "
+	    "XEN_DOMCTL_INTERFACE_VERSION."),
+	KEY("types", true, SV_STRINGS,
+	    "The types it versions: names, or patterns where '*' matches any "
+	    "run of characters (\"xen_domctl_*\")."),
+	KEY("description", false, SV_TEXT, "Why, for the reviewer."),
 };
 
 static const SchemaKey include_keys[] = {
@@ -201,6 +217,10 @@ static const SchemaKey struct_keys[] = {
 	SUB("c", false, SV_TABLE, SK_C, "How the struct is written in C."),
 	SUB("abi", false, SV_TABLE, SK_ABI,
 	    "ABI rules the struct is exempt from, and why."),
+	SUB("compat", false, SV_WORD, SW_COMPAT,
+	    "How Xen's hypervisor handles the struct for 32-bit guests: "
+	    "\"check\" (CHECK_ macro: the same layout) or \"translate\" "
+	    "(XLAT_ macro); replaces xen/include/xlat.lst."),
 	SUB("fields", false, SV_TABLES, SK_FIELD, "The fields, in memory order."),
 };
 
@@ -212,6 +232,9 @@ static const SchemaKey union_keys[] = {
 	SUB("c", false, SV_TABLE, SK_C, "How the union is written in C."),
 	SUB("abi", false, SV_TABLE, SK_ABI,
 	    "ABI rules the union is exempt from, and why."),
+	SUB("compat", false, SV_WORD, SW_COMPAT,
+	    "How Xen's hypervisor handles the union for 32-bit guests: "
+	    "\"check\" or \"translate\", as for a struct."),
 	SUB("fields", false, SV_TABLES, SK_FIELD, "The members."),
 };
 
@@ -461,6 +484,9 @@ const SchemaTable schema_tables[NSCHEMAKINDS] = {
 	[SK_VERBATIM] = {"verbatim", "verbatim",
 			 "Text written as it is, in place: a last resort for "
 			 "code rather than ABI data.", TABLE(verbatim_keys)},
+	[SK_BUMP] = {"bump", "bump",
+		     "A version-bump rule: changing the layout of these types "
+		     "needs a new value of this constant.", TABLE(bump_keys)},
 };
 
 /* The kinds of an `items` list, by their key (SW_ITEM_KINDS). */
@@ -560,6 +586,10 @@ static const char *const waivers[] = {"identity", "padding", "alignment"};
 _Static_assert(WAIVE_IDENTITY == 1 << 0 && WAIVE_PADDING == 1 << 1 &&
 	       WAIVE_ALIGNMENT == 1 << 2, "WAIVE_* and waivers[] disagree");
 static const char *const cases[] = {"keep", "upper"};
+/* index i is COMPAT_* i + 1 */
+static const char *const compat_modes[] = {"check", "translate"};
+_Static_assert(COMPAT_CHECK == 1 && COMPAT_TRANSLATE == 2,
+	       "COMPAT_* and compat_modes[] disagree");
 static const char *const ctors[NCTORS] = {
 	[CTOR_PTR] = "ptr",       [CTOR_HANDLE] = "handle",
 	[CTOR_CPTR] = "cptr",     [CTOR_ARRAY] = "array",
@@ -575,6 +605,8 @@ const char *schema_word(SchemaWords set, size_t i)
 	case SW_TARGETS: return i < NTARGETS ? targets[i].name : NULL;
 	case SW_WAIVERS: return i < ARRAY_LEN(waivers) ? waivers[i] : NULL;
 	case SW_CASES: return i < ARRAY_LEN(cases) ? cases[i] : NULL;
+	case SW_COMPAT:
+		return i < ARRAY_LEN(compat_modes) ? compat_modes[i] : NULL;
 	case SW_CTORS: return i < NCTORS ? ctors[i] : NULL;
 	case SW_ITEM_KINDS:
 		return i < ARRAY_LEN(item_kinds) ? item_kinds[i] : NULL;

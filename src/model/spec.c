@@ -259,6 +259,7 @@ void spec_free(Spec *s)
 		free(s->units[i]->items);
 		free(s->units[i]->includes);
 		free(s->units[i]->seq);
+		free(s->units[i]->bumps);
 	}
 	free(s->items);
 	arena_free(&s->arena);

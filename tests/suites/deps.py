@@ -43,6 +43,9 @@ ALLOWED = {
     "tools": ["base", "read", "model"],
     # C headers: their facts (libclang), compare, and the importer to come
     "import": ["base", "read", "model", "tools"],
+    # ABI evolution: two spec trees (a directory or git) compared through
+    # emit's ABI facts, those the abi-summary backend writes
+    "diff": ["base", "read", "model", "out", "emit"],
     "cli": "*",
 }
 

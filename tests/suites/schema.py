@@ -191,6 +191,9 @@ PLACES = {
     "includeItem": ({"include": "x.h"}, lambda t: {"items": [t]}),
     "error": ({"error": "m", "only": {"tools": True}}, lambda t: {"items": [t]}),
     "verbatim": ({"verbatim": "/* x */"}, lambda t: {"items": [t]}),
+    "bump": ({"constant": "C", "types": ["s*"]},
+             lambda t: {"abi": {"bump": [t]},
+                        "consts": [{"name": "C", "description": "d", "value": 1}]}),
 }
 
 # The kind key of an `items` entry is what says its kind: without it, the

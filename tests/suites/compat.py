@@ -1,0 +1,648 @@
+"""Compat (issue 17): -l c-compat against Xen's own compat pipeline.
+
+For a spec tree and the Xen version it describes (specs/xen and 4.17.7 by
+default; more with XBG_COMPAT_TREES, see below), Xen's pipeline is run the
+way xen/include/Makefile runs it (compat-build-source.py, the preprocessor
+with -m32, compat-build-header.py, get-fields.sh or, from 4.20,
+compat-xlat-header.py) on Xen's public headers of that version, from
+../shared (test oracles: run there, never copied), and:
+
+  * layout (a): every struct and union of the compat headers, compiled for
+    x86_64, has the layout of the native type compiled for x86_32 (the
+    32-bit guest's view: uint64_aligned_t is a plain, 4-aligned uint64_t):
+    size, alignment, and every member's (inline members' too) offset, size
+    and type class (__builtin_classify_type, and signedness for integers),
+    read back from object files with nm;
+  * xen-macros (b): for every xlat.lst entry of a header Xen makes compat
+    that names a type of the tree, Xen's pipeline and ours make the same
+    macro (CHECK_ or XLAT_) and the same union enums, and ours make no
+    other; how many are textually identical is printed;
+  * xen-headers (b): every struct, union and compat typedef our compat
+    headers declare for a header Xen makes compat, Xen's declare too, with
+    the same size, alignment and member offsets and sizes (x86_64);
+  * xlat (c): for every translated type, a native struct filled with
+    random bytes is translated with Xen's XLAT_ macro and with ours, under
+    every choice of its unions' members, and the results compared byte for
+    byte; and back, from a random compat struct;
+  * check (c): every CHECK_ macro compiles (with tests/c/compat/include/
+    xen/compat.h, which does what the hypervisor's does), and for every
+    checked type, a compat header with one member added to that type's
+    compat struct fails to compile, naming the type.
+
+XBG_COMPAT_TREES="name=SPECDIR@VERSION[,...]" adds trees (for instance the
+importer's output for 4.17.7 and 4.22.0), each tested the same way.
+"""
+
+import json
+import os
+import re
+import subprocess
+import threading
+
+from run import Need, Test
+from suites.c_backend import for_target, generate, headers
+
+_lock = threading.Lock()
+_state = {}
+
+CFLAGS = ["-ffreestanding", "-D__XEN_TOOLS__", "-Wall", "-Werror"]
+
+
+def say(line):
+    import sys
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def trees(ctx):
+    t = [("xen", os.path.join(ctx.root, "specs", "xen"), "4.17.7")]
+    for item in filter(None, os.environ.get("XBG_COMPAT_TREES", "").split(",")):
+        name, _, rest = item.partition("=")
+        path, _, version = rest.rpartition("@")
+        t.append((name, os.path.abspath(path), version))
+    return t
+
+
+def run_ok(ctx, cmd, what, input=None, cwd=None, env=None):
+    status, out, err = ctx.run(cmd, input=input, cwd=cwd, env=env)
+    if status != 0:
+        raise AssertionError("%s failed: %s\n%s%s" % (what, " ".join(cmd), out[-3000:], err[-6000:]))
+    return out, err
+
+
+def strip_xen(name):
+    m = re.match(r"xen_?(\w.*)$", name)
+    return m.group(1) if m else name
+
+
+# ---- Xen's pipeline -------------------------------------------------------------
+
+def makefile_headers(makefile):
+    """The compat headers of xen/include/Makefile, x86, every CONFIG_ on."""
+    text = open(makefile).read().replace("\\\n", " ")
+    hs = []
+    for line in text.splitlines():
+        if re.match(r"\s*headers-(y|\$\(CONFIG_\w+\))\s*[:+]?=", line):
+            for h in re.findall(r"compat/([\w/$()\-]+\.h)", line):
+                h = h.replace("$(compat-arch-y)", "x86_32")
+                if h != "xlat.h" and h not in hs:
+                    hs.append(h)
+    return hs
+
+
+def xlat_entries(lst):
+    """(what, name, header) of xlat.lst, @arch@ as x86_32."""
+    out = []
+    for line in open(lst):
+        if re.match(r"\s*#", line) or not line.strip():
+            continue
+        what, name, header = line.split()
+        out.append((what, name, header.replace("@arch@", "x86_32")))
+    return out
+
+
+def xen_pipeline(ctx, version, work):
+    scripts = os.path.join(ctx.shared, "xen-compat", version)
+    public = os.path.join(ctx.shared, "xen-public", version)
+    lst = os.path.join(scripts, "xlat.lst")
+    hs = makefile_headers(os.path.join(scripts, "Makefile"))
+    entries = xlat_entries(lst)
+    os.symlink(public, os.path.join(work, "public"))
+    env = dict(os.environ, PYTHON="python3")
+    macros = {}
+    for h in hs:
+        base = os.path.join(work, "compat", h[:-2])
+        os.makedirs(os.path.dirname(base), exist_ok=True)
+        with open(os.path.join(public, h)) as f:
+            src, _ = run_ok(ctx, ["python3", os.path.join(scripts, "compat-build-source.py"), lst],
+                            "compat-build-source.py " + h, input=f.read().encode())
+        with open(base + ".c", "w") as f:
+            f.write(src)
+        run_ok(ctx, ["gcc", "-E", "-m32", "-nostdinc", "-D__XEN__", "-include", "public/xen-compat.h",
+                     "-DXEN_GENERATING_COMPAT_HEADERS", "-I" + work, "-o", base + ".i", base + ".c"],
+               "the preprocessor on " + h, cwd=work)
+        with open(base + ".i") as f:
+            hdr, _ = run_ok(ctx, ["python3", os.path.join(scripts, "compat-build-header.py"),
+                                  "compat/" + h], "compat-build-header.py " + h, input=f.read().encode(), cwd=work)
+        with open(base + ".h", "w") as f:
+            f.write(hdr)
+        mine = [(w, n) for w, n, hh in entries if hh == h]
+        if not mine:
+            continue
+        with open(base + ".lst", "w") as f:
+            f.write("".join("%s\t%s\n" % e for e in mine))
+        tool = os.path.join(scripts, "get-fields.sh")
+        if os.path.exists(tool):
+            text = ""
+            for w, n in mine:
+                out, _ = run_ok(ctx, ["sh", tool, w, "compat_" + n, "compat/" + h], "get-fields.sh " + n,
+                                cwd=work, env=env)
+                text += out
+        else:
+            text, _ = run_ok(ctx, ["python3", os.path.join(scripts, "compat-xlat-header.py"),
+                                   "compat/" + h, base + ".lst"], "compat-xlat-header.py " + h, cwd=work)
+        macros[h] = text
+    return hs, entries, macros
+
+
+MACRO = re.compile(r"^(#define ((?:CHECK|XLAT)_\w+)(?:[^\n]*\\\n)*[^\n]*)", re.M)
+ENUM = re.compile(r"^(enum (XLAT_\w+) \{.*?\};)", re.M | re.S)
+
+
+def parse_macros(text):
+    out = {}
+    for m in MACRO.finditer(text):
+        out[m.group(2)] = m.group(1).strip()
+    for m in ENUM.finditer(text):
+        out["enum " + m.group(2)] = m.group(1)
+    return out
+
+
+# ---- The tree, generated once --------------------------------------------------
+
+def shared(ctx, name, specs, version):
+    with _lock:
+        key = (ctx.tmp, name)
+        if key in _state:
+            return _state[key]
+        st = {"specs": specs, "version": version}
+        base = ctx.mkdtemp("compat-" + name)
+        gen = generate(ctx, specs, os.path.join(base, "gen"))
+        generate(ctx, specs, gen, lang="c-compat")
+        st["gen"] = gen
+        inc = os.path.join(base, "inc")
+        os.makedirs(inc)
+        os.symlink(gen, os.path.join(inc, "public"))
+        st["inc"] = [os.path.join(ctx.root, "tests", "c", "compat", "include"), inc]
+        status, out, err = ctx.xbg("layout", "-i", specs, "--format", "json")
+        assert status == 0, err
+        st["layout"] = json.loads(out)["types"]
+        xen = os.path.join(base, "xen")
+        os.makedirs(xen)
+        st["xen"] = xen
+        st["xen_headers"], st["entries"], st["xen_macros"] = xen_pipeline(ctx, version, xen)
+        st["ours"] = parse_macros(open(os.path.join(gen, "compat", "xlat.h")).read())
+        st["compat_headers"] = sorted(h for h in headers(os.path.join(gen, "compat"))
+                                      if not h.endswith("xlat.h"))
+        _state[key] = st
+        return st
+
+
+def top_types(st):
+    """The structs and unions of the compat headers: name -> kind."""
+    return {t["name"]: t["kind"] for t in st["layout"]
+            if t["kind"] in ("struct", "union") and "." not in t["name"]
+            and "x86_32" in t["targets"] and "x86_64" in t["targets"]}
+
+
+def native_src(ctx, st):
+    """The native headers as a 32-bit guest sees them."""
+    src = '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+    src += "#undef uint64_aligned_t\n#define uint64_aligned_t uint64_t\n"
+    src += "#undef int64_aligned_t\n#define int64_aligned_t int64_t\n"
+    # XEN_GUEST_HANDLE_64 stays the hypervisor's 8-aligned 8 bytes, as in
+    # Xen's compat headers
+    src += ("#undef ___DEFINE_XEN_GUEST_HANDLE\n#define ___DEFINE_XEN_GUEST_HANDLE(name, type) "
+            "typedef struct { type *p; } __guest_handle_ ## name; "
+            "typedef union { type *p; uint64_t __attribute__((__aligned__(8))) q; } "
+            "__guest_handle_64_ ## name\n")
+    for h in for_target(headers(st["gen"]), "x86"):
+        if "/compat/" not in h and not h.endswith("_layout.h"):
+            src += '#include "%s"\n' % h
+    return src
+
+
+def compat_src(ctx, st):
+    return ('#include "%s"\n#include <stddef.h>\n#include "%s"\n'
+            % (os.path.join(ctx.root, "support", "xen-prelude.h"),
+               os.path.join(st["gen"], "compat", "xlat.h")))
+
+
+def incs(st):
+    return ["-I" + i for i in st["inc"]]
+
+
+# ---- Probes: numbers read back from an object file -----------------------------
+
+def probe(ctx, src, exprs, triple, flags):
+    """The value of each expression (non-negative integers) on a target: each
+    is the size of an array of an object file, read with nm."""
+    d = ctx.mkdtemp("probe")
+    path, obj = os.path.join(d, "p.c"), os.path.join(d, "p.o")
+    with open(path, "w") as f:
+        f.write(src + "#include <stddef.h>\n")
+        for i, e in enumerate(exprs):
+            f.write("char xbg_q%d[(%s) + 1];\n" % (i, e))
+    run_ok(ctx, ["clang", "--target=" + triple] + CFLAGS + flags + ["-c", "-o", obj, path],
+           "compiling probes for " + triple)
+    out, _ = run_ok(ctx, ["nm", "-S", obj], "nm")
+    got = {}
+    for line in out.splitlines():
+        m = re.match(r"[0-9a-f]+ ([0-9a-f]+) \w xbg_q(\d+)$", line)
+        if m:
+            got[int(m.group(2))] = int(m.group(1), 16) - 1
+    assert len(got) == len(exprs), "%d of %d probes read back" % (len(got), len(exprs))
+    return [got[i] for i in range(len(exprs))]
+
+
+# The spec's integer primitives: a member of one of these has a signedness
+# to compare (aliases may be arrays, so only these).
+PRIMS = set("u8 u16 u32 u64 i8 i16 i32 i64 char int uint long ulong uint64_t int64_t "
+            "uchar schar short ushort llong ullong".split())
+
+
+def member_probes(st, ctype, top, with_class=True):
+    """(key, expression) of a type's size, alignment and members."""
+    out = [((top, "size"), "sizeof(%s)" % ctype), ((top, "align"), "_Alignof(%s)" % ctype)]
+    for t in st["layout"]:
+        head, _, path = t["name"].partition(".")
+        lay = t["targets"].get("x86_32")
+        if head != top or not lay or "(anonymous)" in t["name"]:
+            continue
+        for f in lay["fields"]:
+            if "bits" in f or f["name"] == "(anonymous)":
+                continue
+            member = (path + "." if path else "") + f["name"]
+            obj = "((%s *)0)->%s" % (ctype, member)
+            out.append(((top, member, "offset"), "offsetof(%s, %s)" % (ctype, member)))
+            if f["type"].endswith("[]"):
+                continue
+            out.append(((top, member, "size"), "sizeof(%s)" % obj))
+            # (a plain C pointer has no 32-bit type on x86_64: compat_ptr_t,
+            # an integer, stands for it)
+            if with_class and not f["type"].startswith("cptr"):
+                out.append(((top, member, "class"), "__builtin_classify_type(%s)" % obj))
+                if f["type"] in PRIMS:
+                    out.append(((top, member, "signed"), "((__typeof__(%s))-1 < 0)" % obj))
+    return out
+
+
+# ---- The tests --------------------------------------------------------------------
+
+def test_generated(ctx, tree):
+    def fn():
+        st = shared(ctx, *tree)
+        n = len(st["compat_headers"])
+        assert n, "no compat header generated"
+        # the compat headers and xlat.h compile for the hypervisor, alone
+        # and together, without a warning
+        for h in st["compat_headers"] + [os.path.join(st["gen"], "compat", "xlat.h")]:
+            src = '#include "%s"\n#include "%s"\n' % (
+                os.path.join(ctx.root, "support", "xen-prelude.h"), h)
+            d = ctx.mkdtemp("tu")
+            with open(os.path.join(d, "tu.c"), "w") as f:
+                f.write(src)
+            run_ok(ctx, ["clang", "--target=x86_64-linux-gnu", "-std=c11", "-Wpedantic"] + CFLAGS +
+                   incs(st) + ["-fsyntax-only", os.path.join(d, "tu.c")], "compiling " + h)
+        say("%s: %d compat headers and xlat.h compile for x86_64" % (tree[0], n))
+    return fn
+
+
+def test_layout(ctx, tree):
+    def fn():
+        st = shared(ctx, *tree)
+        keys, nat, com = [], [], []
+        for top, kind in sorted(top_types(st).items()):
+            for (k, e), (_, c) in zip(member_probes(st, "%s %s" % (kind, top), top),
+                                       member_probes(st, "%s compat_%s" % (kind, strip_xen(top)), top)):
+                keys.append(k)
+                nat.append(e)
+                com.append(c)
+        a = probe(ctx, native_src(ctx, st), nat, "i386-linux-gnu", [])
+        b = probe(ctx, compat_src(ctx, st), com, "x86_64-linux-gnu", incs(st))
+        bad = ["%s: x86_32 native %d, x86_64 compat %d" % (".".join(k), x, y)
+               for k, x, y in zip(keys, a, b) if x != y]
+        assert not bad, "compat layouts differ from x86_32's:\n" + "\n".join(bad[:40])
+        say("%s: %d types, %d numbers: compat on x86_64 == native on x86_32"
+            % (tree[0], len(top_types(st)), len(keys)))
+    return fn
+
+
+def covered(st):
+    """The xlat.lst entries of headers Xen makes compat that name a type of
+    the tree: (what, entry, spec name)."""
+    tops = top_types(st)
+    out = []
+    for what, name, h in st["entries"]:
+        if h not in st["xen_headers"]:
+            continue
+        for cand in (name, "xen_" + name, "xen" + name):
+            if cand in tops:
+                out.append((what, name, cand))
+                break
+    return out
+
+
+def test_xen_macros(ctx, tree):
+    def fn():
+        st = shared(ctx, *tree)
+        xen = {}
+        for text in st["xen_macros"].values():
+            xen.update(parse_macros(text))
+        ours = st["ours"]
+        want = set()
+        for what, name, cand in covered(st):
+            m = ("CHECK_" if what == "?" else "XLAT_") + strip_xen(name)
+            assert m in xen, "Xen's pipeline made no %s" % m
+            want.add(m)
+            want |= {k for k in xen if k.startswith("enum XLAT_" + strip_xen(name) + "_")} \
+                if what == "!" else set()
+        got = set(ours)
+        assert got == want, "macros: only ours %s; only Xen's %s" % (
+            sorted(got - want), sorted(want - got))
+        same = sum(1 for k in got if ours[k] == xen[k])
+        nx = sum(1 for k in xen if not k.startswith("enum"))
+        nm = sum(1 for k in got if not k.startswith("enum"))
+        say("%s: %d xlat.lst entries of the tree (%d checks, %d translations) -> %d macros and "
+            "%d union enums, the same as Xen %s's (%d macros in all); %d of %d textually identical"
+            % (tree[0], len(covered(st)), sum(1 for w, _, _ in covered(st) if w == "?"),
+               sum(1 for w, _, _ in covered(st) if w == "!"), nm, len(got) - nm, tree[2], nx,
+               same, len(got)))
+    return fn
+
+
+def declared(path):
+    text = open(path).read()
+    recs = set(re.findall(r"^\s*(?:typedef )?(?:struct|union) (compat_\w+)\s*\{", text, re.M))
+    tds = set(re.findall(r"^typedef [^;]*?\b(\w+_compat_t|compat_\w+_t)(?:\[\d+\])*;", text, re.M))
+    tds |= set(re.findall(r"^\} (\w+_compat_t|compat_\w+_t);", text, re.M))
+    return recs, tds
+
+
+# Xen's xen.h declares shared_info_t and vcpu_info_t only outside the
+# hypervisor (#ifndef __XEN__), so its compat headers have no compat
+# typedef of them; the specs' typedefs have no such condition.
+TYPEDEF_GAPS = {"shared_info_compat_t", "vcpu_info_compat_t"}
+
+
+# Xen's compat headers keep vcpu_register_runstate_memory_area.addr.v a
+# plain C pointer, 8 bytes (and 8-aligned) in the hypervisor, where the
+# 32-bit guest's is 4: ours is compat_ptr_t (the x86_32 layout, which
+# `layout` proves); the union's size is 8 either way.
+LAYOUT_GAPS = {("vcpu_register_runstate_memory_area", "align"),
+               ("vcpu_register_runstate_memory_area", "addr.v", "size")}
+
+
+def test_xen_headers(ctx, tree):
+    def fn():
+        st = shared(ctx, *tree)
+        units = {}
+        for h in st["compat_headers"]:
+            rel = os.path.relpath(h, os.path.join(st["gen"], "compat"))
+            # specs/xen's arch-x86 unit is Xen's arch-x86/xen.h
+            units[rel] = {"arch_x86.h": "arch-x86/xen.h", "arch-x86.h": "arch-x86/xen.h"}.get(rel, rel)
+        ours_r, ours_t, xen_r, xen_t = set(), set(), set(), set()
+        for rel, xrel in units.items():
+            xh = os.path.join(st["xen"], "compat", xrel)
+            if xrel not in st["xen_headers"] and not os.path.exists(xh):
+                continue
+            r, t = declared(os.path.join(st["gen"], "compat", rel))
+            ours_r |= r
+            ours_t |= t
+        for xh in st["xen_headers"]:
+            r, t = declared(os.path.join(st["xen"], "compat", xh))
+            xen_r |= r
+            xen_t |= t
+        assert ours_r, "no compat header of a header Xen makes compat"
+        missing = sorted((ours_r - xen_r) | (ours_t - xen_t) - TYPEDEF_GAPS)
+        assert not missing, "declared by ours, not by Xen's compat headers: %s" % missing
+        # the same layouts, on the hypervisor's side
+        tops = top_types(st)
+        keys, exprs = [], []
+        for top, kind in sorted(tops.items()):
+            if "compat_" + strip_xen(top) not in ours_r:
+                continue
+            for k, e in member_probes(st, "%s compat_%s" % (kind, strip_xen(top)), top, False):
+                keys.append(k)
+                exprs.append(e)
+        ours = probe(ctx, compat_src(ctx, st), exprs, "x86_64-linux-gnu", incs(st))
+        # Xen's compat headers of our units, xen.h first (as the hypervisor
+        # includes them: arch-x86/xen.h needs it first); the hypervisor's
+        # x86 headers define COMPAT_LEGACY_MAX_VCPUS and the COMPAT_HAVE_ macros
+        mine = [x for x in units.values() if x in st["xen_headers"]]
+        xsrc = "#include <xen/compat.h>\n" + "".join(
+            '#include <compat/%s>\n' % h for h in ["xen.h"] + sorted(mine))
+        xen = probe(ctx, xsrc, exprs, "x86_64-linux-gnu",
+                    ["-D__XEN__", "-DCOMPAT_LEGACY_MAX_VCPUS=32", "-DCOMPAT_HAVE_PV_GUEST_ENTRY",
+                     "-DCOMPAT_HAVE_PV_UPCALL_MASK", "-Wno-error",
+                     "-I" + st["inc"][0], "-I" + st["xen"]])
+        bad = ["%s: ours %d, Xen's %d" % (".".join(k), a, b)
+               for k, a, b in zip(keys, ours, xen) if a != b and k not in LAYOUT_GAPS]
+        assert not bad, "compat layouts differ from Xen's:\n" + "\n".join(bad[:40])
+        say("%s: %d compat records and %d compat typedefs, all declared by Xen %s's compat "
+            "headers; %d numbers (sizes, alignments, offsets) the same"
+            % (tree[0], len(ours_r), len(ours_t), tree[2], len(keys)))
+    return fn
+
+
+def paths_of(st, top):
+    """Every member path of a type (x86_32), inline members included, with
+    its layout type."""
+    out = {}
+    for t in st["layout"]:
+        head, _, path = t["name"].partition(".")
+        lay = t["targets"].get("x86_32")
+        if head != top or not lay:
+            continue
+        for f in lay["fields"]:
+            out[(path + "." if path else "") + f["name"]] = f["type"]
+    return out
+
+
+def test_xlat(ctx, tree):
+    def fn():
+        st = shared(ctx, *tree)
+        xen = {}
+        for text in st["xen_macros"].values():
+            xen.update(parse_macros(text))
+        tops = top_types(st)
+        xl = [(name, cand) for what, name, cand in covered(st) if what == "!"]
+        assert xl, "no translated type"
+        # Xen's macros under other names; the enums are ours (the same)
+        xdefs = ""
+        for name, _ in xl:
+            body = xen["XLAT_" + strip_xen(name)]
+            body = re.sub(r"\bXLAT_(\w+)\((?!_d_, _s_\) do)", lambda m: "XEN_XLAT_%s(" % m.group(1)
+                          if "_HNDL_" not in m.group(1) else m.group(0), body)
+            xdefs += body.replace("#define XLAT_", "#define XEN_XLAT_", 1) + "\n"
+        prog = compat_src(ctx, st) + "#include <stdio.h>\n#include <string.h>\n#include <stdlib.h>\n"
+        prog += xdefs
+        prog += """
+static unsigned long xbg_seed = 17;
+static void fill(void *p, size_t n)
+{
+	unsigned char *c = p;
+	while (n--) {
+		xbg_seed = xbg_seed * 6364136223846793005UL + 1442695040888963407UL;
+		*c++ = (unsigned char)(xbg_seed >> 56);
+	}
+}
+static int failures;
+static void same(const void *a, const void *b, size_t n, const char *what)
+{
+	if (memcmp(a, b, n) != 0) {
+		printf("DIFFERENT %s\\n", what);
+		failures++;
+	}
+}
+"""
+        main = "int main(void)\n{\n"
+        runs = 0
+        for name, cand in xl:
+            m = strip_xen(name)
+            kind = tops[cand]
+            paths = paths_of(st, cand)
+            hooks = [p for p, t in paths.items() if t.startswith("handle<")]
+            for p in hooks:
+                hk = "XLAT_%s_HNDL_%s" % (m, p.replace(".", "_"))
+                prog += "#define %s(_d_, _s_) xbg_handle_%s(&(_d_)->%s, &(_s_)->%s)\n" % (hk, m, p, p)
+            enums = re.findall(r"^enum XLAT_%s_(\w+) \{(.*?)\};" % m,
+                               open(os.path.join(st["gen"], "compat", "xlat.h")).read(), re.M | re.S)
+            choices = [(var, re.findall(r"(XLAT_\w+),", body)) for var, body in enums]
+            combos = [[]]
+            for var, vals in choices:
+                combos = [c + [(var, v)] for c in combos for v in vals]
+            fnn = "xbg_test_%s" % m
+            prog += "static void %s(void)\n{\n" % fnn
+            prog += "\t%s %s n0, n1, n2;\n\tstruct compat_%s c0, c1, c2;\n" % (kind, cand, m) \
+                if kind == "struct" else \
+                "\t%s %s n0, n1, n2;\n\tunion compat_%s c0, c1, c2;\n" % (kind, cand, m)
+            for var, vals in choices:
+                prog += "\tenum XLAT_%s_%s %s;\n" % (m, var, var)
+            for combo in combos:
+                for var, v in combo:
+                    prog += "\t%s = %s;\n" % (var, v)
+                what = "%s %s" % (m, " ".join(v for _, v in combo))
+                # native -> compat
+                prog += ("\tfill(&n0, sizeof n0); fill(&c0, sizeof c0);\n"
+                         "\tmemcpy(&c1, &c0, sizeof c0); memcpy(&c2, &c0, sizeof c0);\n"
+                         "\tXLAT_%s(&c1, &n0);\n\tXEN_XLAT_%s(&c2, &n0);\n"
+                         "\tsame(&c1, &c2, sizeof c1, \"%s to compat\");\n"
+                         "\tif (!memcmp(&c1, &c0, sizeof c0)) { printf(\"NOTHING COPIED %s\\n\"); failures++; }\n"
+                         % (m, m, what, what))
+                # compat -> native
+                prog += ("\tfill(&c0, sizeof c0); fill(&n0, sizeof n0);\n"
+                         "\tmemcpy(&n1, &n0, sizeof n0); memcpy(&n2, &n0, sizeof n0);\n"
+                         "\tXLAT_%s(&n1, &c0);\n\tXEN_XLAT_%s(&n2, &c0);\n"
+                         "\tsame(&n1, &n2, sizeof n1, \"%s to native\");\n" % (m, m, what))
+                runs += 2
+            for var, _ in choices:
+                prog += "\t(void)%s;\n" % var
+            prog += "}\n"
+            main += "\t%s();\n" % fnn
+        # the handle hooks: a guest handle's value crosses as the hypervisor's
+        # would move it (a 32-bit guest pointer); both directions
+        hook = """
+#define xbg_handle_any(d, s) xbg_handle_copy(d, s, sizeof *(d), sizeof *(s))
+static void xbg_handle_copy(void *d, const void *s, size_t dn, size_t sn)
+{
+	uint64_t v = 0;
+	memcpy(&v, s, sn < sizeof v ? sn : sizeof v);
+	v &= 0xffffffffu;
+	memset(d, 0, dn);
+	memcpy(d, &v, dn < sizeof v ? dn : sizeof v);
+}
+"""
+        hooks_defs = "".join("#define xbg_handle_%s(d, s) xbg_handle_any(d, s)\n" % strip_xen(n)
+                             for n, _ in xl)
+        prog = prog.replace(xdefs, xdefs + hook + hooks_defs, 1)
+        main += '\tprintf("%d translations compared, %d failures\\n", ' + str(runs) + ', failures);\n'
+        main += "\treturn failures != 0;\n}\n"
+        prog += main
+        d = ctx.mkdtemp("xlat")
+        if os.environ.get("XBG_KEEP"): d = os.environ["XBG_KEEP"]
+        src, exe = os.path.join(d, "xlat.c"), os.path.join(d, "xlat")
+        with open(src, "w") as f:
+            f.write(prog)
+        run_ok(ctx, ["clang", "-std=gnu11", "-O1"] + CFLAGS[:3] + ["-Wno-unused-function"] + incs(st)
+               + ["-o", exe, src], "compiling the translation test")
+        out, _ = run_ok(ctx, [exe], "the translation test")
+        say("%s: %d translated types: %s" % (tree[0], len(xl), out.strip().splitlines()[-1]))
+    return fn
+
+
+def check_prog(ctx, st):
+    """A TU that invokes every CHECK_ macro, with each native name reached as
+    xen_<name> as the hypervisor's sources do."""
+    src = compat_src(ctx, st)
+    checks = [(w, n, c) for w, n, c in covered(st) if w == "?"]
+    for _, name, cand in checks:
+        m = strip_xen(name)
+        if "xen_" + m != cand:
+            src += "#define xen_%s %s\n" % (m, cand)
+    for _, name, _ in checks:
+        src += "CHECK_%s;\n" % strip_xen(name)
+    return src, checks
+
+
+def compile_tu(ctx, st, src, gen=None):
+    d = ctx.mkdtemp("check")
+    path = os.path.join(d, "check.c")
+    with open(path, "w") as f:
+        f.write(src if gen is None else src.replace(st["gen"], gen))
+    inc = incs(st) if gen is None else ["-I" + st["inc"][0], "-I" + os.path.dirname(gen) + "/inc"]
+    return ctx.run(["clang", "--target=x86_64-linux-gnu", "-std=gnu11"] + CFLAGS + inc +
+                   ["-fsyntax-only", path])
+
+
+def test_check(ctx, tree):
+    def fn():
+        st = shared(ctx, *tree)
+        src, checks = check_prog(ctx, st)
+        assert checks, "no checked type"
+        status, out, err = compile_tu(ctx, st, src)
+        assert status == 0, "the CHECK_ macros do not compile:\n" + err[-4000:]
+        # perturb each checked type's compat struct: one member more
+        failed = []
+        shown = None
+        for _, name, cand in checks:
+            m = strip_xen(name)
+            base = ctx.mkdtemp("perturbed")
+            gen = os.path.join(base, "gen")
+            subprocess.run(["cp", "-r", st["gen"], gen], check=True)
+            os.makedirs(os.path.join(base, "inc"))
+            os.symlink(gen, os.path.join(base, "inc", "public"))
+            hit = False
+            for h in headers(os.path.join(gen, "compat")):
+                text = open(h).read()
+                pat = re.compile(r"^((struct|union) compat_%s \{\n)" % re.escape(m), re.M)
+                if pat.search(text):
+                    # a struct's members move, a union grows
+                    text = pat.sub(lambda x: x.group(1) + (
+                        "    uint16_t xbg_perturbed;\n" if x.group(2) == "struct"
+                        else "    uint8_t xbg_perturbed[4096];\n"), text, count=1)
+                    with open(h, "w") as f:
+                        f.write(text)
+                    hit = True
+            assert hit, "no compat struct for %s" % m
+            status, out, err = compile_tu(ctx, st, src, gen)
+            if status == 0:
+                failed.append(m)
+                continue
+            if not re.search(r"\b%s\b" % re.escape(m), err):
+                failed.append(m + " (the error does not name it)")
+            if shown is None:
+                shown = [line for line in err.splitlines() if "error" in line][:2]
+        assert not failed, "still compiles with a perturbed compat type: %s" % failed
+        say("%s: %d CHECK_ macros compile; each fails with its compat type perturbed, e.g.:\n  %s"
+            % (tree[0], len(checks), "\n  ".join(shown)))
+    return fn
+
+
+def collect(ctx):
+    tests = []
+    for tree in trees(ctx):
+        needs = [Need("clang", command="clang"), Need("gcc", command="gcc"),
+                 Need("binutils", command="nm"),
+                 Need.shared(os.path.join("xen-compat", tree[2])),
+                 Need.shared(os.path.join("xen-public", tree[2]))]
+        name = tree[0]
+        tests += [
+            Test("compat/%s/generated" % name, test_generated(ctx, tree), needs),
+            Test("compat/%s/layout" % name, test_layout(ctx, tree), needs),
+            Test("compat/%s/xen-macros" % name, test_xen_macros(ctx, tree), needs),
+            Test("compat/%s/xen-headers" % name, test_xen_headers(ctx, tree), needs),
+            Test("compat/%s/xlat" % name, test_xlat(ctx, tree), needs),
+            Test("compat/%s/check" % name, test_check(ctx, tree), needs),
+        ]
+    return tests

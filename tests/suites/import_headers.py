@@ -1,0 +1,281 @@
+"""`xenbindgen import` (issue 15): C headers in, a spec tree out.
+
+  * proof/4.17, proof/4.22: every public header of Xen 4.17 (the tree of
+    libxen-dev, ../shared/xen-public/4.17.7) and of Xen 4.22
+    (../shared/xen-public/4.22.0) imported into a temporary tree (never
+    committed: it carries Xen's comments), C generated from it, and
+    `xenbindgen compare` run on every header.  The report (per header:
+    drop-in or the differences; the total) is printed.  The headers that
+    are not drop-ins must be exactly those of GAPS, each with its reason:
+    a header that becomes a drop-in leaves the list (the count only goes
+    up).
+  * twice: two imports of the same tree, one thread and two, give the
+    same bytes.
+  * roundtrip/4.17, roundtrip/4.22: importing the generated headers gives
+    the specs they were generated from: import(generate(import(H))) ==
+    import(H).
+  * located: what the language cannot say is kept as verbatim text and
+    reported at header:line:col, counted in the summary; the spec written
+    is checked whole.
+  * rust/4.17: the Rust crate of the imported ABI builds and its tests
+    pass, warnings denied (io/9pfs.h is the module _9pfs).  clippy is not
+    run: a bitfield named `len` (sysctl.h's livepatch_expectation) trips
+    len_without_is_empty in the prelude's bitfields! macro.
+  * usage: the command line's errors.
+
+docs/import.md describes the importer.
+"""
+
+import filecmp
+import os
+import threading
+
+from run import Need, Skip, Test, expect_equal
+
+TREES = {"4.17": ("xen-public/4.17.7", 74), "4.22": ("xen-public/4.22.0", 77)}
+
+# The headers that are not drop-ins, and why (none today: the last five
+# were headers without an include guard, which `unguarded = true` says).
+GAPS = {"4.17": {}, "4.22": {}}
+
+_probe = {}
+_lock = threading.Lock()
+_done = {}
+
+
+def has_libclang(ctx):
+    if "clang" not in _probe:
+        st, so, se = ctx.run([ctx.tool, "compare", "/nonexistent-a", "/nonexistent-b"])
+        _probe["clang"] = "built without it" not in se
+    return _probe["clang"]
+
+
+def needs(ctx):
+    return [Need("libclang-dev", probe=lambda: has_libclang(ctx))]
+
+
+def tree(ctx, ver):
+    path = os.path.join(ctx.shared, TREES[ver][0])
+    if not os.path.isdir(path):
+        raise Skip("../shared/%s not found" % TREES[ver][0])
+    return path
+
+
+def imported(ctx, ver):
+    """(Xen's tree, the imported specs, the C generated from them, the
+    import's stdout), made once per tree for all the tests that use it."""
+    with _lock:
+        if ver not in _done:
+            x = tree(ctx, ver)
+            base = ctx.mkdtemp("import-" + ver)
+            specs, gen = os.path.join(base, "specs"), os.path.join(base, "c")
+            st, so, se = ctx.xbg("import", "-j2", "--tree", x, "-o", specs, timeout=900)
+            assert st == 0, (st, so[-3000:], se[-3000:])
+            st, so2, se2 = ctx.xbg("-i", specs, "-o", gen, "-l", "c", timeout=900)
+            assert st == 0, (st, so2[-3000:], se2[-3000:])
+            _done[ver] = (x, specs, gen, so)
+        return _done[ver]
+
+
+def same_trees(a, b):
+    """The files of two trees, byte for byte: the differing paths."""
+    bad = []
+    for root, _, files in os.walk(a):
+        for f in files:
+            p = os.path.join(root, f)
+            q = os.path.join(b, os.path.relpath(p, a))
+            if not os.path.exists(q) or not filecmp.cmp(p, q, shallow=False):
+                bad.append(os.path.relpath(p, a))
+    for root, _, files in os.walk(b):
+        for f in files:
+            if not os.path.exists(os.path.join(a, os.path.relpath(os.path.join(root, f), b))):
+                bad.append(os.path.relpath(os.path.join(root, f), b))
+    return sorted(bad)
+
+
+def test_proof(ctx, ver):
+    def fn():
+        x, specs, gen, _ = imported(ctx, ver)
+        st, so, se = ctx.xbg("compare", "-j2", x, gen, timeout=1800)
+        assert se == "", se[-3000:]
+        with _lock:
+            print("import/proof/%s: Xen %s imported, generated and compared:" % (ver, ver))
+            for line in so.splitlines():
+                print("    " + line)
+        lines = so.splitlines()
+        total = TREES[ver][1]
+        gaps = GAPS[ver]
+        bad = sorted({l.split(":", 1)[0] for l in lines[:-1]
+                      if not l.endswith(": drop-in")})
+        assert bad == sorted(gaps), (
+            "not drop-in: %s; the known gaps: %s" % (bad, sorted(gaps)))
+        assert lines[-1] == "%d/%d headers drop-in" % (total - len(gaps), total), lines[-1]
+        assert st == (1 if gaps else 0), st
+    return fn
+
+
+def test_twice(ctx):
+    def fn():
+        x, specs, _, so = imported(ctx, "4.17")
+        again = os.path.join(ctx.mkdtemp("twice"), "specs")
+        st, so2, se = ctx.xbg("import", "-j1", "--tree", x, "-o", again, timeout=900)
+        assert st == 0, (st, se[-3000:])
+        assert so2.replace(again, specs) == so, (so, so2)
+        bad = same_trees(specs, again)
+        assert not bad, "differ: %s" % bad[:20]
+    return fn
+
+
+def test_roundtrip(ctx, ver):
+    def fn():
+        _, specs, gen, _ = imported(ctx, ver)
+        back = os.path.join(ctx.mkdtemp("roundtrip-" + ver), "specs")
+        st, so, se = ctx.xbg("import", "-j2", "--tree", gen, "-o", back, timeout=900)
+        assert st == 0, (st, se[-3000:])
+        bad = same_trees(specs, back)
+        assert not bad, "differ: %s" % bad[:20]
+    return fn
+
+
+DEMO_H = """\
+/* SPDX-License-Identifier: MIT */
+#ifndef __DEMO_H__
+#define __DEMO_H__
+
+#include <stdint.h>
+
+/* The number of widgets. */
+#define DEMO_MAX 16
+#define DEMO_TWICE(x) ((x) * 2)
+
+/* A widget. */
+struct demo_widget {
+    uint32_t id;
+    uint16_t flags : 3;
+    uint8_t data[DEMO_MAX];
+};
+typedef struct demo_widget demo_widget_t;
+
+static inline int demo_helper(void) { return 0; }
+
+#endif /* __DEMO_H__ */
+"""
+
+DEMO_TOML = '''\
+[header]
+path = "demo.h"
+guard = "__DEMO_H__"
+spdx = "MIT"
+
+[[items]]
+include = "<stdint.h>"
+
+[[items]]
+const = "DEMO_MAX"
+value = 16
+description = "The number of widgets."
+
+[[items]]
+verbatim = "#define DEMO_TWICE(x) ((x) * 2)"
+
+[[items]]
+struct = "demo_widget"
+description = "A widget."
+c = { typedef = "demo_widget_t" }
+abi = { waive = ["padding"], reason = "the layout of Xen's header" }
+fields = [
+  { name = "id", typ = "u32" },
+  { name = "flags", typ = "u16", bits = 3 },
+  { name = "data", typ = { array = ["u8", "DEMO_MAX"] } },
+]
+
+[[items]]
+verbatim = "static inline int demo_helper(void)"
+
+[[items]]
+verbatim = "{ return 0; }"
+'''
+
+
+def test_located(ctx):
+    """A function-like macro (the expression language of branch langb is
+    not there yet) and a function: verbatim text, each reported where it
+    is, and counted."""
+    def fn():
+        d = ctx.mkdtemp("located")
+        h = os.path.join(d, "demo.h")
+        with open(h, "w", encoding="utf-8") as f:
+            f.write(DEMO_H)
+        out = os.path.join(d, "out")
+        st, so, se = ctx.xbg("import", "-j1", h, "-o", out)
+        assert st == 0, (st, se)
+        expect_equal(
+            "%s:9:1: warning: a function-like macro: kept as verbatim text\n"
+            "%s:19:1: warning: a function: kept as verbatim text\n"
+            "%s:19:37: warning: code that no view compiles: kept as verbatim text\n"
+            % (h, h, h), se, "stderr")
+        expect_equal(
+            "imported 1 header into %s: 6 items, 3 of them verbatim text\n"
+            "items: 1 const, 1 include, 1 struct\n"
+            "verbatim:\n"
+            "      1 a function\n"
+            "      1 a function-like macro\n"
+            "      1 code that no view compiles\n"
+            "raw conditions (c_if): 0; items with waived ABI rules: 1\n"
+            "comments left out: 1 labels of #else/#endif, 0 after the last declaration\n"
+            "diagnostics: 3; model rounds: 2\n" % out, so, "stdout")
+        with open(os.path.join(out, "demo", "demo.toml"), encoding="utf-8") as f:
+            expect_equal(DEMO_TOML, f.read(), "demo.toml")
+    return fn
+
+
+def test_rust(ctx):
+    def fn():
+        _, specs, _, _ = imported(ctx, "4.17")
+        d = ctx.mkdtemp("rust")
+        crate = os.path.join(d, "crate")
+        st, so, se = ctx.xbg("-i", specs, "-o", crate, "-l", "rust", timeout=900)
+        assert st == 0, (st, se[-3000:])
+        with open(os.path.join(crate, "src", "io", "mod.rs"), encoding="utf-8") as f:
+            assert "pub mod _9pfs;\n" in f.read()
+        e = {"CARGO_TARGET_DIR": os.path.join(d, "target"), "CARGO_TERM_COLOR": "never",
+             "RUSTFLAGS": "-D warnings"}
+        st, so, se = ctx.run(["cargo", "test", "--offline", "-j1"], cwd=crate, env=e,
+                             timeout=1800)
+        assert st == 0, (st, so[-3000:], se[-6000:])
+    return fn
+
+
+USAGE = ("usage: xenbindgen import [OPTIONS] HEADER... -o SPECDIR "
+         "[--to toml|yaml|json]\n")
+
+
+def test_usage(ctx):
+    def fn():
+        d = ctx.mkdtemp("usage")
+        for args, err in (
+                ((), "missing -o SPECDIR"),
+                (("-o", d), "missing HEADER (or --tree DIR)"),
+                (("--tree", d, "-o", d, "x.h"), "--tree takes no HEADER operands"),
+                (("--tree", d, "--root", d, "-o", d), "--tree is its own root: no --root"),
+                (("-j0", "-o", d, "x.h"), "--jobs takes a number from 1 to 256, not '0'")):
+            st, so, se = ctx.xbg("import", *args)
+            expect_equal("xenbindgen: error: %s\n%s" % (err, USAGE), se, "stderr")
+            assert st == 2 and so == "", (args, st, so)
+        st, so, se = ctx.xbg("import", "--help")
+        assert st == 0 and so.startswith("Usage: xenbindgen import") and se == "", (st, se)
+    return fn
+
+
+def collect(ctx):
+    if os.environ.get("VALGRIND", "") not in ("", "0"):
+        return []
+    tests = [Test("import/proof/" + v, test_proof(ctx, v), needs(ctx)) for v in TREES]
+    tests += [Test("import/roundtrip/" + v, test_roundtrip(ctx, v), needs(ctx))
+              for v in TREES]
+    tests += [Test("import/twice", test_twice(ctx), needs(ctx)),
+              Test("import/rust/4.17", test_rust(ctx),
+                   needs(ctx) + [Need("cargo", command="cargo")]),
+              Test("import/located", test_located(ctx), needs(ctx)),
+              Test("import/usage", test_usage(ctx), needs(ctx))]
+    return tests
