@@ -201,16 +201,35 @@ def check_pair(old, new, changes, report):
     return problems, counts
 
 
+def incompatible(old, new):
+    """Does clang's layout new break old: size or alignment, or a member
+    of old moved, resized, re-cut or gone (a member added in padding or
+    in a union does not)?"""
+    if len(old) != 1 or len(new) != 1:
+        return old != new
+    o, n = next(iter(old)), next(iter(new))
+    if o[:2] != n[:2]:
+        return True
+    members = {m.rsplit(":", 3)[0]: m for m in n[2:]}
+    return any(members.get(m.rsplit(":", 3)[0]) != m for m in o[2:])
+
+
 def domctl_findings(pair, old, new, changes):
     lines = []
     for prefix, const in (("xen_domctl", "XEN_DOMCTL_INTERFACE_VERSION"),
                           ("xen_sysctl", "XEN_SYSCTL_INTERFACE_VERSION")):
-        changed = set()
+        changed, breaks, gone = set(), set(), set()
         for t in TARGETS:
             co, cn = old["clang"][t]["record"], new["clang"][t]["record"]
-            for name in set(co) & set(cn):
-                if (name == prefix or name.startswith(prefix + "_")) and co[name] != cn[name]:
+            for name in co:
+                if name != prefix and not name.startswith(prefix + "_"):
+                    continue
+                if name not in cn:
+                    gone.add(name)
+                elif co[name] != cn[name]:
                     changed.add(name)
+                    if incompatible(co[name], cn[name]):
+                        breaks.add(name)
         vo = old["clang"]["x86_64"]["value"].get(const)
         vn = new["clang"]["x86_64"]["value"].get(const)
         need = sorted({c["item"] for c in changes if c["class"] == "needs-bump"
@@ -219,10 +238,13 @@ def domctl_findings(pair, old, new, changes):
                           if c["change"] == "layout" and c["kind"] == "type" and
                           c["class"] != "compatible" and c["item"].startswith(prefix)})
         fmt = lambda v: "/".join("0x%x" % x for x in sorted(v)) if v else "?"
-        lines.append("  %s: %d op structs changed by clang%s; %s %s -> %s (%s); "
+        lines.append("  %s: %d op structs changed by clang%s, of which incompatibly: "
+                     "%s; removed: %s; %s %s -> %s (%s); "
                      "diff: breaking layout changes of %s, needs-bump: %s" % (
                          prefix[4:], len(changed),
                          (" (" + ", ".join(sorted(changed)) + ")") if changed else "",
+                         ", ".join(sorted(breaks)) or "none",
+                         ", ".join(sorted(gone)) or "none",
                          const, fmt(vo), fmt(vn),
                          "bumped" if vo != vn else "unchanged",
                          ", ".join(by_diff) if by_diff else "none",
