@@ -3,7 +3,7 @@
 
     bench/run.py --tool build/cc/xenbindgen [--out build/bench]
                  [--sizes 1000,10000,100000] [--runs 5] [--big-runs 3]
-                 [--formats toml,yaml] [--modes validate,c,rust,check]
+                 [--formats toml,yaml] [--modes validate,c,rust,check,convert,fmt]
 
 For every input format, corpus size N (bench/gen.py: N structs, each with
 an enum and a bitmap) and mode, the tool is run once to warm the page cache
@@ -61,7 +61,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 GEN = os.path.join(HERE, "gen.py")
-MODES = ("validate", "c", "rust", "check")
+MODES = ("validate", "c", "rust", "check", "convert", "fmt")
 REGEN = "make bench"
 
 
@@ -105,7 +105,7 @@ class ToolFailed(Exception):
     """The tool exited with an error: the message says what it printed."""
 
 
-def run_once(argv, scratch):
+def run_once(argv, scratch, ok=(0,)):
     """(wall s, cpu s, peak RSS KiB) of one run of argv.
 
     The child runs under GNU time, which reports its rusage: ru_maxrss
@@ -118,7 +118,7 @@ def run_once(argv, scratch):
         proc = subprocess.run([TIME, "-f", "%U %S %M", "-o", report] + argv,
                               stdout=null, stderr=subprocess.PIPE)
         wall = time.perf_counter() - t0
-    if proc.returncode != 0:
+    if proc.returncode not in ok:
         raise ToolFailed("%s failed with status %d:\n%s"
                          % (" ".join(argv), proc.returncode,
                             proc.stderr.decode(errors="replace")[:2000]))
@@ -143,6 +143,13 @@ class Bench:
             return [self.tool, "validate", "-i", indir]
         if mode == "import":
             return [self.tool, "import", "--tree", indir, "-o", outdir]
+        if mode == "convert":
+            # to the other format: every reader and writer of the pair
+            to = "json" if indir.rstrip("/").split("/")[-1].startswith("toml") \
+                else "toml"
+            return [self.tool, "convert", "--to", to, "-o", outdir, indir]
+        if mode == "fmt":
+            return [self.tool, "fmt", "--check", indir]
         lang = "rust" if mode == "rust" else "c"
         argv = [self.tool, "-i", indir, "-o", outdir, "-l", lang,
                 "--regen-hint", REGEN]
@@ -160,7 +167,10 @@ class Bench:
         samples = []
         for k in range(runs + 1):
             outdir = ref if mode == "check" else self.outdir(tag + "-" + mode)
-            r = run_once(self.argv(mode, indir, outdir), self.scratch)
+            # fmt --check reads and formats every file, then says 1 when
+            # one differs (the corpus is not in the canonical style)
+            r = run_once(self.argv(mode, indir, outdir), self.scratch,
+                         (0, 1) if mode == "fmt" else (0,))
             if k:  # the first run only warms the caches
                 samples.append(r)
         return tuple(statistics.median(s[i] for s in samples)
@@ -264,7 +274,8 @@ def main():
             if wall / base[1] > 12:
                 miss.append("x10k")
         toml = results.get(("toml", n, mode))
-        if fmt == "yaml" and toml:
+        # (convert and fmt write another format for each: not comparable)
+        if fmt == "yaml" and toml and mode not in ("convert", "fmt"):
             yaml = "%.2f" % (wall / toml[1])
             checked = True
             if wall / toml[1] > 2:
@@ -302,7 +313,8 @@ def main():
         "",
         "MB/s: input MB / wall.  rss/in: peak RSS / input size.  x10k: "
         "wall/cpu at 100,000 over 10,000.",
-        "yaml: wall of YAML over TOML.  targets: x10k <= 12; toml c >= 50 "
+        "yaml: wall of YAML over TOML.  convert: TOML to JSON, YAML to "
+        "TOML; fmt: fmt --check.  targets: x10k <= 12; toml c >= 50 "
         "MB/s and rss <= 3 x input + 10 MB; yaml <= 2.",
     ]
     text = "\n".join(lines) + "\n"
