@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { I_OUT, I_TO, I_TREE, I_ROOT, I_JOBS, I_VERBOSE };
+enum { I_OUT, I_TO, I_TREE, I_ROOT, I_JOBS, I_VERBOSE, I_FACTS };
 
 static const OptDef import_opts[] = {
 	{'o', "outdir", true, I_OUT},   {0, "to", true, I_TO},
 	{0, "tree", true, I_TREE},      {0, "root", true, I_ROOT},
 	{'j', "jobs", true, I_JOBS},    {'v', "verbose", false, I_VERBOSE},
-	{'h', "help", false, OPT_HELP},
+	{0, "facts", true, I_FACTS},    {'h', "help", false, OPT_HELP},
 };
 
 static const char import_help[] =
@@ -44,6 +44,8 @@ static const char import_help[] =
 "                         the first HEADER)\n"
 "  -j, --jobs N           parallel parses (default: one per CPU)\n"
 "  -v, --verbose          print the number of parses and the time\n"
+"      --facts FILE       also write libclang's facts of each header (tools,\n"
+"                         every target): layouts, values, macros\n"
 "  -h, --help             show this help\n"
 "\n"
 "docs/import.md says how to migrate a header and what to review.  Needs a\n"
@@ -110,6 +112,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *val)
 		a->o.jobs = (unsigned)n;
 		break;
 	case I_VERBOSE: a->o.verbose = true; break;
+	case I_FACTS: a->o.facts = val; break;
 	}
 	return STATUS_OK;
 }

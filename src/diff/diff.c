@@ -15,7 +15,8 @@
  *                size, alignment, a member moved, resized, removed or
  *                renamed, or added where it moves something), a handle's
  *                width, a removed name, a changed value, a condition that
- *                now asks more of a build
+ *                now asks more of a build, a function-like macro's new
+ *                parameters or body, a value that becomes a macro or back
  *   needs-bump   a breaking change of a type that an [abi] bump rule of
  *                either side governs, while the rule's version constant
  *                kept its value on that target; with a new value, the
@@ -38,6 +39,7 @@ const char *const diff_change_names[NDIFFCHANGES] = {
 	[DCH_ADDED] = "added",   [DCH_REMOVED] = "removed",
 	[DCH_LAYOUT] = "layout", [DCH_VALUE] = "value",
 	[DCH_TYPE] = "type",     [DCH_CONDITION] = "condition",
+	[DCH_PARAMETERS] = "parameters", [DCH_BODY] = "body",
 };
 
 typedef struct Rule {
@@ -256,10 +258,18 @@ static void compare_members(Cmp *C, const AbiEntry *o, const AbiEntry *n)
 static void compare_entry(Cmp *C, const AbiEntry *o, const AbiEntry *n)
 {
 	const char *root = n->root;
+	/* a function-like macro and a value are used differently: a code
+	 * that names one does not compile (or means another thing) with the
+	 * other */
+	bool macro_kind = (o->kind == AK_MACRO) != (n->kind == AK_MACRO);
 	if (o->kind != n->kind || strcmp(o->what, n->what) != 0)
-		change(C, n, DCH_TYPE, DC_COMPATIBLE, root, "%s %s -> %s %s",
-		       abi_kind_names[o->kind], o->what, abi_kind_names[n->kind],
-		       n->what);
+		change(C, n, DCH_TYPE, macro_kind ? DC_BREAKING : DC_COMPATIBLE,
+		       root, "%s %s -> %s %s", abi_kind_names[o->kind], o->what,
+		       abi_kind_names[n->kind], n->what);
+	if (macro_kind) {
+		compare_cond(C, o, n);
+		return;
+	}
 	switch (n->kind) {
 	case AK_TYPE:
 		if (o->size != n->size)
@@ -282,6 +292,14 @@ static void compare_entry(Cmp *C, const AbiEntry *o, const AbiEntry *n)
 			change(C, n, DCH_LAYOUT, DC_BREAKING, root,
 			       "width %llu -> %llu", (unsigned long long)o->size,
 			       (unsigned long long)n->size);
+		break;
+	case AK_MACRO:
+		if (strcmp(o->params, n->params) != 0)
+			change(C, n, DCH_PARAMETERS, DC_BREAKING, root, "%s -> %s",
+			       o->params, n->params);
+		if (strcmp(o->body, n->body) != 0)
+			change(C, n, DCH_BODY, DC_BREAKING, root, "%s -> %s",
+			       o->body, n->body);
 		break;
 	default:
 		if (o->value != n->value)
@@ -306,6 +324,9 @@ static void describe(Cmp *C, Buf *b, const AbiEntry *e)
 		break;
 	case AK_HANDLE:
 		buf_printf(b, "width %llu", (unsigned long long)e->size);
+		break;
+	case AK_MACRO:
+		buf_printf(b, "macro %s %s", e->params, e->body);
 		break;
 	default:
 		buf_printf(b, "%s %s", e->what, value_str(C, e));

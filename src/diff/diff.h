@@ -55,10 +55,11 @@ typedef enum DiffClass {
 } DiffClass;
 typedef enum DiffChange {
 	DCH_ADDED, DCH_REMOVED, DCH_LAYOUT, DCH_VALUE, DCH_TYPE, DCH_CONDITION,
-	NDIFFCHANGES
+	DCH_PARAMETERS, DCH_BODY, NDIFFCHANGES
 } DiffChange;
 /* the words of the JSON: "breaking", "needs-bump", "compatible"; "added",
- * "removed", "layout", "value", "type", "condition" */
+ * "removed", "layout", "value", "type", "condition", "parameters", "body"
+ * (the last two: function-like macros) */
 extern const char *const diff_class_names[NDIFFCLASSES];
 extern const char *const diff_change_names[NDIFFCHANGES];
 

@@ -2,7 +2,7 @@
  * abi_facts.c - the ABI of a checked, laid-out spec as facts, per target:
  * each type's size and alignment and each member's offset, size, bit field
  * and type; each guest handle's width; each constant's and enumerator's
- * value and type; the condition (build, interface version) under which
+ * value and type; each function-like macro's parameters and body; the condition (build, interface version) under which
  * each exists.  Names are those of the generated C (cnames.c), so that the
  * facts can be held against what a compiler says of the headers.
  *
@@ -27,7 +27,7 @@ const char *const abi_kind_names[NABIKINDS] = {
 
 typedef struct Facts {
 	AbiFacts *f;
-	const Spec *s;
+	Spec *s;
 	const bool *pointed;
 	Buf tmp;
 	size_t cap[NTARGETS];
@@ -264,6 +264,69 @@ static void add_members_values(Facts *F, const Item *it, int t)
 	buf_free(&n);
 }
 
+/* Is a hexadecimal literal written anywhere in e?  Then its value reads
+ * better in hex too (xen_mk_uint(0x7FF3), 0xFFUL << 4). */
+static bool expr_has_hex(const Expr *e)
+{
+	size_t i;
+	if (!e)
+		return false;
+	if (e->kind == EX_NUM && !e->decimal && e->text &&
+	    (e->text[1] == 'x' || e->text[1] == 'X'))
+		return true;
+	if (expr_has_hex(e->l) || expr_has_hex(e->r) || expr_has_hex(e->c))
+		return true;
+	for (i = 0; i < e->nargs; i++)
+		if (expr_has_hex(e->args[i]))
+			return true;
+	return false;
+}
+
+/* A constant: its value as given, or as the expression language computes
+ * it on the target (an expression's value may differ between targets:
+ * unsigned long is 32 bits on x86_32).  Its type is the one the spec
+ * names, if any: the C type of an expression is not a fact (yet), so the
+ * summaries written before expressions existed read the same.  A string
+ * constant or an alias of a type has no integer value and no fact. */
+static void add_const(Facts *F, Item *it, int t)
+{
+	const char *type = it->const_type ? type_string(F, it->const_type, t) : "";
+	int64_t value = it->value;
+	bool hex = it->c.hex;
+	if (it->expr && !it->int_value) {
+		Value v;
+		if (const_value(F->s, it, t, &v) != EV_OK)
+			return;
+		value = (int64_t)v.v;
+		hex = expr_has_hex(it->expr);
+	} else if (it->string || it->alias_of) {
+		return;
+	}
+	add_value(F, t, AK_CONSTANT, it->name, "const", it, &it->cond, value,
+		  type, hex);
+}
+
+/* A function-like macro: what a caller sees, its parameters and its body
+ * as the C header spells it (the expression language's own spelling, so
+ * that a change of spaces or redundant parentheses in the spec is none). */
+static void add_macro(Facts *F, const Item *it, int t)
+{
+	AbiEntry *e = add(F, t, AK_MACRO, it->name, "macro", it);
+	size_t i;
+	buf_clear(&F->tmp);
+	buf_putc(&F->tmp, '(');
+	for (i = 0; i < it->nparams; i++)
+		buf_printf(&F->tmp, "%s%s", i ? ", " : "", it->params[i]);
+	buf_putc(&F->tmp, ')');
+	e->params = arena_strdup(&F->f->arena, buf_cstr(&F->tmp));
+	buf_clear(&F->tmp);
+	if (it->expr)
+		expr_write_c_macro(&F->tmp, it->expr);
+	e->body = arena_strdup(&F->f->arena, buf_cstr(&F->tmp));
+	e->type = "";
+	e->cond = cond_string(F, it, &it->cond);
+}
+
 static int cmp_entry(const void *a, const void *b)
 {
 	const AbiEntry *x = a, *y = b;
@@ -278,7 +341,7 @@ static int cmp_entry(const void *a, const void *b)
 	       : x->item->index > y->item->index;
 }
 
-void abi_facts_build(AbiFacts *f, const Spec *s)
+void abi_facts_build(AbiFacts *f, Spec *s)
 {
 	Facts F;
 	size_t i;
@@ -294,16 +357,15 @@ void abi_facts_build(AbiFacts *f, const Spec *s)
 		if (!s->covered[t])
 			continue;
 		for (i = 0; i < s->nitems; i++) {
-			const Item *it = s->items[i];
+			Item *it = s->items[i];
 			if (!item_on_target(it, t))
 				continue;
 			switch (it->kind) {
 			case IT_CONST:
-				add_value(&F, t, AK_CONSTANT, it->name, "const",
-					  it, &it->cond, it->value,
-					  it->const_type ? type_string(&F, it->const_type, t)
-							 : "",
-					  it->c.hex);
+				add_const(&F, it, t);
+				break;
+			case IT_MACRO:
+				add_macro(&F, it, t);
 				break;
 			case IT_ENUM:
 			case IT_BITMAP:

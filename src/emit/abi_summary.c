@@ -35,9 +35,11 @@ static void entry_lines(Buf *b, const char *tname, const AbiEntry *e)
 	case AK_HANDLE:
 		buf_printf(b, "width %llu", (unsigned long long)e->size);
 		break;
+	case AK_MACRO:
+		buf_printf(b, "%s %s", e->params, e->body);
+		break;
 	case AK_CONSTANT:
 	case AK_ENUMERATOR:
-	case AK_MACRO:
 		abi_value_string(b, e);
 		if (*e->type)
 			buf_printf(b, " %s", e->type);

@@ -117,6 +117,8 @@ typedef struct AbiEntry {
 	size_t nmembers;
 	const char *type;  /* an alias's type; a value's type ("" untyped) */
 	int64_t value;     /* constants and enumerators */
+	const char *params; /* macros: "(a, b)" */
+	const char *body;   /* macros: the body as the C header writes it */
 	bool hex;          /* the value reads better in hex */
 	const char *cond;  /* build and version restrictions in C, sorted and
 			    * joined by " && "; "" when none */
@@ -129,7 +131,9 @@ typedef struct AbiFacts {
 	bool covered[NTARGETS];      /* targets the spec was laid out for */
 } AbiFacts;
 
-void abi_facts_build(AbiFacts *f, const Spec *s);
+/* Spec is not const: the values of constants written as expressions are
+ * computed (once, cached in the items) by eval.c. */
+void abi_facts_build(AbiFacts *f, Spec *s);
 void abi_facts_free(AbiFacts *f);
 /* "21", "0x15", "-1" */
 void abi_value_string(Buf *b, const AbiEntry *e);

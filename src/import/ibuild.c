@@ -56,6 +56,7 @@ void iheader_free(IHeader *H)
 	htext_free(&H->text);
 	free(H->e);
 	free(H->diags);
+	buf_free(&H->facts_out);
 	arena_free(&H->arena);
 	memset(H, 0, sizeof *H);
 }

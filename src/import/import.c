@@ -173,6 +173,65 @@ static const ViewConfig view_configs[] = {CFG_TOOLS, CFG_HYPERVISOR, CFG_GUEST,
 					  CFG_DEFAULT, CFG_ASM};
 static const int view_targets[] = {TGT_X86_32, TGT_X86_64, TGT_ARM32, TGT_ARM64};
 
+/* --facts: one view's facts as lines, tab-separated, each complete:
+ *
+ *   HEADER TARGET record NAME SIZE ALIGN MEMBER:OFFSET_BITS:SIZE:BITS ...
+ *   HEADER TARGET value NAME VALUE          (enumerators, integer macros)
+ *   HEADER TARGET macro NAME (PARAMS) TOKENS (function-like macros)
+ *
+ * NAME is C's (a struct's tag without "struct"), VALUE decimal (negative
+ * below zero); macros #undef'd by the end of the header are left out, as
+ * they are no part of what an includer sees. */
+static void facts_lines(Buf *b, const IHeader *H, const IView *v)
+{
+	const char *tn = targets[v->target].name;
+	size_t i, k;
+	for (i = 0; i < v->facts.n; i++) {
+		const Fact *f = &v->facts.v[i];
+		const char *name = f->key;
+		if (strncmp(name, "struct ", 7) == 0)
+			name += 7;
+		else if (strncmp(name, "union ", 6) == 0)
+			name += 6;
+		switch (f->kind) {
+		case FK_RECORD:
+			if (!f->complete)
+				break;
+			buf_printf(b, "%s\t%s\trecord\t%s\t%lld\t%lld", H->th->path, tn,
+				   name, (long long)f->size, (long long)f->align);
+			for (k = 0; k < f->nmembers; k++)
+				buf_printf(b, "\t%s:%lld:%lld:%d", f->members[k].name,
+					   (long long)f->members[k].offset,
+					   (long long)f->members[k].size,
+					   f->members[k].bits);
+			buf_putc(b, '\n');
+			break;
+		case FK_ENUMERATOR:
+		case FK_MACRO:
+			if (f->kind == FK_MACRO && (!f->live ||
+			    (f->mkind != MK_INT && f->mkind != MK_FUNCTION)))
+				break;
+			if (f->kind == FK_MACRO && f->mkind == MK_FUNCTION) {
+				buf_printf(b, "%s\t%s\tmacro\t%s\t(", H->th->path, tn,
+					   f->name);
+				for (k = 0; k < f->nparams; k++)
+					buf_printf(b, "%s%s", k ? ", " : "", f->params[k]);
+				buf_printf(b, ") %s\n", f->tokens ? f->tokens : "");
+				break;
+			}
+			if (f->negative)
+				buf_printf(b, "%s\t%s\tvalue\t%s\t%lld\n", H->th->path, tn,
+					   f->name, (long long)(int64_t)f->value);
+			else
+				buf_printf(b, "%s\t%s\tvalue\t%s\t%llu\n", H->th->path, tn,
+					   f->name, (unsigned long long)f->value);
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 {
 	IView views[ARRAY_LEN(view_configs) * ARRAY_LEN(view_targets)];
@@ -203,6 +262,8 @@ static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 			v->status = facts_collect(cx, &fv, &v->facts);
 			if (!v->status && !v->facts.found)
 				v->status = STATUS_IO;
+			if (w->o->facts && !v->status && v->config == CFG_TOOLS)
+				facts_lines(&H->facts_out, H, v);
 			parses += v->facts.parses;
 			H->views++;
 			if (!v->status)
@@ -884,6 +945,16 @@ static int write_all(Work *w, Diag *d)
 		st = txn_put(t, buf_cstr(&dest), texts[h].data ? texts[h].data : "",
 			     texts[h].len, fs_default_mode(), &same);
 		buf_free(&dest);
+	}
+	if (!st && w->o->facts) {
+		Buf all = {0};
+		bool same;
+		for (h = 0; h < w->nh; h++)
+			buf_put(&all, w->hs[h].facts_out.data ? w->hs[h].facts_out.data
+				   : "", w->hs[h].facts_out.len);
+		st = txn_put(t, w->o->facts, all.data ? all.data : "", all.len,
+			     fs_default_mode(), &same);
+		buf_free(&all);
 	}
 	if (!st)
 		st = txn_commit(t);

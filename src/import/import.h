@@ -501,6 +501,7 @@ typedef struct IHeader {
 	size_t nimport_includes; /* #includes it wrote for [[includes]] */
 	size_t nendif_comments;  /* labels of #else/#endif: left out */
 	size_t ntrailing;        /* comments after the last entry */
+	Buf facts_out;           /* --facts: its tools views' facts, as lines */
 	Arena arena;
 } IHeader;
 
@@ -525,6 +526,11 @@ typedef struct ImportOptions {
 	SpecFormat to;           /* FMT_TOML, FMT_YAML or FMT_JSON */
 	unsigned jobs;           /* parallel parses; 0: one per CPU */
 	bool verbose;            /* every diagnostic, and the time */
+	/* --facts FILE: also write what libclang says of each header in the
+	 * tools view of each target (records' layouts, integer values,
+	 * function-like macros), the facts the spec tree must agree with:
+	 * what `diff` is checked against (docs/abi-evolution.md). */
+	const char *facts;
 	/* More of the model's verdict: the backends' own checks (Rust names
 	 * that clash, ...), which import/ cannot call (cli/ gives them).
 	 * Reports through d; NULL: none. */

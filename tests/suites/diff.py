@@ -32,7 +32,8 @@ CASES = os.path.join("tests", "cases", "diff")
 KEYS = ["target", "item", "kind", "change", "class", "detail"]
 TARGETS = ["x86_32", "x86_64", "arm32", "arm64", "riscv64", "ppc64le"]
 KINDS = {"type", "constant", "enumerator", "macro", "handle"}
-CHANGES = {"added", "removed", "layout", "value", "type", "condition"}
+CHANGES = {"added", "removed", "layout", "value", "type", "condition",
+           "parameters", "body"}
 CLASSES = {"compatible", "breaking", "needs-bump"}
 
 
