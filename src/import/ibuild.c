@@ -175,10 +175,22 @@ void ientry_verbatim(IHeader *H, IEntry *e, const char *why)
 	e->kind = "verbatim";
 	e->nuses = 0;
 	e->has_handle = false;
-	/* what it had taken in (its DEFINE_XEN_GUEST_HANDLE) is text again */
+	/* what it had taken in (its DEFINE_XEN_GUEST_HANDLE) is text again;
+	 * but its typedef stays with it, in its text: as two verbatim items
+	 * the C backend would write them in two #if groups, and the typedef
+	 * would no longer be folded when the generated header is imported */
 	for (i = 0; was && i < H->n; i++) {
 		if (H->e[i].part && H->e[i].owner == at)
 			H->e[i].hidden = true;
+		if (H->e[i].absorbed && H->e[i].owner == at &&
+		    strcmp(H->e[i].kind, "typedef") == 0 && H->e[i].ctx == e->ctx &&
+		    H->e[i].start >= e->end) {
+			H->e[i].absorbed = false;
+			H->e[i].verbatim = true;
+			H->e[i].doc = NULL;
+			e->end = H->e[i].end;
+			continue;
+		}
 		if (H->e[i].absorbed && H->e[i].owner == at) {
 			H->e[i].absorbed = false;
 			H->e[i].hidden = false;
