@@ -1025,6 +1025,89 @@ static char *string_bytes(Arena *a, const CTok *t, size_t n)
 	return r;
 }
 
+/* Xen's xen_mk_uint, xen_mk_ulong and xen_mk_ullong: calls the
+ * expression language knows by itself (xen.h defines them). */
+static bool xen_mk(const char *name)
+{
+	return strcmp(name, "xen_mk_uint") == 0 || strcmp(name, "xen_mk_ulong") == 0 ||
+	       strcmp(name, "xen_mk_ullong") == 0;
+}
+
+/* The tokens [lo, hi) are one parenthesised group: ( ... ) whose ( closes
+ * at the end. */
+static bool one_group(const CTok *t, size_t lo, size_t hi)
+{
+	size_t i;
+	int depth = 0;
+	if (hi - lo < 2 || !ctok_is(&t[lo], "(") || !ctok_is(&t[hi - 1], ")"))
+		return false;
+	for (i = lo; i < hi; i++) {
+		if (ctok_is(&t[i], "("))
+			depth++;
+		else if (ctok_is(&t[i], ")") && --depth == 0 && i != hi - 1)
+			return false;
+	}
+	return depth == 0;
+}
+
+/* A function-like macro whose body may be an expression: a macro item.
+ * Only a body that C writes back as it is (one token, a call, or one
+ * parenthesised group: the C backend puts parentheses around anything
+ * else, which would change the header's tokens) and that has none of the
+ * tokens an expression cannot have (statements, members, assignments, #
+ * and ##).  Whether it is an expression of the language is the model's
+ * to say: what it refuses stays text (the model's verdict). */
+static bool build_macro(B *b, IEntry *e, const HDirective *d, const CTok *t,
+			size_t n, DocNode *it)
+{
+	static const char *const bad[] = {
+		"#", "##", ";", "{", "}", ".", "->", "=", "+=", "-=", "|=", "&=",
+		"++", "--", "[", "]", "...",
+	};
+	static const char *const words[] = {
+		"sizeof", "unsigned", "signed", "int", "long", "short", "char",
+		"struct", "union", "const", "void", "__typeof__", "typeof", "do",
+	};
+	size_t i, k;
+	bool primary = n == 1 || one_group(t, 0, n) ||
+		       (n >= 3 && t[0].kind == CTOK_IDENT && one_group(t, 1, n));
+	DocNode *ps;
+	Buf s = {0};
+	if (!primary || d->nparams == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (t[i].kind == CTOK_STRING)
+			return false;
+		for (k = 0; k < ARRAY_LEN(bad); k++)
+			if (t[i].kind == CTOK_PUNCT && ctok_is(&t[i], bad[k]))
+				return false;
+		/* typeof, do: code */
+		if (ctok_is(&t[i], "__typeof__") || ctok_is(&t[i], "typeof") ||
+		    ctok_is(&t[i], "do"))
+			return false;
+	}
+	e->kind = "macro";
+	dput(b->a, it, "macro", dstr(b->a, d->name));
+	ps = doc_new(b->a, DOC_ARRAY, NO_LOC);
+	for (k = 0; k < d->nparams; k++)
+		doc_array_push(b->a, ps, dstr(b->a, d->params[k]));
+	dput(b->a, it, "params", ps);
+	ctok_join(&s, t, n);
+	dput(b->a, it, "expr", dstr(b->a, buf_cstr(&s)));
+	buf_free(&s);
+	for (i = 0; i < n; i++) {
+		bool skip = t[i].kind != CTOK_IDENT;
+		for (k = 0; !skip && k < d->nparams; k++)
+			skip = ctok_is(&t[i], d->params[k]);
+		for (k = 0; !skip && k < ARRAY_LEN(words); k++)
+			skip = ctok_is(&t[i], words[k]);
+		if (!skip && !xen_mk(tokstr(b->a, &t[i])))
+			add_use(b, e, tokstr(b->a, &t[i]));
+	}
+	e->doc = it;
+	return true;
+}
+
 static void build_define(B *b, IEntry *e, const HDirective *d)
 {
 	CTok *t = NULL;
@@ -1041,6 +1124,17 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 	e->is_define = true;
 	macro_views(b, d, htext_line_of(&b->H->text, d->start), &nint, &nstr, &nany);
 	if (d->function_like) {
+		/* the expression language knows Xen's xen_mk_* by itself; as
+		 * items of xen.h they would make every header whose constants
+		 * call them include xen.h, which includes those headers */
+		if (xen_mk(d->name)) {
+			why = "a macro the expression language has built in (xen_mk_*)";
+			goto verbatim;
+		}
+		if ((b->caps & CAP_MACRO) && build_macro(b, e, d, t, n, it)) {
+			free(t);
+			return;
+		}
 		why = "a function-like macro";
 		goto verbatim;
 	}
@@ -1123,7 +1217,8 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 			dput(b->a, it, "value", dstr(b->a, buf_cstr(&s)));
 			buf_free(&s);
 			for (i = 0; i < n; i++)
-				if (t[i].kind == CTOK_IDENT && !ctok_is(&t[i], "sizeof"))
+				if (t[i].kind == CTOK_IDENT && !ctok_is(&t[i], "sizeof") &&
+				    !xen_mk(tokstr(b->a, &t[i])))
 					add_use(b, e, tokstr(b->a, &t[i]));
 			e->doc = it;
 			free(t);
