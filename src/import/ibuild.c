@@ -1033,6 +1033,30 @@ static bool xen_mk(const char *name)
 	       strcmp(name, "xen_mk_ullong") == 0;
 }
 
+/* The names an expression needs as items: its identifiers, but not C's
+ * words for types, C's and <stdint.h>'s type names (in casts and sizeof),
+ * the language's own calls, nor the macro's parameters. */
+static void expr_uses(B *b, IEntry *e, const CTok *t, size_t n,
+		      const char *const *params, size_t nparams)
+{
+	static const char *const words[] = {
+		"sizeof", "unsigned", "signed", "int", "long", "short", "char",
+		"struct", "union", "enum", "const", "volatile", "void", "_Bool",
+		"uint8_t", "uint16_t", "uint32_t", "uint64_t", "int8_t", "int16_t",
+		"int32_t", "int64_t", "uintptr_t", "intptr_t", "size_t",
+	};
+	size_t i, k;
+	for (i = 0; i < n; i++) {
+		bool skip = t[i].kind != CTOK_IDENT;
+		for (k = 0; !skip && k < nparams; k++)
+			skip = ctok_is(&t[i], params[k]);
+		for (k = 0; !skip && k < ARRAY_LEN(words); k++)
+			skip = ctok_is(&t[i], words[k]);
+		if (!skip && !xen_mk(tokstr(b->a, &t[i])))
+			add_use(b, e, tokstr(b->a, &t[i]));
+	}
+}
+
 /* The tokens [lo, hi) are one parenthesised group: ( ... ) whose ( closes
  * at the end. */
 static bool one_group(const CTok *t, size_t lo, size_t hi)
@@ -1064,10 +1088,6 @@ static bool build_macro(B *b, IEntry *e, const HDirective *d, const CTok *t,
 		"#", "##", ";", "{", "}", ".", "->", "=", "+=", "-=", "|=", "&=",
 		"++", "--", "[", "]", "...",
 	};
-	static const char *const words[] = {
-		"sizeof", "unsigned", "signed", "int", "long", "short", "char",
-		"struct", "union", "const", "void", "__typeof__", "typeof", "do",
-	};
 	size_t i, k;
 	bool primary = n == 1 || one_group(t, 0, n) ||
 		       (n >= 3 && t[0].kind == CTOK_IDENT && one_group(t, 1, n));
@@ -1095,15 +1115,7 @@ static bool build_macro(B *b, IEntry *e, const HDirective *d, const CTok *t,
 	ctok_join(&s, t, n);
 	dput(b->a, it, "expr", dstr(b->a, buf_cstr(&s)));
 	buf_free(&s);
-	for (i = 0; i < n; i++) {
-		bool skip = t[i].kind != CTOK_IDENT;
-		for (k = 0; !skip && k < d->nparams; k++)
-			skip = ctok_is(&t[i], d->params[k]);
-		for (k = 0; !skip && k < ARRAY_LEN(words); k++)
-			skip = ctok_is(&t[i], words[k]);
-		if (!skip && !xen_mk(tokstr(b->a, &t[i])))
-			add_use(b, e, tokstr(b->a, &t[i]));
-	}
+	expr_uses(b, e, t, n, d->params, d->nparams);
 	e->doc = it;
 	return true;
 }
@@ -1210,16 +1222,12 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 	if (nint && nint == nany) {
 		if (b->caps & CAP_CONST_EXPR) {
 			Buf s = {0};
-			size_t i;
 			ctok_join(&s, t, n);
 			e->kind = "const";
 			dput(b->a, it, "const", dstr(b->a, d->name));
 			dput(b->a, it, "value", dstr(b->a, buf_cstr(&s)));
 			buf_free(&s);
-			for (i = 0; i < n; i++)
-				if (t[i].kind == CTOK_IDENT && !ctok_is(&t[i], "sizeof") &&
-				    !xen_mk(tokstr(b->a, &t[i])))
-					add_use(b, e, tokstr(b->a, &t[i]));
+			expr_uses(b, e, t, n, NULL, 0);
 			e->doc = it;
 			free(t);
 			return;
