@@ -1293,6 +1293,63 @@ static void set_c_key(B *b, DocNode *item, const char *key, DocNode *v)
 	dput(b->a, c->value, key, v);
 }
 
+/* Whether the views lay out NAME_sring's ring as a flexible array (Xen
+ * 4.19 on: XENPV_FLEX_ARRAY_DIM) rather than ring[1]. */
+static bool ring_is_flex(B *b, const char *name)
+{
+	char *key = arena_printf(b->a, "struct %s_sring", name);
+	size_t v, i, k;
+	for (v = 0; v < b->nviews; v++) {
+		const Facts *f = &b->views[v].facts;
+		for (i = 0; i < f->n; i++) {
+			if (strcmp(f->v[i].key, key) != 0)
+				continue;
+			for (k = 0; k < f->v[i].nmembers; k++)
+				if (strcmp(f->v[i].members[k].name, "ring") == 0)
+					return f->v[i].members[k].size < 0;
+		}
+	}
+	return false;
+}
+
+/* DEFINE_RING_TYPES(name, struct req, struct rsp); a ring item, its
+ * request and response by their struct names (or typedefs, as written). */
+static bool build_ring(B *b, IEntry *e, const CTok *t, size_t n)
+{
+	const char *arg[3] = {NULL, NULL, NULL};
+	size_t i = 2, k;
+	DocNode *it;
+	if (n < 6 || !ctok_is(&t[1], "(") || t[2].kind != CTOK_IDENT)
+		return false;
+	arg[0] = tokstr(b->a, &t[2]);
+	for (k = 1; k < 3; k++) {
+		i++;
+		if (i >= n || !ctok_is(&t[i], ","))
+			return false;
+		i++;
+		if (i + 1 < n && (ctok_is(&t[i], "struct")) && t[i + 1].kind == CTOK_IDENT)
+			i++;
+		else if (i >= n || t[i].kind != CTOK_IDENT)
+			return false;
+		arg[k] = tokstr(b->a, &t[i]);
+	}
+	/* then ")" and perhaps ";", nothing else */
+	if (i + 1 >= n || !ctok_is(&t[i + 1], ")") ||
+	    !(i + 2 == n || (i + 3 == n && ctok_is(&t[i + 2], ";"))))
+		return false;
+	it = doc_new(b->a, DOC_TABLE, NO_LOC);
+	e->kind = "ring";
+	dput(b->a, it, "ring", dstr(b->a, arg[0]));
+	dput(b->a, it, "request", dstr(b->a, arg[1]));
+	dput(b->a, it, "response", dstr(b->a, arg[2]));
+	if (ring_is_flex(b, arg[0]))
+		dput(b->a, it, "flex", dbool(b->a, true));
+	add_use(b, e, arg[1]);
+	add_use(b, e, arg[2]);
+	e->doc = it;
+	return true;
+}
+
 static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 {
 	const HText *h = &b->H->text;
@@ -1322,8 +1379,10 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 		return;
 	}
 	if (n >= 1 && ctok_is(&t[0], "DEFINE_RING_TYPES")) {
+		bool ok = (b->caps & CAP_RING) && build_ring(b, e, t, n);
 		free(t);
-		ientry_verbatim(b->H, e, "DEFINE_RING_TYPES");
+		if (!ok)
+			ientry_verbatim(b->H, e, "DEFINE_RING_TYPES");
 		return;
 	}
 	if (n >= 1 && ctok_is(&t[0], "__DEFINE_XEN_GUEST_HANDLE")) {

@@ -63,7 +63,7 @@ static const struct {
 	{CAP_RING,
 	 "[[items]]\nstruct = \"q\"\ndescription = \"\"\nfields = [{ name = \"x\", typ = \"u32\" }]\n"
 	 "[[items]]\nstruct = \"r\"\ndescription = \"\"\nfields = [{ name = \"y\", typ = \"u32\" }]\n"
-	 "[[items]]\nring = \"t\"\nrequest = \"q\"\nresponse = \"r\"\n"},
+	 "[[items]]\nring = \"t\"\nrequest = \"q\"\nresponse = \"r\"\ndescription = \"\"\n"},
 	{CAP_HANDLE_ITEM,
 	 "[[items]]\nhandle = \"uint8\"\ntype = \"u8\"\nraw = true\n"},
 };

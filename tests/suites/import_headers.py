@@ -39,7 +39,7 @@ TREES = {"4.17": ("xen-public/4.17.7", 74), "4.22": ("xen-public/4.22.0", 77)}
 # The verbatim items of each tree at most (the summary's count): a change
 # that leaves more of a header as text fails; one that leaves less lowers
 # the number here.
-VERBATIM = {"4.17": 415, "4.22": 498}
+VERBATIM = {"4.17": 405, "4.22": 488}
 
 # The headers that are not drop-ins, and why (none today: the last five
 # were headers without an include guard, which `unguarded = true` says).
