@@ -176,10 +176,22 @@ void ientry_verbatim(IHeader *H, IEntry *e, const char *why)
 	e->kind = "verbatim";
 	e->nuses = 0;
 	e->has_handle = false;
-	/* what it had taken in (its DEFINE_XEN_GUEST_HANDLE) is text again */
+	/* what it had taken in (its DEFINE_XEN_GUEST_HANDLE) is text again;
+	 * but its typedef stays with it, in its text: as two verbatim items
+	 * the C backend would write them in two #if groups, and the typedef
+	 * would no longer be folded when the generated header is imported */
 	for (i = 0; was && i < H->n; i++) {
 		if (H->e[i].part && H->e[i].owner == at)
 			H->e[i].hidden = true;
+		if (H->e[i].absorbed && H->e[i].owner == at &&
+		    strcmp(H->e[i].kind, "typedef") == 0 && H->e[i].ctx == e->ctx &&
+		    H->e[i].start >= e->end) {
+			H->e[i].absorbed = false;
+			H->e[i].verbatim = true;
+			H->e[i].doc = NULL;
+			e->end = H->e[i].end;
+			continue;
+		}
 		if (H->e[i].absorbed && H->e[i].owner == at) {
 			H->e[i].absorbed = false;
 			H->e[i].hidden = false;
@@ -1014,6 +1026,101 @@ static char *string_bytes(Arena *a, const CTok *t, size_t n)
 	return r;
 }
 
+/* Xen's xen_mk_uint, xen_mk_ulong and xen_mk_ullong: calls the
+ * expression language knows by itself (xen.h defines them). */
+static bool xen_mk(const char *name)
+{
+	return strcmp(name, "xen_mk_uint") == 0 || strcmp(name, "xen_mk_ulong") == 0 ||
+	       strcmp(name, "xen_mk_ullong") == 0;
+}
+
+/* The names an expression needs as items: its identifiers, but not C's
+ * words for types, C's and <stdint.h>'s type names (in casts and sizeof),
+ * the language's own calls, nor the macro's parameters. */
+static void expr_uses(B *b, IEntry *e, const CTok *t, size_t n,
+		      const char *const *params, size_t nparams)
+{
+	static const char *const words[] = {
+		"sizeof", "unsigned", "signed", "int", "long", "short", "char",
+		"struct", "union", "enum", "const", "volatile", "void", "_Bool",
+		"uint8_t", "uint16_t", "uint32_t", "uint64_t", "int8_t", "int16_t",
+		"int32_t", "int64_t", "uintptr_t", "intptr_t", "size_t",
+	};
+	size_t i, k;
+	for (i = 0; i < n; i++) {
+		bool skip = t[i].kind != CTOK_IDENT;
+		for (k = 0; !skip && k < nparams; k++)
+			skip = ctok_is(&t[i], params[k]);
+		for (k = 0; !skip && k < ARRAY_LEN(words); k++)
+			skip = ctok_is(&t[i], words[k]);
+		if (!skip && !xen_mk(tokstr(b->a, &t[i])))
+			add_use(b, e, tokstr(b->a, &t[i]));
+	}
+}
+
+/* The tokens [lo, hi) are one parenthesised group: ( ... ) whose ( closes
+ * at the end. */
+static bool one_group(const CTok *t, size_t lo, size_t hi)
+{
+	size_t i;
+	int depth = 0;
+	if (hi - lo < 2 || !ctok_is(&t[lo], "(") || !ctok_is(&t[hi - 1], ")"))
+		return false;
+	for (i = lo; i < hi; i++) {
+		if (ctok_is(&t[i], "("))
+			depth++;
+		else if (ctok_is(&t[i], ")") && --depth == 0 && i != hi - 1)
+			return false;
+	}
+	return depth == 0;
+}
+
+/* A function-like macro whose body may be an expression: a macro item.
+ * Only a body that C writes back as it is (one token, a call, or one
+ * parenthesised group: the C backend puts parentheses around anything
+ * else, which would change the header's tokens) and that has none of the
+ * tokens an expression cannot have (statements, members, assignments, #
+ * and ##).  Whether it is an expression of the language is the model's
+ * to say: what it refuses stays text (the model's verdict). */
+static bool build_macro(B *b, IEntry *e, const HDirective *d, const CTok *t,
+			size_t n, DocNode *it)
+{
+	static const char *const bad[] = {
+		"#", "##", ";", "{", "}", ".", "->", "=", "+=", "-=", "|=", "&=",
+		"++", "--", "[", "]", "...",
+	};
+	size_t i, k;
+	bool primary = n == 1 || one_group(t, 0, n) ||
+		       (n >= 3 && t[0].kind == CTOK_IDENT && one_group(t, 1, n));
+	DocNode *ps;
+	Buf s = {0};
+	if (!primary || d->nparams == 0)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (t[i].kind == CTOK_STRING)
+			return false;
+		for (k = 0; k < ARRAY_LEN(bad); k++)
+			if (t[i].kind == CTOK_PUNCT && ctok_is(&t[i], bad[k]))
+				return false;
+		/* typeof, do: code */
+		if (ctok_is(&t[i], "__typeof__") || ctok_is(&t[i], "typeof") ||
+		    ctok_is(&t[i], "do"))
+			return false;
+	}
+	e->kind = "macro";
+	dput(b->a, it, "macro", dstr(b->a, d->name));
+	ps = doc_new(b->a, DOC_ARRAY, NO_LOC);
+	for (k = 0; k < d->nparams; k++)
+		doc_array_push(b->a, ps, dstr(b->a, d->params[k]));
+	dput(b->a, it, "params", ps);
+	ctok_join(&s, t, n);
+	dput(b->a, it, "expr", dstr(b->a, buf_cstr(&s)));
+	buf_free(&s);
+	expr_uses(b, e, t, n, d->params, d->nparams);
+	e->doc = it;
+	return true;
+}
+
 static void build_define(B *b, IEntry *e, const HDirective *d)
 {
 	CTok *t = NULL;
@@ -1030,6 +1137,17 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 	e->is_define = true;
 	macro_views(b, d, htext_line_of(&b->H->text, d->start), &nint, &nstr, &nany);
 	if (d->function_like) {
+		/* the expression language knows Xen's xen_mk_* by itself; as
+		 * items of xen.h they would make every header whose constants
+		 * call them include xen.h, which includes those headers */
+		if (xen_mk(d->name)) {
+			why = "a macro the expression language has built in (xen_mk_*)";
+			goto verbatim;
+		}
+		if ((b->caps & CAP_MACRO) && build_macro(b, e, d, t, n, it)) {
+			free(t);
+			return;
+		}
 		why = "a function-like macro";
 		goto verbatim;
 	}
@@ -1105,15 +1223,12 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 	if (nint && nint == nany) {
 		if (b->caps & CAP_CONST_EXPR) {
 			Buf s = {0};
-			size_t i;
 			ctok_join(&s, t, n);
 			e->kind = "const";
 			dput(b->a, it, "const", dstr(b->a, d->name));
 			dput(b->a, it, "value", dstr(b->a, buf_cstr(&s)));
 			buf_free(&s);
-			for (i = 0; i < n; i++)
-				if (t[i].kind == CTOK_IDENT && !ctok_is(&t[i], "sizeof"))
-					add_use(b, e, tokstr(b->a, &t[i]));
+			expr_uses(b, e, t, n, NULL, 0);
 			e->doc = it;
 			free(t);
 			return;
@@ -1179,6 +1294,63 @@ static void set_c_key(B *b, DocNode *item, const char *key, DocNode *v)
 	dput(b->a, c->value, key, v);
 }
 
+/* Whether the views lay out NAME_sring's ring as a flexible array (Xen
+ * 4.19 on: XENPV_FLEX_ARRAY_DIM) rather than ring[1]. */
+static bool ring_is_flex(B *b, const char *name)
+{
+	char *key = arena_printf(b->a, "struct %s_sring", name);
+	size_t v, i, k;
+	for (v = 0; v < b->nviews; v++) {
+		const Facts *f = &b->views[v].facts;
+		for (i = 0; i < f->n; i++) {
+			if (strcmp(f->v[i].key, key) != 0)
+				continue;
+			for (k = 0; k < f->v[i].nmembers; k++)
+				if (strcmp(f->v[i].members[k].name, "ring") == 0)
+					return f->v[i].members[k].size < 0;
+		}
+	}
+	return false;
+}
+
+/* DEFINE_RING_TYPES(name, struct req, struct rsp); a ring item, its
+ * request and response by their struct names (or typedefs, as written). */
+static bool build_ring(B *b, IEntry *e, const CTok *t, size_t n)
+{
+	const char *arg[3] = {NULL, NULL, NULL};
+	size_t i = 2, k;
+	DocNode *it;
+	if (n < 6 || !ctok_is(&t[1], "(") || t[2].kind != CTOK_IDENT)
+		return false;
+	arg[0] = tokstr(b->a, &t[2]);
+	for (k = 1; k < 3; k++) {
+		i++;
+		if (i >= n || !ctok_is(&t[i], ","))
+			return false;
+		i++;
+		if (i + 1 < n && (ctok_is(&t[i], "struct")) && t[i + 1].kind == CTOK_IDENT)
+			i++;
+		else if (i >= n || t[i].kind != CTOK_IDENT)
+			return false;
+		arg[k] = tokstr(b->a, &t[i]);
+	}
+	/* then ")" and perhaps ";", nothing else */
+	if (i + 1 >= n || !ctok_is(&t[i + 1], ")") ||
+	    !(i + 2 == n || (i + 3 == n && ctok_is(&t[i + 2], ";"))))
+		return false;
+	it = doc_new(b->a, DOC_TABLE, NO_LOC);
+	e->kind = "ring";
+	dput(b->a, it, "ring", dstr(b->a, arg[0]));
+	dput(b->a, it, "request", dstr(b->a, arg[1]));
+	dput(b->a, it, "response", dstr(b->a, arg[2]));
+	if (ring_is_flex(b, arg[0]))
+		dput(b->a, it, "flex", dbool(b->a, true));
+	add_use(b, e, arg[1]);
+	add_use(b, e, arg[2]);
+	e->doc = it;
+	return true;
+}
+
 static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 {
 	const HText *h = &b->H->text;
@@ -1208,8 +1380,10 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 		return;
 	}
 	if (n >= 1 && ctok_is(&t[0], "DEFINE_RING_TYPES")) {
+		bool ok = (b->caps & CAP_RING) && build_ring(b, e, t, n);
 		free(t);
-		ientry_verbatim(b->H, e, "DEFINE_RING_TYPES");
+		if (!ok)
+			ientry_verbatim(b->H, e, "DEFINE_RING_TYPES");
 		return;
 	}
 	if (n >= 1 && ctok_is(&t[0], "__DEFINE_XEN_GUEST_HANDLE")) {

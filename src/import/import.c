@@ -63,7 +63,7 @@ static const struct {
 	{CAP_RING,
 	 "[[items]]\nstruct = \"q\"\ndescription = \"\"\nfields = [{ name = \"x\", typ = \"u32\" }]\n"
 	 "[[items]]\nstruct = \"r\"\ndescription = \"\"\nfields = [{ name = \"y\", typ = \"u32\" }]\n"
-	 "[[items]]\nring = \"t\"\nrequest = \"q\"\nresponse = \"r\"\n"},
+	 "[[items]]\nring = \"t\"\nrequest = \"q\"\nresponse = \"r\"\ndescription = \"\"\n"},
 	{CAP_HANDLE_ITEM,
 	 "[[items]]\nhandle = \"uint8\"\ntype = \"u8\"\nraw = true\n"},
 };
@@ -839,24 +839,43 @@ static unsigned waiver_of(const char *msg)
 	return 0;
 }
 
+/* What the model said of one entry in one round. */
+typedef struct Blame {
+	IHeader *H;
+	IEntry *e;
+	unsigned waive;        /* the ABI rules its layout breaks */
+	const char *msg;       /* the first other error, or NULL */
+} Blame;
+
 /* One round: write the tree in memory, let the model check it, and act on
- * what it says.  Returns the number of entries changed, or SIZE_MAX when
- * the model refused something no entry can be blamed for. */
+ * what it says.  Every error is first blamed on its entry, and only then
+ * are the entries changed: changing one (a struct and its typedef become
+ * two verbatim items) moves the items after it, and a later error of the
+ * same round would be blamed on its neighbour.  An entry changes once per
+ * round (made text for its first error, in the model's order), so that
+ * the result does not depend on how many errors one entry has.  Returns
+ * the number of entries changed, or SIZE_MAX when the model refused
+ * something no entry can be blamed for. */
 static size_t verdict_round(Work *w, Diag *report)
 {
 	char **paths = xcalloc(w->nh + 1, sizeof *paths);
 	Buf *texts = xcalloc(w->nh + 1, sizeof *texts);
 	const char **tp = xcalloc(w->nh + 1, sizeof *tp);
 	size_t *lens = xcalloc(w->nh + 1, sizeof *lens);
+	uint32_t **lines = xcalloc(w->nh + 1, sizeof *lines);
+	size_t *nlines = xcalloc(w->nh + 1, sizeof *nlines);
+	Blame *bl = NULL;
+	size_t nb = 0, bcap = 0;
 	Spec *s = spec_new("import");
 	Diag *d = diag_new();
-	size_t h, i, changed = 0;
+	size_t h, i, k, changed = 0;
 	bool stray = false;
 	diag_set_limit(d, 0);
 	render_all(w, FMT_TOML, paths, texts, report);
 	for (h = 0; h < w->nh; h++) {
 		tp[h] = buf_cstr(&texts[h]);
 		lens[h] = texts[h].len;
+		nlines[h] = item_lines(tp[h], lens[h], &lines[h]);
 	}
 	if (spec_load_texts(s, d, (const char *const *)paths, tp, lens, w->nh) == 0)
 		spec_check(s, d);
@@ -871,17 +890,14 @@ static size_t verdict_round(Work *w, Diag *report)
 		Loc loc;
 		const char *msg, *path;
 		IEntry *e = NULL;
-		uint32_t *lines;
-		size_t nl;
+		unsigned wv;
 		if (!diag_get(d, i, &lv, &loc, &msg) || lv != DIAG_ERROR)
 			continue;
 		path = diag_source_path(d, loc.file);
 		for (h = 0; path && h < w->nh; h++) {
 			if (strcmp(path, paths[h]) != 0)
 				continue;
-			nl = item_lines(tp[h], lens[h], &lines);
-			e = entry_at_line(&w->hs[h], lines, nl, loc.line);
-			free(lines);
+			e = entry_at_line(&w->hs[h], lines[h], nlines[h], loc.line);
 			break;
 		}
 		if (!e) {
@@ -890,38 +906,49 @@ static size_t verdict_round(Work *w, Diag *report)
 			stray = true;
 			continue;
 		}
-		{
-			unsigned wv = waiver_of(msg);
-			IHeader *H = &w->hs[h];
-			if (wv && structured(e)) {
-				if (!(e->waive & wv)) {
-					e->waive |= wv;
-					changed++;
-				}
-			} else if (structured(e)) {
-				Buf why = {0};
-				buf_printf(&why, "the model refuses it: %s", msg);
-				ientry_verbatim(H, e, buf_cstr(&why));
-				buf_free(&why);
-				changed++;
-			} else if (!e->wrap_cond) {
-				Buf why = {0};
-				e->wrap_cond = true;
-				buf_printf(&why, "its condition goes into the verbatim text: %s", msg);
-				idiag(H, e->start, DIAG_WARNING, "%s", buf_cstr(&why));
-				buf_free(&why);
-				changed++;
-			}
+		for (k = 0; k < nb && bl[k].e != e; k++)
+			;
+		if (k == nb) {
+			bl = xgrow(bl, &bcap, nb + 1, sizeof *bl);
+			bl[nb++] = (Blame){&w->hs[h], e, 0, NULL};
 		}
+		wv = structured(e) ? waiver_of(msg) : 0;
+		if (wv)
+			bl[k].waive |= wv;
+		else if (!bl[k].msg)
+			bl[k].msg = msg;
+	}
+	for (k = 0; k < nb; k++) {
+		IEntry *e = bl[k].e;
+		Buf why = {0};
+		if (bl[k].msg && structured(e)) {
+			buf_printf(&why, "the model refuses it: %s", bl[k].msg);
+			ientry_verbatim(bl[k].H, e, buf_cstr(&why));
+			changed++;
+		} else if (bl[k].msg && !e->wrap_cond) {
+			e->wrap_cond = true;
+			buf_printf(&why, "its condition goes into the verbatim text: %s",
+				   bl[k].msg);
+			idiag(bl[k].H, e->start, DIAG_WARNING, "%s", buf_cstr(&why));
+			changed++;
+		} else if (!bl[k].msg && (e->waive & bl[k].waive) != bl[k].waive) {
+			e->waive |= bl[k].waive;
+			changed++;
+		}
+		buf_free(&why);
 	}
 	for (h = 0; h < w->nh; h++) {
 		free(paths[h]);
+		free(lines[h]);
 		buf_free(&texts[h]);
 	}
+	free(bl);
 	free(paths);
 	free(texts);
 	free(tp);
 	free(lens);
+	free(lines);
+	free(nlines);
 	diag_free(d);
 	spec_free(s);
 	return stray && !changed ? SIZE_MAX : changed;

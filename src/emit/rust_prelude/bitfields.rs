@@ -33,6 +33,9 @@ fn bits_set(bytes: &mut [u8], bit: u32, width: u32, value: u64) {
 #[allow(unused_macros)]
 macro_rules! bitfields {
     ($t:ident { $($(#[$doc:meta])* $get:ident, $set:ident: $bytes:ident, $int:ty, $bit:literal, $width:literal;)* }) => {
+        // A bitfield may be named `len` (Xen's livepatch_expectation): its
+        // getter is a field's value, not the length of a collection.
+        #[allow(clippy::len_without_is_empty)]
         impl $t {
             $(
                 $(#[$doc])*
