@@ -379,8 +379,11 @@ TYPEDEF_GAPS = {"shared_info_compat_t", "vcpu_info_compat_t"}
 # plain C pointer, 8 bytes (and 8-aligned) in the hypervisor, where the
 # 32-bit guest's is 4: ours is compat_ptr_t (the x86_32 layout, which
 # `layout` proves); the union's size is 8 either way.
+# vcpu_register_time_memory_area.addr.v is the same case.
 LAYOUT_GAPS = {("vcpu_register_runstate_memory_area", "align"),
-               ("vcpu_register_runstate_memory_area", "addr.v", "size")}
+               ("vcpu_register_runstate_memory_area", "addr.v", "size"),
+               ("vcpu_register_time_memory_area", "align"),
+               ("vcpu_register_time_memory_area", "addr.v", "size")}
 
 
 def test_xen_headers(ctx, tree):
