@@ -147,4 +147,10 @@ struct arch_shared_info {
 };
 typedef struct arch_shared_info arch_shared_info_t;
 
+/*
+ * Guest handle of an array of native-width unsigned longs (frame lists of old
+ * interfaces).
+ */
+__DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
+
 #endif /* __XEN_AUTOGEN_ARCH_X86_H */
