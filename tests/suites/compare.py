@@ -77,7 +77,7 @@ def test_self(ctx):
 
 
 # The headers of Xen 4.17 that specs/xen generates as drop-ins (issue 14.7).
-DROPIN = ["errno.h", "event_channel.h", "grant_table.h", "hvm/ioreq.h", "sched.h", "vcpu.h"]
+DROPIN = ["errno.h", "event_channel.h", "grant_table.h", "hvm/ioreq.h", "io/blkif.h", "sched.h", "vcpu.h"]
 
 
 def test_specs_xen(ctx):
