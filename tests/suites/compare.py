@@ -77,7 +77,8 @@ def test_self(ctx):
 
 
 # The headers of Xen 4.17 that specs/xen generates as drop-ins (issue 14.7).
-DROPIN = ["errno.h", "event_channel.h", "grant_table.h", "hvm/ioreq.h", "io/blkif.h", "sched.h", "vcpu.h"]
+DROPIN = ["errno.h", "event_channel.h", "grant_table.h", "hvm/ioreq.h", "io/blkif.h", "io/ring.h",
+          "sched.h", "vcpu.h", "xen-compat.h"]
 
 
 def test_specs_xen(ctx):
