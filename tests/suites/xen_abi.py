@@ -82,7 +82,10 @@ xen_domctl_cacheflush xen_domctl.u xen_sysctl_page_offline_op xen_sysctl.u
 evtchn_expand_array gnttab_get_status_frames gnttab_transfer
 gnttab_unmap_and_replace gnttab_unmap_grant_ref vcpu_get_physid
 vcpu_register_time_memory_area vcpu_register_time_memory_area.addr
-vcpu_set_periodic_timer blkif_front_ring blkif_back_ring""".split())
+vcpu_set_periodic_timer blkif_front_ring blkif_back_ring xen_add_to_physmap
+xen_foreign_memory_map xen_machphys_mapping xen_machphys_mfn_list xen_mem_access_op
+xen_memory_exchange xen_memory_map xen_pod_target xen_remove_from_physmap
+xen_reserved_device_memory xen_reserved_device_memory_map""".split())
 # vcpu_register_runstate_memory_area.addr holds a plain C pointer, 4 bytes
 # on arm32 and 8 on arm64: the union's size is the same, its member is not.
 ARM_DIFFER = {"mmuext_op.arg1", "vcpu_register_runstate_memory_area.addr",
