@@ -379,8 +379,11 @@ TYPEDEF_GAPS = {"shared_info_compat_t", "vcpu_info_compat_t"}
 # plain C pointer, 8 bytes (and 8-aligned) in the hypervisor, where the
 # 32-bit guest's is 4: ours is compat_ptr_t (the x86_32 layout, which
 # `layout` proves); the union's size is 8 either way.
+# vcpu_register_time_memory_area.addr.v is the same case.
 LAYOUT_GAPS = {("vcpu_register_runstate_memory_area", "align"),
-               ("vcpu_register_runstate_memory_area", "addr.v", "size")}
+               ("vcpu_register_runstate_memory_area", "addr.v", "size"),
+               ("vcpu_register_time_memory_area", "align"),
+               ("vcpu_register_time_memory_area", "addr.v", "size")}
 
 
 def test_xen_headers(ctx, tree):
@@ -488,6 +491,10 @@ static void same(const void *a, const void *b, size_t n, const char *what)
 """
         main = "int main(void)\n{\n"
         runs = 0
+        # every hook before every test: a translated type's macro uses the
+        # hooks of the translated types inside it (memory_map in
+        # foreign_memory_map), whatever their order
+        hook_src, test_src = "", ""
         for name, cand in xl:
             m = strip_xen(name)
             kind = tops[cand]
@@ -495,7 +502,8 @@ static void same(const void *a, const void *b, size_t n, const char *what)
             hooks = [p for p, t in paths.items() if t.startswith("handle<")]
             for p in hooks:
                 hk = "XLAT_%s_HNDL_%s" % (m, p.replace(".", "_"))
-                prog += "#define %s(_d_, _s_) xbg_handle_%s(&(_d_)->%s, &(_s_)->%s)\n" % (hk, m, p, p)
+                hook_src += "#define %s(_d_, _s_) xbg_handle_%s(&(_d_)->%s, &(_s_)->%s)\n" % (
+                    hk, m, p, p)
             enums = re.findall(r"^enum XLAT_%s_(\w+) \{(.*?)\};" % m,
                                open(os.path.join(st["gen"], "compat", "xlat.h")).read(), re.M | re.S)
             choices = [(var, re.findall(r"(XLAT_\w+),", body)) for var, body in enums]
@@ -503,33 +511,34 @@ static void same(const void *a, const void *b, size_t n, const char *what)
             for var, vals in choices:
                 combos = [c + [(var, v)] for c in combos for v in vals]
             fnn = "xbg_test_%s" % m
-            prog += "static void %s(void)\n{\n" % fnn
-            prog += "\t%s %s n0, n1, n2;\n\tstruct compat_%s c0, c1, c2;\n" % (kind, cand, m) \
+            test_src += "static void %s(void)\n{\n" % fnn
+            test_src += "\t%s %s n0, n1, n2;\n\tstruct compat_%s c0, c1, c2;\n" % (kind, cand, m) \
                 if kind == "struct" else \
                 "\t%s %s n0, n1, n2;\n\tunion compat_%s c0, c1, c2;\n" % (kind, cand, m)
             for var, vals in choices:
-                prog += "\tenum XLAT_%s_%s %s;\n" % (m, var, var)
+                test_src += "\tenum XLAT_%s_%s %s;\n" % (m, var, var)
             for combo in combos:
                 for var, v in combo:
-                    prog += "\t%s = %s;\n" % (var, v)
+                    test_src += "\t%s = %s;\n" % (var, v)
                 what = "%s %s" % (m, " ".join(v for _, v in combo))
                 # native -> compat
-                prog += ("\tfill(&n0, sizeof n0); fill(&c0, sizeof c0);\n"
+                test_src += ("\tfill(&n0, sizeof n0); fill(&c0, sizeof c0);\n"
                          "\tmemcpy(&c1, &c0, sizeof c0); memcpy(&c2, &c0, sizeof c0);\n"
                          "\tXLAT_%s(&c1, &n0);\n\tXEN_XLAT_%s(&c2, &n0);\n"
                          "\tsame(&c1, &c2, sizeof c1, \"%s to compat\");\n"
                          "\tif (!memcmp(&c1, &c0, sizeof c0)) { printf(\"NOTHING COPIED %s\\n\"); failures++; }\n"
                          % (m, m, what, what))
                 # compat -> native
-                prog += ("\tfill(&c0, sizeof c0); fill(&n0, sizeof n0);\n"
+                test_src += ("\tfill(&c0, sizeof c0); fill(&n0, sizeof n0);\n"
                          "\tmemcpy(&n1, &n0, sizeof n0); memcpy(&n2, &n0, sizeof n0);\n"
                          "\tXLAT_%s(&n1, &c0);\n\tXEN_XLAT_%s(&n2, &c0);\n"
                          "\tsame(&n1, &n2, sizeof n1, \"%s to native\");\n" % (m, m, what))
                 runs += 2
             for var, _ in choices:
-                prog += "\t(void)%s;\n" % var
-            prog += "}\n"
+                test_src += "\t(void)%s;\n" % var
+            test_src += "}\n"
             main += "\t%s();\n" % fnn
+        prog += hook_src + test_src
         # the handle hooks: a guest handle's value crosses as the hypervisor's
         # would move it (a 32-bit guest pointer); both directions
         hook = """

@@ -20,9 +20,9 @@
 
 /* for xen_arch_domainconfig, xen_pfn_t */
 #if defined(__i386__) || defined(__x86_64__)
-#include "arch_x86.h"
+#include "arch-x86/xen.h"
 #elif defined(__arm__) || defined(__aarch64__)
-#include "arch_arm.h"
+#include "arch-arm.h"
 #else
 #error "Unsupported architecture"
 #endif

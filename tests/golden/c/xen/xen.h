@@ -18,9 +18,9 @@
  * arch_shared_info
  */
 #if defined(__i386__) || defined(__x86_64__)
-#include "arch_x86.h"
+#include "arch-x86/xen.h"
 #elif defined(__arm__) || defined(__aarch64__)
-#include "arch_arm.h"
+#include "arch-arm.h"
 #else
 #error "Unsupported architecture"
 #endif
