@@ -170,6 +170,8 @@ def shared(ctx, name, specs, version):
         gen = generate(ctx, specs, os.path.join(base, "gen"))
         generate(ctx, specs, gen, lang="c-compat")
         st["gen"] = gen
+        xen_h = os.path.join(gen, "xen.h")
+        st["imported"] = os.path.exists(xen_h) and "__XEN_PUBLIC_XEN_H__" in open(xen_h).read()
         inc = os.path.join(base, "inc")
         os.makedirs(inc)
         os.symlink(gen, os.path.join(inc, "public"))
@@ -184,6 +186,24 @@ def shared(ctx, name, specs, version):
         st["ours"] = parse_macros(open(os.path.join(gen, "compat", "xlat.h")).read())
         st["compat_headers"] = sorted(h for h in headers(os.path.join(gen, "compat"))
                                       if not h.endswith("xlat.h"))
+        st["xlat"] = os.path.join(gen, "compat", "xlat.h")
+        st["units"] = None
+        if st["imported"]:
+            # An imported tree has every header of Xen, and -l c-compat
+            # makes a compat header for each with x86 types; some of those
+            # (arch-x86/hvm/save.h, dom0_ops.h...) cannot be included
+            # alone, in Xen either.  The test takes the headers Xen makes
+            # compat, as the hypervisor does.
+            keep = set(st["xen_headers"])
+            text = open(st["xlat"]).read()
+            text = re.sub(r'^#include "([^"]+)"\n',
+                          lambda m: m.group(0) if m.group(1) in keep else "", text, flags=re.M)
+            st["xlat"] = os.path.join(gen, "compat", "xlat-xen.h")
+            with open(st["xlat"], "w") as f:
+                f.write(text)
+            st["compat_headers"] = [h for h in st["compat_headers"]
+                                    if os.path.relpath(h, os.path.join(gen, "compat")) in keep]
+            st["units"] = {"arch-x86" if h == "arch-x86/xen.h" else h[:-2] for h in keep}
         _state[key] = st
         return st
 
@@ -192,12 +212,62 @@ def top_types(st):
     """The structs and unions of the compat headers: name -> kind."""
     return {t["name"]: t["kind"] for t in st["layout"]
             if t["kind"] in ("struct", "union") and "." not in t["name"]
-            and "x86_32" in t["targets"] and "x86_64" in t["targets"]}
+            and "x86_32" in t["targets"] and "x86_64" in t["targets"]
+            and (st["units"] is None or t["unit"] in st["units"])}
+
+
+def prelude(ctx, st):
+    """What a TU includes before the generated headers: xenbindgen's
+    prelude, or nothing but <stdint.h> for a tree that has Xen's own
+    xen.h (an imported one: its headers are Xen's, drop-in)."""
+    if st["imported"]:
+        return "#include <stdint.h>\n"
+    return '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+
+
+# An imported tree's xen-x86_32.h says, as Xen's does, what the tools see:
+# 64-bit integers 8-aligned.  The guest's view (4-aligned, the 64-bit
+# handle still 8 bytes, 8-aligned) is the same text with those defines
+# changed, in a copy made for the native side of the layout test.
+GUEST_VIEW = [
+    (re.compile(r"(#define\s+(u?)int64_aligned_t\s+\2int64_t)\s+__attribute__\(\(aligned\(8\)\)\)"),
+     r"\1"),
+    (re.compile(r"\buint64_aligned_t q;"), "uint64_t __attribute__((__aligned__(8))) q;"),
+]
+
+
+def guest_view(ctx, st):
+    if "gen32" not in st:
+        gen32 = os.path.join(ctx.mkdtemp("guest-view"), "gen")
+        subprocess.run(["cp", "-r", st["gen"], gen32], check=True)
+        path = os.path.join(gen32, "arch-x86", "xen-x86_32.h")
+        text = open(path).read()
+        for pat, rep in GUEST_VIEW:
+            text, n = pat.subn(rep, text)
+            assert n, "%s: no %s" % (path, pat.pattern)
+        with open(path, "w") as f:
+            f.write(text)
+        st["gen32"] = gen32
+    return st["gen32"]
+
+
+# An imported tree's headers that a TU for x86_32 does not include itself:
+# the other architecture's, and those that refuse (xen-compat.h is the
+# hypervisor's; the x86_32/64 ones come in through arch-x86/xen.h).
+NOT_ALONE = ("arch-x86/xen-x86_64.h", "arch-x86/xen-x86_32.h", "xen-compat.h", "dom0_ops.h")
 
 
 def native_src(ctx, st):
     """The native headers as a 32-bit guest sees them."""
-    src = '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+    if st["imported"]:
+        gen = guest_view(ctx, st)
+        src = prelude(ctx, st)
+        for h in for_target(headers(gen), "x86"):
+            rel = os.path.relpath(h, gen)
+            if "/compat/" not in h and not h.endswith("_layout.h") and rel not in NOT_ALONE:
+                src += '#include "%s"\n' % h
+        return src
+    src = prelude(ctx, st)
     src += "#undef uint64_aligned_t\n#define uint64_aligned_t uint64_t\n"
     src += "#undef int64_aligned_t\n#define int64_aligned_t int64_t\n"
     # XEN_GUEST_HANDLE_64 stays the hypervisor's 8-aligned 8 bytes, as in
@@ -213,9 +283,7 @@ def native_src(ctx, st):
 
 
 def compat_src(ctx, st):
-    return ('#include "%s"\n#include <stddef.h>\n#include "%s"\n'
-            % (os.path.join(ctx.root, "support", "xen-prelude.h"),
-               os.path.join(st["gen"], "compat", "xlat.h")))
+    return ('%s#include <stddef.h>\n#include "%s"\n' % (prelude(ctx, st), st["xlat"]))
 
 
 def incs(st):
@@ -286,9 +354,8 @@ def test_generated(ctx, tree):
         assert n, "no compat header generated"
         # the compat headers and xlat.h compile for the hypervisor, alone
         # and together, without a warning
-        for h in st["compat_headers"] + [os.path.join(st["gen"], "compat", "xlat.h")]:
-            src = '#include "%s"\n#include "%s"\n' % (
-                os.path.join(ctx.root, "support", "xen-prelude.h"), h)
+        for h in st["compat_headers"] + [st["xlat"]]:
+            src = '%s#include "%s"\n' % (prelude(ctx, st), h)
             d = ctx.mkdtemp("tu")
             with open(os.path.join(d, "tu.c"), "w") as f:
                 f.write(src)
@@ -341,16 +408,26 @@ def test_xen_macros(ctx, tree):
             xen.update(parse_macros(text))
         ours = st["ours"]
         want = set()
+        names = {strip_xen(n) for _, n, _ in st["entries"]}
         for what, name, cand in covered(st):
             m = ("CHECK_" if what == "?" else "XLAT_") + strip_xen(name)
             assert m in xen, "Xen's pipeline made no %s" % m
             want.add(m)
-            want |= {k for k in xen if k.startswith("enum XLAT_" + strip_xen(name) + "_")} \
+            # (the longest entry name owns an enum: add_to_physmap_batch's
+            # are not add_to_physmap's)
+            want |= {k for k in xen if k.startswith("enum XLAT_" + strip_xen(name) + "_")
+                     and not any(len(o) > len(strip_xen(name))
+                                 and k.startswith("enum XLAT_" + o + "_") for o in names)} \
                 if what == "!" else set()
         got = set(ours)
         assert got == want, "macros: only ours %s; only Xen's %s" % (
             sorted(got - want), sorted(want - got))
         same = sum(1 for k in got if ours[k] == xen[k])
+        if os.environ.get("XBG_COMPAT_DIFFS"):
+            with open(os.path.join(os.environ["XBG_COMPAT_DIFFS"], tree[0] + ".diff"), "w") as f:
+                for k in sorted(got):
+                    if ours[k] != xen[k]:
+                        f.write("=== %s\n--- xen\n%s\n+++ ours\n%s\n" % (k, xen[k], ours[k]))
         nx = sum(1 for k in xen if not k.startswith("enum"))
         nm = sum(1 for k in got if not k.startswith("enum"))
         say("%s: %d xlat.lst entries of the tree (%d checks, %d translations) -> %d macros and "
@@ -358,6 +435,8 @@ def test_xen_macros(ctx, tree):
             % (tree[0], len(covered(st)), sum(1 for w, _, _ in covered(st) if w == "?"),
                sum(1 for w, _, _ in covered(st) if w == "!"), nm, len(got) - nm, tree[2], nx,
                same, len(got)))
+        if same != len(got):
+            say("%s: not textually identical: %s" % (tree[0], " ".join(sorted(k for k in got if ours[k] != xen[k]))))
     return fn
 
 
