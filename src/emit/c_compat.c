@@ -282,12 +282,24 @@ static bool in_view(const Item *it)
 	       it->layout[NT];
 }
 
+/* Whether the item is left out of the hypervisor's build (#ifndef
+ * __XEN__, as xenoprof.h's xenoprof_buf_t): the compat headers are the
+ * hypervisor's. */
+static bool not_for_hypervisor(const Item *it)
+{
+	size_t i;
+	for (i = 0; i < it->cond.nnot_defined; i++)
+		if (strcmp(it->cond.not_defined[i], "__XEN__") == 0)
+			return true;
+	return false;
+}
+
 static void emit_alias(Compat *C, Buf *b, const Item *it)
 {
 	const Type *t = it->arch_alias[ARCH_X86] ? it->arch_alias[ARCH_X86]
 						 : it->alias;
 	Buf ct = {0};
-	if (!t)
+	if (!t || not_for_hypervisor(it))
 		return;
 	compat_tname(&ct, it->name);
 	buf_puts(b, "typedef ");
