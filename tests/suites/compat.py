@@ -55,7 +55,10 @@ def say(line):
 
 
 def trees(ctx):
-    t = [("xen", os.path.join(ctx.root, "specs", "xen"), "4.17.7")]
+    # (None: the tree `xenbindgen import --xlat` makes of that version's
+    # public headers, in the test's temporary directory)
+    t = [("xen", os.path.join(ctx.root, "specs", "xen"), "4.17.7"),
+         ("import-4.17", None, "4.17.7"), ("import-4.22", None, "4.22.0")]
     for item in filter(None, os.environ.get("XBG_COMPAT_TREES", "").split(",")):
         name, _, rest = item.partition("=")
         path, _, version = rest.rpartition("@")
@@ -165,8 +168,18 @@ def shared(ctx, name, specs, version):
         key = (ctx.tmp, name)
         if key in _state:
             return _state[key]
-        st = {"specs": specs, "version": version}
         base = ctx.mkdtemp("compat-" + name)
+        if specs is None:
+            specs = os.path.join(base, "specs")
+            status, out, err = ctx.xbg(
+                "import", "-j2", "--xlat", os.path.join(ctx.shared, "xen-compat", version, "xlat.lst"),
+                "--tree", os.path.join(ctx.shared, "xen-public", version), "-o", specs, timeout=900)
+            assert status == 0, (status, out[-2000:], err[-3000:])
+            say("%s: %s" % (name, out.strip().splitlines()[-1]))
+            unmarked = re.findall(r"warning: (\w+) \(([\w/.-]+)\) is verbatim text", err)
+            if unmarked:
+                say("%s: verbatim, no compat mark: %s" % (name, " ".join(n for n, _ in unmarked)))
+        st = {"specs": specs, "version": version}
         gen = generate(ctx, specs, os.path.join(base, "gen"))
         generate(ctx, specs, gen, lang="c-compat")
         st["gen"] = gen
@@ -813,13 +826,22 @@ def test_check(ctx, tree):
     return fn
 
 
+def import_needs(ctx):
+    from suites.import_headers import needs
+    return needs(ctx)
+
+
 def collect(ctx):
     tests = []
     for tree in trees(ctx):
+        if tree[1] is None and os.environ.get("VALGRIND", "") not in ("", "0"):
+            continue  # (the importer's suite is not run under valgrind either)
         needs = [Need("clang", command="clang"), Need("gcc", command="gcc"),
                  Need("binutils", command="nm"),
                  Need.shared(os.path.join("xen-compat", tree[2])),
                  Need.shared(os.path.join("xen-public", tree[2]))]
+        if tree[1] is None:
+            needs += import_needs(ctx)
         name = tree[0]
         tests += [
             Test("compat/%s/generated" % name, test_generated(ctx, tree), needs),
