@@ -826,6 +826,63 @@ def test_check(ctx, tree):
     return fn
 
 
+XLAT_H = """\
+#ifndef __DEMO_H__
+#define __DEMO_H__
+#include <stdint.h>
+struct xen_demo_a { uint32_t x; };
+typedef struct xen_demo_a xen_demo_a_t;
+union demo_b { uint32_t x; uint64_t y; };
+#define DEMO_WORD(x) ((x) + 1)
+struct demo_text { uint32_t v[DEMO_WORD(1)]; };
+#endif
+"""
+
+XLAT_LST = """\
+# comments and empty lines are skipped
+
+?\tdemo_a\t\tdemo.h
+!  demo_b  demo.h
+? demo_text demo.h
+! demo_none demo.h
+? other other.h
+"""
+
+
+def test_import_xlat(ctx):
+    """`import --xlat`: the marks, what cannot be marked (reported at its
+    line of the list), the summary, and a malformed list."""
+    def fn():
+        d = ctx.mkdtemp("xlat-import")
+        h, lst = os.path.join(d, "demo.h"), os.path.join(d, "xlat.lst")
+        with open(h, "w") as f:
+            f.write(XLAT_H)
+        with open(lst, "w") as f:
+            f.write(XLAT_LST)
+        out = os.path.join(d, "specs")
+        status, so, se = ctx.xbg("import", "-j1", "--xlat", lst, h, "-o", out)
+        assert status == 0, (status, se)
+        warnings = [l for l in se.splitlines() if "xlat.lst" in l]
+        assert warnings == [
+            "%s:5:1: warning: demo_text (demo.h) is verbatim text in the spec: no compat mark" % lst,
+            "%s:6:1: warning: demo.h: no struct or union demo_none: no compat mark" % lst], warnings
+        assert so.splitlines()[-1] == ("compat marks from %s: 2 of 4 entries; 1 verbatim text, "
+                                       "1 not declared" % lst), so
+        spec = open(os.path.join(out, "demo", "demo.toml")).read()
+        assert re.search(r'struct = "xen_demo_a"\n(.*\n)*?compat = "check"', spec), spec
+        assert re.search(r'union = "demo_b"\n(.*\n)*?compat = "translate"', spec), spec
+        with open(lst, "w") as f:
+            f.write("? demo_a demo.h\n+ demo_b demo.h\n")
+        status, so, se = ctx.xbg("import", "-j1", "--xlat", lst, h, "-o", os.path.join(d, "bad"))
+        assert status == 1 and so == "", (status, so)
+        assert "%s:2:1: error: expected '? NAME HEADER' or '! NAME HEADER'" % lst in se, se
+        status, so, se = ctx.xbg("import", "-j1", "--xlat", os.path.join(d, "none.lst"), h,
+                                 "-o", os.path.join(d, "bad2"))
+        assert status == 3 and "none.lst: error: cannot read it: No such file or directory" in se, (
+            status, se)
+    return fn
+
+
 def import_needs(ctx):
     from suites.import_headers import needs
     return needs(ctx)
@@ -833,6 +890,8 @@ def import_needs(ctx):
 
 def collect(ctx):
     tests = []
+    if os.environ.get("VALGRIND", "") in ("", "0"):
+        tests.append(Test("compat/import-xlat", test_import_xlat(ctx), import_needs(ctx)))
     for tree in trees(ctx):
         if tree[1] is None and os.environ.get("VALGRIND", "") not in ("", "0"):
             continue  # (the importer's suite is not run under valgrind either)
