@@ -58,7 +58,7 @@ static long read_list(const char *path, uint32_t file, XlatEntry **out, Diag *d)
 		if (!*line || *line == '#')
 			continue;
 		if (sscanf(line, "%255s %255s %255s", w[0], w[1], w[2]) != 3 ||
-		    (strcmp(w[0], "?") && strcmp(w[0], "!"))) {
+		    (strcmp(w[0], "?") != 0 && strcmp(w[0], "!") != 0)) {
 			diag_error(d, (Loc){file, lno, 1}, "expected '? NAME HEADER' or "
 				   "'! NAME HEADER'");
 			continue;
@@ -117,8 +117,8 @@ int xlat_mark(const char *path, IHeader *hs, size_t nh, XlatCount *c, Diag *d)
 		c->entries++;
 		for (k = 0; k < H->n; k++) {
 			IEntry *e = &H->e[k];
-			if (!e->doc || !e->name || (strcmp(e->kind, "struct") &&
-						    strcmp(e->kind, "union")) ||
+			if (!e->doc || !e->name || (strcmp(e->kind, "struct") != 0 &&
+						    strcmp(e->kind, "union") != 0) ||
 			    !names_it(e->name, v[i].name) || doc_get(e->doc, "compat"))
 				continue;
 			doc_table_add(&H->arena, e->doc, "compat", 6, NO_LOC,
