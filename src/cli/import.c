@@ -14,13 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { I_OUT, I_TO, I_TREE, I_ROOT, I_JOBS, I_VERBOSE, I_FACTS };
+enum { I_OUT, I_TO, I_TREE, I_ROOT, I_JOBS, I_VERBOSE, I_FACTS, I_XLAT };
 
 static const OptDef import_opts[] = {
 	{'o', "outdir", true, I_OUT},   {0, "to", true, I_TO},
 	{0, "tree", true, I_TREE},      {0, "root", true, I_ROOT},
 	{'j', "jobs", true, I_JOBS},    {'v', "verbose", false, I_VERBOSE},
-	{0, "facts", true, I_FACTS},    {'h', "help", false, OPT_HELP},
+	{0, "facts", true, I_FACTS},    {0, "xlat", true, I_XLAT},
+	{'h', "help", false, OPT_HELP},
 };
 
 static const char import_help[] =
@@ -43,6 +44,8 @@ static const char import_help[] =
 "                         and the names they use (default: the directory of\n"
 "                         the first HEADER)\n"
 "  -j, --jobs N           parallel parses (default: one per CPU)\n"
+"      --xlat FILE        Xen's xlat.lst: mark the types it lists\n"
+"                         compat = \"check\" ('?') or \"translate\" ('!')\n"
 "  -v, --verbose          print the number of parses and the time\n"
 "      --facts FILE       also write libclang's facts of each header (tools,\n"
 "                         every target): layouts, values, macros\n"
@@ -113,6 +116,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *val)
 		break;
 	case I_VERBOSE: a->o.verbose = true; break;
 	case I_FACTS: a->o.facts = val; break;
+	case I_XLAT: a->o.xlat = val; break;
 	}
 	return STATUS_OK;
 }

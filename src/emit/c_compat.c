@@ -88,26 +88,22 @@ static bool is_record(const Item *it)
 	return it->kind == IT_STRUCT || it->kind == IT_UNION;
 }
 
-/* The native typedef of a struct or union, or NULL; a checked type always
- * has one in compat (name_t by default), as the compat side uses it. */
+/* The native typedef of a struct or union, or NULL.  A checked type's
+ * compat typedef names the native type; like Xen's scripts (which keep
+ * the typedefs the header has), none is made up for a type without one. */
 static const char *native_tname(Compat *C, Buf *b, const Item *it)
 {
-	const char *t = c_typedef_name(b, it, C->pointed[it->index]);
-	if (!t && it->compat == COMPAT_CHECK) {
-		buf_printf(b, "%s_t", it->name);
-		t = buf_cstr(b);
-	}
-	return t;
+	return c_typedef_name(b, it, C->pointed[it->index]);
 }
 
 /* The spelling of a struct or union type on the compat side: a checked
- * one is the native type (its compat typedef), any other struct
- * compat_<name>. */
+ * one with a typedef is the native type (its compat typedef), any other
+ * struct compat_<name>. */
 static void record_ref(Compat *C, Buf *b, const Item *it)
 {
 	Buf n = {0};
-	if (it->compat == COMPAT_CHECK) {
-		compat_tname(b, native_tname(C, &n, it));
+	if (it->compat == COMPAT_CHECK && native_tname(C, &n, it)) {
+		compat_tname(b, buf_cstr(&n));
 	} else {
 		buf_printf(b, "%s compat_%s", item_kind_name(it->kind),
 			   strip_xen(it->name));
@@ -286,12 +282,24 @@ static bool in_view(const Item *it)
 	       it->layout[NT];
 }
 
+/* Whether the item is left out of the hypervisor's build (#ifndef
+ * __XEN__, as xenoprof.h's xenoprof_buf_t): the compat headers are the
+ * hypervisor's. */
+static bool not_for_hypervisor(const Item *it)
+{
+	size_t i;
+	for (i = 0; i < it->cond.nnot_defined; i++)
+		if (strcmp(it->cond.not_defined[i], "__XEN__") == 0)
+			return true;
+	return false;
+}
+
 static void emit_alias(Compat *C, Buf *b, const Item *it)
 {
 	const Type *t = it->arch_alias[ARCH_X86] ? it->arch_alias[ARCH_X86]
 						 : it->alias;
 	Buf ct = {0};
-	if (!t)
+	if (!t || not_for_hypervisor(it))
 		return;
 	compat_tname(&ct, it->name);
 	buf_puts(b, "typedef ");
@@ -328,6 +336,44 @@ static bool is_pad(const char *name)
 	return true;
 }
 
+/* The name of the nested check Xen's get-fields.sh writes for a member
+ * of a listed struct or union (or an array of one), read off the member's
+ * compat spelling: `struct compat_X` and `compat_X_t` give CHECK_X, and so
+ * does `evtchn_X_compat_t` inside an inline member; any other spelling
+ * (`foo_compat_t`) is checked field by field.  False: no nested check. */
+static bool nested_check(Compat *C, Buf *out, const Type *t, int depth)
+{
+	const Item *r;
+	Buf n = {0}, ct = {0};
+	const char *c;
+	size_t len;
+	bool ok = false;
+	while (t->kind == TY_ARRAY)
+		t = t->elem;
+	if (t->kind != TY_NAMED || !is_record(x86_item(t)) || !x86_item(t)->compat)
+		return false;
+	r = x86_item(t);
+	if (!t->via_typedef || !native_tname(C, &n, r)) {
+		buf_puts(out, strip_xen(r->name));
+		buf_free(&n);
+		return true;
+	}
+	compat_tname(&ct, buf_cstr(&n));
+	c = buf_cstr(&ct);
+	len = strlen(c);
+	if (strncmp(c, "compat_", 7) == 0 && len > 9 && strcmp(c + len - 2, "_t") == 0) {
+		buf_printf(out, "%.*s", (int)(len - 9), c + 7);
+		ok = true;
+	} else if (depth > 0 && strncmp(c, "evtchn_", 7) == 0 && len > 9 &&
+		   strcmp(c + len - 9, "_compat_t") == 0) {
+		buf_printf(out, "%.*s", (int)(len - 9), c);
+		ok = true;
+	}
+	buf_free(&n);
+	buf_free(&ct);
+	return ok;
+}
+
 static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 			 const char *mname, const Item *it, const char *path,
 			 int depth)
@@ -335,7 +381,7 @@ static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 	size_t i;
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
-		Buf p = {0};
+		Buf p = {0}, nc = {0};
 		if (!present(it, i, CT) || !present(it, i, NT))
 			continue;
 		if (f->name && is_pad(f->name))
@@ -355,6 +401,8 @@ static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 			/* an unmarked type is checked in place, as if inline */
 			check_fields(C, b, top, kind, mname, x86_item(f->type),
 				     buf_cstr(&p), depth + 1);
+		} else if (nested_check(C, &nc, f->type, depth)) {
+			buf_printf(b, "; \\\n    CHECK_%s", buf_cstr(&nc));
 		} else if (depth == 0) {
 			buf_printf(b, "; \\\n    CHECK_FIELD_(%s, %s, %s)", kind, mname,
 				   buf_cstr(&p));
@@ -365,6 +413,7 @@ static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 			buf_putc(b, ')');
 		}
 		buf_free(&p);
+		buf_free(&nc);
 	}
 }
 
@@ -696,12 +745,13 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 	}
 	for (i = 0; i < nitems; i++) {
 		const Item *it = items[i];
+		Buf n0 = {0};
 		if (!is_record(it) || !in_view(it))
 			continue;
 		buf_putc(&b, '\n');
 		record_body(C, &b, it, 0, strip_xen(it->name));
 		buf_puts(&b, ";\n");
-		if (it->compat == COMPAT_CHECK) {
+		if (it->compat == COMPAT_CHECK && native_tname(C, &n0, it)) {
 			Buf n = {0}, ct = {0};
 			compat_tname(&ct, native_tname(C, &n, it));
 			buf_printf(&b, "typedef %s %s __attribute__((__aligned__("
@@ -714,6 +764,7 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 			buf_free(&n);
 			buf_free(&ct);
 		}
+		buf_free(&n0);
 	}
 	buf_printf(&b, "\n#endif /* %s */\n", buf_cstr(&g));
 	outset_add(out, buf_cstr(&path), &b);

@@ -1130,6 +1130,7 @@ int import_run(const ImportOptions *o)
 	size_t i, rounds = 0;
 	double t0 = now_ms(), t1, t2;
 	bool *sel;
+	XlatCount xc;
 
 	memset(&w, 0, sizeof w);
 	w.o = o;
@@ -1209,12 +1210,23 @@ int import_run(const ImportOptions *o)
 	print_diags(&w);
 	if (diag_error_count(d))
 		diag_print(d, stderr, false);
+	if (!st && o->xlat) {
+		/* its own diagnostics: d holds the model's, consumed above */
+		Diag *xd = diag_new();
+		st = xlat_mark(o->xlat, w.hs, w.nh, &xc, xd);
+		diag_print(xd, stderr, false);
+		diag_free(xd);
+	}
 	if (!st)
 		st = write_all(&w, d);
 	if (st && diag_count(d))
 		diag_print(d, stderr, false);
 	if (!st) {
 		summary(&w, rounds);
+		if (o->xlat)
+			printf("compat marks from %s: %zu of %zu entries; %zu verbatim "
+			       "text, %zu not declared\n", o->xlat, xc.marked, xc.entries,
+			       xc.verbatim, xc.missing);
 		if (o->verbose)
 			fprintf(stderr, "import: %zu headers, %u parses in %.2f s, the "
 				"model's rounds %.2f s, %u threads\n", w.nh, w.parses,

@@ -531,6 +531,7 @@ typedef struct ImportOptions {
 	 * function-like macros), the facts the spec tree must agree with:
 	 * what `diff` is checked against (docs/abi-evolution.md). */
 	const char *facts;
+	const char *xlat;        /* --xlat: Xen's xlat.lst, or NULL */
 	/* More of the model's verdict: the backends' own checks (Rust names
 	 * that clash, ...), which import/ cannot call (cli/ gives them).
 	 * Reports through d; NULL: none. */
@@ -538,6 +539,18 @@ typedef struct ImportOptions {
 } ImportOptions;
 
 int import_run(const ImportOptions *o);
+
+/* ---- xlat.c -------------------------------------------------------------
+ * --xlat: the entries of Xen's xlat.lst as `compat` marks on the imported
+ * records of the headers they name (docs/import.md). */
+typedef struct XlatCount {
+	size_t entries;  /* of the headers imported */
+	size_t marked;   /* became a compat mark */
+	size_t verbatim; /* the record is verbatim text: reported */
+	size_t missing;  /* the header has no such record: reported */
+} XlatCount;
+
+int xlat_mark(const char *path, IHeader *hs, size_t nh, XlatCount *c, Diag *d);
 
 /* ---- compat.c -----------------------------------------------------------
  * Xen's compat pipeline (xen/include/Makefile): compat-build-source.py, the

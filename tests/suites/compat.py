@@ -55,7 +55,10 @@ def say(line):
 
 
 def trees(ctx):
-    t = [("xen", os.path.join(ctx.root, "specs", "xen"), "4.17.7")]
+    # (None: the tree `xenbindgen import --xlat` makes of that version's
+    # public headers, in the test's temporary directory)
+    t = [("xen", os.path.join(ctx.root, "specs", "xen"), "4.17.7"),
+         ("import-4.17", None, "4.17.7"), ("import-4.22", None, "4.22.0")]
     for item in filter(None, os.environ.get("XBG_COMPAT_TREES", "").split(",")):
         name, _, rest = item.partition("=")
         path, _, version = rest.rpartition("@")
@@ -165,11 +168,23 @@ def shared(ctx, name, specs, version):
         key = (ctx.tmp, name)
         if key in _state:
             return _state[key]
-        st = {"specs": specs, "version": version}
         base = ctx.mkdtemp("compat-" + name)
+        if specs is None:
+            specs = os.path.join(base, "specs")
+            status, out, err = ctx.xbg(
+                "import", "-j2", "--xlat", os.path.join(ctx.shared, "xen-compat", version, "xlat.lst"),
+                "--tree", os.path.join(ctx.shared, "xen-public", version), "-o", specs, timeout=900)
+            assert status == 0, (status, out[-2000:], err[-3000:])
+            say("%s: %s" % (name, out.strip().splitlines()[-1]))
+            unmarked = re.findall(r"warning: (\w+) \(([\w/.-]+)\) is verbatim text", err)
+            if unmarked:
+                say("%s: verbatim, no compat mark: %s" % (name, " ".join(n for n, _ in unmarked)))
+        st = {"specs": specs, "version": version}
         gen = generate(ctx, specs, os.path.join(base, "gen"))
         generate(ctx, specs, gen, lang="c-compat")
         st["gen"] = gen
+        xen_h = os.path.join(gen, "xen.h")
+        st["imported"] = os.path.exists(xen_h) and "__XEN_PUBLIC_XEN_H__" in open(xen_h).read()
         inc = os.path.join(base, "inc")
         os.makedirs(inc)
         os.symlink(gen, os.path.join(inc, "public"))
@@ -184,6 +199,24 @@ def shared(ctx, name, specs, version):
         st["ours"] = parse_macros(open(os.path.join(gen, "compat", "xlat.h")).read())
         st["compat_headers"] = sorted(h for h in headers(os.path.join(gen, "compat"))
                                       if not h.endswith("xlat.h"))
+        st["xlat"] = os.path.join(gen, "compat", "xlat.h")
+        st["units"] = None
+        if st["imported"]:
+            # An imported tree has every header of Xen, and -l c-compat
+            # makes a compat header for each with x86 types; some of those
+            # (arch-x86/hvm/save.h, dom0_ops.h...) cannot be included
+            # alone, in Xen either.  The test takes the headers Xen makes
+            # compat, as the hypervisor does.
+            keep = set(st["xen_headers"])
+            text = open(st["xlat"]).read()
+            text = re.sub(r'^#include "([^"]+)"\n',
+                          lambda m: m.group(0) if m.group(1) in keep else "", text, flags=re.M)
+            st["xlat"] = os.path.join(gen, "compat", "xlat-xen.h")
+            with open(st["xlat"], "w") as f:
+                f.write(text)
+            st["compat_headers"] = [h for h in st["compat_headers"]
+                                    if os.path.relpath(h, os.path.join(gen, "compat")) in keep]
+            st["units"] = {"arch-x86" if h == "arch-x86/xen.h" else h[:-2] for h in keep}
         _state[key] = st
         return st
 
@@ -192,12 +225,61 @@ def top_types(st):
     """The structs and unions of the compat headers: name -> kind."""
     return {t["name"]: t["kind"] for t in st["layout"]
             if t["kind"] in ("struct", "union") and "." not in t["name"]
-            and "x86_32" in t["targets"] and "x86_64" in t["targets"]}
+            and "x86_32" in t["targets"] and "x86_64" in t["targets"]
+            and (st["units"] is None or t["unit"] in st["units"])}
+
+
+def prelude(ctx, st):
+    """What a TU includes before the generated headers: xenbindgen's
+    prelude, or nothing but <stdint.h> for a tree that has Xen's own
+    xen.h (an imported one: its headers are Xen's, drop-in)."""
+    if st["imported"]:
+        return "#include <stdint.h>\n"
+    return '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+
+
+# An imported tree's xen-x86_32.h says, as Xen's does, what the tools see:
+# 64-bit integers 8-aligned.  The guest's view (4-aligned, the 64-bit
+# handle still 8 bytes, 8-aligned) is the same text with those defines
+# changed, in a copy made for the native side of the layout test.
+GUEST_VIEW = [
+    (re.compile(r"(#define\s+(u?)int64_aligned_t\s+\2int64_t)\s+__attribute__\(\(aligned\(8\)\)\)"),
+     r"\1"),
+    (re.compile(r"\buint64_aligned_t q;"), "uint64_t __attribute__((__aligned__(8))) q;"),
+]
+
+
+def guest_view(ctx, st):
+    if "gen32" not in st:
+        gen32 = os.path.join(ctx.mkdtemp("guest-view"), "gen")
+        subprocess.run(["cp", "-r", st["gen"], gen32], check=True)
+        path = os.path.join(gen32, "arch-x86", "xen-x86_32.h")
+        text = open(path).read()
+        for pat, rep in GUEST_VIEW:
+            text, n = pat.subn(rep, text)
+            assert n, "%s: no %s" % (path, pat.pattern)
+        with open(path, "w") as f:
+            f.write(text)
+        st["gen32"] = gen32
+    return st["gen32"]
+
+
+# An imported tree's headers that a TU for x86_32 does not include itself:
+# the other architecture's, and those that refuse (xen-compat.h is the
+# hypervisor's; the x86_32/64 ones come in through arch-x86/xen.h).
+NOT_ALONE = ("arch-x86/xen-x86_64.h", "arch-x86/xen-x86_32.h", "xen-compat.h", "dom0_ops.h")
 
 
 def native_src(ctx, st):
     """The native headers as a 32-bit guest sees them."""
-    src = '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+    if st["imported"]:
+        gen = guest_view(ctx, st)
+        src = prelude(ctx, st)
+        for h in ["xen.h"] + sorted(st["xen_headers"]):
+            if h not in NOT_ALONE:
+                src += '#include "%s"\n' % os.path.join(gen, h)
+        return src
+    src = prelude(ctx, st)
     src += "#undef uint64_aligned_t\n#define uint64_aligned_t uint64_t\n"
     src += "#undef int64_aligned_t\n#define int64_aligned_t int64_t\n"
     # XEN_GUEST_HANDLE_64 stays the hypervisor's 8-aligned 8 bytes, as in
@@ -213,9 +295,10 @@ def native_src(ctx, st):
 
 
 def compat_src(ctx, st):
-    return ('#include "%s"\n#include <stddef.h>\n#include "%s"\n'
-            % (os.path.join(ctx.root, "support", "xen-prelude.h"),
-               os.path.join(st["gen"], "compat", "xlat.h")))
+    # (an imported tree's native headers are Xen's, xen.h first as in the
+    # hypervisor: 4.22's arch-x86/pmu.h uses its XEN_FLEX_ARRAY_DIM)
+    return ('%s%s#include <stddef.h>\n#include "%s"\n'
+            % (prelude(ctx, st), "#include <public/xen.h>\n" if st["imported"] else "", st["xlat"]))
 
 
 def incs(st):
@@ -286,13 +369,17 @@ def test_generated(ctx, tree):
         assert n, "no compat header generated"
         # the compat headers and xlat.h compile for the hypervisor, alone
         # and together, without a warning
-        for h in st["compat_headers"] + [os.path.join(st["gen"], "compat", "xlat.h")]:
-            src = '#include "%s"\n#include "%s"\n' % (
-                os.path.join(ctx.root, "support", "xen-prelude.h"), h)
+        for h in st["compat_headers"] + [st["xlat"]]:
+            # (an imported tree's headers are Xen's: the hypervisor has
+            # xen.h first, which arch-x86/pmu.h needs)
+            src = '%s%s#include "%s"\n' % (prelude(ctx, st),
+                                           "#include <public/xen.h>\n" if st["imported"] else "", h)
             d = ctx.mkdtemp("tu")
             with open(os.path.join(d, "tu.c"), "w") as f:
                 f.write(src)
-            run_ok(ctx, ["clang", "--target=x86_64-linux-gnu", "-std=c11", "-Wpedantic"] + CFLAGS +
+            # (an imported tree's native headers are Xen's, GNU C)
+            run_ok(ctx, ["clang", "--target=x86_64-linux-gnu", "-std=c11"] +
+                   ([] if st["imported"] else ["-Wpedantic"]) + CFLAGS +
                    incs(st) + ["-fsyntax-only", os.path.join(d, "tu.c")], "compiling " + h)
         say("%s: %d compat headers and xlat.h compile for x86_64" % (tree[0], n))
     return fn
@@ -341,16 +428,35 @@ def test_xen_macros(ctx, tree):
             xen.update(parse_macros(text))
         ours = st["ours"]
         want = set()
+        names = {strip_xen(n) for _, n, _ in st["entries"]}
         for what, name, cand in covered(st):
             m = ("CHECK_" if what == "?" else "XLAT_") + strip_xen(name)
             assert m in xen, "Xen's pipeline made no %s" % m
             want.add(m)
-            want |= {k for k in xen if k.startswith("enum XLAT_" + strip_xen(name) + "_")} \
+            # (the longest entry name owns an enum: add_to_physmap_batch's
+            # are not add_to_physmap's)
+            want |= {k for k in xen if k.startswith("enum XLAT_" + strip_xen(name) + "_")
+                     and not any(len(o) > len(strip_xen(name))
+                                 and k.startswith("enum XLAT_" + o + "_") for o in names)} \
                 if what == "!" else set()
         got = set(ours)
+        # xlat.lst entries of a header Xen makes no compat header of (4.22
+        # lists xenoprof.h's, and builds no compat/xenoprof.h): the
+        # importer marks them, Xen's pipeline makes no macro
+        outside = {("CHECK_" if w == "?" else "XLAT_") + strip_xen(n)
+                   for w, n, h in st["entries"] if h not in st["xen_headers"]}
+        if outside & got:
+            say("%s: ours also has %s (their header is not among Xen's compat headers)"
+                % (tree[0], " ".join(sorted(outside & got))))
+            got -= outside
         assert got == want, "macros: only ours %s; only Xen's %s" % (
             sorted(got - want), sorted(want - got))
         same = sum(1 for k in got if ours[k] == xen[k])
+        if os.environ.get("XBG_COMPAT_DIFFS"):
+            with open(os.path.join(os.environ["XBG_COMPAT_DIFFS"], tree[0] + ".diff"), "w") as f:
+                for k in sorted(got):
+                    if ours[k] != xen[k]:
+                        f.write("=== %s\n--- xen\n%s\n+++ ours\n%s\n" % (k, xen[k], ours[k]))
         nx = sum(1 for k in xen if not k.startswith("enum"))
         nm = sum(1 for k in got if not k.startswith("enum"))
         say("%s: %d xlat.lst entries of the tree (%d checks, %d translations) -> %d macros and "
@@ -358,6 +464,8 @@ def test_xen_macros(ctx, tree):
             % (tree[0], len(covered(st)), sum(1 for w, _, _ in covered(st) if w == "?"),
                sum(1 for w, _, _ in covered(st) if w == "!"), nm, len(got) - nm, tree[2], nx,
                same, len(got)))
+        if same != len(got):
+            say("%s: not textually identical: %s" % (tree[0], " ".join(sorted(k for k in got if ours[k] != xen[k]))))
     return fn
 
 
@@ -423,8 +531,9 @@ def test_xen_headers(ctx, tree):
         # includes them: arch-x86/xen.h needs it first); the hypervisor's
         # x86 headers define COMPAT_LEGACY_MAX_VCPUS and the COMPAT_HAVE_ macros
         mine = [x for x in units.values() if x in st["xen_headers"]]
-        xsrc = "#include <xen/compat.h>\n" + "".join(
-            '#include <compat/%s>\n' % h for h in ["xen.h"] + sorted(mine))
+        xsrc = xen_compat_src(st, sorted(mine)) if st["imported"] else \
+            "#include <xen/compat.h>\n" + "".join(
+                '#include <compat/%s>\n' % h for h in ["xen.h"] + sorted(mine))
         xen = probe(ctx, xsrc, exprs, "x86_64-linux-gnu",
                     ["-D__XEN__", "-DCOMPAT_LEGACY_MAX_VCPUS=32", "-DCOMPAT_HAVE_PV_GUEST_ENTRY",
                      "-DCOMPAT_HAVE_PV_UPCALL_MASK", "-Wno-error",
@@ -436,6 +545,15 @@ def test_xen_headers(ctx, tree):
             "headers; %d numbers (sizes, alignments, offsets) the same"
             % (tree[0], len(ours_r), len(ours_t), tree[2], len(keys)))
     return fn
+
+
+# Translated types whose macro from Xen's pipeline does not compile, so
+# that Xen's hypervisor cannot use it, and the test cannot run it:
+# xen-mca.h's mc_physcpuinfo.info is a guest handle that Xen's compat
+# header spells as the handle's type name (not COMPAT_HANDLE()), so
+# get-fields.sh assigns it (`(_d_)->info = (_s_)->info`) between a guest
+# and a compat handle; ours calls the hook XLAT_mc_physcpuinfo_HNDL_info.
+XLAT_GAPS = {"mc_physcpuinfo"}
 
 
 def paths_of(st, top):
@@ -459,7 +577,10 @@ def test_xlat(ctx, tree):
         for text in st["xen_macros"].values():
             xen.update(parse_macros(text))
         tops = top_types(st)
-        xl = [(name, cand) for what, name, cand in covered(st) if what == "!"]
+        xl = [(name, cand) for what, name, cand in covered(st) if what == "!"
+              and strip_xen(name) not in XLAT_GAPS]
+        defined = set()
+        nested_own = ""
         assert xl, "no translated type"
         # Xen's macros under other names; the enums are ours (the same)
         xdefs = ""
@@ -502,8 +623,11 @@ static void same(const void *a, const void *b, size_t n, const char *what)
             hooks = [p for p, t in paths.items() if t.startswith("handle<")]
             for p in hooks:
                 hk = "XLAT_%s_HNDL_%s" % (m, p.replace(".", "_"))
-                hook_src += "#define %s(_d_, _s_) xbg_handle_%s(&(_d_)->%s, &(_s_)->%s)\n" % (
+                # (before every test: a nested type's hook is used by the
+                # types that hold it)
+                nested_own += "#define %s(_d_, _s_) xbg_handle_%s(&(_d_)->%s, &(_s_)->%s)\n" % (
                     hk, m, p, p)
+                defined.add(hk)
             enums = re.findall(r"^enum XLAT_%s_(\w+) \{(.*?)\};" % m,
                                open(os.path.join(st["gen"], "compat", "xlat.h")).read(), re.M | re.S)
             choices = [(var, re.findall(r"(XLAT_\w+),", body)) for var, body in enums]
@@ -552,7 +676,20 @@ static void xbg_handle_copy(void *d, const void *s, size_t dn, size_t sn)
 	memcpy(d, &v, dn < sizeof v ? dn : sizeof v);
 }
 """
-        hooks_defs = "".join("#define xbg_handle_%s(d, s) xbg_handle_any(d, s)\n" % strip_xen(n)
+        # the hooks of translated types nested in these (memory_map in
+        # foreign_memory_map), found in the macros that call them
+        nested = ""
+        for hk in sorted(set(re.findall(r"\b(XLAT_\w+?_HNDL_\w+)\(", prog + open(st["xlat"]).read()))
+                         - defined):
+            for top in sorted(tops, key=len, reverse=True):
+                pre = "XLAT_%s_HNDL_" % strip_xen(top)
+                if hk.startswith(pre):
+                    p = [q for q in paths_of(st, top) if q.replace(".", "_") == hk[len(pre):]]
+                    if p:
+                        nested += "#define %s(_d_, _s_) xbg_handle_any(&(_d_)->%s, &(_s_)->%s)\n" % (
+                            hk, p[0], p[0])
+                        break
+        hooks_defs = nested_own + nested + "".join("#define xbg_handle_%s(d, s) xbg_handle_any(d, s)\n" % strip_xen(n)
                              for n, _ in xl)
         prog = prog.replace(xdefs, xdefs + hook + hooks_defs, 1)
         main += '\tprintf("%d translations compared, %d failures\\n", ' + str(runs) + ', failures);\n'
@@ -584,13 +721,55 @@ def check_prog(ctx, st):
     return src, checks
 
 
+def failing_checks(src, err):
+    """The names of the CHECK_ invocations of src that err reports."""
+    lines = src.split("\n")
+    out = set()
+    for m in re.finditer(r"check\.c:(\d+):\d+: error", err):
+        line = lines[int(m.group(1)) - 1]
+        if line.startswith("CHECK_"):
+            out.add(line[6:-1])
+    return out
+
+
+def xen_compat_src(st, hs):
+    """Xen's compat headers hs after xen.h's, each after its native header
+    (as the hypervisor includes them: the checked types' compat typedefs
+    name the native types)."""
+    return "#include <xen/compat.h>\n" + "".join(
+        '#include <public/%s>\n#include <compat/%s>\n' % (h, h) for h in ["xen.h"] + hs
+        if h not in NOT_ALONE)
+
+
+def xen_check_prog(ctx, st, checks):
+    """Xen's CHECK_ macros over Xen's compat headers, compiled as the
+    hypervisor would (tests/c/compat's xen/compat.h): (src, stderr)."""
+    src = xen_compat_src(st, sorted(st["xen_headers"]))
+    src += "".join(st["xen_macros"].values())
+    for _, name, cand in checks:
+        m = strip_xen(name)
+        if "xen_" + m != cand:
+            src += "#define xen_%s %s\n" % (m, cand)
+    src += "".join("CHECK_%s;\n" % strip_xen(n) for _, n, _ in checks)
+    d = ctx.mkdtemp("xcheck")
+    path = os.path.join(d, "check.c")
+    with open(path, "w") as f:
+        f.write(src)
+    _, _, err = ctx.run(["clang", "--target=x86_64-linux-gnu", "-std=gnu11", "-ferror-limit=0",
+                         "-ffreestanding", "-Wall", "-Werror", "-D__XEN__",
+                         "-DCOMPAT_LEGACY_MAX_VCPUS=32", "-DCOMPAT_HAVE_PV_GUEST_ENTRY",
+                         "-DCOMPAT_HAVE_PV_UPCALL_MASK", "-I" + st["inc"][0], "-I" + st["xen"],
+                         "-fsyntax-only", path])
+    return src, err
+
+
 def compile_tu(ctx, st, src, gen=None):
     d = ctx.mkdtemp("check")
     path = os.path.join(d, "check.c")
     with open(path, "w") as f:
         f.write(src if gen is None else src.replace(st["gen"], gen))
     inc = incs(st) if gen is None else ["-I" + st["inc"][0], "-I" + os.path.dirname(gen) + "/inc"]
-    return ctx.run(["clang", "--target=x86_64-linux-gnu", "-std=gnu11"] + CFLAGS + inc +
+    return ctx.run(["clang", "--target=x86_64-linux-gnu", "-std=gnu11", "-ferror-limit=0"] + CFLAGS + inc +
                    ["-fsyntax-only", path])
 
 
@@ -599,6 +778,20 @@ def test_check(ctx, tree):
         st = shared(ctx, *tree)
         src, checks = check_prog(ctx, st)
         assert checks, "no checked type"
+        # The macros that do not compile must be among those of Xen's
+        # pipeline that do not compile either (xlat.lst lists a few types
+        # whose layouts differ between x86_32 and x86_64, or that hold a
+        # translated type, and the hypervisor does not use their checks)
+        bad = failing_checks(src, compile_tu(ctx, st, src)[2])
+        xbad = failing_checks(*xen_check_prog(ctx, st, checks))
+        if os.environ.get("XBG_COMPAT_DIFFS"):
+            with open(os.path.join(os.environ["XBG_COMPAT_DIFFS"], tree[0] + ".check"), "w") as f:
+                f.write("ours %s\nxen %s\n" % (sorted(bad), sorted(xbad)))
+        assert bad <= xbad, "CHECK_ macros that compile with Xen's pipeline, not with ours: %s" % (
+            sorted(bad - xbad))
+        checks = [c for c in checks if strip_xen(c[1]) not in bad]
+        src = "\n".join(l for l in src.split("\n")
+                        if not (l.startswith("CHECK_") and l[6:-1] in bad)) + "\n"
         status, out, err = compile_tu(ctx, st, src)
         assert status == 0, "the CHECK_ macros do not compile:\n" + err[-4000:]
         # perturb each checked type's compat struct: one member more
@@ -633,18 +826,89 @@ def test_check(ctx, tree):
             if shown is None:
                 shown = [line for line in err.splitlines() if "error" in line][:2]
         assert not failed, "still compiles with a perturbed compat type: %s" % failed
+        if xbad:
+            say("%s: %d CHECK_ macros of Xen's pipeline do not compile (Xen does not use them), "
+                "%d of ours: %s" % (tree[0], len(xbad), len(bad), " ".join(sorted(bad))))
         say("%s: %d CHECK_ macros compile; each fails with its compat type perturbed, e.g.:\n  %s"
             % (tree[0], len(checks), "\n  ".join(shown)))
     return fn
 
 
+XLAT_H = """\
+#ifndef __DEMO_H__
+#define __DEMO_H__
+#include <stdint.h>
+struct xen_demo_a { uint32_t x; };
+typedef struct xen_demo_a xen_demo_a_t;
+union demo_b { uint32_t x; uint64_t y; };
+#define DEMO_WORD(x) ((x) + 1)
+struct demo_text { uint32_t v[DEMO_WORD(1)]; };
+#endif
+"""
+
+XLAT_LST = """\
+# comments and empty lines are skipped
+
+?\tdemo_a\t\tdemo.h
+!  demo_b  demo.h
+? demo_text demo.h
+! demo_none demo.h
+? other other.h
+"""
+
+
+def test_import_xlat(ctx):
+    """`import --xlat`: the marks, what cannot be marked (reported at its
+    line of the list), the summary, and a malformed list."""
+    def fn():
+        d = ctx.mkdtemp("xlat-import")
+        h, lst = os.path.join(d, "demo.h"), os.path.join(d, "xlat.lst")
+        with open(h, "w") as f:
+            f.write(XLAT_H)
+        with open(lst, "w") as f:
+            f.write(XLAT_LST)
+        out = os.path.join(d, "specs")
+        status, so, se = ctx.xbg("import", "-j1", "--xlat", lst, h, "-o", out)
+        assert status == 0, (status, se)
+        warnings = [l for l in se.splitlines() if "xlat.lst" in l]
+        assert warnings == [
+            "%s:5:1: warning: demo_text (demo.h) is verbatim text in the spec: no compat mark" % lst,
+            "%s:6:1: warning: demo.h: no struct or union demo_none: no compat mark" % lst], warnings
+        assert so.splitlines()[-1] == ("compat marks from %s: 2 of 4 entries; 1 verbatim text, "
+                                       "1 not declared" % lst), so
+        spec = open(os.path.join(out, "demo", "demo.toml")).read()
+        assert re.search(r'struct = "xen_demo_a"\n(.*\n)*?compat = "check"', spec), spec
+        assert re.search(r'union = "demo_b"\n(.*\n)*?compat = "translate"', spec), spec
+        with open(lst, "w") as f:
+            f.write("? demo_a demo.h\n+ demo_b demo.h\n")
+        status, so, se = ctx.xbg("import", "-j1", "--xlat", lst, h, "-o", os.path.join(d, "bad"))
+        assert status == 1 and so == "", (status, so)
+        assert "%s:2:1: error: expected '? NAME HEADER' or '! NAME HEADER'" % lst in se, se
+        status, so, se = ctx.xbg("import", "-j1", "--xlat", os.path.join(d, "none.lst"), h,
+                                 "-o", os.path.join(d, "bad2"))
+        assert status == 3 and "none.lst: error: cannot read it: No such file or directory" in se, (
+            status, se)
+    return fn
+
+
+def import_needs(ctx):
+    from suites.import_headers import needs
+    return needs(ctx)
+
+
 def collect(ctx):
     tests = []
+    if os.environ.get("VALGRIND", "") in ("", "0"):
+        tests.append(Test("compat/import-xlat", test_import_xlat(ctx), import_needs(ctx)))
     for tree in trees(ctx):
+        if tree[1] is None and os.environ.get("VALGRIND", "") not in ("", "0"):
+            continue  # (the importer's suite is not run under valgrind either)
         needs = [Need("clang", command="clang"), Need("gcc", command="gcc"),
                  Need("binutils", command="nm"),
                  Need.shared(os.path.join("xen-compat", tree[2])),
                  Need.shared(os.path.join("xen-public", tree[2]))]
+        if tree[1] is None:
+            needs += import_needs(ctx)
         name = tree[0]
         tests += [
             Test("compat/%s/generated" % name, test_generated(ctx, tree), needs),

@@ -25,9 +25,14 @@ typedef uint32_t compat_ptr_t;
 	typedef struct { compat_ptr_t c; } __compat_handle_const_ ## name
 #define DEFINE_COMPAT_HANDLE(name) __DEFINE_COMPAT_HANDLE(name, name)
 
+/* (one function per expansion: a nested check, CHECK_argo_addr inside
+ * CHECK_argo_send_addr and CHECK_argo_ring_data_ent, may be expanded more
+ * than once in a translation unit) */
+#define XBG_CAT_(a, b) a ## b
+#define XBG_CAT(a, b) XBG_CAT_(a, b)
 #define XBG_CHECK_(k, n, tag, path) \
 	static inline __attribute__((__unused__)) int \
-	xbg_check_ ## n ## _ ## tag(k xen_ ## n *x, \
+	XBG_CAT(xbg_check_ ## n ## _ ## tag ## _, __COUNTER__)(k xen_ ## n *x, \
 						     k compat_ ## n *c) \
 	{ \
 		_Static_assert(offsetof(k xen_ ## n, path) == \
