@@ -841,7 +841,7 @@ XLAT_H = """\
 struct xen_demo_a { uint32_t x; };
 typedef struct xen_demo_a xen_demo_a_t;
 union demo_b { uint32_t x; uint64_t y; };
-#define DEMO_WORD(x) ((x) + 1)
+#define DEMO_WORD(x) (x ## 1) /* token pasting: stays text */
 struct demo_text { uint32_t v[DEMO_WORD(1)]; };
 #endif
 """

@@ -31,6 +31,7 @@ declared as Needs, so that under CI it fails instead of skipping.
 """
 
 import json
+import re
 import os
 import sys
 import threading
@@ -111,10 +112,18 @@ def summary_value(text):
 def read_summary(path):
     """{target: {"type": {name: (what, size, align)}, "value": {name:
     value}}} from the abi-summary of a spec tree."""
-    out = {t: {"type": {}, "value": {}} for t in TARGETS}
+    out = {t: {"type": {}, "value": {}, "member": {}} for t in TARGETS}
     with open(path, encoding="utf-8") as f:
         for line in f:
-            if line.startswith("#") or " member " in line:
+            if line.startswith("#"):
+                continue
+            m = re.match(r"^(\S+) type (\S+) member (\S+): offset (\d+) size (\d+)", line)
+            if m:
+                if m.group(1) in out:
+                    out[m.group(1)]["member"].setdefault(m.group(2), {})[m.group(3)] = \
+                        (int(m.group(4)), int(m.group(5)))
+                continue
+            if " member " in line:
                 continue
             head, _, rest = line.rstrip("\n").partition(": ")
             w = head.split(" ")
@@ -126,6 +135,19 @@ def read_summary(path):
             elif w[1] in ("constant", "enumerator"):
                 out[w[0]]["value"][w[2]] = summary_value(rest)
     return out
+
+
+def same_members(fact, spec):
+    """Do the members both name have the same offset and size?  (A union
+    holding a record with a flexible array the model lays out with the old
+    interface's length keeps its size, but not its member's.)"""
+    for m in fact[2:]:
+        name, off, size = m.split(":")[:3]
+        if name in spec:
+            size = max(int(size), 0)
+            if (int(off) // 8, size) != spec[name]:
+                return False
+    return True
 
 
 def check_pair(old, new, changes, report):
@@ -156,7 +178,8 @@ def check_pair(old, new, changes, report):
             # a spec whose layout is not the headers' (the model lays out
             # one interface version, clang's tools view the latest) says
             # nothing about diff: counted apart
-            if any(len(c[name]) != 1 or next(iter(c[name]))[:2] != sp["type"][name][1:]
+            if any(len(c[name]) != 1 or next(iter(c[name]))[:2] != sp["type"][name][1:] or
+                   not same_members(next(iter(c[name])), sp["member"].get(name, {}))
                    for c, sp in ((co["record"], so), (cn["record"], sn))):
                 counts["unfaithful"].add(name)
                 continue
