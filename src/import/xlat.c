@@ -100,13 +100,13 @@ int xlat_mark(const char *path, IHeader *hs, size_t nh, XlatCount *c, Diag *d)
 	XlatEntry *v;
 	uint32_t file = diag_add_source(d, path);
 	long n = read_list(path, file, &v, d);
-	size_t i, h, k;
+	size_t i, h, k, use;
 	memset(c, 0, sizeof *c);
 	if (n < 0)
 		return STATUS_IO;
-	if (diag_error_count(d))
-		n = 0; /* a malformed list marks nothing */
-	for (i = 0; i < (size_t)n; i++) {
+	/* a malformed list marks nothing (its entries are freed all the same) */
+	use = diag_error_count(d) ? 0 : (size_t)n;
+	for (i = 0; i < use; i++) {
 		IHeader *H = NULL;
 		size_t marked = 0;
 		for (h = 0; h < nh && !H; h++)
