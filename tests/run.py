@@ -129,6 +129,9 @@ class Context:
     def __init__(self):
         self.root = ROOT
         self.tool = os.environ.get("XENBINDGEN", os.path.join(ROOT, "xenbindgen"))
+        # the binary itself, for probes of what it was built with (under
+        # make check-valgrind, self.tool is the valgrind wrapper)
+        self.real_tool = os.environ.get("XBG_REAL", self.tool)
         self.testbin = os.environ.get("TESTBIN", os.path.join(ROOT, "build", "cc", "tests"))
         # the tool built with its test hooks (XBG_TEST_HOOKS)
         self.hooks = os.environ.get("XBG_HOOKS", os.path.join(self.testbin, "xenbindgen-hooks"))

@@ -50,7 +50,7 @@ _done = {}
 
 def has_libclang(ctx):
     if "clang" not in _probe:
-        st, so, se = ctx.run([ctx.tool, "compare", "/nonexistent-a", "/nonexistent-b"])
+        st, so, se = ctx.run([ctx.real_tool, "compare", "/nonexistent-a", "/nonexistent-b"])
         _probe["clang"] = "built without it" not in se
     return _probe["clang"]
 
