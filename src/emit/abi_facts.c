@@ -374,7 +374,7 @@ void abi_facts_build(AbiFacts *f, Spec *s)
 				break;
 			default:
 				add_type(&F, it, t);
-				if (it->op_family && it->op_name)
+				if (it->op_family && it->op_name && !it->op_ref)
 					add_value(&F, t, AK_CONSTANT, it->op_name, "op", it,
 						  &it->cond, it->op_cmd, "", false);
 				break;

@@ -645,7 +645,7 @@ static void emit_record(Header *h, const Item *it)
 	if (!h->ahead[it->index])
 		typedef_and_handle(h, b, it);
 	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
-	if (it->op_family) {
+	if (it->op_family && !it->op_ref) { /* else defined where it is */
 		Buf d = {0};
 		buf_printf(&d, "The %s sub-op that takes struct %s.",
 			   it->op_family, it->name);

@@ -947,7 +947,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	for (i = 0; i < u->nitems; i++) {
 		const Item *it = u->items[i];
 		bool cond;
-		if (!it->op_family)
+		if (!it->op_family || it->op_ref) /* asserted as a constant */
 			continue;
 		cond = open_item_cond(&b, it, true);
 		value_where(&A, it, &where, &tag);

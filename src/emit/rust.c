@@ -259,8 +259,15 @@ static void emit_traits(Rust *R, Buf *b)
 	Buf up = {0};
 	for (i = 0; i < R->nfamilies; i++) {
 		int64_t hc = items_hypercall(R, R->families[i].name);
+		const struct Family *f = &R->families[i];
+		size_t n = f->prefix_len;
 		buf_clear(&up);
-		name_upper(&up, R->families[i].name);
+		while (n > 0 && f->prefix[n - 1] != '_')
+			n--;
+		if (n > 0)
+			buf_printf(&up, "the C constant `%.*s*`", (int)n, f->prefix);
+		else
+			buf_puts(&up, "its C constant");
 		buf_printf(b,
 			   "\n"
 			   "/// The argument struct of a `%s` sub-op.\n"
@@ -275,7 +282,7 @@ static void emit_traits(Rust *R, Buf *b)
 			   "the argument of\n"
 			   "/// sub-op `CMD`: it must be exactly that struct.\n"
 			   "pub unsafe trait %s {\n"
-			   "    /// The sub-op number (the C constant `XEN_%s_*`).\n"
+			   "    /// The sub-op number (%s).\n"
 			   "    const CMD: u32;\n"
 			   "    /// The sub-op's C constant.\n"
 			   "    const NAME: &'static str;\n",

@@ -88,6 +88,10 @@ typedef struct Rust {
 	ItemInfo *info;   /* per item index */
 	struct Family {
 		const char *trait, *name;
+		/* what the op names of the family start with, up to the
+		 * last '_' they share ("XENMEM_"): for the trait's docs */
+		const char *prefix;
+		size_t prefix_len;
 	} *families;      /* marker traits, in order of first use */
 	size_t nfamilies, families_cap;
 	TMask covered;    /* the targets the specs can be laid out for */

@@ -337,11 +337,23 @@ static void name_trait(Rust *R, HMap *traits, const Item *it)
 			   "the Rust trait '%s'", a->op_family, c->op_family,
 			   in->trait);
 		diag_note(R->d, a->op_loc, "'%s' is used here", a->op_family);
-	} else if (!f) {
+	} else if (f) {
+		struct Family *fam = NULL;
+		size_t i, n = 0;
+		for (i = 0; i < R->nfamilies && !fam; i++)
+			if (strcmp(R->families[i].name, it->op_family) == 0)
+				fam = &R->families[i];
+		while (fam && n < fam->prefix_len && fam->prefix[n] == it->op_name[n])
+			n++;
+		if (fam)
+			fam->prefix_len = n;
+	} else {
 		hmap_put(traits, in->trait, strlen(in->trait), (void *)it);
 		R->families = xgrow(R->families, &R->families_cap,
 				    R->nfamilies + 1, sizeof *R->families);
 		R->families[R->nfamilies].trait = in->trait;
+		R->families[R->nfamilies].prefix = it->op_name;
+		R->families[R->nfamilies].prefix_len = strlen(it->op_name);
 		R->families[R->nfamilies++].name = it->op_family;
 	}
 }

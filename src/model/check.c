@@ -132,6 +132,29 @@ static void check_members(Chk *C)
 	}
 }
 
+/* Is the family's command number of the op struct it still free?  It is
+ * taken for it when so. */
+static bool op_number_free(Chk *C, HMap *cmds, Buf *key, Item *it)
+{
+	Item *first;
+	char *k;
+	buf_clear(key);
+	buf_printf(key, "%s/%lld", it->op_family, (long long)it->op_cmd);
+	k = arena_strdup(&C->s->arena, buf_cstr(key));
+	first = hmap_gets(cmds, k);
+	if (first && first->unit->arch < 0 && it->unit->arch < 0) {
+		diag_error(C->d, it->op_loc,
+			   "structs '%s' and '%s' are both %s op %lld",
+			   first->name, it->name, it->op_family,
+			   (long long)it->op_cmd);
+		diag_note(C->d, first->op_loc, "'%s' is given the op here",
+			  first->name);
+		return false;
+	}
+	hmap_put(cmds, k, strlen(k), it);
+	return true;
+}
+
 /* Hypercall sub-ops: a family is an identifier, and within a family each
  * command number and each constant name belongs to one struct. */
 static void check_ops(Chk *C)
@@ -146,7 +169,6 @@ static void check_ops(Chk *C)
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		Item *first;
-		char *k;
 		if (it->kind != IT_STRUCT || !it->op_family)
 			continue;
 		if (!names_ident(C->d, it->op_family, it->op_loc, "op family"))
@@ -167,20 +189,10 @@ static void check_ops(Chk *C)
 		} else if (!names_ident(C->d, it->op_name, it->op_loc, "op")) {
 			continue;
 		}
-		buf_clear(&key);
-		buf_printf(&key, "%s/%lld", it->op_family, (long long)it->op_cmd);
-		k = arena_strdup(a, buf_cstr(&key));
-		first = hmap_gets(&cmds, k);
-		if (first && first->unit->arch < 0 && it->unit->arch < 0) {
-			diag_error(C->d, it->op_loc,
-				   "structs '%s' and '%s' are both %s op %lld",
-				   first->name, it->name, it->op_family,
-				   (long long)it->op_cmd);
-			diag_note(C->d, first->op_loc, "'%s' is given the op here",
-				  first->name);
+		/* an op naming a constant has its number after layout
+		 * (eval_check), and is checked against the others there */
+		if (!it->op_ref && !op_number_free(C, &cmds, &key, it))
 			continue;
-		}
-		hmap_put(&cmds, k, strlen(k), it);
 		first = hmap_gets(&names, it->op_name);
 		if (first && first->unit->arch < 0 && it->unit->arch < 0) {
 			diag_error(C->d, it->op_loc,
@@ -393,7 +405,7 @@ static void build_members(Chk *C)
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		if (it->kind == IT_STRUCT && it->op_family && it->op_name &&
-		    is_ident(it->op_name))
+		    !it->op_ref && is_ident(it->op_name))
 			add_member(C, it->op_name, it, MR_OP, 0);
 		if (it->kind == IT_ENUM) {
 			for (j = 0; j < it->nvariants; j++) {

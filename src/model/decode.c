@@ -700,7 +700,15 @@ static void decode_op(Dec *D, const DocNode *t, Item *it)
 	it->op_loc = ot->loc;
 	it->op_family = get_string(D, ot, "family", "op", &l);
 	it->op_name = get_string(D, ot, "name", "op", &l);
-	if (!get_int(D, ot, "cmd", "op", &it->op_cmd, &l)) {
+	if (!get_entry(ot, "cmd")) {
+		/* the number is that of the named constant (eval_check) */
+		it->op_ref = true;
+		if (!it->op_name) {
+			diag_error(D->d, ot->loc, "op needs 'cmd', or 'name' "
+				   "naming a constant defined elsewhere");
+			it->op_family = NULL;
+		}
+	} else if (!get_int(D, ot, "cmd", "op", &it->op_cmd, &l)) {
 		it->op_family = NULL;
 	} else if (it->op_cmd < 0 || it->op_cmd > UINT32_MAX) {
 		diag_error(D->d, l, "op cmd %lld does not fit in 32 bits",

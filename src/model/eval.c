@@ -1164,12 +1164,91 @@ static void type_macro(Spec *s, Item *it)
 		s->nc_only_macros++;
 }
 
+/* An op that names a constant instead of giving its number (op = {
+ * family, name }): its number is the constant's value, the same on every
+ * target the struct is on, 32 bits, and no other struct's of the family.
+ * cmds: family/number -> the struct, over the ops seen so far. */
+static void resolve_op(Spec *s, Diag *d, Item *it, HMap *cmds, Buf *key)
+{
+	const char *err = NULL, *why = NULL;
+	size_t pos = 0;
+	Expr *e = NULL;
+	Item *first;
+	char *k;
+	int t, seen = -1;
+	if (it->op_ref)
+		e = expr_parse_text(s, it->op_name, NULL, 0, &err, &pos);
+	if (e)
+		expr_bind(s, e);
+	for (t = 0; e && t < NTARGETS; t++) {
+		Value v;
+		if (!s->covered[t] || !item_on_target(it, t))
+			continue;
+		int st = eval_expr(s, e, t, &v, &why);
+		if (st == EV_ABSENT) {
+			diag_error(d, it->op_loc, "op '%s' of struct '%s' is not "
+				   "defined on %s, where the struct is",
+				   it->op_name, it->name, targets[t].name);
+			return;
+		}
+		if (st != EV_OK) {
+			diag_error(d, it->op_loc, "op '%s' of struct '%s' names no "
+				   "integer constant or enumerator of the specs "
+				   "(or give its number: cmd = N)", it->op_name,
+				   it->name);
+			return;
+		}
+		if (value_negative(v, t) || v.v > UINT32_MAX) {
+			diag_error(d, it->op_loc, "op '%s' of struct '%s' is %s%llu, "
+				   "not a sub-op number (0 to 4294967295)",
+				   it->op_name, it->name,
+				   value_negative(v, t) ? "-" : "",
+				   value_negative(v, t) ? -(unsigned long long)v.v
+				   : (unsigned long long)v.v);
+			return;
+		}
+		if (seen >= 0 && (uint64_t)it->op_cmd != v.v) {
+			diag_error(d, it->op_loc, "op '%s' of struct '%s' is %lld "
+				   "on %s but %llu on %s", it->op_name, it->name,
+				   (long long)it->op_cmd, targets[seen].name,
+				   (unsigned long long)v.v, targets[t].name);
+			return;
+		}
+		it->op_cmd = (int64_t)v.v;
+		seen = t;
+	}
+	if (it->op_ref && seen < 0)
+		return;
+	buf_clear(key);
+	buf_printf(key, "%s/%lld", it->op_family, (long long)it->op_cmd);
+	k = arena_strdup(&s->arena, buf_cstr(key));
+	first = hmap_gets(cmds, k);
+	if (first && (it->op_ref || first->op_ref) &&
+	    first->unit->arch < 0 && it->unit->arch < 0) {
+		diag_error(d, it->op_loc, "structs '%s' and '%s' are both %s "
+			   "op %lld", first->name, it->name, it->op_family,
+			   (long long)it->op_cmd);
+		diag_note(d, first->op_loc, "'%s' is given the op here",
+			  first->name);
+		return;
+	}
+	if (!first)
+		hmap_put(cmds, k, strlen(k), it);
+}
+
 void eval_check(Spec *s, Diag *d)
 {
 	size_t i, j;
+	HMap cmds;
+	Buf key = {0};
+	hmap_init(&cmds);
 	for (i = 0; i < s->nitems; i++) {
 		Item *it = s->items[i];
 		switch (it->kind) {
+		case IT_STRUCT:
+			if (it->op_family && it->op_name)
+				resolve_op(s, d, it, &cmds, &key);
+			break;
 		case IT_CONST:
 			if (it->expr)
 				check_constant(s, d, it);
@@ -1189,4 +1268,6 @@ void eval_check(Spec *s, Diag *d)
 			break;
 		}
 	}
+	buf_free(&key);
+	hmap_free(&cmds);
 }

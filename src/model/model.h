@@ -306,6 +306,9 @@ struct Item {
 	const char *op_family; /* NULL: not an op argument */
 	const char *op_name;   /* C constant; default XEN_<FAMILY>_<rest> */
 	int64_t op_cmd;
+	/* no cmd: op_name is a constant or enumerator the specs define
+	 * elsewhere (EVTCHNOP_send), whose value eval_check puts in op_cmd */
+	bool op_ref;
 	Loc op_loc;
 
 	/* IT_ENUM, IT_BITMAP */

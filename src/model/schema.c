@@ -240,10 +240,13 @@ static const SchemaKey union_keys[] = {
 
 static const SchemaKey op_keys[] = {
 	KEY("family", true, SV_IDENT, "The hypercall family, e.g. \"domctl\"."),
-	RANGE("cmd", true, 0, UINT32_MAX, "The sub-op number."),
+	RANGE("cmd", false, 0, UINT32_MAX,
+	      "The sub-op number (required unless name is a constant "
+	      "defined elsewhere in the specs)."),
 	KEY("name", false, SV_IDENT,
 	    "The C constant (default XEN_<FAMILY>_<name without "
-	    "xen_<family>_>)."),
+	    "xen_<family>_>); without cmd, a constant or enumerator "
+	    "defined elsewhere, whose value is the sub-op number."),
 };
 
 /* A field's name is not required by the table: an inline struct or union

@@ -494,6 +494,10 @@ static void table_into(DocNode *o, SchemaKind k, const char *name_key)
 		put(o, "required", req);
 	if (k == SK_FIELD)
 		put(o, "anyOf", anonymous_field());
+	/* an op without its number names the constant that has it */
+	if (k == SK_OP)
+		put(o, "anyOf", ARR(OBJ("required", ARR(str("cmd"))),
+				    OBJ("required", ARR(str("name")))));
 	/* an empty table is no per-architecture type: decode.c reads it as
 	 * a type, which it is not either */
 	if (k == SK_ARCH_TYPES)
