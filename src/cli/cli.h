@@ -123,6 +123,10 @@ void report_summary(FILE *out, const Spec *s);
 /* validate --undocumented: every item, field, variant and bit without a
  * description, as "file:line:col: field 'x' of struct 'y'". */
 void report_undocumented(FILE *out, const Spec *s);
+/* validate --differ: per 32/64-bit pair of targets of one architecture,
+ * every type whose layout differs, the op structs of versioned families
+ * marked. */
+void report_differ(FILE *out, const Spec *s);
 
 /* The layout command.  names selects types (all when nnames is 0); sel
  * selects targets (all when NULL).  Returns STATUS_OK, or STATUS_SPEC after

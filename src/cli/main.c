@@ -26,7 +26,7 @@ typedef struct Options {
 	const char *format, *crate;
 	const char **against;
 	size_t nagainst;
-	bool check, keep_dashes, werror, verbose, undocumented;
+	bool check, keep_dashes, werror, verbose, undocumented, differ;
 	bool rust_names; /* --rust-names rust */
 	bool target[NTARGETS];
 	bool any_target;
@@ -42,7 +42,7 @@ typedef struct Options {
 enum {
 	O_INDIR, O_OUTDIR, O_LANG, O_CHECK, O_DEPFILE, O_REGEN, O_DASHES,
 	O_CRATE, O_TARGET, O_FORMAT, O_COLOR, O_MAXERR, O_WERROR, O_VERBOSE,
-	O_AGAINST, O_UNDOC, O_RUST_NAMES,
+	O_AGAINST, O_UNDOC, O_DIFFER, O_RUST_NAMES,
 };
 
 static const OptDef generate_opts[] = {
@@ -62,6 +62,7 @@ static const OptDef validate_opts[] = {
 	{0, "max-errors", true, O_MAXERR},   {0, "werror", false, O_WERROR},
 	{'h', "help", false, OPT_HELP},      {'V', "version", false, OPT_VERSION},
 	{0, "undocumented", false, O_UNDOC},
+	{0, "differ", false, O_DIFFER},
 };
 
 static const OptDef layout_opts[] = {
@@ -141,6 +142,9 @@ static const char validate_help[] =
 "  -i, --indir DIR        spec directory: one sub-directory per output\n"
 "      --undocumented     after the summary, list what has no description,\n"
 "                         as FILE:LINE:COL: field 'x' of struct 'y'\n"
+"      --differ           after the summary, list per 32/64-bit pair of one\n"
+"                         architecture (x86_32/x86_64, arm32/arm64) every\n"
+"                         type whose layout differs\n"
 "      --color WHEN       auto (default), always or never; NO_COLOR is\n"
 "                         honoured in auto mode\n"
 "      --max-errors N     stop after N errors (default 50; 0: no limit)\n"
@@ -253,6 +257,7 @@ static int apply(void *ctx, const CmdDef *c, int id, const char *arg)
 	case O_WERROR: o->werror = true; break;
 	case O_VERBOSE: o->verbose = true; break;
 	case O_UNDOC: o->undocumented = true; break;
+	case O_DIFFER: o->differ = true; break;
 	}
 	return STATUS_OK;
 }
@@ -481,6 +486,8 @@ static int run_specs(const CmdDef *c, Cmd cmd, int argc, char **argv)
 		report_summary(stdout, s);
 		if (o.undocumented)
 			report_undocumented(stdout, s);
+		if (o.differ)
+			report_differ(stdout, s);
 	} else if (o.cmd == CMD_LAYOUT) {
 		diag_print(d, stderr, color);
 		st = report_layout(stdout, s, d, (const char *const *)o.names.v,

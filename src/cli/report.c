@@ -149,6 +149,243 @@ void report_undocumented(FILE *out, const Spec *s)
 	free(v);
 }
 
+/* ---- 32- and 64-bit targets of one architecture ---------------------------
+ * Xen serves 32-bit guests and toolstacks on a 64-bit hypervisor, so what
+ * matters most is where x86_32 and x86_64 (arm32 and arm64) disagree.  The
+ * families of hypercall sub-ops whose envelope carries an interface
+ * version (the specs define XEN_<FAMILY>_INTERFACE_VERSION: domctl,
+ * sysctl) are the toolstack's, and Xen promises their op structs the
+ * same layout for 32- and 64-bit callers: those that differ are named. */
+
+/* Do the layouts of the item, or of the inline types of its members
+ * (u.mc_fetch of xen_mc), differ between the two targets? */
+static bool layouts_differ(const Item *it, int t, int u, int depth)
+{
+	size_t i;
+	if (!it->layout[t] || !it->layout[u])
+		return false;
+	if (!layout_equal(it, it->layout[t], it->layout[u]))
+		return true;
+	for (i = 0; depth < 64 && i < it->nfields; i++) {
+		const Type *ty = it->fields[i].type;
+		while (ty && ty->kind == TY_ARRAY)
+			ty = ty->elem;
+		if (ty && ty->kind == TY_INLINE &&
+		    layouts_differ(ty->item, t, u, depth + 1))
+			return true;
+	}
+	return false;
+}
+
+/* Does the named type exist on both targets with another layout? */
+static bool pair_differs(const Spec *s, const Item *it, int t, int u)
+{
+	if (it->inline_type || !s->covered[t] || !s->covered[u] ||
+	    !item_on_target(it, t) || !item_on_target(it, u))
+		return false;
+	return layouts_differ(it, t, u, 0);
+}
+
+/* The family a constant XEN_<FAMILY>_INTERFACE_VERSION versions, in
+ * lower case ("domctl"), into b; false for another name. */
+static bool versioned_family(Buf *b, const char *name)
+{
+	static const char suffix[] = "_INTERFACE_VERSION";
+	size_t n = strlen(name), i;
+	if (n <= 4 + sizeof suffix - 1 || strncmp(name, "XEN_", 4) != 0 ||
+	    strcmp(name + n - (sizeof suffix - 1), suffix) != 0)
+		return false;
+	buf_clear(b);
+	for (i = 4; i < n - (sizeof suffix - 1); i++)
+		buf_putc(b, (char)(name[i] >= 'A' && name[i] <= 'Z'
+				   ? name[i] - 'A' + 'a' : name[i]));
+	return true;
+}
+
+/* The structs of the versioned families' interfaces: those whose `op`
+ * names such a family, those named xen_<family>_*, and the struct types
+ * of the members of the union `u` of its envelope, struct xen_<family>. */
+static void versioned_ops(const Spec *s, HMap *ops)
+{
+	HMap fams;
+	Buf b = {0};
+	size_t i, j;
+	hmap_init(&fams);
+	for (i = 0; i < s->nitems; i++)
+		if (s->items[i]->kind == IT_CONST &&
+		    versioned_family(&b, s->items[i]->name)) {
+			char *f = arena_strdup(&((Spec *)s)->arena, buf_cstr(&b));
+			hmap_put(&fams, f, strlen(f), f);
+		}
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i], *u = NULL;
+		const char *fam;
+		size_t n;
+		if (it->kind != IT_STRUCT || it->inline_type)
+			continue;
+		if (it->op_family && hmap_gets(&fams, it->op_family))
+			hmap_put(ops, it->name, strlen(it->name), (void *)it);
+		if (strncmp(it->name, "xen_", 4) != 0)
+			continue;
+		/* xen_<family> or xen_<family>_*: the longest family that fits */
+		for (n = strlen(it->name); n > 4; n--) {
+			if (it->name[n] != '_' && it->name[n] != '\0')
+				continue;
+			buf_clear(&b);
+			buf_printf(&b, "%.*s", (int)(n - 4), it->name + 4);
+			if (hmap_gets(&fams, buf_cstr(&b)))
+				break;
+		}
+		if (n <= 4)
+			continue;
+		fam = it->name + 4;
+		if (fam[n - 4] == '_') {
+			hmap_put(ops, it->name, strlen(it->name), (void *)it);
+			continue;
+		}
+		/* the envelope itself: its union's members */
+		for (j = 0; j < it->nfields; j++) {
+			const Type *t = it->fields[j].type;
+			if (!it->fields[j].name || strcmp(it->fields[j].name, "u"))
+				continue;
+			u = t->kind == TY_INLINE ? t->item
+			    : t->kind == TY_NAMED ? symbol_any(t->sym) : NULL;
+		}
+		for (j = 0; u && u->kind == IT_UNION && j < u->nfields; j++) {
+			const Type *t = u->fields[j].type;
+			const Item *x = t->kind == TY_NAMED ? symbol_any(t->sym)
+				      : NULL;
+			if (x && x->kind == IT_STRUCT)
+				hmap_put(ops, x->name, strlen(x->name), (void *)x);
+		}
+	}
+	buf_free(&b);
+	hmap_free(&fams);
+}
+
+/* The 32/64-bit pairs: the two targets of an architecture whose pointers
+ * differ in width; *n of them. */
+static int word_pairs(const Spec *s, int pairs[][2])
+{
+	int t, u, n = 0;
+	for (t = 0; t < NTARGETS; t++)
+		for (u = t + 1; u < NTARGETS; u++)
+			if (targets[t].arch == targets[u].arch &&
+			    targets[t].ptr_size != targets[u].ptr_size &&
+			    s->covered[t] && s->covered[u]) {
+				pairs[n][0] = t;
+				pairs[n++][1] = u;
+			}
+	return n;
+}
+
+/* An op struct that differs: how.  Alignment alone moves no member
+ * (and the envelope's union is 8-aligned whatever its members are). */
+static void pair_op_line(FILE *out, const Item *it, int t, int u)
+{
+	const Layout *a = it->layout[t], *b = it->layout[u];
+	Layout same = *b;
+	same.align = a->align;
+	fprintf(out, "    %s (%s / %s): ", it->name, targets[t].name,
+		targets[u].name);
+	if (layout_equal(it, a, b))
+		fputs("members of its inline types placed otherwise\n", out);
+	else if (layout_equal(it, a, &same))
+		fprintf(out, "alignment %llu / %llu only\n",
+			(unsigned long long)a->align, (unsigned long long)b->align);
+	else if (a->size != b->size)
+		fprintf(out, "size %llu / %llu\n", (unsigned long long)a->size,
+			(unsigned long long)b->size);
+	else
+		fputs("members placed otherwise\n", out);
+}
+
+static void report_pairs(FILE *out, const Spec *s)
+{
+	int pairs[NTARGETS * NTARGETS][2], np = word_pairs(s, pairs), p;
+	size_t i, nops = 0;
+	HMap ops;
+	if (!np)
+		return;
+	for (p = 0; p < np; p++)
+		for (i = 0; i < s->nitems; i++)
+			nops += pair_differs(s, s->items[i], pairs[p][0],
+					     pairs[p][1]);
+	if (!nops)
+		return; /* nothing to say: the specs are word-size neutral */
+	nops = 0;
+	hmap_init(&ops);
+	versioned_ops(s, &ops);
+	fputs("\n32- and 64-bit targets of one architecture:\n", out);
+	for (p = 0; p < np; p++) {
+		size_t n = 0;
+		for (i = 0; i < s->nitems; i++)
+			n += pair_differs(s, s->items[i], pairs[p][0], pairs[p][1]);
+		fprintf(out, "  %s / %s: %zu %s\n",
+			targets[pairs[p][0]].name, targets[pairs[p][1]].name, n,
+			n == 1 ? "type differs" : "types differ");
+	}
+	for (i = 0; i < s->nitems; i++) {
+		const Item *it = s->items[i];
+		if (!hmap_gets(&ops, it->name) || hmap_gets(&ops, it->name) != it)
+			continue;
+		for (p = 0; p < np; p++) {
+			if (!pair_differs(s, it, pairs[p][0], pairs[p][1]))
+				continue;
+			if (!nops++)
+				fputs("  op structs of versioned families (one "
+				      "layout promised to 32- and\n  64-bit "
+				      "callers) that differ:\n", out);
+			pair_op_line(out, it, pairs[p][0], pairs[p][1]);
+		}
+	}
+	hmap_free(&ops);
+	fputs("(`xenbindgen validate --differ` lists the types.)\n", out);
+}
+
+void report_differ(FILE *out, const Spec *s)
+{
+	int pairs[NTARGETS * NTARGETS][2], np = word_pairs(s, pairs), p;
+	size_t i;
+	HMap ops;
+	hmap_init(&ops);
+	versioned_ops(s, &ops);
+	for (p = 0; p < np; p++) {
+		int t = pairs[p][0], u = pairs[p][1];
+		fprintf(out, "\nLayouts that differ between %s and %s:\n",
+			targets[t].name, targets[u].name);
+		for (i = 0; i < s->nitems; i++) {
+			const Item *it = s->items[i];
+			if (!pair_differs(s, it, t, u))
+				continue;
+			fprintf(out, "  %s %s: ", item_kind_name(it->kind),
+				it->name);
+			if (layout_equal(it, it->layout[t], it->layout[u]))
+				fputs("the same size and alignment, members of its "
+				      "inline types placed otherwise", out);
+			else if (it->layout[t]->size == it->layout[u]->size &&
+			    it->layout[t]->align == it->layout[u]->align)
+				fprintf(out, "size %llu, alignment %llu on both, "
+					"members placed otherwise",
+					(unsigned long long)it->layout[t]->size,
+					(unsigned long long)it->layout[t]->align);
+			else
+				fprintf(out, "size %llu, alignment %llu on %s; "
+					"size %llu, alignment %llu on %s",
+					(unsigned long long)it->layout[t]->size,
+					(unsigned long long)it->layout[t]->align,
+					targets[t].name,
+					(unsigned long long)it->layout[u]->size,
+					(unsigned long long)it->layout[u]->align,
+					targets[u].name);
+			fputs(hmap_gets(&ops, it->name) == it
+			      ? " (an op struct of a versioned family)\n" : "\n",
+			      out);
+		}
+	}
+	hmap_free(&ops);
+}
+
 void report_summary(FILE *out, const Spec *s)
 {
 	size_t i, files = 0, kinds[NITEMKINDS] = {0};
@@ -223,6 +460,7 @@ void report_summary(FILE *out, const Spec *s)
 	fputs("\n\"differ\": types whose layout on this target is not the same "
 	      "on every other\ntarget; `xenbindgen layout` shows them side by "
 	      "side.\n", out);
+	report_pairs(out, s);
 	/* macros whose body Rust cannot type: in the C headers only */
 	if (s->nc_only_macros) {
 		fprintf(out, "\n%zu macro%s in C only (no Rust function):\n",
