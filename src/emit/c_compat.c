@@ -374,6 +374,27 @@ static bool nested_check(Compat *C, Buf *out, const Type *t, int depth)
 	return ok;
 }
 
+/* The access path of member i of it below path ("u.unbound.dom"; an
+ * anonymous member adds nothing) into p; false for a member the compat
+ * macros leave alone: absent on x86_32 or x86_64, or, with skip_pad, a
+ * padding member. */
+static bool member_path(Buf *p, const Item *it, size_t i, const char *path,
+			bool skip_pad)
+{
+	const Field *f = &it->fields[i];
+	if (!present(it, i, CT) || !present(it, i, NT))
+		return false;
+	if (skip_pad && f->name && is_pad(f->name))
+		return false;
+	if (path && f->name)
+		buf_printf(p, "%s.%s", path, f->name);
+	else if (f->name)
+		buf_puts(p, f->name);
+	else if (path)
+		buf_puts(p, path);
+	return true;
+}
+
 static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 			 const char *mname, const Item *it, const char *path,
 			 int depth)
@@ -382,16 +403,8 @@ static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		Buf p = {0}, nc = {0};
-		if (!present(it, i, CT) || !present(it, i, NT))
+		if (!member_path(&p, it, i, path, true))
 			continue;
-		if (f->name && is_pad(f->name))
-			continue;
-		if (path && f->name)
-			buf_printf(&p, "%s.%s", path, f->name);
-		else if (f->name)
-			buf_puts(&p, f->name);
-		else if (path)
-			buf_puts(&p, path);
 		if (f->type->kind == TY_INLINE) {
 			check_fields(C, b, top, kind, mname, f->type->item,
 				     p.len ? buf_cstr(&p) : NULL,
@@ -447,14 +460,8 @@ static void xlat_enums(Compat *C, Buf *b, const char *mname, const Item *it,
 			sub = x86_item(t); /* translated in place */
 		else
 			continue;
-		if (!present(it, i, CT) || !present(it, i, NT))
+		if (!member_path(&p, it, i, path, false))
 			continue;
-		if (path && f->name)
-			buf_printf(&p, "%s.%s", path, f->name);
-		else if (f->name)
-			buf_puts(&p, f->name);
-		else if (path)
-			buf_puts(&p, path);
 		xlat_enums(C, b, mname, sub, p.len ? buf_cstr(&p) : NULL);
 		if (sub->kind == IT_UNION && p.len) {
 			size_t k;
@@ -515,16 +522,8 @@ static void xlat_record(Compat *C, Buf *b, const Item *top, const char *mname,
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		Buf p = {0};
-		if (!present(it, i, CT) || !present(it, i, NT))
+		if (!member_path(&p, it, i, path, true))
 			continue;
-		if (f->name && is_pad(f->name))
-			continue;
-		if (path && f->name)
-			buf_printf(&p, "%s.%s", path, f->name);
-		else if (f->name)
-			buf_puts(&p, f->name);
-		else if (path)
-			buf_puts(&p, path);
 		xlat_field(C, b, top, mname, f, f->type, p.len ? buf_cstr(&p) : NULL,
 			   indent, 0);
 		buf_free(&p);

@@ -717,21 +717,32 @@ static void decode_op(Dec *D, const DocNode *t, Item *it)
 	}
 }
 
+/* What every kind of item starts with: its name (NULL, reported, without
+ * one; *name_loc is where it is written), description and condition. */
+static Item *decode_head(Dec *D, const DocNode *t, SchemaKind sk, ItemKind k,
+			 const char *what, Loc *name_loc)
+{
+	const char *name = item_name(D, t, sk, what, name_loc);
+	Item *it;
+	if (!name)
+		return NULL;
+	it = new_item(D, k, t->loc, name, *name_loc);
+	it->desc = get_string(D, t, "description", what, NULL);
+	cond_decode(D, t, &it->cond);
+	return it;
+}
+
 static void decode_struct(Dec *D, const DocNode *t, ItemKind k)
 {
 	const char *what = item_kind_name(k);
 	const DocNode *fields;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
 
-	name = item_name(D, t, k == IT_STRUCT ? SK_STRUCT : SK_UNION, what,
+	it = decode_head(D, t, k == IT_STRUCT ? SK_STRUCT : SK_UNION, k, what,
 			 &name_loc);
-	if (!name)
+	if (!it)
 		return;
-	it = new_item(D, k, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", what, NULL);
-	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	decode_abi(D, t, it);
 	decode_compat(D, t, it);
@@ -751,18 +762,14 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 	const char *what = k == IT_ENUM ? "enum" : "bitmap";
 	const DocNode *list;
 	const DocEntry *typ;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
 	uint32_t i;
 
-	name = item_name(D, t, k == IT_ENUM ? SK_ENUM : SK_BITMAP, what,
+	it = decode_head(D, t, k == IT_ENUM ? SK_ENUM : SK_BITMAP, k, what,
 			 &name_loc);
-	if (!name)
+	if (!it)
 		return;
-	it = new_item(D, k, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", what, NULL);
-	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	it->backing = P_U32;
 	typ = get_entry(t, "typ");
@@ -773,7 +780,7 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 			   (k == IT_BITMAP && prim_is_signed(bt->prim)))) {
 			diag_error(D->d, typ->value->loc,
 				   "the type of %s '%s' must be %s",
-				   what, name,
+				   what, it->name,
 				   k == IT_ENUM ? "an integer type (u8..u64, i8..i64, "
 						  "int, uint, long, ulong, ...)"
 						: "an unsigned integer type (u8..u64, uint, "
@@ -840,15 +847,11 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 static void decode_alias(Dec *D, const DocNode *t)
 {
 	const DocEntry *typ;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	name = item_name(D, t, SK_ALIAS, "alias", &name_loc);
-	if (!name)
+	it = decode_head(D, t, SK_ALIAS, IT_ALIAS, "alias", &name_loc);
+	if (!it)
 		return;
-	it = new_item(D, IT_ALIAS, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", "alias", NULL);
-	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	decode_abi(D, t, it);
 	typ = get_entry(t, "typ");
@@ -880,15 +883,11 @@ static void decode_alias(Dec *D, const DocNode *t)
 static void decode_const(Dec *D, const DocNode *t)
 {
 	const DocEntry *typ;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	name = item_name(D, t, SK_CONST, "const", &name_loc);
-	if (!name)
+	it = decode_head(D, t, SK_CONST, IT_CONST, "const", &name_loc);
+	if (!it)
 		return;
-	it = new_item(D, IT_CONST, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", "const", NULL);
-	cond_decode(D, t, &it->cond);
 	decode_c(D, t, &it->c);
 	it->value_loc = t->loc;
 	decode_const_value(D, t, it);
@@ -936,15 +935,11 @@ static const char **decode_params(Dec *D, const DocNode *t, const char *what,
 static void decode_macro(Dec *D, const DocNode *t)
 {
 	const DocEntry *body;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	name = item_name(D, t, SK_MACRO, "macro", &name_loc);
-	if (!name)
+	it = decode_head(D, t, SK_MACRO, IT_MACRO, "macro", &name_loc);
+	if (!it)
 		return;
-	it = new_item(D, IT_MACRO, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", "macro", NULL);
-	cond_decode(D, t, &it->cond);
 	it->params = decode_params(D, t, "macro", &it->nparams);
 	body = get_entry(t, "expr");
 	if (body && get_kind(D, body->value, DOC_STRING, "expr", "macro")) {
@@ -984,15 +979,11 @@ static Type *handle_type_of(Dec *D, const char *name, Loc loc)
 static void decode_handle(Dec *D, const DocNode *t)
 {
 	const DocEntry *typ;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it;
-	name = item_name(D, t, SK_HANDLE, "handle", &name_loc);
-	if (!name)
+	it = decode_head(D, t, SK_HANDLE, IT_HANDLE, "handle", &name_loc);
+	if (!it)
 		return;
-	it = new_item(D, IT_HANDLE, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", "handle", NULL);
-	cond_decode(D, t, &it->cond);
 	get_bool(D, t, "raw", "handle", &it->raw);
 	typ = get_entry(t, "type");
 	if (typ) {
@@ -1006,8 +997,8 @@ static void decode_handle(Dec *D, const DocNode *t)
 	} else if (it->raw) {
 		diag_error(D->d, t->loc, "a raw handle needs its 'type' "
 			   "(__DEFINE_XEN_GUEST_HANDLE(name, type))");
-	} else if (is_ident(name)) {
-		it->handle_type = handle_type_of(D, name, name_loc);
+	} else if (is_ident(it->name)) {
+		it->handle_type = handle_type_of(D, it->name, name_loc);
 	}
 	if (!it->handle_type)
 		it->layout_failed = true;
@@ -1076,19 +1067,15 @@ static Type *named_type(Dec *D, ItemKind want, const char *name, Loc loc)
 static void decode_ring(Dec *D, const DocNode *t)
 {
 	const DocEntry *e;
-	const char *name;
 	Loc name_loc = t->loc, l;
 	Item *it, *entry, *sring, *pvt, *netif, *tapif, *end;
 	Arena *a = &D->s->arena;
 	Type *in;
 	int k;
-	name = item_name(D, t, SK_RING, "ring", &name_loc);
-	if (!name)
+	it = decode_head(D, t, SK_RING, IT_RING, "ring", &name_loc);
+	if (!it)
 		return;
-	it = new_item(D, IT_RING, t->loc, name, name_loc);
 	l = name_loc;
-	it->desc = get_string(D, t, "description", "ring", NULL);
-	cond_decode(D, t, &it->cond);
 	get_bool(D, t, "flex", "ring", &it->ring_flex);
 	e = get_entry(t, "request");
 	it->ring_req = e ? decode_type(D, e->value, 0) : NULL;
@@ -1102,11 +1089,12 @@ static void decode_ring(Dec *D, const DocNode *t)
 			   "named types (structs, or their typedefs)");
 		return;
 	}
-	entry = made_item(D, it, IT_UNION, arena_printf(a, "%s_sring_entry", name), 2);
+	entry = made_item(D, it, IT_UNION,
+			  arena_printf(a, "%s_sring_entry", it->name), 2);
 	add_field(D, entry, "req", it->ring_req);
 	add_field(D, entry, "rsp", it->ring_rsp);
-	sring = made_item(D, it, IT_STRUCT, arena_printf(a, "%s_sring", name), 7);
-	sring->c.typedef_name = arena_printf(a, "%s_sring_t", name);
+	sring = made_item(D, it, IT_STRUCT, arena_printf(a, "%s_sring", it->name), 7);
+	sring->c.typedef_name = arena_printf(a, "%s_sring_t", it->name);
 	add_field(D, sring, "req_prod", prim_type(D, P_UINT, l));
 	add_field(D, sring, "req_event", prim_type(D, P_UINT, l));
 	add_field(D, sring, "rsp_prod", prim_type(D, P_UINT, l));
@@ -1136,7 +1124,7 @@ static void decode_ring(Dec *D, const DocNode *t)
 	add_field(D, sring, "ring", array_type(D, named_type(D, IT_UNION,
 			entry->name, l), it->ring_flex ? 0 : 1, l));
 	for (k = 0; k < 2; k++) {
-		end = made_item(D, it, IT_STRUCT, arena_printf(a, "%s_%s_ring", name,
+		end = made_item(D, it, IT_STRUCT, arena_printf(a, "%s_%s_ring", it->name,
 							       k ? "back" : "front"), 4);
 		end->c.typedef_name = arena_printf(a, "%s_t", end->name);
 		add_field(D, end, k ? "rsp_prod_pvt" : "req_prod_pvt",
@@ -1158,16 +1146,12 @@ static void decode_ring(Dec *D, const DocNode *t)
 static void decode_xmacro(Dec *D, const DocNode *t)
 {
 	const DocNode *list, *et;
-	const char *name;
 	Loc name_loc = t->loc;
 	Item *it, *en = NULL;
 	uint32_t i;
-	name = item_name(D, t, SK_XMACRO, "xmacro", &name_loc);
-	if (!name)
+	it = decode_head(D, t, SK_XMACRO, IT_XMACRO, "xmacro", &name_loc);
+	if (!it)
 		return;
-	it = new_item(D, IT_XMACRO, t->loc, name, name_loc);
-	it->desc = get_string(D, t, "description", "xmacro", NULL);
-	cond_decode(D, t, &it->cond);
 	it->params = decode_params(D, t, "xmacro", &it->nparams);
 	et = get_table(D, t, "enum", "xmacro", SK_XENUM);
 	if (et) {
@@ -1219,7 +1203,7 @@ static void decode_xmacro(Dec *D, const DocNode *t)
 			continue;
 		if (x->nargs != it->nparams) {
 			diag_error(D->d, xt->loc, "%s takes %zu argument%s, not %zu",
-				   name, it->nparams, it->nparams == 1 ? "" : "s",
+				   it->name, it->nparams, it->nparams == 1 ? "" : "s",
 				   x->nargs);
 			continue;
 		}
@@ -1262,8 +1246,6 @@ static void decode_include(Dec *D, const DocNode *t)
 {
 	Unit *u = D->u;
 	Include *inc;
-	const DocEntry *imp;
-	uint32_t i;
 
 	get_keys(D, t, SK_INCLUDE);
 	u->includes = xgrow(u->includes, &u->includes_cap, u->nincludes + 1,
@@ -1272,27 +1254,12 @@ static void decode_include(Dec *D, const DocNode *t)
 	memset(inc, 0, sizeof *inc);
 	inc->loc = t->loc;
 	inc->from = get_string(D, t, "from", "include", &inc->from_loc);
-	imp = get_entry(t, "imports");
-	if (!inc->from || !imp)
+	if (!inc->from)
 		return;
-	if (!get_kind(D, imp->value, DOC_ARRAY, "imports", "include"))
+	inc->imports = get_strings_at(D, t, "imports", "include", &inc->nimports,
+				      &inc->import_locs);
+	if (!inc->imports)
 		return;
-	inc->imports = arena_calloc(&D->s->arena, imp->value->u.array.n,
-				    sizeof *inc->imports);
-	inc->import_locs = arena_calloc(&D->s->arena, imp->value->u.array.n,
-					sizeof *inc->import_locs);
-	for (i = 0; i < imp->value->u.array.n; i++) {
-		const DocNode *v = imp->value->u.array.v[i];
-		if (v->kind != DOC_STRING) {
-			diag_error(D->d, v->loc,
-				   "each entry of 'imports' must be a string, not %s",
-				   get_a_kind(v));
-			continue;
-		}
-		inc->import_locs[inc->nimports] = v->loc;
-		inc->imports[inc->nimports++] =
-			arena_strndup(&D->s->arena, v->u.str.s, v->u.str.len);
-	}
 	u->nincludes++;
 }
 
@@ -1564,8 +1531,6 @@ static void decode_bump(Dec *D, const DocNode *t)
 {
 	Unit *u = D->u;
 	UnitBump *b;
-	const DocEntry *types;
-	uint32_t i;
 
 	get_keys(D, t, SK_BUMP);
 	u->bumps = xgrow(u->bumps, &u->bumps_cap, u->nbumps + 1, sizeof *u->bumps);
@@ -1574,26 +1539,12 @@ static void decode_bump(Dec *D, const DocNode *t)
 	b->loc = t->loc;
 	b->constant = get_string(D, t, "constant", "bump", &b->constant_loc);
 	b->desc = get_string(D, t, "description", "bump", NULL);
-	types = get_entry(t, "types");
-	if (!b->constant || !types ||
-	    !get_kind(D, types->value, DOC_ARRAY, "types", "bump"))
+	if (!b->constant)
 		return;
-	b->types = arena_calloc(&D->s->arena, types->value->u.array.n,
-				sizeof *b->types);
-	b->type_locs = arena_calloc(&D->s->arena, types->value->u.array.n,
-				    sizeof *b->type_locs);
-	for (i = 0; i < types->value->u.array.n; i++) {
-		const DocNode *v = types->value->u.array.v[i];
-		if (v->kind != DOC_STRING) {
-			diag_error(D->d, v->loc,
-				   "each entry of 'types' must be a string, not %s",
-				   get_a_kind(v));
-			continue;
-		}
-		b->type_locs[b->ntypes] = v->loc;
-		b->types[b->ntypes++] =
-			arena_strndup(&D->s->arena, v->u.str.s, v->u.str.len);
-	}
+	b->types = get_strings_at(D, t, "types", "bump", &b->ntypes,
+				  &b->type_locs);
+	if (!b->types)
+		return;
 	u->nbumps++;
 }
 

@@ -189,8 +189,8 @@ bool get_bool(Dec *D, const DocNode *t, const char *key, const char *what,
 
 /* Entries that are not strings (or hold a NUL byte) are reported and
  * left out. */
-const char **get_strings(Dec *D, const DocNode *t, const char *key,
-			 const char *what, size_t *n)
+const char **get_strings_at(Dec *D, const DocNode *t, const char *key,
+			    const char *what, size_t *n, Loc **locs)
 {
 	const DocEntry *e = get_entry(t, key);
 	const char **v;
@@ -199,6 +199,9 @@ const char **get_strings(Dec *D, const DocNode *t, const char *key,
 	if (!e || !get_kind(D, e->value, DOC_ARRAY, key, what))
 		return NULL;
 	v = arena_calloc(&D->s->arena, e->value->u.array.n + 1, sizeof *v);
+	if (locs)
+		*locs = arena_calloc(&D->s->arena, e->value->u.array.n + 1,
+				     sizeof **locs);
 	for (i = 0; i < e->value->u.array.n; i++) {
 		const DocNode *x = e->value->u.array.v[i];
 		if (x->kind != DOC_STRING || strlen(x->u.str.s) != x->u.str.len) {
@@ -207,9 +210,17 @@ const char **get_strings(Dec *D, const DocNode *t, const char *key,
 				   key, get_a_kind(x));
 			continue;
 		}
+		if (locs)
+			(*locs)[*n] = x->loc;
 		v[(*n)++] = arena_strndup(&D->s->arena, x->u.str.s, x->u.str.len);
 	}
 	return v;
+}
+
+const char **get_strings(Dec *D, const DocNode *t, const char *key,
+			 const char *what, size_t *n)
+{
+	return get_strings_at(D, t, key, what, n, NULL);
 }
 
 /* One entry that is not a table makes the whole list absent. */

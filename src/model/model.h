@@ -757,6 +757,9 @@ bool get_bool(Dec *D, const DocNode *t, const char *key, const char *what,
 /* A list of strings ("compat"); *n receives the count. */
 const char **get_strings(Dec *D, const DocNode *t, const char *key,
 			 const char *what, size_t *n);
+/* The same, with each entry's location in *locs. */
+const char **get_strings_at(Dec *D, const DocNode *t, const char *key,
+			    const char *what, size_t *n, Loc **locs);
 /* A list of tables ("fields"), or NULL. */
 const DocNode *get_tables(Dec *D, const DocNode *t, const char *key,
 			  const char *what);
