@@ -274,18 +274,24 @@ static void emit_traits(Rust *R, Buf *b)
 			   "///\n"
 			   "/// Implemented by the struct of each sub-op of the specs, so "
 			   "that a wrapper of\n"
-			   "/// the hypercall can take `T: %s` and send `T::CMD` with it.\n"
+			   "/// the hypercall can take `T: %s` and send `T::CMD` with it\n"
+			   "/// (or one of `T::ALSO`, when several sub-ops take the "
+			   "struct).\n"
 			   "///\n"
 			   "/// # Safety\n"
 			   "///\n"
 			   "/// The hypervisor reads and writes the implementing type as "
 			   "the argument of\n"
-			   "/// sub-op `CMD`: it must be exactly that struct.\n"
+			   "/// sub-op `CMD` and those of `ALSO`: it must be exactly that "
+			   "struct.\n"
 			   "pub unsafe trait %s {\n"
 			   "    /// The sub-op number (%s).\n"
 			   "    const CMD: u32;\n"
 			   "    /// The sub-op's C constant.\n"
-			   "    const NAME: &'static str;\n",
+			   "    const NAME: &'static str;\n"
+			   "    /// The other sub-ops that take the same struct (`also` in "
+			   "the specs).\n"
+			   "    const ALSO: &'static [u32] = &[];\n",
 			   R->families[i].name, R->families[i].trait,
 			   R->families[i].trait, buf_cstr(&up));
 		if (hc >= 0)

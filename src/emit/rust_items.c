@@ -1200,14 +1200,26 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 	}
 	if (it->op_family && in->trait) {
 		buf_printf(&dl.doc, "// SAFETY: the specs make `%s` the argument of "
-			   "%s sub-op %lld.\n", it->name, it->op_family,
-			   (long long)it->op_cmd);
+			   "%s sub-op%s %lld", it->name, it->op_family,
+			   it->nop_also ? "s" : "", (long long)it->op_cmd);
+		for (size_t j = 0; j < it->nop_also; j++)
+			buf_printf(&dl.doc, "%s%lld", j + 1 == it->nop_also
+				   ? " and " : ", ", (long long)it->op_also_cmd[j]);
+		buf_puts(&dl.doc, ".\n");
 		item_cfg(R, &dl.code, it);
 		decl_line(&dl, "unsafe impl crate::%s for %s {\n", in->trait,
 			  in->name);
 		buf_printf(&dl.code, "    const CMD: u32 = %lld;\n", (long long)it->op_cmd);
 		decl_split(&dl, 4, "const NAME: &'static str =",
 			   arena_printf(&R->a, "\"%s\";", it->op_name));
+		if (it->nop_also) {
+			size_t j;
+			buf_puts(&dl.code, "    const ALSO: &'static [u32] = &[");
+			for (j = 0; j < it->nop_also; j++)
+				buf_printf(&dl.code, "%s%lld", j ? ", " : "",
+					   (long long)it->op_also_cmd[j]);
+			buf_puts(&dl.code, "];\n");
+		}
 		buf_puts(&dl.code, "}\n");
 		decl_end(out, &dl);
 	}

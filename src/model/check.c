@@ -161,7 +161,7 @@ static void check_ops(Chk *C)
 {
 	Spec *s = C->s;
 	HMap cmds, names;
-	size_t i;
+	size_t i, j;
 	Buf key = {0};
 	Arena *a = &s->arena;
 	hmap_init(&cmds);
@@ -201,6 +201,26 @@ static void check_ops(Chk *C)
 			continue;
 		}
 		hmap_put(&names, it->op_name, strlen(it->op_name), it);
+		for (j = 0; j < it->nop_also; j++) {
+			const char *n = it->op_also[j];
+			if (!names_ident(C->d, n, it->op_also_locs[j], "op"))
+				continue;
+			first = hmap_gets(&names, n);
+			if (first == it) {
+				diag_error(C->d, it->op_also_locs[j], "op name "
+					   "'%s' is listed twice for struct '%s'",
+					   n, it->name);
+				continue;
+			}
+			if (first && first->unit->arch < 0 && it->unit->arch < 0) {
+				diag_error(C->d, it->op_also_locs[j],
+					   "op name '%s' of struct '%s' is already "
+					   "used by struct '%s'", n, it->name,
+					   first->name);
+				continue;
+			}
+			hmap_put(&names, n, strlen(n), it);
+		}
 	}
 	buf_free(&key);
 	hmap_free(&cmds);

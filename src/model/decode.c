@@ -700,6 +700,11 @@ static void decode_op(Dec *D, const DocNode *t, Item *it)
 	it->op_loc = ot->loc;
 	it->op_family = get_string(D, ot, "family", "op", &l);
 	it->op_name = get_string(D, ot, "name", "op", &l);
+	it->op_also = get_strings_at(D, ot, "also", "op", &it->nop_also,
+				     &it->op_also_locs);
+	if (it->nop_also)
+		it->op_also_cmd = arena_calloc(&D->s->arena, it->nop_also,
+					       sizeof *it->op_also_cmd);
 	if (!get_entry(ot, "cmd")) {
 		/* the number is that of the named constant (eval_check) */
 		it->op_ref = true;

@@ -1164,76 +1164,105 @@ static void type_macro(Spec *s, Item *it)
 		s->nc_only_macros++;
 }
 
-/* An op that names a constant instead of giving its number (op = {
- * family, name }): its number is the constant's value, the same on every
- * target the struct is on, 32 bits, and no other struct's of the family.
- * cmds: family/number -> the struct, over the ops seen so far. */
-static void resolve_op(Spec *s, Diag *d, Item *it, HMap *cmds, Buf *key)
+/* The number of a sub-op named by a constant or enumerator of the specs
+ * (op = { family, name }, also = [...]): its value, the same on every
+ * target the struct is on, 32 bits; false after reporting. */
+static bool op_number(Spec *s, Diag *d, const Item *it, const char *name,
+		      Loc loc, bool also, int64_t *out)
 {
 	const char *err = NULL, *why = NULL;
 	size_t pos = 0;
-	Expr *e = NULL;
-	Item *first;
-	char *k;
+	Expr *e = expr_parse_text(s, name, NULL, 0, &err, &pos);
 	int t, seen = -1;
-	if (it->op_ref)
-		e = expr_parse_text(s, it->op_name, NULL, 0, &err, &pos);
-	if (e)
-		expr_bind(s, e);
-	for (t = 0; e && t < NTARGETS; t++) {
+	if (!e)
+		return false; /* not an identifier: check.c said so */
+	expr_bind(s, e);
+	for (t = 0; t < NTARGETS; t++) {
 		Value v;
+		int st;
 		if (!s->covered[t] || !item_on_target(it, t))
 			continue;
-		int st = eval_expr(s, e, t, &v, &why);
+		st = eval_expr(s, e, t, &v, &why);
 		if (st == EV_ABSENT) {
-			diag_error(d, it->op_loc, "op '%s' of struct '%s' is not "
-				   "defined on %s, where the struct is",
-				   it->op_name, it->name, targets[t].name);
-			return;
+			diag_error(d, loc, "op '%s' of struct '%s' is not defined "
+				   "on %s, where the struct is", name, it->name,
+				   targets[t].name);
+			return false;
 		}
 		if (st != EV_OK) {
-			diag_error(d, it->op_loc, "op '%s' of struct '%s' names no "
-				   "integer constant or enumerator of the specs "
-				   "(or give its number: cmd = N)", it->op_name,
-				   it->name);
-			return;
+			diag_error(d, loc, "op '%s' of struct '%s' names no integer "
+				   "constant or enumerator of the specs%s", name,
+				   it->name, also ? "" : " (or give its number: "
+				   "cmd = N)");
+			return false;
 		}
 		if (value_negative(v, t) || v.v > UINT32_MAX) {
-			diag_error(d, it->op_loc, "op '%s' of struct '%s' is %s%llu, "
-				   "not a sub-op number (0 to 4294967295)",
-				   it->op_name, it->name,
-				   value_negative(v, t) ? "-" : "",
+			diag_error(d, loc, "op '%s' of struct '%s' is %s%llu, not "
+				   "a sub-op number (0 to 4294967295)", name,
+				   it->name, value_negative(v, t) ? "-" : "",
 				   value_negative(v, t) ? -(unsigned long long)v.v
 				   : (unsigned long long)v.v);
-			return;
+			return false;
 		}
-		if (seen >= 0 && (uint64_t)it->op_cmd != v.v) {
-			diag_error(d, it->op_loc, "op '%s' of struct '%s' is %lld "
-				   "on %s but %llu on %s", it->op_name, it->name,
-				   (long long)it->op_cmd, targets[seen].name,
-				   (unsigned long long)v.v, targets[t].name);
-			return;
+		if (seen >= 0 && (uint64_t)*out != v.v) {
+			diag_error(d, loc, "op '%s' of struct '%s' is %lld on %s "
+				   "but %llu on %s", name, it->name, (long long)*out,
+				   targets[seen].name, (unsigned long long)v.v,
+				   targets[t].name);
+			return false;
 		}
-		it->op_cmd = (int64_t)v.v;
+		*out = (int64_t)v.v;
 		seen = t;
 	}
-	if (it->op_ref && seen < 0)
-		return;
+	return seen >= 0;
+}
+
+/* Is sub-op cmd of the family still free for the struct?  Taken for it
+ * if so.  Numbers given as cmd were checked against each other by
+ * check.c; this sees those named by constants. */
+static bool op_claim(Spec *s, Diag *d, Item *it, int64_t cmd, bool named,
+		     Loc loc, HMap *cmds, Buf *key)
+{
+	Item *first;
+	char *k;
 	buf_clear(key);
-	buf_printf(key, "%s/%lld", it->op_family, (long long)it->op_cmd);
+	buf_printf(key, "%s/%lld", it->op_family, (long long)cmd);
 	k = arena_strdup(&s->arena, buf_cstr(key));
 	first = hmap_gets(cmds, k);
-	if (first && (it->op_ref || first->op_ref) &&
-	    first->unit->arch < 0 && it->unit->arch < 0) {
-		diag_error(d, it->op_loc, "structs '%s' and '%s' are both %s "
-			   "op %lld", first->name, it->name, it->op_family,
-			   (long long)it->op_cmd);
+	if (first && first == it && named) {
+		diag_error(d, loc, "struct '%s' lists %s op %lld twice", it->name,
+			   it->op_family, (long long)cmd);
+		return false;
+	}
+	if (first && named && first->unit->arch < 0 && it->unit->arch < 0) {
+		diag_error(d, loc, "structs '%s' and '%s' are both %s op %lld",
+			   first->name, it->name, it->op_family, (long long)cmd);
 		diag_note(d, first->op_loc, "'%s' is given the op here",
 			  first->name);
-		return;
+		return false;
 	}
 	if (!first)
 		hmap_put(cmds, k, strlen(k), it);
+	return true;
+}
+
+/* The numbers of an op struct's sub-ops named by constants: op_cmd (op
+ * without cmd) and op_also_cmd. */
+static void resolve_op(Spec *s, Diag *d, Item *it, HMap *cmds, Buf *key)
+{
+	size_t j;
+	if (it->op_ref && !op_number(s, d, it, it->op_name, it->op_loc, false,
+				     &it->op_cmd))
+		return;
+	/* a struct with cmd = N is claimed by its number, which check.c
+	 * compared with the other given numbers already */
+	if (!op_claim(s, d, it, it->op_cmd, it->op_ref, it->op_loc, cmds, key))
+		return;
+	for (j = 0; j < it->nop_also; j++)
+		if (op_number(s, d, it, it->op_also[j], it->op_also_locs[j], true,
+			      &it->op_also_cmd[j]))
+			op_claim(s, d, it, it->op_also_cmd[j], true,
+				 it->op_also_locs[j], cmds, key);
 }
 
 void eval_check(Spec *s, Diag *d)

@@ -309,6 +309,12 @@ struct Item {
 	/* no cmd: op_name is a constant or enumerator the specs define
 	 * elsewhere (EVTCHNOP_send), whose value eval_check puts in op_cmd */
 	bool op_ref;
+	/* also = [...]: the other sub-ops that take the struct, constants
+	 * defined elsewhere, their numbers put in op_also_cmd by eval_check */
+	const char **op_also;
+	Loc *op_also_locs;
+	int64_t *op_also_cmd;
+	size_t nop_also;
 	Loc op_loc;
 
 	/* IT_ENUM, IT_BITMAP */

@@ -247,6 +247,9 @@ static const SchemaKey op_keys[] = {
 	    "The C constant (default XEN_<FAMILY>_<name without "
 	    "xen_<family>_>); without cmd, a constant or enumerator "
 	    "defined elsewhere, whose value is the sub-op number."),
+	KEY("also", false, SV_STRINGS,
+	    "The other sub-ops that take the struct: constants or "
+	    "enumerators defined elsewhere."),
 };
 
 /* A field's name is not required by the table: an inline struct or union
