@@ -69,7 +69,7 @@ static void check_backends(Spec *s, Diag *d)
 	OutSet out;
 	memset(&eo, 0, sizeof eo);
 	eo.regen_cmd = "xenbindgen";
-	eo.crate = "xen-sys";
+	eo.crate = EMIT_CRATE_DEFAULT;
 	outset_init(&out);
 	emit_c(s, &eo, &out, d);
 	if (!diag_error_count(d))

@@ -111,7 +111,7 @@ static const char generate_help[] =
 "                         (default: xenbindgen -i <spec dir> -o <output\n"
 "                         dir> -l LANG, whatever the paths)\n"
 "      --keep-dashes      name outputs arch-x86.h rather than arch_x86.h\n"
-"      --crate-name NAME  Rust crate name (default xen-sys)\n"
+"      --crate-name NAME  Rust crate name (default " EMIT_CRATE_DEFAULT ")\n"
 "      --rust-names STYLE c (default): the crate's types, constants and\n"
 "                         fields are named as in the C headers; rust:\n"
 "                         CamelCase types, snake_case fields\n"
@@ -271,7 +271,7 @@ static int parse_args(Options *o, const CmdDef *c, Cmd cmd, int argc,
 	o->max_errors = 50;
 	o->color = "auto";
 	o->format = "text";
-	o->crate = "xen-sys";
+	o->crate = EMIT_CRATE_DEFAULT;
 	o->against = xcalloc((size_t)argc, sizeof *o->against);
 	st = cli_parse(c, argc, argv, apply, o, &o->names);
 	if (st != STATUS_OK)
@@ -303,7 +303,7 @@ static char *regen_command(const Options *o)
 	buf_printf(&b, "xenbindgen -i <spec dir> -o <output dir> -l %s", o->lang);
 	if (o->keep_dashes)
 		buf_puts(&b, " --keep-dashes");
-	if (strcmp(o->lang, "rust") == 0 && strcmp(o->crate, "xen-sys") != 0)
+	if (strcmp(o->lang, "rust") == 0 && strcmp(o->crate, EMIT_CRATE_DEFAULT) != 0)
 		buf_printf(&b, " --crate-name %s", o->crate);
 	if (strcmp(o->lang, "rust") == 0 && o->rust_names)
 		buf_puts(&b, " --rust-names rust");

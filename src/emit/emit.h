@@ -12,10 +12,14 @@
 #include "model/model.h"
 #include "out/out.h"
 
+/* The Rust crate's name unless --crate-name says otherwise: "xen-sys" is
+ * an existing crate of crates.io, which a generated crate must not claim. */
+#define EMIT_CRATE_DEFAULT "xen-abi"
+
 typedef struct EmitOptions {
 	const char *regen_cmd; /* the command that regenerates the outputs */
 	bool keep_dashes;      /* arch-x86.h rather than arch_x86.h */
-	const char *crate;     /* Rust crate name */
+	const char *crate;     /* Rust crate name (EMIT_CRATE_DEFAULT) */
 	bool rust_names;       /* Rust: Rust-style names rather than C's */
 	/* c-layout: check these hand-written headers instead of ours */
 	const char *const *against;

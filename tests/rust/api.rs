@@ -3,8 +3,8 @@
 //! generated crate's tests/ directory by tests/suites/rust.py.
 
 use std::mem::{align_of, size_of};
-use xen_sys::api::*;
-use xen_sys::{Align64, GuestHandle64, IsMemoryOp, IsSysctl};
+use xen_abi::api::*;
+use xen_abi::{Align64, GuestHandle64, IsMemoryOp, IsSysctl};
 
 fn bytes_of<T>(v: &T) -> &[u8] {
     // SAFETY: the generated types have no padding (the ABI rules forbid
@@ -180,7 +180,7 @@ fn default_is_all_zero_bytes() {
     let e = EmptyStruct::default();
     assert_eq!(size_of::<EmptyStruct>(), 0);
     assert_eq!(e, EmptyStruct {});
-    let o = xen_sys::other::OtherThing::default();
+    let o = xen_abi::other::OtherThing::default();
     assert_eq!(bytes_of(&o), &[0u8; 8]);
 }
 

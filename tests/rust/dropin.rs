@@ -2,11 +2,11 @@
 // text in place, variants and bits under conditions as the crate's
 // configuration (a tools build at the latest interface version) sees them.
 
-use xen_sys::xen::{xen_test_flags, xen_test_mode};
+use xen_abi::xen::{xen_test_flags, xen_test_mode};
 
 #[test]
 fn verbatim_text_is_there() {
-    assert_eq!(xen_sys::xen::xen_test_next(1), 2);
+    assert_eq!(xen_abi::xen::xen_test_next(1), 2);
 }
 
 #[test]
@@ -36,6 +36,6 @@ fn bits_of_the_configuration() {
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 #[test]
 fn architecture_specific_unit() {
-    let m = xen_sys::arch_x86::xen_mca::mcinfo_common::default();
+    let m = xen_abi::arch_x86::xen_mca::mcinfo_common::default();
     assert_eq!(m.size, 0);
 }

@@ -4,8 +4,8 @@
 //! into the generated crate's tests/ directory by tests/suites/rust.py.
 
 use std::mem::{align_of, offset_of, size_of};
-use xen_sys::model::*;
-use xen_sys::{GuestHandle, IsDomctl};
+use xen_abi::model::*;
+use xen_abi::{GuestHandle, IsDomctl};
 
 #[test]
 fn constants() {
@@ -19,14 +19,14 @@ fn constants() {
     #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
     assert_eq!(X86_ONLY, 1);
     #[cfg(target_arch = "x86_64")]
-    assert_eq!(xen_sys::arch::ARCH_CONST, 86);
+    assert_eq!(xen_abi::arch::ARCH_CONST, 86);
 }
 
 #[test]
 fn aliases() {
     let d: DomidT = 7u16;
     let h: XenHandleT = [1u8; 16];
-    let w: WideT = xen_sys::Align64(9u64);
+    let w: WideT = xen_abi::Align64(9u64);
     assert_eq!(d + h[0] as u16 + w.get() as u16, 17);
     assert_eq!(align_of::<WideT>(), 8);
     let mut e = Everything::default(); // its padding is private

@@ -3,7 +3,7 @@
 //! directory by tests/suites/rust.py: if a name changes, this stops
 //! compiling.
 
-use xen_sys::naming::{Match, Self_, XenDomctlAltp2mMode, XenNames};
+use xen_abi::naming::{Match, Self_, XenDomctlAltp2mMode, XenNames};
 
 #[test]
 fn keywords_and_case() {
@@ -45,16 +45,16 @@ fn type_names() {
 #[test]
 fn module_names() {
     // r#type: a keyword; io and io::blkif: nested; io_x: a directory only
-    let t = xen_sys::r#type::InTypeUnit::default();
-    let r = xen_sys::io::blkif::BlkifReq {
-        thing: xen_sys::io::IoThing { x: 1 },
+    let t = xen_abi::r#type::InTypeUnit::default();
+    let r = xen_abi::io::blkif::BlkifReq {
+        thing: xen_abi::io::IoThing { x: 1 },
     };
-    let ring = xen_sys::io_x::ring::RingThing::default();
+    let ring = xen_abi::io_x::ring::RingThing::default();
     // core, mod, self and arch are taken: trailing underscore
-    let c = xen_sys::core_::CoreThing::default();
-    let m = xen_sys::mod_::ModThing::default();
-    let s = xen_sys::self_::SelfThing::default();
-    let a = xen_sys::arch_::ArchThing::default();
+    let c = xen_abi::core_::CoreThing::default();
+    let m = xen_abi::mod_::ModThing::default();
+    let s = xen_abi::self_::SelfThing::default();
+    let a = xen_abi::arch_::ArchThing::default();
     assert_eq!(t.x + r.thing.x + ring.x + c.x + m.x + s.x + a.x, 1);
     let n = XenNames::default();
     assert_eq!(n.in_type, t);
@@ -64,7 +64,7 @@ fn module_names() {
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 #[test]
 fn arch_alias() {
-    let a: xen_sys::arch::ArchStuff = xen_sys::arch_x86::ArchStuff { x86: 5 };
+    let a: xen_abi::arch::ArchStuff = xen_abi::arch_x86::ArchStuff { x86: 5 };
     let mut n = XenNames::default(); // _pad is private
     n.arch = a;
     assert_eq!(n.arch.x86, 5);

@@ -3,7 +3,7 @@
 //! keywords.  Copied into the generated crate's tests/ directory by
 //! tests/suites/rust.py: if a name changes, this stops compiling.
 
-use xen_sys::naming::{r#match, self_, xen_domctl_altp2m_mode, xen_names};
+use xen_abi::naming::{r#match, self_, xen_domctl_altp2m_mode, xen_names};
 
 #[test]
 fn keywords_and_c_names() {
@@ -46,22 +46,22 @@ fn type_names() {
 #[test]
 fn module_names() {
     // modules are named as with Rust names
-    let t = xen_sys::r#type::in_type_unit::default();
-    let r = xen_sys::io::blkif::blkif_req {
-        thing: xen_sys::io::io_thing { x: 1 },
+    let t = xen_abi::r#type::in_type_unit::default();
+    let r = xen_abi::io::blkif::blkif_req {
+        thing: xen_abi::io::io_thing { x: 1 },
     };
-    let ring = xen_sys::io_x::ring::ring_thing::default();
-    let c = xen_sys::core_::core_thing::default();
-    let m = xen_sys::mod_::mod_thing::default();
-    let s = xen_sys::self_::self_thing::default();
-    let a = xen_sys::arch_::arch_thing::default();
+    let ring = xen_abi::io_x::ring::ring_thing::default();
+    let c = xen_abi::core_::core_thing::default();
+    let m = xen_abi::mod_::mod_thing::default();
+    let s = xen_abi::self_::self_thing::default();
+    let a = xen_abi::arch_::arch_thing::default();
     assert_eq!(t.x + r.thing.x + ring.x + c.x + m.x + s.x + a.x, 1);
 }
 
 #[cfg(any(target_arch = "x86", target_arch = "x86_64"))]
 #[test]
 fn arch_alias() {
-    let a: xen_sys::arch::arch_stuff = xen_sys::arch_x86::arch_stuff { x86: 5 };
+    let a: xen_abi::arch::arch_stuff = xen_abi::arch_x86::arch_stuff { x86: 5 };
     let mut n = xen_names::default(); // _pad is private
     n.arch = a;
     assert_eq!(n.arch.x86, 5);

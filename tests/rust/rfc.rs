@@ -3,9 +3,9 @@
 //! crate's tests/ directory by tests/suites/rust.py.
 
 use std::mem::{align_of, size_of};
-use xen_sys::domctl::{XenDomctlAltp2mMode, XenDomctlCdf, XenDomctlCreatedomain};
-use xen_sys::sysctl::XenSysctlReadconsole;
-use xen_sys::GuestHandle64;
+use xen_abi::domctl::{XenDomctlAltp2mMode, XenDomctlCdf, XenDomctlCreatedomain};
+use xen_abi::sysctl::XenSysctlReadconsole;
+use xen_abi::GuestHandle64;
 
 fn bytes_of<T>(v: &T) -> &[u8] {
     // SAFETY: the generated types have no padding, every byte is initialised.

@@ -5,12 +5,12 @@
 //! the C names (the default, --rust-names c).
 
 use std::mem::{align_of, size_of};
-use xen_sys::domctl::{
+use xen_abi::domctl::{
     xen_domctl, xen_domctl_cdf, xen_domctl_createdomain, xen_domctl_iommu,
     XEN_DOMCTL_INTERFACE_VERSION,
 };
-use xen_sys::sysctl::{xen_sysctl, xen_sysctl_readconsole, XEN_SYSCTL_INTERFACE_VERSION};
-use xen_sys::{GuestHandle64, IsDomctl, IsSysctl};
+use xen_abi::sysctl::{xen_sysctl, xen_sysctl_readconsole, XEN_SYSCTL_INTERFACE_VERSION};
+use xen_abi::{GuestHandle64, IsDomctl, IsSysctl};
 
 fn bytes_of<T>(v: &T) -> &[u8] {
     // SAFETY: these structs have no padding, every byte is initialised.
@@ -88,7 +88,7 @@ fn marker_traits() {
     assert_eq!(xen_sysctl_readconsole::NAME, "XEN_SYSCTL_readconsole");
     assert_eq!(
         <xen_domctl_createdomain as IsDomctl>::HYPERCALL,
-        xen_sys::xen::xen_hypercall::__HYPERVISOR_domctl.0
+        xen_abi::xen::xen_hypercall::__HYPERVISOR_domctl.0
     );
     assert_eq!(<xen_sysctl_readconsole as IsSysctl>::HYPERCALL, 35);
 }
