@@ -236,13 +236,30 @@ static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 {
 	IView views[ARRAY_LEN(view_configs) * ARRAY_LEN(view_targets)];
 	size_t nv = 0, t, c, i;
-	unsigned parses = 0;
+	unsigned parses = 0, home = tree_home_targets(&w->tree, H->th), archs = 0;
+	/* the views are of x86 and arm: arch-riscv.h is parsed there, as
+	 * the best that can be done */
+	for (t = 0; t < ARRAY_LEN(view_targets) && !(home >> view_targets[t] & 1u); t++)
+		;
+	if (t == ARRAY_LEN(view_targets))
+		home = (1u << NTARGETS) - 1;
+	/* the whole architectures of the targets that include the header */
+	for (t = 0; t < NTARGETS; t++)
+		for (c = 0; c < NTARGETS; c++)
+			if ((home >> c & 1u) && targets[c].arch == targets[t].arch)
+				archs |= 1u << t;
 	for (t = 0; t < ARRAY_LEN(view_targets); t++) {
 		for (c = 0; c < ARRAY_LEN(view_configs); c++) {
 			IView *v = &views[nv];
 			FactsView fv;
 			const char *prelude[16];
 			if (view_configs[c] == CFG_ASM && !H->th->mentions_asm)
+				continue;
+			/* a target whose build never includes the header:
+			 * parsed there alone (after xen.h, which has the
+			 * other architecture's or target's header), it
+			 * redefines what that one defined */
+			if (!(home >> view_targets[t] & 1u))
 				continue;
 			memset(v, 0, sizeof *v);
 			v->target = view_targets[t];
@@ -271,7 +288,18 @@ static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 			nv++;
 		}
 	}
+	H->tree = &w->tree;
 	ibuild_header(H, views, nv, w->caps, w->tree.latest);
+	if (home != archs) {
+		/* what the header says holds where its includers include it:
+		 * xen-x86_32.h's FLAT_KERNEL_CS is no x86_64 constant (an
+		 * architecture's unit says its architecture by itself) */
+		ICond hc;
+		icond_init(&hc);
+		hc.targets = home;
+		for (i = 0; i < H->n; i++)
+			icond_and(&H->arena, &H->e[i].cond, &hc);
+	}
 	for (i = 0; i < nv; i++) {
 		facts_free(&views[i].facts);
 		xdecls_free(&views[i].decls);

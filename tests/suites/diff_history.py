@@ -16,7 +16,12 @@ import).  For every pair and target:
   * `added` / `removed` exactly when the name is in one spec tree only,
     and then clang must not see it on the side without it, unless that
     side's spec does not describe it (the importer kept it as verbatim
-    text): that is counted as coverage, not as an error of diff.
+    text): that is counted as coverage, not as an error of diff;
+  * and first of all, the imported specs are the headers: a struct or
+    union both describe whose layout (size, alignment, a shared member's
+    offset, size or bits) or a constant whose value is not clang's, on
+    either side, fails the test, named with its target and release (no
+    exclusion: an importer's error would make diff's verdict meaningless).
 
 The imported trees have no [abi] bump rules; the test adds Xen's own
 rules (those of specs/xen) to the imported domctl and sysctl units, then
@@ -117,11 +122,16 @@ def read_summary(path):
         for line in f:
             if line.startswith("#"):
                 continue
-            m = re.match(r"^(\S+) type (\S+) member (\S+): offset (\d+) size (\d+)", line)
+            m = re.match(r"^(\S+) type (\S+) member (\S+): offset (\d+) size (\d+)"
+                         r"(?: bits (\d+)@(\d+))?", line)
             if m:
                 if m.group(1) in out:
+                    # a bit-field: its bit offset in the record and width,
+                    # as clang's facts give them
+                    bits = (int(m.group(4)) * 8 + int(m.group(7)), int(m.group(6))) \
+                        if m.group(6) else None
                     out[m.group(1)]["member"].setdefault(m.group(2), {})[m.group(3)] = \
-                        (int(m.group(4)), int(m.group(5)))
+                        (int(m.group(4)), int(m.group(5)), bits)
                 continue
             if " member " in line:
                 continue
@@ -142,12 +152,28 @@ def same_members(fact, spec):
     holding a record with a flexible array the model lays out with the old
     interface's length keeps its size, but not its member's.)"""
     for m in fact[2:]:
-        name, off, size = m.split(":")[:3]
+        name, off, size, bits = m.rsplit(":", 3)
         if name in spec:
             size = max(int(size), 0)
-            if (int(off) // 8, size) != spec[name]:
+            if int(bits) >= 0:
+                # a bit-field: clang gives its first bit, the summary its
+                # storage unit and the bits' place in it
+                if (int(off), int(bits)) != spec[name][2] or size != spec[name][1]:
+                    return False
+            elif (int(off) // 8, size) != spec[name][:2]:
                 return False
     return True
+
+
+def sp_members(fact, spec):
+    """The members whose offset or size the spec has otherwise, for the
+    message."""
+    out = []
+    for m in fact[2:]:
+        name, off, size, bits = m.rsplit(":", 3)
+        if name in spec:
+            out.append("%s clang %s:%s:%s spec %s" % (name, off, size, bits, spec[name]))
+    return ", ".join(out[:6]) or "none"
 
 
 def check_pair(old, new, changes, report):
@@ -175,13 +201,23 @@ def check_pair(old, new, changes, report):
             if "." in name or so["type"][name][0] not in ("struct", "union") or \
                name not in co["record"] or name not in cn["record"]:
                 continue
-            # a spec whose layout is not the headers' (the model lays out
-            # one interface version, clang's tools view the latest) says
-            # nothing about diff: counted apart
-            if any(len(c[name]) != 1 or next(iter(c[name]))[:2] != sp["type"][name][1:] or
-                   not same_members(next(iter(c[name])), sp["member"].get(name, {}))
-                   for c, sp in ((co["record"], so), (cn["record"], sn))):
-                counts["unfaithful"].add(name)
+            # the imported spec must lay the record out as clang does on
+            # both sides: otherwise the importer is wrong, and diff's
+            # verdict would say nothing
+            bad = [(v, sorted(c[name]), sp["type"][name][1:])
+                   for v, c, sp in ((old["version"], co["record"], so),
+                                    (new["version"], cn["record"], sn))
+                   if len(c[name]) != 1 or next(iter(c[name]))[:2] != sp["type"][name][1:] or
+                   not same_members(next(iter(c[name])), sp["member"].get(name, {}))]
+            if bad:
+                for v, fact, spec in bad:
+                    counts["unfaithful"].add(name)
+                    problems.append("%s %s: the spec imported from %s is not the header: "
+                                    "clang lays it out as %s, the spec as size %s align %s "
+                                    "(members: %s)" % (
+                                        t, name, v, [f[:2] for f in fact], spec[0], spec[1],
+                                        (sp_members(fact, (so if v == old["version"] else sn)
+                                                    ["member"].get(name, {})))))
                 continue
             counts["checked types"] += 1
             clang_changed = co["record"][name] != cn["record"][name]
@@ -193,9 +229,15 @@ def check_pair(old, new, changes, report):
         for name in sorted(set(so["value"]) & set(sn["value"])):
             if name not in co["value"] or name not in cn["value"]:
                 continue
-            if co["value"][name] != {so["value"][name]} or \
-               cn["value"][name] != {sn["value"][name]}:
-                counts["unfaithful"].add(name)
+            bad = [(v, sorted(c[name]), sp[name])
+                   for v, c, sp in ((old["version"], co["value"], so["value"]),
+                                    (new["version"], cn["value"], sn["value"]))
+                   if c[name] != {sp[name]}]
+            if bad:
+                for v, fact, spec in bad:
+                    counts["unfaithful"].add(name)
+                    problems.append("%s %s: the spec imported from %s is not the header: "
+                                    "clang's value %s, the spec's %d" % (t, name, v, fact, spec))
                 continue
             counts["checked values"] += 1
             clang_changed = co["value"][name] != cn["value"][name]
@@ -307,7 +349,7 @@ def test_history(ctx):
                     with lock:
                         errors.append("abi-summary %s: %d %s" % (v, st, se[-2000:]))
                     continue
-                data = {"specs": specs, "clang": read_clang(facts),
+                data = {"version": v, "specs": specs, "clang": read_clang(facts),
                         "summary": read_summary(os.path.join(sdir, "abi-summary.txt"))}
                 with lock:
                     trees[v] = data
@@ -333,7 +375,7 @@ def test_history(ctx):
                           "checked against clang: %d type layouts, %d values; "
                           "added/removed where clang sees the item but the spec "
                           "does not describe it: %d; specs that are not the "
-                          "headers' (not checked): %s" % (
+                          "headers' (each a mismatch): %s" % (
                               a, b, len(p), len(mine), ", ".join("%d %s" % (per[k], k)
                                                           for k in CLASSES),
                               counts["checked types"], counts["checked values"],
