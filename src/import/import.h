@@ -112,8 +112,9 @@ size_t tree_prelude(const HeaderTree *t, const TreeHeader *h, ViewConfig c,
 
 /* The targets whose build includes h: those of the #if lines around
  * every #include of an arch-* header in its includers (arch-x86/xen.h
- * includes xen-x86_32.h on x86_32 only); every target for other headers
- * and for one included unconditionally or by nothing.  A bit per TGT_*. */
+ * includes xen-x86_32.h on x86_32 only), at most its architecture's for
+ * one in an architecture's directory (arch-x86/...); every target for
+ * other headers.  A bit per TGT_*. */
 unsigned tree_home_targets(const HeaderTree *t, const TreeHeader *h);
 
 /* ---- facts.c ------------------------------------------------------------

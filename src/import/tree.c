@@ -635,5 +635,23 @@ unsigned tree_home_targets(const HeaderTree *t, const TreeHeader *h)
 		}
 		htext_free(&ht);
 	}
-	return found && home ? home : all;
+	if (!found || !home)
+		home = all;
+	/* a header below arch-x86/ is x86's, whoever includes it (Xen's
+	 * arch-x86_32.h includes arch-x86/xen.h unconditionally), as an
+	 * architecture directory's unit is in the spec language */
+	{
+		const char *slash = strchr(h->path, '/');
+		unsigned dir = 0;
+		int a, tg;
+		for (a = 0; slash && a < NARCH; a++)
+			if ((size_t)(slash - h->path) == 5 + strlen(arch_name(a)) &&
+			    strncmp(h->path + 5, arch_name(a), strlen(arch_name(a))) == 0)
+				for (tg = 0; tg < NTARGETS; tg++)
+					if (targets[tg].arch == a)
+						dir |= 1u << tg;
+		if (dir & home)
+			home &= dir;
+	}
+	return home;
 }

@@ -16,7 +16,10 @@ import).  For every pair and target:
   * `added` / `removed` exactly when the name is in one spec tree only,
     and then clang must not see it on the side without it, unless that
     side's spec does not describe it (the importer kept it as verbatim
-    text): that is counted as coverage, not as an error of diff;
+    text): that is counted as coverage, not as an error of diff; a
+    function-like macro (not in the summary) must be one clang sees on
+    the side that has it;
+  * needs-bump exactly for the op structs of NEEDS_BUMP;
   * and first of all, the imported specs are the headers: a struct or
     union both describe whose layout (size, alignment, a shared member's
     offset, size or bits) or a constant whose value is not clang's, on
@@ -59,6 +62,17 @@ BUMPS = {
         ("XEN_SYSCTL_INTERFACE_VERSION", "xen_sysctl"),
 }
 
+# What diff must say needs a bump, per pair (the types, on any target):
+# Xen changed these op structs without a new interface version.  4.21's
+# xen_domctl_createdomain (altp2m_opts became the struct altp2m) and
+# xen_domctl_getdomaininfo (arm's arch_config grew) are the domctl case;
+# the others are sysctl's (docs/abi-evolution.md section 6).
+NEEDS_BUMP = {
+    ("4.18.0", "4.19.0"): ["xen_sysctl_livepatch_op"],
+    ("4.20.0", "4.21.0"): ["xen_domctl_createdomain", "xen_domctl_getdomaininfo"],
+    ("4.21.0", "4.22.0"): ["xen_sysctl_cpu_levelling_caps"],
+}
+
 _probe = {}
 
 
@@ -96,15 +110,15 @@ def read_clang(path):
     """{target: {"record": {name: {layouts}}, "value": {name: {values}}}}:
     a name a header defines differently from another is a set of
     facts."""
-    out = {t: {"record": {}, "value": {}} for t in TARGETS}
+    out = {t: {"record": {}, "value": {}, "macro": {}} for t in TARGETS}
     with open(path, encoding="utf-8") as f:
         for line in f:
             w = line.rstrip("\n").split("\t")
             header, target, kind, name = w[0], w[1], w[2], w[3]
-            if target not in out or kind not in ("record", "value") or \
+            if target not in out or kind not in ("record", "value", "macro") or \
                not arch_ok(header, target):
                 continue
-            fact = tuple(w[4:]) if kind == "record" else int(w[4]) % (1 << 64)
+            fact = tuple(w[4:]) if kind != "value" else int(w[4]) % (1 << 64)
             out[target][kind].setdefault(name, set()).add(fact)
     return out
 
@@ -194,8 +208,19 @@ def check_pair(old, new, changes, report):
             if c["kind"] == "type":
                 layout.setdefault(c["item"].split(".")[0], []).append(c["detail"])
         value = {c["item"] for c in ch.get("value", [])}
-        added = {c["item"] for c in ch.get("added", []) if c["kind"] != "handle"}
-        removed = {c["item"] for c in ch.get("removed", []) if c["kind"] != "handle"}
+        # function-like macros are not in the abi-summary: checked
+        # against clang's macro facts below
+        added = {c["item"] for c in ch.get("added", []) if c["kind"] not in ("handle", "macro")}
+        removed = {c["item"] for c in ch.get("removed", []) if c["kind"] not in ("handle", "macro")}
+        for c in ch.get("added", []) + ch.get("removed", []):
+            if c["kind"] != "macro" or "." in c["item"]:
+                continue
+            there, other = (cn, co) if c["change"] == "added" else (co, cn)
+            if c["item"] not in there["macro"]:
+                problems.append("%s %s: diff says the macro is %s, clang does not see "
+                                "it there" % (t, c["item"], c["change"]))
+            elif c["item"] in other["macro"]:
+                counts["coverage"] += 1
         # records
         for name in sorted(set(so["type"]) & set(sn["type"])):
             if "." in name or so["type"][name][0] not in ("struct", "union") or \
@@ -370,6 +395,11 @@ def test_history(ctx):
             mine = [c for c in changes if c["target"] in TARGETS]
             p, counts = check_pair(trees[a], trees[b], mine, report)
             problems += ["%s -> %s: %s" % (a, b, x) for x in p]
+            bump = sorted({c["item"].split(".")[0] for c in mine if c["class"] == "needs-bump"})
+            if bump != NEEDS_BUMP.get((a, b), []):
+                problems.append("%s -> %s: diff says %s need a new interface version, "
+                                "expected %s" % (a, b, bump or "no types",
+                                                 NEEDS_BUMP.get((a, b)) or "none"))
             per = {k: sum(c["class"] == k for c in mine) for k in CLASSES}
             report.append("%s -> %s: %d mismatches; %d changes on x86_32/x86_64/arm32/arm64: %s; "
                           "checked against clang: %d type layouts, %d values; "
