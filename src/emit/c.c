@@ -1420,8 +1420,28 @@ static void arch_includes(Buf *b, const Header *h, const Spec *s)
 	buf_puts(b, "#else\n#error \"Unsupported architecture\"\n#endif\n");
 }
 
+/* Does an `include` item of h lead to a header that imports from "arch"
+ * itself?  Its includer then has the architecture's names through it, in
+ * the order the original wants (Xen's domctl.h includes xen.h, which
+ * includes xen-compat.h before the architecture's header: that header read
+ * first would see no __XEN_INTERFACE_VERSION__). */
+static bool arch_through_item(const Header *h, const Spec *s)
+{
+	size_t j, k;
+	for (j = 0; j < s->nunits; j++) {
+		const Unit *v = s->units[j];
+		if (v == h->u || !included_by_item(h, v))
+			continue;
+		for (k = 0; k < v->nincludes; k++)
+			if (!v->includes[k].unit)
+				return true;
+	}
+	return false;
+}
+
 /* The includes of [[includes]] entries, but for those an `include` item
- * writes (for "arch": the header of any architecture). */
+ * writes (for "arch": the header of any architecture, or one that has
+ * them). */
 static void includes(Buf *b, const Header *h, const Spec *s)
 {
 	size_t i, k;
@@ -1436,6 +1456,8 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 				written = s->arch_units[a] &&
 					  (h->u->family < 0 || h->u->family == a) &&
 					  included_by_item(h, s->arch_units[a]);
+			if (!written && h->u->family < 0)
+				written = arch_through_item(h, s);
 		}
 		if (written)
 			continue;
