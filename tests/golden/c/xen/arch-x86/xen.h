@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * arch-x86/xen.h
  *
@@ -7,8 +8,19 @@
  * Edit the spec files instead and regenerate with:
  *   make regen
  */
-#ifndef __XEN_AUTOGEN_ARCH_X86_H
-#define __XEN_AUTOGEN_ARCH_X86_H
+
+/* Copyright (c) 2004-2006, K A Fraser */
+
+/*
+ * The x86 part of the base interface, for 32- and 64-bit guests: how guest
+ * handles are declared, the native-width frame number and word types, and the
+ * x86 parts of vcpu_info and of the shared info page.
+ */
+
+/* The base interface first, so that this header can be included on its own. */
+#include "../xen.h"
+#ifndef __XEN_PUBLIC_ARCH_X86_XEN_H__
+#define __XEN_PUBLIC_ARCH_X86_XEN_H__
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Highest flag defined for `misc_flags`, for range checks. */
@@ -73,6 +85,58 @@ struct xen_arch_domainconfig {
 };
 #endif
 
+/*
+ * Guest handles on x86.  A handle is a guest pointer wrapped in a struct, so
+ * that the compiler keeps handles of different types apart and a handle
+ * cannot be dereferenced by mistake: it has the size of a pointer.
+ * DEFINE_XEN_GUEST_HANDLE(T) declares the handle of a typedef T and of const
+ * T, __DEFINE_XEN_GUEST_HANDLE(name, type) the same under another name,
+ * XEN_GUEST_HANDLE(name) names the handle type, and set_xen_guest_handle()
+ * stores a pointer in one.  Interface versions before 3.2.1 used bare
+ * pointers (text: the macros paste names together and declare types).
+ */
+#if __XEN_INTERFACE_VERSION__ >= 0x00030201
+#define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
+    typedef struct { type *p; } __guest_handle_ ## name
+#else
+#define ___DEFINE_XEN_GUEST_HANDLE(name, type) \
+    typedef type * __guest_handle_ ## name
+#endif
+#define __DEFINE_XEN_GUEST_HANDLE(name, type) \
+    ___DEFINE_XEN_GUEST_HANDLE(name, type);   \
+    ___DEFINE_XEN_GUEST_HANDLE(const_##name, const type)
+#define DEFINE_XEN_GUEST_HANDLE(name)   __DEFINE_XEN_GUEST_HANDLE(name, name)
+#define __XEN_GUEST_HANDLE(name)        __guest_handle_ ## name
+#define XEN_GUEST_HANDLE(name)          __XEN_GUEST_HANDLE(name)
+#define XEN_GUEST_HANDLE_PARAM(name)    XEN_GUEST_HANDLE(name)
+#define set_xen_guest_handle_raw(hnd, val)  do { (hnd).p = val; } while (0)
+#define set_xen_guest_handle(hnd, val) set_xen_guest_handle_raw(hnd, val)
+
+#if (defined(__XEN__) || defined(__XEN_TOOLS__)) && (defined(__i386__))
+/*
+ * The toolstack's interfaces must have one layout for 32- and 64-bit callers,
+ * so on x86_32 their 64-bit integers are 8-aligned (uint64_aligned_t), and
+ * each handle also has a 64-bit form (XEN_GUEST_HANDLE_64) whose pointer
+ * fills 8 bytes; setting such a handle clears its upper half first (text, as
+ * above; 64-bit targets get the defaults of xen.h).
+ */
+#undef ___DEFINE_XEN_GUEST_HANDLE
+#define ___DEFINE_XEN_GUEST_HANDLE(name, type)                  \
+    typedef struct { type *p; }                                 \
+        __guest_handle_ ## name;                                \
+    typedef struct { union { type *p; uint64_aligned_t q; }; }  \
+        __guest_handle_64_ ## name
+#undef set_xen_guest_handle_raw
+#define set_xen_guest_handle_raw(hnd, val)                  \
+    do { if ( sizeof(hnd) == 8 ) *(uint64_t *)&(hnd) = 0;   \
+         (hnd).p = val;                                     \
+    } while ( 0 )
+#define  int64_aligned_t  int64_t __attribute__((aligned(8)))
+#define uint64_aligned_t uint64_t __attribute__((aligned(8)))
+#define __XEN_GUEST_HANDLE_64(name) __guest_handle_64_ ## name
+#define XEN_GUEST_HANDLE_64(name) __XEN_GUEST_HANDLE_64(name)
+#endif
+
 /* Number of vcpu_info slots in the shared info page on x86. */
 #define XEN_LEGACY_MAX_VCPUS 32
 
@@ -87,11 +151,9 @@ struct xen_arch_domainconfig {
 
 /* A page frame number: native width on x86. */
 typedef unsigned long xen_pfn_t;
-DEFINE_XEN_GUEST_HANDLE(xen_pfn_t);
 
 /* An unsigned long as seen by the guest: native width on x86. */
 typedef unsigned long xen_ulong_t;
-DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 
 /*
  * x86 state in each vcpu_info: the fault address and space that keeps vcpu_info
@@ -147,10 +209,4 @@ struct arch_shared_info {
 };
 typedef struct arch_shared_info arch_shared_info_t;
 
-/*
- * Guest handle of an array of native-width unsigned longs (frame lists of old
- * interfaces).
- */
-__DEFINE_XEN_GUEST_HANDLE(ulong, unsigned long);
-
-#endif /* __XEN_AUTOGEN_ARCH_X86_H */
+#endif /* __XEN_PUBLIC_ARCH_X86_XEN_H__ */
