@@ -77,9 +77,9 @@ def test_self(ctx):
 
 
 # The headers of Xen 4.17 that specs/xen generates as drop-ins (issue 14.7).
-DROPIN = ["arch-x86_32.h", "arch-x86_64.h", "errno.h", "event_channel.h", "grant_table.h",
-          "hvm/ioreq.h", "io/blkif.h", "io/ring.h", "memory.h", "sched.h", "vcpu.h",
-          "xen-compat.h"]
+DROPIN = ["arch-arm.h", "arch-x86_32.h", "arch-x86_64.h", "errno.h", "event_channel.h",
+          "grant_table.h", "hvm/ioreq.h", "io/blkif.h", "io/ring.h", "memory.h", "sched.h",
+          "vcpu.h", "xen-compat.h", "xen.h"]
 
 
 def test_specs_xen(ctx):
