@@ -472,7 +472,7 @@ def test_op_traits(ctx):
         incs = sorted(os.path.relpath(os.path.join(r, n), cdir)
                       for r, _, ns in os.walk(cdir) for n in ns
                       if n.endswith(".h") and not n.startswith("arch"))
-        prog = ['#include "xen-prelude.h"'] + ['#include "%s"' % h for h in incs]
+        prog = [c_prelude(ctx, cdir)] + ['#include "%s"' % h for h in incs]
         for trait, struct, cmd, name in impls:
             prog.append('_Static_assert(%s == %s, "%s::CMD");' % (name, cmd, struct))
             prog.append('_Static_assert(sizeof(struct %s) > 0, "%s");' % (struct, struct))
