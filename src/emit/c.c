@@ -1420,8 +1420,43 @@ static void arch_includes(Buf *b, const Header *h, const Spec *s)
 	buf_puts(b, "#else\n#error \"Unsupported architecture\"\n#endif\n");
 }
 
+/* Whether the unit's leading `include` items (before its first item,
+ * without a condition but the assembler's) include a common unit that
+ * itself imports from "arch", as Xen's headers include xen.h: that header
+ * brings the architecture's names, after what it includes first
+ * (xen-compat.h, whose __XEN_INTERFACE_VERSION__ the architecture headers
+ * test), so no chain of architecture headers goes ahead of it. */
+static bool arch_by_item(const Header *h, const Spec *s)
+{
+	Buf got = {0}, want = {0};
+	size_t i, k;
+	bool found = false;
+	for (i = 0; i < h->u->nseq && !h->u->seq[i].item && !found; i++) {
+		const Directive *dir = h->u->seq[i].dir;
+		const Cond *c = &dir->cond;
+		if (dir->kind != DIR_INCLUDE || c->tools || c->hypervisor ||
+		    c->targets || c->since || c->until || c->ndefined ||
+		    c->nnot_defined || c->c_if)
+			continue;
+		buf_clear(&got);
+		resolved_include(&got, h, dir->text);
+		for (k = 0; k < s->nunits && !found; k++) {
+			const Unit *u = s->units[k];
+			if (u == h->u || u->family >= 0 || !u->uses_arch)
+				continue;
+			buf_clear(&want);
+			header_path(&want, u, h->o->keep_dashes);
+			found = got.len && strcmp(buf_cstr(&got), buf_cstr(&want)) == 0;
+		}
+	}
+	buf_free(&got);
+	buf_free(&want);
+	return found;
+}
+
 /* The includes of [[includes]] entries, but for those an `include` item
- * writes (for "arch": the header of any architecture). */
+ * writes (for "arch": the header of any architecture, or of a unit that
+ * includes it, arch_by_item). */
 static void includes(Buf *b, const Header *h, const Spec *s)
 {
 	size_t i, k;
@@ -1436,6 +1471,8 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 				written = s->arch_units[a] &&
 					  (h->u->family < 0 || h->u->family == a) &&
 					  included_by_item(h, s->arch_units[a]);
+			if (!written && h->u->family < 0)
+				written = arch_by_item(h, s);
 		}
 		if (written)
 			continue;

@@ -463,7 +463,11 @@ static void xlat_enums(Compat *C, Buf *b, const char *mname, const Item *it,
 			buf_puts(b, " {\n");
 			for (k = 0; k < sub->nfields; k++) {
 				const Field *m = &sub->fields[k];
-				if (!m->name)
+				/* a member of older interface versions only
+				 * (mmuext_op's const void *vcpumask) is not
+				 * the hypervisor's */
+				if (!m->name || !present(sub, k, CT) ||
+				    !present(sub, k, NT))
 					continue;
 				buf_printf(b, "    XLAT_%s_", mname);
 				path_with(b, buf_cstr(&p), "_");

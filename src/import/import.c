@@ -337,6 +337,7 @@ typedef struct Def {
 typedef struct Names {
 	HMap map;          /* name -> Def list (structured items only) */
 	Arena arena;
+	int narch;         /* the architecture units (arch-x86, arch-arm...) */
 } Names;
 
 static bool structured(const IEntry *e)
@@ -349,6 +350,9 @@ static void names_build(Names *N, Work *w)
 	size_t h, i, k;
 	hmap_init(&N->map);
 	arena_init(&N->arena);
+	N->narch = 0;
+	for (h = 0; h < w->nh; h++)
+		N->narch += is_view_unit(w->hs[h].unit);
 	for (h = 0; h < w->nh; h++) {
 		const IHeader *H = &w->hs[h];
 		for (i = 0; i < H->n; i++) {
@@ -387,44 +391,45 @@ static const char *source_of(Work *w, Names *N, size_t h, const char *name)
 	const char *unit = w->hs[h].unit, *adir;
 	const char *only = NULL;
 	int views = 0;
-	bool in_x86 = false, in_arm = false;
+	bool in_adir = false;
 	size_t n = 0;
 	Arena tmp;
 	if (*name == '&') {
-		/* a guest handle: defined with its type (has_handle) */
+		/* a guest handle: defined with its type (has_handle) or by a
+		 * handle item (which defines '&name'); handles are no names
+		 * to import, the includes of the type bring them */
 		const Def *y;
 		for (y = hmap_gets(&N->map, name + 1); y; y = y->next)
 			if (w->hs[y->h].e[y->e].has_handle)
 				return "";
-		return NULL;
+		return d ? "" : NULL;
 	}
 	for (x = d; x; x = x->next)
 		if (x->h == h)
 			return "";
+	arena_init(&tmp);
+	adir = arch_dir_of(&tmp, unit);
 	for (x = d; x; x = x->next) {
 		const char *u = w->hs[x->h].unit;
-		if (strcmp(u, "arch-x86") == 0)
-			in_x86 = true;
-		else if (strcmp(u, "arch-arm") == 0)
-			in_arm = true;
-		else {
+		const Def *y;
+		if (is_view_unit(u)) {
+			/* each architecture unit once (Xen 4.22 has four) */
+			for (y = d; y != x && strcmp(w->hs[y->h].unit, u) != 0; y = y->next)
+				;
+			views += y == x;
+			in_adir = in_adir || (adir && strcmp(adir, u) == 0);
+		} else {
 			if (!only || strcmp(only, u) != 0)
 				n++;
 			only = u;
 		}
 	}
-	views = in_x86 + in_arm;
+	arena_free(&tmp);
 	if (is_view_unit(unit))
 		return n == 1 ? only : NULL;
-	arena_init(&tmp);
-	adir = arch_dir_of(&tmp, unit);
-	if (adir && ((strcmp(adir, "arch-x86") == 0 && in_x86) ||
-		     (strcmp(adir, "arch-arm") == 0 && in_arm))) {
-		arena_free(&tmp);
+	if (in_adir)
 		return "arch";
-	}
-	arena_free(&tmp);
-	if (views == 2 && n == 0)
+	if (views && views == N->narch && n == 0)
 		return "arch";
 	if (n == 1 && views == 0)
 		return only;
