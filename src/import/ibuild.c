@@ -1269,6 +1269,15 @@ static bool same_decl(const XDecl *a, const XDecl *b)
 	       strcmp(a->name, b->name) == 0;
 }
 
+/* Whether a is b seen without its name: the same record at the same
+ * place, unnamed. */
+static bool unnamed_copy(const XDecl *a, const XDecl *b)
+{
+	return (a->kind == XK_STRUCT || a->kind == XK_UNION) &&
+	       a->kind == b->kind && a->name_off == b->name_off && !*a->name &&
+	       *b->name;
+}
+
 /* The distinct declarations of a chunk (one view's copy of each). */
 static size_t distinct(const Chunk *c, const XDecl **out, size_t max)
 {
@@ -1708,6 +1717,24 @@ static void build_chunk(B *b, IEntry *e, const Chunk *c)
 		ientry_verbatim(b->H, e, d[0]->kind == XK_FUNCTION ? "a function" :
 				"a variable");
 		return;
+	}
+	/* a record that a view reports unnamed at the same place: a view in
+	 * which the name is taken already (arch-x86/pmu.h's struct
+	 * xen_pmu_arch parsed on arm, after arch-arm.h's), which clang
+	 * recovers from with an anonymous copy; the record is the named one */
+	if (nrec == 2 && ntd == 0 && nenum == 0) {
+		const XDecl *r0 = NULL, *r1 = NULL;
+		for (i = 0; i < n; i++)
+			if (d[i]->kind == XK_STRUCT || d[i]->kind == XK_UNION) {
+				if (r0)
+					r1 = d[i];
+				else
+					r0 = d[i];
+			}
+		if (r0 && r1 && (unnamed_copy(r0, r1) || unnamed_copy(r1, r0))) {
+			rec = *r0->name ? r0 : r1;
+			nrec = 1;
+		}
 	}
 	if (nrec == 1 && nenum == 0 && ntd <= 1) {
 		if (!rec->definition) {
