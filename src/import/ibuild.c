@@ -198,8 +198,11 @@ void ientry_verbatim(IHeader *H, IEntry *e, const char *why)
 			H->e[i].verbatim = true;
 			H->e[i].doc = NULL;
 			H->e[i].kind = "verbatim";
-			if (!H->e[i].why)
+			if (!H->e[i].why) {
 				H->e[i].why = "a guest handle of a type that stays text";
+				idiag(H, H->e[i].start, DIAG_WARNING,
+				      "%s: kept as verbatim text", H->e[i].why);
+			}
 		}
 	}
 	if (why && !e->why) {
