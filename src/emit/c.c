@@ -640,27 +640,12 @@ static void emit_record(Header *h, const Item *it)
 	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
-	if (it->c.typedef_decl && !h->ahead[it->index]) {
-		/* typedef struct name { ... } name_t;: one declaration, as
-		 * some of Xen's headers have it (a second definition of the
-		 * tag is then one error, not two) */
-		Buf n = {0};
-		const char *td = c_typedef_name(&n, it, true);
-		buf_puts(b, "typedef ");
-		record(h, b, it, 0);
-		buf_printf(b, " %s;\n", td);
-		if ((h->E->pointed[it->index] || it->c.handle) &&
-		    !hmap_gets(&h->E->handles, td))
-			buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", td);
-		buf_free(&n);
-	} else {
-		record(h, b, it, 0);
-		buf_puts(b, ";\n");
-		if (!h->ahead[it->index])
-			typedef_and_handle(h, b, it);
-	}
+	record(h, b, it, 0);
+	buf_puts(b, ";\n");
+	if (!h->ahead[it->index])
+		typedef_and_handle(h, b, it);
 	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
-	if (it->op_family && !it->op_ref) { /* else defined where it is */
+	if (it->op_family) {
 		Buf d = {0};
 		buf_printf(&d, "The %s sub-op that takes struct %s.",
 			   it->op_family, it->name);
@@ -1435,28 +1420,43 @@ static void arch_includes(Buf *b, const Header *h, const Spec *s)
 	buf_puts(b, "#else\n#error \"Unsupported architecture\"\n#endif\n");
 }
 
-/* Does an `include` item of h lead to a header that imports from "arch"
- * itself?  Its includer then has the architecture's names through it, in
- * the order the original wants (Xen's domctl.h includes xen.h, which
- * includes xen-compat.h before the architecture's header: that header read
- * first would see no __XEN_INTERFACE_VERSION__). */
-static bool arch_through_item(const Header *h, const Spec *s)
+/* Whether the unit's leading `include` items (before its first item,
+ * without a condition but the assembler's) include a common unit that
+ * itself imports from "arch", as Xen's headers include xen.h: that header
+ * brings the architecture's names, after what it includes first
+ * (xen-compat.h, whose __XEN_INTERFACE_VERSION__ the architecture headers
+ * test), so no chain of architecture headers goes ahead of it. */
+static bool arch_by_item(const Header *h, const Spec *s)
 {
-	size_t j, k;
-	for (j = 0; j < s->nunits; j++) {
-		const Unit *v = s->units[j];
-		if (v == h->u || !included_by_item(h, v))
+	Buf got = {0}, want = {0};
+	size_t i, k;
+	bool found = false;
+	for (i = 0; i < h->u->nseq && !h->u->seq[i].item && !found; i++) {
+		const Directive *dir = h->u->seq[i].dir;
+		const Cond *c = &dir->cond;
+		if (dir->kind != DIR_INCLUDE || c->tools || c->hypervisor ||
+		    c->targets || c->since || c->until || c->ndefined ||
+		    c->nnot_defined || c->c_if)
 			continue;
-		for (k = 0; k < v->nincludes; k++)
-			if (!v->includes[k].unit)
-				return true;
+		buf_clear(&got);
+		resolved_include(&got, h, dir->text);
+		for (k = 0; k < s->nunits && !found; k++) {
+			const Unit *u = s->units[k];
+			if (u == h->u || u->family >= 0 || !u->uses_arch)
+				continue;
+			buf_clear(&want);
+			header_path(&want, u, h->o->keep_dashes);
+			found = got.len && strcmp(buf_cstr(&got), buf_cstr(&want)) == 0;
+		}
 	}
-	return false;
+	buf_free(&got);
+	buf_free(&want);
+	return found;
 }
 
 /* The includes of [[includes]] entries, but for those an `include` item
- * writes (for "arch": the header of any architecture, or one that has
- * them). */
+ * writes (for "arch": the header of any architecture, or of a unit that
+ * includes it, arch_by_item). */
 static void includes(Buf *b, const Header *h, const Spec *s)
 {
 	size_t i, k;
@@ -1472,7 +1472,7 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 					  (h->u->family < 0 || h->u->family == a) &&
 					  included_by_item(h, s->arch_units[a]);
 			if (!written && h->u->family < 0)
-				written = arch_through_item(h, s);
+				written = arch_by_item(h, s);
 		}
 		if (written)
 			continue;

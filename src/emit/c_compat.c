@@ -471,13 +471,18 @@ static void xlat_enums(Compat *C, Buf *b, const char *mname, const Item *it,
 			for (k = 0; k < sub->nfields; k++) {
 				const Field *m = &sub->fields[k];
 				size_t j;
-				if (!m->name)
+				/* a member of older interface versions only
+				 * (mmuext_op's const void *vcpumask) is not
+				 * the hypervisor's */
+				if (!m->name || !present(sub, k, CT) ||
+				    !present(sub, k, NT))
 					continue;
 				/* a member declared twice, under conditions that
 				 * exclude each other (mmuext_op.arg2.vcpumask:
 				 * a handle, a pointer before 3.2.5), is one */
 				for (j = 0; j < k; j++)
 					if (sub->fields[j].name &&
+					    present(sub, j, CT) && present(sub, j, NT) &&
 					    strcmp(sub->fields[j].name, m->name) == 0)
 						break;
 				if (j < k)

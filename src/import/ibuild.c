@@ -198,8 +198,11 @@ void ientry_verbatim(IHeader *H, IEntry *e, const char *why)
 			H->e[i].verbatim = true;
 			H->e[i].doc = NULL;
 			H->e[i].kind = "verbatim";
-			if (!H->e[i].why)
+			if (!H->e[i].why) {
 				H->e[i].why = "a guest handle of a type that stays text";
+				idiag(H, H->e[i].start, DIAG_WARNING,
+				      "%s: kept as verbatim text", H->e[i].why);
+			}
 		}
 	}
 	if (why && !e->why) {
@@ -330,14 +333,20 @@ static DocNode *base_type(B *b, IEntry *e, const CTok *t, size_t n,
 			return NULL;
 		}
 		if (!pointee) {
-			static const char *const not_in_xen[] = {
-				"long", "ulong", "int8", "int16", "int32", "int64",
+			/* handles of primitives that Xen's xen.h defines under
+			 * a condition or not at all: the member needs the
+			 * handle item that defines it (or the C backend would
+			 * define it again) */
+			static const struct {
+				const char *c, *spec;
+			} not_in_xen[] = {
+				{"long", "long"}, {"ulong", "ulong"}, {"int8", "i8"},
+				{"int16", "i16"}, {"int32", "i32"}, {"int64", "i64"},
 			};
 			for (i = 0; i < ARRAY_LEN(not_in_xen); i++)
-				if (strcmp(h, not_in_xen[i]) == 0) {
-					*why = "a guest handle of a primitive that the C "
-					       "backend would define again";
-					return NULL;
+				if (strcmp(h, not_in_xen[i].c) == 0) {
+					add_use(b, e, arena_printf(b->a, "&%s", h));
+					return dtype1(b->a, ctor, dstr(b->a, not_in_xen[i].spec));
 				}
 			pointee = typedef_ref(b, e, h);
 			/* the handle must be defined with its type, or the C
@@ -809,6 +818,7 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 		const XField *base = first ? first->f : f;
 		uint32_t type_end = *base->name ? base->name_off : base->end;
 		size_t stars = 0;
+		bool cptr_const;
 		nt = ctok_all(h->clean + f->start, h->clean + type_end, &toks);
 		/* grouped declarators (uint8_t a, b): the type is the first's */
 		ntype = nt;
@@ -828,7 +838,15 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 					stars++;
 			free(pt);
 		}
-		ty = base_type(b, e, toks, ntype, why);
+		/* const T *: a pointer to const data */
+		cptr_const = stars == 1 && ntype > 1 && ctok_is(&toks[0], "const") &&
+			     (b->caps & CAP_CONST_HANDLE);
+		if (stars == 1 && ntype == 1u + cptr_const &&
+		    ctok_is(&toks[ntype - 1], "void"))
+			ty = dstr(b->a, "void"); /* void *, const void * */
+		else
+			ty = cptr_const ? base_type(b, e, toks + 1, ntype - 1, why)
+					: base_type(b, e, toks, ntype, why);
 		free(toks);
 		if (!ty)
 			return NULL;
@@ -838,6 +856,8 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 		}
 		if (stars)
 			ty = dtype1(b->a, "cptr", ty);
+		if (cptr_const)
+			dput(b->a, ty, "const", dbool(b->a, true));
 		ns = ctok_all(h->clean + name_end, h->clean + f->end, &stoks);
 		if (ns == 3 && ctok_is(&stoks[0], "[") && stoks[1].kind == CTOK_IDENT &&
 		    ctok_is(&stoks[2], "]") && !ctok_is(&stoks[1], "XEN_FLEX_ARRAY_DIM"))
@@ -1346,6 +1366,15 @@ static bool same_decl(const XDecl *a, const XDecl *b)
 	       strcmp(a->name, b->name) == 0;
 }
 
+/* Whether a is b seen without its name: the same record at the same
+ * place, unnamed. */
+static bool unnamed_copy(const XDecl *a, const XDecl *b)
+{
+	return (a->kind == XK_STRUCT || a->kind == XK_UNION) &&
+	       a->kind == b->kind && a->name_off == b->name_off && !*a->name &&
+	       *b->name;
+}
+
 /* The distinct declarations of a chunk (one view's copy of each). */
 static size_t distinct(const Chunk *c, const XDecl **out, size_t max)
 {
@@ -1445,6 +1474,55 @@ static bool build_ring(B *b, IEntry *e, const CTok *t, size_t n)
 	return true;
 }
 
+/* DEFINE_XEN_GUEST_HANDLE(name) apart from its type (a primitive, or a
+ * type of another header), or __DEFINE_XEN_GUEST_HANDLE(name, type): a
+ * handle item.  Its definition is the name '&name', which the members
+ * XEN_GUEST_HANDLE(name) of other entries use. */
+static bool build_handle(B *b, IEntry *e, const CTok *t, size_t n)
+{
+	bool raw = ctok_is(&t[0], "__DEFINE_XEN_GUEST_HANDLE");
+	size_t rp, i;
+	DocNode *it, *ty = NULL;
+	const char *why = NULL;
+	char *name;
+	if (n < 4 || !ctok_is(&t[1], "(") || t[2].kind != CTOK_IDENT)
+		return false;
+	rp = 1 + closes_at(t + 1, n - 1);
+	/* then perhaps ";", nothing else */
+	if (rp >= n || !(rp + 1 == n || (rp + 2 == n && ctok_is(&t[rp + 1], ";"))))
+		return false;
+	name = tokstr(b->a, &t[2]);
+	if (raw) {
+		/* name, type: the type's tokens up to the ')' */
+		if (!ctok_is(&t[3], ",") || rp < 5)
+			return false;
+		ty = base_type(b, e, t + 4, rp - 4, &why);
+		if (!ty || ty->kind != DOC_STRING)
+			return false;
+	} else if (rp != 3) {
+		return false;
+	} else if (!c_keyword(name)) {
+		/* a type of another header, by its name; not C's own types
+		 * nor the stdint names the model knows by themselves */
+		for (i = 0; i < ARRAY_LEN(stdint_names); i++)
+			if (strcmp(stdint_names[i].c, name) == 0)
+				break;
+		if (i == ARRAY_LEN(stdint_names))
+			(void)typedef_ref(b, e, name);
+	}
+	it = doc_new(b->a, DOC_TABLE, NO_LOC);
+	e->kind = "handle";
+	e->name = name;
+	dput(b->a, it, "handle", dstr(b->a, name));
+	if (raw) {
+		dput(b->a, it, "type", ty);
+		dput(b->a, it, "raw", dbool(b->a, true));
+	}
+	add_def(b->a, e, arena_printf(b->a, "&%s", name));
+	e->doc = it;
+	return true;
+}
+
 static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 {
 	const HText *h = &b->H->text;
@@ -1458,8 +1536,8 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 	    t[2].kind == CTOK_IDENT && ctok_is(&t[3], ")")) {
 		char *name = tokstr(b->a, &t[2]);
 		IEntry *o = find_typedef_owner(b, name, e->ctx);
-		free(t);
 		if (o) {
+			free(t);
 			set_c_key(b, o->doc, "handle", dbool(b->a, true));
 			o->has_handle = true;
 			e->hidden = true;
@@ -1470,6 +1548,11 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 				add_def(b->a, o, e->defs[i]);
 			return;
 		}
+		if ((b->caps & CAP_HANDLE_ITEM) && build_handle(b, e, t, n)) {
+			free(t);
+			return;
+		}
+		free(t);
 		ientry_verbatim(b->H, e, "a guest handle defined apart from its type");
 		return;
 	}
@@ -1481,8 +1564,10 @@ static void build_macro_chunk(B *b, IEntry *e, const Chunk *c)
 		return;
 	}
 	if (n >= 1 && ctok_is(&t[0], "__DEFINE_XEN_GUEST_HANDLE")) {
+		bool ok = (b->caps & CAP_HANDLE_ITEM) && build_handle(b, e, t, n);
 		free(t);
-		ientry_verbatim(b->H, e, "a guest handle of a primitive type");
+		if (!ok)
+			ientry_verbatim(b->H, e, "a guest handle of a primitive type");
 		return;
 	}
 	{
@@ -1729,6 +1814,24 @@ static void build_chunk(B *b, IEntry *e, const Chunk *c)
 		ientry_verbatim(b->H, e, d[0]->kind == XK_FUNCTION ? "a function" :
 				"a variable");
 		return;
+	}
+	/* a record that a view reports unnamed at the same place: a view in
+	 * which the name is taken already (arch-x86/pmu.h's struct
+	 * xen_pmu_arch parsed on arm, after arch-arm.h's), which clang
+	 * recovers from with an anonymous copy; the record is the named one */
+	if (nrec == 2 && ntd == 0 && nenum == 0) {
+		const XDecl *r0 = NULL, *r1 = NULL;
+		for (i = 0; i < n; i++)
+			if (d[i]->kind == XK_STRUCT || d[i]->kind == XK_UNION) {
+				if (r0)
+					r1 = d[i];
+				else
+					r0 = d[i];
+			}
+		if (r0 && r1 && (unnamed_copy(r0, r1) || unnamed_copy(r1, r0))) {
+			rec = *r0->name ? r0 : r1;
+			nrec = 1;
+		}
 	}
 	if (nrec == 1 && nenum == 0 && ntd <= 1) {
 		if (!rec->definition) {

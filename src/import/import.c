@@ -363,6 +363,7 @@ typedef struct Def {
 typedef struct Names {
 	HMap map;          /* name -> Def list (structured items only) */
 	Arena arena;
+	int narch;         /* the architecture units (arch-x86, arch-arm...) */
 } Names;
 
 static bool structured(const IEntry *e)
@@ -375,6 +376,9 @@ static void names_build(Names *N, Work *w)
 	size_t h, i, k;
 	hmap_init(&N->map);
 	arena_init(&N->arena);
+	N->narch = 0;
+	for (h = 0; h < w->nh; h++)
+		N->narch += is_view_unit(w->hs[h].unit);
 	for (h = 0; h < w->nh; h++) {
 		const IHeader *H = &w->hs[h];
 		for (i = 0; i < H->n; i++) {
@@ -411,59 +415,49 @@ static const char *source_of(Work *w, Names *N, size_t h, const char *name)
 {
 	const Def *d = hmap_gets(&N->map, name), *x;
 	const char *unit = w->hs[h].unit, *adir;
-	static const char *const archs[] = {"arch-x86", "arch-arm", "arch-riscv", "arch-ppc"};
 	const char *only = NULL;
-	bool in[ARRAY_LEN(archs)] = {false}, present[ARRAY_LEN(archs)] = {false};
-	bool everywhere = true, somewhere = false;
-	size_t n = 0, a, k;
+	int views = 0;
+	bool in_adir = false;
+	size_t n = 0;
 	Arena tmp;
 	if (*name == '&') {
-		/* a guest handle: defined with its type (has_handle) */
+		/* a guest handle: defined with its type (has_handle) or by a
+		 * handle item (which defines '&name'); handles are no names
+		 * to import, the includes of the type bring them */
 		const Def *y;
 		for (y = hmap_gets(&N->map, name + 1); y; y = y->next)
 			if (w->hs[y->h].e[y->e].has_handle)
 				return "";
-		return NULL;
+		return d ? "" : NULL;
 	}
 	for (x = d; x; x = x->next)
 		if (x->h == h)
 			return "";
+	arena_init(&tmp);
+	adir = arch_dir_of(&tmp, unit);
 	for (x = d; x; x = x->next) {
 		const char *u = w->hs[x->h].unit;
-		for (a = 0; a < ARRAY_LEN(archs) && strcmp(u, archs[a]) != 0; a++)
-			;
-		if (a < ARRAY_LEN(archs)) {
-			in[a] = true;
+		const Def *y;
+		if (is_view_unit(u)) {
+			/* each architecture unit once (Xen 4.22 has four) */
+			for (y = d; y != x && strcmp(w->hs[y->h].unit, u) != 0; y = y->next)
+				;
+			views += y == x;
+			in_adir = in_adir || (adir && strcmp(adir, u) == 0);
 		} else {
 			if (!only || strcmp(only, u) != 0)
 				n++;
 			only = u;
 		}
 	}
+	arena_free(&tmp);
 	if (is_view_unit(unit))
 		return n == 1 ? only : NULL;
-	arena_init(&tmp);
-	adir = arch_dir_of(&tmp, unit);
-	for (a = 0; adir && a < ARRAY_LEN(archs); a++) {
-		if (in[a] && strcmp(adir, archs[a]) == 0) {
-			arena_free(&tmp);
-			return "arch";
-		}
-	}
-	arena_free(&tmp);
-	/* "arch" is every architecture's unit of the tree: each must define
-	 * the name (Xen 4.19 on has arch-riscv.h and arch-ppc.h too) */
-	for (k = 0; k < w->nh; k++)
-		for (a = 0; a < ARRAY_LEN(archs); a++)
-			if (strcmp(w->hs[k].unit, archs[a]) == 0)
-				present[a] = true;
-	for (a = 0; a < ARRAY_LEN(archs); a++) {
-		everywhere = everywhere && (in[a] || !present[a]);
-		somewhere = somewhere || in[a];
-	}
-	if (somewhere && everywhere && n == 0)
+	if (in_adir)
 		return "arch";
-	if (n == 1 && !somewhere)
+	if (views && views == N->narch && n == 0)
+		return "arch";
+	if (n == 1 && views == 0)
 		return only;
 	return NULL;
 }

@@ -409,6 +409,12 @@ def test_layout(ctx, tree):
     return fn
 
 
+# The xlat.lst entries each tree covers at least (a ratchet: a change that
+# covers fewer fails; one that covers more raises the number here).  The
+# imported trees miss the records that stay verbatim text (docs/compat.md).
+COVERED = {"xen": 60, "import-4.17": 156, "import-4.22": 161}
+
+
 def covered(st):
     """The xlat.lst entries of headers Xen makes compat that name a type of
     the tree: (what, entry, spec name)."""
@@ -461,11 +467,16 @@ def test_xen_macros(ctx, tree):
                 for k in sorted(got):
                     if ours[k] != xen[k]:
                         f.write("=== %s\n--- xen\n%s\n+++ ours\n%s\n" % (k, xen[k], ours[k]))
+        assert len(covered(st)) >= COVERED.get(tree[0], 0), (
+            "%d xlat.lst entries covered, fewer than the %d of COVERED"
+            % (len(covered(st)), COVERED[tree[0]]))
         nx = sum(1 for k in xen if not k.startswith("enum"))
         nm = sum(1 for k in got if not k.startswith("enum"))
-        say("%s: %d xlat.lst entries of the tree (%d checks, %d translations) -> %d macros and "
-            "%d union enums, the same as Xen %s's (%d macros in all); %d of %d textually identical"
-            % (tree[0], len(covered(st)), sum(1 for w, _, _ in covered(st) if w == "?"),
+        say("%s: %d of %d xlat.lst entries covered (%d checks, %d translations) -> %d macros "
+            "and %d union enums, the same as Xen %s's (%d macros in all); %d of %d textually "
+            "identical"
+            % (tree[0], len(covered(st)), len(st["entries"]),
+               sum(1 for w, _, _ in covered(st) if w == "?"),
                sum(1 for w, _, _ in covered(st) if w == "!"), nm, len(got) - nm, tree[2], nx,
                same, len(got)))
         if same != len(got):

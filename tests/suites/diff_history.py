@@ -130,8 +130,8 @@ def summary_value(text):
 
 def read_summary(path):
     """{target: {"type": {name: (what, size, align)}, "value": {name:
-    value}}} from the abi-summary of a spec tree."""
-    out = {t: {"type": {}, "value": {}, "member": {}} for t in TARGETS}
+    value}, "macro": {name: text}}} from the abi-summary of a spec tree."""
+    out = {t: {"type": {}, "value": {}, "member": {}, "macro": {}} for t in TARGETS}
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.startswith("#"):
@@ -158,6 +158,8 @@ def read_summary(path):
                 out[w[0]]["type"][w[2]] = (r[0], r[2], r[4])
             elif w[1] in ("constant", "enumerator"):
                 out[w[0]]["value"][w[2]] = summary_value(rest)
+            elif w[1] == "macro":
+                out[w[0]]["macro"][w[2]] = rest
     return out
 
 
@@ -272,8 +274,10 @@ def check_pair(old, new, changes, report):
                     sorted(co["value"][name]), sorted(cn["value"][name]),
                     "reports it" if name in value else "does not"))
         # added and removed: what diff says is what the spec trees hold
-        names_o = {n for n in so["type"] if "." not in n} | set(so["value"])
-        names_n = {n for n in sn["type"] if "." not in n} | set(sn["value"])
+        # (a function-like macro is a name of the tree too: one inside a
+        # record that stays text in one version is not in that tree)
+        names_o = {n for n in so["type"] if "." not in n} | set(so["value"]) | set(so["macro"])
+        names_n = {n for n in sn["type"] if "." not in n} | set(sn["value"]) | set(sn["macro"])
         top_added = {n for n in added if "." not in n}
         top_removed = {n for n in removed if "." not in n}
         if top_added != names_n - names_o:
