@@ -640,12 +640,27 @@ static void emit_record(Header *h, const Item *it)
 	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
-	record(h, b, it, 0);
-	buf_puts(b, ";\n");
-	if (!h->ahead[it->index])
-		typedef_and_handle(h, b, it);
+	if (it->c.typedef_decl && !h->ahead[it->index]) {
+		/* typedef struct name { ... } name_t;: one declaration, as
+		 * some of Xen's headers have it (a second definition of the
+		 * tag is then one error, not two) */
+		Buf n = {0};
+		const char *td = c_typedef_name(&n, it, true);
+		buf_puts(b, "typedef ");
+		record(h, b, it, 0);
+		buf_printf(b, " %s;\n", td);
+		if ((h->E->pointed[it->index] || it->c.handle) &&
+		    !hmap_gets(&h->E->handles, td))
+			buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", td);
+		buf_free(&n);
+	} else {
+		record(h, b, it, 0);
+		buf_puts(b, ";\n");
+		if (!h->ahead[it->index])
+			typedef_and_handle(h, b, it);
+	}
 	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
-	if (it->op_family) {
+	if (it->op_family && !it->op_ref) { /* else defined where it is */
 		Buf d = {0};
 		buf_printf(&d, "The %s sub-op that takes struct %s.",
 			   it->op_family, it->name);
