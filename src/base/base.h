@@ -188,6 +188,16 @@ int hex_digit(int c); /* 0..15, or -1 */
 const char *describe_char(char *buf, size_t size, const char *s,
 			  const char *end);
 int cmp_str(const void *a, const void *b); /* qsort over const char * */
+/* The width of a list item's marker at s ("- ", "* ", "12. ", "3) "), or
+ * 0. */
+size_t text_list_marker(const char *s);
+/* Descriptions as comments show them: each paragraph (a run of lines, or
+ * a list item: a line with a marker and those after it) as written when
+ * every line fits in width columns, else filled to width, a list item's
+ * continuation lines under its text; blank and indented lines as they
+ * are.  Each resulting line goes to line(ctx, text, len). */
+void text_reflow(const char *const *lines, size_t n, size_t width,
+		 void (*line)(void *ctx, const char *s, size_t len), void *ctx);
 
 /* ---- ident.c ------------------------------------------------------------ */
 /* Identifiers in the target languages.  Spec names are data from untrusted

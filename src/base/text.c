@@ -155,3 +155,107 @@ const char *describe_char(char *buf, size_t size, const char *s,
 		snprintf(buf, size, "invalid UTF-8 byte 0x%02x", c);
 	return buf;
 }
+
+/* ---- Re-flowing descriptions ---------------------------------------------- */
+
+/* The width of a list item's marker ("- ", "* ", "12. ", "3) "), or 0. */
+size_t text_list_marker(const char *s)
+{
+	const char *p = s;
+	if ((*p == '-' || *p == '*' || *p == '+') && (p[1] == ' ' || p[1] == '\t'))
+		return 2;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p > s && p - s <= 3 && (*p == '.' || *p == ')') &&
+	    (p[1] == ' ' || p[1] == '\t'))
+		return (size_t)(p - s) + 2;
+	return 0;
+}
+
+typedef struct Reflow {
+	size_t width;
+	const char *const *para; /* the lines of the paragraph being read */
+	size_t npara;
+	size_t hang;             /* list item: indentation of continuations */
+	void (*line)(void *ctx, const char *s, size_t n);
+	void *ctx;
+} Reflow;
+
+/* Write the paragraph: as it is if every line fits, else re-filled. */
+static void reflow_flush(Reflow *r)
+{
+	Buf cur = {0};
+	size_t i;
+	bool fits = true;
+	for (i = 0; i < r->npara; i++)
+		fits = fits && strlen(r->para[i]) <= r->width;
+	if (fits) {
+		for (i = 0; i < r->npara; i++)
+			r->line(r->ctx, r->para[i], strlen(r->para[i]));
+	} else {
+		for (i = 0; i < r->npara; i++) {
+			const char *p = r->para[i];
+			if (i == 0 && r->hang) {
+				/* the list marker, then the item's words */
+				buf_put(&cur, p, r->hang);
+				p += r->hang;
+			}
+			for (;;) {
+				const char *word;
+				size_t n;
+				while (*p == ' ' || *p == '\t')
+					p++;
+				if (!*p)
+					break;
+				word = p;
+				while (*p && *p != ' ' && *p != '\t')
+					p++;
+				n = (size_t)(p - word);
+				if (cur.len > r->hang && cur.len + 1 + n > r->width) {
+					r->line(r->ctx, cur.data, cur.len);
+					buf_clear(&cur);
+				}
+				if (!cur.len)
+					buf_indent(&cur, (int)r->hang);
+				else if (cur.len > r->hang || i || !r->hang)
+					buf_putc(&cur, ' ');
+				buf_put(&cur, word, n);
+			}
+		}
+		if (cur.len)
+			r->line(r->ctx, cur.data, cur.len);
+	}
+	buf_free(&cur);
+	r->npara = 0;
+	r->hang = 0;
+}
+
+void text_reflow(const char *const *lines, size_t n, size_t width,
+		 void (*line)(void *ctx, const char *s, size_t len), void *ctx)
+{
+	Reflow r;
+	size_t i;
+	memset(&r, 0, sizeof r);
+	r.width = width;
+	r.line = line;
+	r.ctx = ctx;
+	r.para = lines;
+	for (i = 0; i < n; i++) {
+		const char *l = lines[i];
+		size_t m = text_list_marker(l);
+		if (!*l || l[0] == ' ' || l[0] == '\t') {
+			/* a blank line, or an indented one: as it is */
+			reflow_flush(&r);
+			line(ctx, l, strlen(l));
+			r.para = lines + i + 1;
+			continue;
+		}
+		if (m) {
+			reflow_flush(&r);
+			r.para = lines + i;
+			r.hang = m;
+		}
+		r.npara++;
+	}
+	reflow_flush(&r);
+}

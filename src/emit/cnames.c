@@ -258,81 +258,17 @@ void c_if_line(Buf *b, const char *directive, const char *expr)
  * text); an indented line is kept as it is.  A word longer than a line is
  * kept whole. */
 
-static size_t list_marker(const char *s)
-{
-	const char *p = s;
-	if ((*p == '-' || *p == '*' || *p == '+') && (p[1] == ' ' || p[1] == '\t'))
-		return 2;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p > s && p - s <= 3 && (*p == '.' || *p == ')') &&
-	    (p[1] == ' ' || p[1] == '\t'))
-		return (size_t)(p - s) + 2;
-	return 0;
-}
-
+/* The lines of a comment being made. */
 typedef struct Wrap {
-	char **v;       /* output lines */
+	char **v;
 	size_t n, cap;
-	size_t width;
-	const char *const *para; /* the lines of the paragraph being read */
-	size_t npara;
-	size_t hang;    /* list item: indentation of continuation lines */
 } Wrap;
 
-static void wrap_push(Wrap *w, const char *s, size_t len)
+static void wrap_push(void *ctx, const char *s, size_t len)
 {
+	Wrap *w = ctx;
 	w->v = xgrow(w->v, &w->cap, w->n + 1, sizeof *w->v);
 	w->v[w->n++] = xstrndup(s, len);
-}
-
-/* Write the paragraph: as it is if every line fits, else re-flowed. */
-static void wrap_flush(Wrap *w)
-{
-	Buf cur = {0};
-	size_t i;
-	bool fits = true;
-	for (i = 0; i < w->npara; i++)
-		fits &= strlen(w->para[i]) <= w->width;
-	if (fits) {
-		for (i = 0; i < w->npara; i++)
-			wrap_push(w, w->para[i], strlen(w->para[i]));
-	} else {
-		for (i = 0; i < w->npara; i++) {
-			const char *p = w->para[i];
-			if (i == 0 && w->hang) {
-				/* the list marker, then the item's words */
-				buf_put(&cur, p, w->hang);
-				p += w->hang;
-			}
-			for (;;) {
-				const char *word;
-				size_t n;
-				while (*p == ' ' || *p == '\t')
-					p++;
-				if (!*p)
-					break;
-				word = p;
-				while (*p && *p != ' ' && *p != '\t')
-					p++;
-				n = (size_t)(p - word);
-				if (cur.len > w->hang && cur.len + 1 + n > w->width) {
-					wrap_push(w, cur.data, cur.len);
-					buf_clear(&cur);
-				}
-				if (!cur.len)
-					buf_indent(&cur, (int)w->hang);
-				else if (cur.len > w->hang || i || !w->hang)
-					buf_putc(&cur, ' ');
-				buf_put(&cur, word, n);
-			}
-		}
-		if (cur.len)
-			wrap_push(w, cur.data, cur.len);
-	}
-	buf_free(&cur);
-	w->npara = 0;
-	w->hang = 0;
 }
 
 void c_comment(Buf *b, int indent, const char *desc)
@@ -342,26 +278,8 @@ void c_comment(Buf *b, int indent, const char *desc)
 	size_t i;
 	lines_split(&l, desc);
 	memset(&w, 0, sizeof w);
-	w.width = indent + 3 < 80 ? (size_t)(80 - indent - 3) : 1;
-	w.para = (const char *const *)l.v;
-	for (i = 0; i < l.n; i++) {
-		const char *line = l.v[i];
-		size_t m = list_marker(line);
-		if (!*line || line[0] == ' ' || line[0] == '\t') {
-			/* a blank line, or an indented one: as it is */
-			wrap_flush(&w);
-			wrap_push(&w, line, strlen(line));
-			w.para = (const char *const *)l.v + i + 1;
-			continue;
-		}
-		if (m) {
-			wrap_flush(&w);
-			w.para = (const char *const *)l.v + i;
-			w.hang = m;
-		}
-		w.npara++;
-	}
-	wrap_flush(&w);
+	text_reflow((const char *const *)l.v, l.n,
+		    indent + 3 < 80 ? (size_t)(80 - indent - 3) : 1, wrap_push, &w);
 	if (w.n == 1 && (size_t)indent + 6 + strlen(w.v[0]) <= 80) {
 		buf_indent(b, indent);
 		buf_puts(b, "/* ");

@@ -793,99 +793,37 @@ bool htext_all_blank(const char *s, size_t n)
 }
 
 /* ---- Descriptions as the C backend writes them --------------------------------
- * The rules of emit/cnames.c's c_comment(), which import/ cannot call: a
- * description keeps its paragraphs (blank lines) and line breaks; a
- * paragraph with a line longer than the room (80 columns, less the
- * indentation and " * ") is re-flowed by words; a line that starts with a
- * list marker starts a paragraph of its own, continued under its text; an
- * indented line is kept as it is; a word longer than a line stays whole. */
-
-static size_t list_marker(const char *s)
-{
-	const char *p = s;
-	if ((*p == '-' || *p == '*' || *p == '+') && (p[1] == ' ' || p[1] == '\t'))
-		return 2;
-	while (*p >= '0' && *p <= '9')
-		p++;
-	if (p > s && p - s <= 3 && (*p == '.' || *p == ')') &&
-	    (p[1] == ' ' || p[1] == '\t'))
-		return (size_t)(p - s) + 2;
-	return 0;
-}
+ * The rules of emit/cnames.c's c_comment(), which share base/text.c's
+ * text_reflow(): a description keeps its paragraphs (blank lines) and
+ * line breaks; a paragraph with a line longer than the room (80 columns,
+ * less the indentation and " * ") is re-flowed by words; a line that
+ * starts with a list marker starts a paragraph of its own, continued
+ * under its text; an indented line is kept as it is; a word longer than a
+ * line stays whole. */
 
 typedef struct Flow {
 	Buf out;
-	size_t width;
-	char **para;
-	size_t npara, hang;
 	bool any;
 } Flow;
 
-static void flow_line(Flow *f, const char *s, size_t n)
+static void flow_line(void *ctx, const char *s, size_t n)
 {
+	Flow *f = ctx;
 	if (f->any)
 		buf_putc(&f->out, '\n');
 	buf_put(&f->out, s, n);
 	f->any = true;
 }
 
-static void flow_flush(Flow *f)
-{
-	Buf cur = {0};
-	size_t i;
-	bool fits = true;
-	for (i = 0; i < f->npara; i++)
-		fits = fits && strlen(f->para[i]) <= f->width;
-	if (fits) {
-		for (i = 0; i < f->npara; i++)
-			flow_line(f, f->para[i], strlen(f->para[i]));
-	} else {
-		for (i = 0; i < f->npara; i++) {
-			const char *p = f->para[i];
-			if (i == 0 && f->hang) {
-				buf_put(&cur, p, f->hang);
-				p += f->hang;
-			}
-			for (;;) {
-				const char *word;
-				size_t n;
-				while (*p == ' ' || *p == '\t')
-					p++;
-				if (!*p)
-					break;
-				word = p;
-				while (*p && *p != ' ' && *p != '\t')
-					p++;
-				n = (size_t)(p - word);
-				if (cur.len > f->hang && cur.len + 1 + n > f->width) {
-					flow_line(f, cur.data, cur.len);
-					buf_clear(&cur);
-				}
-				if (!cur.len)
-					buf_indent(&cur, (int)f->hang);
-				else if (cur.len > f->hang || i || !f->hang)
-					buf_putc(&cur, ' ');
-				buf_put(&cur, word, n);
-			}
-		}
-		if (cur.len)
-			flow_line(f, cur.data, cur.len);
-	}
-	buf_free(&cur);
-	f->npara = 0;
-	f->hang = 0;
-}
-
 const char *htext_flow(Arena *a, const char *desc, int indent)
 {
 	Flow f;
 	char *copy, *p, **lines = NULL;
-	size_t n = 0, cap = 0, i;
+	size_t n = 0, cap = 0;
 	const char *r;
 	if (!desc || !*desc)
 		return desc ? desc : "";
 	memset(&f, 0, sizeof f);
-	f.width = indent + 3 < 80 ? (size_t)(80 - indent - 3) : 1;
 	copy = xstrdup(desc);
 	for (p = copy;;) {
 		char *q = strchr(p, '\n');
@@ -896,24 +834,8 @@ const char *htext_flow(Arena *a, const char *desc, int indent)
 		*q = '\0';
 		p = q + 1;
 	}
-	f.para = lines;
-	for (i = 0; i < n; i++) {
-		const char *line = lines[i];
-		size_t m = list_marker(line);
-		if (!*line || line[0] == ' ' || line[0] == '\t') {
-			flow_flush(&f);
-			flow_line(&f, line, strlen(line));
-			f.para = lines + i + 1;
-			continue;
-		}
-		if (m) {
-			flow_flush(&f);
-			f.para = lines + i;
-			f.hang = m;
-		}
-		f.npara++;
-	}
-	flow_flush(&f);
+	text_reflow((const char *const *)lines, n,
+		    indent + 3 < 80 ? (size_t)(80 - indent - 3) : 1, flow_line, &f);
 	r = arena_strndup(a, f.out.data ? f.out.data : "", f.out.len);
 	buf_free(&f.out);
 	free(lines);
