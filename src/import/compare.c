@@ -764,33 +764,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static unsigned default_jobs(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
-
 static void run_all(Work *w, unsigned nthreads)
 {
-	pthread_t *th;
-	unsigned i, started = 0;
-	if (nthreads > w->njobs)
-		nthreads = w->njobs ? (unsigned)w->njobs : 1;
-	if (nthreads <= 1) {
-		worker(w);
-		return;
-	}
-	th = xcalloc(nthreads, sizeof *th);
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&th[i], NULL, worker, w) == 0)
-			started++;
-		else
-			break;
-	if (!started)
-		worker(w); /* no threads to be had: do it here */
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	pool_run(worker, w, w->njobs, nthreads);
 }
 
 /* ---- Output ------------------------------------------------------------------ */
@@ -1060,7 +1036,7 @@ int import_compare(const CompareOptions *o)
 		}
 	}
 	pthread_mutex_init(&w.lock, NULL);
-	run_all(&w, o->jobs ? o->jobs : default_jobs());
+	run_all(&w, o->jobs ? o->jobs : pool_default_jobs());
 	pthread_mutex_destroy(&w.lock);
 
 	first = 0;
@@ -1114,7 +1090,7 @@ int import_compare(const CompareOptions *o)
 		fprintf(stderr, "compare: %zu views, %u parses in %.2f s (%.2f ms per "
 			"parse, %u threads)\n", w.njobs, w.parses, ms / 1e3,
 			w.parses ? ms / w.parses : 0.0,
-			o->jobs ? o->jobs : default_jobs());
+			o->jobs ? o->jobs : pool_default_jobs());
 	}
 	if (st) {
 		fprintf(stderr, "xenbindgen: error: compare: libclang could not "

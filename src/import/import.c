@@ -324,33 +324,9 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-static unsigned default_jobs(void)
-{
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
-}
-
 static void run_all(Work *w, unsigned nthreads)
 {
-	pthread_t *th;
-	unsigned i, started = 0;
-	if (nthreads > w->nh)
-		nthreads = w->nh ? (unsigned)w->nh : 1;
-	if (nthreads <= 1) {
-		worker(w);
-		return;
-	}
-	th = xcalloc(nthreads, sizeof *th);
-	for (i = 0; i < nthreads; i++)
-		if (pthread_create(&th[i], NULL, worker, w) == 0)
-			started++;
-		else
-			break;
-	if (!started)
-		worker(w);
-	for (i = 0; i < started; i++)
-		pthread_join(th[i], NULL);
-	free(th);
+	pool_run(worker, w, w->nh, nthreads);
 }
 
 /* ---- Names ------------------------------------------------------------------------------ */
@@ -1217,7 +1193,7 @@ int import_run(const ImportOptions *o)
 	}
 	free(sel);
 	pthread_mutex_init(&w.lock, NULL);
-	run_all(&w, o->jobs ? o->jobs : default_jobs());
+	run_all(&w, o->jobs ? o->jobs : pool_default_jobs());
 	pthread_mutex_destroy(&w.lock);
 	t1 = now_ms();
 
@@ -1262,7 +1238,7 @@ int import_run(const ImportOptions *o)
 			fprintf(stderr, "import: %zu headers, %u parses in %.2f s, the "
 				"model's rounds %.2f s, %u threads\n", w.nh, w.parses,
 				(t1 - t0) / 1e3, (t2 - t1) / 1e3,
-				o->jobs ? o->jobs : default_jobs());
+				o->jobs ? o->jobs : pool_default_jobs());
 	}
 	for (i = 0; i < w.nh; i++)
 		iheader_free(&w.hs[i]);

@@ -630,5 +630,12 @@ int import_compare(const CompareOptions *o);
 #ifdef HAVE_LIBCLANG
 int libclang_load(Diag *d);
 #endif
+/* Parses run on threads, each with its own libclang index: worker(arg)
+ * on nthreads threads (no more than there are jobs; on this thread when
+ * one is enough or no thread can be made), and wait for them all. */
+void pool_run(void *(*worker)(void *), void *arg, size_t njobs,
+	      unsigned nthreads);
+/* The threads to use without -j: the processors online (1 to 64). */
+unsigned pool_default_jobs(void);
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * libclang.c - loading libclang when compare or import first needs it.
+ * libclang.c - loading libclang when compare or import first needs it, and
+ * the threads their parses run on.
  *
  * The tool is not linked with libclang (libclang.h says why): the library
  * found at build time (XBG_LIBCLANG, set by the Makefile) is opened with
@@ -9,6 +10,10 @@
  * than cast.
  */
 #include "import/import.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #ifdef HAVE_LIBCLANG
 
@@ -55,3 +60,35 @@ int libclang_load(Diag *d)
 }
 
 #endif
+
+/* ---- Threads ------------------------------------------------------------- */
+
+unsigned pool_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (unsigned)n;
+}
+
+void pool_run(void *(*worker)(void *), void *arg, size_t njobs,
+	      unsigned nthreads)
+{
+	pthread_t *th;
+	unsigned i, started = 0;
+	if (nthreads > njobs)
+		nthreads = njobs ? (unsigned)njobs : 1;
+	if (nthreads <= 1) {
+		worker(arg);
+		return;
+	}
+	th = xcalloc(nthreads, sizeof *th);
+	for (i = 0; i < nthreads; i++)
+		if (pthread_create(&th[i], NULL, worker, arg) == 0)
+			started++;
+		else
+			break;
+	if (!started)
+		worker(arg); /* no threads to be had: do it here */
+	for (i = 0; i < started; i++)
+		pthread_join(th[i], NULL);
+	free(th);
+}
