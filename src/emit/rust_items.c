@@ -1202,7 +1202,7 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 		buf_printf(&dl.doc, "// SAFETY: the specs make `%s` the argument of "
 			   "%s sub-op%s %lld", it->name, it->op_family,
 			   it->nop_also ? "s" : "", (long long)it->op_cmd);
-		for (size_t j = 0; j < it->nop_also; j++)
+		for (j = 0; j < it->nop_also; j++)
 			buf_printf(&dl.doc, "%s%lld", j + 1 == it->nop_also
 				   ? " and " : ", ", (long long)it->op_also_cmd[j]);
 		buf_puts(&dl.doc, ".\n");
@@ -1213,7 +1213,6 @@ static void emit_struct(Rust *R, Buf *out, const Item *it)
 		decl_split(&dl, 4, "const NAME: &'static str =",
 			   arena_printf(&R->a, "\"%s\";", it->op_name));
 		if (it->nop_also) {
-			size_t j;
 			buf_puts(&dl.code, "    const ALSO: &'static [u32] = &[");
 			for (j = 0; j < it->nop_also; j++)
 				buf_printf(&dl.code, "%s%lld", j ? ", " : "",
