@@ -377,9 +377,15 @@ def test_generated(ctx, tree):
             d = ctx.mkdtemp("tu")
             with open(os.path.join(d, "tu.c"), "w") as f:
                 f.write(src)
-            # (an imported tree's native headers are Xen's, GNU C)
-            run_ok(ctx, ["clang", "--target=x86_64-linux-gnu", "-std=c11"] +
-                   ([] if st["imported"] else ["-Wpedantic"]) + CFLAGS +
+            # (an imported tree's native headers are Xen's, GNU C; so are
+            # two of any tree, as Xen writes them: hvm/save.h refuses strict
+            # ISO C and has an empty struct, io/libxenvchan.h ends a struct
+            # with a zero-length array; xlat.h includes them: the other
+            # headers are checked pedantically alone)
+            gnu = st["imported"] or h.endswith(("hvm/save.h", "io/libxenvchan.h", "xlat.h"))
+            run_ok(ctx, ["clang", "--target=x86_64-linux-gnu",
+                         "-std=gnu11" if gnu else "-std=c11"] +
+                   ([] if gnu else ["-Wpedantic"]) + CFLAGS +
                    incs(st) + ["-fsyntax-only", os.path.join(d, "tu.c")], "compiling " + h)
         say("%s: %d compat headers and xlat.h compile for x86_64" % (tree[0], n))
     return fn
