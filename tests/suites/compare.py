@@ -77,9 +77,10 @@ def test_self(ctx):
 
 
 # The headers of Xen 4.17 that specs/xen generates as drop-ins (issue 14.7).
-DROPIN = ["arch-x86_32.h", "arch-x86_64.h", "errno.h", "event_channel.h", "grant_table.h",
-          "hvm/ioreq.h", "hvm/save.h", "io/blkif.h", "io/libxenvchan.h", "io/ring.h",
-          "io/xs_wire.h", "memory.h", "sched.h", "vcpu.h", "xen-compat.h"]
+DROPIN = ["arch-x86_32.h", "arch-x86_64.h", "elfnote.h", "errno.h", "event_channel.h",
+          "features.h", "grant_table.h", "hvm/ioreq.h", "hvm/save.h", "io/blkif.h",
+          "io/libxenvchan.h", "io/ring.h", "io/xs_wire.h", "memory.h", "nmi.h", "sched.h",
+          "vcpu.h", "version.h", "xen-compat.h"]
 
 
 def test_specs_xen(ctx):
