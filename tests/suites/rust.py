@@ -285,8 +285,10 @@ def test_cross(ctx, specs, names):
             f.write(fill_c)
         exe = os.path.join(work, "fill")
         # a tools build at the latest interface version: what the crate is
+        # (-iquote: the generated features.h, as Xen's, would hide libc's
+        # <features.h> from <stdint.h>)
         st, so, se = ctx.run([ctx.cc, "-std=c11", "-Wall", "-Werror", "-D__XEN_TOOLS__",
-                              "-I", os.path.join(ctx.root, "support"), "-I", cdir,
+                              "-I", os.path.join(ctx.root, "support"), "-iquote", cdir,
                               "-o", exe, os.path.join(work, "fill.c")])
         assert st == 0, "fill.c does not compile:\n%s\n%s" % (se, fill_c)
         bins = ctx.mkdtemp("bins")
@@ -374,7 +376,7 @@ def test_envelope(ctx):
             f.write(ENVELOPE_C)
         exe = os.path.join(work, "fill")
         st, so, se = ctx.run([ctx.cc, "-std=c11", "-Wall", "-Werror", "-D__XEN_TOOLS__",
-                              "-I", os.path.join(ctx.root, "support"), "-I", cdir,
+                              "-I", os.path.join(ctx.root, "support"), "-iquote", cdir,
                               "-o", exe, os.path.join(work, "fill.c")])
         assert st == 0, "fill.c does not compile:\n%s" % se
         binary = os.path.join(work, "domctl.bin")
@@ -480,7 +482,7 @@ def test_op_traits(ctx):
         with open(os.path.join(work, "ops.c"), "w") as f:
             f.write("\n".join(prog) + "\n")
         st, so, se = ctx.run([ctx.cc, "-std=c11", "-Wall", "-Werror", "-D__XEN_TOOLS__",
-                              "-I", os.path.join(ctx.root, "support"), "-I", cdir,
+                              "-I", os.path.join(ctx.root, "support"), "-iquote", cdir,
                               "-o", os.path.join(work, "ops"), os.path.join(work, "ops.c")])
         assert st == 0, "the op numbers disagree with the C header:\n%s" % se
         os.makedirs(os.path.join(crate, "tests"))
