@@ -360,6 +360,11 @@ def member_probes(st, ctype, top, with_class=True):
     return out
 
 
+# Headers that are GNU C as Xen writes them: hvm/save.h refuses strict ISO C
+# and has an empty struct; the others end a struct with a zero-length array.
+GNU_HEADERS = ("hvm/save.h", "io/libxenvchan.h", "io/tpmif.h", "xencomm.h")
+
+
 # ---- The tests --------------------------------------------------------------------
 
 def test_generated(ctx, tree):
@@ -378,12 +383,9 @@ def test_generated(ctx, tree):
             with open(os.path.join(d, "tu.c"), "w") as f:
                 f.write(src)
             # (an imported tree's native headers are Xen's, GNU C; so are
-            # a few of any tree, as Xen writes them: hvm/save.h refuses
-            # strict ISO C and has an empty struct, io/libxenvchan.h and
-            # xencomm.h end a struct with a zero-length array; xlat.h
-            # includes them: the other headers are checked pedantically)
-            gnu = st["imported"] or h.endswith(("hvm/save.h", "io/libxenvchan.h", "xencomm.h",
-                                                "xlat.h"))
+            # those of GNU_HEADERS in any tree, and xlat.h, which includes
+            # them: the other headers are checked pedantically)
+            gnu = st["imported"] or h.endswith(GNU_HEADERS + ("xlat.h",))
             run_ok(ctx, ["clang", "--target=x86_64-linux-gnu",
                          "-std=gnu11" if gnu else "-std=c11"] +
                    ([] if gnu else ["-Wpedantic"]) + CFLAGS +
