@@ -184,6 +184,20 @@ def expect_equal(expected, actual, what):
                              "%s differs (whitespace?)" % what)
 
 
+def c_prelude(ctx, gen):
+    """What a C translation unit includes before headers generated into
+    GEN: <stdint.h> and the tree's own xen.h when it is Xen's, whose
+    architecture headers declare the guest handle machinery (specs/xen's,
+    an imported tree's); xenbindgen's support/xen-prelude.h for a spec
+    tree without one."""
+    xen_h = os.path.join(gen, "xen.h")
+    if os.path.exists(xen_h) and any(
+            "#define ___DEFINE_XEN_GUEST_HANDLE" in read_opt(os.path.join(gen, a))
+            for a in ("arch-x86/xen.h", "arch-arm.h")):
+        return '#include <stdint.h>\n#include "%s"\n' % xen_h
+    return '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+
+
 # ---- end-to-end cases -----------------------------------------------------
 
 def read_opt(path, default=""):

@@ -640,10 +640,25 @@ static void emit_record(Header *h, const Item *it)
 	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
-	record(h, b, it, 0);
-	buf_puts(b, ";\n");
-	if (!h->ahead[it->index])
-		typedef_and_handle(h, b, it);
+	if (it->c.typedef_decl && !h->ahead[it->index]) {
+		/* typedef struct name { ... } name_t;: one declaration, as
+		 * some of Xen's headers have it (a second definition of the
+		 * tag is then one error, not two) */
+		Buf n = {0};
+		const char *td = c_typedef_name(&n, it, true);
+		buf_puts(b, "typedef ");
+		record(h, b, it, 0);
+		buf_printf(b, " %s;\n", td);
+		if ((h->E->pointed[it->index] || it->c.handle) &&
+		    !hmap_gets(&h->E->handles, td))
+			buf_printf(b, "DEFINE_XEN_GUEST_HANDLE(%s);\n", td);
+		buf_free(&n);
+	} else {
+		record(h, b, it, 0);
+		buf_puts(b, ";\n");
+		if (!h->ahead[it->index])
+			typedef_and_handle(h, b, it);
+	}
 	compat_aliases(b, it->c.compat, it->c.ncompat, it->name);
 	if (it->op_family && !it->op_ref) { /* else defined where it is */
 		Buf d = {0};
@@ -1420,8 +1435,28 @@ static void arch_includes(Buf *b, const Header *h, const Spec *s)
 	buf_puts(b, "#else\n#error \"Unsupported architecture\"\n#endif\n");
 }
 
+/* Does an `include` item of h lead to a header that imports from "arch"
+ * itself?  Its includer then has the architecture's names through it, in
+ * the order the original wants (Xen's domctl.h includes xen.h, which
+ * includes xen-compat.h before the architecture's header: that header read
+ * first would see no __XEN_INTERFACE_VERSION__). */
+static bool arch_through_item(const Header *h, const Spec *s)
+{
+	size_t j, k;
+	for (j = 0; j < s->nunits; j++) {
+		const Unit *v = s->units[j];
+		if (v == h->u || !included_by_item(h, v))
+			continue;
+		for (k = 0; k < v->nincludes; k++)
+			if (!v->includes[k].unit)
+				return true;
+	}
+	return false;
+}
+
 /* The includes of [[includes]] entries, but for those an `include` item
- * writes (for "arch": the header of any architecture). */
+ * writes (for "arch": the header of any architecture, or one that has
+ * them). */
 static void includes(Buf *b, const Header *h, const Spec *s)
 {
 	size_t i, k;
@@ -1436,6 +1471,8 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 				written = s->arch_units[a] &&
 					  (h->u->family < 0 || h->u->family == a) &&
 					  included_by_item(h, s->arch_units[a]);
+			if (!written && h->u->family < 0)
+				written = arch_through_item(h, s);
 		}
 		if (written)
 			continue;

@@ -470,7 +470,17 @@ static void xlat_enums(Compat *C, Buf *b, const char *mname, const Item *it,
 			buf_puts(b, " {\n");
 			for (k = 0; k < sub->nfields; k++) {
 				const Field *m = &sub->fields[k];
+				size_t j;
 				if (!m->name)
+					continue;
+				/* a member declared twice, under conditions that
+				 * exclude each other (mmuext_op.arg2.vcpumask:
+				 * a handle, a pointer before 3.2.5), is one */
+				for (j = 0; j < k; j++)
+					if (sub->fields[j].name &&
+					    strcmp(sub->fields[j].name, m->name) == 0)
+						break;
+				if (j < k)
 					continue;
 				buf_printf(b, "    XLAT_%s_", mname);
 				path_with(b, buf_cstr(&p), "_");

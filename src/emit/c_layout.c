@@ -30,6 +30,7 @@
  */
 #include "emit/emit.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +43,7 @@ typedef struct Asserts {
 	unsigned counter;
 	const Item **empty; /* per item: the empty record it is or holds by
 			     * value on the target (find_empty) */
+	const Spec *s;
 } Asserts;
 
 static const char prologue[] =
@@ -642,6 +644,30 @@ static void value_text(Buf *b, Value v, int target)
 	}
 }
 
+/* The verbatim block of the spec that #undefs the macro (to give it another
+ * meaning where the block's condition holds, as xen.h gives guests of old
+ * interface versions the former hypercall numbers), or NULL. */
+static const Directive *undefined_by(const Spec *s, const char *macro)
+{
+	size_t i, k, n = strlen(macro);
+	for (i = 0; i < s->nunits; i++)
+		for (k = 0; k < s->units[i]->nseq; k++) {
+			const Directive *d = s->units[i]->seq[k].dir;
+			const char *p;
+			if (!d || d->kind != DIR_VERBATIM)
+				continue;
+			for (p = d->text; (p = strstr(p, "#undef ")) != NULL; p++) {
+				const char *q = p + 7;
+				while (*q == ' ' || *q == '\t')
+					q++;
+				if (strncmp(q, macro, n) == 0 &&
+				    !(isalnum((unsigned char)q[n]) || q[n] == '_'))
+					return d;
+			}
+		}
+	return NULL;
+}
+
 /* The assertions of one macro: values v on the targets ok, legacy (if
  * given) the text the value is compared with where it is the same
  * everywhere (as the assertions always wrote it); cxx: whether C++ gives
@@ -653,6 +679,15 @@ static void assert_values(Asserts *A, const Item *it, const char *macro,
 	int t, u, g, ngroups = 0, group[NTARGETS];
 	const char *where = A->where, *tag = A->tag;
 	Buf val = {0}, cond = {0}, w = {0}, tg = {0};
+	const Directive *undef = undefined_by(A->s, macro);
+	bool redefined = false;
+	if (undef) {
+		/* the values hold where the verbatim block does not apply */
+		redefined = c_cond(&cond, &undef->cond, -1);
+		if (redefined)
+			buf_printf(A->b, "#if !(%s)\n", buf_cstr(&cond));
+		buf_clear(&cond);
+	}
 	for (t = 0; t < NTARGETS; t++) {
 		group[t] = -1;
 		if (!ok[t])
@@ -705,6 +740,8 @@ static void assert_values(Asserts *A, const Item *it, const char *macro,
 		A->where = where;
 		A->tag = tag;
 	}
+	if (redefined)
+		buf_puts(A->b, "#endif\n");
 	buf_free(&val);
 	buf_free(&cond);
 	buf_free(&w);
@@ -882,6 +919,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 
 	memset(&A, 0, sizeof A);
 	A.b = &b;
+	A.s = s;
 	A.against = o->nagainst > 0;
 	buf_puts(&b, "/*\n * Layout assertions for ");
 	c_comment_text(&b, u->name);

@@ -401,6 +401,16 @@ void naming_items(Rust *R)
 			in->mask = 0;
 			continue;
 		}
+		/* an alias of an inline type (typedef struct { ... } T) is
+		 * that type under the alias's name: one Rust type, no alias */
+		if (it->kind == IT_ALIAS && it->alias && inline_item(it->alias)) {
+			Item *sub = inline_item(it->alias);
+			R->info[sub->index].name = type_ident(R, it->name);
+			R->info[sub->index].mask = cfg_item_mask(R, it);
+			in->name = R->info[sub->index].name; /* (uses name it) */
+			in->mask = 0;
+			continue;
+		}
 		/* an inline type was named, and limited to where its field
 		 * exists, with its owner's fields */
 		in->mask = it->inline_type ? in->mask & cfg_item_mask(R, it)

@@ -634,9 +634,75 @@ static uint32_t field_stmt_end(const HText *h, uint32_t end, uint32_t hi)
 	return (uint32_t)(p - h->clean);
 }
 
+/* The interface version at which the definitions of a length macro part:
+ * io/ring.h defines XENPV_FLEX_ARRAY_DIM as 1 before 0x00041300 and as
+ * XEN_FLEX_ARRAY_DIM (a flexible array) from then on.  0 unless name has
+ * exactly two definitions, one `until` and one `since` the same version,
+ * under no other condition. */
+static uint32_t length_version_split(B *b, const char *name)
+{
+	const HeaderTree *t = b->H->tree;
+	size_t i, k, d;
+	uint32_t since = 0, until = 0;
+	unsigned ndef = 0;
+	bool other = false;
+	HText ht;
+	if (!t)
+		return 0;
+	for (i = 0; i < t->n; i++) {
+		for (k = 0; k < t->h[i].nmacros; k++)
+			if (strcmp(t->h[i].macros[k].name, name) == 0)
+				break;
+		if (k < t->h[i].nmacros)
+			break;
+	}
+	if (i == t->n)
+		return 0;
+	htext_init(&ht, t->h[i].path, t->h[i].text, t->h[i].len);
+	for (d = 0; d < ht.ndirs; d++) {
+		const HDirective *dir = &ht.dirs[d];
+		ICond c;
+		if ((dir->kind != HD_DEFINE && dir->kind != HD_UNDEF) || !dir->name ||
+		    strcmp(dir->name, name) != 0)
+			continue;
+		icond_from_ctx(&ht.arena, &ht, dir->ctx, ht.guard_ctx, &c);
+		ndef++;
+		if (dir->kind == HD_DEFINE && c.since && !c.until)
+			since = c.since;
+		else if (dir->kind == HD_DEFINE && c.until && !c.since)
+			until = c.until;
+		else
+			other = true;
+		c.since = c.until = 0;
+		other = other || !icond_always(&c);
+	}
+	htext_free(&ht);
+	return ndef == 2 && !other && since == until ? since : 0;
+}
+
+/* Do the views lay out member of the record named rec as a flexible
+ * array (bit 0) and as a sized one (bit 1)? */
+static unsigned member_flex(B *b, const char *rec, const char *member)
+{
+	unsigned r = 0;
+	size_t v, i, k;
+	for (v = 0; v < b->nviews; v++) {
+		const Facts *f = &b->views[v].facts;
+		for (i = 0; i < f->n; i++) {
+			if (f->v[i].kind != FK_RECORD || !f->v[i].complete ||
+			    strcmp(f->v[i].name, rec) != 0)
+				continue;
+			for (k = 0; k < f->v[i].nmembers; k++)
+				if (strcmp(f->v[i].members[k].name, member) == 0)
+					r |= f->v[i].members[k].size < 0 ? 1u : 2u;
+		}
+	}
+	return r;
+}
+
 static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 			  uint32_t rec_ctx, uint32_t *prev_end, uint32_t body_hi,
-			  const char **why)
+			  const char **why, DocNode **later)
 {
 	const HText *h = &b->H->text;
 	const XField *f = m->f;
@@ -645,9 +711,10 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 	size_t nt, ns, i, cut, ntype;
 	int bits = -1;
 	uint32_t name_end, stmt_end, ctx = htext_ctx_at(h, f->start);
-	const char *desc;
+	const char *desc, *split_len = NULL;
 	ICond c;
 
+	*later = NULL;
 	if (f->macro) {
 		*why = "a member made by a macro";
 		return NULL;
@@ -772,6 +839,9 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 		if (stars)
 			ty = dtype1(b->a, "cptr", ty);
 		ns = ctok_all(h->clean + name_end, h->clean + f->end, &stoks);
+		if (ns == 3 && ctok_is(&stoks[0], "[") && stoks[1].kind == CTOK_IDENT &&
+		    ctok_is(&stoks[2], "]") && !ctok_is(&stoks[1], "XEN_FLEX_ARRAY_DIM"))
+			split_len = tokstr(b->a, &stoks[1]);
 		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, why);
 		free(stoks);
 		if (!ty)
@@ -790,6 +860,28 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 	if (c.never) {
 		*why = "a member under a condition that never holds";
 		return NULL;
+	}
+	if (split_len && *f->name && e->name && !c.since && !c.until &&
+	    member_flex(b, e->name, f->name) == 3u) {
+		/* grant_ref_t grefs[XENPV_FLEX_ARRAY_DIM]: sized in the
+		 * oldest interface, a flexible array in the latest; one
+		 * field can say only one of them, the layout engine lays out
+		 * the latest: the field as written until the version where
+		 * the macro's definitions part, a flexible one from then on */
+		uint32_t v = length_version_split(b, split_len);
+		if (v) {
+			DocNode *fx = dtable(b->a), *arr = darray(b->a), *fty = dtable(b->a);
+			ICond cf = c;
+			const DocNode *a0 = doc_get(ty, "array");
+			doc_array_push(b->a, arr, a0->u.array.v[0]);
+			dput(b->a, fty, "array", arr);
+			dput(b->a, fx, "name", dstr(b->a, f->name));
+			dput(b->a, fx, "typ", fty);
+			cf.since = v;
+			dput(b->a, fx, "only", icond_doc(b->a, &cf));
+			c.until = v;
+			*later = fx;
+		}
 	}
 	dput(b->a, fd, "only", icond_doc(b->a, &c));
 	*prev_end = stmt_end;
@@ -822,17 +914,19 @@ static DocNode *record_fields_in(B *b, IEntry *e, const MField *m, size_t n,
 	size_t i;
 	b->depth++;
 	for (i = 0; i < n; i++) {
-		DocNode *fd;
+		DocNode *fd, *later;
 		/* a group shares its first member's type */
 		if (!first || first->f->start != m[i].f->start)
 			first = &m[i];
 		fd = one_field(b, e, &m[i], first == &m[i] ? NULL : first, rec_ctx,
-			       &prev_end, body_hi, why);
+			       &prev_end, body_hi, why, &later);
 		if (!fd) {
 			b->depth--;
 			return NULL;
 		}
 		doc_array_push(b->a, arr, fd);
+		if (later)
+			doc_array_push(b->a, arr, later);
 	}
 	b->depth--;
 	/* comments after the last member: with it */

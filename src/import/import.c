@@ -234,10 +234,25 @@ static void facts_lines(Buf *b, const IHeader *H, const IView *v)
 
 static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 {
-	IView views[ARRAY_LEN(view_configs) * ARRAY_LEN(view_targets)];
-	size_t nv = 0, t, c, i;
-	unsigned parses = 0;
-	for (t = 0; t < ARRAY_LEN(view_targets); t++) {
+	IView views[ARRAY_LEN(view_configs) * NTARGETS];
+	int vt[NTARGETS];
+	size_t nv = 0, nvt = 0, t, c, i;
+	unsigned parses = 0, home = tree_home_targets(&w->tree, H->th), archs = 0;
+	/* the targets it is parsed on: x86 and arm, those of them whose
+	 * build includes it; arch-riscv.h and arch-ppc.h, which only their
+	 * own targets include, there (they redefine x86's and arm's names) */
+	for (t = 0; t < ARRAY_LEN(view_targets); t++)
+		if (home >> view_targets[t] & 1u)
+			vt[nvt++] = view_targets[t];
+	for (t = 0; !nvt && t < NTARGETS; t++)
+		if (home >> t & 1u)
+			vt[nvt++] = (int)t;
+	/* the whole architectures of the targets that include the header */
+	for (t = 0; t < NTARGETS; t++)
+		for (c = 0; c < NTARGETS; c++)
+			if ((home >> c & 1u) && targets[c].arch == targets[t].arch)
+				archs |= 1u << t;
+	for (t = 0; t < nvt; t++) {
 		for (c = 0; c < ARRAY_LEN(view_configs); c++) {
 			IView *v = &views[nv];
 			FactsView fv;
@@ -245,7 +260,7 @@ static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 			if (view_configs[c] == CFG_ASM && !H->th->mentions_asm)
 				continue;
 			memset(v, 0, sizeof *v);
-			v->target = view_targets[t];
+			v->target = vt[t];
 			v->config = view_configs[c];
 			xdecls_init(&v->decls);
 			memset(&fv, 0, sizeof fv);
@@ -271,7 +286,18 @@ static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 			nv++;
 		}
 	}
+	H->tree = &w->tree;
 	ibuild_header(H, views, nv, w->caps, w->tree.latest);
+	if (home != archs) {
+		/* what the header says holds where its includers include it:
+		 * xen-x86_32.h's FLAT_KERNEL_CS is no x86_64 constant (an
+		 * architecture's unit says its architecture by itself) */
+		ICond hc;
+		icond_init(&hc);
+		hc.targets = home;
+		for (i = 0; i < H->n; i++)
+			icond_and(&H->arena, &H->e[i].cond, &hc);
+	}
 	for (i = 0; i < nv; i++) {
 		facts_free(&views[i].facts);
 		xdecls_free(&views[i].decls);
@@ -385,10 +411,11 @@ static const char *source_of(Work *w, Names *N, size_t h, const char *name)
 {
 	const Def *d = hmap_gets(&N->map, name), *x;
 	const char *unit = w->hs[h].unit, *adir;
+	static const char *const archs[] = {"arch-x86", "arch-arm", "arch-riscv", "arch-ppc"};
 	const char *only = NULL;
-	int views = 0;
-	bool in_x86 = false, in_arm = false;
-	size_t n = 0;
+	bool in[ARRAY_LEN(archs)] = {false}, present[ARRAY_LEN(archs)] = {false};
+	bool everywhere = true, somewhere = false;
+	size_t n = 0, a, k;
 	Arena tmp;
 	if (*name == '&') {
 		/* a guest handle: defined with its type (has_handle) */
@@ -403,30 +430,40 @@ static const char *source_of(Work *w, Names *N, size_t h, const char *name)
 			return "";
 	for (x = d; x; x = x->next) {
 		const char *u = w->hs[x->h].unit;
-		if (strcmp(u, "arch-x86") == 0)
-			in_x86 = true;
-		else if (strcmp(u, "arch-arm") == 0)
-			in_arm = true;
-		else {
+		for (a = 0; a < ARRAY_LEN(archs) && strcmp(u, archs[a]) != 0; a++)
+			;
+		if (a < ARRAY_LEN(archs)) {
+			in[a] = true;
+		} else {
 			if (!only || strcmp(only, u) != 0)
 				n++;
 			only = u;
 		}
 	}
-	views = in_x86 + in_arm;
 	if (is_view_unit(unit))
 		return n == 1 ? only : NULL;
 	arena_init(&tmp);
 	adir = arch_dir_of(&tmp, unit);
-	if (adir && ((strcmp(adir, "arch-x86") == 0 && in_x86) ||
-		     (strcmp(adir, "arch-arm") == 0 && in_arm))) {
-		arena_free(&tmp);
-		return "arch";
+	for (a = 0; adir && a < ARRAY_LEN(archs); a++) {
+		if (in[a] && strcmp(adir, archs[a]) == 0) {
+			arena_free(&tmp);
+			return "arch";
+		}
 	}
 	arena_free(&tmp);
-	if (views == 2 && n == 0)
+	/* "arch" is every architecture's unit of the tree: each must define
+	 * the name (Xen 4.19 on has arch-riscv.h and arch-ppc.h too) */
+	for (k = 0; k < w->nh; k++)
+		for (a = 0; a < ARRAY_LEN(archs); a++)
+			if (strcmp(w->hs[k].unit, archs[a]) == 0)
+				present[a] = true;
+	for (a = 0; a < ARRAY_LEN(archs); a++) {
+		everywhere = everywhere && (in[a] || !present[a]);
+		somewhere = somewhere || in[a];
+	}
+	if (somewhere && everywhere && n == 0)
 		return "arch";
-	if (n == 1 && views == 0)
+	if (n == 1 && !somewhere)
 		return only;
 	return NULL;
 }

@@ -110,6 +110,13 @@ const char *config_skip_reason(const TreeHeader *h, ViewConfig c);
 size_t tree_prelude(const HeaderTree *t, const TreeHeader *h, ViewConfig c,
 		    const char **out, size_t max);
 
+/* The targets whose build includes h: those of the #if lines around
+ * every #include of an arch-* header in its includers (arch-x86/xen.h
+ * includes xen-x86_32.h on x86_32 only), at most its architecture's for
+ * one in an architecture's directory (arch-x86/...); every target for
+ * other headers.  A bit per TGT_*. */
+unsigned tree_home_targets(const HeaderTree *t, const TreeHeader *h);
+
 /* ---- facts.c ------------------------------------------------------------
  * What one header declares in one view (target x configuration), as
  * libclang sees it (without libclang, facts_ctx_new() gives NULL and
@@ -487,6 +494,7 @@ typedef struct IDiag {
 
 typedef struct IHeader {
 	const TreeHeader *th;
+	const HeaderTree *tree; /* th's tree: the macros of other headers */
 	const char *unit;      /* the spec unit: "io/blkif", "arch-x86" */
 	const char *file;      /* its spec file, without the extension */
 	HText text;

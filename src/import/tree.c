@@ -593,3 +593,65 @@ size_t tree_prelude(const HeaderTree *t, const TreeHeader *h, ViewConfig c,
 	}
 	return n;
 }
+
+/* Xen's arch-* headers have no architecture #if of their own: their
+ * includers test the target (arch-x86/xen.h includes xen-x86_32.h under
+ * __i386__, xen-x86_64.h under __x86_64__).  Such a header is no part of
+ * the other targets' ABI, whatever libclang says when it parses it there
+ * (after xen.h, which has defined the other header's names already). */
+unsigned tree_home_targets(const HeaderTree *t, const TreeHeader *h)
+{
+	const unsigned all = (1u << NTARGETS) - 1;
+	size_t self = (size_t)(h - t->h), i, k, d;
+	unsigned home = 0;
+	bool found = false;
+	if (!is_arch(h->path))
+		return all;
+	for (i = 0; i < t->n && home != all; i++) {
+		const TreeHeader *in = &t->h[i];
+		HText ht;
+		for (k = 0; k < in->nincludes && in->includes[k] != self; k++)
+			;
+		if (k == in->nincludes)
+			continue;
+		htext_init(&ht, in->path, in->text, in->len);
+		for (d = 0; d < ht.ndirs; d++) {
+			const HDirective *dir = &ht.dirs[d];
+			const char *q = strchr(dir->rest, '"'), *e = q ? strchr(q + 1, '"') : NULL;
+			char *name;
+			long to;
+			ICond c;
+			if (dir->kind != HD_INCLUDE || !e)
+				continue;
+			name = xstrndup(q + 1, (size_t)(e - q - 1));
+			to = resolve_include(t, in->path, name);
+			free(name);
+			if (to < 0 || (size_t)to != self)
+				continue;
+			icond_from_ctx(&ht.arena, &ht, dir->ctx, ht.guard_ctx, &c);
+			found = true;
+			if (!c.never)
+				home |= c.targets;
+		}
+		htext_free(&ht);
+	}
+	if (!found || !home)
+		home = all;
+	/* a header below arch-x86/ is x86's, whoever includes it (Xen's
+	 * arch-x86_32.h includes arch-x86/xen.h unconditionally), as an
+	 * architecture directory's unit is in the spec language */
+	{
+		const char *slash = strchr(h->path, '/');
+		unsigned dir = 0;
+		int a, tg;
+		for (a = 0; slash && a < NARCH; a++)
+			if ((size_t)(slash - h->path) == 5 + strlen(arch_name(a)) &&
+			    strncmp(h->path + 5, arch_name(a), strlen(arch_name(a))) == 0)
+				for (tg = 0; tg < NTARGETS; tg++)
+					if (targets[tg].arch == a)
+						dir |= 1u << tg;
+		if (dir & home)
+			home &= dir;
+	}
+	return home;
+}

@@ -37,6 +37,7 @@ static void decode_c(Dec *D, const DocNode *owner, CNames *c)
 	get_bool(D, t, "defines", "c", &c->defines);
 	get_bool(D, t, "bit_numbers", "c", &c->bit_numbers);
 	get_bool(D, t, "handle", "c", &c->handle);
+	get_bool(D, t, "typedef_decl", "c", &c->typedef_decl);
 	get_bool(D, t, "hex", "c", &c->hex);
 	get_bool(D, t, "accessors", "c", &c->accessors);
 	c->all = get_string(D, t, "all", "c", NULL);
@@ -852,8 +853,9 @@ static void decode_enum(Dec *D, const DocNode *t, ItemKind k)
 static void decode_alias(Dec *D, const DocNode *t)
 {
 	const DocEntry *typ;
+	const char *saved_field;
 	Loc name_loc = t->loc;
-	Item *it;
+	Item *it, *saved;
 	it = decode_head(D, t, SK_ALIAS, IT_ALIAS, "alias", &name_loc);
 	if (!it)
 		return;
@@ -880,9 +882,19 @@ static void decode_alias(Dec *D, const DocNode *t)
 		}
 		return;
 	}
+	/* an inline struct or union in an alias (typedef struct { ... } T)
+	 * belongs to the alias, as one in a field to its record */
+	saved = D->cur;
+	saved_field = D->field_name;
+	D->cur = it;
+	D->field_name = NULL;
 	it->alias = decode_type(D, typ->value, 0);
+	D->cur = saved;
+	D->field_name = saved_field;
 	if (!it->alias)
 		it->layout_failed = true;
+	else if (it->alias->kind == TY_INLINE && !it->alias->item->desc)
+		it->alias->item->desc = it->desc; /* (Rust documents the type) */
 }
 
 static void decode_const(Dec *D, const DocNode *t)

@@ -256,6 +256,7 @@ typedef struct CNames {
 	const char *all;      /* bitmap mask of all bits; "" for none */
 	const char *typedef_name; /* struct/union: typedef ..._t */
 	bool handle;          /* DEFINE_XEN_GUEST_HANDLE(typedef) */
+	bool typedef_decl;    /* typedef struct name { ... } typedef; */
 	bool hex;             /* const: write the value in hex */
 	bool accessors;       /* bitmap: NAME_shift and NAME(v) for fields */
 	const char **compat;  /* old names kept as aliases */

@@ -305,6 +305,9 @@ static const SchemaKey c_keys[] = {
 	KEY("typedef", false, SV_STRING, "Also declare this typedef name."),
 	KEY("handle", false, SV_BOOL,
 	    "Also DEFINE_XEN_GUEST_HANDLE for the type."),
+	KEY("typedef_decl", false, SV_BOOL,
+	    "Structs, unions: the typedef in the type's own declaration "
+	    "(typedef struct name { ... } name_t;)."),
 	KEY("defines", false, SV_BOOL,
 	    "Enums: #define constants instead of a C enum."),
 	KEY("bit_numbers", false, SV_BOOL,

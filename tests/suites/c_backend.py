@@ -11,7 +11,7 @@ import stat
 import subprocess
 import time
 
-from run import Need, Skip, Test, compare_trees, data_needs, expect_equal
+from run import Need, Skip, Test, c_prelude, compare_trees, data_needs, expect_equal
 
 CLANG_TARGETS = ["i386-linux-gnu", "x86_64-linux-gnu", "armv7a-linux-gnueabihf",
                  "aarch64-linux-gnu", "riscv64-linux-gnu", "powerpc64le-linux-gnu"]
@@ -92,7 +92,7 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
     src = os.path.join(ctx.mkdtemp("tu"), "tu." + ("cc" if cxx else "c"))
     with open(src, "w") as f:
         if prelude:
-            f.write('#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h"))
+            f.write(c_prelude(ctx, out))
         else:
             f.write("#include <stdint.h>\n#include <xen/xen.h>\n")
         for h in for_target(headers(out), family):

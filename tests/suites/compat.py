@@ -39,7 +39,7 @@ import re
 import subprocess
 import threading
 
-from run import Need, Test
+from run import Need, Test, c_prelude
 from suites.c_backend import for_target, generate, headers
 
 _lock = threading.Lock()
@@ -184,7 +184,10 @@ def shared(ctx, name, specs, version):
         generate(ctx, specs, gen, lang="c-compat")
         st["gen"] = gen
         xen_h = os.path.join(gen, "xen.h")
-        st["imported"] = os.path.exists(xen_h) and "__XEN_PUBLIC_XEN_H__" in open(xen_h).read()
+        # (specs/xen's xen.h is Xen's too, but an imported tree has every
+        # header of Xen, xen-x86_32.h among them)
+        st["imported"] = (os.path.exists(xen_h) and "__XEN_PUBLIC_XEN_H__" in open(xen_h).read()
+                          and os.path.exists(os.path.join(gen, "arch-x86", "xen-x86_32.h")))
         inc = os.path.join(base, "inc")
         os.makedirs(inc)
         os.symlink(gen, os.path.join(inc, "public"))
@@ -235,7 +238,7 @@ def prelude(ctx, st):
     xen.h (an imported one: its headers are Xen's, drop-in)."""
     if st["imported"]:
         return "#include <stdint.h>\n"
-    return '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+    return c_prelude(ctx, st["gen"])
 
 
 # An imported tree's xen-x86_32.h says, as Xen's does, what the tools see:
@@ -283,10 +286,11 @@ def native_src(ctx, st):
     src += "#undef uint64_aligned_t\n#define uint64_aligned_t uint64_t\n"
     src += "#undef int64_aligned_t\n#define int64_aligned_t int64_t\n"
     # XEN_GUEST_HANDLE_64 stays the hypervisor's 8-aligned 8 bytes, as in
-    # Xen's compat headers
+    # Xen's compat headers (a struct, as xen.h's for the 64-bit side and
+    # its x86_32 header for the tools make it)
     src += ("#undef ___DEFINE_XEN_GUEST_HANDLE\n#define ___DEFINE_XEN_GUEST_HANDLE(name, type) "
             "typedef struct { type *p; } __guest_handle_ ## name; "
-            "typedef union { type *p; uint64_t __attribute__((__aligned__(8))) q; } "
+            "typedef struct { union { type *p; uint64_t __attribute__((__aligned__(8))) q; }; } "
             "__guest_handle_64_ ## name\n")
     for h in for_target(headers(st["gen"]), "x86"):
         if "/compat/" not in h and not h.endswith("_layout.h"):

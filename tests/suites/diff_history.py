@@ -16,7 +16,15 @@ import).  For every pair and target:
   * `added` / `removed` exactly when the name is in one spec tree only,
     and then clang must not see it on the side without it, unless that
     side's spec does not describe it (the importer kept it as verbatim
-    text): that is counted as coverage, not as an error of diff.
+    text): that is counted as coverage, not as an error of diff; a
+    function-like macro (not in the summary) must be one clang sees on
+    the side that has it;
+  * needs-bump exactly for the op structs of NEEDS_BUMP;
+  * and first of all, the imported specs are the headers: a struct or
+    union both describe whose layout (size, alignment, a shared member's
+    offset, size or bits) or a constant whose value is not clang's, on
+    either side, fails the test, named with its target and release (no
+    exclusion: an importer's error would make diff's verdict meaningless).
 
 The imported trees have no [abi] bump rules; the test adds Xen's own
 rules (those of specs/xen) to the imported domctl and sysctl units, then
@@ -52,6 +60,17 @@ BUMPS = {
         ("XEN_DOMCTL_INTERFACE_VERSION", "xen_domctl"),
     os.path.join("sysctl", "sysctl.toml"):
         ("XEN_SYSCTL_INTERFACE_VERSION", "xen_sysctl"),
+}
+
+# What diff must say needs a bump, per pair (the types, on any target):
+# Xen changed these op structs without a new interface version.  4.21's
+# xen_domctl_createdomain (altp2m_opts became the struct altp2m) and
+# xen_domctl_getdomaininfo (arm's arch_config grew) are the domctl case;
+# the others are sysctl's (docs/abi-evolution.md section 6).
+NEEDS_BUMP = {
+    ("4.18.0", "4.19.0"): ["xen_sysctl_livepatch_op"],
+    ("4.20.0", "4.21.0"): ["xen_domctl_createdomain", "xen_domctl_getdomaininfo"],
+    ("4.21.0", "4.22.0"): ["xen_sysctl_cpu_levelling_caps"],
 }
 
 _probe = {}
@@ -91,15 +110,15 @@ def read_clang(path):
     """{target: {"record": {name: {layouts}}, "value": {name: {values}}}}:
     a name a header defines differently from another is a set of
     facts."""
-    out = {t: {"record": {}, "value": {}} for t in TARGETS}
+    out = {t: {"record": {}, "value": {}, "macro": {}} for t in TARGETS}
     with open(path, encoding="utf-8") as f:
         for line in f:
             w = line.rstrip("\n").split("\t")
             header, target, kind, name = w[0], w[1], w[2], w[3]
-            if target not in out or kind not in ("record", "value") or \
+            if target not in out or kind not in ("record", "value", "macro") or \
                not arch_ok(header, target):
                 continue
-            fact = tuple(w[4:]) if kind == "record" else int(w[4]) % (1 << 64)
+            fact = tuple(w[4:]) if kind != "value" else int(w[4]) % (1 << 64)
             out[target][kind].setdefault(name, set()).add(fact)
     return out
 
@@ -117,11 +136,16 @@ def read_summary(path):
         for line in f:
             if line.startswith("#"):
                 continue
-            m = re.match(r"^(\S+) type (\S+) member (\S+): offset (\d+) size (\d+)", line)
+            m = re.match(r"^(\S+) type (\S+) member (\S+): offset (\d+) size (\d+)"
+                         r"(?: bits (\d+)@(\d+))?", line)
             if m:
                 if m.group(1) in out:
+                    # a bit-field: its bit offset in the record and width,
+                    # as clang's facts give them
+                    bits = (int(m.group(4)) * 8 + int(m.group(7)), int(m.group(6))) \
+                        if m.group(6) else None
                     out[m.group(1)]["member"].setdefault(m.group(2), {})[m.group(3)] = \
-                        (int(m.group(4)), int(m.group(5)))
+                        (int(m.group(4)), int(m.group(5)), bits)
                 continue
             if " member " in line:
                 continue
@@ -142,12 +166,28 @@ def same_members(fact, spec):
     holding a record with a flexible array the model lays out with the old
     interface's length keeps its size, but not its member's.)"""
     for m in fact[2:]:
-        name, off, size = m.split(":")[:3]
+        name, off, size, bits = m.rsplit(":", 3)
         if name in spec:
             size = max(int(size), 0)
-            if (int(off) // 8, size) != spec[name]:
+            if int(bits) >= 0:
+                # a bit-field: clang gives its first bit, the summary its
+                # storage unit and the bits' place in it
+                if (int(off), int(bits)) != spec[name][2] or size != spec[name][1]:
+                    return False
+            elif (int(off) // 8, size) != spec[name][:2]:
                 return False
     return True
+
+
+def sp_members(fact, spec):
+    """The members whose offset or size the spec has otherwise, for the
+    message."""
+    out = []
+    for m in fact[2:]:
+        name, off, size, bits = m.rsplit(":", 3)
+        if name in spec:
+            out.append("%s clang %s:%s:%s spec %s" % (name, off, size, bits, spec[name]))
+    return ", ".join(out[:6]) or "none"
 
 
 def check_pair(old, new, changes, report):
@@ -168,20 +208,41 @@ def check_pair(old, new, changes, report):
             if c["kind"] == "type":
                 layout.setdefault(c["item"].split(".")[0], []).append(c["detail"])
         value = {c["item"] for c in ch.get("value", [])}
-        added = {c["item"] for c in ch.get("added", []) if c["kind"] != "handle"}
-        removed = {c["item"] for c in ch.get("removed", []) if c["kind"] != "handle"}
+        # function-like macros are not in the abi-summary: checked
+        # against clang's macro facts below
+        added = {c["item"] for c in ch.get("added", []) if c["kind"] not in ("handle", "macro")}
+        removed = {c["item"] for c in ch.get("removed", []) if c["kind"] not in ("handle", "macro")}
+        for c in ch.get("added", []) + ch.get("removed", []):
+            if c["kind"] != "macro" or "." in c["item"]:
+                continue
+            there, other = (cn, co) if c["change"] == "added" else (co, cn)
+            if c["item"] not in there["macro"]:
+                problems.append("%s %s: diff says the macro is %s, clang does not see "
+                                "it there" % (t, c["item"], c["change"]))
+            elif c["item"] in other["macro"]:
+                counts["coverage"] += 1
         # records
         for name in sorted(set(so["type"]) & set(sn["type"])):
             if "." in name or so["type"][name][0] not in ("struct", "union") or \
                name not in co["record"] or name not in cn["record"]:
                 continue
-            # a spec whose layout is not the headers' (the model lays out
-            # one interface version, clang's tools view the latest) says
-            # nothing about diff: counted apart
-            if any(len(c[name]) != 1 or next(iter(c[name]))[:2] != sp["type"][name][1:] or
-                   not same_members(next(iter(c[name])), sp["member"].get(name, {}))
-                   for c, sp in ((co["record"], so), (cn["record"], sn))):
-                counts["unfaithful"].add(name)
+            # the imported spec must lay the record out as clang does on
+            # both sides: otherwise the importer is wrong, and diff's
+            # verdict would say nothing
+            bad = [(v, sorted(c[name]), sp["type"][name][1:])
+                   for v, c, sp in ((old["version"], co["record"], so),
+                                    (new["version"], cn["record"], sn))
+                   if len(c[name]) != 1 or next(iter(c[name]))[:2] != sp["type"][name][1:] or
+                   not same_members(next(iter(c[name])), sp["member"].get(name, {}))]
+            if bad:
+                for v, fact, spec in bad:
+                    counts["unfaithful"].add(name)
+                    problems.append("%s %s: the spec imported from %s is not the header: "
+                                    "clang lays it out as %s, the spec as size %s align %s "
+                                    "(members: %s)" % (
+                                        t, name, v, [f[:2] for f in fact], spec[0], spec[1],
+                                        (sp_members(fact, (so if v == old["version"] else sn)
+                                                    ["member"].get(name, {})))))
                 continue
             counts["checked types"] += 1
             clang_changed = co["record"][name] != cn["record"][name]
@@ -193,9 +254,15 @@ def check_pair(old, new, changes, report):
         for name in sorted(set(so["value"]) & set(sn["value"])):
             if name not in co["value"] or name not in cn["value"]:
                 continue
-            if co["value"][name] != {so["value"][name]} or \
-               cn["value"][name] != {sn["value"][name]}:
-                counts["unfaithful"].add(name)
+            bad = [(v, sorted(c[name]), sp[name])
+                   for v, c, sp in ((old["version"], co["value"], so["value"]),
+                                    (new["version"], cn["value"], sn["value"]))
+                   if c[name] != {sp[name]}]
+            if bad:
+                for v, fact, spec in bad:
+                    counts["unfaithful"].add(name)
+                    problems.append("%s %s: the spec imported from %s is not the header: "
+                                    "clang's value %s, the spec's %d" % (t, name, v, fact, spec))
                 continue
             counts["checked values"] += 1
             clang_changed = co["value"][name] != cn["value"][name]
@@ -307,7 +374,7 @@ def test_history(ctx):
                     with lock:
                         errors.append("abi-summary %s: %d %s" % (v, st, se[-2000:]))
                     continue
-                data = {"specs": specs, "clang": read_clang(facts),
+                data = {"version": v, "specs": specs, "clang": read_clang(facts),
                         "summary": read_summary(os.path.join(sdir, "abi-summary.txt"))}
                 with lock:
                     trees[v] = data
@@ -328,12 +395,17 @@ def test_history(ctx):
             mine = [c for c in changes if c["target"] in TARGETS]
             p, counts = check_pair(trees[a], trees[b], mine, report)
             problems += ["%s -> %s: %s" % (a, b, x) for x in p]
+            bump = sorted({c["item"].split(".")[0] for c in mine if c["class"] == "needs-bump"})
+            if bump != NEEDS_BUMP.get((a, b), []):
+                problems.append("%s -> %s: diff says %s need a new interface version, "
+                                "expected %s" % (a, b, bump or "no types",
+                                                 NEEDS_BUMP.get((a, b)) or "none"))
             per = {k: sum(c["class"] == k for c in mine) for k in CLASSES}
             report.append("%s -> %s: %d mismatches; %d changes on x86_32/x86_64/arm32/arm64: %s; "
                           "checked against clang: %d type layouts, %d values; "
                           "added/removed where clang sees the item but the spec "
                           "does not describe it: %d; specs that are not the "
-                          "headers' (not checked): %s" % (
+                          "headers' (each a mismatch): %s" % (
                               a, b, len(p), len(mine), ", ".join("%d %s" % (per[k], k)
                                                           for k in CLASSES),
                               counts["checked types"], counts["checked values"],

@@ -34,7 +34,7 @@ import re
 import sys
 import threading
 
-from run import Need, Test
+from run import Need, Test, c_prelude
 from suites.c_backend import assertion_errors, for_target, generate, headers
 from suites.compare import DROPIN
 
@@ -77,7 +77,7 @@ vcpu_runstate_info vcpu_register_runstate_memory_area
 vcpu_register_runstate_memory_area.addr vcpu_set_singleshot_timer
 vcpu_register_vcpu_info sched_poll physdev_map_pirq hvm_vmce_vcpu
 ioreq shared_iopage blkif_request blkif_request_discard blkif_request_indirect
-blkif_response blkif_sring_entry blkif_sring
+blkif_response blkif_sring_entry blkif_sring trap_info xen_msr_entry
 xen_domctl_cacheflush xen_domctl.u xen_sysctl_page_offline_op xen_sysctl.u
 evtchn_expand_array gnttab_get_status_frames gnttab_transfer
 gnttab_unmap_and_replace gnttab_unmap_grant_ref vcpu_get_physid
@@ -167,7 +167,7 @@ def originals_src():
 
 
 def generated_src(ctx, gen, family, layout=True):
-    src = '#include "%s"\n' % os.path.join(ctx.root, "support", "xen-prelude.h")
+    src = c_prelude(ctx, gen)
     for h in for_target(headers(gen), family):
         if layout or not h.endswith("_layout.h"):
             src += '#include "%s"\n' % h
@@ -286,6 +286,23 @@ GUARD = re.compile(r"^#ifndef (\w+)\n#define \1\n", re.M)
 ASSERTED = re.compile(r'XBG_STATIC_ASSERT\((\w+) == [^\n]*\n\s*"[^"]*: (?:value|bit_number) is not')
 
 
+def macro_defs(text):
+    """(name, definition without spaces) of each #define of a header's
+    text, continuation lines joined."""
+    text = re.sub(r"\\\n", " ", re.sub(r"/\*.*?\*/", " ", text, flags=re.S))
+    return [(m.group(1), re.sub(r"\s+", "", m.group(0)))
+            for m in re.finditer(r"^\s*#\s*define\s+(\w+)(.*)$", text, re.M)]
+
+
+def xen_defs():
+    """Every macro definition of Xen's headers, as macro_defs() gives it."""
+    out = set()
+    for h in headers(XEN):
+        with open(h, errors="replace") as f:
+            out.update(macro_defs(f.read()))
+    return out
+
+
 def test_api_coverage(ctx):
     """Every macro of the generated headers is checked against Xen's headers,
     or is a sub-op number (checked too); there is no generator extra."""
@@ -317,15 +334,26 @@ def test_api_coverage(ctx):
             with open(h) as f:
                 asserted.update(ASSERTED.findall(f.read()))
         ops = set(op_numbers(st["gen"]))
+        # verbatim text of a header that is not a drop-in yet (the guest
+        # handle machinery of arch-x86/xen.h): each definition is one of
+        # Xen's headers, token for token
+        xen, as_xen = xen_defs(), set()
+        for h in headers(st["gen"]):
+            if not h.endswith("_layout.h") and os.path.relpath(h, st["gen"]) not in DROPIN:
+                with open(h) as f:
+                    mine = macro_defs(f.read())
+                for name in {n for n, _ in mine}:
+                    if all((n, d) in xen for n, d in mine if n == name):
+                        as_xen.add(name)
         # no generator extras: a name Xen lacks is there only if the spec
         # asks for it (c.accessors, which specs/xen does not use)
-        unchecked = sorted(set(defined) - asserted - ops - in_dropin)
+        unchecked = sorted(set(defined) - asserted - ops - in_dropin - as_xen)
         assert not unchecked, "macros of the generated headers that nothing checks " \
             "against Xen's headers: %s" % " ".join(unchecked)
         not_generated = sorted(asserted - set(defined))
         assert not not_generated, "asserted but not generated: %s" % " ".join(not_generated)
-        say("xen-abi api: %d macros: %d checked values, %d sub-op numbers, no generator "
-            "extras" % (len(defined), len(asserted), len(ops)))
+        say("xen-abi api: %d macros: %d checked values, %d sub-op numbers, %d as Xen defines "
+            "them, no generator extras" % (len(defined), len(asserted), len(ops), len(as_xen)))
     return fn
 
 

@@ -9,6 +9,11 @@
  * Edit the spec files instead and regenerate with:
  *   make regen
  */
+/*
+ * The base interface: guest handles and the 8-aligned 64-bit types of the
+ * toolstack's interfaces.
+ */
+#include "xen.h"
 #ifndef __XEN_AUTOGEN_SYSCTL_H
 #define __XEN_AUTOGEN_SYSCTL_H
 
