@@ -27,9 +27,6 @@
 #error "Unsupported architecture"
 #endif
 
-/* for hvm_vmce_vcpu */
-#include "hvm/save.h"
-
 /* Destination id field of the gflags of an MSI binding. */
 #define XEN_DOMCTL_VMSI_X86_DEST_ID_MASK 0xFF
 
@@ -221,6 +218,15 @@ struct xen_domctl_createdomain {
  * xen_domctl.interface_version.
  */
 #define XEN_DOMCTL_INTERFACE_VERSION 0x15
+
+#if (defined(__i386__) || defined(__x86_64__))
+/*
+ * For hvm_vmce_vcpu, on x86. Xen includes hvm/save.h, which includes this
+ * header on x86; hvm/save.h refuses strict ISO C, which domctl.h does not
+ * need yet.
+ */
+#include "arch-x86/hvm/save.h"
+#endif
 
 /* Mask of the shutdown code, once shifted down by XEN_DOMINF_shutdownshift. */
 #define XEN_DOMINF_shutdownmask 255
