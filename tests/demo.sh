@@ -56,9 +56,9 @@ if [ -f "$xen/xen.h" ] && ! "$tool" compare /nonexistent-a /nonexistent-b 2>&1 |
 	done
 	rm -f "$out/compare.log"
 	echo "== drop-in for Xen's headers ($xen):"
-	echo "$good of Xen's headers are drop-in ($total generated at Xen's paths)"
-	echo "   drop-in:"
-	list $yes
+	echo "$good of Xen's headers are drop-in ($total generated at Xen's paths;"
+	echo "   the list is in $out/dropin.txt)"
+	printf '%s\n' $yes >"$out/dropin.txt"
 	if [ -n "$no" ]; then
 		echo "   not yet (differences; \`xenbindgen compare\` lists them):"
 		list $no
