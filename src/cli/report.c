@@ -246,7 +246,7 @@ static void versioned_ops(const Spec *s, HMap *ops)
 		/* the envelope itself: its union's members */
 		for (j = 0; j < it->nfields; j++) {
 			const Type *t = it->fields[j].type;
-			if (!it->fields[j].name || strcmp(it->fields[j].name, "u"))
+			if (!it->fields[j].name || strcmp(it->fields[j].name, "u") != 0)
 				continue;
 			u = t->kind == TY_INLINE ? t->item
 			    : t->kind == TY_NAMED ? symbol_any(t->sym) : NULL;
