@@ -19,23 +19,12 @@ import os
 import re
 
 from run import Need, Test
+from suites.diff_history import arch_ok
+from suites.import_headers import has_libclang
 
 TARGETS = ("x86_32", "x86_64", "arm32", "arm64")
 PAIRS = (("x86_32", "x86_64"), ("arm32", "arm64"))
 KNOWN = {"xen_domctl_cacheflush", "xen_sysctl_page_offline_op"}
-
-
-def has_libclang(ctx):
-    st, so, se = ctx.run([ctx.real_tool, "compare", "/nonexistent-a", "/nonexistent-b"])
-    return "built without it" not in se
-
-
-def arch_ok(header, target):
-    if header.startswith("arch-x86"):
-        return target.startswith("x86")
-    if header.startswith("arch-arm"):
-        return target.startswith("arm")
-    return not header.startswith("arch-")
 
 
 def clang_records(path):
