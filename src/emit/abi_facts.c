@@ -64,7 +64,7 @@ static void type_words(Buf *b, const Type *ty, int t)
 		buf_puts(b, prim_name(ty->prim));
 		return;
 	case TY_NAMED: {
-		const Item *it = ty->sym ? symbol_item(ty->sym, targets[t].arch)
+		const Item *it = ty->sym ? symbol_item_on(ty->sym, t)
 					 : NULL;
 		if (it)
 			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
@@ -114,6 +114,10 @@ static void cond_words(const Cond *c, const char **w, size_t *n, Arena *a)
 		w[(*n)++] = "defined(__XEN__)";
 	else if (c->tools)
 		w[(*n)++] = "defined(__XEN_TOOLS__)";
+	if (c->not_tools)
+		w[(*n)++] = "!defined(__XEN_TOOLS__)";
+	else if (c->not_hypervisor)
+		w[(*n)++] = "!defined(__XEN__)";
 	if (c->since)
 		w[(*n)++] = arena_printf(a, "__XEN_INTERFACE_VERSION__ >= 0x%08x",
 					 (unsigned)c->since);
@@ -127,7 +131,7 @@ static void cond_words(const Cond *c, const char **w, size_t *n, Arena *a)
 
 static size_t cond_count(const Cond *c)
 {
-	return 5 + c->nnot_defined;
+	return 6 + c->nnot_defined;
 }
 
 /* The condition of an entry: its own and its unit's (an inline type's

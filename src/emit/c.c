@@ -1009,6 +1009,9 @@ static size_t local_entry(const Graph *g, const Symbol *sym)
 	for (a = 0; a < NARCH && !it; a++)
 		if (sym->arch[a] && sym->arch[a]->unit == g->h->u)
 			it = sym->arch[a];
+	for (a = 0; a < NTARGETS && !it; a++)
+		if (sym->tgt[a] && sym->tgt[a]->unit == g->h->u)
+			it = sym->tgt[a];
 	return it ? g->entry[it->index] : SIZE_MAX;
 }
 

@@ -278,8 +278,11 @@ static void prim_handles(Compat *C, Buf *b, const Type *t, bool *done)
 
 static bool in_view(const Item *it)
 {
+	/* a name defined per target (Xen's x86_32 cpu_user_regs) has its
+	 * compat struct made from the x86_32 definition; the x86_64 one is
+	 * another item */
 	return !it->inline_type && !it->layout_failed && it->layout[CT] &&
-	       it->layout[NT];
+	       (it->layout[NT] || resolve_split_targets(it->unit));
 }
 
 /* Whether the item is left out of the hypervisor's build (#ifndef
@@ -788,6 +791,15 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 		const Item *it = u->items[i];
 		if (!is_record(it) || !in_view(it) || !it->compat)
 			continue;
+		if (!it->layout[NT]) {
+			/* its native side is another item, whose members
+			 * the macros would have to match by name */
+			diag_error(C->d, it->loc, "compat = \"%s\" of '%s', which is "
+				   "defined per target, is not supported",
+				   it->compat == COMPAT_CHECK ? "check" : "translate",
+				   it->name);
+			continue;
+		}
 		if (it->compat == COMPAT_CHECK)
 			emit_check(C, it);
 		else

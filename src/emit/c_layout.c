@@ -305,7 +305,7 @@ static const Item *type_empty(const Item **empty, const Type *t, int target)
 	if (t->kind == TY_INLINE)
 		it = t->item;
 	else if (t->kind == TY_NAMED && t->sym)
-		it = symbol_item(t->sym, targets[target].arch);
+		it = symbol_item_on(t->sym, target);
 	return it ? empty[it->index] : NULL;
 }
 

@@ -51,7 +51,14 @@ static const char *plain_prim(Prim p)
 static void named_path(Rust *R, Buf *b, const Unit *from, const Symbol *sym)
 {
 	const Item *it = symbol_any(sym);
-	if (sym->common) {
+	if (sym->split && !sym->arch[it->unit->family]) {
+		/* defined per target below an architecture's directory:
+		 * re-exported by the architecture's module (rust.c) */
+		const Mod *m = R->unit_mod[it->unit->index];
+		while (m->parent && m->parent != &R->root)
+			m = m->parent;
+		buf_printf(b, "%s::", m->path);
+	} else if (sym->common) {
 		if (sym->common->unit != from)
 			buf_printf(b, "%s::", R->unit_mod[it->unit->index]->path);
 	} else if (from->arch < 0) {
@@ -355,7 +362,7 @@ static bool padded_type(const Type *t, int target)
 	if (t->kind == TY_INLINE)
 		return padded_item(t->item, target);
 	if (t->kind == TY_NAMED) {
-		const Item *it = symbol_item(t->sym, targets[target].arch);
+		const Item *it = symbol_item_on(t->sym, target);
 		return it && padded_item(it, target);
 	}
 	return false; /* integers, handles, pointers */

@@ -39,36 +39,64 @@ static bool conds_disjoint(const Cond *a, const Cond *b)
 {
 	if (a->targets && b->targets && !(a->targets & b->targets))
 		return true;
+	/* the hypervisor's (or the toolstack's) version and the others' */
+	if (((a->hypervisor || a->tools) && b->not_tools) ||
+	    ((b->hypervisor || b->tools) && a->not_tools) ||
+	    (a->hypervisor && b->not_hypervisor) ||
+	    (b->hypervisor && a->not_hypervisor))
+		return true;
 	if (a->until && b->since && a->until <= b->since)
 		return true;
 	return b->until && a->since && b->until <= a->since;
 }
 
+/* A field name seen in a struct's scope, and the condition of the
+ * anonymous member it is in (NULL: none), which holds for it too. */
+typedef struct Seen {
+	const Field *f;
+	const Cond *outer;
+} Seen;
+
+static bool seen_disjoint(const Seen *a, const Field *f, const Cond *outer)
+{
+	return conds_disjoint(&a->f->cond, &f->cond) ||
+	       (a->outer && conds_disjoint(a->outer, &f->cond)) ||
+	       (outer && conds_disjoint(&a->f->cond, outer)) ||
+	       (a->outer && outer && conds_disjoint(a->outer, outer));
+}
+
 /* Field names are unique within a struct or union, counting the members of
- * anonymous inline members, which C puts in the same scope. */
-static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it)
+ * anonymous inline members, which C puts in the same scope; but for fields
+ * whose conditions (or their anonymous members') exclude each other. */
+static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it,
+			const Cond *outer)
 {
 	size_t j;
 	for (j = 0; j < it->nfields; j++) {
 		Field *f = &it->fields[j];
-		Field *first;
+		Seen *first;
 		if (!f->name) {
 			if (f->type && f->type->kind == TY_INLINE)
-				field_names(C, seen, owner, f->type->item);
+				field_names(C, seen, owner, f->type->item,
+					    f->cond.loc.line ? &f->cond : outer);
 			continue;
 		}
 		if (!names_c_name(C->d, f->name, f->name_loc, "field"))
 			continue;
 		first = hmap_gets(seen, f->name);
-		if (first && !conds_disjoint(&first->cond, &f->cond)) {
+		if (first && !seen_disjoint(first, f, outer)) {
 			diag_error(C->d, f->name_loc, "duplicate field '%s' in %s '%s'",
 				   f->name, item_kind_name(owner->kind), owner->name);
-			diag_note(C->d, first->name_loc, "'%s' is first defined here",
+			diag_note(C->d, first->f->name_loc, "'%s' is first defined here",
 				  f->name);
 			continue;
 		}
-		if (!first)
-			hmap_put(seen, f->name, strlen(f->name), f);
+		if (!first) {
+			first = arena_alloc(&C->s->arena, sizeof *first);
+			first->f = f;
+			first->outer = outer;
+			hmap_put(seen, f->name, strlen(f->name), first);
+		}
 	}
 }
 
@@ -97,7 +125,7 @@ static void check_members(Chk *C)
 				names_ident(C->d, it->c.all, it->c.loc, "mask");
 		}
 		if ((it->kind == IT_STRUCT || it->kind == IT_UNION) && !it->inline_type) {
-			field_names(C, &seen, it, it);
+			field_names(C, &seen, it, it, NULL);
 		} else if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
 			bool is_enum = it->kind == IT_ENUM;
 			size_t n = is_enum ? it->nvariants : it->nbits;
@@ -343,6 +371,22 @@ static void check_const(Chk *C, Item *it)
 
 /* ---- Names C defines: typedefs and members ------------------------------ */
 
+/* Do an item of a unit below an architecture's directory and the other
+ * definitions of a name never exist on one target (Xen's x86_32 struct
+ * xen_callback, typedef'd xen_callback_t, and x86_64's xen_callback_t, an
+ * integer)? */
+static bool apart(const Item *it, const Symbol *other)
+{
+	unsigned mine = resolve_split_targets(it->unit), theirs = 0;
+	int t;
+	if (!mine || other->common)
+		return false;
+	for (t = 0; t < NTARGETS; t++)
+		if (other->tgt[t] || other->arch[targets[t].arch])
+			theirs |= 1u << t;
+	return !(mine & theirs);
+}
+
 /* A struct's or union's typedef is a type name too: c.typedef, or the
  * name_t that c.handle declares. */
 static void build_typedefs(Chk *C)
@@ -363,6 +407,8 @@ static void build_typedefs(Chk *C)
 		if (!sym)
 			continue; /* an invalid name: reported */
 		other = hmap_gets(&s->symbols, td);
+		if (other && apart(it, other))
+			continue; /* never on one target: each header has its own */
 		if (other) {
 			const Item *o = symbol_any(other);
 			diag_error(C->d, it->c.loc.line ? it->c.loc : it->name_loc,

@@ -366,7 +366,7 @@ void layout_perturb(Spec *s, const char *spec)
 	sym = hmap_gets(&s->symbols, copy);
 	if (t < 0 || !sym)
 		goto out;
-	it = symbol_item(sym, targets[t].arch);
+	it = symbol_item_on(sym, t);
 	if (!it || !it->layout[t])
 		goto out;
 	/* targets may share a layout: change this target's own copy */

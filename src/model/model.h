@@ -80,12 +80,14 @@ typedef enum TypeKind {
 /* Where something exists.  The default is everywhere.  Layouts are those
  * of a tools/hypervisor build at the latest interface version, in C (not
  * assembling), with no configuration macro defined: content with an
- * `until` version, `defined` names or `assembly = true` is emitted (under
- * #if) but not laid out.  A raw condition (c_if) is taken to hold. */
+ * `until` version, `defined` names, `assembly = true`, `tools = false` or
+ * `hypervisor = false` is emitted (under #if) but not laid out.  A raw condition (c_if) is taken to hold. */
 enum { COND_ASM_ANY, COND_ASM_ONLY, COND_ASM_NOT };
 typedef struct Cond {
 	bool tools;        /* only for __XEN__ / __XEN_TOOLS__ builds */
 	bool hypervisor;   /* only for __XEN__ (the hypervisor itself) */
+	bool not_tools;    /* tools = false: only outside those (guests) */
+	bool not_hypervisor; /* hypervisor = false: only without __XEN__ */
 	unsigned targets;  /* bit t set: present on target t; 0: everywhere */
 	uint32_t since;    /* __XEN_INTERFACE_VERSION__ >= since (0: any) */
 	uint32_t until;    /* __XEN_INTERFACE_VERSION__ < until (0: any) */
@@ -518,11 +520,17 @@ struct Unit {
 
 /* All items that share a name.  Common units define a name once; each arch
  * directory may define its own version of a name, so a reference resolves
- * per architecture view. */
+ * per architecture view.  Units below an architecture directory whose
+ * [header] only keeps them to targets that do not overlap (Xen's
+ * arch-x86/xen-x86_32.h and xen-x86_64.h) may each define the name for
+ * their targets: tgt[t] is the one of target t, and a reference resolves
+ * per target. */
 struct Symbol {
 	const char *name;
 	Item *common;
 	Item *arch[NARCH];
+	Item *tgt[NTARGETS];
+	bool split; /* some tgt[t] is set (and no common or arch one) */
 };
 
 typedef struct Spec {
@@ -567,9 +575,14 @@ int arch_from_name(const char *s);       /* -1 if unknown */
 /* A type in spec words: "u8", "u8[16]", "ptr<u8>", "struct foo". */
 void type_to_string(Buf *b, const Type *t);
 
-/* The item a symbol denotes on a target's architecture view (or NULL). */
+/* The item a symbol denotes on an architecture view (or NULL): for a name
+ * defined per target, the definition of the first of the architecture's
+ * targets, which agrees with the others on kind (resolve.c checks). */
 Item *symbol_item(const Symbol *sym, int arch);
-/* Any definition of a symbol: the common one, or the first architecture's. */
+/* The item a symbol denotes on target t (or NULL). */
+Item *symbol_item_on(const Symbol *sym, int t);
+/* Any definition of a symbol: the common one, or the first architecture's
+ * or target's. */
 Item *symbol_any(const Symbol *sym);
 
 /* ---- load.c ------------------------------------------------------------- */
@@ -865,6 +878,9 @@ bool bump_pattern_match(const char *pattern, const char *name);
 typedef struct Resolver Resolver;
 Resolver *resolve_new(Spec *s, Diag *d);
 void resolve_free(Resolver *R);
+/* The targets of a unit that may share its names with other units (see
+ * Symbol), or 0. */
+unsigned resolve_split_targets(const Unit *u);
 /* Enter every named item into s->symbols; reports invalid names, duplicate
  * definitions and architectures that define a name differently. */
 void resolve_symbols(Resolver *R);
@@ -949,7 +965,8 @@ bool item_on_target(const Item *it, int t);
 static inline bool cond_on_target(const Cond *c, int t)
 {
 	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
-	       !c->ndefined && c->assembly != COND_ASM_ONLY;
+	       !c->ndefined && c->assembly != COND_ASM_ONLY &&
+	       !c->not_tools && !c->not_hypervisor;
 }
 
 /* ---- layout.c ----------------------------------------------------------- */

@@ -169,6 +169,9 @@ def shared(ctx, name, specs, version):
         if key in _state:
             return _state[key]
         base = ctx.mkdtemp("compat-" + name)
+        # an imported tree has every header of Xen (xen-x86_32.h among
+        # them) and no prelude; specs/xen has some of them
+        imported = specs is None
         if specs is None:
             specs = os.path.join(base, "specs")
             status, out, err = ctx.xbg(
@@ -183,11 +186,7 @@ def shared(ctx, name, specs, version):
         gen = generate(ctx, specs, os.path.join(base, "gen"))
         generate(ctx, specs, gen, lang="c-compat")
         st["gen"] = gen
-        xen_h = os.path.join(gen, "xen.h")
-        # (specs/xen's xen.h is Xen's too, but an imported tree has every
-        # header of Xen, xen-x86_32.h among them)
-        st["imported"] = (os.path.exists(xen_h) and "__XEN_PUBLIC_XEN_H__" in open(xen_h).read()
-                          and os.path.exists(os.path.join(gen, "arch-x86", "xen-x86_32.h")))
+        st["imported"] = imported
         inc = os.path.join(base, "inc")
         os.makedirs(inc)
         os.symlink(gen, os.path.join(inc, "public"))
