@@ -382,6 +382,33 @@ static void when_comment(Buf *b, const Field *m, const char *tag, int indent)
 	buf_free(&t);
 }
 
+/* ", declarator" of a field declared with the one before it (c.join, of
+ * the same element type, as the checks made sure): its declaration less
+ * the spelling of that type. */
+static void joined(Header *h, Buf *b, const Field *f, int indent, Buf *note)
+{
+	Buf full = {0}, base = {0};
+	const Type *e = f->type;
+	size_t tl;
+	while (e->kind == TY_ARRAY)
+		e = e->elem;
+	decl(h, &full, f->type, f->name, 0, indent, note);
+	decl(h, &base, e, f->name, 0, indent, note);
+	/* base is "<type> <name>" or "<type> *<name>": the type is what
+	 * precedes the name and its stars */
+	tl = base.len - strlen(f->name);
+	while (tl && (base.data[tl - 1] == ' ' || base.data[tl - 1] == '*'))
+		tl--;
+	if (strncmp(buf_cstr(&full), buf_cstr(&base), tl) != 0)
+		tl = 0;
+	while (full.data[tl] == ' ')
+		tl++;
+	buf_puts(b, ", ");
+	buf_puts(b, buf_cstr(&full) + tl);
+	buf_free(&full);
+	buf_free(&base);
+}
+
 /* The body of a struct or union, from "struct name {" to "}". */
 static void record(Header *h, Buf *b, const Item *it, int indent)
 {
@@ -395,9 +422,13 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 		const Field *f = &it->fields[i];
 		bool cond;
 		const char *tag = NULL;
-		size_t start;
+		size_t start, j;
+		if (f->c_join)
+			continue; /* declared with the field it joins */
 		cond = open_cond(h, b, &f->cond);
 		c_comment(b, indent + 4, f->desc);
+		for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
+			c_comment(b, indent + 4, it->fields[j].desc);
 		if (f->nwhen && it->inline_type && it->parent) {
 			/* the tag is named by the field of the parent holding
 			 * this union */
@@ -420,6 +451,8 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 		} else {
 			buf_clear(&note);
 			decl(h, b, f->type, f->name, f->bits, indent + 4, &note);
+			for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
+				joined(h, b, &it->fields[j], indent + 4, &note);
 			buf_putc(b, ';');
 			end_line(b, start, indent + 4, &note);
 		}

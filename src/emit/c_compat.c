@@ -794,7 +794,7 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 		if (!it->layout[NT]) {
 			/* its native side is another item, whose members
 			 * the macros would have to match by name */
-			diag_error(C->d, it->loc, "compat = \"%s\" of '%s', which is "
+			diag_error(C->d, it->compat_loc, "compat = \"%s\" of '%s', which is "
 				   "defined per target, is not supported",
 				   it->compat == COMPAT_CHECK ? "check" : "translate",
 				   it->name);

@@ -100,6 +100,55 @@ static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it,
 	}
 }
 
+/* The element type of a field (arrays stripped) in spec words. */
+static void elem_words(Buf *b, const Type *t)
+{
+	buf_clear(b);
+	while (t && t->kind == TY_ARRAY)
+		t = t->elem;
+	if (t)
+		type_to_string(b, t);
+}
+
+/* c = { join = true }: the field is declared in the declaration of the one
+ * before it (`uint16_t ss, _pad1;`), which C allows for one element type;
+ * a condition or a bit width would need a declaration of its own. */
+static void check_joins(Chk *C, const Item *it)
+{
+	Buf a = {0}, b = {0};
+	size_t i;
+	for (i = 0; i < it->nfields; i++) {
+		const Field *f = &it->fields[i], *p = i ? &it->fields[i - 1] : NULL;
+		if (!f->c_join)
+			continue;
+		if (!p) {
+			diag_error(C->d, f->c_loc, "'%s' is joined to the field "
+				   "before it (c.join), but it is the first field",
+				   f->name ? f->name : "(anonymous)");
+			continue;
+		}
+		if (!f->name || !p->name || f->c_decl || p->c_decl ||
+		    f->cond.loc.line || p->cond.loc.line || f->bits || p->bits ||
+		    (f->type && f->type->kind == TY_INLINE) ||
+		    (p->type && p->type->kind == TY_INLINE)) {
+			diag_error(C->d, f->c_loc, "'%s' cannot be joined to the "
+				   "field before it (c.join): a field with a condition, "
+				   "a bit width, an inline type or its own C text needs "
+				   "a declaration of its own", f->name ? f->name : "(anonymous)");
+			continue;
+		}
+		elem_words(&a, p->type);
+		elem_words(&b, f->type);
+		if (strcmp(buf_cstr(&a), buf_cstr(&b)) != 0)
+			diag_error(C->d, f->c_loc, "'%s' cannot be joined to '%s' "
+				   "(c.join): one declaration has one element type, and "
+				   "theirs are %s and %s", f->name, p->name,
+				   buf_cstr(&b), buf_cstr(&a));
+	}
+	buf_free(&a);
+	buf_free(&b);
+}
+
 static void check_names(Chk *C, const char *const *names, size_t n, Loc loc)
 {
 	size_t i;
@@ -124,6 +173,8 @@ static void check_members(Chk *C)
 			if (it->c.all && *it->c.all)
 				names_ident(C->d, it->c.all, it->c.loc, "mask");
 		}
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+			check_joins(C, it);
 		if ((it->kind == IT_STRUCT || it->kind == IT_UNION) && !it->inline_type) {
 			field_names(C, &seen, it, it, NULL);
 		} else if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {

@@ -220,6 +220,8 @@ typedef struct Field {
 	size_t nwhen;
 	Loc when_loc;
 	const char *c_decl; /* c = { decl = "..." }: C's text for the member */
+	bool c_join;        /* c = { join = true }: declared with the one before */
+	Loc c_loc;
 } Field;
 
 typedef struct Variant {

@@ -77,12 +77,13 @@ static bool defined_alike(Resolver *R, const Item *it, const Item *o,
 	    (!has_backing(o) || o->backing == it->backing))
 		return true;
 	diag_error(R->d, it->name_loc,
-		   "'%s' is a %s %s here but a %s %s in '%s'; every %s must "
+		   "'%s' is a %s%s%s here but a %s%s%s in '%s'; every %s must "
 		   "define it alike",
 		   it->name, has_backing(it) ? prim_name(it->backing) : "",
-		   item_kind_name(it->kind),
+		   has_backing(it) ? " " : "", item_kind_name(it->kind),
 		   has_backing(o) ? prim_name(o->backing) : "",
-		   item_kind_name(o->kind), o->unit->name, every);
+		   has_backing(o) ? " " : "", item_kind_name(o->kind),
+		   o->unit->name, every);
 	diag_note(R->d, o->name_loc, "'%s' is defined here", it->name);
 	return false;
 }
