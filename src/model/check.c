@@ -1046,6 +1046,7 @@ void spec_check(Spec *s, Diag *d)
 	hmap_init(&C.variants);
 	hmap_init(&C.tagged);
 	resolve_symbols(C.R);
+	resolve_conds(C.R);
 	check_members(&C);
 	build_typedefs(&C);
 	resolve_includes(C.R);

@@ -77,6 +77,8 @@ typedef enum TypeKind {
 	TY_INLINE, /* an anonymous struct or union defined in place: item */
 } TypeKind;
 
+typedef struct Symbol Symbol;
+
 /* Where something exists.  The default is everywhere.  Layouts are those
  * of a tools/hypervisor build at the latest interface version, in C (not
  * assembling), with no configuration macro defined: content with an
@@ -94,6 +96,10 @@ typedef struct Cond {
 	int assembly;      /* COND_ASM_*: only (not) when __ASSEMBLY__ */
 	const char **defined, **not_defined; /* configuration macros */
 	size_t ndefined, nnot_defined;
+	/* per name: the constant of another unit that defines it (then the
+	 * condition holds where that constant exists), or NULL: a macro of
+	 * the build's configuration (resolve_conds) */
+	Symbol **defined_sym, **not_defined_sym;
 	const char *c_if;  /* a raw C preprocessor expression, or NULL */
 	Loc loc;
 } Cond;
@@ -119,7 +125,6 @@ typedef struct Value {
 	CType type;
 } Value;
 
-typedef struct Symbol Symbol;
 typedef struct DocNode DocNode;
 typedef struct Item Item;
 typedef struct Unit Unit;
@@ -886,6 +891,9 @@ unsigned resolve_split_targets(const Unit *u);
 /* Enter every named item into s->symbols; reports invalid names, duplicate
  * definitions and architectures that define a name differently. */
 void resolve_symbols(Resolver *R);
+/* Which configuration macros of conditions are constants of the specs
+ * (Cond.defined_sym); after resolve_symbols(). */
+void resolve_conds(Resolver *R);
 /* Find the unit of every [[includes]] entry and check that it defines what
  * the entry imports. */
 void resolve_includes(Resolver *R);
@@ -960,15 +968,26 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 /* Does the item, or the field, exist on target t (in the tools build at
  * the latest interface version that layouts describe)? */
 bool item_on_target(const Item *it, int t);
+/* The configuration macros of a condition on target t: a name that a
+ * constant of another unit defines is defined where that constant exists
+ * (XEN_HAVE_PV_UPCALL_MASK, which Xen's arch-x86/xen.h defines); any other
+ * is the build's configuration, which layouts take as not defined. */
+bool cond_macros_on_target(const Cond *c, int t);
 /* The configuration layouts describe: a tools build at the latest
  * interface version, in C, with no configuration macro defined; a raw
  * condition is taken to hold (docs/spec-language.md, section 5.1).
  * (inline: the layout engine asks it for every field on every target) */
 static inline bool cond_on_target(const Cond *c, int t)
 {
-	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
-	       !c->ndefined && c->assembly != COND_ASM_ONLY &&
-	       !c->not_tools && !c->not_hypervisor;
+	if (c->targets && !(c->targets >> t & 1u))
+		return false;
+	if (c->until || c->assembly == COND_ASM_ONLY || c->not_tools ||
+	    c->not_hypervisor)
+		return false;
+	if ((c->ndefined && !c->defined_sym) || c->defined_sym ||
+	    c->not_defined_sym)
+		return cond_macros_on_target(c, t);
+	return true;
 }
 
 /* ---- layout.c ----------------------------------------------------------- */

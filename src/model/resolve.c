@@ -191,6 +191,68 @@ void resolve_symbols(Resolver *R)
 	}
 }
 
+/* ---- Configuration macros -------------------------------------------------- */
+
+static bool defines(const Symbol *sym, const Unit *u);
+
+/* The constants that a condition's configuration macros name, if another
+ * unit defines them (one of its own would be defined by the header that
+ * tests it, where the test comes first: #ifndef HYPERVISOR_VIRT_START). */
+static Symbol **macro_syms(Resolver *R, const Unit *u, const char **names,
+			   size_t n)
+{
+	Symbol **out = NULL;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		Symbol *sym = hmap_gets(&R->s->symbols, names[i]);
+		const Item *it = sym ? symbol_any(sym) : NULL;
+		int a;
+		if (!it || it->kind != IT_CONST || defines(sym, u))
+			continue;
+		for (a = 0; a < NARCH; a++)
+			if (sym->arch[a] && sym->arch[a]->unit == u)
+				break;
+		if (a < NARCH)
+			continue;
+		if (!out)
+			out = arena_alloc(&R->s->arena, n * sizeof *out);
+		out[i] = sym;
+	}
+	return out;
+}
+
+static void cond_syms(Resolver *R, const Unit *u, Cond *c)
+{
+	if (c->ndefined)
+		c->defined_sym = macro_syms(R, u, c->defined, c->ndefined);
+	if (c->nnot_defined)
+		c->not_defined_sym = macro_syms(R, u, c->not_defined,
+						c->nnot_defined);
+}
+
+void resolve_conds(Resolver *R)
+{
+	Spec *s = R->s;
+	size_t i, j;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		cond_syms(R, it->unit, &it->cond);
+		for (j = 0; j < it->nfields; j++)
+			cond_syms(R, it->unit, &it->fields[j].cond);
+		for (j = 0; j < it->nvariants; j++)
+			cond_syms(R, it->unit, &it->variants[j].cond);
+		for (j = 0; j < it->nbits; j++)
+			cond_syms(R, it->unit, &it->bits[j].cond);
+	}
+	for (i = 0; i < s->nunits; i++) {
+		Unit *u = s->units[i];
+		cond_syms(R, u, &u->header.cond);
+		for (j = 0; j < u->nseq; j++)
+			if (u->seq[j].dir)
+				cond_syms(R, u, &u->seq[j].dir->cond);
+	}
+}
+
 /* ---- Includes ------------------------------------------------------------ */
 
 static Unit *find_unit(Spec *s, const char *name)

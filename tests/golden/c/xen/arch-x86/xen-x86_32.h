@@ -237,25 +237,20 @@ struct cpu_user_regs {
     /* The stack pointer. */
     __DECL_REG_LO16(sp);
     /* Stack segment selector. */
-    uint16_t ss;
     /* Reserved. */
-    uint16_t _pad1;
+    uint16_t ss, _pad1;
     /* es selector. */
-    uint16_t es;
     /* Reserved. */
-    uint16_t _pad2;
+    uint16_t es, _pad2;
     /* ds selector. */
-    uint16_t ds;
     /* Reserved. */
-    uint16_t _pad3;
+    uint16_t ds, _pad3;
     /* fs selector. */
-    uint16_t fs;
     /* Reserved. */
-    uint16_t _pad4;
+    uint16_t fs, _pad4;
     /* gs selector. */
-    uint16_t gs;
     /* Reserved. */
-    uint16_t _pad5;
+    uint16_t gs, _pad5;
 };
 typedef struct cpu_user_regs cpu_user_regs_t;
 DEFINE_XEN_GUEST_HANDLE(cpu_user_regs_t);

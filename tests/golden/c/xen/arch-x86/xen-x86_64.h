@@ -193,23 +193,15 @@
  */
 struct iret_context {
     /* rax, which the hypercall itself clobbers. The top of the stack. */
-    uint64_t rax;
     /* r11. */
-    uint64_t r11;
     /* rcx. */
-    uint64_t rcx;
     /* VGCF_* flags. */
-    uint64_t flags;
     /* Where to return to. */
-    uint64_t rip;
     /* Its code selector. */
-    uint64_t cs;
     /* The flags register to restore. */
-    uint64_t rflags;
     /* The stack pointer to restore. */
-    uint64_t rsp;
     /* Its stack selector. The bottom of the frame. */
-    uint64_t ss;
+    uint64_t rax, r11, rcx, flags, rip, cs, rflags, rsp, ss;
 };
 
 /*
@@ -306,9 +298,8 @@ struct cpu_user_regs {
     /* The instruction pointer. */
     __DECL_REG_LO16(ip);
     /* Code segment selector. */
-    uint16_t cs;
     /* Reserved. */
-    uint16_t _pad0[1];
+    uint16_t cs, _pad0[1];
     /* The event upcall mask saved on entry; rflags.IF reads as its inverse. */
     uint8_t saved_upcall_mask;
     /* Reserved. */
@@ -318,25 +309,20 @@ struct cpu_user_regs {
     /* The stack pointer. */
     __DECL_REG_LO8(sp);
     /* Stack segment selector. */
-    uint16_t ss;
     /* Reserved. */
-    uint16_t _pad2[3];
+    uint16_t ss, _pad2[3];
     /* es selector. */
-    uint16_t es;
     /* Reserved. */
-    uint16_t _pad3[3];
+    uint16_t es, _pad3[3];
     /* ds selector. */
-    uint16_t ds;
     /* Reserved. */
-    uint16_t _pad4[3];
+    uint16_t ds, _pad4[3];
     /* fs selector. */
-    uint16_t fs;
     /* Reserved. */
-    uint16_t _pad5[3];
+    uint16_t fs, _pad5[3];
     /* gs selector. */
-    uint16_t gs;
     /* Reserved. */
-    uint16_t _pad6[3];
+    uint16_t gs, _pad6[3];
 };
 typedef struct cpu_user_regs cpu_user_regs_t;
 DEFINE_XEN_GUEST_HANDLE(cpu_user_regs_t);

@@ -206,17 +206,14 @@ struct vcpu_guest_context {
     /* The virtual IDT: the handler of each vector. */
     struct trap_info trap_ctxt[256];
     /* Linear address of the LDT. */
-    unsigned long ldt_base;
     /* Number of LDT entries. */
-    unsigned long ldt_ents;
+    unsigned long ldt_base, ldt_ents;
     /* Machine frames of the GDT. */
-    unsigned long gdt_frames[16];
     /* Number of GDT entries. */
-    unsigned long gdt_ents;
+    unsigned long gdt_frames[16], gdt_ents;
     /* Kernel stack selector (the virtual TSS's SS1). */
-    unsigned long kernel_ss;
     /* Kernel stack pointer (the virtual TSS's SP1). */
-    unsigned long kernel_sp;
+    unsigned long kernel_ss, kernel_sp;
     /* cr0 to cr7; cr3 as xen_pfn_to_cr3() makes it. */
     unsigned long ctrlreg[8];
     /* dr0 to dr7. */
@@ -387,17 +384,13 @@ struct xen_arch_domainconfig {
  */
 typedef struct xen_cpuid_leaf {
     /* The leaf (eax on input). */
-    uint32_t leaf;
     /* The subleaf (ecx on input), or XEN_CPUID_NO_SUBLEAF. */
-    uint32_t subleaf;
+    uint32_t leaf, subleaf;
     /* eax. */
-    uint32_t a;
     /* ebx. */
-    uint32_t b;
     /* ecx. */
-    uint32_t c;
     /* edx. */
-    uint32_t d;
+    uint32_t a, b, c, d;
 } xen_cpuid_leaf_t;
 DEFINE_XEN_GUEST_HANDLE(xen_cpuid_leaf_t);
 
