@@ -106,6 +106,38 @@ unsigned resolve_split_targets(const Unit *u)
 	return mask;
 }
 
+/* The targets of a unit below an architecture's directory (all of the
+ * architecture's, or those its [header] only keeps). */
+static unsigned family_targets(const Unit *u)
+{
+	unsigned mask = resolve_split_targets(u);
+	int t;
+	if (mask)
+		return mask;
+	for (t = 0; t < NTARGETS; t++)
+		if (targets[t].arch == u->family)
+			mask |= 1u << t;
+	return mask;
+}
+
+/* Does a unit below an architecture's directory define a name that only
+ * other architectures define so far (Xen's arch-x86/pmu.h and arch-arm.h
+ * both declare struct xen_pmu_arch)?  Then it is this architecture's
+ * definition, by target, rather than a common name. */
+static bool other_family(const Symbol *sym, const Item *it)
+{
+	int a, t;
+	if (it->unit->family < 0 || it->unit->arch >= 0 || sym->common)
+		return false;
+	for (a = 0; a < NARCH; a++)
+		if (sym->arch[a] && a != it->unit->family)
+			return true;
+	for (t = 0; t < NTARGETS; t++)
+		if (sym->tgt[t] && targets[t].arch != it->unit->family)
+			return true;
+	return false;
+}
+
 /* A name of a unit that split_targets() allows to share: a duplicate only
  * if another unit defines it for one of the same targets, or defines it
  * for all of them. */
@@ -156,9 +188,19 @@ void resolve_symbols(Resolver *R)
 			hmap_put(&s->symbols, it->name, strlen(it->name), sym);
 		}
 		mask = resolve_split_targets(it->unit);
+		if (!mask && other_family(sym, it))
+			mask = family_targets(it->unit);
 		if (mask) {
 			add_split(R, sym, it, mask);
 			continue;
+		}
+		if (arch >= 0 && sym->common && sym->common->unit->family >= 0 &&
+		    sym->common->unit->family != arch) {
+			/* an architecture's unit defined it first: it is that
+			 * architecture's, and this one another's */
+			Item *c = sym->common;
+			sym->common = NULL;
+			add_split(R, sym, c, family_targets(c->unit));
 		}
 		if (sym->common) {
 			duplicate(R, it, sym->common);

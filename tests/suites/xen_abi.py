@@ -70,6 +70,7 @@ blkif_request""".split()
 # layout really differs between x86_32 and x86_64 in Xen 4.17, and between
 # arm32 and arm64.  lint-vs-compilers proves these sets with the compilers.
 X86_DIFFER = set("""arch_vcpu_info arch_shared_info multicall_entry mmu_update
+cpu_user_regs vcpu_guest_context
 mmuext_op mmuext_op.arg1 mmuext_op.arg2 vcpu_time_info vcpu_info shared_info
 start_info start_info.console start_info.console.domU
 evtchn_init_control grant_entry_v2 grant_entry_v2.full_page grant_entry_v2.sub_page
