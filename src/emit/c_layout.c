@@ -344,6 +344,30 @@ static void find_empty(Spec *s, int target, const Item **empty)
 	free(order);
 }
 
+/* Does the record hold, directly or in a record it holds by value, a u64
+ * or i64?  Xen makes uint64_aligned_t 8-aligned for tools and the
+ * hypervisor only; a guest's is plain uint64_t, 4-aligned on x86_32
+ * (hvm/dm_op.h's records, which guests see too). */
+static bool holds_wide(const Item *it, int target)
+{
+	size_t i;
+	for (i = 0; i < it->nfields; i++) {
+		const Type *t = it->fields[i].type;
+		const Item *held;
+		while (t->kind == TY_ARRAY)
+			t = t->elem;
+		if (t->kind == TY_PRIM && (t->prim == P_U64 || t->prim == P_I64))
+			return true;
+		held = t->kind == TY_INLINE ? t->item
+		     : t->kind == TY_NAMED && t->sym
+		       ? symbol_item(t->sym, targets[target].arch) : NULL;
+		if (held && (held->kind == IT_STRUCT || held->kind == IT_UNION) &&
+		    holds_wide(held, target))
+			return true;
+	}
+	return false;
+}
+
 /* Does anything in the item's layout depend on the kind of build or on
  * the interface version?  Its numbers then hold for tools and hypervisor
  * builds only (1), or for the hypervisor only (2), which is what the engine
@@ -915,7 +939,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	size_t i, k;
 	int t;
 	const char *p;
-	bool unit_cond;
+	bool unit_cond, unit_tools;
 
 	memset(&A, 0, sizeof A);
 	A.b = &b;
@@ -956,6 +980,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	buf_puts(&b, prologue);
 	/* a unit-wide condition holds for every assertion */
 	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
+	unit_tools = u->header.set && (u->header.cond.tools || u->header.cond.hypervisor);
 
 	A.target = -1;
 	/* the assertions expand every macro: how a macro is written (an
@@ -1016,6 +1041,12 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 				continue;
 			cond = open_item_cond(&b, it, false);
 			tools = build_dependent(it);
+			/* where plain 64-bit integers are less aligned (x86_32), a
+			 * guest's uint64_aligned_t is too, unless only tools and
+			 * the hypervisor see the unit */
+			if (!tools && !unit_tools && targets[t].i64_align < 8 &&
+			    holds_wide(it, t))
+				tools = 1;
 			if (tools == 2 && !it->cond.hypervisor)
 				buf_puts(&b, "#if defined(__XEN__)\n");
 			else if (tools == 1 && !it->cond.tools && !it->cond.hypervisor)
