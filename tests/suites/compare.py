@@ -85,7 +85,7 @@ DROPIN = ["arch-arm.h", "arch-arm/hvm/save.h", "arch-x86_32.h", "arch-x86_64.h",
           "io/console.h",
           "io/fbif.h", "io/kbdif.h", "io/libxenvchan.h", "io/protocols.h", "io/ring.h",
           "io/tpmif.h", "io/xenbus.h", "io/xs_wire.h", "memory.h", "nmi.h", "sched.h",
-          "vcpu.h", "version.h", "xen-compat.h", "xen.h", "xencomm.h"]
+          "vcpu.h", "version.h", "xen-compat.h", "xen.h", "xencomm.h", "xsm/flask_op.h"]
 
 
 def test_specs_xen(ctx):
