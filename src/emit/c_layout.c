@@ -44,8 +44,8 @@ typedef struct Asserts {
 	const Item **empty; /* per item: the empty record it is or holds by
 			     * value on the target (find_empty) */
 	const Spec *s;
-	bool wide;         /* the numbers hold where uint64_aligned_t is
-			    * 8-aligned only (see holds_wide) */
+	bool guest;        /* the record's guest view differs (see emit_unit):
+			    * a number that differs is asserted for both */
 } Asserts;
 
 static const char prologue[] =
@@ -129,13 +129,14 @@ static const char prologue[] =
 
 /* Is uint64_aligned_t 8-aligned in the configuration compiled in?  A
  * constant expression every dialect accepts (C89 and C++98 have no
- * alignof); defined once, where the first record needs it. */
+ * alignof); defined once, before the first record that needs it. */
 static const char probe_text[] =
 	"#ifndef XBG_U64_ALIGNED_8\n"
 	"/* uint64_aligned_t is 8-aligned in the hypervisor's and the tools' "
 	"builds\n * (and always with xen-prelude.h), plain uint64_t in a "
-	"guest's: the\n * numbers of a record holding one are that "
-	"configuration's. */\n"
+	"guest's, where a\n * 64-bit guest handle is the native one too: a "
+	"number that differs is\n * asserted for the configuration compiled "
+	"in. */\n"
 	"struct xbg_u64_probe { char c; uint64_aligned_t x; };\n"
 	"#define XBG_U64_ALIGNED_8 (sizeof(struct xbg_u64_probe) == 16)\n"
 	"#endif\n";
@@ -171,17 +172,12 @@ static void assert_that(Asserts *A, const char *cond, const char *type,
 	assert_with(A, "XBG_STATIC_ASSERT", cond, type, field, what, value);
 }
 
-/* One assertion: expr == value.  A number of a record whose layout
- * depends on how uint64_aligned_t is aligned holds where that is 8
- * (A->wide; the engine computes that configuration only). */
+/* One assertion: expr == value. */
 static void assert_eq(Asserts *A, const char *expr, const char *type,
 		      const char *field, const char *what, const char *value)
 {
 	Buf cond = {0};
-	if (A->wide)
-		buf_printf(&cond, "!XBG_U64_ALIGNED_8 || %s == %s", expr, value);
-	else
-		buf_printf(&cond, "%s == %s", expr, value);
+	buf_printf(&cond, "%s == %s", expr, value);
 	assert_that(A, buf_cstr(&cond), type, field, what, value);
 	buf_free(&cond);
 }
@@ -189,6 +185,28 @@ static void assert_eq(Asserts *A, const char *expr, const char *type,
 static void num(char *out, size_t n, uint64_t v)
 {
 	snprintf(out, n, "%llu", (unsigned long long)v);
+}
+
+/* One assertion: expr is v, or gv in the guest view (A->guest), as the
+ * configuration compiled in aligns uint64_aligned_t. */
+static void assert_num(Asserts *A, const char *expr, const char *type,
+		       const char *field, const char *what, uint64_t v,
+		       uint64_t gv)
+{
+	Buf cond = {0}, shown = {0};
+	char a[32], g[32];
+	num(a, sizeof a, v);
+	if (v == gv) {
+		assert_eq(A, expr, type, field, what, a);
+		return;
+	}
+	num(g, sizeof g, gv);
+	buf_printf(&cond, "XBG_U64_ALIGNED_8 ? %s == %s : %s == %s", expr, a,
+		   expr, g);
+	buf_printf(&shown, "%s (%s where uint64_aligned_t is 4-aligned)", a, g);
+	assert_that(A, buf_cstr(&cond), type, field, what, buf_cstr(&shown));
+	buf_free(&cond);
+	buf_free(&shown);
 }
 
 /* ---- C types ----------------------------------------------------------------
@@ -364,33 +382,6 @@ static void find_empty(Spec *s, int target, const Item **empty)
 	free(order);
 }
 
-/* Does the record hold, directly or in a record it holds by value, a u64
- * or i64 (uint64_aligned_t) or a 64-bit guest handle?  Their alignment is
- * the configuration's: xen-prelude.h makes them 8-aligned always, Xen's
- * xen.h for tools and the hypervisor only; in a guest's build it leaves
- * uint64_aligned_t plain uint64_t, 4-aligned on x86_32, and a 64-bit
- * handle a native one (hvm/dm_op.h's records, which guests see too). */
-static bool holds_wide(const Item *it, int target)
-{
-	size_t i;
-	for (i = 0; i < it->nfields; i++) {
-		const Type *t = it->fields[i].type;
-		const Item *held;
-		while (t->kind == TY_ARRAY)
-			t = t->elem;
-		if ((t->kind == TY_PRIM && (t->prim == P_U64 || t->prim == P_I64)) ||
-		    t->kind == TY_PTR)
-			return true;
-		held = t->kind == TY_INLINE ? t->item
-		     : t->kind == TY_NAMED && t->sym
-		       ? symbol_item(t->sym, targets[target].arch) : NULL;
-		if (held && (held->kind == IT_STRUCT || held->kind == IT_UNION) &&
-		    holds_wide(held, target))
-			return true;
-	}
-	return false;
-}
-
 /* Does anything in the item's layout depend on the kind of build or on
  * the interface version?  Its numbers then hold for tools and hypervisor
  * builds only (1), or for the hypervisor only (2), which is what the engine
@@ -424,9 +415,11 @@ static int build_dependent(const Item *it)
  * type name of their own.  in_union: the path goes through a union member
  * other than the first (see XBG_BITS_ARE_IN_UNION). */
 static void field_asserts(Asserts *A, const Item *top, const Item *it,
-			  uint64_t base, const char *prefix, bool in_union)
+			  uint64_t base, uint64_t gbase, const char *prefix,
+			  bool in_union)
 {
 	const Layout *l = it->layout[A->target];
+	const Layout *g = A->guest && it->guest_layout ? it->guest_layout : l;
 	const char *kind = item_kind_name(top->kind);
 	Buf e = {0}, path = {0}, member = {0}, ty = {0};
 	char v[32];
@@ -445,7 +438,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 		if (!f->name) {
 			/* anonymous member: its fields are the parent's */
 			field_asserts(A, top, ft->item, base + l->fields[i].offset,
-				      prefix, other);
+				      gbase + g->fields[i].offset, prefix, other);
 			continue;
 		}
 		buf_clear(&path);
@@ -477,13 +470,13 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 		buf_clear(&e);
 		buf_printf(&e, "offsetof(%s %s, %s)", kind, top->name,
 			   buf_cstr(&path));
-		num(v, sizeof v, base + l->fields[i].offset);
-		assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset", v);
+		assert_num(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset",
+			   base + l->fields[i].offset, gbase + g->fields[i].offset);
 		if (!flex) {
 			buf_clear(&e);
 			buf_printf(&e, "sizeof(%s)", buf_cstr(&member));
-			num(v, sizeof v, l->fields[i].size);
-			assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "size", v);
+			assert_num(A, buf_cstr(&e), top->name, buf_cstr(&path),
+				   "size", l->fields[i].size, g->fields[i].size);
 		}
 		if (ft->kind != TY_INLINE) {
 			buf_clear(&e);
@@ -509,7 +502,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 			buf_puts(&path, "[0]");
 		buf_putc(&path, '.');
 		field_asserts(A, top, ft->item, base + l->fields[i].offset,
-			      buf_cstr(&path), other);
+			      gbase + g->fields[i].offset, buf_cstr(&path), other);
 	}
 	buf_free(&e);
 	buf_free(&path);
@@ -520,9 +513,9 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 static void type_asserts(Asserts *A, const Item *it)
 {
 	const Layout *l = it->layout[A->target];
+	const Layout *g = A->guest && it->guest_layout ? it->guest_layout : l;
 	const Item *empty = A->empty[it->index];
 	Buf e = {0}, x = {0};
-	char v[32];
 	size_t i;
 	/* a record that holds an empty one (even if that leaves it empty
 	 * too): C++ lays it out differently */
@@ -552,15 +545,13 @@ static void type_asserts(Asserts *A, const Item *it)
 		buf_free(&cxx);
 	}
 	buf_printf(&x, "sizeof(%s)", buf_cstr(&e));
-	num(v, sizeof v, l->size);
-	assert_eq(A, buf_cstr(&x), it->name, NULL, "size", v);
+	assert_num(A, buf_cstr(&x), it->name, NULL, "size", l->size, g->size);
 	if (empty && !holds)
 		buf_puts(A->b, "#endif\n");
 	buf_clear(&x);
 	buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
 	buf_printf(&x, "XBG_ALIGNOF(%s)", buf_cstr(&e));
-	num(v, sizeof v, l->align);
-	assert_eq(A, buf_cstr(&x), it->name, NULL, "align", v);
+	assert_num(A, buf_cstr(&x), it->name, NULL, "align", l->align, g->align);
 	buf_printf(A->b, "#endif\n");
 	if (it->kind == IT_ALIAS) {
 		/* the type the typedef names */
@@ -572,7 +563,7 @@ static void type_asserts(Asserts *A, const Item *it)
 			assert_type(A, buf_cstr(&x), t, it->name, NULL);
 	}
 	if (it->kind == IT_STRUCT || it->kind == IT_UNION)
-		field_asserts(A, it, it, 0, "", false);
+		field_asserts(A, it, it, 0, 0, "", false);
 	if (holds)
 		buf_puts(A->b, "#endif\n");
 	buf_free(&e);
@@ -1063,15 +1054,16 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 			if (!is_type(it) || !it->layout[t])
 				continue;
 			tools = build_dependent(it);
-			/* where plain 64-bit integers are less aligned (x86_32),
-			 * so may uint64_aligned_t be, unless only tools and the
-			 * hypervisor see the unit: the numbers then hold where
-			 * the configuration compiled in makes it 8-aligned, as
-			 * the engine does, and that is tested by the compiler,
-			 * not guessed from macros (xen-prelude.h's is always) */
-			A.wide = !tools && !unit_tools && targets[t].i64_align < 8 &&
-				 holds_wide(it, t);
-			if (A.wide && !probe) {
+			/* a record that guests see too (not only tools and
+			 * the hypervisor) and whose guest view differs
+			 * (x86_32): each number that differs is the one of
+			 * the configuration compiled in, which the compiler
+			 * tells (xen-prelude.h's uint64_aligned_t is always
+			 * 8-aligned, Xen's xen.h's for tools only) */
+			A.guest = !tools && !unit_tools &&
+				  targets[t].i64_align < 8 && it->guest_layout &&
+				  it->guest_layout != it->layout[t];
+			if (A.guest && !probe) {
 				buf_puts(&b, probe_text);
 				probe = true;
 			}
@@ -1083,7 +1075,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 			else
 				tools = 0;
 			type_asserts(&A, it);
-			A.wide = false;
+			A.guest = false;
 			if (tools)
 				buf_puts(&b, "#endif\n");
 			if (cond)
