@@ -383,6 +383,12 @@ struct Item {
 
 	/* layout.c: NULL for targets where the item does not exist */
 	Layout *layout[NTARGETS];
+	/* layout.c: a record's or typedef's layout on x86_32 (the target whose
+	 * plain 64-bit integers are 4-aligned) in a guest's build, where Xen's
+	 * xen.h leaves uint64_aligned_t plain uint64_t and a 64-bit guest
+	 * handle the native one; layout[TGT_X86_32] itself where that changes
+	 * nothing, NULL where the item is not laid out there */
+	Layout *guest_layout;
 	bool layout_failed;
 	int visit; /* scratch for graph walks */
 };
@@ -1008,7 +1014,8 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out);
 
 /* Compute the layout of every item on every covered target.  Reports
- * overflowing sizes; items that cannot be laid out get layout_failed. */
+ * overflowing sizes; items that cannot be laid out get layout_failed.
+ * Then the guest view of x86_32 (Item.guest_layout). */
 void layout_compute(Spec *s, Diag *d);
 
 /* Same size, alignment and field offsets and sizes. */

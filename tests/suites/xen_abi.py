@@ -46,8 +46,9 @@ ORIGINALS = ["xen.h", "event_channel.h", "grant_table.h", "memory.h", "vcpu.h",
              "version.h", "features.h", "elfnote.h", "nmi.h", "hypfs.h", "xencomm.h",
              "device_tree_defs.h", "trace.h", "hvm/e820.h", "hvm/hvm_info_table.h",
              "hvm/hvm_xs_strings.h", "hvm/pvdrivers.h", "hvm/params.h", "hvm/hvm_op.h",
-             "hvm/hvm_vcpu.h", "io/xs_wire.h", "io/console.h",
-             "io/xenbus.h", "io/protocols.h", "io/tpmif.h", "io/fbif.h", "io/kbdif.h"]
+             "hvm/hvm_vcpu.h", "hvm/dm_op.h", "io/xs_wire.h", "io/console.h",
+             "io/xenbus.h", "io/protocols.h", "io/tpmif.h", "io/fbif.h", "io/kbdif.h",
+             "xsm/flask_op.h"]
 TARGETS = [("x86_32", "i386-linux-gnu", "x86"), ("x86_64", "x86_64-linux-gnu", "x86"),
            ("arm32", "armv7a-linux-gnueabihf", "arm"), ("arm64", "aarch64-linux-gnu", "arm")]
 CFLAGS = ["-ffreestanding", "-D__XEN_TOOLS__"]
@@ -99,6 +100,9 @@ xen_hvm_altp2m_set_mem_access_multi xen_hvm_altp2m_suppress_ve
 xen_hvm_altp2m_suppress_ve_multi xen_hvm_altp2m_vcpu_enable_notify
 xen_hvm_get_mem_type xen_hvm_get_time xen_hvm_pagetable_dying xen_hvm_param
 xen_platform_parameters xencomm_desc xenfb_page xennmi_callback
+xen_dm_op_buf xen_dm_op_map_mem_type_to_ioreq_server
+xen_flask_boolean xen_flask_devicetree_label xen_flask_load xen_flask_ocontext
+xen_flask_op xen_flask_op.u xen_flask_sid_context
 xsd_errors""".split())
 # vcpu_register_runstate_memory_area.addr holds a plain C pointer, 4 bytes
 # on arm32 and 8 on arm64: the union's size is the same, its member is not.
