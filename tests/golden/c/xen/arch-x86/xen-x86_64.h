@@ -181,9 +181,7 @@
  * restored).
  */
 #define VGCF_in_syscall (1 << _VGCF_in_syscall)
-
-/* The older spelling of VGCF_in_syscall. */
-#define VGCF_IN_SYSCALL VGCF_in_syscall
+#define VGCF_IN_SYSCALL VGCF_in_syscall /* compatibility */
 
 #ifndef __ASSEMBLY__
 
