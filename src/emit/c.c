@@ -1565,7 +1565,8 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 			if (!written && h->u->family < 0)
 				written = arch_by_item(h, s);
 		}
-		if (written)
+		/* via: the header of another include brings it */
+		if (written || inc->via)
 			continue;
 		{
 			Buf why = {0};

@@ -1280,6 +1280,7 @@ static void decode_include(Dec *D, const DocNode *t)
 				      &inc->import_locs);
 	if (!inc->imports)
 		return;
+	inc->via = get_string(D, t, "via", "include", &inc->via_loc);
 	u->nincludes++;
 }
 

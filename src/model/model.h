@@ -442,6 +442,9 @@ typedef struct Include {
 	Loc *import_locs;
 	size_t nimports;
 	Unit *unit; /* resolved source; NULL for "arch" */
+	const char *via; /* C gets them through this unit's header, or NULL */
+	Loc via_loc;
+	Unit *via_unit;
 } Include;
 
 /* What a unit's [header] table says about its C header. */

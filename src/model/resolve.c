@@ -326,6 +326,36 @@ static bool defines(const Symbol *sym, const Unit *u)
 	return false;
 }
 
+/* [[includes]] via = "unit": the C header reaches `from`'s header through
+ * that unit's, which this unit imports from and which imports from `from`
+ * itself ("arch": uses it). */
+static void resolve_via(Resolver *R, Unit *u, Include *inc)
+{
+	size_t j;
+	bool imports = false, reaches = false;
+	inc->via_unit = find_unit(R->s, inc->via);
+	if (!inc->via_unit) {
+		diag_error(R->d, inc->via_loc, "'via' names unknown output '%s'",
+			   inc->via);
+		return;
+	}
+	for (j = 0; j < u->nincludes; j++)
+		imports |= u->includes[j].unit == inc->via_unit && !u->includes[j].via;
+	if (strcmp(inc->from, "arch") == 0)
+		reaches = inc->via_unit->uses_arch;
+	for (j = 0; !reaches && j < inc->via_unit->nincludes; j++)
+		reaches = inc->via_unit->includes[j].unit &&
+			  inc->via_unit->includes[j].unit == inc->unit;
+	if (!imports)
+		diag_error(R->d, inc->via_loc, "'%s' gets '%s' through '%s', which "
+			   "it does not import from (an [[includes]] of its own)",
+			   u->name, inc->from, inc->via);
+	else if (!reaches)
+		diag_error(R->d, inc->via_loc, "'%s' does not import from '%s', so "
+			   "its header does not bring '%s''s", inc->via, inc->from,
+			   inc->from);
+}
+
 void resolve_includes(Resolver *R)
 {
 	Spec *s = R->s;
@@ -395,6 +425,11 @@ void resolve_includes(Resolver *R)
 			}
 		}
 	}
+	/* after every unit's includes are resolved */
+	for (i = 0; i < s->nunits; i++)
+		for (j = 0; j < s->units[i]->nincludes; j++)
+			if (s->units[i]->includes[j].via)
+				resolve_via(R, s->units[i], &s->units[i]->includes[j]);
 }
 
 /* The key of an import: the unit it is from ("arch" for the architecture

@@ -123,6 +123,11 @@ static const SchemaKey include_keys[] = {
 	 "The output (directory) to import from, e.g. \"xen\" or \"io/ring\", "
 	 "or \"arch\" for the per-architecture directory."},
 	KEY("imports", true, SV_STRINGS, "The names imported."),
+	KEY("via", false, SV_STRING,
+	    "The C header gets these names through the header of this output, "
+	    "which it includes and which imports them from the same place: no "
+	    "#include of their own (as Xen's sched.h has xen.h through "
+	    "event_channel.h)."),
 };
 
 static const SchemaKey const_keys[] = {

@@ -24,15 +24,6 @@
 /* for domid_t */
 #include "xen.h"
 
-/* for xen_ulong_t */
-#if defined(__i386__) || defined(__x86_64__)
-#include "arch-x86/xen.h"
-#elif defined(__arm__) || defined(__aarch64__)
-#include "arch-arm.h"
-#else
-#error "Unsupported architecture"
-#endif
-
 /*
  * evtchn_bind_pirq.flags: the caller will share the interrupt line with other
  * domains.
@@ -139,9 +130,8 @@ typedef uint32_t event_word_t;
  */
 struct evtchn_alloc_unbound {
     /* IN: domain to allocate the port in (usually DOMID_SELF). */
-    domid_t dom;
     /* IN: domain allowed to connect. */
-    domid_t remote_dom;
+    domid_t dom, remote_dom;
     /* OUT: the new port. */
     evtchn_port_t port;
 };

@@ -21,20 +21,11 @@
 #ifndef __XEN_PUBLIC_MEMORY_H__
 #define __XEN_PUBLIC_MEMORY_H__
 
-/* for physdev_pci_device */
-#include "physdev.h"
-
 /* for domid_t */
 #include "xen.h"
 
-/* for xen_pfn_t, xen_ulong_t */
-#if defined(__i386__) || defined(__x86_64__)
-#include "arch-x86/xen.h"
-#elif defined(__arm__) || defined(__aarch64__)
-#include "arch-arm.h"
-#else
-#error "Unsupported architecture"
-#endif
+/* for physdev_pci_device */
+#include "physdev.h"
 
 /* xen_mem_acquire_resource.id of the shared grant frames. */
 #define XENMEM_resource_grant_table_id_shared 0
@@ -223,9 +214,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_mem_acquire_resource_t);
 /* A range of guest memory on one virtual NUMA node. */
 struct xen_vmemrange {
     /* First byte. */
-    uint64_t start;
     /* Byte after the last. */
-    uint64_t end;
+    uint64_t start, end;
     /* Reserved. */
     unsigned int flags;
     /* The virtual node. */
@@ -369,9 +359,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_machphys_mfn_list_t);
  */
 struct xen_machphys_mapping {
     /* OUT: its first address. */
-    xen_ulong_t v_start;
     /* OUT: the address after it. */
-    xen_ulong_t v_end;
+    xen_ulong_t v_start, v_end;
     /* OUT: the highest frame it covers. */
     xen_ulong_t max_mfn;
 };

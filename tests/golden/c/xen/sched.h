@@ -19,9 +19,6 @@
 #ifndef __XEN_PUBLIC_SCHED_H__
 #define __XEN_PUBLIC_SCHED_H__
 
-/* for domid_t */
-#include "xen.h"
-
 /* for evtchn_port_t */
 #include "event_channel.h"
 

@@ -133,9 +133,8 @@ struct xen_dm_op_ioreq_server_range {
     /* IN: a XEN_DMOP_IO_RANGE_* kind. */
     uint32_t type;
     /* IN: first port, address or function of the range. */
-    uint64_aligned_t start;
     /* IN: last one, included. */
-    uint64_aligned_t end;
+    uint64_aligned_t start, end;
 };
 typedef struct xen_dm_op_ioreq_server_range xen_dm_op_ioreq_server_range_t;
 
@@ -197,11 +196,9 @@ struct xen_dm_op_set_pci_intx_level {
     /* IN: PCI segment of the device. */
     uint16_t domain;
     /* IN: its bus. */
-    uint8_t bus;
     /* IN: its device number. */
-    uint8_t device;
     /* IN: the pin, 0 for INTA to 3 for INTD. */
-    uint8_t intx;
+    uint8_t bus, device, intx;
     /* IN: 1 asserted, 0 deasserted. */
     uint8_t level;
 };

@@ -232,9 +232,8 @@ struct xen_flask_ocontext {
     /* IN: the SID the range gets. */
     uint32_t sid;
     /* IN: the first resource of the range. */
-    uint64_t low;
     /* IN: the last resource of the range. */
-    uint64_t high;
+    uint64_t low, high;
 };
 typedef struct xen_flask_ocontext xen_flask_ocontext_t;
 
