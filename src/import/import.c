@@ -288,7 +288,18 @@ static void run_header(Work *w, FactsCtx *cx, IHeader *H)
 	}
 	H->tree = &w->tree;
 	ibuild_header(H, views, nv, w->caps, w->tree.latest);
-	if (home != archs) {
+	if (home != archs && !is_view_unit(H->unit) && strchr(H->unit, '/') &&
+	    strncmp(H->unit, "arch-", 5) == 0) {
+		/* below an architecture's directory, the unit says it once,
+		 * and its names may be another unit's on other targets; a
+		 * header generated from such a unit says it again around
+		 * its content (#if defined(__i386__)), which the unit's says
+		 * already */
+		H->home_targets = home;
+		for (i = 0; i < H->n; i++)
+			if ((H->e[i].cond.targets & home) == home)
+				H->e[i].cond.targets = (1u << NTARGETS) - 1;
+	} else if (home != archs) {
 		/* what the header says holds where its includers include it:
 		 * xen-x86_32.h's FLAT_KERNEL_CS is no x86_64 constant (an
 		 * architecture's unit says its architecture by itself) */
@@ -778,6 +789,12 @@ static DocNode *unit_doc(Work *w, Names *N, size_t h, Arena *a)
 		dput(a, hd, "description", dstr(a, htext_flow(a, H->desc, 0)));
 	if (H->assembly)
 		dput(a, hd, "assembly", dbool(a, true));
+	if (H->home_targets) {
+		ICond hc;
+		icond_init(&hc);
+		hc.targets = H->home_targets;
+		dput(a, hd, "only", icond_doc(a, &hc));
+	}
 	dput(a, root, "header", hd);
 	dput(a, root, "includes", unit_includes(w, N, h, a));
 	for (i = 0; i < H->n; i++)

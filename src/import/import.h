@@ -502,6 +502,10 @@ typedef struct IHeader {
 	size_t n, cap;
 	const char *spdx, *notice, *desc;
 	bool assembly;
+	/* a header below an architecture's directory that its includers
+	 * include on some of its targets only (xen-x86_32.h): [header] only,
+	 * so that the model lets xen-x86_64.h define the same names */
+	unsigned home_targets;
 	IDiag *diags;
 	size_t ndiags, diagcap;
 	size_t views, views_ok;
