@@ -81,8 +81,8 @@ DROPIN = ["arch-arm.h", "arch-arm/hvm/save.h", "arch-x86_32.h", "arch-x86_64.h",
           "device_tree_defs.h", "elfnote.h", "errno.h", "event_channel.h", "features.h",
           "grant_table.h", "hvm/e820.h", "hvm/hvm_info_table.h", "hvm/hvm_op.h",
           "hvm/hvm_vcpu.h", "hvm/hvm_xs_strings.h", "hvm/ioreq.h", "hvm/params.h",
-          "hvm/pvdrivers.h", "hvm/save.h", "hypfs.h", "io/blkif.h", "io/console.h",
-          "io/fbif.h", "io/kbdif.h", "io/libxenvchan.h", "io/protocols.h", "io/ring.h",
+          "hvm/pvdrivers.h", "hvm/save.h", "hypfs.h", "io/9pfs.h", "io/blkif.h",
+          "io/console.h", "io/fbif.h", "io/kbdif.h", "io/libxenvchan.h", "io/pciif.h", "io/protocols.h", "io/ring.h",
           "io/tpmif.h", "io/xenbus.h", "io/xs_wire.h", "memory.h", "nmi.h", "sched.h",
           "vcpu.h", "version.h", "xen-compat.h", "xen.h", "xencomm.h"]
 
