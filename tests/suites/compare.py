@@ -86,7 +86,7 @@ DROPIN = ["arch-arm.h", "arch-arm/hvm/save.h", "arch-arm/smccc.h",
           "hvm/pvdrivers.h", "hvm/save.h", "hypfs.h", "io/9pfs.h", "io/blkif.h",
           "io/console.h", "io/fbif.h", "io/fsif.h", "io/kbdif.h", "io/libxenvchan.h", "io/pciif.h", "io/protocols.h",
           "io/pvcalls.h", "io/ring.h",
-          "io/tpmif.h", "io/vscsiif.h", "io/xenbus.h", "io/xs_wire.h", "kexec.h", "memory.h", "nmi.h", "sched.h",
+          "io/tpmif.h", "io/usbif.h", "io/vscsiif.h", "io/xenbus.h", "io/xs_wire.h", "kexec.h", "memory.h", "nmi.h", "sched.h",
           "tmem.h", "vcpu.h", "version.h", "xen-compat.h", "xen.h", "xencomm.h",
           "xenoprof.h"]
 
