@@ -255,7 +255,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_kexec_status_t);
 #endif
 
 #if __XEN_INTERFACE_VERSION__ < 0x00040400
-/* And its typedef. */
+/*
+ * Before interface 0x00040400, the load struct's typedef is the first
+ * interface's too.
+ */
 #define xen_kexec_load_t xen_kexec_load_v1_t
 #endif
 
