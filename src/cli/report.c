@@ -177,12 +177,49 @@ static bool layouts_differ(const Item *it, int t, int u, int depth)
 	return false;
 }
 
+/* The definition on target u of a name that it defines on target t only,
+ * when units define it per target (Xen's x86_32 and x86_64 cpu_user_regs);
+ * else NULL. */
+static const Item *split_pair(const Spec *s, const Item *it, int t, int u)
+{
+	const Symbol *sym = hmap_gets(&s->symbols, it->name);
+	const Item *o;
+	if (!sym || !sym->split || sym->tgt[t] != it)
+		return NULL;
+	o = sym->tgt[u];
+	return o && o != it && o->kind == it->kind && o->layout[u] &&
+	       it->layout[t] ? o : NULL;
+}
+
+/* Do two definitions of one name differ: in size, alignment, or the
+ * names and places of their members? */
+static bool split_differs(const Item *a, int t, const Item *b, int u)
+{
+	size_t i;
+	if (a->layout[t]->size != b->layout[u]->size ||
+	    a->layout[t]->align != b->layout[u]->align || a->nfields != b->nfields)
+		return true;
+	for (i = 0; i < a->nfields; i++) {
+		const FieldLayout *x = &a->layout[t]->fields[i], *y = &b->layout[u]->fields[i];
+		if ((a->fields[i].name && b->fields[i].name &&
+		     strcmp(a->fields[i].name, b->fields[i].name) != 0) ||
+		    x->present != y->present || x->offset != y->offset ||
+		    x->size != y->size)
+			return true;
+	}
+	return false;
+}
+
 /* Does the named type exist on both targets with another layout? */
 static bool pair_differs(const Spec *s, const Item *it, int t, int u)
 {
+	const Item *o;
 	if (it->inline_type || !s->covered[t] || !s->covered[u] ||
-	    !item_on_target(it, t) || !item_on_target(it, u))
+	    !item_on_target(it, t))
 		return false;
+	if (!item_on_target(it, u))
+		return (o = split_pair(s, it, t, u)) != NULL &&
+		       split_differs(it, t, o, u);
 	return layouts_differ(it, t, u, 0);
 }
 
@@ -356,11 +393,22 @@ void report_differ(FILE *out, const Spec *s)
 			targets[t].name, targets[u].name);
 		for (i = 0; i < s->nitems; i++) {
 			const Item *it = s->items[i];
+			const Layout *lu;
 			if (!pair_differs(s, it, t, u))
 				continue;
+			lu = item_on_target(it, u) ? it->layout[u]
+						   : split_pair(s, it, t, u)->layout[u];
 			fprintf(out, "  %s %s: ", item_kind_name(it->kind),
 				it->name);
-			if (layout_equal(it, it->layout[t], it->layout[u]))
+			if (!item_on_target(it, u))
+				fprintf(out, "defined apart for each, size %llu, "
+					"alignment %llu on %s; size %llu, alignment "
+					"%llu on %s",
+					(unsigned long long)it->layout[t]->size,
+					(unsigned long long)it->layout[t]->align,
+					targets[t].name, (unsigned long long)lu->size,
+					(unsigned long long)lu->align, targets[u].name);
+			else if (layout_equal(it, it->layout[t], it->layout[u]))
 				fputs("the same size and alignment, members of its "
 				      "inline types placed otherwise", out);
 			else if (it->layout[t]->size == it->layout[u]->size &&

@@ -64,7 +64,7 @@ static void type_words(Buf *b, const Type *ty, int t)
 		buf_puts(b, prim_name(ty->prim));
 		return;
 	case TY_NAMED: {
-		const Item *it = ty->sym ? symbol_item(ty->sym, targets[t].arch)
+		const Item *it = ty->sym ? symbol_item_on(ty->sym, t)
 					 : NULL;
 		if (it)
 			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
@@ -114,6 +114,10 @@ static void cond_words(const Cond *c, const char **w, size_t *n, Arena *a)
 		w[(*n)++] = "defined(__XEN__)";
 	else if (c->tools)
 		w[(*n)++] = "defined(__XEN_TOOLS__)";
+	if (c->not_tools)
+		w[(*n)++] = "!defined(__XEN_TOOLS__)";
+	else if (c->not_hypervisor)
+		w[(*n)++] = "!defined(__XEN__)";
 	if (c->since)
 		w[(*n)++] = arena_printf(a, "__XEN_INTERFACE_VERSION__ >= 0x%08x",
 					 (unsigned)c->since);
@@ -127,7 +131,7 @@ static void cond_words(const Cond *c, const char **w, size_t *n, Arena *a)
 
 static size_t cond_count(const Cond *c)
 {
-	return 5 + c->nnot_defined;
+	return 6 + c->nnot_defined;
 }
 
 /* The condition of an entry: its own and its unit's (an inline type's
@@ -218,15 +222,16 @@ static void add_type(Facts *F, const Item *it, int t)
 	}
 }
 
-static void add_value(Facts *F, int t, AbiKind k, const char *name,
-		      const char *what, const Item *it, const Cond *c,
-		      int64_t value, const char *type, bool hex)
+static AbiEntry *add_value(Facts *F, int t, AbiKind k, const char *name,
+			   const char *what, const Item *it, const Cond *c,
+			   int64_t value, const char *type, bool hex)
 {
 	AbiEntry *e = add(F, t, k, name, what, it);
 	e->value = value;
 	e->type = type;
 	e->hex = hex;
 	e->cond = cond_string(F, it, c);
+	return e;
 }
 
 static void add_members_values(Facts *F, const Item *it, int t)
@@ -292,18 +297,20 @@ static void add_const(Facts *F, Item *it, int t)
 {
 	const char *type = it->const_type ? type_string(F, it->const_type, t) : "";
 	int64_t value = it->value;
-	bool hex = it->c.hex;
+	bool hex = it->c.hex, uns = false;
 	if (it->expr && !it->int_value) {
 		Value v;
 		if (const_value(F->s, it, t, &v) != EV_OK)
 			return;
 		value = (int64_t)v.v;
 		hex = expr_has_hex(it->expr);
+		/* 0xFFFF800000000000 is an unsigned long, not negative */
+		uns = value < 0 && !ctype_signed(v.type, t);
 	} else if (it->string || it->alias_of) {
 		return;
 	}
 	add_value(F, t, AK_CONSTANT, it->name, "const", it, &it->cond, value,
-		  type, hex);
+		  type, hex)->uns = uns;
 }
 
 /* A function-like macro: what a caller sees, its parameters and its body
@@ -398,8 +405,10 @@ void abi_facts_free(AbiFacts *f)
 
 void abi_value_string(Buf *b, const AbiEntry *e)
 {
-	if (e->hex && e->value >= 0)
+	if (e->hex && (e->value >= 0 || e->uns))
 		buf_printf(b, "0x%llx", (unsigned long long)e->value);
+	else if (e->uns)
+		buf_printf(b, "%llu", (unsigned long long)e->value);
 	else
 		buf_printf(b, "%lld", (long long)e->value);
 }

@@ -382,6 +382,62 @@ static void when_comment(Buf *b, const Field *m, const char *tag, int indent)
 	buf_free(&t);
 }
 
+/* The configuration macro of a condition that tests one and nothing else,
+ * or NULL; *neg: it tests that the macro is not defined. */
+static const char *only_macro(const Cond *c, bool *neg)
+{
+	if (c->ndefined + c->nnot_defined != 1 || c->tools || c->hypervisor ||
+	    c->not_tools || c->not_hypervisor || c->targets || c->since ||
+	    c->until || c->assembly || c->c_if)
+		return NULL;
+	*neg = c->nnot_defined == 1;
+	return *neg ? c->not_defined[0] : c->defined[0];
+}
+
+/* The macro X when field i is under `defined = [X]` and the next one
+ * under `not_defined = [X]`: C writes them as Xen does, #ifdef X, the
+ * first, #else / * X * /, the second, #endif / * X * / (Xen's compat
+ * scripts read that form of its XEN_HAVE_* tests); else NULL. */
+static const char *ifdef_pair(const Item *it, size_t i)
+{
+	bool n1, n2;
+	const char *a, *b;
+	if (i + 1 >= it->nfields || it->fields[i].c_join ||
+	    it->fields[i + 1].c_join ||
+	    (i + 2 < it->nfields && it->fields[i + 2].c_join))
+		return NULL;
+	a = only_macro(&it->fields[i].cond, &n1);
+	b = only_macro(&it->fields[i + 1].cond, &n2);
+	return a && b && !n1 && n2 && strcmp(a, b) == 0 ? a : NULL;
+}
+
+/* ", declarator" of a field declared with the one before it (c.join, of
+ * the same element type, as the checks made sure): its declaration less
+ * the spelling of that type. */
+static void joined(Header *h, Buf *b, const Field *f, int indent, Buf *note)
+{
+	Buf full = {0}, base = {0};
+	const Type *e = f->type;
+	size_t tl;
+	while (e->kind == TY_ARRAY)
+		e = e->elem;
+	decl(h, &full, f->type, f->name, 0, indent, note);
+	decl(h, &base, e, f->name, 0, indent, note);
+	/* base is "<type> <name>" or "<type> *<name>": the type is what
+	 * precedes the name and its stars */
+	tl = base.len - strlen(f->name);
+	while (tl && (base.data[tl - 1] == ' ' || base.data[tl - 1] == '*'))
+		tl--;
+	if (strncmp(buf_cstr(&full), buf_cstr(&base), tl) != 0)
+		tl = 0;
+	while (full.data[tl] == ' ')
+		tl++;
+	buf_puts(b, ", ");
+	buf_puts(b, buf_cstr(&full) + tl);
+	buf_free(&full);
+	buf_free(&base);
+}
+
 /* The body of a struct or union, from "struct name {" to "}". */
 static void record(Header *h, Buf *b, const Item *it, int indent)
 {
@@ -394,10 +450,23 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		bool cond;
-		const char *tag = NULL;
-		size_t start;
-		cond = open_cond(h, b, &f->cond);
+		const char *tag = NULL, *pair;
+		size_t start, j;
+		if (f->c_join)
+			continue; /* declared with the field it joins */
+		pair = ifdef_pair(it, i);
+		if (pair) {
+			buf_printf(b, "#ifdef %s\n", pair);
+			cond = false;
+		} else if (i && ifdef_pair(it, i - 1)) {
+			buf_printf(b, "#else /* %s */\n", ifdef_pair(it, i - 1));
+			cond = false;
+		} else {
+			cond = open_cond(h, b, &f->cond);
+		}
 		c_comment(b, indent + 4, f->desc);
+		for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
+			c_comment(b, indent + 4, it->fields[j].desc);
 		if (f->nwhen && it->inline_type && it->parent) {
 			/* the tag is named by the field of the parent holding
 			 * this union */
@@ -420,11 +489,15 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 		} else {
 			buf_clear(&note);
 			decl(h, b, f->type, f->name, f->bits, indent + 4, &note);
+			for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
+				joined(h, b, &it->fields[j], indent + 4, &note);
 			buf_putc(b, ';');
 			end_line(b, start, indent + 4, &note);
 		}
 		if (cond)
 			buf_puts(b, "#endif\n");
+		else if (!pair && i && ifdef_pair(it, i - 1))
+			buf_printf(b, "#endif /* %s */\n", ifdef_pair(it, i - 1));
 	}
 	buf_free(&note);
 	buf_indent(b, indent);
@@ -1009,6 +1082,9 @@ static size_t local_entry(const Graph *g, const Symbol *sym)
 	for (a = 0; a < NARCH && !it; a++)
 		if (sym->arch[a] && sym->arch[a]->unit == g->h->u)
 			it = sym->arch[a];
+	for (a = 0; a < NTARGETS && !it; a++)
+		if (sym->tgt[a] && sym->tgt[a]->unit == g->h->u)
+			it = sym->tgt[a];
 	return it ? g->entry[it->index] : SIZE_MAX;
 }
 

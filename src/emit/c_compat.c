@@ -278,8 +278,11 @@ static void prim_handles(Compat *C, Buf *b, const Type *t, bool *done)
 
 static bool in_view(const Item *it)
 {
+	/* a name defined per target (Xen's x86_32 cpu_user_regs) has its
+	 * compat struct made from the x86_32 definition; the x86_64 one is
+	 * another item */
 	return !it->inline_type && !it->layout_failed && it->layout[CT] &&
-	       it->layout[NT];
+	       (it->layout[NT] || resolve_split_targets(it->unit));
 }
 
 /* Whether the item is left out of the hypervisor's build (#ifndef
@@ -707,15 +710,33 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 		     "#endif\n");
 	included[u->index] = true;
 	for (i = 0; i < u->nincludes; i++) {
-		const Unit *to = u->includes[i].unit;
+		const Include *inc = &u->includes[i];
+		const Unit *to = inc->unit;
+		size_t k;
 		if (!to && u->uses_arch)
 			to = C->s->arch_units[ARCH_X86];
-		if (!to || included[to->index] || !unit_in_view(to))
-			continue;
-		included[to->index] = true;
-		buf_puts(&b, "#include \"");
-		rel_path(C, &b, u, to);
-		buf_puts(&b, "\"\n");
+		if (to && !included[to->index] && unit_in_view(to)) {
+			included[to->index] = true;
+			buf_puts(&b, "#include \"");
+			rel_path(C, &b, u, to);
+			buf_puts(&b, "\"\n");
+		}
+		/* what x86 defines below its directory rather than in its
+		 * view (xen_pmu_arch, in arch-x86/pmu.h), from that unit */
+		for (k = 0; inc->unit == NULL && k < inc->nimports; k++) {
+			const Symbol *sym = hmap_gets(&C->s->symbols, inc->imports[k]);
+			const Item *it;
+			if (!sym) /* a struct by its typedef name */
+				sym = hmap_gets(&C->s->typedefs, inc->imports[k]);
+			it = sym ? symbol_item_on(sym, CT) : NULL;
+			if (!it || it->unit->arch >= 0 || included[it->unit->index] ||
+			    !unit_in_view(it->unit))
+				continue;
+			included[it->unit->index] = true;
+			buf_puts(&b, "#include \"");
+			rel_path(C, &b, u, it->unit);
+			buf_puts(&b, "\"\n");
+		}
 	}
 	free(included);
 
@@ -788,6 +809,15 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 		const Item *it = u->items[i];
 		if (!is_record(it) || !in_view(it) || !it->compat)
 			continue;
+		if (!it->layout[NT]) {
+			/* its native side is another item, whose members
+			 * the macros would have to match by name */
+			diag_error(C->d, it->compat_loc, "compat = \"%s\" of '%s', which is "
+				   "defined per target, is not supported",
+				   it->compat == COMPAT_CHECK ? "check" : "translate",
+				   it->name);
+			continue;
+		}
 		if (it->compat == COMPAT_CHECK)
 			emit_check(C, it);
 		else

@@ -44,6 +44,8 @@ typedef struct Asserts {
 	const Item **empty; /* per item: the empty record it is or holds by
 			     * value on the target (find_empty) */
 	const Spec *s;
+	bool guest;        /* the record's guest view differs (see emit_unit):
+			    * a number that differs is asserted for both */
 } Asserts;
 
 static const char prologue[] =
@@ -125,6 +127,20 @@ static const char prologue[] =
 	"#endif\n"
 	"#endif\n";
 
+/* Is uint64_aligned_t 8-aligned in the configuration compiled in?  A
+ * constant expression every dialect accepts (C89 and C++98 have no
+ * alignof); defined once, before the first record that needs it. */
+static const char probe_text[] =
+	"#ifndef XBG_U64_ALIGNED_8\n"
+	"/* uint64_aligned_t is 8-aligned in the hypervisor's and the tools' "
+	"builds\n * (and always with xen-prelude.h), plain uint64_t in a "
+	"guest's, where a\n * 64-bit guest handle is the native one too: a "
+	"number that differs is\n * asserted for the configuration compiled "
+	"in. */\n"
+	"struct xbg_u64_probe { char c; uint64_aligned_t x; };\n"
+	"#define XBG_U64_ALIGNED_8 (sizeof(struct xbg_u64_probe) == 16)\n"
+	"#endif\n";
+
 /* One assertion, macro(args, message, name): macro is XBG_STATIC_ASSERT
  * and args a condition, or another assertion macro and its arguments.
  * what is "size", "align", "offset", "type", "width", "value"; field may
@@ -169,6 +185,28 @@ static void assert_eq(Asserts *A, const char *expr, const char *type,
 static void num(char *out, size_t n, uint64_t v)
 {
 	snprintf(out, n, "%llu", (unsigned long long)v);
+}
+
+/* One assertion: expr is v, or gv in the guest view (A->guest), as the
+ * configuration compiled in aligns uint64_aligned_t. */
+static void assert_num(Asserts *A, const char *expr, const char *type,
+		       const char *field, const char *what, uint64_t v,
+		       uint64_t gv)
+{
+	Buf cond = {0}, shown = {0};
+	char a[32], g[32];
+	num(a, sizeof a, v);
+	if (v == gv) {
+		assert_eq(A, expr, type, field, what, a);
+		return;
+	}
+	num(g, sizeof g, gv);
+	buf_printf(&cond, "XBG_U64_ALIGNED_8 ? %s == %s : %s == %s", expr, a,
+		   expr, g);
+	buf_printf(&shown, "%s (%s where uint64_aligned_t is 4-aligned)", a, g);
+	assert_that(A, buf_cstr(&cond), type, field, what, buf_cstr(&shown));
+	buf_free(&cond);
+	buf_free(&shown);
 }
 
 /* ---- C types ----------------------------------------------------------------
@@ -305,7 +343,7 @@ static const Item *type_empty(const Item **empty, const Type *t, int target)
 	if (t->kind == TY_INLINE)
 		it = t->item;
 	else if (t->kind == TY_NAMED && t->sym)
-		it = symbol_item(t->sym, targets[target].arch);
+		it = symbol_item_on(t->sym, target);
 	return it ? empty[it->index] : NULL;
 }
 
@@ -377,9 +415,11 @@ static int build_dependent(const Item *it)
  * type name of their own.  in_union: the path goes through a union member
  * other than the first (see XBG_BITS_ARE_IN_UNION). */
 static void field_asserts(Asserts *A, const Item *top, const Item *it,
-			  uint64_t base, const char *prefix, bool in_union)
+			  uint64_t base, uint64_t gbase, const char *prefix,
+			  bool in_union)
 {
 	const Layout *l = it->layout[A->target];
+	const Layout *g = A->guest && it->guest_layout ? it->guest_layout : l;
 	const char *kind = item_kind_name(top->kind);
 	Buf e = {0}, path = {0}, member = {0}, ty = {0};
 	char v[32];
@@ -398,7 +438,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 		if (!f->name) {
 			/* anonymous member: its fields are the parent's */
 			field_asserts(A, top, ft->item, base + l->fields[i].offset,
-				      prefix, other);
+				      gbase + g->fields[i].offset, prefix, other);
 			continue;
 		}
 		buf_clear(&path);
@@ -430,13 +470,13 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 		buf_clear(&e);
 		buf_printf(&e, "offsetof(%s %s, %s)", kind, top->name,
 			   buf_cstr(&path));
-		num(v, sizeof v, base + l->fields[i].offset);
-		assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset", v);
+		assert_num(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset",
+			   base + l->fields[i].offset, gbase + g->fields[i].offset);
 		if (!flex) {
 			buf_clear(&e);
 			buf_printf(&e, "sizeof(%s)", buf_cstr(&member));
-			num(v, sizeof v, l->fields[i].size);
-			assert_eq(A, buf_cstr(&e), top->name, buf_cstr(&path), "size", v);
+			assert_num(A, buf_cstr(&e), top->name, buf_cstr(&path),
+				   "size", l->fields[i].size, g->fields[i].size);
 		}
 		if (ft->kind != TY_INLINE) {
 			buf_clear(&e);
@@ -462,7 +502,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 			buf_puts(&path, "[0]");
 		buf_putc(&path, '.');
 		field_asserts(A, top, ft->item, base + l->fields[i].offset,
-			      buf_cstr(&path), other);
+			      gbase + g->fields[i].offset, buf_cstr(&path), other);
 	}
 	buf_free(&e);
 	buf_free(&path);
@@ -473,9 +513,9 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 static void type_asserts(Asserts *A, const Item *it)
 {
 	const Layout *l = it->layout[A->target];
+	const Layout *g = A->guest && it->guest_layout ? it->guest_layout : l;
 	const Item *empty = A->empty[it->index];
 	Buf e = {0}, x = {0};
-	char v[32];
 	size_t i;
 	/* a record that holds an empty one (even if that leaves it empty
 	 * too): C++ lays it out differently */
@@ -505,15 +545,13 @@ static void type_asserts(Asserts *A, const Item *it)
 		buf_free(&cxx);
 	}
 	buf_printf(&x, "sizeof(%s)", buf_cstr(&e));
-	num(v, sizeof v, l->size);
-	assert_eq(A, buf_cstr(&x), it->name, NULL, "size", v);
+	assert_num(A, buf_cstr(&x), it->name, NULL, "size", l->size, g->size);
 	if (empty && !holds)
 		buf_puts(A->b, "#endif\n");
 	buf_clear(&x);
 	buf_printf(A->b, "#ifdef XBG_ALIGNOF\n");
 	buf_printf(&x, "XBG_ALIGNOF(%s)", buf_cstr(&e));
-	num(v, sizeof v, l->align);
-	assert_eq(A, buf_cstr(&x), it->name, NULL, "align", v);
+	assert_num(A, buf_cstr(&x), it->name, NULL, "align", l->align, g->align);
 	buf_printf(A->b, "#endif\n");
 	if (it->kind == IT_ALIAS) {
 		/* the type the typedef names */
@@ -525,7 +563,7 @@ static void type_asserts(Asserts *A, const Item *it)
 			assert_type(A, buf_cstr(&x), t, it->name, NULL);
 	}
 	if (it->kind == IT_STRUCT || it->kind == IT_UNION)
-		field_asserts(A, it, it, 0, "", false);
+		field_asserts(A, it, it, 0, 0, "", false);
 	if (holds)
 		buf_puts(A->b, "#endif\n");
 	buf_free(&e);
@@ -915,7 +953,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	size_t i, k;
 	int t;
 	const char *p;
-	bool unit_cond;
+	bool unit_cond, unit_tools, probe = false;
 
 	memset(&A, 0, sizeof A);
 	A.b = &b;
@@ -956,6 +994,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 	buf_puts(&b, prologue);
 	/* a unit-wide condition holds for every assertion */
 	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
+	unit_tools = u->header.set && (u->header.cond.tools || u->header.cond.hypervisor);
 
 	A.target = -1;
 	/* the assertions expand every macro: how a macro is written (an
@@ -1014,8 +1053,21 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 			int tools;
 			if (!is_type(it) || !it->layout[t])
 				continue;
-			cond = open_item_cond(&b, it, false);
 			tools = build_dependent(it);
+			/* a record that guests see too (not only tools and
+			 * the hypervisor) and whose guest view differs
+			 * (x86_32): each number that differs is the one of
+			 * the configuration compiled in, which the compiler
+			 * tells (xen-prelude.h's uint64_aligned_t is always
+			 * 8-aligned, Xen's xen.h's for tools only) */
+			A.guest = !tools && !unit_tools &&
+				  targets[t].i64_align < 8 && it->guest_layout &&
+				  it->guest_layout != it->layout[t];
+			if (A.guest && !probe) {
+				buf_puts(&b, probe_text);
+				probe = true;
+			}
+			cond = open_item_cond(&b, it, false);
 			if (tools == 2 && !it->cond.hypervisor)
 				buf_puts(&b, "#if defined(__XEN__)\n");
 			else if (tools == 1 && !it->cond.tools && !it->cond.hypervisor)
@@ -1023,6 +1075,7 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 			else
 				tools = 0;
 			type_asserts(&A, it);
+			A.guest = false;
 			if (tools)
 				buf_puts(&b, "#endif\n");
 			if (cond)

@@ -161,6 +161,12 @@ bool c_cond(Buf *b, const Cond *c, int unit_arch)
 		buf_puts(b, "(defined(__XEN__) || defined(__XEN_TOOLS__))");
 		parts++;
 	}
+	if (c->not_tools) {
+		buf_puts(b, parts++ ? " && !defined(__XEN__) && !defined(__XEN_TOOLS__)"
+				    : "!defined(__XEN__) && !defined(__XEN_TOOLS__)");
+	} else if (c->not_hypervisor) {
+		buf_puts(b, parts++ ? " && !defined(__XEN__)" : "!defined(__XEN__)");
+	}
 	if (mask) {
 		/* whole architectures read better than lists of targets */
 		int n = 0;

@@ -121,6 +121,7 @@ typedef struct AbiEntry {
 	size_t nmembers;
 	const char *type;  /* an alias's type; a value's type ("" untyped) */
 	int64_t value;     /* constants and enumerators */
+	bool uns;          /* value is unsigned and at least 2^63 (its bits) */
 	const char *params; /* macros: "(a, b)" */
 	const char *body;   /* macros: the body as the C header writes it */
 	bool hex;          /* the value reads better in hex */

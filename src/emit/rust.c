@@ -105,6 +105,34 @@ static void mod_decls(Buf *b, const Mod *m)
 	}
 }
 
+/* An architecture's module re-exports what its units below it define per
+ * target (Xen's xen-x86_32.h and xen-x86_64.h), each for its targets, so
+ * that a name defined per target has one path on all of them
+ * (rust_items.c names it so). */
+static void split_uses(Rust *R, Buf *b, const Mod *m)
+{
+	size_t i;
+	int any = 0;
+	if (m->parent != &R->root || m->family < 0)
+		return;
+	for (i = 0; i < m->nkids; i++) {
+		const Mod *k = m->kids[i];
+		MetaPool mp;
+		TMask mask;
+		if (!k->unit || !resolve_split_targets(k->unit))
+			continue;
+		mask = cfg_cond_mask(cfg_view_mask(R, k->unit),
+				     &k->unit->header.cond);
+		if (!mask)
+			continue;
+		mp.n = 0;
+		if (!any++)
+			buf_putc(b, '\n');
+		cfg_attr(b, 0, cfg_decl(&mp, mask, cfg_view_mask(R, k->unit)), &mp);
+		buf_printf(b, "pub use self::%s::*;\n", k->ident);
+	}
+}
+
 static void arch_doc(Buf *b, int arch, bool view)
 {
 	MetaPool mp;
@@ -174,6 +202,7 @@ static void emit_unit(Rust *R, const Mod *m, Item **structs, size_t nstructs)
 	if (m->family >= 0)
 		arch_doc(&b, m->family, m->arch >= 0);
 	mod_decls(&b, m);
+	split_uses(R, &b, m);
 	for (k = 0; k < ARRAY_LEN(order); k++) {
 		for (i = 0; i < u->nitems; i++) {
 			const Item *it = u->items[i];
@@ -198,6 +227,7 @@ static void emit_dir(Rust *R, const Mod *m)
 	banner(R, &b, m->dir, m);
 	buf_printf(&b, "\n//! The spec directories under `%s/`.\n", m->dir);
 	mod_decls(&b, m);
+	split_uses(R, &b, m);
 	buf_puts(&name, m->file);
 	outset_add(R->out, buf_cstr(&name), &b);
 	buf_free(&name);

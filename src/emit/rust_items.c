@@ -48,11 +48,22 @@ static const char *plain_prim(Prim p)
 
 /* A named type as seen from unit `from`: its own items by name, common
  * items by path, per-architecture items through crate::arch. */
-static void named_path(Rust *R, Buf *b, const Unit *from, const Symbol *sym)
+static void named_path(Rust *R, Buf *b, const Unit *from, const Symbol *sym,
+		       int target)
 {
-	const Item *it = symbol_any(sym);
-	if (sym->common) {
-		if (sym->common->unit != from)
+	const Item *it = sym->split ? symbol_item_on(sym, target) : NULL;
+	if (!it)
+		it = symbol_any(sym);
+	if (sym->split && resolve_split_targets(it->unit)) {
+		/* defined per target below an architecture's directory:
+		 * re-exported by the architecture's module (rust.c), one
+		 * path on each of its targets */
+		const Mod *m = R->unit_mod[it->unit->index];
+		while (m->parent && m->parent != &R->root)
+			m = m->parent;
+		buf_printf(b, "%s::", m->path);
+	} else if (it->unit->arch < 0) {
+		if (it->unit != from)
 			buf_printf(b, "%s::", R->unit_mod[it->unit->index]->path);
 	} else if (from->arch < 0) {
 		buf_puts(b, "crate::arch::");
@@ -105,7 +116,7 @@ static void rust_type(Rust *R, Buf *b, const Unit *from, const Type *t,
 			buf_putc(b, '[');
 			rust_type(R, b, from, t->elem, field, target);
 			buf_puts(b, "; ");
-			named_path(R, b, from, length_const(R, t, target));
+			named_path(R, b, from, length_const(R, t, target), target);
 			buf_puts(b, " as usize]");
 			break;
 		}
@@ -120,7 +131,7 @@ static void rust_type(Rust *R, Buf *b, const Unit *from, const Type *t,
 		buf_printf(b, "; %llu]", (unsigned long long)n);
 		break;
 	case TY_NAMED:
-		named_path(R, b, from, t->sym);
+		named_path(R, b, from, t->sym, target);
 		break;
 	case TY_INLINE:
 		buf_puts(b, R->info[t->item->index].name);
@@ -355,7 +366,7 @@ static bool padded_type(const Type *t, int target)
 	if (t->kind == TY_INLINE)
 		return padded_item(t->item, target);
 	if (t->kind == TY_NAMED) {
-		const Item *it = symbol_item(t->sym, targets[target].arch);
+		const Item *it = symbol_item_on(t->sym, target);
 		return it && padded_item(it, target);
 	}
 	return false; /* integers, handles, pointers */

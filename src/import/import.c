@@ -385,6 +385,35 @@ static void names_free(Names *N)
 	arena_free(&N->arena);
 }
 
+/* Does each architecture define the name, in its view or in a unit below
+ * its directory, and nothing else?  (Xen's xen_pmu_arch: arch-arm.h
+ * declares a stub, and x86 has it in arch-x86/pmu.h.)  The model takes
+ * such a name from "arch" as well. */
+static bool every_arch_defines(Work *w, Names *N, const Def *d, Arena *a)
+{
+	size_t h;
+	int covered = 0;
+	const Def *x;
+	for (x = d; x; x = x->next) {
+		const char *u = w->hs[x->h].unit;
+		if (!is_view_unit(u) && !arch_dir_of(a, u))
+			return false; /* a common unit's too */
+	}
+	for (h = 0; h < w->nh; h++) {
+		const char *v = w->hs[h].unit;
+		if (!is_view_unit(v))
+			continue;
+		for (x = d; x; x = x->next) {
+			const char *u = w->hs[x->h].unit, *dir = arch_dir_of(a, u);
+			if (strcmp(u, v) == 0 || (dir && !is_view_unit(u) &&
+						 strcmp(dir, v) == 0))
+				break;
+		}
+		covered += x != NULL;
+	}
+	return covered == N->narch;
+}
+
 /* Where unit u can get name from: "" (itself), a unit's name, "arch", or
  * NULL when it cannot. */
 static const char *source_of(Work *w, Names *N, size_t h, const char *name)
@@ -425,6 +454,11 @@ static const char *source_of(Work *w, Names *N, size_t h, const char *name)
 				n++;
 			only = u;
 		}
+	}
+	if (!is_view_unit(unit) && !in_adir && views && n &&
+	    every_arch_defines(w, N, d, &tmp)) {
+		arena_free(&tmp);
+		return "arch";
 	}
 	arena_free(&tmp);
 	if (is_view_unit(unit))

@@ -448,6 +448,60 @@ static void check_identity(Abi *A, Item *it)
 	}
 }
 
+/* Rule 1 for a name that units define per target (Xen's cpu_user_regs in
+ * xen-x86_32.h and xen-x86_64.h): its definitions are one type to the
+ * code that names it, so they differ between targets when their sizes,
+ * alignments or members' places do.  Reported once, on the definition
+ * of the architecture's first target, with its waivers. */
+static void check_split_identity(Abi *A, const Spec *s, const Item *it)
+{
+	const Symbol *sym = hmap_gets(&s->symbols, it->name);
+	const Item *other = NULL;
+	int t, first = -1, second = -1;
+	Buf msg = {0};
+	size_t i;
+	if (!sym || !sym->split || it->inline_type ||
+	    symbol_item(sym, it->unit->family) != it)
+		return;
+	for (t = 0; t < NTARGETS && !other; t++)
+		if (sym->tgt[t] == it && it->layout[t] && first < 0)
+			first = t;
+	for (t = 0; t < NTARGETS && !other; t++)
+		if (sym->tgt[t] && sym->tgt[t] != it &&
+		    targets[t].arch == it->unit->family && sym->tgt[t]->layout[t] &&
+		    sym->tgt[t]->kind == it->kind) {
+			other = sym->tgt[t];
+			second = t;
+		}
+	if (!other || first < 0)
+		return;
+	{
+		const Layout *a = it->layout[first], *b = other->layout[second];
+		bool same = a->size == b->size && a->align == b->align &&
+			    it->nfields == other->nfields;
+		for (i = 0; same && i < it->nfields; i++)
+			same = a->fields[i].present == b->fields[i].present &&
+			       a->fields[i].offset == b->fields[i].offset &&
+			       a->fields[i].size == b->fields[i].size;
+		if (same)
+			return;
+		buf_printf(&msg, "layout of %s '%s' differs between targets: size "
+			   "%llu, alignment %llu on %s; size %llu, alignment %llu "
+			   "on %s",
+			   item_kind_name(it->kind), it->name,
+			   (unsigned long long)a->size, (unsigned long long)a->align,
+			   targets[first].name, (unsigned long long)b->size,
+			   (unsigned long long)b->align, targets[second].name);
+	}
+	waived(&msg, it, WAIVE_IDENTITY);
+	if (silenced(A, it, WAIVE_IDENTITY))
+		A->nwaived++;
+	else
+		diag_report(A->d, level(it, WAIVE_IDENTITY), it->name_loc, "%s",
+			    buf_cstr(&msg));
+	buf_free(&msg);
+}
+
 size_t abi_check(Spec *s, Diag *d, bool list_waived)
 {
 	Abi A;
@@ -469,8 +523,10 @@ size_t abi_check(Spec *s, Diag *d, bool list_waived)
 		}
 		/* an alias may be native-width on purpose (xen_ulong_t): the
 		 * types that use it are what must agree */
-		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION) {
 			check_identity(&A, it);
+			check_split_identity(&A, s, it);
+		}
 	}
 	return A.nwaived;
 }

@@ -39,37 +39,114 @@ static bool conds_disjoint(const Cond *a, const Cond *b)
 {
 	if (a->targets && b->targets && !(a->targets & b->targets))
 		return true;
+	/* the hypervisor's (or the toolstack's) version and the others' */
+	if (((a->hypervisor || a->tools) && b->not_tools) ||
+	    ((b->hypervisor || b->tools) && a->not_tools) ||
+	    (a->hypervisor && b->not_hypervisor) ||
+	    (b->hypervisor && a->not_hypervisor))
+		return true;
 	if (a->until && b->since && a->until <= b->since)
 		return true;
 	return b->until && a->since && b->until <= a->since;
 }
 
+/* A field name seen in a struct's scope, and the condition of the
+ * anonymous member it is in (NULL: none), which holds for it too. */
+typedef struct Seen {
+	const Field *f;
+	const Cond *outer;
+} Seen;
+
+static bool seen_disjoint(const Seen *a, const Field *f, const Cond *outer)
+{
+	return conds_disjoint(&a->f->cond, &f->cond) ||
+	       (a->outer && conds_disjoint(a->outer, &f->cond)) ||
+	       (outer && conds_disjoint(&a->f->cond, outer)) ||
+	       (a->outer && outer && conds_disjoint(a->outer, outer));
+}
+
 /* Field names are unique within a struct or union, counting the members of
- * anonymous inline members, which C puts in the same scope. */
-static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it)
+ * anonymous inline members, which C puts in the same scope; but for fields
+ * whose conditions (or their anonymous members') exclude each other. */
+static void field_names(Chk *C, HMap *seen, const Item *owner, const Item *it,
+			const Cond *outer)
 {
 	size_t j;
 	for (j = 0; j < it->nfields; j++) {
 		Field *f = &it->fields[j];
-		Field *first;
+		Seen *first;
 		if (!f->name) {
 			if (f->type && f->type->kind == TY_INLINE)
-				field_names(C, seen, owner, f->type->item);
+				field_names(C, seen, owner, f->type->item,
+					    f->cond.loc.line ? &f->cond : outer);
 			continue;
 		}
 		if (!names_c_name(C->d, f->name, f->name_loc, "field"))
 			continue;
 		first = hmap_gets(seen, f->name);
-		if (first && !conds_disjoint(&first->cond, &f->cond)) {
+		if (first && !seen_disjoint(first, f, outer)) {
 			diag_error(C->d, f->name_loc, "duplicate field '%s' in %s '%s'",
 				   f->name, item_kind_name(owner->kind), owner->name);
-			diag_note(C->d, first->name_loc, "'%s' is first defined here",
+			diag_note(C->d, first->f->name_loc, "'%s' is first defined here",
 				  f->name);
 			continue;
 		}
-		if (!first)
-			hmap_put(seen, f->name, strlen(f->name), f);
+		if (!first) {
+			first = arena_alloc(&C->s->arena, sizeof *first);
+			first->f = f;
+			first->outer = outer;
+			hmap_put(seen, f->name, strlen(f->name), first);
+		}
 	}
+}
+
+/* The element type of a field (arrays stripped) in spec words. */
+static void elem_words(Buf *b, const Type *t)
+{
+	buf_clear(b);
+	while (t && t->kind == TY_ARRAY)
+		t = t->elem;
+	if (t)
+		type_to_string(b, t);
+}
+
+/* c = { join = true }: the field is declared in the declaration of the one
+ * before it (`uint16_t ss, _pad1;`), which C allows for one element type;
+ * a condition or a bit width would need a declaration of its own. */
+static void check_joins(Chk *C, const Item *it)
+{
+	Buf a = {0}, b = {0};
+	size_t i;
+	for (i = 0; i < it->nfields; i++) {
+		const Field *f = &it->fields[i], *p = i ? &it->fields[i - 1] : NULL;
+		if (!f->c_join)
+			continue;
+		if (!p) {
+			diag_error(C->d, f->c_loc, "'%s' is joined to the field "
+				   "before it (c.join), but it is the first field",
+				   f->name ? f->name : "(anonymous)");
+			continue;
+		}
+		if (!f->name || !p->name || f->c_decl || p->c_decl ||
+		    f->cond.loc.line || p->cond.loc.line || f->bits || p->bits ||
+		    (f->type && f->type->kind == TY_INLINE) ||
+		    (p->type && p->type->kind == TY_INLINE)) {
+			diag_error(C->d, f->c_loc, "'%s' cannot be joined to the "
+				   "field before it (c.join): a field with a condition, "
+				   "a bit width, an inline type or its own C text needs "
+				   "a declaration of its own", f->name ? f->name : "(anonymous)");
+			continue;
+		}
+		elem_words(&a, p->type);
+		elem_words(&b, f->type);
+		if (strcmp(buf_cstr(&a), buf_cstr(&b)) != 0)
+			diag_error(C->d, f->c_loc, "'%s' cannot be joined to '%s' "
+				   "(c.join): one declaration has one element type, and "
+				   "theirs are %s and %s", f->name, p->name,
+				   buf_cstr(&b), buf_cstr(&a));
+	}
+	buf_free(&a);
+	buf_free(&b);
 }
 
 static void check_names(Chk *C, const char *const *names, size_t n, Loc loc)
@@ -96,8 +173,10 @@ static void check_members(Chk *C)
 			if (it->c.all && *it->c.all)
 				names_ident(C->d, it->c.all, it->c.loc, "mask");
 		}
+		if (it->kind == IT_STRUCT || it->kind == IT_UNION)
+			check_joins(C, it);
 		if ((it->kind == IT_STRUCT || it->kind == IT_UNION) && !it->inline_type) {
-			field_names(C, &seen, it, it);
+			field_names(C, &seen, it, it, NULL);
 		} else if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {
 			bool is_enum = it->kind == IT_ENUM;
 			size_t n = is_enum ? it->nvariants : it->nbits;
@@ -343,6 +422,22 @@ static void check_const(Chk *C, Item *it)
 
 /* ---- Names C defines: typedefs and members ------------------------------ */
 
+/* Do an item of a unit below an architecture's directory and the other
+ * definitions of a name never exist on one target (Xen's x86_32 struct
+ * xen_callback, typedef'd xen_callback_t, and x86_64's xen_callback_t, an
+ * integer)? */
+static bool apart(const Item *it, const Symbol *other)
+{
+	unsigned mine = resolve_split_targets(it->unit), theirs = 0;
+	int t;
+	if (!mine || other->common)
+		return false;
+	for (t = 0; t < NTARGETS; t++)
+		if (other->tgt[t] || other->arch[targets[t].arch])
+			theirs |= 1u << t;
+	return !(mine & theirs);
+}
+
 /* A struct's or union's typedef is a type name too: c.typedef, or the
  * name_t that c.handle declares. */
 static void build_typedefs(Chk *C)
@@ -363,6 +458,8 @@ static void build_typedefs(Chk *C)
 		if (!sym)
 			continue; /* an invalid name: reported */
 		other = hmap_gets(&s->symbols, td);
+		if (other && apart(it, other))
+			continue; /* never on one target: each header has its own */
 		if (other) {
 			const Item *o = symbol_any(other);
 			diag_error(C->d, it->c.loc.line ? it->c.loc : it->name_loc,
@@ -949,6 +1046,7 @@ void spec_check(Spec *s, Diag *d)
 	hmap_init(&C.variants);
 	hmap_init(&C.tagged);
 	resolve_symbols(C.R);
+	resolve_conds(C.R);
 	check_members(&C);
 	build_typedefs(&C);
 	resolve_includes(C.R);

@@ -124,8 +124,19 @@ void cond_decode(Dec *D, const DocNode *owner, Cond *c)
 	if (!t)
 		return;
 	c->loc = t->loc;
-	get_bool(D, t, "tools", "only", &c->tools);
-	get_bool(D, t, "hypervisor", "only", &c->hypervisor);
+	{
+		/* false: only outside such builds (a guest's view, laid
+		 * out by no one: layouts are the tools/hypervisor view) */
+		bool v;
+		if (get_bool(D, t, "tools", "only", &v)) {
+			c->tools = v;
+			c->not_tools = !v;
+		}
+		if (get_bool(D, t, "hypervisor", "only", &v)) {
+			c->hypervisor = v;
+			c->not_hypervisor = !v;
+		}
+	}
 	if (get_entry(t, "targets"))
 		set &= name_set(D, t, "targets", false);
 	if (get_entry(t, "archs"))

@@ -621,8 +621,11 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 		{
 			const DocNode *fc = get_table(D, ft, "c", "field", SK_FIELD_C);
 			Loc dl;
-			if (fc)
+			if (fc) {
+				f->c_loc = fc->loc;
 				f->c_decl = decode_text(D, fc, "decl", "c", false, &dl);
+				get_bool(D, fc, "join", "c", &f->c_join);
+			}
 		}
 		bits = get_entry(ft, "bits");
 		if (bits) {

@@ -280,7 +280,7 @@ static bool cast_type(Eval *E, const Type *t, CType *out)
 			return ctype_of_prim(t->prim, E->target, out);
 		if (t->kind != TY_NAMED || !t->sym)
 			return false;
-		it = symbol_item(t->sym, arch);
+		it = symbol_item_on(t->sym, E->target);
 		if (!it || it->kind != IT_ALIAS)
 			return false;
 		t = it->alias ? it->alias : it->arch_alias[arch];
@@ -293,10 +293,10 @@ static bool cast_type(Eval *E, const Type *t, CType *out)
 static int mk_literal(Eval *E, const Expr *call, Value *out)
 {
 	const Expr *a = call->args[0];
-	int guard, arch = targets[E->target].arch;
+	int guard;
 	unsigned suffix;
 	for (guard = 0; guard < 64 && a->kind == EX_NAME && a->sym; guard++) {
-		const Item *it = symbol_item(a->sym, arch);
+		const Item *it = symbol_item_on(a->sym, E->target);
 		if (!it)
 			return absent(E, a->text);
 		if (it->kind != IT_CONST || !it->expr)
@@ -367,7 +367,7 @@ static int ev_call(Eval *E, const Expr *e, Value *out)
 	int st, k;
 	if (e->builtin)
 		return mk_literal(E, e, out);
-	m = e->sym ? symbol_item(e->sym, targets[E->target].arch) : NULL;
+	m = e->sym ? symbol_item_on(e->sym, E->target) : NULL;
 	if (!m)
 		return absent(E, e->text);
 	for (k = 0; k < E->depth; k++)
@@ -389,7 +389,7 @@ static int ev_name(Eval *E, const Expr *e, Value *out)
 {
 	int arch = targets[E->target].arch;
 	if (e->sym) {
-		Item *it = symbol_item(e->sym, arch);
+		Item *it = symbol_item_on(e->sym, E->target);
 		int st;
 		if (!it)
 			return absent(E, e->text);
@@ -912,7 +912,6 @@ int eval_type(Spec *s, const Expr *e, int target, CType param, CType *out,
 LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 			 uint64_t *align)
 {
-	int arch = targets[target].arch;
 	Item *it;
 	uint64_t esz, eal, count;
 	LayoutStatus st;
@@ -951,7 +950,7 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 		*size = esz * count;
 		return LAYOUT_OK;
 	case TY_NAMED:
-		it = symbol_item(t->sym, arch);
+		it = symbol_item_on(t->sym, target);
 		if (!it || !item_on_target(it, target))
 			return LAYOUT_ABSENT;
 		if (it->kind == IT_ENUM || it->kind == IT_BITMAP) {

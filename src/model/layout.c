@@ -7,7 +7,9 @@
  * of long and pointers, and how 64-bit integers are aligned (4 bytes in
  * i386's System V ABI, 8 in AAPCS and every 64-bit ABI).  Xen's
  * uint64_aligned_t and 64-bit guest handles are 8-aligned everywhere by
- * construction.
+ * construction, in the tools' and the hypervisor's builds: a guest's build
+ * of Xen's xen.h leaves them plain uint64_t and native handles, which on
+ * x86_32 is another layout, computed too (the guest view, below).
  *
  * All arithmetic is on uint64_t and checked: an array whose byte size does
  * not fit is an error, never a wrapped number.
@@ -110,11 +112,68 @@ static Layout *keep(Spec *s, const Item *it, int target, const Layout *l)
 	return n;
 }
 
+/* The size and alignment of a type in the guest view of a target: a
+ * u64 or i64 is aligned as a plain 64-bit integer, a 64-bit guest handle
+ * is the native one, a record or typedef has its guest view (computed
+ * before, in dependency order). */
+static LayoutStatus guest_type_layout(const Type *t, int target,
+				      uint64_t *size, uint64_t *align)
+{
+	const Item *it;
+	uint64_t count;
+	LayoutStatus st;
+	switch (t->kind) {
+	case TY_PRIM:
+		if (t->prim != P_U64 && t->prim != P_I64)
+			break;
+		*size = 8;
+		*align = targets[target].i64_align;
+		return LAYOUT_OK;
+	case TY_PTR:
+		*size = *align = targets[target].handle_size;
+		return LAYOUT_OK;
+	case TY_ARRAY:
+		/* the element's guest view, as many times as the tools'
+		 * view (type_layout) counted, which checked the product */
+		st = guest_type_layout(t->elem, target, size, align);
+		if (st != LAYOUT_OK)
+			return st;
+		count = t->count;
+		if (t->flex)
+			count = 0;
+		else if (t->count_expr &&
+			 (st = expr_eval(t->count_expr, target, &count)) != LAYOUT_OK)
+			return st;
+		*size *= count;
+		return LAYOUT_OK;
+	case TY_NAMED:
+		it = symbol_item(t->sym, targets[target].arch);
+		if (!it || (it->kind != IT_STRUCT && it->kind != IT_UNION &&
+			    it->kind != IT_ALIAS))
+			break;
+		if (!it->guest_layout)
+			return LAYOUT_UNKNOWN;
+		*size = it->guest_layout->size;
+		*align = it->guest_layout->align;
+		return LAYOUT_OK;
+	case TY_INLINE:
+		if (!t->item->guest_layout)
+			return LAYOUT_UNKNOWN;
+		*size = t->item->guest_layout->size;
+		*align = t->item->guest_layout->align;
+		return LAYOUT_OK;
+	case TY_HANDLE:
+	case TY_CPTR:
+		break;
+	}
+	return type_layout(t, target, size, align);
+}
+
 /* C's layout of a struct or union.  Bitfields follow the System V and
  * AAPCS rules (little-endian): a bitfield goes at the next free bit if it
  * fits in a naturally aligned unit of its type, else it starts the next
  * such unit; its type's alignment counts for the struct's. */
-static void layout_fields(Spec *s, Diag *d, Item *it, int target,
+static void layout_fields(Spec *s, Diag *d, Item *it, int target, bool guest,
 			  FieldLayout **scratch, size_t *cap)
 {
 	Layout lay, *l = &lay;
@@ -135,7 +194,11 @@ static void layout_fields(Spec *s, Diag *d, Item *it, int target,
 		if (!cond_on_target(&f->cond, target))
 			continue;
 		fl->present = true;
-		st = type_layout(f->type, target, &fs, &fa);
+		st = guest ? guest_type_layout(f->type, target, &fs, &fa)
+			   : type_layout(f->type, target, &fs, &fa);
+		if (st != LAYOUT_OK && guest)
+			return; /* no guest view: what stopped it is the
+				 * tools' view's error, reported there */
 		if (st != LAYOUT_OK) {
 			field_error(d, it, f, target, st);
 			it->layout_failed = true;
@@ -159,6 +222,8 @@ static void layout_fields(Spec *s, Diag *d, Item *it, int target,
 			off = (bitpos + 7) / 8;
 			if (!align_up(off, fa, &off) || !add_ok(off, fs, &end) ||
 			    end > max_object(target)) {
+				if (guest)
+					return;
 				diag_error(d, f->name_loc,
 					   "%s '%s' is too large for %s: field '%s' "
 					   "ends past the largest object size (%llu "
@@ -180,13 +245,20 @@ static void layout_fields(Spec *s, Diag *d, Item *it, int target,
 	}
 	if (!align_up(is_union ? maxsize : (bitpos + 7) / 8, align, &l->size) ||
 	    l->size > max_object(target)) {
+		if (guest)
+			return;
 		diag_error(d, it->name_loc, "%s '%s' is too large for %s",
 			   item_kind_name(it->kind), it->name, targets[target].name);
 		it->layout_failed = true;
 		return;
 	}
 	l->align = align;
-	it->layout[target] = keep(s, it, target, l);
+	if (guest) /* shared with the tools' view where equal, else kept */
+		it->guest_layout = layout_equal(it, it->layout[target], l)
+				   ? it->layout[target]
+				   : keep(s, it, 0, l);
+	else
+		it->layout[target] = keep(s, it, target, l);
 }
 
 static void layout_alias(Spec *s, Diag *d, Item *it, int target)
@@ -200,6 +272,12 @@ static void layout_alias(Spec *s, Diag *d, Item *it, int target)
 	if (st == LAYOUT_OK) {
 		Layout lay = {size, align, NULL};
 		it->layout[target] = keep(s, it, target, &lay);
+		/* a typedef of a u64 or of a record has a guest view too */
+		if (targets[target].i64_align < 8 &&
+		    guest_type_layout(t, target, &lay.size, &lay.align) == LAYOUT_OK)
+			it->guest_layout = layout_equal(it, it->layout[target], &lay)
+					   ? it->layout[target]
+					   : keep(s, it, 0, &lay);
 		return;
 	}
 	if (st != LAYOUT_UNKNOWN)
@@ -232,7 +310,12 @@ void layout_compute(Spec *s, Diag *d)
 			switch (it->kind) {
 			case IT_STRUCT:
 			case IT_UNION:
-				layout_fields(s, d, it, t, &scratch, &cap);
+				layout_fields(s, d, it, t, false, &scratch, &cap);
+				/* the tools' view came first: an error is
+				 * reported once */
+				if (targets[t].i64_align < 8 && it->layout[t])
+					layout_fields(s, d, it, t, true,
+						      &scratch, &cap);
 				break;
 			case IT_ALIAS:
 				layout_alias(s, d, it, t);
@@ -366,7 +449,7 @@ void layout_perturb(Spec *s, const char *spec)
 	sym = hmap_gets(&s->symbols, copy);
 	if (t < 0 || !sym)
 		goto out;
-	it = symbol_item(sym, targets[t].arch);
+	it = symbol_item_on(sym, t);
 	if (!it || !it->layout[t])
 		goto out;
 	/* targets may share a layout: change this target's own copy */

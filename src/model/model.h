@@ -77,21 +77,29 @@ typedef enum TypeKind {
 	TY_INLINE, /* an anonymous struct or union defined in place: item */
 } TypeKind;
 
+typedef struct Symbol Symbol;
+
 /* Where something exists.  The default is everywhere.  Layouts are those
  * of a tools/hypervisor build at the latest interface version, in C (not
  * assembling), with no configuration macro defined: content with an
- * `until` version, `defined` names or `assembly = true` is emitted (under
- * #if) but not laid out.  A raw condition (c_if) is taken to hold. */
+ * `until` version, `defined` names, `assembly = true`, `tools = false` or
+ * `hypervisor = false` is emitted (under #if) but not laid out.  A raw condition (c_if) is taken to hold. */
 enum { COND_ASM_ANY, COND_ASM_ONLY, COND_ASM_NOT };
 typedef struct Cond {
 	bool tools;        /* only for __XEN__ / __XEN_TOOLS__ builds */
 	bool hypervisor;   /* only for __XEN__ (the hypervisor itself) */
+	bool not_tools;    /* tools = false: only outside those (guests) */
+	bool not_hypervisor; /* hypervisor = false: only without __XEN__ */
 	unsigned targets;  /* bit t set: present on target t; 0: everywhere */
 	uint32_t since;    /* __XEN_INTERFACE_VERSION__ >= since (0: any) */
 	uint32_t until;    /* __XEN_INTERFACE_VERSION__ < until (0: any) */
 	int assembly;      /* COND_ASM_*: only (not) when __ASSEMBLY__ */
 	const char **defined, **not_defined; /* configuration macros */
 	size_t ndefined, nnot_defined;
+	/* per name: the constant of another unit that defines it (then the
+	 * condition holds where that constant exists), or NULL: a macro of
+	 * the build's configuration (resolve_conds) */
+	Symbol **defined_sym, **not_defined_sym;
 	const char *c_if;  /* a raw C preprocessor expression, or NULL */
 	Loc loc;
 } Cond;
@@ -117,7 +125,6 @@ typedef struct Value {
 	CType type;
 } Value;
 
-typedef struct Symbol Symbol;
 typedef struct DocNode DocNode;
 typedef struct Item Item;
 typedef struct Unit Unit;
@@ -218,6 +225,8 @@ typedef struct Field {
 	size_t nwhen;
 	Loc when_loc;
 	const char *c_decl; /* c = { decl = "..." }: C's text for the member */
+	bool c_join;        /* c = { join = true }: declared with the one before */
+	Loc c_loc;
 } Field;
 
 typedef struct Variant {
@@ -374,6 +383,12 @@ struct Item {
 
 	/* layout.c: NULL for targets where the item does not exist */
 	Layout *layout[NTARGETS];
+	/* layout.c: a record's or typedef's layout on x86_32 (the target whose
+	 * plain 64-bit integers are 4-aligned) in a guest's build, where Xen's
+	 * xen.h leaves uint64_aligned_t plain uint64_t and a 64-bit guest
+	 * handle the native one; layout[TGT_X86_32] itself where that changes
+	 * nothing, NULL where the item is not laid out there */
+	Layout *guest_layout;
 	bool layout_failed;
 	int visit; /* scratch for graph walks */
 };
@@ -518,11 +533,17 @@ struct Unit {
 
 /* All items that share a name.  Common units define a name once; each arch
  * directory may define its own version of a name, so a reference resolves
- * per architecture view. */
+ * per architecture view.  Units below an architecture directory whose
+ * [header] only keeps them to targets that do not overlap (Xen's
+ * arch-x86/xen-x86_32.h and xen-x86_64.h) may each define the name for
+ * their targets: tgt[t] is the one of target t, and a reference resolves
+ * per target. */
 struct Symbol {
 	const char *name;
 	Item *common;
 	Item *arch[NARCH];
+	Item *tgt[NTARGETS];
+	bool split; /* some tgt[t] is set (and no common or arch one) */
 };
 
 typedef struct Spec {
@@ -567,9 +588,14 @@ int arch_from_name(const char *s);       /* -1 if unknown */
 /* A type in spec words: "u8", "u8[16]", "ptr<u8>", "struct foo". */
 void type_to_string(Buf *b, const Type *t);
 
-/* The item a symbol denotes on a target's architecture view (or NULL). */
+/* The item a symbol denotes on an architecture view (or NULL): for a name
+ * defined per target, the definition of the first of the architecture's
+ * targets, which agrees with the others on kind (resolve.c checks). */
 Item *symbol_item(const Symbol *sym, int arch);
-/* Any definition of a symbol: the common one, or the first architecture's. */
+/* The item a symbol denotes on target t (or NULL). */
+Item *symbol_item_on(const Symbol *sym, int t);
+/* Any definition of a symbol: the common one, or the first architecture's
+ * or target's. */
 Item *symbol_any(const Symbol *sym);
 
 /* ---- load.c ------------------------------------------------------------- */
@@ -865,9 +891,15 @@ bool bump_pattern_match(const char *pattern, const char *name);
 typedef struct Resolver Resolver;
 Resolver *resolve_new(Spec *s, Diag *d);
 void resolve_free(Resolver *R);
+/* The targets of a unit that may share its names with other units (see
+ * Symbol), or 0. */
+unsigned resolve_split_targets(const Unit *u);
 /* Enter every named item into s->symbols; reports invalid names, duplicate
  * definitions and architectures that define a name differently. */
 void resolve_symbols(Resolver *R);
+/* Which configuration macros of conditions are constants of the specs
+ * (Cond.defined_sym); after resolve_symbols(). */
+void resolve_conds(Resolver *R);
 /* Find the unit of every [[includes]] entry and check that it defines what
  * the entry imports. */
 void resolve_includes(Resolver *R);
@@ -942,14 +974,26 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 /* Does the item, or the field, exist on target t (in the tools build at
  * the latest interface version that layouts describe)? */
 bool item_on_target(const Item *it, int t);
+/* The configuration macros of a condition on target t: a name that a
+ * constant of another unit defines is defined where that constant exists
+ * (XEN_HAVE_PV_UPCALL_MASK, which Xen's arch-x86/xen.h defines); any other
+ * is the build's configuration, which layouts take as not defined. */
+bool cond_macros_on_target(const Cond *c, int t);
 /* The configuration layouts describe: a tools build at the latest
  * interface version, in C, with no configuration macro defined; a raw
  * condition is taken to hold (docs/spec-language.md, section 5.1).
  * (inline: the layout engine asks it for every field on every target) */
 static inline bool cond_on_target(const Cond *c, int t)
 {
-	return (!c->targets || (c->targets >> t & 1u)) && !c->until &&
-	       !c->ndefined && c->assembly != COND_ASM_ONLY;
+	if (c->targets && !(c->targets >> t & 1u))
+		return false;
+	if (c->until || c->assembly == COND_ASM_ONLY || c->not_tools ||
+	    c->not_hypervisor)
+		return false;
+	if ((c->ndefined && !c->defined_sym) || c->defined_sym ||
+	    c->not_defined_sym)
+		return cond_macros_on_target(c, t);
+	return true;
 }
 
 /* ---- layout.c ----------------------------------------------------------- */
@@ -970,7 +1014,8 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 LayoutStatus expr_eval(const Expr *e, int target, uint64_t *out);
 
 /* Compute the layout of every item on every covered target.  Reports
- * overflowing sizes; items that cannot be laid out get layout_failed. */
+ * overflowing sizes; items that cannot be laid out get layout_failed.
+ * Then the guest view of x86_32 (Item.guest_layout). */
 void layout_compute(Spec *s, Diag *d);
 
 /* Same size, alignment and field offsets and sizes. */

@@ -69,6 +69,22 @@ static void add_dep(DepList *l, Item *it, const Field *f, bool measured)
 	l->v[l->n++].measured = measured;
 }
 
+/* A name defined per target (Symbol.split) stands for one item on each
+ * of the architecture's targets: what uses it needs all of them, not only
+ * the first that symbol_item() gives (`first`, already added). */
+static void split_deps(DepList *l, const Symbol *sym, const Item *first,
+		       int arch, const Field *f, bool measured)
+{
+	int t;
+	if (!sym->split)
+		return;
+	for (t = 0; t < NTARGETS; t++)
+		if (sym->tgt[t] && sym->tgt[t] != first &&
+		    (arch < 0 || targets[t].arch == arch) &&
+		    (t == 0 || sym->tgt[t] != sym->tgt[t - 1]))
+			add_dep(l, sym->tgt[t], f, measured);
+}
+
 /* What an expression needs computed first: the types it measures, the
  * constants it names and the macros it calls (whose bodies measure and
  * name more). */
@@ -81,8 +97,10 @@ static void expr_deps(DepList *l, const Expr *e, int arch, const Field *f)
 			type_deps(l, e->type, arch, f, true);
 		if ((e->kind == EX_NAME || e->kind == EX_CALL) && e->sym)
 			it = symbol_item(e->sym, arch);
-		if (it && (it->kind == IT_CONST || it->kind == IT_MACRO))
+		if (it && (it->kind == IT_CONST || it->kind == IT_MACRO)) {
 			add_dep(l, it, f, true);
+			split_deps(l, e->sym, it, arch, f, true);
+		}
 		for (i = 0; i < e->nargs; i++)
 			expr_deps(l, e->args[i], arch, f);
 		if (e->c)
@@ -100,10 +118,15 @@ static void type_deps(DepList *l, const Type *t, int arch, const Field *f,
 		      bool measured)
 {
 	Item *c = contained(t, arch);
+	const Type *e = t;
 	if (c)
 		add_dep(l, c, f, measured);
 	for (; t && t->kind == TY_ARRAY; t = t->elem)
 		expr_deps(l, t->count_expr, arch, f);
+	while (e && e->kind == TY_ARRAY)
+		e = e->elem;
+	if (c && e && e->kind == TY_NAMED && e->sym)
+		split_deps(l, e->sym, c, arch, f, measured);
 }
 
 /* The dependencies of an item in the walk: its fields' types, or an

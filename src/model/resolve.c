@@ -66,6 +66,102 @@ static bool has_backing(const Item *it)
 	return it->kind == IT_ENUM || it->kind == IT_BITMAP;
 }
 
+/* Declarations that use a name depend on its kind and backing type only,
+ * so every definition of a name that resolves per architecture or per
+ * target must agree on those.  Reports and returns false if o and it do
+ * not. */
+static bool defined_alike(Resolver *R, const Item *it, const Item *o,
+			  const char *every)
+{
+	if (o->kind == it->kind &&
+	    (!has_backing(o) || o->backing == it->backing))
+		return true;
+	diag_error(R->d, it->name_loc,
+		   "'%s' is a %s%s%s here but a %s%s%s in '%s'; every %s must "
+		   "define it alike",
+		   it->name, has_backing(it) ? prim_name(it->backing) : "",
+		   has_backing(it) ? " " : "", item_kind_name(it->kind),
+		   has_backing(o) ? prim_name(o->backing) : "",
+		   has_backing(o) ? " " : "", item_kind_name(o->kind),
+		   o->unit->name, every);
+	diag_note(R->d, o->name_loc, "'%s' is defined here", it->name);
+	return false;
+}
+
+/* The targets of a unit that may share its names with other units: one
+ * below an architecture directory whose [header] only keeps it to some of
+ * that architecture's targets (Xen's arch-x86/xen-x86_32.h is included on
+ * x86_32 only, and xen-x86_64.h, which defines most of the same names, on
+ * x86_64).  0 for any other unit. */
+unsigned resolve_split_targets(const Unit *u)
+{
+	unsigned mask = 0;
+	int t;
+	if (u->family < 0 || u->arch >= 0 || !u->header.set ||
+	    !u->header.cond.targets)
+		return 0;
+	for (t = 0; t < NTARGETS; t++)
+		if (targets[t].arch == u->family && (u->header.cond.targets >> t & 1u))
+			mask |= 1u << t;
+	return mask;
+}
+
+/* The targets of a unit below an architecture's directory (all of the
+ * architecture's, or those its [header] only keeps). */
+static unsigned family_targets(const Unit *u)
+{
+	unsigned mask = resolve_split_targets(u);
+	int t;
+	if (mask)
+		return mask;
+	for (t = 0; t < NTARGETS; t++)
+		if (targets[t].arch == u->family)
+			mask |= 1u << t;
+	return mask;
+}
+
+/* Does a unit below an architecture's directory define a name that only
+ * other architectures define so far (Xen's arch-x86/pmu.h and arch-arm.h
+ * both declare struct xen_pmu_arch)?  Then it is this architecture's
+ * definition, by target, rather than a common name. */
+static bool other_family(const Symbol *sym, const Item *it)
+{
+	int a, t;
+	if (it->unit->family < 0 || it->unit->arch >= 0 || sym->common)
+		return false;
+	for (a = 0; a < NARCH; a++)
+		if (sym->arch[a] && a != it->unit->family)
+			return true;
+	for (t = 0; t < NTARGETS; t++)
+		if (sym->tgt[t] && targets[t].arch != it->unit->family)
+			return true;
+	return false;
+}
+
+/* A name of a unit that split_targets() allows to share: a duplicate only
+ * if another unit defines it for one of the same targets, or defines it
+ * for all of them. */
+static void add_split(Resolver *R, Symbol *sym, Item *it, unsigned mask)
+{
+	Item *first = symbol_any(sym);
+	int t;
+	if (sym->common || sym->arch[it->unit->family]) {
+		duplicate(R, it, first);
+		return;
+	}
+	for (t = 0; t < NTARGETS; t++)
+		if ((mask >> t & 1u) && sym->tgt[t]) {
+			duplicate(R, it, sym->tgt[t]);
+			return;
+		}
+	if (first && !defined_alike(R, it, first, "target"))
+		return;
+	for (t = 0; t < NTARGETS; t++)
+		if (mask >> t & 1u)
+			sym->tgt[t] = it;
+	sym->split = true;
+}
+
 void resolve_symbols(Resolver *R)
 {
 	Spec *s = R->s;
@@ -75,6 +171,7 @@ void resolve_symbols(Resolver *R)
 		Item *it = s->items[i];
 		Symbol *sym;
 		int arch = it->unit->arch;
+		unsigned mask;
 		if (it->inline_type)
 			continue; /* named after their field; not a symbol */
 		/* a guest handle's name and a ring's are not C names of
@@ -90,47 +187,111 @@ void resolve_symbols(Resolver *R)
 			sym->name = it->name;
 			hmap_put(&s->symbols, it->name, strlen(it->name), sym);
 		}
+		mask = resolve_split_targets(it->unit);
+		if (!mask && other_family(sym, it))
+			mask = family_targets(it->unit);
+		if (mask) {
+			add_split(R, sym, it, mask);
+			continue;
+		}
+		if (arch >= 0 && sym->common && sym->common->unit->family >= 0 &&
+		    sym->common->unit->family != arch) {
+			/* an architecture's unit defined it first: it is that
+			 * architecture's, and this one another's */
+			Item *c = sym->common;
+			sym->common = NULL;
+			add_split(R, sym, c, family_targets(c->unit));
+		}
 		if (sym->common) {
 			duplicate(R, it, sym->common);
 			continue;
 		}
 		if (arch < 0) {
-			for (a = 0; a < NARCH; a++)
-				if (sym->arch[a])
-					break;
-			if (a < NARCH) {
-				duplicate(R, it, sym->arch[a]);
+			if (symbol_any(sym)) {
+				duplicate(R, it, symbol_any(sym));
 				continue;
 			}
 			sym->common = it;
 		} else {
-			if (sym->arch[arch]) {
-				duplicate(R, it, sym->arch[arch]);
+			if (symbol_item(sym, arch)) {
+				duplicate(R, it, symbol_item(sym, arch));
 				continue;
 			}
+			for (a = 0; a < NTARGETS; a++)
+				if (sym->tgt[a] &&
+				    !defined_alike(R, it, sym->tgt[a], "architecture"))
+					break;
 			/* Code shared by all architectures declares fields of
 			 * this type; the declaration must not depend on which
 			 * architecture defines it. */
-			for (a = 0; a < NARCH; a++) {
-				const Item *o = sym->arch[a];
-				if (o && (o->kind != it->kind ||
-					  ((o->kind == IT_ENUM || o->kind == IT_BITMAP) &&
-					   o->backing != it->backing))) {
-					diag_error(R->d, it->name_loc,
-						   "'%s' is a %s %s here but a %s %s in "
-						   "'%s'; every architecture must define "
-						   "it alike",
-						   it->name, has_backing(it) ? prim_name(it->backing) : "",
-						   item_kind_name(it->kind),
-						   has_backing(o) ? prim_name(o->backing) : "",
-						   item_kind_name(o->kind), o->unit->name);
-					diag_note(R->d, o->name_loc, "'%s' is defined here",
-						  it->name);
+			for (a = 0; a < NARCH; a++)
+				if (sym->arch[a] &&
+				    !defined_alike(R, it, sym->arch[a], "architecture"))
 					break;
-				}
-			}
 			sym->arch[arch] = it;
 		}
+	}
+}
+
+/* ---- Configuration macros -------------------------------------------------- */
+
+static bool defines(const Symbol *sym, const Unit *u);
+
+/* The constants that a condition's configuration macros name, if another
+ * unit defines them (one of its own would be defined by the header that
+ * tests it, where the test comes first: #ifndef HYPERVISOR_VIRT_START). */
+static Symbol **macro_syms(Resolver *R, const Unit *u, const char **names,
+			   size_t n)
+{
+	Symbol **out = NULL;
+	size_t i;
+	for (i = 0; i < n; i++) {
+		Symbol *sym = hmap_gets(&R->s->symbols, names[i]);
+		const Item *it = sym ? symbol_any(sym) : NULL;
+		int a;
+		if (!it || it->kind != IT_CONST || defines(sym, u))
+			continue;
+		for (a = 0; a < NARCH; a++)
+			if (sym->arch[a] && sym->arch[a]->unit == u)
+				break;
+		if (a < NARCH)
+			continue;
+		if (!out)
+			out = arena_alloc(&R->s->arena, n * sizeof *out);
+		out[i] = sym;
+	}
+	return out;
+}
+
+static void cond_syms(Resolver *R, const Unit *u, Cond *c)
+{
+	if (c->ndefined)
+		c->defined_sym = macro_syms(R, u, c->defined, c->ndefined);
+	if (c->nnot_defined)
+		c->not_defined_sym = macro_syms(R, u, c->not_defined,
+						c->nnot_defined);
+}
+
+void resolve_conds(Resolver *R)
+{
+	Spec *s = R->s;
+	size_t i, j;
+	for (i = 0; i < s->nitems; i++) {
+		Item *it = s->items[i];
+		cond_syms(R, it->unit, &it->cond);
+		for (j = 0; j < it->nfields; j++)
+			cond_syms(R, it->unit, &it->fields[j].cond);
+		for (j = 0; j < it->nvariants; j++)
+			cond_syms(R, it->unit, &it->variants[j].cond);
+		for (j = 0; j < it->nbits; j++)
+			cond_syms(R, it->unit, &it->bits[j].cond);
+	}
+	for (i = 0; i < s->nunits; i++) {
+		Unit *u = s->units[i];
+		cond_syms(R, u, &u->header.cond);
+		for (j = 0; j < u->nseq; j++)
+			if (u->seq[j].dir)
+				cond_syms(R, u, &u->seq[j].dir->cond);
 	}
 }
 
@@ -151,6 +312,18 @@ static Unit *find_unit(Spec *s, const char *name)
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+/* Does unit u define the symbol (in common, or for its targets)? */
+static bool defines(const Symbol *sym, const Unit *u)
+{
+	int t;
+	if (sym->common)
+		return sym->common->unit == u;
+	for (t = 0; t < NTARGETS; t++)
+		if (sym->tgt[t] && sym->tgt[t]->unit == u)
+			return true;
+	return false;
 }
 
 void resolve_includes(Resolver *R)
@@ -201,8 +374,7 @@ void resolve_includes(Resolver *R)
 				if (!sym)
 					sym = hmap_gets(&s->typedefs, name);
 				if (!is_arch) {
-					if (!sym || !sym->common ||
-					    sym->common->unit != inc->unit)
+					if (!sym || !defines(sym, inc->unit))
 						diag_error(R->d, inc->import_locs[k],
 							   "'%s' does not define '%s'",
 							   inc->from, name);
@@ -212,7 +384,7 @@ void resolve_includes(Resolver *R)
 					/* an architecture's unit sees its own
 					 * architecture's view only */
 					if (!s->arch_units[a] ||
-					    (sym && sym->arch[a]) ||
+					    (sym && symbol_item(sym, a)) ||
 					    (u->family >= 0 && u->family != a))
 						continue;
 					diag_error(R->d, inc->import_locs[k],
@@ -236,6 +408,18 @@ static char *import_key(Arena *a, const char *from, const char *name,
 	memcpy(k + fl + 1, name, nl + 1);
 	*len = fl + 1 + nl;
 	return k;
+}
+
+static bool imported_from(Arena *a, HMap *set, const char *from,
+			  const char *name, const char *as)
+{
+	size_t len;
+	char *key = import_key(a, from, name, &len);
+	if (hmap_get(set, key, len))
+		return true;
+	/* a struct imported by its typedef name */
+	key = import_key(a, from, as, &len);
+	return hmap_get(set, key, len) != NULL;
 }
 
 /* Is name visible in unit u: defined there, or imported?  A name counts as
@@ -265,12 +449,18 @@ static bool imported(Resolver *R, const Unit *u, const Symbol *sym,
 		}
 	}
 	from = sym->common ? sym->common->unit->name : "arch";
-	key = import_key(a, from, sym->name, &len);
-	if (hmap_get(set, key, len))
+	if (imported_from(a, set, from, sym->name, as))
 		return true;
-	/* a struct imported by its typedef name */
-	key = import_key(a, from, as, &len);
-	return hmap_get(set, key, len) != NULL;
+	if (sym->split) {
+		/* a name defined per target: imported from any of the units
+		 * that define it (u's includes say for which targets) */
+		int t;
+		for (t = 0; t < NTARGETS; t++)
+			if (sym->tgt[t] && imported_from(a, set, sym->tgt[t]->unit->name,
+							 sym->name, as))
+				return true;
+	}
+	return false;
 }
 
 /* ---- Lookups ------------------------------------------------------------- */
@@ -340,20 +530,25 @@ Symbol *resolve_name(Resolver *R, Unit *u, const char *name, Loc loc,
 	Symbol *sym = hmap_gets(&R->s->symbols, name);
 	Item *def = NULL;
 	const char *what = want == IT_ANY ? "type" : item_kind_name(want);
-	int a;
 	/* a struct or union by its typedef name (c.typedef) */
 	if (!sym && (want == IT_ANY || want == IT_STRUCT || want == IT_UNION))
 		sym = hmap_gets(&R->s->typedefs, name);
 	/* an architecture directory, and the units below it, see their own
 	 * architecture's version of a name */
 	if (sym) {
-		def = sym->common;
-		if (!def && u->family >= 0)
-			def = sym->arch[u->family];
-		for (a = 0; a < NARCH && !def; a++)
-			def = sym->arch[a];
+		def = u->family >= 0 ? symbol_item(sym, u->family) : NULL;
+		if (!def)
+			def = symbol_any(sym);
+		if (sym->split) {
+			/* a unit that defines the name for its targets
+			 * means its own definition */
+			int t;
+			for (t = 0; t < NTARGETS; t++)
+				if (sym->tgt[t] && sym->tgt[t]->unit == u)
+					def = sym->tgt[t];
+		}
 	}
-	if (!def || (u->family >= 0 && !sym->common && !sym->arch[u->family])) {
+	if (!def || (u->family >= 0 && !symbol_item(sym, u->family))) {
 		const char *sug = NULL;
 		bool suggest = !diag_full(R->d) &&
 			       R->suggestions < MAX_SUGGESTIONS;

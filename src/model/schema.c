@@ -277,10 +277,12 @@ static const SchemaKey only_keys[] = {
 	SUB("targets", false, SV_WORDS, SW_TARGETS, "Only on these targets."),
 	SUB("not_targets", false, SV_WORDS, SW_TARGETS, "Not on these targets."),
 	KEY("tools", false, SV_BOOL,
-	    "Only for the toolstack and the hypervisor (#if defined(__XEN__) "
-	    "|| defined(__XEN_TOOLS__))."),
+	    "true: only for the toolstack and the hypervisor (#if "
+	    "defined(__XEN__) || defined(__XEN_TOOLS__)); false: only outside "
+	    "them, for guests (not laid out)."),
 	KEY("hypervisor", false, SV_BOOL,
-	    "Only for the hypervisor itself (#if defined(__XEN__))."),
+	    "true: only for the hypervisor itself (#if defined(__XEN__)); "
+	    "false: only outside it (not laid out)."),
 	RANGE("since", false, 1, UINT32_MAX, "From this interface version on."),
 	RANGE("until", false, 1, UINT32_MAX, "Below this interface version."),
 	KEY("assembly", false, SV_BOOL,
@@ -403,9 +405,12 @@ static const SchemaKey ring_keys[] = {
 };
 
 static const SchemaKey field_c_keys[] = {
-	{"decl", 4, true, SV_STRING, 0, 1, 0,
+	{"decl", 4, false, SV_STRING, 0, 1, 0,
 	 "C text written for the member instead of its declaration "
 	 "(\"__DECL_REG_LOHI(a);\"); its typ is still laid out."},
+	KEY("join", false, SV_BOOL,
+	    "Declared in the declaration of the field before it, as in "
+	    "`uint16_t ss, _pad1;` (same element type, no conditions)."),
 };
 
 static const SchemaKey member_c_keys[] = {

@@ -183,11 +183,26 @@ int arch_from_name(const char *s)
 
 Item *symbol_item(const Symbol *sym, int arch)
 {
+	int t;
 	if (!sym)
 		return NULL;
 	if (sym->common)
 		return sym->common;
-	return arch >= 0 && arch < NARCH ? sym->arch[arch] : NULL;
+	if (arch < 0 || arch >= NARCH)
+		return NULL;
+	if (sym->arch[arch] || !sym->split)
+		return sym->arch[arch];
+	for (t = 0; t < NTARGETS; t++)
+		if (sym->tgt[t] && targets[t].arch == arch)
+			return sym->tgt[t];
+	return NULL;
+}
+
+Item *symbol_item_on(const Symbol *sym, int t)
+{
+	if (sym && sym->split && sym->tgt[t])
+		return sym->tgt[t];
+	return symbol_item(sym, targets[t].arch);
 }
 
 /* check.c makes sure that per-architecture definitions of one name agree
@@ -201,6 +216,9 @@ Item *symbol_any(const Symbol *sym)
 	for (a = 0; a < NARCH; a++)
 		if (sym->arch[a])
 			return sym->arch[a];
+	for (a = 0; a < NTARGETS; a++)
+		if (sym->tgt[a])
+			return sym->tgt[a];
 	return NULL;
 }
 

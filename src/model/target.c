@@ -66,6 +66,39 @@ void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align)
 	*size = *align = 1;
 }
 
+/* Whether a constant that a condition names exists on target t, by where
+ * its unit and its targets put it (not its own configuration macros: a
+ * condition on one may name another, or itself). */
+static bool const_on_target(const Symbol *sym, int t)
+{
+	/* symbol_item_on()'s lookup, less its fallback to another target's
+	 * definition (which would not be on t); written here because spec.c
+	 * uses this file's target table, and files do not call in a cycle */
+	const Item *it = sym->common ? sym->common
+		       : sym->tgt[t] ? sym->tgt[t] : sym->arch[targets[t].arch];
+	if (!it)
+		return false;
+	if (it->unit->family >= 0 && it->unit->family != targets[t].arch)
+		return false;
+	if (it->unit->header.set && it->unit->header.cond.targets &&
+	    !(it->unit->header.cond.targets >> t & 1u))
+		return false;
+	return !it->cond.targets || (it->cond.targets >> t & 1u);
+}
+
+bool cond_macros_on_target(const Cond *c, int t)
+{
+	size_t i;
+	for (i = 0; i < c->ndefined; i++)
+		if (!c->defined_sym || !c->defined_sym[i] ||
+		    !const_on_target(c->defined_sym[i], t))
+			return false;
+	for (i = 0; c->not_defined_sym && i < c->nnot_defined; i++)
+		if (c->not_defined_sym[i] && const_on_target(c->not_defined_sym[i], t))
+			return false;
+	return true;
+}
+
 bool item_on_target(const Item *it, int t)
 {
 	/* an inline type exists where the field defining it and every

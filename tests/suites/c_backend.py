@@ -274,6 +274,29 @@ def test_against_header(ctx):
                                 "guest_op.mode: type is not uint8_t on " + name,
                                 "guest_op.pad: offset is not 5 on " + name):
                         assert diagnostic(err, "guest_layout.h", msg), "%s:\n%s" % (msg, err)
+            # a guest's build of Xen's xen.h on x86_32: uint64_aligned_t is
+            # plain uint64_t (4-aligned) and a 64-bit handle the native one;
+            # the assertions hold for that layout too (arg and buf: the
+            # numbers after them differ)
+            guest = os.path.join(ctx.mkdtemp("against-guest"), "tu.c")
+            with open(guest, "w") as f:
+                f.write("#include <stdint.h>\n#define uint64_aligned_t uint64_t\n"
+                        "typedef struct { uint8_t *p; } __guest_handle_uint8;\n"
+                        "#define XEN_GUEST_HANDLE_64(name) __guest_handle_ ## name\n"
+                        '#include "%s"\n' % os.path.join(out, "guest_layout.h"))
+            st, _, err = ctx.run(["clang", "--target=i386-linux-gnu", "-ffreestanding",
+                                  "-Wall", "-Wextra", "-Werror", "-fsyntax-only", guest])
+            assert (st == 0) == good, "%s in a guest's x86_32 build: status %d\n%s" % (
+                header, st, err[-3000:])
+            got = assertion_errors(err, "guest_layout.h")
+            for msg in [] if good else [
+                    "guest_flags.b: value is not (1U << 3), expected on every target",
+                    "guest_op.mode: size is not 1 on x86_32",
+                    "guest_op.mode: type is not uint8_t on x86_32",
+                    "guest_op.pad: offset is not 5 on x86_32",
+                    "guest_op.flags: offset is not 24 (20 where uint64_aligned_t is "
+                    "4-aligned) on x86_32"]:
+                assert msg in got, "%s in a guest's x86_32 build:\n%s" % (msg, err[-3000:])
     return fn
 
 

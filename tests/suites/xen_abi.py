@@ -46,8 +46,9 @@ ORIGINALS = ["xen.h", "event_channel.h", "grant_table.h", "memory.h", "vcpu.h",
              "version.h", "features.h", "elfnote.h", "nmi.h", "hypfs.h", "xencomm.h",
              "device_tree_defs.h", "trace.h", "hvm/e820.h", "hvm/hvm_info_table.h",
              "hvm/hvm_xs_strings.h", "hvm/pvdrivers.h", "hvm/params.h", "hvm/hvm_op.h",
-             "hvm/hvm_vcpu.h", "io/xs_wire.h", "io/console.h",
+             "hvm/hvm_vcpu.h", "hvm/dm_op.h", "io/xs_wire.h", "io/console.h",
              "io/xenbus.h", "io/protocols.h", "io/tpmif.h", "io/fbif.h", "io/kbdif.h",
+             "xsm/flask_op.h",
              "io/pciif.h", "tmem.h", "xenoprof.h", "io/fsif.h", "arch-x86/guest-acpi.h",
              "arch-x86/cpuid.h", "arch-x86/hvm/start_info.h", "argo.h", "kexec.h",
              "io/vscsiif.h", "io/usbif.h", "io/9pfs.h", "io/pvcalls.h"]
@@ -73,6 +74,7 @@ blkif_request""".split()
 # layout really differs between x86_32 and x86_64 in Xen 4.17, and between
 # arm32 and arm64.  lint-vs-compilers proves these sets with the compilers.
 X86_DIFFER = set("""arch_vcpu_info arch_shared_info multicall_entry mmu_update
+cpu_user_regs vcpu_guest_context
 mmuext_op mmuext_op.arg1 mmuext_op.arg2 vcpu_time_info vcpu_info shared_info
 start_info start_info.console start_info.console.domU
 evtchn_init_control grant_entry_v2 grant_entry_v2.full_page grant_entry_v2.sub_page
@@ -101,6 +103,9 @@ xen_hvm_altp2m_set_mem_access_multi xen_hvm_altp2m_suppress_ve
 xen_hvm_altp2m_suppress_ve_multi xen_hvm_altp2m_vcpu_enable_notify
 xen_hvm_get_mem_type xen_hvm_get_time xen_hvm_pagetable_dying xen_hvm_param
 xen_platform_parameters xencomm_desc xenfb_page xennmi_callback
+xen_dm_op_buf xen_dm_op_map_mem_type_to_ioreq_server
+xen_flask_boolean xen_flask_devicetree_label xen_flask_load xen_flask_ocontext
+xen_flask_op xen_flask_op.u xen_flask_sid_context
 xsd_errors event_log xenoprof_buf xenoprof_counter xenoprof_get_buffer
 xenoprof_ibs_counter xenoprof_passive fsif_read_request fsif_write_request
 fsif_stat_response fsif_truncate_request fsif_request fsif_request.u fsif_response

@@ -453,9 +453,8 @@ DEFINE_XEN_GUEST_HANDLE(mmu_update_t);
 /* One hypercall of a multicall batch. */
 struct multicall_entry {
     /* Hypercall number. */
-    xen_ulong_t op;
     /* OUT: its return value. */
-    xen_ulong_t result;
+    xen_ulong_t op, result;
     /* Its arguments. */
     xen_ulong_t args[6];
 };
@@ -522,14 +521,16 @@ struct vcpu_info {
      * before scanning.
      */
     uint8_t evtchn_upcall_pending;
-#if (defined(__i386__) || defined(__x86_64__))
+#ifdef XEN_HAVE_PV_UPCALL_MASK
     /* Set by the guest to hold off event upcalls. */
     uint8_t evtchn_upcall_mask;
-#endif
-#if (defined(__arm__) || defined(__aarch64__))
-    /* Reserved: Arm masks events in the interrupt controller. */
+#else /* XEN_HAVE_PV_UPCALL_MASK */
+    /*
+     * Reserved where the architecture has no upcall mask (Arm masks events in
+     * the interrupt controller).
+     */
     uint8_t pad0;
-#endif
+#endif /* XEN_HAVE_PV_UPCALL_MASK */
     /*
      * One bit per word of shared_info.evtchn_pending that may hold pending
      * events for this vCPU.
@@ -538,7 +539,7 @@ struct vcpu_info {
     /* Architecture-specific state. */
     struct arch_vcpu_info arch;
     /* This vCPU's time. */
-    struct vcpu_time_info time;
+    vcpu_time_info_t time;
 };
 
 #if !defined(__XEN__)

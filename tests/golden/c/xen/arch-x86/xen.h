@@ -48,29 +48,36 @@
 #define set_xen_guest_handle_raw(hnd, val)  do { (hnd).p = val; } while (0)
 #define set_xen_guest_handle(hnd, val) set_xen_guest_handle_raw(hnd, val)
 
-#if (defined(__XEN__) || defined(__XEN_TOOLS__)) && (defined(__i386__))
+#if defined(__XEN__) && (defined(__i386__))
 /*
- * The toolstack's interfaces must have one layout for 32- and 64-bit callers,
- * so on x86_32 their 64-bit integers are 8-aligned (uint64_aligned_t), and
- * each handle also has a 64-bit form (XEN_GUEST_HANDLE_64) whose pointer
- * fills 8 bytes; setting such a handle clears its upper half first (text, as
- * above; 64-bit targets get the defaults of xen.h).
+ * For Xen's compat build (its hypervisor, compiled for x86_32 to make the
+ * headers of 32-bit guests' view), the register macros of cpu_user_regs as
+ * that view declares them: the build turns __DeFiNe__ into #define (text:
+ * not C until then).
  */
-#undef ___DEFINE_XEN_GUEST_HANDLE
-#define ___DEFINE_XEN_GUEST_HANDLE(name, type)                  \
-    typedef struct { type *p; }                                 \
-        __guest_handle_ ## name;                                \
-    typedef struct { union { type *p; uint64_aligned_t q; }; }  \
-        __guest_handle_64_ ## name
-#undef set_xen_guest_handle_raw
-#define set_xen_guest_handle_raw(hnd, val)                  \
-    do { if ( sizeof(hnd) == 8 ) *(uint64_t *)&(hnd) = 0;   \
-         (hnd).p = val;                                     \
-    } while ( 0 )
-#define  int64_aligned_t  int64_t __attribute__((aligned(8)))
-#define uint64_aligned_t uint64_t __attribute__((aligned(8)))
-#define __XEN_GUEST_HANDLE_64(name) __guest_handle_64_ ## name
-#define XEN_GUEST_HANDLE_64(name) __XEN_GUEST_HANDLE_64(name)
+__DeFiNe__ __DECL_REG_LO8(which) uint32_t e ## which ## x
+__DeFiNe__ __DECL_REG_LO16(name) union { uint32_t e ## name; }
+#endif
+
+#if (defined(__i386__))
+/* The 32-bit part: flat segments, the register frame, callbacks. */
+#include "xen-x86_32.h"
+#endif
+
+#if defined(__XEN__) && (defined(__i386__))
+/*
+ * After it, the compat build names the registers of its saved frames by their
+ * 32-bit names alone (text, as above).
+ */
+__UnDeF__ __DECL_REG_LO8
+__UnDeF__ __DECL_REG_LO16
+__DeFiNe__ __DECL_REG_LO8(which) e ## which ## x
+__DeFiNe__ __DECL_REG_LO16(name) e ## name
+#endif
+
+#if (defined(__x86_64__))
+/* The 64-bit part: flat segments, the iret frame, the register frame. */
+#include "xen-x86_64.h"
 #endif
 
 #ifndef __ASSEMBLY__
@@ -178,22 +185,92 @@ typedef uint64_t tsc_timestamp_t;
 #define VGCF_online (1 << _VGCF_online)
 
 /*
- * x86 state in each vcpu_info: the fault address and space that keeps vcpu_info
- * at 64 bytes.
+ * The whole state of a PV vCPU, as a guest gives it to start a vCPU
+ * (VCPUOP_initialise) and as the toolstack reads and writes it
+ * (XEN_DOMCTL_{get,set}vcpucontext): registers, trap table, descriptor
+ * tables, control and debug registers, and where its callbacks are.
  */
-struct arch_vcpu_info {
-    /* Faulting address of the last page fault. */
-    unsigned long cr2;
+struct vcpu_guest_context {
+    /*
+     * The FPU and SSE state (the user-level FPU registers), as FXSAVE stores
+     * it.
+     */
+    struct {
+        /* The FXSAVE image. */
+        char x[512];
+    } fpu_ctxt;
+    /* VGCF_* flags. */
+    unsigned long flags;
+    /* The general registers. */
+    struct cpu_user_regs user_regs;
+    /* The virtual IDT: the handler of each vector. */
+    struct trap_info trap_ctxt[256];
+    /* Linear address of the LDT. */
+    /* Number of LDT entries. */
+    unsigned long ldt_base, ldt_ents;
+    /* Machine frames of the GDT. */
+    /* Number of GDT entries. */
+    unsigned long gdt_frames[16], gdt_ents;
+    /* Kernel stack selector (the virtual TSS's SS1). */
+    /* Kernel stack pointer (the virtual TSS's SP1). */
+    unsigned long kernel_ss, kernel_sp;
+    /* cr0 to cr7; cr3 as xen_pfn_to_cr3() makes it. */
+    unsigned long ctrlreg[8];
+    /* dr0 to dr7. */
+    unsigned long debugreg[8];
 #if (defined(__i386__))
-    /* Reserved, keeps vcpu_info at 64 bytes. */
-    unsigned long pad[5];
+    /* Code selector of the event callback. */
+    unsigned long event_callback_cs;
+#endif
+    /* Address of the event callback. */
+    unsigned long event_callback_eip;
+#if (defined(__i386__))
+    /*
+     * Code selector of the failsafe callback (run when Xen cannot restore the
+     * guest's segments).
+     */
+    unsigned long failsafe_callback_cs;
+#endif
+    /* Address of the failsafe callback. */
+    unsigned long failsafe_callback_eip;
+#if defined(__XEN__) && (defined(__x86_64__))
+    /*
+     * The hypervisor's view: the syscall callback, or a 32-bit guest's
+     * selectors.
+     */
+    union {
+        /* Address of the syscall callback. */
+        unsigned long syscall_callback_eip;
+        /* Where Xen keeps a 32-bit guest's callback selectors. */
+        struct {
+            /* A 32-bit guest's event callback selector. */
+            unsigned int event_callback_cs;
+            /* Its failsafe callback selector. */
+            unsigned int failsafe_callback_cs;
+        };
+    };
+#endif
+#if !defined(__XEN__) && (defined(__x86_64__))
+    /* Address of the syscall callback. */
+    unsigned long syscall_callback_eip;
+#endif
+    /* VMASST_TYPE_* bits the guest turned on. */
+    unsigned long vm_assist;
+#if (defined(__x86_64__))
+    /* fs base address. */
+    uint64_t fs_base;
 #endif
 #if (defined(__x86_64__))
-    /* Reserved, keeps vcpu_info at 64 bytes. */
-    unsigned long pad;
+    /* gs base address in kernel mode. */
+    uint64_t gs_base_kernel;
+#endif
+#if (defined(__x86_64__))
+    /* gs base address in user mode. */
+    uint64_t gs_base_user;
 #endif
 };
-typedef struct arch_vcpu_info arch_vcpu_info_t;
+typedef struct vcpu_guest_context vcpu_guest_context_t;
+DEFINE_XEN_GUEST_HANDLE(vcpu_guest_context_t);
 
 /*
  * x86 part of the shared info page: where the guest publishes its
@@ -307,17 +384,13 @@ struct xen_arch_domainconfig {
  */
 typedef struct xen_cpuid_leaf {
     /* The leaf (eax on input). */
-    uint32_t leaf;
     /* The subleaf (ecx on input), or XEN_CPUID_NO_SUBLEAF. */
-    uint32_t subleaf;
+    uint32_t leaf, subleaf;
     /* eax. */
-    uint32_t a;
     /* ebx. */
-    uint32_t b;
     /* ecx. */
-    uint32_t c;
     /* edx. */
-    uint32_t d;
+    uint32_t a, b, c, d;
 } xen_cpuid_leaf_t;
 DEFINE_XEN_GUEST_HANDLE(xen_cpuid_leaf_t);
 

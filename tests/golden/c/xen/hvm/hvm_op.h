@@ -203,9 +203,8 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_get_time_t);
 /* Argument of HVMOP_xentrace: a trace event and its extra data. */
 struct xen_hvm_xentrace {
     /* The event number. */
-    uint16_t event;
     /* Bytes of `extra` in use. */
-    uint16_t extra_bytes;
+    uint16_t event, extra_bytes;
     /* The event's data: at most TRACE_EXTRA_MAX 32-bit words. */
     uint8_t extra[TRACE_EXTRA_MAX * sizeof(uint32_t)];
 };

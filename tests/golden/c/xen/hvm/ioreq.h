@@ -183,14 +183,13 @@ union bufioreq_pointers {
  * one page.
  */
 struct buffered_iopage {
-#if defined(__XEN__)
+#ifdef __XEN__
     /* Both indexes, which Xen can read or update in one 64-bit access. */
     union bufioreq_pointers ptrs;
-#endif
-#if !defined(__XEN__)
+#else /* __XEN__ */
     /* Index of the next slot the device model reads. */
     uint32_t read_pointer;
-#endif
+#endif /* __XEN__ */
 #if !defined(__XEN__)
     /* Index of the next slot Xen writes. */
     uint32_t write_pointer;
