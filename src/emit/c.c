@@ -414,7 +414,7 @@ static const char *ifdef_pair(const Item *it, size_t i)
 /* ", declarator" of a field declared with the one before it (c.join, of
  * the same element type, as the checks made sure): its declaration less
  * the spelling of that type. */
-static void joined(Header *h, Buf *b, const Field *f, int indent, Buf *note)
+static void joined_decl(Header *h, Buf *b, const Field *f, int indent, Buf *note)
 {
 	Buf full = {0}, base = {0};
 	const Type *e = f->type;
@@ -490,7 +490,7 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 			buf_clear(&note);
 			decl(h, b, f->type, f->name, f->bits, indent + 4, &note);
 			for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
-				joined(h, b, &it->fields[j], indent + 4, &note);
+				joined_decl(h, b, &it->fields[j], indent + 4, &note);
 			buf_putc(b, ';');
 			end_line(b, start, indent + 4, &note);
 		}
