@@ -112,6 +112,23 @@ def hosted(path):
     return "#include <sys/" in read(path)
 
 
+# Xen's headers whose flexible rings (io/ring.h's DEFINE_XEN_FLEX_RING)
+# define inline functions that call memcpy with size_t lengths: Xen's own
+# checks compile them as C99 after <string.h> (its headers99.chk), never as
+# ANSI C.  A translation unit that includes them declares memcpy first
+# (STRING_DECL: a freestanding build for another target has no <string.h>).
+C99_STRING = ("io/9pfs.h", "io/pvcalls.h")
+STRING_DECL = ("#include <stddef.h>\n#ifdef __cplusplus\nextern \"C\"\n#endif\n"
+               "void *memcpy(void *, const void *, size_t);\n")
+
+
+def needs_string(path):
+    """A header of C99_STRING, or the layout header of one."""
+    if path.endswith("_layout.h"):
+        path = path[:-9] + ".h"
+    return path.replace(os.sep, "/").endswith(C99_STRING)
+
+
 GNU_STD = {"-std=c89": "-std=gnu89", "-ansi": "-std=gnu89", "-std=c99": "-std=gnu99",
            "-std=c11": "-std=gnu11", "-std=c++17": "-std=gnu++17",
            "-std=c++20": "-std=gnu++20"}
@@ -127,8 +144,9 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
     for f in flags:
         if f.startswith("--target="):
             family = FAMILY[f[9:].split("-")[0]]
+    ansi = any(f in ("-std=c89", "-ansi") for f in flags)
     hs = [h for h in for_target(headers(out), family) if not unguarded(h) and
-          not ("-ffreestanding" in flags and hosted(h))]
+          not ("-ffreestanding" in flags and hosted(h)) and not (ansi and needs_string(h))]
     strict = any(f in GNU_STD for f in flags)
     units = [(flags, [h for h in hs if not (strict and gnu_only(h))])]
     if strict and any(gnu_only(h) for h in hs):
@@ -140,6 +158,8 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
                 f.write(c_prelude(ctx, out))
             else:
                 f.write("#include <stdint.h>\n#include <xen/xen.h>\n")
+            if any(needs_string(h) for h in group):
+                f.write(STRING_DECL)
             for h in group:
                 f.write('#include "%s"\n' % h)
         cmd = [cc] + fl + ["-Wall", "-Wextra", "-Werror", "-fsyntax-only", src]

@@ -29,6 +29,7 @@ import re
 import shutil
 
 from run import Need, Test, c_prelude, compare_trees, data_needs, expect_equal
+from suites.c_backend import STRING_DECL
 
 CARGO = [Need("cargo", command="cargo")]
 RUSTFMT = [Need("rustfmt", command="rustfmt")]
@@ -476,7 +477,8 @@ def test_op_traits(ctx):
                       if n.endswith(".h") and not n.startswith("arch"))
         # (hvm/save.h, as Xen's, refuses strict ISO C; it has no op)
         incs = [h for h in incs if h != "hvm/save.h"]
-        prog = [c_prelude(ctx, cdir)] + ['#include "%s"' % h for h in incs]
+        # (STRING_DECL: io/9pfs.h's and io/pvcalls.h's rings call memcpy)
+        prog = [c_prelude(ctx, cdir) + STRING_DECL] + ['#include "%s"' % h for h in incs]
         for trait, struct, cmd, name in impls:
             prog.append('_Static_assert(%s == %s, "%s::CMD");' % (name, cmd, struct))
             prog.append('_Static_assert(sizeof(struct %s) > 0, "%s");' % (struct, struct))

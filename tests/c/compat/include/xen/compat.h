@@ -17,6 +17,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* What the hypervisor's xen/string.h declares, for the native headers the
+ * compat headers include: io/9pfs.h's and io/pvcalls.h's rings (io/ring.h's
+ * DEFINE_XEN_FLEX_RING) define functions that call it. */
+void *memcpy(void *, const void *, size_t);
+
 typedef uint32_t compat_ptr_t;
 
 #define COMPAT_HANDLE(name) __compat_handle_ ## name
