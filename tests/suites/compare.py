@@ -107,7 +107,25 @@ def test_specs_xen(ctx):
                      "%d/%d headers drop-in\n" % (len(DROPIN), len(DROPIN)), so, "stdout")
         assert st == 0 and se == "", (st, se)
         sys.stdout.write("specs/xen: %d headers drop-in: %s\n" % (len(DROPIN), " ".join(DROPIN)))
+        # with Xen's own scripts too (headers.chk, headers99.chk,
+        # headers++.chk and the compat pipeline, which read the headers as
+        # text): all but NOT_BY_SCRIPTS, a ratchet like DROPIN
+        by_scripts = [h for h in DROPIN if h not in NOT_BY_SCRIPTS]
+        st, so, se = compare(ctx, "--xen-scripts", tree(ctx, SCRIPTS), x, mixed, *by_scripts)
+        expect_equal("".join("%s: drop-in\n" % h for h in sorted(by_scripts)) +
+                     "%d/%d headers drop-in\n" % (len(by_scripts), len(by_scripts)), so,
+                     "stdout (--xen-scripts)")
+        assert st == 0 and se == "", (st, se)
+        sys.stdout.write("specs/xen: %d of them drop-in with Xen's scripts too; not yet: %s\n"
+                         % (len(by_scripts), " ".join(sorted(NOT_BY_SCRIPTS))))
     return fn
+
+
+# The drop-ins whose text Xen's compat scripts read otherwise than Xen's
+# (issue 14, point 1d): declaration order (event_channel.h, memory.h,
+# vcpu.h), an #ifdef group around several items (xen.h), a struct Xen's
+# get-fields.sh cannot take apart in our spelling (grant_table.h).
+NOT_BY_SCRIPTS = ["event_channel.h", "grant_table.h", "memory.h", "vcpu.h", "xen.h"]
 
 
 # (path, old text, new text): each old text must occur exactly once.

@@ -52,29 +52,27 @@ typedef uint64_t xen_argo_gfn_t;
 #define XEN_ARGO_MAXIOV 8U
 
 /* One buffer of a message to send. */
-struct xen_argo_iov {
+typedef struct xen_argo_iov {
     /* Where the buffer is. */
     XEN_GUEST_HANDLE(uint8) iov_hnd;
     /* Its length in bytes. */
     uint32_t iov_len;
     /* 0. */
     uint32_t pad;
-};
-typedef struct xen_argo_iov xen_argo_iov_t;
+} xen_argo_iov_t;
 
 /* An Argo address: a domain and a port. */
-struct xen_argo_addr {
+typedef struct xen_argo_addr {
     /* The port. */
     xen_argo_port_t aport;
     /* The domain. */
     domid_t domain_id;
     /* 0. */
     uint16_t pad;
-};
-typedef struct xen_argo_addr xen_argo_addr_t;
+} xen_argo_addr_t;
 
 /* The first argument of XEN_ARGO_OP_sendv: who sends and to what. */
-struct xen_argo_send_addr {
+typedef struct xen_argo_send_addr {
     /*
      * The sender's address: its own domain (or DOMID_SELF) and the port replies
      * should go to.
@@ -82,14 +80,13 @@ struct xen_argo_send_addr {
     xen_argo_addr_t src;
     /* The receiving ring's address. */
     xen_argo_addr_t dst;
-};
-typedef struct xen_argo_send_addr xen_argo_send_addr_t;
+} xen_argo_send_addr_t;
 
 /*
  * The start of a ring's memory, in the receiver's pages: two indexes, then the
  * messages.
  */
-struct xen_argo_ring {
+typedef struct xen_argo_ring {
     /*
      * How far the receiver has read, in bytes from the start of `ring`; updated
      * by the receiver with atomic operations.
@@ -110,11 +107,10 @@ struct xen_argo_ring {
      * up to the slot size.
      */
     uint8_t ring[XEN_FLEX_ARRAY_DIM];
-};
-typedef struct xen_argo_ring xen_argo_ring_t;
+} xen_argo_ring_t;
 
 /* The first argument of XEN_ARGO_OP_register_ring. */
-struct xen_argo_register_ring {
+typedef struct xen_argo_register_ring {
     /* The port the ring receives on. */
     xen_argo_port_t aport;
     /* The one domain that may send to the ring, or XEN_ARGO_DOMID_ANY. */
@@ -123,19 +119,17 @@ struct xen_argo_register_ring {
     uint16_t pad;
     /* Size of the ring in bytes, header included. */
     uint32_t len;
-};
-typedef struct xen_argo_register_ring xen_argo_register_ring_t;
+} xen_argo_register_ring_t;
 
 /* The first argument of XEN_ARGO_OP_unregister_ring: which ring. */
-struct xen_argo_unregister_ring {
+typedef struct xen_argo_unregister_ring {
     /* The ring's port. */
     xen_argo_port_t aport;
     /* The partner it was registered with. */
     domid_t partner_id;
     /* 0. */
     uint16_t pad;
-};
-typedef struct xen_argo_unregister_ring xen_argo_unregister_ring_t;
+} xen_argo_unregister_ring_t;
 
 /* Messages in a ring start at multiples of this many bytes. */
 #define XEN_ARGO_MSG_SLOT_SIZE 0x10
@@ -169,7 +163,7 @@ typedef struct xen_argo_unregister_ring xen_argo_unregister_ring_t;
 #define XEN_ARGO_RING_EBUSY (1U << 5)
 
 /* One ring a domain asks XEN_ARGO_OP_notify about, and the answer. */
-struct xen_argo_ring_data_ent {
+typedef struct xen_argo_ring_data_ent {
     /* The ring's address, matched as XEN_ARGO_OP_sendv matches it. */
     xen_argo_addr_t ring;
     /* OUT: XEN_ARGO_RING_* flags. */
@@ -183,19 +177,17 @@ struct xen_argo_ring_data_ent {
     uint32_t space_required;
     /* OUT: the largest message the ring could take. */
     uint32_t max_message_size;
-};
-typedef struct xen_argo_ring_data_ent xen_argo_ring_data_ent_t;
+} xen_argo_ring_data_ent_t;
 
 /* The first argument of XEN_ARGO_OP_notify: the rings asked about. */
-struct xen_argo_ring_data {
+typedef struct xen_argo_ring_data {
     /* Number of entries in `data`. */
     uint32_t nent;
     /* 0. */
     uint32_t pad;
     /* The entries. */
     xen_argo_ring_data_ent_t data[XEN_FLEX_ARRAY_DIM];
-};
-typedef struct xen_argo_ring_data xen_argo_ring_data_t;
+} xen_argo_ring_data_t;
 
 /* What Xen writes before each message in a ring. */
 struct xen_argo_ring_message_header {

@@ -51,7 +51,7 @@
  * What the relocation code of the first load interface is handed about an
  * image.
  */
-struct xen_kexec_image {
+typedef struct xen_kexec_image {
 #if (defined(__i386__) || defined(__x86_64__))
     /* Machine addresses of the pages the relocation code uses (x86). */
     unsigned long page_list[KEXEC_XEN_NO_PAGES];
@@ -63,8 +63,7 @@ struct xen_kexec_image {
     unsigned long indirection_page;
     /* Where to jump once the image is in place. */
     unsigned long start_address;
-};
-typedef struct xen_kexec_image xen_kexec_image_t;
+} xen_kexec_image_t;
 
 /*
  * Start an image loaded before (xen_kexec_exec). It runs on one physical CPU
@@ -74,11 +73,10 @@ typedef struct xen_kexec_image xen_kexec_image_t;
 #define KEXEC_CMD_kexec 0
 
 /* The argument of KEXEC_CMD_kexec. */
-struct xen_kexec_exec {
+typedef struct xen_kexec_exec {
     /* Which image: KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH. */
     int type;
-};
-typedef struct xen_kexec_exec xen_kexec_exec_t;
+} xen_kexec_exec_t;
 
 /*
  * Load an image, first interface (xen_kexec_load_v1); replaced from interface
@@ -93,13 +91,12 @@ typedef struct xen_kexec_exec xen_kexec_exec_t;
 #define KEXEC_CMD_kexec_unload_v1 2
 
 /* The argument of the first interface's load and unload commands. */
-struct xen_kexec_load_v1 {
+typedef struct xen_kexec_load_v1 {
     /* Which image: KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH. */
     int type;
     /* The image, for a load (unload ignores it). */
     xen_kexec_image_t image;
-};
-typedef struct xen_kexec_load_v1 xen_kexec_load_v1_t;
+} xen_kexec_load_v1_t;
 
 /* Range: the memory reserved for the crash kernel. */
 #define KEXEC_RANGE_MA_CRASH 0
@@ -134,7 +131,7 @@ typedef struct xen_kexec_load_v1 xen_kexec_load_v1_t;
 #define KEXEC_CMD_kexec_get_range 3
 
 /* The argument of KEXEC_CMD_kexec_get_range. */
-struct xen_kexec_range {
+typedef struct xen_kexec_range {
     /* IN: which area, one of KEXEC_RANGE_MA_*. */
     int range;
     /* IN: for KEXEC_RANGE_MA_CPU, the physical CPU, from 0. */
@@ -143,12 +140,11 @@ struct xen_kexec_range {
     unsigned long size;
     /* OUT: its machine address. */
     unsigned long start;
-};
-typedef struct xen_kexec_range xen_kexec_range_t;
+} xen_kexec_range_t;
 
 #if __XEN_INTERFACE_VERSION__ >= 0x00040400
 /* A contiguous piece of an image and the machine memory it goes to. */
-struct xen_kexec_segment {
+typedef struct xen_kexec_segment {
     /* The piece's contents in the caller's memory. */
     union {
         /*
@@ -167,8 +163,7 @@ struct xen_kexec_segment {
      * Bytes of memory it takes there; what the contents do not fill is zeroed.
      */
     uint64_t dest_size;
-};
-typedef struct xen_kexec_segment xen_kexec_segment_t;
+} xen_kexec_segment_t;
 DEFINE_XEN_GUEST_HANDLE(xen_kexec_segment_t);
 #endif
 
@@ -183,7 +178,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_kexec_segment_t);
 
 #if __XEN_INTERFACE_VERSION__ >= 0x00040400
 /* The argument of KEXEC_CMD_kexec_load. */
-struct xen_kexec_load {
+typedef struct xen_kexec_load {
     /* Which image: KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH. */
     uint8_t type;
     /* 0. */
@@ -201,8 +196,7 @@ struct xen_kexec_load {
     } segments;
     /* Machine address of the image's entry point. */
     uint64_t entry_maddr;
-};
-typedef struct xen_kexec_load xen_kexec_load_t;
+} xen_kexec_load_t;
 DEFINE_XEN_GUEST_HANDLE(xen_kexec_load_t);
 #endif
 
@@ -213,11 +207,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_kexec_load_t);
 
 #if __XEN_INTERFACE_VERSION__ >= 0x00040400
 /* The argument of KEXEC_CMD_kexec_unload. */
-struct xen_kexec_unload {
+typedef struct xen_kexec_unload {
     /* Which image: KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH. */
     uint8_t type;
-};
-typedef struct xen_kexec_unload xen_kexec_unload_t;
+} xen_kexec_unload_t;
 DEFINE_XEN_GUEST_HANDLE(xen_kexec_unload_t);
 #endif
 
@@ -231,11 +224,10 @@ DEFINE_XEN_GUEST_HANDLE(xen_kexec_unload_t);
 
 #if __XEN_INTERFACE_VERSION__ >= 0x00040400
 /* The argument of KEXEC_CMD_kexec_status. */
-struct xen_kexec_status {
+typedef struct xen_kexec_status {
     /* Which image: KEXEC_TYPE_DEFAULT or KEXEC_TYPE_CRASH. */
     uint8_t type;
-};
-typedef struct xen_kexec_status xen_kexec_status_t;
+} xen_kexec_status_t;
 DEFINE_XEN_GUEST_HANDLE(xen_kexec_status_t);
 #endif
 

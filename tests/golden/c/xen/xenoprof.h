@@ -234,7 +234,7 @@ DEFINE_XEN_GUEST_HANDLE(xenoprof_counter_t);
  * The argument of XENOPROF_set_passive: a domain to profile passively and its
  * buffers.
  */
-struct xenoprof_passive {
+typedef struct xenoprof_passive {
     /* IN: the domain. */
     uint16_t domain_id;
     /* IN: how many samples each of its buffers should hold. */
@@ -245,8 +245,7 @@ struct xenoprof_passive {
     int32_t bufsize;
     /* OUT: where its buffers start, for the profiler to map. */
     uint64_t buf_gmaddr;
-};
-typedef struct xenoprof_passive xenoprof_passive_t;
+} xenoprof_passive_t;
 DEFINE_XEN_GUEST_HANDLE(xenoprof_passive_t);
 
 /*
