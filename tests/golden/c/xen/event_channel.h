@@ -73,57 +73,6 @@
 typedef uint32_t evtchn_port_t;
 DEFINE_XEN_GUEST_HANDLE(evtchn_port_t);
 
-/* One event word of the FIFO ABI: state bits and the link to the next port. */
-typedef uint32_t event_word_t;
-
-/* Sub-ops of the event_channel_op hypercall. */
-/* Connect to a port another domain allocated (evtchn_bind_interdomain). */
-#define EVTCHNOP_bind_interdomain 0
-/* Bind a virtual interrupt. */
-#define EVTCHNOP_bind_virq 1
-/* Bind a physical interrupt. */
-#define EVTCHNOP_bind_pirq 2
-/* Close a port. */
-#define EVTCHNOP_close 3
-/* Signal the other end of a port. */
-#define EVTCHNOP_send 4
-/* Query a port (evtchn_status). */
-#define EVTCHNOP_status 5
-/* Allocate a port for another domain to connect to (evtchn_alloc_unbound). */
-#define EVTCHNOP_alloc_unbound 6
-/* Bind an inter-vCPU interrupt. */
-#define EVTCHNOP_bind_ipi 7
-/* Move a port's notifications to another vCPU. */
-#define EVTCHNOP_bind_vcpu 8
-/* Unmask a port, delivering a pending event. */
-#define EVTCHNOP_unmask 9
-/* Close every port of a domain. */
-#define EVTCHNOP_reset 10
-/* Switch to the FIFO ABI on a vCPU (evtchn_init_control). */
-#define EVTCHNOP_init_control 11
-/* Add a page of FIFO event words. */
-#define EVTCHNOP_expand_array 12
-/* Set a FIFO port's priority. */
-#define EVTCHNOP_set_priority 13
-#if defined(__XEN__)
-/* Xen's own continuation of a preempted reset. */
-#define EVTCHNOP_reset_cont 14
-#endif
-
-/* State of a port, in evtchn_status.status. */
-/* Not in use. */
-#define EVTCHNSTAT_closed 0
-/* Waiting for another domain to connect. */
-#define EVTCHNSTAT_unbound 1
-/* Connected to a port of another domain. */
-#define EVTCHNSTAT_interdomain 2
-/* Bound to a physical interrupt. */
-#define EVTCHNSTAT_pirq 3
-/* Bound to a virtual interrupt. */
-#define EVTCHNSTAT_virq 4
-/* Bound to an inter-vCPU interrupt. */
-#define EVTCHNSTAT_ipi 5
-
 /*
  * EVTCHNOP_alloc_unbound: allocate a port in `dom` that `remote_dom` can later
  * connect to.
@@ -150,72 +99,6 @@ struct evtchn_bind_interdomain {
     evtchn_port_t local_port;
 };
 typedef struct evtchn_bind_interdomain evtchn_bind_interdomain_t;
-
-/* EVTCHNOP_status: what a port of a domain is connected to. */
-struct evtchn_status {
-    /* IN: the domain (DOMID_SELF or, for privileged callers, any). */
-    domid_t dom;
-    /* IN: the port. */
-    evtchn_port_t port;
-    /* OUT: its state. */
-    uint32_t status; /* EVTCHNSTAT_* */
-    /* OUT: the vCPU its notifications go to. */
-    uint32_t vcpu;
-    /* OUT: the other end, depending on status. */
-    union {
-        /* Valid when status is unbound. */
-        struct {
-            /* Domain allowed to connect. */
-            domid_t dom;
-        } unbound;
-        /* Valid when status is interdomain. */
-        struct {
-            /* The connected domain. */
-            domid_t dom;
-            /* Its port. */
-            evtchn_port_t port;
-        } interdomain;
-        /* The physical interrupt. */
-        /* Valid when status is pirq. */
-        uint32_t pirq;
-        /* The virtual interrupt. */
-        /* Valid when status is virq. */
-        uint32_t virq;
-    } u;
-};
-typedef struct evtchn_status evtchn_status_t;
-
-/*
- * EVTCHNOP_init_control: register a vCPU's FIFO control block, switching the
- * domain to the FIFO ABI.
- */
-struct evtchn_init_control {
-    /* IN: frame holding the control block. */
-    uint64_t control_gfn;
-    /* IN: offset of the control block in that frame. */
-    uint32_t offset;
-    /* IN: the vCPU. */
-    uint32_t vcpu;
-    /* OUT: width of the link field of event words. */
-    uint8_t link_bits;
-    /* Reserved. */
-    uint8_t _pad[7];
-};
-typedef struct evtchn_init_control evtchn_init_control_t;
-
-/*
- * Per-vCPU control block of the FIFO ABI: which queues are ready and their
- * heads.
- */
-struct evtchn_fifo_control_block {
-    /* One bit per queue that has events. */
-    uint32_t ready;
-    /* Reserved. */
-    uint32_t _rsvd;
-    /* First port of each queue. */
-    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
-};
-typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
 
 /*
  * EVTCHNOP_bind_virq: bind a virtual interrupt of a vCPU to a new local port.
@@ -266,6 +149,40 @@ struct evtchn_send {
 };
 typedef struct evtchn_send evtchn_send_t;
 
+/* EVTCHNOP_status: what a port of a domain is connected to. */
+struct evtchn_status {
+    /* IN: the domain (DOMID_SELF or, for privileged callers, any). */
+    domid_t dom;
+    /* IN: the port. */
+    evtchn_port_t port;
+    /* OUT: its state. */
+    uint32_t status; /* EVTCHNSTAT_* */
+    /* OUT: the vCPU its notifications go to. */
+    uint32_t vcpu;
+    /* OUT: the other end, depending on status. */
+    union {
+        /* Valid when status is unbound. */
+        struct {
+            /* Domain allowed to connect. */
+            domid_t dom;
+        } unbound;
+        /* Valid when status is interdomain. */
+        struct {
+            /* The connected domain. */
+            domid_t dom;
+            /* Its port. */
+            evtchn_port_t port;
+        } interdomain;
+        /* The physical interrupt. */
+        /* Valid when status is pirq. */
+        uint32_t pirq;
+        /* The virtual interrupt. */
+        /* Valid when status is virq. */
+        uint32_t virq;
+    } u;
+};
+typedef struct evtchn_status evtchn_status_t;
+
 /*
  * EVTCHNOP_bind_vcpu: deliver a port's notifications to another vCPU from now
  * on.
@@ -297,6 +214,24 @@ struct evtchn_reset {
     domid_t dom;
 };
 typedef struct evtchn_reset evtchn_reset_t;
+
+/*
+ * EVTCHNOP_init_control: register a vCPU's FIFO control block, switching the
+ * domain to the FIFO ABI.
+ */
+struct evtchn_init_control {
+    /* IN: frame holding the control block. */
+    uint64_t control_gfn;
+    /* IN: offset of the control block in that frame. */
+    uint32_t offset;
+    /* IN: the vCPU. */
+    uint32_t vcpu;
+    /* OUT: width of the link field of event words. */
+    uint8_t link_bits;
+    /* Reserved. */
+    uint8_t _pad[7];
+};
+typedef struct evtchn_init_control evtchn_init_control_t;
 
 /* EVTCHNOP_expand_array: give Xen one more guest page of FIFO event words. */
 struct evtchn_expand_array {
@@ -340,5 +275,70 @@ struct evtchn_op {
 };
 typedef struct evtchn_op evtchn_op_t;
 DEFINE_XEN_GUEST_HANDLE(evtchn_op_t);
+
+/* One event word of the FIFO ABI: state bits and the link to the next port. */
+typedef uint32_t event_word_t;
+
+/*
+ * Per-vCPU control block of the FIFO ABI: which queues are ready and their
+ * heads.
+ */
+struct evtchn_fifo_control_block {
+    /* One bit per queue that has events. */
+    uint32_t ready;
+    /* Reserved. */
+    uint32_t _rsvd;
+    /* First port of each queue. */
+    uint32_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
+typedef struct evtchn_fifo_control_block evtchn_fifo_control_block_t;
+
+/* Sub-ops of the event_channel_op hypercall. */
+/* Connect to a port another domain allocated (evtchn_bind_interdomain). */
+#define EVTCHNOP_bind_interdomain 0
+/* Bind a virtual interrupt. */
+#define EVTCHNOP_bind_virq 1
+/* Bind a physical interrupt. */
+#define EVTCHNOP_bind_pirq 2
+/* Close a port. */
+#define EVTCHNOP_close 3
+/* Signal the other end of a port. */
+#define EVTCHNOP_send 4
+/* Query a port (evtchn_status). */
+#define EVTCHNOP_status 5
+/* Allocate a port for another domain to connect to (evtchn_alloc_unbound). */
+#define EVTCHNOP_alloc_unbound 6
+/* Bind an inter-vCPU interrupt. */
+#define EVTCHNOP_bind_ipi 7
+/* Move a port's notifications to another vCPU. */
+#define EVTCHNOP_bind_vcpu 8
+/* Unmask a port, delivering a pending event. */
+#define EVTCHNOP_unmask 9
+/* Close every port of a domain. */
+#define EVTCHNOP_reset 10
+/* Switch to the FIFO ABI on a vCPU (evtchn_init_control). */
+#define EVTCHNOP_init_control 11
+/* Add a page of FIFO event words. */
+#define EVTCHNOP_expand_array 12
+/* Set a FIFO port's priority. */
+#define EVTCHNOP_set_priority 13
+#if defined(__XEN__)
+/* Xen's own continuation of a preempted reset. */
+#define EVTCHNOP_reset_cont 14
+#endif
+
+/* State of a port, in evtchn_status.status. */
+/* Not in use. */
+#define EVTCHNSTAT_closed 0
+/* Waiting for another domain to connect. */
+#define EVTCHNSTAT_unbound 1
+/* Connected to a port of another domain. */
+#define EVTCHNSTAT_interdomain 2
+/* Bound to a physical interrupt. */
+#define EVTCHNSTAT_pirq 3
+/* Bound to a virtual interrupt. */
+#define EVTCHNSTAT_virq 4
+/* Bound to an inter-vCPU interrupt. */
+#define EVTCHNSTAT_ipi 5
 
 #endif /* __XEN_PUBLIC_EVENT_CHANNEL_H__ */

@@ -107,6 +107,14 @@ struct vcpu_register_runstate_memory_area {
 typedef struct vcpu_register_runstate_memory_area vcpu_register_runstate_memory_area_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_register_runstate_memory_area_t);
 
+/* VCPUOP_set_periodic_timer: start a timer that fires at a fixed interval. */
+struct vcpu_set_periodic_timer {
+    /* Interval between two timer events, in nanoseconds. */
+    uint64_t period_ns;
+};
+typedef struct vcpu_set_periodic_timer vcpu_set_periodic_timer_t;
+DEFINE_XEN_GUEST_HANDLE(vcpu_set_periodic_timer_t);
+
 /* VCPUOP_set_singleshot_timer: arm a one-shot timer. */
 struct vcpu_set_singleshot_timer {
     /* Absolute system time of the timeout. */
@@ -130,14 +138,6 @@ struct vcpu_register_vcpu_info {
 };
 typedef struct vcpu_register_vcpu_info vcpu_register_vcpu_info_t;
 DEFINE_XEN_GUEST_HANDLE(vcpu_register_vcpu_info_t);
-
-/* VCPUOP_set_periodic_timer: start a timer that fires at a fixed interval. */
-struct vcpu_set_periodic_timer {
-    /* Interval between two timer events, in nanoseconds. */
-    uint64_t period_ns;
-};
-typedef struct vcpu_set_periodic_timer vcpu_set_periodic_timer_t;
-DEFINE_XEN_GUEST_HANDLE(vcpu_set_periodic_timer_t);
 
 /*
  * VCPUOP_get_physid: the identifiers of the physical CPU behind a vCPU, for
