@@ -191,25 +191,6 @@ static const Item *split_pair(const Spec *s, const Item *it, int t, int u)
 	       it->layout[t] ? o : NULL;
 }
 
-/* Do two definitions of one name differ: in size, alignment, or the
- * names and places of their members? */
-static bool split_differs(const Item *a, int t, const Item *b, int u)
-{
-	size_t i;
-	if (a->layout[t]->size != b->layout[u]->size ||
-	    a->layout[t]->align != b->layout[u]->align || a->nfields != b->nfields)
-		return true;
-	for (i = 0; i < a->nfields; i++) {
-		const FieldLayout *x = &a->layout[t]->fields[i], *y = &b->layout[u]->fields[i];
-		if ((a->fields[i].name && b->fields[i].name &&
-		     strcmp(a->fields[i].name, b->fields[i].name) != 0) ||
-		    x->present != y->present || x->offset != y->offset ||
-		    x->size != y->size)
-			return true;
-	}
-	return false;
-}
-
 /* Does the named type exist on both targets with another layout? */
 static bool pair_differs(const Spec *s, const Item *it, int t, int u)
 {
@@ -219,7 +200,7 @@ static bool pair_differs(const Spec *s, const Item *it, int t, int u)
 		return false;
 	if (!item_on_target(it, u))
 		return (o = split_pair(s, it, t, u)) != NULL &&
-		       split_differs(it, t, o, u);
+		       !layout_equal_defs(it, it->layout[t], o, o->layout[u]);
 	return layouts_differ(it, t, u, 0);
 }
 

@@ -443,6 +443,7 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 {
 	size_t i;
 	Buf note = {0};
+	const char *else_of = NULL; /* the #ifdef this field is the #else of */
 	buf_puts(b, item_kind_name(it->kind));
 	if (!it->inline_type)
 		buf_printf(b, " %s", it->name);
@@ -458,8 +459,8 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 		if (pair) {
 			buf_printf(b, "#ifdef %s\n", pair);
 			cond = false;
-		} else if (i && ifdef_pair(it, i - 1)) {
-			buf_printf(b, "#else /* %s */\n", ifdef_pair(it, i - 1));
+		} else if (else_of) {
+			buf_printf(b, "#else /* %s */\n", else_of);
 			cond = false;
 		} else {
 			cond = open_cond(h, b, &f->cond);
@@ -496,8 +497,10 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 		}
 		if (cond)
 			buf_puts(b, "#endif\n");
-		else if (!pair && i && ifdef_pair(it, i - 1))
-			buf_printf(b, "#endif /* %s */\n", ifdef_pair(it, i - 1));
+		else if (else_of)
+			buf_printf(b, "#endif /* %s */\n", else_of);
+		/* the next field is the #else of this one's pair */
+		else_of = pair;
 	}
 	buf_free(&note);
 	buf_indent(b, indent);

@@ -459,12 +459,11 @@ static void check_split_identity(Abi *A, const Spec *s, const Item *it)
 	const Item *other = NULL;
 	int t, first = -1, second = -1;
 	Buf msg = {0};
-	size_t i;
 	if (!sym || !sym->split || it->inline_type ||
 	    symbol_item(sym, it->unit->family) != it)
 		return;
-	for (t = 0; t < NTARGETS && !other; t++)
-		if (sym->tgt[t] == it && it->layout[t] && first < 0)
+	for (t = 0; t < NTARGETS && first < 0; t++)
+		if (sym->tgt[t] == it && it->layout[t])
 			first = t;
 	for (t = 0; t < NTARGETS && !other; t++)
 		if (sym->tgt[t] && sym->tgt[t] != it &&
@@ -477,13 +476,7 @@ static void check_split_identity(Abi *A, const Spec *s, const Item *it)
 		return;
 	{
 		const Layout *a = it->layout[first], *b = other->layout[second];
-		bool same = a->size == b->size && a->align == b->align &&
-			    it->nfields == other->nfields;
-		for (i = 0; same && i < it->nfields; i++)
-			same = a->fields[i].present == b->fields[i].present &&
-			       a->fields[i].offset == b->fields[i].offset &&
-			       a->fields[i].size == b->fields[i].size;
-		if (same)
+		if (layout_equal_defs(it, a, other, b))
 			return;
 		buf_printf(&msg, "layout of %s '%s' differs between targets: size "
 			   "%llu, alignment %llu on %s; size %llu, alignment %llu "

@@ -359,6 +359,20 @@ bool layout_equal(const Item *it, const Layout *a, const Layout *b)
 	return true;
 }
 
+bool layout_equal_defs(const Item *a, const Layout *la, const Item *b,
+		       const Layout *lb)
+{
+	size_t i;
+	if (a->kind != b->kind || a->nfields != b->nfields)
+		return false;
+	for (i = 0; i < a->nfields; i++) {
+		const char *x = a->fields[i].name, *y = b->fields[i].name;
+		if ((x == NULL) != (y == NULL) || (x && strcmp(x, y) != 0))
+			return false;
+	}
+	return layout_equal(a, la, lb);
+}
+
 int layout_groups(const Item *it, const bool *sel, int *group)
 {
 	int t, u, ngroups = 0;

@@ -1023,6 +1023,10 @@ void layout_compute(Spec *s, Diag *d);
 
 /* Same size, alignment and field offsets and sizes. */
 bool layout_equal(const Item *it, const Layout *a, const Layout *b);
+/* The same for two definitions of one name (per target, Symbol.split):
+ * the same members, by name, in the same places. */
+bool layout_equal_defs(const Item *a, const Layout *la, const Item *b,
+		       const Layout *lb);
 /* Group targets by identical layout: group[t] is the first target of t's
  * group, or -1 where the item has no layout or sel (if given) excludes t.
  * Returns the number of groups. */
