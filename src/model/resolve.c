@@ -138,9 +138,9 @@ static bool other_family(const Symbol *sym, const Item *it)
 	return false;
 }
 
-/* A name of a unit that split_targets() allows to share: a duplicate only
- * if another unit defines it for one of the same targets, or defines it
- * for all of them. */
+/* A name defined for some targets (the mask of resolve_split_targets() or
+ * family_targets()): a duplicate only if another unit defines it for one
+ * of the same targets, or defines it for all of them. */
 static void add_split(Resolver *R, Symbol *sym, Item *it, unsigned mask)
 {
 	Item *first = symbol_any(sym);
