@@ -70,6 +70,7 @@ typedef struct Header {
 	bool started;         /* an entry was written: separate the next */
 	int prev_group;       /* the last entry's group (GROUP_*) */
 	bool in_c;            /* inside #ifndef __ASSEMBLY__ */
+	const char *in_ifdef; /* inside #ifdef in_ifdef (a group), or NULL */
 	bool *ahead;          /* per item index: typedef and handle written
 			       * before the body (a cycle) */
 	HMap included;        /* where the `include` items lead */
@@ -197,6 +198,8 @@ static bool open_cond(Header *h, Buf *b, const Cond *c)
 	bool any;
 	if (h->in_c && k.assembly == COND_ASM_NOT)
 		k.assembly = COND_ASM_ANY;
+	if (h->in_ifdef && k.ndefined == 1 && !strcmp(k.defined[0], h->in_ifdef))
+		k.ndefined = 0;
 	any = c_cond(&e, &k, h->view);
 	if (any)
 		c_if_line(b, "#if", buf_cstr(&e));
@@ -209,19 +212,44 @@ static bool open_cond(Header *h, Buf *b, const Cond *c)
  * consecutive #includes.  With [header] assembly, C declarations (types,
  * typedefs, handles) are grouped under #ifndef __ASSEMBLY__; macros,
  * includes, errors and verbatim text stay outside unless their condition
- * says otherwise. */
+ * says otherwise.  Consecutive entries that need one macro defined (and
+ * maybe more) share one #ifdef NAME ... #endif / * NAME * / group, as Xen
+ * writes its XEN_HAVE_* parts: Xen's compat scripts keep exactly those
+ * lines (compat-build-source.py) and expect the group whole. */
 
 enum { GROUP_NONE, GROUP_INCLUDE, GROUP_HANDLE };
 
-static void begin(Header *h, bool c_only, int group)
+/* The macro a condition's #ifdef group is named after, or NULL. */
+static const char *ifdef_group(const Cond *c)
+{
+	return c && c->ndefined == 1 ? c->defined[0] : NULL;
+}
+
+static void close_ifdef(Header *h)
+{
+	if (h->in_ifdef)
+		buf_printf(&h->body, "#endif /* %s */\n\n", h->in_ifdef);
+	h->in_ifdef = NULL;
+}
+
+/* Start an entry under condition c (NULL: none). */
+static void begin(Header *h, bool c_only, int group, const Cond *c)
 {
 	Buf *b = &h->body;
+	const char *want = ifdef_group(c);
+	bool asm_change = h->u->header.assembly && c_only != h->in_c;
 	if (h->started && !(group && group == h->prev_group))
 		buf_putc(b, '\n');
-	if (h->u->header.assembly && c_only != h->in_c) {
+	if (h->in_ifdef && (asm_change || !want || strcmp(want, h->in_ifdef)))
+		close_ifdef(h);
+	if (asm_change) {
 		buf_puts(b, c_only ? "#ifndef __ASSEMBLY__\n\n"
 				   : "#endif /* !__ASSEMBLY__ */\n\n");
 		h->in_c = c_only;
+	}
+	if (want && !h->in_ifdef) {
+		buf_printf(b, "#ifdef %s\n\n", want);
+		h->in_ifdef = want;
 	}
 	h->started = true;
 	h->prev_group = group;
@@ -438,6 +466,16 @@ static void joined_decl(Header *h, Buf *b, const Field *f, int indent, Buf *note
 	buf_free(&base);
 }
 
+/* The struct or union a field declares in place (c.declare), or NULL. */
+static const Item *declared_here(const Item *it, const Field *f)
+{
+	const Item *in;
+	if (!f->c_declare || f->type->kind != TY_NAMED || !f->type->sym)
+		return NULL;
+	in = f->type->sym->common;
+	return in && in->declared_in == it ? in : NULL;
+}
+
 /* The body of a struct or union, from "struct name {" to "}". */
 static void record(Header *h, Buf *b, const Item *it, int indent)
 {
@@ -487,6 +525,17 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 			 * declares it, __DECL_REG_LOHI(a);), as it is */
 			buf_puts(b, f->c_decl);
 			buf_putc(b, '\n');
+		} else if (declared_here(it, f)) {
+			/* union name { ... } u; */
+			const Item *in = declared_here(it, f);
+			b->len = start;
+			c_comment(b, indent + 4, in->desc);
+			buf_indent(b, indent + 4);
+			record(h, b, in, indent + 4);
+			buf_printf(b, " %s", f->name);
+			for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
+				joined_decl(h, b, &it->fields[j], indent + 4, &note);
+			buf_puts(b, ";\n");
 		} else {
 			buf_clear(&note);
 			decl(h, b, f->type, f->name, f->bits, indent + 4, &note);
@@ -558,7 +607,7 @@ static void emit_const(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
 	bool cond;
-	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, false), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	buf_printf(b, "#define %s ", it->name);
@@ -574,7 +623,7 @@ static void emit_enum(Header *h, const Item *it)
 	Buf *b = &h->body, m = {0};
 	bool cond;
 	size_t i;
-	begin(h, c_only_cond(&it->cond, !it->c.defines), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, !it->c.defines), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	if (!it->c.defines)
@@ -639,7 +688,7 @@ static void emit_bitmap(Header *h, const Item *it)
 	bool cond;
 	uint64_t all = 0;
 	size_t i;
-	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, false), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	for (i = 0; i < it->nbits; i++) {
@@ -713,7 +762,7 @@ static void emit_record(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
 	bool cond;
-	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, true), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	if (it->c.typedef_decl && !h->ahead[it->index]) {
@@ -755,7 +804,7 @@ static void emit_ahead(Header *h, const Item *it, const Item *user)
 {
 	Buf *b = &h->body, d = {0};
 	bool cond;
-	begin(h, true, GROUP_NONE);
+	begin(h, true, GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	if (user == it)
 		buf_printf(&d, "%s %s points to itself: its typedef and guest "
@@ -778,7 +827,7 @@ static void emit_alias(Header *h, const Item *it)
 {
 	Buf *b = &h->body, note = {0};
 	bool cond;
-	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, true), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	if (it->alias) {
@@ -836,7 +885,7 @@ static void emit_directive(Header *h, const Directive *dir)
 	if (dir->kind == DIR_INCLUDE && dir->before_guard)
 		return; /* written before the guard */
 	begin(h, c_only_cond(&dir->cond, false),
-	      dir->kind == DIR_INCLUDE ? GROUP_INCLUDE : GROUP_NONE);
+	      dir->kind == DIR_INCLUDE ? GROUP_INCLUDE : GROUP_NONE, &dir->cond);
 	cond = open_cond(h, b, &dir->cond);
 	c_comment(b, 0, dir->desc);
 	switch (dir->kind) {
@@ -867,7 +916,7 @@ static void emit_macro(Header *h, const Item *it)
 	Buf *b = &h->body;
 	bool cond;
 	size_t i;
-	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, false), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	buf_printf(b, "#define %s(", it->name);
@@ -903,7 +952,7 @@ static void emit_handle(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
 	bool cond;
-	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, true), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	if (it->raw) {
@@ -923,7 +972,7 @@ static void emit_xmacro(Header *h, const Item *it)
 	Buf *b = &h->body;
 	bool cond;
 	size_t i, k;
-	begin(h, c_only_cond(&it->cond, false), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, false), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	for (i = 0; i < it->nentries; i++) {
@@ -945,7 +994,7 @@ static void emit_ring(Header *h, const Item *it)
 {
 	Buf *b = &h->body;
 	bool cond;
-	begin(h, c_only_cond(&it->cond, true), GROUP_NONE);
+	begin(h, c_only_cond(&it->cond, true), GROUP_NONE, &it->cond);
 	cond = open_cond(h, b, &it->cond);
 	c_comment(b, 0, it->desc);
 	buf_printf(b, "DEFINE_RING_TYPES(%s, ", it->name);
@@ -1003,7 +1052,7 @@ static void prim_handles(Header *h, const Type *t)
 	    hmap_gets(&h->E->handles, c_handle[p].name))
 		return;
 	h->handle_done[p] = true;
-	begin(h, true, GROUP_HANDLE);
+	begin(h, true, GROUP_HANDLE, NULL);
 	if (h->E->shared_handle[p])
 		buf_printf(b, "/* Also in other generated headers: defined once. */\n"
 			   "#ifndef __XEN_AUTOGEN_HANDLE_%s\n"
@@ -1148,8 +1197,13 @@ static void expr_edges(Graph *g, size_t to, const Expr *e, int depth)
 static void fields_edges(Graph *g, size_t to, const Item *it)
 {
 	size_t i;
-	for (i = 0; i < it->nfields; i++)
-		type_edges(g, to, it->fields[i].type);
+	for (i = 0; i < it->nfields; i++) {
+		const Item *in = declared_here(it, &it->fields[i]);
+		if (in) /* what its body needs, this one needs */
+			fields_edges(g, to, in);
+		else
+			type_edges(g, to, it->fields[i].type);
+	}
 }
 
 /* A guest handle that a handle item of this unit defines: after it. */
@@ -1267,11 +1321,21 @@ static void emit_entries(Header *h)
 	for (i = 0; i < n; i++)
 		if (u->seq[i].item)
 			g.entry[u->seq[i].item->index] = i;
+	/* a struct declared in place (c.declare) is written with the
+	 * outermost struct it is in: what needs it waits for that one */
+	for (i = 0; i < n; i++) {
+		const Item *in = u->seq[i].item;
+		if (!in || !in->declared_in)
+			continue;
+		while (in->declared_in || (in->inline_type && in->parent))
+			in = in->declared_in ? in->declared_in : in->parent;
+		g.entry[u->seq[i].item->index] = g.entry[in->index];
+	}
 	g.self = xcalloc(n + 1, sizeof *g.self);
 	for (i = 0; i < n; i++) {
 		const Item *it = u->seq[i].item;
 		int a;
-		if (!it)
+		if (!it || it->declared_in)
 			continue;
 		if (it->kind == IT_ALIAS) {
 			type_edges(&g, i, it->alias);
@@ -1379,7 +1443,7 @@ static void emit_entries(Header *h)
 				emit_directive(h, u->seq[x].dir);
 			continue;
 		}
-		if (!u->seq[x].item->made_by) {
+		if (!u->seq[x].item->made_by && !u->seq[x].item->declared_in) {
 			/* (what a ring or an X-macro list makes is not written:
 			 * Xen's macros declare it) */
 			const Item *it = u->seq[x].item;
@@ -1627,6 +1691,11 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 		h.ahead[u->items[i]->index] = false;
 	index_includes(&h);
 	emit_entries(&h);
+	if (h.in_ifdef) {
+		buf_putc(&h.body, '\n');
+		close_ifdef(&h);
+		h.body.len--; /* its blank line is the one below */
+	}
 	if (h.in_c)
 		buf_puts(&h.body, "\n#endif /* !__ASSEMBLY__ */\n");
 

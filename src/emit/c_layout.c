@@ -220,6 +220,95 @@ static const char *type_prim(Prim p)
 	return p == P_U64 ? "uint64_t" : p == P_I64 ? "int64_t" : c_prim[p];
 }
 
+/* ---- Types declared in a member (c.declare) ---------------------------------
+ * A struct declared inside another is in the other's scope in C++, where
+ * "struct foo" outside would declare a new, incomplete one: the
+ * assertions name such a type XBG_TYPE_foo, which is "struct foo" in C
+ * and the type of the member that declares it in C++. */
+
+/* How the assertions spell a struct or union. */
+static void record_spelling(Buf *b, const Item *it)
+{
+	if (it->declared_in)
+		buf_printf(b, "XBG_TYPE_%s", it->name);
+	else
+		buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+}
+
+/* The member that declares it: its path from the named struct the
+ * member is in (through inline types), and that struct. */
+static const Item *declaring_member(Buf *path, const Item *it)
+{
+	const Item *in = it->declared_in, *inner = it;
+	size_t i;
+	buf_clear(path);
+	for (;;) {
+		Buf step = {0};
+		for (i = 0; i < in->nfields; i++) {
+			const Type *t = in->fields[i].type;
+			while (t->kind == TY_ARRAY)
+				t = t->elem;
+			if (in->fields[i].name &&
+			    ((inner == it && in->fields[i].c_declare &&
+			      t->kind == TY_NAMED && t->sym && t->sym->common == it) ||
+			     (inner != it && t->kind == TY_INLINE && t->item == inner)))
+				break;
+		}
+		if (i < in->nfields) {
+			buf_puts(&step, in->fields[i].name);
+			if (in->fields[i].type->kind == TY_ARRAY)
+				buf_puts(&step, "[0]");
+		}
+		if (path->len)
+			buf_putc(&step, '.');
+		buf_put(&step, path->data, path->len);
+		buf_clear(path);
+		buf_put(path, step.data, step.len);
+		buf_free(&step);
+		if (!in->inline_type || !in->parent)
+			return in;
+		inner = in;
+		in = in->parent;
+	}
+}
+
+static void declared_macros(Buf *b, const Item *it, bool *done);
+
+/* The XBG_TYPE_ macros of the types declared in a member that the fields
+ * of it use (and it itself), each once. */
+static void declared_in_fields(Buf *b, const Item *it, bool *done)
+{
+	size_t i;
+	for (i = 0; i < it->nfields; i++) {
+		const Type *t = it->fields[i].type;
+		while (t->kind == TY_ARRAY)
+			t = t->elem;
+		if (t->kind == TY_INLINE)
+			declared_in_fields(b, t->item, done);
+		else if (t->kind == TY_NAMED && t->sym && t->sym->common &&
+			 t->sym->common->declared_in)
+			declared_macros(b, t->sym->common, done);
+	}
+}
+
+static void declared_macros(Buf *b, const Item *it, bool *done)
+{
+	Buf path = {0}, outer = {0};
+	const Item *top;
+	if (!it->declared_in || done[it->index])
+		return;
+	done[it->index] = true;
+	top = declaring_member(&path, it);
+	declared_macros(b, top, done);
+	record_spelling(&outer, top);
+	buf_printf(b, "#ifdef __cplusplus\n#define XBG_TYPE_%s "
+		   "__typeof__(((%s *)0)->%s)\n#else\n#define XBG_TYPE_%s %s %s\n"
+		   "#endif\n", it->name, buf_cstr(&outer), buf_cstr(&path),
+		   it->name, item_kind_name(it->kind), it->name);
+	buf_free(&path);
+	buf_free(&outer);
+}
+
 /* The type of t without its array dimensions ("uint32_t", "struct foo",
  * "XEN_GUEST_HANDLE_64(uint8)", "char *"); false for an inline type,
  * which has no name. */
@@ -235,7 +324,7 @@ static bool type_base(Buf *b, const Type *t)
 		if (t->via_typedef)
 			buf_puts(b, t->name);
 		else if (it->kind == IT_STRUCT || it->kind == IT_UNION)
-			buf_printf(b, "%s %s", item_kind_name(it->kind), it->name);
+			record_spelling(b, it);
 		else if (it->kind == IT_ALIAS)
 			buf_puts(b, it->name);
 		else
@@ -420,10 +509,12 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 {
 	const Layout *l = it->layout[A->target];
 	const Layout *g = A->guest && it->guest_layout ? it->guest_layout : l;
-	const char *kind = item_kind_name(top->kind);
-	Buf e = {0}, path = {0}, member = {0}, ty = {0};
+	Buf e = {0}, path = {0}, member = {0}, ty = {0}, spelt = {0};
+	const char *tops;
 	char v[32];
 	size_t i, first = it->nfields;
+	record_spelling(&spelt, top);
+	tops = buf_cstr(&spelt);
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		const Type *ft = f->type;
@@ -444,8 +535,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 		buf_clear(&path);
 		buf_printf(&path, "%s%s", prefix, f->name);
 		buf_clear(&member);
-		buf_printf(&member, "((%s %s *)0)->%s", kind, top->name,
-			   buf_cstr(&path));
+		buf_printf(&member, "((%s *)0)->%s", tops, buf_cstr(&path));
 		if (f->bits) {
 			/* offsetof, sizeof and & cannot take a bitfield: its
 			 * declared type and its width, where the dialect can
@@ -459,8 +549,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 				    "type", buf_cstr(&ty));
 			buf_clear(&e);
 			num(v, sizeof v, f->bits);
-			buf_printf(&e, "%s %s, %s, %s", kind, top->name,
-				   buf_cstr(&path), v);
+			buf_printf(&e, "%s, %s, %s", tops, buf_cstr(&path), v);
 			assert_with(A, other ? "XBG_ASSERT_BITS_IN_UNION"
 					     : "XBG_ASSERT_BITS",
 				    buf_cstr(&e), top->name, buf_cstr(&path),
@@ -468,8 +557,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 			continue;
 		}
 		buf_clear(&e);
-		buf_printf(&e, "offsetof(%s %s, %s)", kind, top->name,
-			   buf_cstr(&path));
+		buf_printf(&e, "offsetof(%s, %s)", tops, buf_cstr(&path));
 		assert_num(A, buf_cstr(&e), top->name, buf_cstr(&path), "offset",
 			   base + l->fields[i].offset, gbase + g->fields[i].offset);
 		if (!flex) {
@@ -508,6 +596,7 @@ static void field_asserts(Asserts *A, const Item *top, const Item *it,
 	buf_free(&path);
 	buf_free(&member);
 	buf_free(&ty);
+	buf_free(&spelt);
 }
 
 static void type_asserts(Asserts *A, const Item *it)
@@ -525,7 +614,7 @@ static void type_asserts(Asserts *A, const Item *it)
 	if (it->kind == IT_ALIAS)
 		buf_puts(&e, it->name);
 	else
-		buf_printf(&e, "%s %s", item_kind_name(it->kind), it->name);
+		record_spelling(&e, it);
 	if (holds) {
 		buf_printf(A->b, "/* C++ gives the empty %s %s a byte, so %s is "
 			   "laid out\n * differently there: its layout is C's, "
@@ -992,6 +1081,26 @@ static void emit_unit(Spec *s, const EmitOptions *o, OutSet *out,
 		buf_clear(&name);
 	}
 	buf_puts(&b, prologue);
+	{
+		bool *done = xcalloc(s->nitems + 1, sizeof *done);
+		size_t mark = b.len;
+		for (i = 0; i < u->nitems; i++) {
+			if (is_type(u->items[i]))
+				declared_in_fields(&b, u->items[i], done);
+			declared_macros(&b, u->items[i], done);
+		}
+		if (b.len > mark) {
+			/* a title before what was written */
+			Buf rest = {0};
+			buf_put(&rest, b.data + mark, b.len - mark);
+			b.len = mark;
+			buf_puts(&b, "\n/* Types declared in a member of another "
+				     "(c.declare): in C++, in its scope. */\n");
+			buf_put(&b, rest.data, rest.len);
+			buf_free(&rest);
+		}
+		free(done);
+	}
 	/* a unit-wide condition holds for every assertion */
 	unit_cond = u->header.set && open_cond(&b, &u->header.cond);
 	unit_tools = u->header.set && (u->header.cond.tools || u->header.cond.hypervisor);

@@ -149,6 +149,93 @@ static void check_joins(Chk *C, const Item *it)
 	buf_free(&b);
 }
 
+static bool strs_equal(const char *const *a, size_t na, const char *const *b,
+		       size_t nb)
+{
+	size_t i;
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+/* Do two conditions say the same, as written? */
+static bool conds_equal(const Cond *a, const Cond *b)
+{
+	return a->tools == b->tools && a->hypervisor == b->hypervisor &&
+	       a->not_tools == b->not_tools &&
+	       a->not_hypervisor == b->not_hypervisor &&
+	       a->targets == b->targets && a->since == b->since &&
+	       a->until == b->until && a->assembly == b->assembly &&
+	       strs_equal(a->defined, a->ndefined, b->defined, b->ndefined) &&
+	       strs_equal(a->not_defined, a->nnot_defined, b->not_defined,
+			  b->nnot_defined) &&
+	       (a->c_if ? b->c_if && !strcmp(a->c_if, b->c_if) : !b->c_if);
+}
+
+/* c = { declare = true }: the field's struct or union is declared in the
+ * member, `union xen_add_to_physmap_batch_extra { ... } u;`, as Xen
+ * declares a few nested types (and its compat scripts read them so: a
+ * union declared in place is translated with a switch, not a call).  C
+ * then writes no declaration of its own for it, so it can have nothing
+ * that one would carry: a typedef, a guest handle, an op, compatibility
+ * names, a condition other than the one it is declared under (the
+ * field's, or the struct's for a field with none, so that the layout
+ * assertions test it where C declares it), and one field declares it.  Links it to the struct it is declared in. */
+static void check_declares(Chk *C, Item *it)
+{
+	size_t i;
+	const Item *top = it; /* the named struct an inline type is in */
+	while (top->inline_type && top->parent)
+		top = top->parent;
+	for (i = 0; i < it->nfields; i++) {
+		const Field *f = &it->fields[i];
+		const char *fname = f->name ? f->name : "(anonymous)";
+		Item *in;
+		if (!f->c_declare)
+			continue;
+		if (!f->type || f->type->kind != TY_NAMED || !f->type->sym ||
+		    !f->type->sym->common ||
+		    (f->type->sym->common->kind != IT_STRUCT &&
+		     f->type->sym->common->kind != IT_UNION) ||
+		    f->type->sym->common->unit != it->unit || f->type->via_typedef) {
+			diag_error(C->d, f->c_loc, "'%s' cannot declare its type in "
+				   "place (c.declare): that needs a struct or union "
+				   "of this unit, named by its tag", fname);
+			continue;
+		}
+		in = f->type->sym->common;
+		if (in->declared_in) {
+			diag_error(C->d, f->c_loc, "%s %s is declared in place by "
+				   "two fields (c.declare); '%s' of %s is the "
+				   "second", item_kind_name(in->kind), in->name,
+				   fname, top->name);
+			continue;
+		}
+		if (in->c.typedef_name || in->c.handle || in->c.typedef_decl ||
+		    in->c.ncompat || in->op_family || in == it ||
+		    !conds_equal(&in->cond, f->cond.loc.line ? &f->cond : &top->cond) ||
+		    (f->cond.loc.line && top->cond.loc.line)) {
+			diag_error(C->d, f->c_loc, "'%s' cannot declare %s %s in "
+				   "place (c.declare): %s", fname,
+				   item_kind_name(in->kind), in->name,
+				   in == it ? "it is the struct itself"
+				   : !conds_equal(&in->cond, f->cond.loc.line ? &f->cond : &top->cond) ||
+				     (f->cond.loc.line && top->cond.loc.line)
+				   ? "its `only` must be the field's (or, for a "
+				     "field with none, the struct's): it exists "
+				     "where C declares it"
+				   : "it has a typedef, a guest handle, an op "
+				     "or compatibility names, which need a "
+				     "declaration of its own");
+			continue;
+		}
+		in->declared_in = it;
+	}
+}
+
 static void check_names(Chk *C, const char *const *names, size_t n, Loc loc)
 {
 	size_t i;
@@ -1108,8 +1195,10 @@ void spec_check(Spec *s, Diag *d)
 	}
 	/* after resolution: rules that look through types */
 	for (i = 0; i < s->nitems; i++) {
-		if (s->items[i]->kind == IT_STRUCT || s->items[i]->kind == IT_UNION)
+		if (s->items[i]->kind == IT_STRUCT || s->items[i]->kind == IT_UNION) {
 			check_fields(&C, s->items[i]);
+			check_declares(&C, s->items[i]);
+		}
 		if (s->items[i]->kind == IT_RING)
 			check_ring(&C, s->items[i]);
 	}

@@ -625,6 +625,7 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 				f->c_loc = fc->loc;
 				f->c_decl = decode_text(D, fc, "decl", "c", false, &dl);
 				get_bool(D, fc, "join", "c", &f->c_join);
+				get_bool(D, fc, "declare", "c", &f->c_declare);
 			}
 		}
 		bits = get_entry(ft, "bits");

@@ -226,6 +226,8 @@ typedef struct Field {
 	Loc when_loc;
 	const char *c_decl; /* c = { decl = "..." }: C's text for the member */
 	bool c_join;        /* c = { join = true }: declared with the one before */
+	bool c_declare;     /* c = { declare = true }: its named struct or
+			     * union is declared here, body in place */
 	Loc c_loc;
 } Field;
 
@@ -372,6 +374,8 @@ struct Item {
 	Item *ring_made[4]; /* entry union, sring, front_ring, back_ring */
 	Item *made_by;      /* a struct or union of a ring or an xmacro: C
 			     * gets it from the macro, not a declaration */
+	Item *declared_in;  /* a struct or union that a field of this one
+			     * declares in place (c.declare; check.c) */
 
 	Cond cond;
 	CNames c;

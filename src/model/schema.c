@@ -416,6 +416,10 @@ static const SchemaKey field_c_keys[] = {
 	KEY("join", false, SV_BOOL,
 	    "Declared in the declaration of the field before it, as in "
 	    "`uint16_t ss, _pad1;` (same element type, no conditions)."),
+	KEY("declare", false, SV_BOOL,
+	    "The field's struct or union (a named one of this unit, with no "
+	    "typedef, op or condition of its own) is declared in the member, "
+	    "`union name { ... } u;`, as Xen declares some nested types."),
 };
 
 static const SchemaKey member_c_keys[] = {

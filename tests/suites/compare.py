@@ -116,16 +116,15 @@ def test_specs_xen(ctx):
                      "%d/%d headers drop-in\n" % (len(by_scripts), len(by_scripts)), so,
                      "stdout (--xen-scripts)")
         assert st == 0 and se == "", (st, se)
-        sys.stdout.write("specs/xen: %d of them drop-in with Xen's scripts too; not yet: %s\n"
-                         % (len(by_scripts), " ".join(sorted(NOT_BY_SCRIPTS))))
+        sys.stdout.write("specs/xen: %d of them drop-in with Xen's scripts too%s\n"
+                         % (len(by_scripts), "; not yet: " + " ".join(sorted(NOT_BY_SCRIPTS))
+                            if NOT_BY_SCRIPTS else ""))
     return fn
 
 
 # The drop-ins whose text Xen's compat scripts read otherwise than Xen's
-# (issue 14, point 1d): declaration order (memory.h), an #ifdef group
-# around several items (xen.h), a struct Xen's
-# get-fields.sh cannot take apart in our spelling (grant_table.h).
-NOT_BY_SCRIPTS = ["grant_table.h", "memory.h", "xen.h"]
+# (issue 14, point 1d): none left, a ratchet like DROPIN.
+NOT_BY_SCRIPTS = []
 
 
 # (path, old text, new text): each old text must occur exactly once.

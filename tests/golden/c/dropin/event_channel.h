@@ -10,10 +10,12 @@
 #ifndef __XEN_PUBLIC_EVENT_CHANNEL_H__
 #define __XEN_PUBLIC_EVENT_CHANNEL_H__
 
-#if defined(XEN_TEST_REFUSE)
+#ifdef XEN_TEST_REFUSE
+
 /* An #error under a condition (domctl.h has one for guests). */
 #error "the test refuses this build"
-#endif
+
+#endif /* XEN_TEST_REFUSE */
 
 /* Written here, in order: no automatic include of xen.h. */
 #include "xen.h"

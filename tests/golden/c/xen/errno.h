@@ -41,7 +41,8 @@ enum xen_errno {
 #endif /* __XEN_PUBLIC_ERRNO_H__ */
 #endif /* !XEN_ERRNO */
 
-#if defined(XEN_ERRNO)
+#ifdef XEN_ERRNO
+
 /* One call per error: its name without the XEN_ prefix, and its number. */
 XEN_ERRNO(EPERM, 1)
 XEN_ERRNO(ENOENT, 2)
@@ -102,12 +103,11 @@ XEN_ERRNO(EISCONN, 106)
 XEN_ERRNO(ENOTCONN, 107)
 XEN_ERRNO(ETIMEDOUT, 110)
 XEN_ERRNO(ECONNREFUSED, 111)
-#endif
 
-#if defined(XEN_ERRNO)
 /* The list is done: an includer's macro does not outlive it. */
 #undef XEN_ERRNO
-#endif
+
+#endif /* XEN_ERRNO */
 
 /* Closes the enum xen_errno opened above, in the default expansion only. */
 #ifdef XEN_ERRNO_DEFAULT_INCLUDE

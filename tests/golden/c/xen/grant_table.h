@@ -24,15 +24,6 @@
 /* for domid_t */
 #include "xen.h"
 
-/* for xen_pfn_t */
-#if defined(__i386__) || defined(__x86_64__)
-#include "arch-x86/xen.h"
-#elif defined(__arm__) || defined(__aarch64__)
-#include "arch-arm.h"
-#else
-#error "Unsupported architecture"
-#endif
-
 /* Grant references below this number are reserved for the toolstack. */
 #define GNTTAB_NR_RESERVED_ENTRIES 8
 
@@ -58,17 +49,6 @@
 
 /* First bit of GNTMAP_guest_avail_mask. */
 #define _GNTMAP_guest_avail0 16
-
-/* An index into a grant table. */
-typedef uint32_t grant_ref_t;
-
-/* A handle to a grant mapping, for unmapping it. */
-typedef uint32_t grant_handle_t;
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/* An entry of the v2 status array. */
-typedef uint16_t grant_status_t;
-#endif
 
 /* Sub-ops of the grant_table_op hypercall. */
 /* Map grants (gnttab_map_grant_ref). */
@@ -210,159 +190,8 @@ typedef uint16_t grant_status_t;
 #define GNTTAB_CACHE_SOURCE_GREF (1U << 31)
 #endif
 
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/* Common start of every version 2 grant entry. */
-struct grant_entry_header {
-    /* Grant type and flags (GTF_*). */
-    uint16_t flags; /* GTF_* */
-    /* The domain the grant is for. */
-    domid_t domid;
-};
-typedef struct grant_entry_header grant_entry_header_t;
-#endif
-
-/* GNTTABOP_map_grant_ref: map a grant of another domain. */
-struct gnttab_map_grant_ref {
-    /* IN: where to map it (or the PTE address, with GNTMAP_contains_pte). */
-    uint64_t host_addr;
-    /* IN: GNTMAP_* flags. */
-    uint32_t flags; /* GNTMAP_* */
-    /* IN: the grant. */
-    grant_ref_t ref;
-    /* IN: the granting domain. */
-    domid_t dom;
-    /* OUT: GNTST_* code. */
-    int16_t status;
-    /* OUT: handle for unmapping. */
-    grant_handle_t handle;
-    /* OUT: bus address of the frame, with GNTMAP_device_map. */
-    uint64_t dev_bus_addr;
-};
-typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_map_grant_ref_t);
-
-/* GNTTABOP_setup_table: grow a domain's grant table and list its frames. */
-struct gnttab_setup_table {
-    /* IN: the domain. */
-    domid_t dom;
-    /* IN: number of frames wanted. */
-    uint32_t nr_frames;
-    /* OUT: GNTST_* code. */
-    int16_t status;
-#if __XEN_INTERFACE_VERSION__ < 0x00040300
-    /* OUT: the frames (older interface versions). */
-    XEN_GUEST_HANDLE(ulong) frame_list;
-#endif
-#if __XEN_INTERFACE_VERSION__ >= 0x00040300
-    /* OUT: the frames. */
-    XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
-#endif
-};
-typedef struct gnttab_setup_table gnttab_setup_table_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_setup_table_t);
-
-/* One side of a gnttab_copy: a grant or a local frame, and a position in it. */
-struct gnttab_copy_ptr {
-    /* The frame. */
-    union {
-        /* A grant (GNTCOPY_*_gref). */
-        grant_ref_t ref;
-        /* A frame of the caller. */
-        xen_pfn_t gmfn;
-    } u;
-    /* Domain the grant belongs to. */
-    domid_t domid;
-    /* Byte offset in the frame. */
-    uint16_t offset;
-};
-
-/*
- * GNTTABOP_copy: copy bytes between grants and local frames without mapping
- * them.
- */
-struct gnttab_copy {
-    /* IN: where to copy from. */
-    struct gnttab_copy_ptr source;
-    /* IN: where to copy to. */
-    struct gnttab_copy_ptr dest;
-    /* IN: number of bytes. */
-    uint16_t len;
-    /* IN: GNTCOPY_* flags. */
-    uint16_t flags; /* GNTCOPY_* */
-    /* OUT: GNTST_* code. */
-    int16_t status;
-};
-typedef struct gnttab_copy gnttab_copy_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_copy_t);
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/*
- * GNTTABOP_cache_flush: clean or invalidate the cache over part of a granted or
- * local frame.
- */
-struct gnttab_cache_flush {
-    /* The frame. */
-    union {
-        /* Bus address of a frame of the caller. */
-        uint64_t dev_bus_addr;
-        /* A grant (GNTTAB_CACHE_SOURCE_GREF). */
-        grant_ref_t ref;
-    } a;
-    /* Byte offset in the frame. */
-    uint16_t offset;
-    /* Number of bytes. */
-    uint16_t length;
-    /* GNTTAB_CACHE_* operations. */
-    uint32_t op; /* GNTTAB_CACHE_* */
-};
-typedef struct gnttab_cache_flush gnttab_cache_flush_t;
-DEFINE_XEN_GUEST_HANDLE(gnttab_cache_flush_t);
-#endif
-
-#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
-/*
- * An entry of a version 2 grant table: a whole frame, part of a frame, or a
- * transitive grant.
- */
-union grant_entry_v2 {
-    /* Type and grantee, common to all forms. */
-    struct grant_entry_header hdr;
-    /*
-     * A whole frame (GTF_permit_access without GTF_sub_page, or
-     * GTF_accept_transfer).
-     */
-    struct {
-        struct grant_entry_header hdr;
-        /* Reserved. */
-        uint32_t pad0;
-        /* The frame. */
-        uint64_t frame;
-    } full_page;
-    /* Bytes [page_off, page_off + length) of a frame (GTF_sub_page). */
-    struct {
-        struct grant_entry_header hdr;
-        /* First byte granted. */
-        uint16_t page_off;
-        /* Number of bytes granted. */
-        uint16_t length;
-        /* The frame. */
-        uint64_t frame;
-    } sub_page;
-    /* Access to grant `gref` of domain `trans_domid` (GTF_transitive). */
-    struct {
-        struct grant_entry_header hdr;
-        /* Domain holding the original grant. */
-        domid_t trans_domid;
-        /* Reserved. */
-        uint16_t pad0;
-        /* The original grant. */
-        grant_ref_t gref;
-    } transitive;
-    /* Makes the entry 16 bytes. */
-    uint32_t __spacer[4];
-};
-typedef union grant_entry_v2 grant_entry_v2_t;
-#endif
+/* An index into a grant table. */
+typedef uint32_t grant_ref_t;
 
 #if __XEN_INTERFACE_VERSION__ < 0x0003020a
 /*
@@ -384,6 +213,90 @@ struct grant_entry_v1 {
 };
 typedef struct grant_entry_v1 grant_entry_v1_t;
 
+#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
+/* Common start of every version 2 grant entry. */
+struct grant_entry_header {
+    /* Grant type and flags (GTF_*). */
+    uint16_t flags; /* GTF_* */
+    /* The domain the grant is for. */
+    domid_t domid;
+};
+typedef struct grant_entry_header grant_entry_header_t;
+#endif
+
+#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
+/*
+ * An entry of a version 2 grant table: a whole frame, part of a frame, or a
+ * transitive grant.
+ */
+union grant_entry_v2 {
+    /* Type and grantee, common to all forms. */
+    grant_entry_header_t hdr;
+    /*
+     * A whole frame (GTF_permit_access without GTF_sub_page, or
+     * GTF_accept_transfer).
+     */
+    struct {
+        grant_entry_header_t hdr;
+        /* Reserved. */
+        uint32_t pad0;
+        /* The frame. */
+        uint64_t frame;
+    } full_page;
+    /* Bytes [page_off, page_off + length) of a frame (GTF_sub_page). */
+    struct {
+        grant_entry_header_t hdr;
+        /* First byte granted. */
+        uint16_t page_off;
+        /* Number of bytes granted. */
+        uint16_t length;
+        /* The frame. */
+        uint64_t frame;
+    } sub_page;
+    /* Access to grant `gref` of domain `trans_domid` (GTF_transitive). */
+    struct {
+        grant_entry_header_t hdr;
+        /* Domain holding the original grant. */
+        domid_t trans_domid;
+        /* Reserved. */
+        uint16_t pad0;
+        /* The original grant. */
+        grant_ref_t gref;
+    } transitive;
+    /* Makes the entry 16 bytes. */
+    uint32_t __spacer[4];
+};
+typedef union grant_entry_v2 grant_entry_v2_t;
+#endif
+
+#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
+/* An entry of the v2 status array. */
+typedef uint16_t grant_status_t;
+#endif
+
+/* A handle to a grant mapping, for unmapping it. */
+typedef uint32_t grant_handle_t;
+
+/* GNTTABOP_map_grant_ref: map a grant of another domain. */
+struct gnttab_map_grant_ref {
+    /* IN: where to map it (or the PTE address, with GNTMAP_contains_pte). */
+    uint64_t host_addr;
+    /* IN: GNTMAP_* flags. */
+    uint32_t flags; /* GNTMAP_* */
+    /* IN: the grant. */
+    grant_ref_t ref;
+    /* IN: the granting domain. */
+    domid_t dom;
+    /* OUT: GNTST_* code. */
+    int16_t status;
+    /* OUT: handle for unmapping. */
+    grant_handle_t handle;
+    /* OUT: bus address of the frame, with GNTMAP_device_map. */
+    uint64_t dev_bus_addr;
+};
+typedef struct gnttab_map_grant_ref gnttab_map_grant_ref_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_map_grant_ref_t);
+
 /* GNTTABOP_unmap_grant_ref: undo a mapping made with gnttab_map_grant_ref. */
 struct gnttab_unmap_grant_ref {
     /* IN: the address it was mapped at (0 for a device mapping only). */
@@ -397,6 +310,26 @@ struct gnttab_unmap_grant_ref {
 };
 typedef struct gnttab_unmap_grant_ref gnttab_unmap_grant_ref_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_unmap_grant_ref_t);
+
+/* GNTTABOP_setup_table: grow a domain's grant table and list its frames. */
+struct gnttab_setup_table {
+    /* IN: the domain. */
+    domid_t dom;
+    /* IN: number of frames wanted. */
+    uint32_t nr_frames;
+    /* OUT: GNTST_* code. */
+    int16_t status;
+#if __XEN_INTERFACE_VERSION__ < 0x00040300
+    /* OUT: the frames (older interface versions). */
+    XEN_GUEST_HANDLE(ulong) frame_list;
+#endif
+#if __XEN_INTERFACE_VERSION__ >= 0x00040300
+    /* OUT: the frames. */
+    XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
+#endif
+};
+typedef struct gnttab_setup_table gnttab_setup_table_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_setup_table_t);
 
 /*
  * GNTTABOP_dump_table: print a domain's grant table on Xen's console, for
@@ -427,6 +360,40 @@ struct gnttab_transfer {
 };
 typedef struct gnttab_transfer gnttab_transfer_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_transfer_t);
+
+/*
+ * GNTTABOP_copy: copy bytes between grants and local frames without mapping
+ * them.
+ */
+struct gnttab_copy {
+    /* IN: where to copy from. */
+    /* IN: where to copy to. */
+    /*
+     * One side of a gnttab_copy: a grant or a local frame, and a position in
+     * it.
+     */
+    struct gnttab_copy_ptr {
+        /* The frame. */
+        union {
+            /* A grant (GNTCOPY_*_gref). */
+            grant_ref_t ref;
+            /* A frame of the caller. */
+            xen_pfn_t gmfn;
+        } u;
+        /* Domain the grant belongs to. */
+        domid_t domid;
+        /* Byte offset in the frame. */
+        uint16_t offset;
+    } source, dest;
+    /* IN: number of bytes. */
+    uint16_t len;
+    /* IN: GNTCOPY_* flags. */
+    uint16_t flags; /* GNTCOPY_* */
+    /* OUT: GNTST_* code. */
+    int16_t status;
+};
+typedef struct gnttab_copy gnttab_copy_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_copy_t);
 
 /*
  * GNTTABOP_query_size: how many frames a domain's grant table has, and may grow
@@ -519,6 +486,30 @@ struct gnttab_swap_grant_ref {
 };
 typedef struct gnttab_swap_grant_ref gnttab_swap_grant_ref_t;
 DEFINE_XEN_GUEST_HANDLE(gnttab_swap_grant_ref_t);
+#endif
+
+#if __XEN_INTERFACE_VERSION__ >= 0x0003020a
+/*
+ * GNTTABOP_cache_flush: clean or invalidate the cache over part of a granted or
+ * local frame.
+ */
+struct gnttab_cache_flush {
+    /* The frame. */
+    union {
+        /* Bus address of a frame of the caller. */
+        uint64_t dev_bus_addr;
+        /* A grant (GNTTAB_CACHE_SOURCE_GREF). */
+        grant_ref_t ref;
+    } a;
+    /* Byte offset in the frame. */
+    uint16_t offset;
+    /* Number of bytes. */
+    uint16_t length;
+    /* GNTTAB_CACHE_* operations. */
+    uint32_t op; /* GNTTAB_CACHE_* */
+};
+typedef struct gnttab_cache_flush gnttab_cache_flush_t;
+DEFINE_XEN_GUEST_HANDLE(gnttab_cache_flush_t);
 #endif
 
 /*

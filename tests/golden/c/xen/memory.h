@@ -183,117 +183,6 @@ struct xen_memory_reservation {
 typedef struct xen_memory_reservation xen_memory_reservation_t;
 DEFINE_XEN_GUEST_HANDLE(xen_memory_reservation_t);
 
-/*
- * XENMEM_acquire_resource: map frames of a resource of a domain into the
- * caller.
- */
-struct xen_mem_acquire_resource {
-    /* IN: owner of the resource. */
-    domid_t domid;
-    /* IN: XENMEM_resource_* type. */
-    uint16_t type; /* XENMEM_resource_* */
-    /* IN: which resource of that type. */
-    uint32_t id;
-    /*
-     * IN/OUT: number of frames; with no frame_list, OUT: the resource's size.
-     */
-    uint32_t nr_frames;
-    /* Reserved, must be zero. */
-    uint32_t pad;
-    /* IN: first frame of the resource to map. */
-    uint64_t frame;
-    /*
-     * IN/OUT: caller frames to map at (HVM callers), or the resource's frames
-     * (PV callers).
-     */
-    XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
-};
-typedef struct xen_mem_acquire_resource xen_mem_acquire_resource_t;
-DEFINE_XEN_GUEST_HANDLE(xen_mem_acquire_resource_t);
-
-/* A range of guest memory on one virtual NUMA node. */
-struct xen_vmemrange {
-    /* First byte. */
-    /* Byte after the last. */
-    uint64_t start, end;
-    /* Reserved. */
-    unsigned int flags;
-    /* The virtual node. */
-    unsigned int nid;
-};
-typedef struct xen_vmemrange xen_vmemrange_t;
-DEFINE_XEN_GUEST_HANDLE(xen_vmemrange_t);
-
-/* XENMEM_get_vnumainfo: the virtual NUMA topology of a domain. */
-struct xen_vnuma_topology_info {
-    /* IN: the domain. */
-    domid_t domid;
-    /* Reserved. */
-    uint16_t pad;
-    /* IN/OUT: size of vdistance's rows; OUT: number of nodes. */
-    unsigned int nr_vnodes;
-    /* IN/OUT: number of vCPUs. */
-    unsigned int nr_vcpus;
-    /* IN/OUT: number of memory ranges. */
-    unsigned int nr_vmemranges;
-    /* OUT: node distance matrix. */
-    union {
-        XEN_GUEST_HANDLE(uint) h;
-        uint64_t pad;
-    } vdistance;
-    /* OUT: node of each vCPU. */
-    union {
-        XEN_GUEST_HANDLE(uint) h;
-        uint64_t pad;
-    } vcpu_to_vnode;
-    /* OUT: the memory ranges. */
-    union {
-        XEN_GUEST_HANDLE(xen_vmemrange_t) h;
-        uint64_t pad;
-    } vmemrange;
-};
-typedef struct xen_vnuma_topology_info xen_vnuma_topology_info_t;
-DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
-
-#if __XEN_INTERFACE_VERSION__ >= 0x00040700
-/* Extra argument of xen_add_to_physmap_batch. */
-union xen_add_to_physmap_batch_extra {
-    /* The other domain, for gmfn_foreign. */
-    domid_t foreign_domid;
-    /* Reserved (zero) for the other spaces. */
-    uint16_t res0;
-};
-#endif
-
-/*
- * XENMEM_add_to_physmap_batch: map many pages of one space into a domain's
- * physical address space.
- */
-struct xen_add_to_physmap_batch {
-    /* IN: the domain. */
-    domid_t domid;
-    /* IN: XENMAPSPACE_* space. */
-    uint16_t space; /* XENMAPSPACE_* */
-    /* IN: number of pages. */
-    uint16_t size;
-#if __XEN_INTERFACE_VERSION__ < 0x00040700
-    /* IN: the other domain, for gmfn_foreign (older interface versions). */
-    domid_t foreign_domid;
-#endif
-#if __XEN_INTERFACE_VERSION__ >= 0x00040700
-    /* IN: extra argument of the space. */
-    union xen_add_to_physmap_batch_extra u;
-#endif
-    /* IN: indexes into the space. */
-    XEN_GUEST_HANDLE(xen_ulong_t) idxs;
-    /* IN: where each page goes. */
-    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;
-    /* OUT: error code of each page. */
-    XEN_GUEST_HANDLE(int) errs;
-};
-typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
-DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t);
-
 #if __XEN_INTERFACE_VERSION__ >= 0x00030209
 /* mem_flags asking for memory below 2 to the power of x. */
 #define XENMEMF_address_bits(x) (x)
@@ -391,6 +280,41 @@ DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_t);
  */
 #define XENMAPIDX_grant_table_status 0x80000000
 
+/*
+ * XENMEM_add_to_physmap_batch: map many pages of one space into a domain's
+ * physical address space.
+ */
+struct xen_add_to_physmap_batch {
+    /* IN: the domain. */
+    domid_t domid;
+    /* IN: XENMAPSPACE_* space. */
+    uint16_t space; /* XENMAPSPACE_* */
+    /* IN: number of pages. */
+    uint16_t size;
+#if __XEN_INTERFACE_VERSION__ < 0x00040700
+    /* IN: the other domain, for gmfn_foreign (older interface versions). */
+    domid_t foreign_domid;
+#endif
+#if __XEN_INTERFACE_VERSION__ >= 0x00040700
+    /* IN: extra argument of the space. */
+    /* Extra argument of xen_add_to_physmap_batch. */
+    union xen_add_to_physmap_batch_extra {
+        /* The other domain, for gmfn_foreign. */
+        domid_t foreign_domid;
+        /* Reserved (zero) for the other spaces. */
+        uint16_t res0;
+    } u;
+#endif
+    /* IN: indexes into the space. */
+    XEN_GUEST_HANDLE(xen_ulong_t) idxs;
+    /* IN: where each page goes. */
+    XEN_GUEST_HANDLE(xen_pfn_t) gpfns;
+    /* OUT: error code of each page. */
+    XEN_GUEST_HANDLE(int) errs;
+};
+typedef struct xen_add_to_physmap_batch xen_add_to_physmap_batch_t;
+DEFINE_XEN_GUEST_HANDLE(xen_add_to_physmap_batch_t);
+
 #if __XEN_INTERFACE_VERSION__ < 0x00040400
 /* The first names of the batch sub-op, for guests of older interfaces. */
 #define XENMEM_add_to_physmap_range XENMEM_add_to_physmap_batch
@@ -446,6 +370,14 @@ struct xen_pod_target {
     domid_t domid;
 };
 typedef struct xen_pod_target xen_pod_target_t;
+
+#if (defined(__XEN__) || defined(__XEN_TOOLS__)) && !defined(uint64_aligned_t)
+/*
+ * The tools' parts below use uint64_aligned_t; where no header defined it, a
+ * plain uint64_t.
+ */
+#define uint64_aligned_t uint64_t
+#endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* xen_mem_paging_op.op: choose a page to be paged out. */
@@ -639,80 +571,6 @@ DEFINE_XEN_GUEST_HANDLE(xen_mem_access_op_t);
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Argument of the nominate sub-ops. */
-struct mem_sharing_op_nominate {
-    /* IN: the page. */
-    union {
-        /* As a guest frame. */
-        uint64_aligned_t gfn;
-        /* As a grant reference. */
-        uint32_t grant_ref;
-    } u;
-    /* OUT: the handle naming it for a share. */
-    uint64_aligned_t handle;
-};
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Argument of XENMEM_sharing_op_share and add_physmap. */
-struct mem_sharing_op_share {
-    /* IN: the page kept (or a marked grant reference). */
-    uint64_aligned_t source_gfn;
-    /* IN: its handle. */
-    uint64_aligned_t source_handle;
-    /* IN: the page replaced by the shared one. */
-    uint64_aligned_t client_gfn;
-    /* IN: its handle. */
-    uint64_aligned_t client_handle;
-    /* IN: the client's domain. */
-    domid_t client_domain;
-};
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Argument of XENMEM_sharing_op_range_share. */
-struct mem_sharing_op_range {
-    /* IN: the first frame. */
-    uint64_aligned_t first_gfn;
-    /* IN: the last frame. */
-    uint64_aligned_t last_gfn;
-    /* Xen's progress when the call is restarted; 0 at first. */
-    uint64_aligned_t opaque;
-    /* IN: the other domain. */
-    domid_t client_domain;
-    /* Must be zero. */
-    uint16_t _pad[3];
-};
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Argument of the debug sub-ops. */
-struct mem_sharing_op_debug {
-    /* IN: the page. */
-    union {
-        /* As a guest frame. */
-        uint64_aligned_t gfn;
-        /* As a machine frame. */
-        uint64_aligned_t mfn;
-        /* As a grant reference. */
-        uint32_t gref;
-    } u;
-};
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/* Argument of XENMEM_sharing_op_fork and fork_reset. */
-struct mem_sharing_op_fork {
-    /* IN: the domain forked. */
-    domid_t parent_domain;
-    /* IN: XENMEM_FORK_* flags. */
-    uint16_t flags;
-    /* Must be zero. */
-    uint32_t pad;
-};
-#endif
-
-#if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* mem_sharing_op_fork.flags: allow a fork although the parent has an IOMMU. */
 #define XENMEM_FORK_WITH_IOMMU_ALLOWED (1u << 0)
 #endif
@@ -741,11 +599,65 @@ struct xen_mem_sharing_op {
     domid_t domain;
     /* The argument of the sub-op. */
     union {
-        struct mem_sharing_op_nominate nominate;
-        struct mem_sharing_op_share share;
-        struct mem_sharing_op_range range;
-        struct mem_sharing_op_debug debug;
-        struct mem_sharing_op_fork fork;
+        /* Argument of the nominate sub-ops. */
+        struct mem_sharing_op_nominate {
+            /* IN: the page. */
+            union {
+                /* As a guest frame. */
+                uint64_aligned_t gfn;
+                /* As a grant reference. */
+                uint32_t grant_ref;
+            } u;
+            /* OUT: the handle naming it for a share. */
+            uint64_aligned_t handle;
+        } nominate;
+        /* Argument of XENMEM_sharing_op_share and add_physmap. */
+        struct mem_sharing_op_share {
+            /* IN: the page kept (or a marked grant reference). */
+            uint64_aligned_t source_gfn;
+            /* IN: its handle. */
+            uint64_aligned_t source_handle;
+            /* IN: the page replaced by the shared one. */
+            uint64_aligned_t client_gfn;
+            /* IN: its handle. */
+            uint64_aligned_t client_handle;
+            /* IN: the client's domain. */
+            domid_t client_domain;
+        } share;
+        /* Argument of XENMEM_sharing_op_range_share. */
+        struct mem_sharing_op_range {
+            /* IN: the first frame. */
+            uint64_aligned_t first_gfn;
+            /* IN: the last frame. */
+            uint64_aligned_t last_gfn;
+            /* Xen's progress when the call is restarted; 0 at first. */
+            uint64_aligned_t opaque;
+            /* IN: the other domain. */
+            domid_t client_domain;
+            /* Must be zero. */
+            uint16_t _pad[3];
+        } range;
+        /* Argument of the debug sub-ops. */
+        struct mem_sharing_op_debug {
+            /* IN: the page. */
+            union {
+                /* As a guest frame. */
+                uint64_aligned_t gfn;
+                /* As a machine frame. */
+                uint64_aligned_t mfn;
+                /* As a grant reference. */
+                uint32_t gref;
+            } u;
+        } debug;
+        /* Argument of XENMEM_sharing_op_fork and fork_reset. */
+        struct mem_sharing_op_fork {
+            /* IN: the domain forked. */
+            domid_t parent_domain;
+            /* IN: XENMEM_FORK_* flags. */
+            uint16_t flags;
+            /* Must be zero. */
+            uint32_t pad;
+        } fork;
     } u;
 };
 typedef struct xen_mem_sharing_op xen_mem_sharing_op_t;
@@ -792,6 +704,78 @@ struct xen_reserved_device_memory_map {
 typedef struct xen_reserved_device_memory_map xen_reserved_device_memory_map_t;
 DEFINE_XEN_GUEST_HANDLE(xen_reserved_device_memory_map_t);
 #endif
+
+/*
+ * XENMEM_acquire_resource: map frames of a resource of a domain into the
+ * caller.
+ */
+struct xen_mem_acquire_resource {
+    /* IN: owner of the resource. */
+    domid_t domid;
+    /* IN: XENMEM_resource_* type. */
+    uint16_t type; /* XENMEM_resource_* */
+    /* IN: which resource of that type. */
+    uint32_t id;
+    /*
+     * IN/OUT: number of frames; with no frame_list, OUT: the resource's size.
+     */
+    uint32_t nr_frames;
+    /* Reserved, must be zero. */
+    uint32_t pad;
+    /* IN: first frame of the resource to map. */
+    uint64_t frame;
+    /*
+     * IN/OUT: caller frames to map at (HVM callers), or the resource's frames
+     * (PV callers).
+     */
+    XEN_GUEST_HANDLE(xen_pfn_t) frame_list;
+};
+typedef struct xen_mem_acquire_resource xen_mem_acquire_resource_t;
+DEFINE_XEN_GUEST_HANDLE(xen_mem_acquire_resource_t);
+
+/* A range of guest memory on one virtual NUMA node. */
+struct xen_vmemrange {
+    /* First byte. */
+    /* Byte after the last. */
+    uint64_t start, end;
+    /* Reserved. */
+    unsigned int flags;
+    /* The virtual node. */
+    unsigned int nid;
+};
+typedef struct xen_vmemrange xen_vmemrange_t;
+DEFINE_XEN_GUEST_HANDLE(xen_vmemrange_t);
+
+/* XENMEM_get_vnumainfo: the virtual NUMA topology of a domain. */
+struct xen_vnuma_topology_info {
+    /* IN: the domain. */
+    domid_t domid;
+    /* Reserved. */
+    uint16_t pad;
+    /* IN/OUT: size of vdistance's rows; OUT: number of nodes. */
+    unsigned int nr_vnodes;
+    /* IN/OUT: number of vCPUs. */
+    unsigned int nr_vcpus;
+    /* IN/OUT: number of memory ranges. */
+    unsigned int nr_vmemranges;
+    /* OUT: node distance matrix. */
+    union {
+        XEN_GUEST_HANDLE(uint) h;
+        uint64_t pad;
+    } vdistance;
+    /* OUT: node of each vCPU. */
+    union {
+        XEN_GUEST_HANDLE(uint) h;
+        uint64_t pad;
+    } vcpu_to_vnode;
+    /* OUT: the memory ranges. */
+    union {
+        XEN_GUEST_HANDLE(xen_vmemrange_t) h;
+        uint64_t pad;
+    } vmemrange;
+};
+typedef struct xen_vnuma_topology_info xen_vnuma_topology_info_t;
+DEFINE_XEN_GUEST_HANDLE(xen_vnuma_topology_info_t);
 
 /*
  * Frame id of the synchronous ioreq page of vCPU n's group, in an ioreq server

@@ -605,12 +605,11 @@ struct shared_info {
 typedef struct shared_info shared_info_t;
 #endif
 
-#if (defined(__i386__) || defined(__x86_64__))
+#ifdef XEN_HAVE_PV_GUEST_ENTRY
+
 /* Size of start_info.cmd_line. */
 #define MAX_GUEST_CMDLINE 1024
-#endif
 
-#if (defined(__i386__) || defined(__x86_64__))
 /*
  * Information handed to a PV guest at boot; the first part is refreshed on
  * resume.
@@ -669,10 +668,8 @@ struct start_info {
     unsigned long nr_p2m_frames;
 };
 typedef struct start_info start_info_t;
-#endif
 
-#if (defined(__i386__) || defined(__x86_64__)) && \
-    __XEN_INTERFACE_VERSION__ < 0x00030203
+#if __XEN_INTERFACE_VERSION__ < 0x00030203
 /*
  * The console ring's frame and port under the names older guests use (text:
  * member paths).
@@ -680,6 +677,8 @@ typedef struct start_info start_info_t;
 #define console_mfn    console.domU.mfn
 #define console_evtchn console.domU.evtchn
 #endif
+
+#endif /* XEN_HAVE_PV_GUEST_ENTRY */
 
 /* Properties of the domain, in start_info.flags. */
 /* The domain is privileged. */
@@ -722,7 +721,7 @@ struct xen_multiboot_mod_list {
  * firmware, a text mode or a framebuffer; found through start_info.console.dom0
  * or the platform op.
  */
-struct dom0_vga_console_info {
+typedef struct dom0_vga_console_info {
     /* XEN_VGATYPE_* kind of console. */
     uint8_t video_type;
     /* The mode, as the kind says. */
@@ -732,20 +731,17 @@ struct dom0_vga_console_info {
             /* Height of a character cell in pixels. */
             uint16_t font_height;
             /* Cursor column. */
-            uint16_t cursor_x;
             /* Cursor row. */
-            uint16_t cursor_y;
+            uint16_t cursor_x, cursor_y;
             /* Number of rows. */
-            uint16_t rows;
             /* Number of columns. */
-            uint16_t columns;
+            uint16_t rows, columns;
         } text_mode_3;
         /* A linear framebuffer. */
         struct {
             /* Width in pixels. */
-            uint16_t width;
             /* Height in pixels. */
-            uint16_t height;
+            uint16_t width, height;
             /* Bytes from one line to the next. */
             uint16_t bytes_per_line;
             /* Bits of one pixel. */
@@ -755,21 +751,17 @@ struct dom0_vga_console_info {
             /* Size of the framebuffer in 64KB units. */
             uint32_t lfb_size;
             /* Bit position of red in a pixel. */
-            uint8_t red_pos;
             /* Number of bits of red. */
-            uint8_t red_size;
+            uint8_t red_pos, red_size;
             /* Bit position of green. */
-            uint8_t green_pos;
             /* Number of bits of green. */
-            uint8_t green_size;
+            uint8_t green_pos, green_size;
             /* Bit position of blue. */
-            uint8_t blue_pos;
             /* Number of bits of blue. */
-            uint8_t blue_size;
+            uint8_t blue_pos, blue_size;
             /* Bit position of the unused bits. */
-            uint8_t rsvd_pos;
             /* Number of unused bits. */
-            uint8_t rsvd_size;
+            uint8_t rsvd_pos, rsvd_size;
 #if __XEN_INTERFACE_VERSION__ >= 0x00030206
             /* VESA capabilities of the adapter. */
             uint32_t gbl_caps;
@@ -788,8 +780,7 @@ struct dom0_vga_console_info {
 #endif
         } vesa_lfb;
     } u;
-};
-typedef struct dom0_vga_console_info dom0_vga_console_info_t;
+} dom0_vga_console_info_t;
 
 /* Another name of the console description, used where it is not only dom0's. */
 #define xen_vga_console_info dom0_vga_console_info

@@ -17,25 +17,23 @@
 #ifndef __XEN_PUBLIC_ARCH_X86_GUEST_ACPI_H__
 #define __XEN_PUBLIC_ARCH_X86_GUEST_ACPI_H__
 
-#if defined(__XEN_TOOLS__)
+#ifdef __XEN_TOOLS__
+
 /*
  * I/O port address of the bitmap of online vCPUs, one bit per vCPU, which the
  * guest's ACPI code reads.
  */
 #define XEN_ACPI_CPU_MAP 0xAF00
-#endif
 
-#if defined(__XEN_TOOLS__)
 /* Length in bytes of that bitmap: a bit for each vCPU an HVM guest can have. */
 #define XEN_ACPI_CPU_MAP_LEN         ((HVM_MAX_VCPUS + 7) / 8)
-#endif
 
-#if defined(__XEN_TOOLS__)
 /*
  * The bit of the GPE0 status block set when a vCPU is added or removed, so that
  * the guest's ACPI handler rescans the bitmap.
  */
 #define XEN_ACPI_GPE0_CPUHP_BIT 2
-#endif
+
+#endif /* __XEN_TOOLS__ */
 
 #endif /* __XEN_PUBLIC_ARCH_X86_GUEST_ACPI_H__ */

@@ -161,7 +161,8 @@ struct buf_ioreq {
 };
 typedef struct buf_ioreq buf_ioreq_t;
 
-#if defined(__XEN__)
+#ifdef __XEN__
+
 /*
  * Xen's own view of the two indexes of the buffered ring: as two 32-bit
  * counters, or as one 64-bit word so that both change together.
@@ -176,7 +177,8 @@ union bufioreq_pointers {
     /* Both indexes at once. */
     uint64_t full;
 };
-#endif
+
+#endif /* __XEN__ */
 
 /*
  * The buffered ioreq page: the ring's two indexes, then its slots; it fits in

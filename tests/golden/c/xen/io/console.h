@@ -44,17 +44,17 @@ struct xencons_interface {
     XENCONS_RING_IDX out_prod;
 };
 
-#if defined(XEN_WANT_FLEX_CONSOLE_RING)
+#ifdef XEN_WANT_FLEX_CONSOLE_RING
+
 /*
  * For DEFINE_XEN_FLEX_RING, when the includer asks for the flexible ring
  * helpers.
  */
 #include "ring.h"
-#endif
 
-#if defined(XEN_WANT_FLEX_CONSOLE_RING)
 /* Helpers for rings of any size over the same page (io/ring.h), on request. */
 DEFINE_XEN_FLEX_RING(xencons);
-#endif
+
+#endif /* XEN_WANT_FLEX_CONSOLE_RING */
 
 #endif /* __XEN_PUBLIC_IO_CONSOLE_H__ */

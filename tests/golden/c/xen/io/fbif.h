@@ -177,19 +177,17 @@ struct xenfb_page {
     unsigned long pd[256];
 };
 
-#if defined(__KERNEL__)
+#ifdef __KERNEL__
+
 /* Default width, for kernel frontends. */
 #define XENFB_WIDTH 800
-#endif
 
-#if defined(__KERNEL__)
 /* Default height, for kernel frontends. */
 #define XENFB_HEIGHT 600
-#endif
 
-#if defined(__KERNEL__)
 /* Default bits per pixel, for kernel frontends. */
 #define XENFB_DEPTH 32
-#endif
+
+#endif /* __KERNEL__ */
 
 #endif /* __XEN_PUBLIC_IO_FBIF_H__ */

@@ -186,7 +186,8 @@ typedef struct __name##_back_ring __name##_back_ring_t
 #define XEN_RING_NR_UNCONSUMED_RESPONSES(_r)                            \
     ((_r)->sring->rsp_prod - (_r)->rsp_cons)
 
-#if defined(__GNUC__)
+#ifdef __GNUC__
+
 /*
  * Requests the backend has not read yet, bounded by the free slots (GNU C form,
  * then the portable one).
@@ -197,7 +198,8 @@ typedef struct __name##_back_ring __name##_back_ring_t
         ((_r)->req_cons - (_r)->rsp_prod_pvt);                          \
     req < rsp ? req : rsp;                                              \
 })
-#endif
+
+#endif /* __GNUC__ */
 
 #if !defined(__GNUC__)
 #define XEN_RING_NR_UNCONSUMED_REQUESTS(_r)                             \
@@ -207,19 +209,19 @@ typedef struct __name##_back_ring __name##_back_ring_t
      (RING_SIZE(_r) - ((_r)->req_cons - (_r)->rsp_prod_pvt)))
 #endif
 
-#if defined(XEN_RING_HAS_UNCONSUMED_IS_BOOL)
+#ifdef XEN_RING_HAS_UNCONSUMED_IS_BOOL
+
 /*
  * Whether work is waiting: a truth value when the includer asks for it
  * (XEN_RING_HAS_UNCONSUMED_IS_BOOL), a count otherwise.
  */
 #define RING_HAS_UNCONSUMED_RESPONSES(_r) \
     (!!XEN_RING_NR_UNCONSUMED_RESPONSES(_r))
-#endif
 
-#if defined(XEN_RING_HAS_UNCONSUMED_IS_BOOL)
 #define RING_HAS_UNCONSUMED_REQUESTS(_r)  \
     (!!XEN_RING_NR_UNCONSUMED_REQUESTS(_r))
-#endif
+
+#endif /* XEN_RING_HAS_UNCONSUMED_IS_BOOL */
 
 #if !defined(XEN_RING_HAS_UNCONSUMED_IS_BOOL)
 #define RING_HAS_UNCONSUMED_RESPONSES(_r) XEN_RING_NR_UNCONSUMED_RESPONSES(_r)

@@ -107,7 +107,8 @@ struct xsd_errors {
     const char *errstring;
 };
 
-#if defined(EINVAL)
+#ifdef EINVAL
+
 /*
  * The table itself, for includers that have <errno.h>: an initialised C
  * array (code, not ABI data). Entries are only ever appended.
@@ -135,7 +136,8 @@ __attribute__((unused))
     XSD_ERROR(E2BIG),
     XSD_ERROR(EPERM),
 };
-#endif
+
+#endif /* EINVAL */
 
 /*
  * The header of every message in either direction; `len` bytes of payload
