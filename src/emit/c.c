@@ -240,7 +240,7 @@ static void begin(Header *h, bool c_only, int group, const Cond *c)
 	bool asm_change = h->u->header.assembly && c_only != h->in_c;
 	if (h->started && !(group && group == h->prev_group))
 		buf_putc(b, '\n');
-	if (h->in_ifdef && (asm_change || !want || strcmp(want, h->in_ifdef)))
+	if (h->in_ifdef && (asm_change || !want || strcmp(want, h->in_ifdef) != 0))
 		close_ifdef(h);
 	if (asm_change) {
 		buf_puts(b, c_only ? "#ifndef __ASSEMBLY__\n\n"
