@@ -295,6 +295,11 @@ struct xen_callback {
     /* The entry address. */
     unsigned long eip;
 };
+
+/*
+ * Its typedef, an alias like x86_64's (an address alone) so that common
+ * headers (callback.h) can import the name from "arch" on every target.
+ */
 typedef struct xen_callback xen_callback_t;
 
 #endif /* !__ASSEMBLY__ */
