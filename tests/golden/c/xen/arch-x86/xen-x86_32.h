@@ -297,8 +297,9 @@ struct xen_callback {
 };
 
 /*
- * Its typedef, an alias like x86_64's (an address alone) so that common
- * headers (callback.h) can import the name from "arch" on every target.
+ * The name callers use for struct xen_callback. It is an alias, as x86_64's
+ * xen_callback_t is, so that a common header (callback.h) can import the
+ * name from "arch" on every target.
  */
 typedef struct xen_callback xen_callback_t;
 
