@@ -295,6 +295,12 @@ struct xen_callback {
     /* The entry address. */
     unsigned long eip;
 };
+
+/*
+ * The name callers use for struct xen_callback. It is an alias, as x86_64's
+ * xen_callback_t is, so that a common header (callback.h) can import the
+ * name from "arch" on every target.
+ */
 typedef struct xen_callback xen_callback_t;
 
 #endif /* !__ASSEMBLY__ */
