@@ -284,8 +284,19 @@ struct physdev_op {
         physdev_irq_status_query_t irq_status_query;
         /* For PHYSDEVOP_set_iopl. */
         physdev_set_iopl_t set_iopl;
-        /* For PHYSDEVOP_set_iobitmap. */
+#if __XEN_INTERFACE_VERSION__ >= 0x00030205
+        /* For PHYSDEVOP_set_iobitmap (its bitmap a guest handle). */
         physdev_set_iobitmap_t set_iobitmap;
+#endif
+#if __XEN_INTERFACE_VERSION__ < 0x00030205
+        /*
+         * For PHYSDEVOP_set_iobitmap, before interface 3.2.5 (its bitmap a
+         * plain pointer, 4 bytes on arm32): a member of its own so that the
+         * layout assertions of physdev_op, which differ with it, are made where
+         * the version is known.
+         */
+        physdev_set_iobitmap_t set_iobitmap;
+#endif
         /* For PHYSDEVOP_apic_read and apic_write. */
         physdev_apic_t apic_op;
         /* For PHYSDEVOP_alloc_irq_vector and free_irq_vector. */
@@ -304,9 +315,9 @@ DEFINE_XEN_GUEST_HANDLE(physdev_op_t);
 struct physdev_setup_gsi {
     /* IN: the GSI. */
     int gsi;
-    /* IN: 0 for edge, 1 for level. */
+    /* IN: trigger mode, edge or level. */
     uint8_t triggering;
-    /* IN: 0 for active high, 1 for active low. */
+    /* IN: polarity, active high or active low. */
     uint8_t polarity;
 };
 typedef struct physdev_setup_gsi physdev_setup_gsi_t;
@@ -474,50 +485,20 @@ DEFINE_XEN_GUEST_HANDLE(physdev_dbgp_op_t);
 #define PHYSDEVOP_IRQ_UNMASK_NOTIFY 4
 
 #if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Capitalised name of the sub-op, kept for interfaces before 4.6. */
-#define PHYSDEVOP_IRQ_STATUS_QUERY PHYSDEVOP_irq_status_query
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Capitalised name of the sub-op, kept for interfaces before 4.6. */
-#define PHYSDEVOP_SET_IOPL PHYSDEVOP_set_iopl
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Capitalised name of the sub-op, kept for interfaces before 4.6. */
-#define PHYSDEVOP_SET_IOBITMAP PHYSDEVOP_set_iobitmap
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Capitalised name of the sub-op, kept for interfaces before 4.6. */
-#define PHYSDEVOP_APIC_READ PHYSDEVOP_apic_read
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Capitalised name of the sub-op, kept for interfaces before 4.6. */
-#define PHYSDEVOP_APIC_WRITE PHYSDEVOP_apic_write
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Former name of PHYSDEVOP_alloc_irq_vector, kept for interfaces before 4.6. */
-#define PHYSDEVOP_ASSIGN_VECTOR PHYSDEVOP_alloc_irq_vector
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Former name of PHYSDEVOP_free_irq_vector, kept for interfaces before 4.6. */
-#define PHYSDEVOP_FREE_VECTOR PHYSDEVOP_free_irq_vector
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
 /*
- * Former name of the XENIRQSTAT_needs_eoi flag, kept for interfaces before 4.6.
+ * The capitalised former names of sub-ops and status flags, kept for interfaces
+ * before 4.6 (text: five of them differ from the current names in case only,
+ * and would be one name in Rust).
  */
+#define PHYSDEVOP_IRQ_STATUS_QUERY       PHYSDEVOP_irq_status_query
+#define PHYSDEVOP_SET_IOPL               PHYSDEVOP_set_iopl
+#define PHYSDEVOP_SET_IOBITMAP           PHYSDEVOP_set_iobitmap
+#define PHYSDEVOP_APIC_READ              PHYSDEVOP_apic_read
+#define PHYSDEVOP_APIC_WRITE             PHYSDEVOP_apic_write
+#define PHYSDEVOP_ASSIGN_VECTOR          PHYSDEVOP_alloc_irq_vector
+#define PHYSDEVOP_FREE_VECTOR            PHYSDEVOP_free_irq_vector
 #define PHYSDEVOP_IRQ_NEEDS_UNMASK_NOTIFY XENIRQSTAT_needs_eoi
-#endif
-
-#if __XEN_INTERFACE_VERSION__ < 0x00040600
-/* Former name of the XENIRQSTAT_shared flag, kept for interfaces before 4.6. */
-#define PHYSDEVOP_IRQ_SHARED XENIRQSTAT_shared
+#define PHYSDEVOP_IRQ_SHARED             XENIRQSTAT_shared
 #endif
 
 #if __XEN_INTERFACE_VERSION__ < 0x00040200

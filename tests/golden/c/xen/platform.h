@@ -1039,8 +1039,14 @@ struct xen_platform_op {
     uint32_t interface_version;
     /* The sub-op's argument, padded to 128 bytes. */
     union {
-        /* XENPF_settime, whichever version that names. */
+#if __XEN_INTERFACE_VERSION__ < 0x00040600
+        /* XENPF_settime: the 32-bit version before interface 4.6. */
         xenpf_settime_t settime;
+#endif
+#if __XEN_INTERFACE_VERSION__ >= 0x00040600
+        /* XENPF_settime: the 64-bit version from interface 4.6 on. */
+        xenpf_settime_t settime;
+#endif
         /* XENPF_settime32. */
         xenpf_settime32_t settime32;
         /* XENPF_settime64. */
