@@ -448,7 +448,7 @@ fn op_families() {
 
 def test_op_traits(ctx):
     """The op structs of every family (domctl, sysctl, event channels,
-    grant tables, memory) implement their family's trait: each impl's CMD
+    grant tables, memory, physdev, platform) implement their family's trait: each impl's CMD
     and each trait's HYPERCALL are the values of the C header's constants
     (a C program checks them at compile time against the generated
     headers), a wrapper generic over the trait sends the right sub-op, and
@@ -468,9 +468,9 @@ def test_op_traits(ctx):
         for trait, _, _, _ in impls:
             per_trait[trait] = per_trait.get(trait, 0) + 1
         for want in ("IsDomctl", "IsSysctl", "IsEventChannelOp", "IsGrantTableOp",
-                     "IsMemoryOp"):
+                     "IsMemoryOp", "IsPhysdevOp", "IsPlatformOp"):
             assert per_trait.get(want), "no struct implements %s" % want
-        assert len(traits) == 5, traits
+        assert len(traits) == 7, traits
         cdir = generate(ctx, specs, os.path.join(work, "c"), lang="c")
         incs = sorted(os.path.relpath(os.path.join(r, n), cdir)
                       for r, _, ns in os.walk(cdir) for n in ns

@@ -125,6 +125,24 @@ ARM_DIFFER = {"mmuext_op.arg1", "vcpu_register_runstate_memory_area.addr",
               "blkif_back_ring", "tpmif_ring", "tpmif_tx_interface", "tpmif_tx_request",
               "xenfb_page", "xennmi_callback", "xsd_errors", "xen_kexec_image",
               "xen_kexec_load_v1", "xen_kexec_range"}
+# physdev.h and platform.h in full: unsigned long, native guest handles,
+# xen_pfn_t and plain uint64_t members, as in Xen.
+X86_DIFFER |= set("""physdev_apic physdev_op physdev_op.u physdev_pci_mmcfg_reserved
+physdev_pirq_eoi_gmfn physdev_set_iobitmap xen_pct_register xen_platform_op
+xen_platform_op.u xen_power_register xen_processor_cx xen_processor_performance
+xen_processor_power xen_processor_px xen_psd_package xenpf_add_memtype xenpf_change_freq
+xenpf_efi_info xenpf_efi_info.apple_properties xenpf_efi_info.cfg xenpf_efi_info.mem
+xenpf_efi_info.pci_rom xenpf_efi_info.vendor xenpf_efi_runtime_call
+xenpf_efi_runtime_call.u xenpf_efi_runtime_call.u.get_next_variable_name
+xenpf_efi_runtime_call.u.get_variable xenpf_efi_runtime_call.u.query_capsule_capabilities
+xenpf_efi_runtime_call.u.query_variable_info xenpf_efi_runtime_call.u.update_capsule
+xenpf_firmware_info xenpf_firmware_info.u xenpf_firmware_info.u.disk_info
+xenpf_firmware_info.u.vbeddc_info xenpf_getidletime xenpf_mem_hotadd
+xenpf_microcode_update xenpf_read_memtype xenpf_resource_entry xenpf_resource_op
+xenpf_set_processor_pminfo xenpf_set_processor_pminfo.u xenpf_settime32 xenpf_settime64
+xenpf_symdata""".split())
+# physdev_apic's unsigned long apic_physbase, 4 bytes on arm32 and 8 on arm64.
+ARM_DIFFER |= {"physdev_apic", "physdev_op.u"}
 # Those that break the 32/64 invariance domctl and sysctl are designed for.
 INVARIANT_BREAKERS = {"xen_domctl_cacheflush", "xen_domctl.u",
                       "xen_sysctl_page_offline_op", "xen_sysctl.u"}
