@@ -772,8 +772,7 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 	}
 	for (i = 0; i < nitems; i++) {
 		const Item *it = items[i];
-		if (it->kind == IT_ALIAS && !it->inline_type && it->layout[CT] &&
-		    it->layout[NT]) {
+		if (it->kind == IT_ALIAS && in_view(it)) {
 			buf_putc(&b, '\n');
 			emit_alias(C, &b, it);
 		}

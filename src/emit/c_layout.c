@@ -471,8 +471,9 @@ static void find_empty(Spec *s, int target, const Item **empty)
 	free(order);
 }
 
-/* Does anything in the item's layout depend on the kind of build or on
- * the interface version?  Its numbers then hold for tools and hypervisor
+/* Does anything in the item's layout, or in the records it holds by
+ * value, depend on the kind of build or on the interface version?  Its
+ * numbers then hold for tools and hypervisor
  * builds only (1), or for the hypervisor only (2), which is what the engine
  * describes. */
 static int build_dependent(const Item *it)
@@ -493,6 +494,14 @@ static int build_dependent(const Item *it)
 		while (t->kind == TY_ARRAY)
 			t = t->elem;
 		if (t->kind == TY_INLINE && (d = build_dependent(t->item)) > dep)
+			dep = d;
+		/* a record held by value brings its own dependence (a struct
+		 * whose size changes with the interface version changes the
+		 * layout of every record that holds it) */
+		if (t->kind == TY_NAMED && t->sym && symbol_any(t->sym) &&
+		    (symbol_any(t->sym)->kind == IT_STRUCT ||
+		     symbol_any(t->sym)->kind == IT_UNION) &&
+		    (d = build_dependent(symbol_any(t->sym))) > dep)
 			dep = d;
 	}
 	return dep;
