@@ -344,11 +344,19 @@ PRIMS = set("u8 u16 u32 u64 i8 i16 i32 i64 char int uint long ulong uint64_t int
 def member_probes(st, ctype, top, with_class=True):
     """(key, expression) of a type's size, alignment and members."""
     out = [((top, "size"), "sizeof(%s)" % ctype), ((top, "align"), "_Alignof(%s)" % ctype)]
+    # (a member of an inline struct that is an array's element, as
+    # arch-x86/hvm/save.h's hvm_hw_hpet.timers, is reached through element 0)
+    arrays = {t["name"] + "." + f["name"] for t in st["layout"]
+              if t["name"].partition(".")[0] == top and t["targets"].get("x86_32")
+              for f in t["targets"]["x86_32"]["fields"] if f["type"].endswith("]")}
     for t in st["layout"]:
         head, _, path = t["name"].partition(".")
         lay = t["targets"].get("x86_32")
         if head != top or not lay or "(anonymous)" in t["name"]:
             continue
+        parts = path.split(".") if path else []
+        path = ".".join(c + ("[0]" if ".".join([top] + parts[:i + 1]) in arrays else "")
+                        for i, c in enumerate(parts))
         for f in lay["fields"]:
             if "bits" in f or f["name"] == "(anonymous)":
                 continue

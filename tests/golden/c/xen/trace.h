@@ -8,18 +8,26 @@
  *   make regen
  */
 
-/* Copyright (C) 2005 Bin Ren */
+/*
+ * Mark Williamson, (C) 2004 Intel Research Cambridge
+ * Copyright (C) 2005 Bin Ren
+ */
 
 /*
  * The format of the hypervisor's trace buffers (xentrace): per-CPU buffers of
  * records, each an event number, an optional time stamp and up to
- * TRACE_EXTRA_MAX words of data.
+ * TRACE_EXTRA_MAX words of data. An event number is a class (TRC_GEN,
+ * TRC_SCHED, ...), a subclass and the event within it; a trace setup enables
+ * classes with a mask of them.
  */
 
 #ifndef __XEN_PUBLIC_TRACE_H__
 #define __XEN_PUBLIC_TRACE_H__
 
-/* Most 32-bit words of data a trace record carries after its header. */
+/*
+ * Most 32-bit words of data a trace record carries after its header; also the
+ * mask of the header's count of them.
+ */
 #define TRACE_EXTRA_MAX 7
 
 /*
@@ -27,5 +35,690 @@
  * up.
  */
 #define TRACE_EXTRA_SHIFT 28
+
+/*
+ * Bit position of the class part of an event number (the bits above the
+ * subclass).
+ */
+#define TRC_CLS_SHIFT 16
+
+/*
+ * Class of the trace machinery's own events (lost records, buffer wrap, CPU
+ * change); the low 12 bits select the event.
+ */
+#define TRC_GEN 0x1F000
+
+/* Class of the scheduler's events, with all its subclasses. */
+#define TRC_SCHED 0x2F000
+
+/* Class of the events of domain management done by the control domain. */
+#define TRC_DOM0OP 0x4F000
+
+/*
+ * Class of the events of hardware-virtualised guests: exits, handlers, emulated
+ * devices.
+ */
+#define TRC_HVM 0x8F000
+
+/*
+ * Class of the memory management events: grants, the physical-to-machine map,
+ * populate-on-demand.
+ */
+#define TRC_MEM 0x10F000
+
+/*
+ * Class of the events of paravirtualised guests: hypercalls, traps, emulation.
+ */
+#define TRC_PV 0x20F000
+
+/* Class of the shadow paging events. */
+#define TRC_SHADOW 0x40F000
+
+/*
+ * Class of the events of the physical machine: power management and interrupts.
+ */
+#define TRC_HW 0x80F000
+
+/* Class of the events that guests record themselves. */
+#define TRC_GUEST 0x800F000
+
+/*
+ * Mask that enables every class and subclass at once, as the event mask of a
+ * trace setup.
+ */
+#define TRC_ALL 0xFFFF000
+
+/*
+ * The event number of a record header word, without its data word count and
+ * time stamp flag.
+ */
+#define TRC_HD_TO_EVENT(x) ((x) & 0x0fffffff)
+
+/*
+ * Bit of a record header word set when the record carries a cycle counter time
+ * stamp.
+ */
+#define TRC_HD_CYCLE_FLAG (1UL << 31)
+
+/* 1 if the record header word `x` says a time stamp follows, else 0. */
+#define TRC_HD_INCLUDES_CYCLE_COUNT(x) (!!((x) & TRC_HD_CYCLE_FLAG))
+
+/* How many data words follow the record whose header word is `x`. */
+#define TRC_HD_EXTRA(x) (((x) >> TRACE_EXTRA_SHIFT) & TRACE_EXTRA_MAX)
+
+/*
+ * Bit position of the subclass part of an event number (the bits above the
+ * event).
+ */
+#define TRC_SUBCLS_SHIFT 12
+
+/* HVM subclass: the guest entering and leaving hardware-assisted execution. */
+#define TRC_HVM_ENTRYEXIT 0x81000
+
+/* HVM subclass: what the hypervisor does about one guest exit. */
+#define TRC_HVM_HANDLER 0x82000
+
+/* HVM subclass: the timers and interrupts of emulated platform devices. */
+#define TRC_HVM_EMUL 0x84000
+
+/* Scheduler subclass with the fewest events: changes of a vCPU's run state. */
+#define TRC_SCHED_MIN 0x21000
+
+/*
+ * Scheduler subclass of the events that each scheduler defines for itself; see
+ * TRC_SCHED_CLASS_EVT.
+ */
+#define TRC_SCHED_CLASS 0x22000
+
+/*
+ * Scheduler subclass with the detail of the generic scheduler: domains added
+ * and removed, sleeps, wakes, switches.
+ */
+#define TRC_SCHED_VERBOSE 0x28000
+
+/*
+ * Width of the field of a TRC_SCHED_CLASS event number that names the
+ * scheduler, so at most 8 schedulers.
+ */
+#define TRC_SCHED_ID_BITS 3
+
+/*
+ * Position of the scheduler field in a TRC_SCHED_CLASS event number: the top
+ * bits of its 12-bit event part.
+ */
+#define TRC_SCHED_ID_SHIFT (TRC_SUBCLS_SHIFT - TRC_SCHED_ID_BITS)
+
+/* The bits of a TRC_SCHED_CLASS event number that name the scheduler. */
+#define TRC_SCHED_ID_MASK \
+    (((1UL << TRC_SCHED_ID_BITS) - 1) << TRC_SCHED_ID_SHIFT)
+
+/*
+ * The bits of a TRC_SCHED_CLASS event number left for the scheduler's own event
+ * (512 of them).
+ */
+#define TRC_SCHED_EVT_MASK (~(TRC_SCHED_ID_MASK))
+
+/*
+ * Scheduler field value of the credit scheduler. (2 was the SEDF scheduler,
+ * removed, and is not reused.)
+ */
+#define TRC_SCHED_CSCHED 0
+
+/* Scheduler field value of the credit2 scheduler. */
+#define TRC_SCHED_CSCHED2 1
+
+/* Scheduler field value of the ARINC 653 scheduler. */
+#define TRC_SCHED_ARINC653 3
+
+/* Scheduler field value of the real-time deferrable server scheduler. */
+#define TRC_SCHED_RTDS 4
+
+/* Scheduler field value of the null scheduler. */
+#define TRC_SCHED_SNULL 5
+
+/*
+ * TRC_SCHED_CLASS_EVT(sched, event): the number of the scheduler-specific event
+ * `event` of the scheduler TRC_SCHED_<sched> (CSCHED, CSCHED2, ...). Verbatim
+ * because it pastes its first argument into a name.
+ */
+#define TRC_SCHED_CLASS_EVT(_c, _e) \
+  ( ( TRC_SCHED_CLASS | \
+      ((TRC_SCHED_##_c << TRC_SCHED_ID_SHIFT) & TRC_SCHED_ID_MASK) ) + \
+    (_e & TRC_SCHED_EVT_MASK) )
+
+/* Subclass of the control domain's operations on domains. */
+#define TRC_DOM0_DOMOPS 0x41000
+
+/* Hardware subclass: frequency changes and idle states of the CPUs. */
+#define TRC_HW_PM 0x801000
+
+/* Hardware subclass: setting up, moving and handling physical interrupts. */
+#define TRC_HW_IRQ 0x802000
+
+/*
+ * Records were dropped because the buffer was full; the record says how many.
+ */
+#define TRC_LOST_RECORDS (TRC_GEN + 1)
+
+/* The producer went back to the start of the buffer. */
+#define TRC_TRACE_WRAP_BUFFER (TRC_GEN + 2)
+
+/* The records that follow come from another CPU's buffer. */
+#define TRC_TRACE_CPU_CHANGE (TRC_GEN + 3)
+
+/* A vCPU went from one run state to another. */
+#define TRC_SCHED_RUNSTATE_CHANGE (TRC_SCHED_MIN + 1)
+
+/* The scheduler chose to keep the running vCPU. */
+#define TRC_SCHED_CONTINUE_RUNNING (TRC_SCHED_MIN + 2)
+
+/* A domain was given to the scheduler. */
+#define TRC_SCHED_DOM_ADD (TRC_SCHED_VERBOSE + 1)
+
+/* A domain was taken away from the scheduler. */
+#define TRC_SCHED_DOM_REM (TRC_SCHED_VERBOSE + 2)
+
+/* A vCPU was put to sleep. */
+#define TRC_SCHED_SLEEP (TRC_SCHED_VERBOSE + 3)
+
+/* A vCPU was woken up. */
+#define TRC_SCHED_WAKE (TRC_SCHED_VERBOSE + 4)
+
+/* A vCPU gave up the rest of its time slice. */
+#define TRC_SCHED_YIELD (TRC_SCHED_VERBOSE + 5)
+
+/* A vCPU blocked until an event arrives. */
+#define TRC_SCHED_BLOCK (TRC_SCHED_VERBOSE + 6)
+
+/* A domain asked to be shut down. */
+#define TRC_SCHED_SHUTDOWN (TRC_SCHED_VERBOSE + 7)
+
+/* A scheduler-wide setting was read or changed. */
+#define TRC_SCHED_CTL (TRC_SCHED_VERBOSE + 8)
+
+/* A domain's scheduling parameters were read or changed. */
+#define TRC_SCHED_ADJDOM (TRC_SCHED_VERBOSE + 9)
+
+/* The CPU switched from one vCPU to another. */
+#define TRC_SCHED_SWITCH (TRC_SCHED_VERBOSE + 10)
+
+/* The scheduler's own timer fired. */
+#define TRC_SCHED_S_TIMER_FN (TRC_SCHED_VERBOSE + 11)
+
+/* A vCPU's single-shot timer fired. */
+#define TRC_SCHED_T_TIMER_FN (TRC_SCHED_VERBOSE + 12)
+
+/* A vCPU's periodic timer fired. */
+#define TRC_SCHED_DOM_TIMER_FN (TRC_SCHED_VERBOSE + 13)
+
+/* Detail of a switch: the vCPU that stopped running and for how long it ran. */
+#define TRC_SCHED_SWITCH_INFPREV (TRC_SCHED_VERBOSE + 14)
+
+/* Detail of a switch: the vCPU that starts running and how long it waited. */
+#define TRC_SCHED_SWITCH_INFNEXT (TRC_SCHED_VERBOSE + 15)
+
+/* A domain asked to be shut down, with the reason. */
+#define TRC_SCHED_SHUTDOWN_CODE (TRC_SCHED_VERBOSE + 16)
+
+/* Detail of a decision to keep the running vCPU. */
+#define TRC_SCHED_SWITCH_INFCONT (TRC_SCHED_VERBOSE + 17)
+
+/* A domain was created. */
+#define TRC_DOM0_DOM_ADD (TRC_DOM0_DOMOPS + 1)
+
+/* A domain was destroyed. */
+#define TRC_DOM0_DOM_REM (TRC_DOM0_DOMOPS + 2)
+
+/* A granted page was mapped. */
+#define TRC_MEM_PAGE_GRANT_MAP (TRC_MEM + 1)
+
+/* A granted page was unmapped. */
+#define TRC_MEM_PAGE_GRANT_UNMAP (TRC_MEM + 2)
+
+/* A page changed hands through a grant transfer. */
+#define TRC_MEM_PAGE_GRANT_TRANSFER (TRC_MEM + 3)
+
+/* An entry of a guest's physical-to-machine map was written. */
+#define TRC_MEM_SET_P2M_ENTRY (TRC_MEM + 4)
+
+/* A guest gave memory back. */
+#define TRC_MEM_DECREASE_RESERVATION (TRC_MEM + 5)
+
+/* Populate-on-demand gave memory to a guest frame on first access. */
+#define TRC_MEM_POD_POPULATE (TRC_MEM + 16)
+
+/* Populate-on-demand took back a guest page found to be all zeros. */
+#define TRC_MEM_POD_ZERO_RECLAIM (TRC_MEM + 17)
+
+/* Populate-on-demand broke a superpage into small pages. */
+#define TRC_MEM_POD_SUPERPAGE_SPLINTER (TRC_MEM + 18)
+
+/* PV subclass: the ways a PV guest enters the hypervisor. */
+#define TRC_PV_ENTRY 0x201000
+
+/* PV subclass: the calls made inside a multicall. */
+#define TRC_PV_SUBCALL 0x202000
+
+/*
+ * A PV guest made a hypercall (the older record format; see
+ * TRC_PV_HYPERCALL_V2).
+ */
+#define TRC_PV_HYPERCALL (TRC_PV_ENTRY + 1)
+
+/* A PV guest took an exception that was reflected to it. */
+#define TRC_PV_TRAP (TRC_PV_ENTRY + 3)
+
+/* A PV guest took a page fault. */
+#define TRC_PV_PAGE_FAULT (TRC_PV_ENTRY + 4)
+
+/*
+ * A PV guest used the forced invalid opcode sequence (to run CPUID through the
+ * hypervisor).
+ */
+#define TRC_PV_FORCED_INVALID_OP (TRC_PV_ENTRY + 5)
+
+/* A privileged instruction of a PV guest was emulated. */
+#define TRC_PV_EMULATE_PRIVOP (TRC_PV_ENTRY + 6)
+
+/* An access of a 32-bit PV guest that wraps around 4 GiB was emulated. */
+#define TRC_PV_EMULATE_4GB (TRC_PV_ENTRY + 7)
+
+/*
+ * A PV guest's floating point state was restored on its first use after a
+ * switch.
+ */
+#define TRC_PV_MATH_STATE_RESTORE (TRC_PV_ENTRY + 8)
+
+/*
+ * A page fault of a PV guest was fixed by the hypervisor without the guest
+ * seeing it.
+ */
+#define TRC_PV_PAGING_FIXUP (TRC_PV_ENTRY + 9)
+
+/*
+ * A fault on a descriptor table page of a PV guest was handled by mapping the
+ * page.
+ */
+#define TRC_PV_GDT_LDT_MAPPING_FAULT (TRC_PV_ENTRY + 10)
+
+/* A write of a PV guest to its own page table was emulated. */
+#define TRC_PV_PTWR_EMULATION (TRC_PV_ENTRY + 11)
+
+/* A write of a PV guest to its own PAE page table was emulated. */
+#define TRC_PV_PTWR_EMULATION_PAE (TRC_PV_ENTRY + 12)
+
+/*
+ * A PV guest made a hypercall. The first data word holds the hypercall
+ * number in its bits 0 to 19 and, from bit 20 up, two bits per argument
+ * (TRC_PV_HYPERCALL_V2_ARG_32 and _64) saying whether the argument was
+ * recorded and at which width; the recorded arguments follow in order, a
+ * 64-bit one as two words, low word first. TRC_64_FLAG is never set on it.
+ */
+#define TRC_PV_HYPERCALL_V2 (TRC_PV_ENTRY + 13)
+
+/*
+ * One call of a multicall, recorded as TRC_PV_HYPERCALL_V2 records its
+ * hypercall.
+ */
+#define TRC_PV_HYPERCALL_SUBCALL (TRC_PV_SUBCALL + 14)
+
+/*
+ * The bits of a TRC_PV_HYPERCALL_V2 record's first word saying that argument
+ * `i` (0 to 5) follows as a 32-bit word.
+ */
+#define TRC_PV_HYPERCALL_V2_ARG_32(i) (0x1 << (20 + 2 * (i)))
+
+/*
+ * The bits of a TRC_PV_HYPERCALL_V2 record's first word saying that argument
+ * `i` (0 to 5) follows as a 64-bit value.
+ */
+#define TRC_PV_HYPERCALL_V2_ARG_64(i) (0x2 << (20 + 2 * (i)))
+
+/* All the argument bits of a TRC_PV_HYPERCALL_V2 record's first word. */
+#define TRC_PV_HYPERCALL_V2_ARG_MASK (0xfff00000)
+
+/* A fault that shadow paging did not cause was passed to the guest. */
+#define TRC_SHADOW_NOT_SHADOW (TRC_SHADOW + 1)
+
+/*
+ * A fault was passed to the guest on the fast path, without walking its page
+ * tables.
+ */
+#define TRC_SHADOW_FAST_PROPAGATE (TRC_SHADOW + 2)
+
+/* An access to emulated MMIO was recognised on the fast path. */
+#define TRC_SHADOW_FAST_MMIO (TRC_SHADOW + 3)
+
+/* The fast path was taken wrongly and the fault handled the slow way. */
+#define TRC_SHADOW_FALSE_FAST_PATH (TRC_SHADOW + 4)
+
+/* An access to emulated MMIO was found by walking the guest's page tables. */
+#define TRC_SHADOW_MMIO (TRC_SHADOW + 5)
+
+/* A shadow page table entry was filled in to resolve a fault. */
+#define TRC_SHADOW_FIXUP (TRC_SHADOW + 6)
+
+/* A fault was dropped because the domain is being destroyed. */
+#define TRC_SHADOW_DOMF_DYING (TRC_SHADOW + 7)
+
+/* A write to a guest page table was emulated. */
+#define TRC_SHADOW_EMULATE (TRC_SHADOW + 8)
+
+/* A page stopped being shadowed because user mode wrote to it. */
+#define TRC_SHADOW_EMULATE_UNSHADOW_USER (TRC_SHADOW + 9)
+
+/*
+ * A page stopped being shadowed because a write to it happened while an event
+ * was being injected.
+ */
+#define TRC_SHADOW_EMULATE_UNSHADOW_EVTINJ (TRC_SHADOW + 10)
+
+/* A page stopped being shadowed because a write to it could not be emulated. */
+#define TRC_SHADOW_EMULATE_UNSHADOW_UNHANDLED (TRC_SHADOW + 11)
+
+/* Writable mappings of a page were searched for by brute force. */
+#define TRC_SHADOW_WRMAP_BF (TRC_SHADOW + 12)
+
+/* Shadows were unpinned to free memory for new ones. */
+#define TRC_SHADOW_PREALLOC_UNPIN (TRC_SHADOW + 13)
+
+/* An out-of-sync shadow was brought up to date in full. */
+#define TRC_SHADOW_RESYNC_FULL (TRC_SHADOW + 14)
+
+/*
+ * An out-of-sync shadow was brought up to date without being put back in sync
+ * for writes.
+ */
+#define TRC_SHADOW_RESYNC_ONLY (TRC_SHADOW + 15)
+
+/*
+ * Flag added to an HVM event number when the event happened for a nested guest.
+ */
+#define TRC_HVM_NESTEDFLAG 0x400
+
+/* The hypervisor resumed the guest. */
+#define TRC_HVM_VMENTRY (TRC_HVM_ENTRYEXIT + 0x01)
+
+/* The guest exited to the hypervisor (32-bit guest address in the record). */
+#define TRC_HVM_VMEXIT (TRC_HVM_ENTRYEXIT + 0x02)
+
+/* The guest exited to the hypervisor (64-bit guest address in the record). */
+#define TRC_HVM_VMEXIT64 (TRC_HVM_ENTRYEXIT + TRC_64_FLAG + 0x02)
+
+/* A page fault was handled by the hypervisor (32-bit address). */
+#define TRC_HVM_PF_XEN (TRC_HVM_HANDLER + 0x01)
+
+/* A page fault was handled by the hypervisor (64-bit address). */
+#define TRC_HVM_PF_XEN64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x01)
+
+/* A page fault was given to the guest (32-bit address). */
+#define TRC_HVM_PF_INJECT (TRC_HVM_HANDLER + 0x02)
+
+/* A page fault was given to the guest (64-bit address). */
+#define TRC_HVM_PF_INJECT64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x02)
+
+/* An exception was injected into the guest. */
+#define TRC_HVM_INJ_EXC (TRC_HVM_HANDLER + 0x03)
+
+/* A virtual interrupt was injected into the guest. */
+#define TRC_HVM_INJ_VIRQ (TRC_HVM_HANDLER + 0x04)
+
+/* A virtual interrupt that did not get delivered was injected again. */
+#define TRC_HVM_REINJ_VIRQ (TRC_HVM_HANDLER + 0x05)
+
+/* The guest read an emulated I/O location. */
+#define TRC_HVM_IO_READ (TRC_HVM_HANDLER + 0x06)
+
+/* The guest wrote an emulated I/O location. */
+#define TRC_HVM_IO_WRITE (TRC_HVM_HANDLER + 0x07)
+
+/* The guest read a control register (32-bit value). */
+#define TRC_HVM_CR_READ (TRC_HVM_HANDLER + 0x08)
+
+/* The guest read a control register (64-bit value). */
+#define TRC_HVM_CR_READ64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x08)
+
+/* The guest wrote a control register (32-bit value). */
+#define TRC_HVM_CR_WRITE (TRC_HVM_HANDLER + 0x09)
+
+/* The guest wrote a control register (64-bit value). */
+#define TRC_HVM_CR_WRITE64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x09)
+
+/* The guest read a debug register. */
+#define TRC_HVM_DR_READ (TRC_HVM_HANDLER + 0x0A)
+
+/* The guest wrote a debug register. */
+#define TRC_HVM_DR_WRITE (TRC_HVM_HANDLER + 0x0B)
+
+/* The guest read a model-specific register. */
+#define TRC_HVM_MSR_READ (TRC_HVM_HANDLER + 0x0C)
+
+/* The guest wrote a model-specific register. */
+#define TRC_HVM_MSR_WRITE (TRC_HVM_HANDLER + 0x0D)
+
+/* The guest ran CPUID. */
+#define TRC_HVM_CPUID (TRC_HVM_HANDLER + 0x0E)
+
+/* A physical interrupt arrived while the guest ran. */
+#define TRC_HVM_INTR (TRC_HVM_HANDLER + 0x0F)
+
+/* A non-maskable interrupt arrived while the guest ran. */
+#define TRC_HVM_NMI (TRC_HVM_HANDLER + 0x10)
+
+/* A system management interrupt arrived while the guest ran. */
+#define TRC_HVM_SMI (TRC_HVM_HANDLER + 0x11)
+
+/* The guest made a hypercall with VMCALL or VMMCALL. */
+#define TRC_HVM_VMMCALL (TRC_HVM_HANDLER + 0x12)
+
+/* The guest halted. */
+#define TRC_HVM_HLT (TRC_HVM_HANDLER + 0x13)
+
+/* The guest invalidated a TLB entry (32-bit address). */
+#define TRC_HVM_INVLPG (TRC_HVM_HANDLER + 0x14)
+
+/* The guest invalidated a TLB entry (64-bit address). */
+#define TRC_HVM_INVLPG64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x14)
+
+/* A machine check arrived while the guest ran. */
+#define TRC_HVM_MCE (TRC_HVM_HANDLER + 0x15)
+
+/* The guest read an I/O port. */
+#define TRC_HVM_IOPORT_READ (TRC_HVM_HANDLER + 0x16)
+
+/* The guest read emulated memory-mapped I/O. */
+#define TRC_HVM_IOMEM_READ (TRC_HVM_HANDLER + 0x17)
+
+/* The guest cleared the task-switched flag of CR0. */
+#define TRC_HVM_CLTS (TRC_HVM_HANDLER + 0x18)
+
+/* The guest loaded the machine status word (32-bit value). */
+#define TRC_HVM_LMSW (TRC_HVM_HANDLER + 0x19)
+
+/* The guest loaded the machine status word (64-bit value). */
+#define TRC_HVM_LMSW64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x19)
+
+/* The guest read the time stamp counter. */
+#define TRC_HVM_RDTSC (TRC_HVM_HANDLER + 0x1a)
+
+/* The guest became able to take the interrupt that was waiting. */
+#define TRC_HVM_INTR_WINDOW (TRC_HVM_HANDLER + 0x20)
+
+/* A fault of the nested (second-level) page tables. */
+#define TRC_HVM_NPF (TRC_HVM_HANDLER + 0x21)
+
+/* An instruction of a guest in real mode was emulated. */
+#define TRC_HVM_REALMODE_EMULATE (TRC_HVM_HANDLER + 0x22)
+
+/* An exception of the guest was intercepted. */
+#define TRC_HVM_TRAP (TRC_HVM_HANDLER + 0x23)
+
+/* A debug exception of the guest was intercepted. */
+#define TRC_HVM_TRAP_DEBUG (TRC_HVM_HANDLER + 0x24)
+
+/* Something happened in the guest's emulated local APIC. */
+#define TRC_HVM_VLAPIC (TRC_HVM_HANDLER + 0x25)
+
+/* The guest read an extended control register. */
+#define TRC_HVM_XCR_READ64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x26)
+
+/* The guest wrote an extended control register. */
+#define TRC_HVM_XCR_WRITE64 (TRC_HVM_HANDLER + TRC_64_FLAG + 0x27)
+
+/* The guest wrote an I/O port. */
+#define TRC_HVM_IOPORT_WRITE (TRC_HVM_HANDLER + 0x216)
+
+/* The guest wrote emulated memory-mapped I/O. */
+#define TRC_HVM_IOMEM_WRITE (TRC_HVM_HANDLER + 0x217)
+
+/* A timer of the emulated HPET was armed. */
+#define TRC_HVM_EMUL_HPET_START_TIMER (TRC_HVM_EMUL + 0x1)
+
+/* The timer of the emulated PIT was armed. */
+#define TRC_HVM_EMUL_PIT_START_TIMER (TRC_HVM_EMUL + 0x2)
+
+/* The timer of the emulated RTC was armed. */
+#define TRC_HVM_EMUL_RTC_START_TIMER (TRC_HVM_EMUL + 0x3)
+
+/* The timer of an emulated local APIC was armed. */
+#define TRC_HVM_EMUL_LAPIC_START_TIMER (TRC_HVM_EMUL + 0x4)
+
+/* A timer of the emulated HPET was stopped. */
+#define TRC_HVM_EMUL_HPET_STOP_TIMER (TRC_HVM_EMUL + 0x5)
+
+/* The timer of the emulated PIT was stopped. */
+#define TRC_HVM_EMUL_PIT_STOP_TIMER (TRC_HVM_EMUL + 0x6)
+
+/* The timer of the emulated RTC was stopped. */
+#define TRC_HVM_EMUL_RTC_STOP_TIMER (TRC_HVM_EMUL + 0x7)
+
+/* The timer of an emulated local APIC was stopped. */
+#define TRC_HVM_EMUL_LAPIC_STOP_TIMER (TRC_HVM_EMUL + 0x8)
+
+/* The timer of the emulated PIT expired. */
+#define TRC_HVM_EMUL_PIT_TIMER_CB (TRC_HVM_EMUL + 0x9)
+
+/* The timer of an emulated local APIC expired. */
+#define TRC_HVM_EMUL_LAPIC_TIMER_CB (TRC_HVM_EMUL + 0xA)
+
+/* The output line of the emulated PIC changed. */
+#define TRC_HVM_EMUL_PIC_INT_OUTPUT (TRC_HVM_EMUL + 0xB)
+
+/* The emulated PIC signalled the vCPU to look at its interrupts. */
+#define TRC_HVM_EMUL_PIC_KICK (TRC_HVM_EMUL + 0xC)
+
+/* The guest acknowledged an interrupt of the emulated PIC. */
+#define TRC_HVM_EMUL_PIC_INTACK (TRC_HVM_EMUL + 0xD)
+
+/* A rising edge on an input of the emulated PIC. */
+#define TRC_HVM_EMUL_PIC_POSEDGE (TRC_HVM_EMUL + 0xE)
+
+/* A falling edge on an input of the emulated PIC. */
+#define TRC_HVM_EMUL_PIC_NEGEDGE (TRC_HVM_EMUL + 0xF)
+
+/* The emulated PIC was asked which interrupt is pending. */
+#define TRC_HVM_EMUL_PIC_PEND_IRQ_CALL (TRC_HVM_EMUL + 0x10)
+
+/* An emulated local APIC took an interrupt from the emulated PIC. */
+#define TRC_HVM_EMUL_LAPIC_PIC_INTR (TRC_HVM_EMUL + 0x11)
+
+/* A CPU's frequency changed. */
+#define TRC_PM_FREQ_CHANGE (TRC_HW_PM + 0x01)
+
+/* A CPU went into an idle state. */
+#define TRC_PM_IDLE_ENTRY (TRC_HW_PM + 0x02)
+
+/* A CPU left an idle state. */
+#define TRC_PM_IDLE_EXIT (TRC_HW_PM + 0x03)
+
+/* The old vector of a moved interrupt could not be freed yet. */
+#define TRC_HW_IRQ_MOVE_CLEANUP_DELAY (TRC_HW_IRQ + 0x1)
+
+/* The old vector of a moved interrupt was freed. */
+#define TRC_HW_IRQ_MOVE_CLEANUP (TRC_HW_IRQ + 0x2)
+
+/* An interrupt was given a vector. */
+#define TRC_HW_IRQ_BIND_VECTOR (TRC_HW_IRQ + 0x3)
+
+/* An interrupt's vector was taken away. */
+#define TRC_HW_IRQ_CLEAR_VECTOR (TRC_HW_IRQ + 0x4)
+
+/* An interrupt finished moving to other CPUs. */
+#define TRC_HW_IRQ_MOVE_FINISH (TRC_HW_IRQ + 0x5)
+
+/* A vector was chosen for an interrupt. */
+#define TRC_HW_IRQ_ASSIGN_VECTOR (TRC_HW_IRQ + 0x6)
+
+/* An interrupt arrived on a vector that nothing uses. */
+#define TRC_HW_IRQ_UNMAPPED_VECTOR (TRC_HW_IRQ + 0x7)
+
+/* An interrupt was handled. */
+#define TRC_HW_IRQ_HANDLED (TRC_HW_IRQ + 0x8)
+
+/*
+ * Flag added to an event number whose record holds 64-bit addresses rather than
+ * 32-bit ones; an event with two record formats uses it to tell them apart.
+ */
+#define TRC_64_FLAG 0x100
+
+/*
+ * One record of a trace buffer: a header word (event number, count of data
+ * words, whether a time stamp follows), then the time stamp if any, then the
+ * data words. A record takes only the words it uses: the next one starts right
+ * after its last data word.
+ */
+struct t_rec {
+    /* The event number (class, subclass, event). */
+    uint32_t event:28;
+    /* How many data words the record carries. */
+    uint32_t extra_u32:3;
+    /* 1 if `u.cycles` is the layout that follows, 0 if `u.nocycles`. */
+    uint32_t cycles_included:1;
+    /* What follows the header word. */
+    union {
+        /* A record with a time stamp. */
+        struct {
+            /*
+             * The cycle counter when the event was recorded, low and high
+             * halves.
+             */
+            uint32_t cycles_lo, cycles_hi;
+            /* The data words; only `extra_u32` of them are there. */
+            uint32_t extra_u32[7];
+        } cycles;
+        /* A record without a time stamp. */
+        struct {
+            /* The data words; only `extra_u32` of them are there. */
+            uint32_t extra_u32[7];
+        } nocycles;
+    } u;
+};
+
+/*
+ * The head of one CPU's trace buffer, shared between the hypervisor, which
+ * writes records, and the tools, which read them; the records follow it.
+ * Both indexes count bytes of the record area modulo twice its size, so that a
+ * full buffer and an empty one differ and the indexes stay right when the
+ * area's size is not a power of 2.
+ */
+struct t_buf {
+    /* Where the tools read the next record; the tools move it. */
+    uint32_t cons;
+    /* Where the hypervisor writes the next record; the hypervisor moves it. */
+    uint32_t prod;
+};
+
+/*
+ * The page that tells the tools where the trace buffers are: the pages in
+ * each CPU's buffer (tbuf_size), then per CPU the offset, in 16-bit words
+ * from the start of this structure, of the list of machine frame numbers of
+ * its buffer (mfn_offset); the lists follow the offsets. Verbatim because
+ * Xen writes the flexible array `[]` in a header that does not include xen.h,
+ * and a spec's flexible array is written `[XEN_FLEX_ARRAY_DIM]`.
+ */
+struct t_info {
+    uint16_t tbuf_size;
+    uint16_t mfn_offset[];
+};
 
 #endif /* __XEN_PUBLIC_TRACE_H__ */

@@ -13,11 +13,839 @@
 /*
  * The records of x86 HVM state that Xen saves and restores with a guest:
  * processor, interrupt controllers, timers and other emulated devices, each
- * a type with its save code.
+ * a type with its save code. A save file (or stream) is a sequence of
+ * records, each a struct hvm_save_descriptor (hvm/save.h) and the type its
+ * code names; HVM_SAVE_CODE_MAX is the highest code.
  */
 
 #ifndef __XEN_PUBLIC_HVM_SAVE_X86_H__
 #define __XEN_PUBLIC_HVM_SAVE_X86_H__
+
+#include "../../xen.h"
+
+/* The value of hvm_save_header.magic: what a save file starts with. */
+#define HVM_FILE_MAGIC 0x54381286
+
+/* The version of the save format that hvm_save_header.version gives. */
+#define HVM_FILE_VERSION 0x1
+
+/*
+ * The first record of a save: what the state is and where it was taken, so
+ * that a restore can refuse what it cannot use.
+ */
+struct hvm_save_header {
+    /* HVM_FILE_MAGIC. */
+    uint32_t magic;
+    /* HVM_FILE_VERSION at the time of the save. */
+    uint32_t version;
+    /* The source revision of the hypervisor that saved the state. */
+    uint64_t changeset;
+    /*
+     * The processor signature (CPUID leaf 1, EAX) of the machine that saved it.
+     */
+    uint32_t cpuid;
+    /* The frequency of the guest's time stamp counter, in kHz. */
+    uint32_t gtsc_khz;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_save_header is save code 1. */
+DECLARE_HVM_SAVE_TYPE(HEADER, 1, struct hvm_save_header);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* Bit number of XEN_X86_FPU_INITIALISED in hvm_hw_cpu.flags. */
+#define _XEN_X86_FPU_INITIALISED 0
+
+/* hvm_hw_cpu.flags: the vCPU has used its FPU, so fpu_regs holds its state. */
+#define XEN_X86_FPU_INITIALISED (1U << _XEN_X86_FPU_INITIALISED)
+
+/*
+ * The architectural state of one vCPU: registers, segments, system
+ * registers and the event being delivered. Saves made before Xen 3.4 lack
+ * msr_tsc_aux and those before 4.7 lack flags; see hvm_hw_cpu_compat.
+ */
+struct hvm_hw_cpu {
+    /* The FPU and SSE state in the FXSAVE format. */
+    uint8_t fpu_regs[512];
+    /* The general purpose registers. */
+    uint64_t rax;
+    uint64_t rbx;
+    uint64_t rcx;
+    uint64_t rdx;
+    uint64_t rbp;
+    uint64_t rsi;
+    uint64_t rdi;
+    uint64_t rsp;
+    uint64_t r8;
+    uint64_t r9;
+    uint64_t r10;
+    uint64_t r11;
+    uint64_t r12;
+    uint64_t r13;
+    uint64_t r14;
+    uint64_t r15;
+    /* The instruction pointer. */
+    uint64_t rip;
+    /* The flags register. */
+    uint64_t rflags;
+    /* The control registers. */
+    uint64_t cr0;
+    uint64_t cr2;
+    uint64_t cr3;
+    uint64_t cr4;
+    /* The debug registers. */
+    uint64_t dr0;
+    uint64_t dr1;
+    uint64_t dr2;
+    uint64_t dr3;
+    uint64_t dr6;
+    uint64_t dr7;
+    /* The selectors of the segment registers, the task register and the LDT. */
+    uint32_t cs_sel;
+    uint32_t ds_sel;
+    uint32_t es_sel;
+    uint32_t fs_sel;
+    uint32_t gs_sel;
+    uint32_t ss_sel;
+    uint32_t tr_sel;
+    uint32_t ldtr_sel;
+    /* The limits of the segments and descriptor tables. */
+    uint32_t cs_limit;
+    uint32_t ds_limit;
+    uint32_t es_limit;
+    uint32_t fs_limit;
+    uint32_t gs_limit;
+    uint32_t ss_limit;
+    uint32_t tr_limit;
+    uint32_t ldtr_limit;
+    uint32_t idtr_limit;
+    uint32_t gdtr_limit;
+    /* The bases of the segments and descriptor tables. */
+    uint64_t cs_base;
+    uint64_t ds_base;
+    uint64_t es_base;
+    uint64_t fs_base;
+    uint64_t gs_base;
+    uint64_t ss_base;
+    uint64_t tr_base;
+    uint64_t ldtr_base;
+    uint64_t idtr_base;
+    uint64_t gdtr_base;
+    /*
+     * The access rights of the segments (the attribute bits of their
+     * descriptors).
+     */
+    uint32_t cs_arbytes;
+    uint32_t ds_arbytes;
+    uint32_t es_arbytes;
+    uint32_t fs_arbytes;
+    uint32_t gs_arbytes;
+    uint32_t ss_arbytes;
+    uint32_t tr_arbytes;
+    uint32_t ldtr_arbytes;
+    /*
+     * The SYSENTER model-specific registers: code segment, stack and entry
+     * point.
+     */
+    uint64_t sysenter_cs;
+    uint64_t sysenter_esp;
+    uint64_t sysenter_eip;
+    /* The GS base that SWAPGS exchanges with the current one (long mode). */
+    uint64_t shadow_gs;
+    /* No longer used: written as anything, ignored when read. */
+    uint64_t msr_flags;
+    /*
+     * The model-specific registers of SYSCALL: 64-bit entry point, segments,
+     * compatibility mode entry point, flags mask.
+     */
+    uint64_t msr_lstar;
+    uint64_t msr_star;
+    uint64_t msr_cstar;
+    uint64_t msr_syscall_mask;
+    /* The extended feature enable register. */
+    uint64_t msr_efer;
+    /* The value RDTSCP and RDPID return (TSC_AUX). */
+    uint64_t msr_tsc_aux;
+    /* The time stamp counter as the guest sees it. */
+    uint64_t tsc;
+    /* The event being delivered to the guest when it was saved, if any. */
+    union {
+        /* The whole word. */
+        uint32_t pending_event;
+        struct {
+            /* Its vector. */
+            uint8_t pending_vector:8;
+            /*
+             * Its type (external interrupt, NMI, exception, ...), as the
+             * hardware codes it.
+             */
+            uint8_t pending_type:3;
+            /* Whether error_code goes with it. */
+            uint8_t pending_error_valid:1;
+            uint32_t pending_reserved:19;
+            /* Whether an event is pending at all. */
+            uint8_t pending_valid:1;
+        };
+    };
+    /* The error code of the pending event. */
+    uint32_t error_code;
+    /* XEN_X86_FPU_INITIALISED and nothing else yet. */
+    uint32_t flags;
+    /* Reserved, zero. */
+    uint32_t pad0;
+};
+
+/*
+ * The CPU record as saves made before Xen 3.4 have it: hvm_hw_cpu without
+ * msr_tsc_aux, flags and pad0. A record of this size is converted in place on
+ * restore.
+ */
+struct hvm_hw_cpu_compat {
+    /* The FPU and SSE state in the FXSAVE format. */
+    uint8_t fpu_regs[512];
+    /* The general purpose registers. */
+    uint64_t rax;
+    uint64_t rbx;
+    uint64_t rcx;
+    uint64_t rdx;
+    uint64_t rbp;
+    uint64_t rsi;
+    uint64_t rdi;
+    uint64_t rsp;
+    uint64_t r8;
+    uint64_t r9;
+    uint64_t r10;
+    uint64_t r11;
+    uint64_t r12;
+    uint64_t r13;
+    uint64_t r14;
+    uint64_t r15;
+    /* The instruction pointer. */
+    uint64_t rip;
+    /* The flags register. */
+    uint64_t rflags;
+    /* The control registers. */
+    uint64_t cr0;
+    uint64_t cr2;
+    uint64_t cr3;
+    uint64_t cr4;
+    /* The debug registers. */
+    uint64_t dr0;
+    uint64_t dr1;
+    uint64_t dr2;
+    uint64_t dr3;
+    uint64_t dr6;
+    uint64_t dr7;
+    /* The selectors of the segment registers, the task register and the LDT. */
+    uint32_t cs_sel;
+    uint32_t ds_sel;
+    uint32_t es_sel;
+    uint32_t fs_sel;
+    uint32_t gs_sel;
+    uint32_t ss_sel;
+    uint32_t tr_sel;
+    uint32_t ldtr_sel;
+    /* The limits of the segments and descriptor tables. */
+    uint32_t cs_limit;
+    uint32_t ds_limit;
+    uint32_t es_limit;
+    uint32_t fs_limit;
+    uint32_t gs_limit;
+    uint32_t ss_limit;
+    uint32_t tr_limit;
+    uint32_t ldtr_limit;
+    uint32_t idtr_limit;
+    uint32_t gdtr_limit;
+    /* The bases of the segments and descriptor tables. */
+    uint64_t cs_base;
+    uint64_t ds_base;
+    uint64_t es_base;
+    uint64_t fs_base;
+    uint64_t gs_base;
+    uint64_t ss_base;
+    uint64_t tr_base;
+    uint64_t ldtr_base;
+    uint64_t idtr_base;
+    uint64_t gdtr_base;
+    /*
+     * The access rights of the segments (the attribute bits of their
+     * descriptors).
+     */
+    uint32_t cs_arbytes;
+    uint32_t ds_arbytes;
+    uint32_t es_arbytes;
+    uint32_t fs_arbytes;
+    uint32_t gs_arbytes;
+    uint32_t ss_arbytes;
+    uint32_t tr_arbytes;
+    uint32_t ldtr_arbytes;
+    /*
+     * The SYSENTER model-specific registers: code segment, stack and entry
+     * point.
+     */
+    uint64_t sysenter_cs;
+    uint64_t sysenter_esp;
+    uint64_t sysenter_eip;
+    /* The GS base that SWAPGS exchanges with the current one (long mode). */
+    uint64_t shadow_gs;
+    /* No longer used: written as anything, ignored when read. */
+    uint64_t msr_flags;
+    /*
+     * The model-specific registers of SYSCALL: 64-bit entry point, segments,
+     * compatibility mode entry point, flags mask.
+     */
+    uint64_t msr_lstar;
+    uint64_t msr_star;
+    uint64_t msr_cstar;
+    uint64_t msr_syscall_mask;
+    /* The extended feature enable register. */
+    uint64_t msr_efer;
+    /* The time stamp counter as the guest sees it. */
+    uint64_t tsc;
+    /* The event being delivered to the guest when it was saved, if any. */
+    union {
+        /* The whole word. */
+        uint32_t pending_event;
+        struct {
+            /* Its vector. */
+            uint8_t pending_vector:8;
+            /*
+             * Its type (external interrupt, NMI, exception, ...), as the
+             * hardware codes it.
+             */
+            uint8_t pending_type:3;
+            /* Whether error_code goes with it. */
+            uint8_t pending_error_valid:1;
+            uint32_t pending_reserved:19;
+            /* Whether an event is pending at all. */
+            uint8_t pending_valid:1;
+        };
+    };
+    /* The error code of the pending event. */
+    uint32_t error_code;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE_COMPAT
+
+/*
+ * Turns the CPU record at `h`, of `size` bytes, into a struct hvm_hw_cpu in
+ * place: an old record's last fields move to their new offsets (the last one
+ * first, so that nothing is overwritten before it is read), msr_tsc_aux
+ * becomes 0, and flags says the FPU state is valid, as old saves assumed.
+ * Code, not ABI data: verbatim. Only where hvm/save.h, which includes this
+ * header, defines the macro that uses it: Xen's header is compiled that way
+ * only, and C89 has no inline functions.
+ */
+static inline int _hvm_hw_fix_cpu(void *h, uint32_t size) {
+
+    union hvm_hw_cpu_union {
+        struct hvm_hw_cpu nat;
+        struct hvm_hw_cpu_compat cmp;
+    } *ucpu = (union hvm_hw_cpu_union *)h;
+
+    if ( size == sizeof(struct hvm_hw_cpu_compat) )
+    {
+        ucpu->nat.error_code = ucpu->cmp.error_code;
+        ucpu->nat.pending_event = ucpu->cmp.pending_event;
+        ucpu->nat.tsc = ucpu->cmp.tsc;
+        ucpu->nat.msr_tsc_aux = 0;
+    }
+    ucpu->nat.flags = XEN_X86_FPU_INITIALISED;
+
+    return 0;
+}
+
+/*
+ * The record hvm_hw_cpu is save code 2, and hvm_hw_cpu_compat its older form,
+ * converted by _hvm_hw_fix_cpu.
+ */
+DECLARE_HVM_SAVE_TYPE_COMPAT(CPU, 2, struct hvm_hw_cpu, \
+                             struct hvm_hw_cpu_compat, _hvm_hw_fix_cpu);
+
+#endif /* DECLARE_HVM_SAVE_TYPE_COMPAT */
+
+/*
+ * The state of one emulated 8259 interrupt controller (a guest has a master
+ * and a slave).
+ */
+struct hvm_hw_vpic {
+    /*
+     * The interrupt request, in-service and mask registers, a bit per input
+     * line.
+     */
+    uint8_t irr;
+    uint8_t imr;
+    uint8_t isr;
+    /* The vector of input line 0; line n raises vector irq_base + n. */
+    uint8_t irq_base;
+    /*
+     * How far the initialisation sequence has gone, 0 when none is under way:
+     * bits 0-1 say which initialisation word the next write to the odd port
+     * sets, bit 2 that the sequence has a fourth word, bit 3 that it has no
+     * third (a single controller).
+     */
+    uint8_t init_state:4;
+    /* The input line of the highest priority. */
+    uint8_t priority_add:4;
+    /*
+     * 1 if a read of the even port returns the in-service register, 0 the
+     * request register.
+     */
+    uint8_t readsel_isr:1;
+    /* 1 if the next read is a poll. */
+    uint8_t poll:1;
+    /* 1 if acknowledging an interrupt also ends it (automatic EOI). */
+    uint8_t auto_eoi:1;
+    /* 1 if an automatic EOI also rotates the priorities. */
+    uint8_t rotate_on_auto_eoi:1;
+    /*
+     * 1 in special fully nested mode: the slave's inputs are left out when
+     * deciding what is in service.
+     */
+    uint8_t special_fully_nested_mode:1;
+    /* 1 in special mask mode: masked lines take no part in EOI and priority. */
+    uint8_t special_mask_mode:1;
+    /* 1 for the master controller, 0 for the slave; fixed by the platform. */
+    uint8_t is_master:1;
+    /* The edge/level control register, a bit per line (1: level-triggered). */
+    uint8_t elcr;
+    /* The level of the controller's interrupt output. */
+    uint8_t int_output;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_vpic is save code 3. */
+DECLARE_HVM_SAVE_TYPE(PIC, 3, struct hvm_hw_vpic);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * One entry of an emulated I/O APIC's redirection table: where and how an input
+ * pin is delivered.
+ */
+union vioapic_redir_entry {
+    /* The whole entry. */
+    uint64_t bits;
+    /* The entry field by field. */
+    struct {
+        /* The vector delivered. */
+        uint8_t vector;
+        /* Fixed, lowest priority, SMI, NMI, INIT or ExtINT. */
+        uint8_t delivery_mode:3;
+        /* 0: dest_id is an APIC ID; 1: a logical destination. */
+        uint8_t dest_mode:1;
+        /* 1 while a delivery is pending. */
+        uint8_t delivery_status:1;
+        /* 1 if the pin is active low. */
+        uint8_t polarity:1;
+        /* For a level-triggered pin: 1 from delivery to the EOI. */
+        uint8_t remote_irr:1;
+        /* 1 if the pin is level-triggered. */
+        uint8_t trig_mode:1;
+        /* 1 if the pin is masked. */
+        uint8_t mask:1;
+        uint8_t reserve:7;
+        uint8_t reserved[4];
+        /* The destination APIC or logical set. */
+        uint8_t dest_id;
+    } fields;
+};
+
+/* Input pins of the emulated I/O APIC: the 16 ISA interrupts and 32 for PCI. */
+#define VIOAPIC_NUM_PINS 48
+
+/*
+ * XEN_HVM_VIOAPIC(name, cnt) declares struct `name`, the state of an emulated
+ * I/O APIC with `cnt` pins; the hypervisor uses it for its own, larger, I/O
+ * APICs. Verbatim because it declares a type.
+ */
+#define XEN_HVM_VIOAPIC(name, cnt)                      \
+    struct name {                                       \
+        uint64_t base_address;                          \
+        uint32_t ioregsel;                              \
+        uint32_t id;                                    \
+        union vioapic_redir_entry redirtbl[cnt];        \
+    }
+
+/*
+ * The state of the emulated I/O APIC of the save record, with VIOAPIC_NUM_PINS
+ * pins.
+ */
+struct hvm_hw_vioapic {
+    /* Where its registers are in guest physical memory. */
+    uint64_t base_address;
+    /* The register selected for the next access of the data window. */
+    uint32_t ioregsel;
+    /* Its APIC ID. */
+    uint32_t id;
+    /* The redirection table, one entry per pin. */
+    union vioapic_redir_entry redirtbl[VIOAPIC_NUM_PINS];
+};
+
+#if !defined(__XEN__)
+/* Outside the hypervisor, only the record's own I/O APIC is declared. */
+#undef XEN_HVM_VIOAPIC
+#endif
+
+#if defined(__XEN__)
+/* Inside the hypervisor, the number of pins varies by I/O APIC. */
+#undef VIOAPIC_NUM_PINS
+#endif
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_vioapic is save code 4. */
+DECLARE_HVM_SAVE_TYPE(IOAPIC, 4, struct hvm_hw_vioapic);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * The state of one vCPU's emulated local APIC besides its registers (see
+ * hvm_hw_lapic_regs).
+ */
+struct hvm_hw_lapic {
+    /* The APIC base model-specific register. */
+    uint64_t apic_base_msr;
+    /*
+     * How the APIC is disabled, as flags (by software, through the base
+     * register), 0 if not.
+     */
+    uint32_t disabled;
+    /* The divisor of the APIC timer. */
+    uint32_t timer_divisor;
+    /* The TSC deadline register. */
+    uint64_t tdt_msr;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_lapic is save code 5. */
+DECLARE_HVM_SAVE_TYPE(LAPIC, 5, struct hvm_hw_lapic);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * The register page of one vCPU's emulated local APIC, as the guest sees it
+ * through MMIO.
+ */
+struct hvm_hw_lapic_regs {
+    /* Its first 1 KiB, where the registers are. */
+    uint8_t data[1024];
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_lapic_regs is save code 6. */
+DECLARE_HVM_SAVE_TYPE(LAPIC_REGS, 6, struct hvm_hw_lapic_regs);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * The levels of the virtual interrupt wires of the emulated PCI bus: a bit per
+ * device and INTx pin (device * 4 + pin).
+ */
+struct hvm_hw_pci_irqs {
+    union {
+        /* The bits, as a bitmap of 128 bits. */
+        unsigned long i[16 / sizeof(unsigned long)];
+        /* Gives the union the same size on every target. */
+        uint64_t pad[2];
+    };
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_pci_irqs is save code 7. */
+DECLARE_HVM_SAVE_TYPE(PCI_IRQ, 7, struct hvm_hw_pci_irqs);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * The levels of the virtual interrupt wires of emulated ISA devices: a bit per
+ * ISA interrupt, each device having its own.
+ */
+struct hvm_hw_isa_irqs {
+    union {
+        /* The bits, as a bitmap of 16 bits. */
+        unsigned long i[1];
+        /* Gives the union the same size on every target. */
+        uint64_t pad[1];
+    };
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_isa_irqs is save code 8. */
+DECLARE_HVM_SAVE_TYPE(ISA_IRQ, 8, struct hvm_hw_isa_irqs);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * The emulated PCI-to-ISA interrupt router: each device's INTx pin is wired
+ * to one of four links ((device + pin) & 3), and each link is routed to a
+ * GSI the guest programs.
+ */
+struct hvm_hw_pci_link {
+    /* The GSI of each link. */
+    uint8_t route[4];
+    /* Reserved, zero. */
+    uint8_t pad0[4];
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_pci_link is save code 9. */
+DECLARE_HVM_SAVE_TYPE(PCI_LINK, 9, struct hvm_hw_pci_link);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* The state of one channel of the emulated 8254 timer. */
+struct hvm_hw_pit_channel {
+    /* The reload value; up to 65536 (a programmed 0). */
+    uint32_t count;
+    /* The count latched by a latch command. */
+    uint16_t latched_count;
+    /* Which bytes of latched_count are still to be read. */
+    uint8_t count_latched;
+    /* 1 if the status was latched and not yet read. */
+    uint8_t status_latched;
+    /* The latched status byte. */
+    uint8_t status;
+    /* Which byte of the count the next read returns. */
+    uint8_t read_state;
+    /* Which byte of the count the next write sets. */
+    uint8_t write_state;
+    /* The first byte of a count written in two. */
+    uint8_t write_latch;
+    /* The access mode (low byte, high byte, both). */
+    uint8_t rw_mode;
+    /* The counting mode (0 to 5). */
+    uint8_t mode;
+    /* 1 for BCD counting, which the emulation does not do. */
+    uint8_t bcd;
+    /* The level of the gate input. */
+    uint8_t gate;
+};
+
+/* The state of the emulated 8254 programmable interval timer. */
+struct hvm_hw_pit {
+    /* Its three channels, 16 bytes each. */
+    struct hvm_hw_pit_channel channels[3];
+    /* 1 if the speaker data bit of port 0x61 is set. */
+    uint32_t speaker_data_on;
+    /* Reserved, zero. */
+    uint32_t pad0;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_pit is save code 10. */
+DECLARE_HVM_SAVE_TYPE(PIT, 10, struct hvm_hw_pit);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * Bytes of the emulated RTC's CMOS that the record keeps: the clock and its
+ * control registers.
+ */
+#define RTC_CMOS_SIZE 14
+
+/* The state of the emulated real-time clock. */
+struct hvm_hw_rtc {
+    /* The clock's CMOS registers. */
+    uint8_t cmos_data[RTC_CMOS_SIZE];
+    /* The register that the index port selected. */
+    uint8_t cmos_index;
+    /* Reserved, zero. */
+    uint8_t pad0;
+    /* How far the guest's clock is from the host's, in seconds. */
+    int64_t rtc_offset;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_rtc is save code 11. */
+DECLARE_HVM_SAVE_TYPE(RTC, 11, struct hvm_hw_rtc);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* Timers of the emulated HPET. */
+#define HPET_TIMER_NUM 3
+
+/*
+ * The state of the emulated HPET: its register block as the guest sees it
+ * (1 KiB), then what the guest cannot read back.
+ */
+struct hvm_hw_hpet {
+    /* The capabilities and ID register. */
+    uint64_t capability;
+    /* Reserved. */
+    uint64_t res0;
+    /* The general configuration register. */
+    uint64_t config;
+    /* Reserved. */
+    uint64_t res1;
+    /* The interrupt status register. */
+    uint64_t isr;
+    /* Reserved. */
+    uint64_t res2[25];
+    /* The main counter. */
+    uint64_t mc64;
+    /* Reserved. */
+    uint64_t res3;
+    /* The registers of each timer. */
+    struct {
+        /* Its configuration and capabilities. */
+        uint64_t config;
+        /* Its comparator. */
+        uint64_t cmp;
+        /* Its FSB interrupt route, which the emulation does not do. */
+        uint64_t fsb;
+        /* Reserved. */
+        uint64_t res4;
+    } timers[HPET_TIMER_NUM];
+    /* The room of the timers not emulated, to the end of the block. */
+    uint64_t res5[4 * (24 - HPET_TIMER_NUM)];
+    /* The last value the guest wrote to each comparator. */
+    uint64_t period[HPET_TIMER_NUM];
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_hpet is save code 12. */
+DECLARE_HVM_SAVE_TYPE(HPET, 12, struct hvm_hw_hpet);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* The state of the emulated ACPI power management timer. */
+struct hvm_hw_pmtimer {
+    /* The free-running counter. */
+    uint32_t tmr_val;
+    /* The PM1a status register. */
+    uint16_t pm1a_sts;
+    /* The PM1a enable register. */
+    uint16_t pm1a_en;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_pmtimer is save code 13. */
+DECLARE_HVM_SAVE_TYPE(PMTIMER, 13, struct hvm_hw_pmtimer);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* Variable-range MTRRs of a vCPU. */
+#define MTRR_VCNT 8
+
+/* Fixed-range MTRR registers of a vCPU. */
+#define NUM_FIXED_MSR 11
+
+/* The memory type registers of one vCPU: PAT and MTRRs. */
+struct hvm_hw_mtrr {
+    /* The page attribute table. */
+    uint64_t msr_pat_cr;
+    /* The variable ranges, a base and a mask register each. */
+    uint64_t msr_mtrr_var[MTRR_VCNT * 2];
+    /* The fixed ranges. */
+    uint64_t msr_mtrr_fixed[NUM_FIXED_MSR];
+    /* The capability register. */
+    uint64_t msr_mtrr_cap;
+    /* The default type register. */
+    uint64_t msr_mtrr_def_type;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_hw_mtrr is save code 14. */
+DECLARE_HVM_SAVE_TYPE(MTRR, 14, struct hvm_hw_mtrr);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/*
+ * The extended state of one vCPU (save code CPU_XSAVE_CODE): its XCR0 and
+ * its XSAVE area, whose length varies with the components enabled, so that
+ * the record has no DECLARE_HVM_SAVE_TYPE.
+ */
+struct hvm_hw_cpu_xsave {
+    /* Not used. */
+    uint64_t xfeature_mask;
+    /* XCR0 as the guest last set it. */
+    uint64_t xcr0;
+    /* Every bit the guest ever set in XCR0. */
+    uint64_t xcr0_accum;
+    /* The XSAVE area, as XSAVE writes it; the extended components follow. */
+    struct {
+        /* The legacy FXSAVE part. */
+        struct {
+            char x[512];
+        } fpu_sse;
+        /* The header. */
+        /* The 64-byte header of an XSAVE area. */
+        struct hvm_hw_cpu_xsave_hdr {
+            /* The components whose state the area holds. */
+            uint64_t xstate_bv;
+            /*
+             * The compacted format's components, and whether it is compacted.
+             */
+            uint64_t xcomp_bv;
+            /* Reserved, zero. */
+            uint64_t reserved[6];
+        } xsave_hdr;
+    } save_area;
+};
+
+/* The save code of hvm_hw_cpu_xsave records. */
+#define CPU_XSAVE_CODE 16
+
+/*
+ * The state of the Hyper-V compatible interface (Viridian) that a domain
+ * shares.
+ */
+struct hvm_viridian_domain_context {
+    /* The hypercall page register. */
+    uint64_t hypercall_gpa;
+    /* The guest OS ID register. */
+    uint64_t guest_os_id;
+    /* The partition reference counter. */
+    uint64_t time_ref_count;
+    /* The reference TSC page register. */
+    uint64_t reference_tsc;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_viridian_domain_context is save code 15. */
+DECLARE_HVM_SAVE_TYPE(VIRIDIAN_DOMAIN, 15, struct hvm_viridian_domain_context);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* The Viridian state of one vCPU. */
+struct hvm_viridian_vcpu_context {
+    /* The VP assist page register. */
+    uint64_t vp_assist_msr;
+    /* 1 if an APIC assist (EOI avoidance) is pending. */
+    uint8_t apic_assist_pending;
+    /* Reserved, zero. */
+    uint8_t _pad[7];
+    /* The synthetic interrupt message page register. */
+    uint64_t simp_msr;
+    /* The synthetic interrupt source registers. */
+    uint64_t sint_msr[16];
+    /* The configuration of the synthetic timers. */
+    uint64_t stimer_config_msr[4];
+    /* The counts of the synthetic timers. */
+    uint64_t stimer_count_msr[4];
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_viridian_vcpu_context is save code 17. */
+DECLARE_HVM_SAVE_TYPE(VIRIDIAN_VCPU, 17, struct hvm_viridian_vcpu_context);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
 
 /*
  * The virtual machine check state of one vCPU: the capabilities it was given
@@ -34,5 +862,55 @@ struct hvm_vmce_vcpu {
     /* The MCG_EXT_CTL register (local machine check enable). */
     uint64_t mcg_ext_ctl;
 };
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_vmce_vcpu is save code 18. */
+DECLARE_HVM_SAVE_TYPE(VMCE_VCPU, 18, struct hvm_vmce_vcpu);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* The TSC adjust register of one vCPU. */
+struct hvm_tsc_adjust {
+    /* Its value. */
+    uint64_t tsc_adjust;
+};
+
+#ifdef DECLARE_HVM_SAVE_TYPE
+
+/* The record hvm_tsc_adjust is save code 19. */
+DECLARE_HVM_SAVE_TYPE(TSC_ADJUST, 19, struct hvm_tsc_adjust);
+
+#endif /* DECLARE_HVM_SAVE_TYPE */
+
+/* One model-specific register of a vCPU. */
+struct hvm_one_msr {
+    /* Its number. */
+    uint32_t index;
+    /* Reserved, zero. */
+    uint32_t _rsvd;
+    /* Its value. */
+    uint64_t val;
+};
+
+/*
+ * The model-specific registers of one vCPU that no other record holds (save
+ * code CPU_MSR_CODE): a count, then that many registers.
+ */
+struct hvm_msr {
+    /* How many registers follow. */
+    uint32_t count;
+    /* The registers. */
+    struct hvm_one_msr msr[XEN_FLEX_ARRAY_DIM];
+};
+
+/*
+ * The save code of hvm_msr records. (Codes 22 to 34 are set aside for Amazon's
+ * use.)
+ */
+#define CPU_MSR_CODE 20
+
+/* The highest save code in use. */
+#define HVM_SAVE_CODE_MAX 20
 
 #endif /* __XEN_PUBLIC_HVM_SAVE_X86_H__ */
