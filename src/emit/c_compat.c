@@ -48,6 +48,9 @@ typedef struct Compat {
 	bool *pointed; /* by Item.index: a guest handle points to it */
 	Buf xlat;      /* compat/xlat.h, after its head */
 	Buf incl;      /* compat/xlat.h's includes */
+	/* the macros of a name defined per target being emitted: its x86_32
+	 * item, and its x86_64 one (NULL: the name is C text there) */
+	const Item *split, *split_native;
 } Compat;
 
 /* ---- Names ---------------------------------------------------------------- */
@@ -377,15 +380,36 @@ static bool nested_check(Compat *C, Buf *out, const Type *t, int depth)
 	return ok;
 }
 
+/* Is member i of it the hypervisor's?  For a name defined per target
+ * (Xen's cpu_user_regs, in xen-x86_32.h and xen-x86_64.h) the compat
+ * struct is x86_32's item and the native one x86_64's: a member is
+ * paired with the native member of its name; where x86_64's definition
+ * is no item (C text the specs keep verbatim), every member is taken,
+ * and the compiler checks the names where Xen uses the macro. */
+static bool native_present(const Compat *C, const Item *it, size_t i)
+{
+	const Item *n = C->split_native;
+	size_t k;
+	if (it->layout[NT] || it != C->split)
+		return present(it, i, NT);
+	if (!n)
+		return it->fields[i].name != NULL;
+	for (k = 0; k < n->nfields; k++)
+		if (n->fields[k].name && it->fields[i].name &&
+		    strcmp(n->fields[k].name, it->fields[i].name) == 0 && present(n, k, NT))
+			return true;
+	return false;
+}
+
 /* The access path of member i of it below path ("u.unbound.dom"; an
  * anonymous member adds nothing) into p; false for a member the compat
  * macros leave alone: absent on x86_32 or x86_64, or, with skip_pad, a
  * padding member. */
-static bool member_path(Buf *p, const Item *it, size_t i, const char *path,
-			bool skip_pad)
+static bool member_path(const Compat *C, Buf *p, const Item *it, size_t i,
+			const char *path, bool skip_pad)
 {
 	const Field *f = &it->fields[i];
-	if (!present(it, i, CT) || !present(it, i, NT))
+	if (!present(it, i, CT) || !native_present(C, it, i))
 		return false;
 	if (skip_pad && f->name && is_pad(f->name))
 		return false;
@@ -406,7 +430,7 @@ static void check_fields(Compat *C, Buf *b, const Item *top, const char *kind,
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		Buf p = {0}, nc = {0};
-		if (!member_path(&p, it, i, path, true))
+		if (!member_path(C, &p, it, i, path, true))
 			continue;
 		if (f->type->kind == TY_INLINE) {
 			check_fields(C, b, top, kind, mname, f->type->item,
@@ -463,7 +487,7 @@ static void xlat_enums(Compat *C, Buf *b, const char *mname, const Item *it,
 			sub = x86_item(t); /* translated in place */
 		else
 			continue;
-		if (!member_path(&p, it, i, path, false))
+		if (!member_path(C, &p, it, i, path, false))
 			continue;
 		xlat_enums(C, b, mname, sub, p.len ? buf_cstr(&p) : NULL);
 		if (sub->kind == IT_UNION && p.len) {
@@ -540,7 +564,7 @@ static void xlat_record(Compat *C, Buf *b, const Item *top, const char *mname,
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		Buf p = {0};
-		if (!member_path(&p, it, i, path, true))
+		if (!member_path(C, &p, it, i, path, true))
 			continue;
 		xlat_field(C, b, top, mname, f, f->type, p.len ? buf_cstr(&p) : NULL,
 			   indent, 0);
@@ -809,18 +833,20 @@ static void emit_unit(Compat *C, OutSet *out, const Unit *u, Item **items,
 		if (!is_record(it) || !in_view(it) || !it->compat)
 			continue;
 		if (!it->layout[NT]) {
-			/* its native side is another item, whose members
-			 * the macros would have to match by name */
-			diag_error(C->d, it->compat_loc, "compat = \"%s\" of '%s', which is "
-				   "defined per target, is not supported",
-				   it->compat == COMPAT_CHECK ? "check" : "translate",
-				   it->name);
-			continue;
+			/* its native side is another item (or text), whose
+			 * members the macros match by name */
+			const Symbol *sym = hmap_gets(&C->s->symbols, it->name);
+			C->split = it;
+			C->split_native = sym ? symbol_item_on(sym, NT) : NULL;
+			if (C->split_native == it || (C->split_native &&
+						      !C->split_native->layout[NT]))
+				C->split_native = NULL;
 		}
 		if (it->compat == COMPAT_CHECK)
 			emit_check(C, it);
 		else
 			emit_xlat(C, it);
+		C->split = C->split_native = NULL;
 	}
 	buf_printf(&C->incl, "#include \"%s.h\"\n", buf_cstr(&name));
 	buf_free(&name);

@@ -912,6 +912,102 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 	return fd;
 }
 
+/* The type a view's facts give member of the record rec (as declared,
+ * "uint32_t"); NULL if no view has it. */
+static const char *member_type(B *b, const char *rec, const char *member)
+{
+	size_t v, i, k;
+	for (v = 0; v < b->nviews; v++) {
+		const Facts *f = &b->views[v].facts;
+		for (i = 0; i < f->n; i++) {
+			if (f->v[i].kind != FK_RECORD || !f->v[i].complete ||
+			    strcmp(f->v[i].name, rec) != 0)
+				continue;
+			for (k = 0; k < f->v[i].nmembers; k++) {
+				const FactMember *fm = &f->v[i].members[k];
+				if (strcmp(fm->name, member) == 0 && fm->bits < 0 && fm->size > 0)
+					return fm->spelled ? fm->spelled : fm->type;
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The end of a macro call `M(args)` at off and of its ';': 0 if the text
+ * there is not one. */
+static uint32_t macro_call_end(const HText *h, uint32_t off, uint32_t hi)
+{
+	const char *p = h->clean + off, *end = h->clean + hi;
+	CTok t;
+	int depth = 0;
+	if (!ctok_next(&p, end, &t) || t.kind != CTOK_IDENT || !ctok_next(&p, end, &t) ||
+	    !ctok_is(&t, "("))
+		return 0;
+	for (depth = 1; depth > 0;) {
+		if (!ctok_next(&p, end, &t))
+			return 0;
+		depth += ctok_is(&t, "(") ? 1 : ctok_is(&t, ")") ? -1 : 0;
+	}
+	if (!ctok_next(&p, end, &t) || !ctok_is(&t, ";"))
+		return 0;
+	return (uint32_t)(p - h->clean);
+}
+
+/* Members that a macro call declares, m[0] to m[*used - 1] (the views'
+ * copies of one call: xen-x86_32.h's `__DECL_REG_LO8(b);` is an
+ * anonymous union of eax, ax, al and ah in GNU C and `uint32_t ebx`
+ * elsewhere): a field with the one name a view gives it, that view's
+ * type, and the call as its C text (c.decl, spec-language.md §5.6).
+ * NULL, with *why, if the views do not agree on one plain member. */
+static DocNode *macro_field(B *b, IEntry *e, const MField *m, size_t n, size_t *used,
+			    uint32_t rec_ctx, uint32_t *prev_end, uint32_t body_hi,
+			    const char **why)
+{
+	const HText *h = &b->H->text;
+	const XField *f = m[0].f;
+	const char *name = NULL, *type, *desc;
+	DocNode *fd = dtable(b->a), *ty, *cc = dtable(b->a);
+	CTok *toks = NULL;
+	size_t i, nt;
+	uint32_t stmt_end, ctx = htext_ctx_at(h, f->start);
+	ICond c;
+	*why = "a member made by a macro";
+	for (i = 0; i < n && m[i].f->macro && m[i].f->name_off == f->name_off; i++) {
+		const XField *g = m[i].f;
+		if (!*g->name)
+			continue;
+		if (g->inline_rec || g->bits >= 0 || (name && strcmp(name, g->name) != 0))
+			return NULL;
+		name = g->name;
+	}
+	*used = i;
+	stmt_end = macro_call_end(h, f->name_off, body_hi);
+	if (!name || !e->name || !stmt_end || !htext_ctx_within(h, ctx, rec_ctx))
+		return NULL;
+	type = member_type(b, e->name, name);
+	if (!type)
+		return NULL;
+	nt = ctok_all(type, type + strlen(type), &toks);
+	ty = base_type(b, e, toks, nt, why);
+	free(toks);
+	if (!ty)
+		return NULL;
+	desc = take_comments(b, *prev_end, f->name_off, false);
+	dput(b->a, fd, "name", dstr(b->a, name));
+	dput(b->a, fd, "typ", ty);
+	icond_from_ctx(b->a, h, ctx, rec_ctx, &c);
+	dput(b->a, fd, "only", icond_doc(b->a, &c));
+	dput(b->a, cc, "decl", dstr(b->a, arena_strndup(b->a, h->clean + f->name_off,
+							  stmt_end - f->name_off)));
+	dput(b->a, fd, "c", cc);
+	*prev_end = stmt_end;
+	append_desc(b->a, &desc, take_comments(b, stmt_end, line_end(h, stmt_end), true));
+	if (desc && *desc)
+		dput(b->a, fd, "description", dstr(b->a, htext_flow(b->a, desc,
+								   4 * b->depth)));
+	return fd;
+}
+
 static DocNode *record_fields(B *b, IEntry *e, const XDecl *const *recs,
 			      size_t nrecs, uint32_t rec_ctx, uint32_t body_lo,
 			      uint32_t body_hi, const char **why)
@@ -935,6 +1031,19 @@ static DocNode *record_fields_in(B *b, IEntry *e, const MField *m, size_t n,
 	b->depth++;
 	for (i = 0; i < n; i++) {
 		DocNode *fd, *later;
+		if (m[i].f->macro) {
+			size_t used = 1;
+			fd = macro_field(b, e, m + i, n - i, &used, rec_ctx, &prev_end,
+					 body_hi, why);
+			if (!fd) {
+				b->depth--;
+				return NULL;
+			}
+			doc_array_push(b->a, arr, fd);
+			i += used - 1;
+			first = NULL;
+			continue;
+		}
 		/* a group shares its first member's type */
 		if (!first || first->f->start != m[i].f->start)
 			first = &m[i];
@@ -1235,6 +1344,50 @@ static bool build_macro(B *b, IEntry *e, const HDirective *d, const CTok *t,
 	return true;
 }
 
+/* Does the header rename `from` to `to` for old interface versions
+ * alone (`#define from to` under `__XEN_INTERFACE_VERSION__ < V` and no
+ * other condition)?  A rename for the hypervisor (4.22's xen-x86_32.h:
+ * `#ifdef __XEN__` / `#define cpu_user_regs guest_user_regs`) is not one:
+ * Xen's compat headers are made under that name. */
+static bool version_rename(const HText *h, Arena *a, const char *from, const char *to)
+{
+	size_t i;
+	for (i = 0; i < h->ndirs; i++) {
+		const HDirective *d = &h->dirs[i];
+		const char *p;
+		CTok t;
+		ICond c;
+		if (d->kind != HD_DEFINE || d->function_like || !d->name ||
+		    strcmp(d->name, from) != 0)
+			continue;
+		p = d->body;
+		if (!ctok_next(&p, p + strlen(p), &t) || !ctok_is(&t, to) ||
+		    ctok_next(&p, p + strlen(p), &t))
+			continue;
+		icond_from_ctx(a, h, d->ctx, h->guard_ctx, &c);
+		if (!c.until || c.since)
+			return false;
+		c.until = 0;
+		return icond_always(&c);
+	}
+	return false;
+}
+
+/* Does a view of the header declare name (a tag or a typedef)? */
+static bool declares(const B *b, const char *name)
+{
+	size_t v, i;
+	for (v = 0; v < b->nviews; v++)
+		for (i = 0; i < b->views[v].decls.n; i++) {
+			const XDecl *x = &b->views[v].decls.v[i];
+			if ((x->kind == XK_STRUCT || x->kind == XK_UNION ||
+			     x->kind == XK_ENUM || x->kind == XK_TYPEDEF) &&
+			    strcmp(x->name, name) == 0)
+				return true;
+		}
+	return false;
+}
+
 static void build_define(B *b, IEntry *e, const HDirective *d)
 {
 	CTok *t = NULL;
@@ -1302,6 +1455,15 @@ static void build_define(B *b, IEntry *e, const HDirective *d)
 			free(t);
 			return;
 		}
+	}
+	if (n == 1 && t[0].kind == CTOK_IDENT && declares(b, d->name) &&
+	    version_rename(&b->H->text, b->a, d->name, tokstr(b->a, &t[0]))) {
+		/* grant_table.h's `#define grant_entry_v1 grant_entry` under
+		 * an old interface version: the record keeps the name the
+		 * header spells (drop_renamed), so an alias of that name
+		 * would define it twice */
+		why = "a macro that renames a declaration of the header";
+		goto verbatim;
 	}
 	if (n == 1 && t[0].kind == CTOK_IDENT) {
 		if (b->caps & CAP_ALIAS) {
@@ -1389,6 +1551,40 @@ static size_t distinct(const Chunk *c, const XDecl **out, size_t max)
 			out[k] = c->decls[i];
 	}
 	return n;
+}
+
+/* Is d's name the identifier the header spells at d's place? */
+static bool spelled(const HText *h, const XDecl *d)
+{
+	const char *p = h->clean + d->name_off;
+	CTok t;
+	return d->name_off < h->len && ctok_next(&p, h->clean + h->len, &t) &&
+	       t.kind == CTOK_IDENT && ctok_is(&t, d->name);
+}
+
+/* Drop from d the copies that a view renamed by a macro: grant_table.h
+ * has `#define grant_entry_v1 grant_entry` at interface versions older
+ * than 0x0003020a, so the views of the default version see its `struct
+ * grant_entry_v1` (and its typedef) as grant_entry.  The header spells
+ * one name at the place, which the other views see; the item takes that
+ * one, and the #define stays what it is (an item of its own).  A copy is
+ * dropped only when a declaration of the same kind at the same place has
+ * the spelled name, and the header renames it by interface version. */
+static size_t drop_renamed(const HText *h, Arena *a, const XDecl **d, size_t n)
+{
+	size_t i, k, m = 0;
+	for (i = 0; i < n; i++) {
+		bool renamed = false;
+		if (*d[i]->name && !spelled(h, d[i]))
+			for (k = 0; k < n && !renamed; k++)
+				renamed = k != i && d[k]->kind == d[i]->kind &&
+					  d[k]->name_off == d[i]->name_off &&
+					  spelled(h, d[k]) &&
+					  version_rename(h, a, d[k]->name, d[i]->name);
+		if (!renamed)
+			d[m++] = d[i];
+	}
+	return m;
 }
 
 static IEntry *find_typedef_owner(B *b, const char *name, uint32_t ctx)
@@ -1796,6 +1992,7 @@ static void build_chunk(B *b, IEntry *e, const Chunk *c)
 	const XDecl *d[16];
 	size_t n = distinct(c, d, ARRAY_LEN(d)), i, nrec = 0, ntd = 0, nenum = 0, nother = 0;
 	const XDecl *rec = NULL, *td = NULL, *en = NULL;
+	n = drop_renamed(&b->H->text, b->a, d, n);
 	if (c->macro) {
 		build_macro_chunk(b, e, c);
 		return;
