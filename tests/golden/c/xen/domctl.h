@@ -1793,60 +1793,120 @@ struct xen_domctl {
     uint16_t _pad[3];
     /* Parameters of the operation, the member named after it. */
     union {
+        /* For XEN_DOMCTL_createdomain. */
         struct xen_domctl_createdomain createdomain;
+        /* For XEN_DOMCTL_getdomaininfo. */
         struct xen_domctl_getdomaininfo getdomaininfo;
+        /* For XEN_DOMCTL_getpageframeinfo3. */
         struct xen_domctl_getpageframeinfo3 getpageframeinfo3;
+        /* For XEN_DOMCTL_setnodeaffinity and XEN_DOMCTL_getnodeaffinity. */
         struct xen_domctl_nodeaffinity nodeaffinity;
+        /* For XEN_DOMCTL_setvcpuaffinity and XEN_DOMCTL_getvcpuaffinity. */
         struct xen_domctl_vcpuaffinity vcpuaffinity;
+        /* For XEN_DOMCTL_shadow_op. */
         struct xen_domctl_shadow_op shadow_op;
+        /* For XEN_DOMCTL_max_mem. */
         struct xen_domctl_max_mem max_mem;
+        /* For XEN_DOMCTL_setvcpucontext and XEN_DOMCTL_getvcpucontext. */
         struct xen_domctl_vcpucontext vcpucontext;
+        /* For XEN_DOMCTL_getvcpuinfo. */
         struct xen_domctl_getvcpuinfo getvcpuinfo;
+        /* For XEN_DOMCTL_max_vcpus. */
         struct xen_domctl_max_vcpus max_vcpus;
+        /* For XEN_DOMCTL_scheduler_op. */
         struct xen_domctl_scheduler_op scheduler_op;
+        /* For XEN_DOMCTL_setdomainhandle. */
         struct xen_domctl_setdomainhandle setdomainhandle;
+        /* For XEN_DOMCTL_setdebugging. */
         struct xen_domctl_setdebugging setdebugging;
+        /* For XEN_DOMCTL_irq_permission. */
         struct xen_domctl_irq_permission irq_permission;
+        /* For XEN_DOMCTL_iomem_permission. */
         struct xen_domctl_iomem_permission iomem_permission;
+        /* For XEN_DOMCTL_ioport_permission. */
         struct xen_domctl_ioport_permission ioport_permission;
+        /* For XEN_DOMCTL_hypercall_init. */
         struct xen_domctl_hypercall_init hypercall_init;
+        /* For XEN_DOMCTL_settimeoffset. */
         struct xen_domctl_settimeoffset settimeoffset;
+        /* For XEN_DOMCTL_gettscinfo and XEN_DOMCTL_settscinfo. */
         struct xen_domctl_tsc_info tsc_info;
+        /* For XEN_DOMCTL_gethvmcontext and XEN_DOMCTL_sethvmcontext. */
         struct xen_domctl_hvmcontext hvmcontext;
+        /* For XEN_DOMCTL_gethvmcontext_partial. */
         struct xen_domctl_hvmcontext_partial hvmcontext_partial;
+        /* For XEN_DOMCTL_set_address_size and XEN_DOMCTL_get_address_size. */
         struct xen_domctl_address_size address_size;
+        /* For XEN_DOMCTL_sendtrigger. */
         struct xen_domctl_sendtrigger sendtrigger;
+        /* For XEN_DOMCTL_get_device_group. */
         struct xen_domctl_get_device_group get_device_group;
+        /*
+         * For XEN_DOMCTL_assign_device, XEN_DOMCTL_test_assign_device and
+         * XEN_DOMCTL_deassign_device.
+         */
         struct xen_domctl_assign_device assign_device;
+        /* For XEN_DOMCTL_bind_pt_irq and XEN_DOMCTL_unbind_pt_irq. */
         struct xen_domctl_bind_pt_irq bind_pt_irq;
+        /* For XEN_DOMCTL_memory_mapping. */
         struct xen_domctl_memory_mapping memory_mapping;
+        /* For XEN_DOMCTL_ioport_mapping. */
         struct xen_domctl_ioport_mapping ioport_mapping;
+        /*
+         * For XEN_DOMCTL_set_ext_vcpucontext and
+         * XEN_DOMCTL_get_ext_vcpucontext.
+         */
         struct xen_domctl_ext_vcpucontext ext_vcpucontext;
+        /* For XEN_DOMCTL_set_target. */
         struct xen_domctl_set_target set_target;
+        /* For XEN_DOMCTL_subscribe. */
         struct xen_domctl_subscribe subscribe;
+        /* For XEN_DOMCTL_debug_op. */
         struct xen_domctl_debug_op debug_op;
+        /* For XEN_DOMCTL_vm_event_op. */
         struct xen_domctl_vm_event_op vm_event_op;
+        /* For XEN_DOMCTL_mem_sharing_op. */
         struct xen_domctl_mem_sharing_op mem_sharing_op;
 #if (defined(__i386__) || defined(__x86_64__))
+        /* For XEN_DOMCTL_setvcpuextstate and XEN_DOMCTL_getvcpuextstate. */
         struct xen_domctl_vcpuextstate vcpuextstate;
 #endif
 #if (defined(__i386__) || defined(__x86_64__))
+        /* For XEN_DOMCTL_get_vcpu_msrs and XEN_DOMCTL_set_vcpu_msrs. */
         struct xen_domctl_vcpu_msrs vcpu_msrs;
 #endif
+        /* For XEN_DOMCTL_set_access_required. */
         struct xen_domctl_set_access_required access_required;
+        /* For XEN_DOMCTL_audit_p2m. */
         struct xen_domctl_audit_p2m audit_p2m;
+        /* For XEN_DOMCTL_set_virq_handler. */
         struct xen_domctl_set_virq_handler set_virq_handler;
+        /* For XEN_DOMCTL_gdbsx_guestmemio. */
         struct xen_domctl_gdbsx_memio gdbsx_guest_memio;
+        /* For XEN_DOMCTL_set_broken_page_p2m. */
         struct xen_domctl_set_broken_page_p2m set_broken_page_p2m;
+        /* For XEN_DOMCTL_cacheflush. */
         struct xen_domctl_cacheflush cacheflush;
+        /* For XEN_DOMCTL_gdbsx_pausevcpu and XEN_DOMCTL_gdbsx_unpausevcpu. */
         struct xen_domctl_gdbsx_pauseunp_vcpu gdbsx_pauseunp_vcpu;
+        /* For XEN_DOMCTL_gdbsx_domstatus. */
         struct xen_domctl_gdbsx_domstatus gdbsx_domstatus;
+        /* For XEN_DOMCTL_setvnumainfo. */
         struct xen_domctl_vnuma vnuma;
+        /* For XEN_DOMCTL_psr_cmt_op. */
         struct xen_domctl_psr_cmt_op psr_cmt_op;
+        /* For XEN_DOMCTL_monitor_op. */
         struct xen_domctl_monitor_op monitor_op;
+        /* For XEN_DOMCTL_psr_alloc. */
         struct xen_domctl_psr_alloc psr_alloc;
+        /* For XEN_DOMCTL_vuart_op. */
         struct xen_domctl_vuart_op vuart_op;
+        /* For XEN_DOMCTL_vmtrace_op. */
         struct xen_domctl_vmtrace_op vmtrace_op;
+        /*
+         * For XEN_DOMCTL_get_paging_mempool_size and
+         * XEN_DOMCTL_set_paging_mempool_size.
+         */
         struct xen_domctl_paging_mempool paging_mempool;
         /* Gives the union its size. */
         uint8_t pad[128];
