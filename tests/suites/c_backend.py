@@ -484,7 +484,7 @@ def test_check_mode(ctx):
         # missing
         os.remove(os.path.join(out, "domctl.h"))
         st, so, se = ctx.xbg(*args)
-        assert st == 1 and "domctl.h" in so and "+#define __XEN_AUTOGEN_DOMCTL_H" in so, so
+        assert st == 1 and "domctl.h" in so and "+#define __XEN_PUBLIC_DOMCTL_H__" in so, so
         generate(ctx, specs, out)
         # extra: an output the specs no longer produce (a deleted spec)
         shutil.copy(path, os.path.join(out, "gone.h"))
