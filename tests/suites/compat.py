@@ -365,8 +365,9 @@ def member_probes(st, ctype, top, with_class=True):
 
 
 # Headers that are GNU C as Xen writes them: hvm/save.h refuses strict ISO C
-# and has an empty struct; the others end a struct with a zero-length array.
-GNU_HEADERS = ("hvm/save.h", "io/libxenvchan.h", "io/tpmif.h", "xencomm.h")
+# and has an empty struct, and domctl.h includes it; the others end a struct
+# with a zero-length array.
+GNU_HEADERS = ("hvm/save.h", "domctl.h", "io/libxenvchan.h", "io/tpmif.h", "xencomm.h")
 
 
 # ---- The tests --------------------------------------------------------------------
