@@ -86,12 +86,33 @@ def read(path):
         return f.read()
 
 
-def gnu_only(path):
+def gnu_only(path, seen=None):
     """A header that, as Xen's, refuses strict ISO C (hvm/save.h: its
-    anonymous members), or the layout header of one."""
+    anonymous members), or includes one (domctl.h includes hvm/save.h, and
+    Xen's headers.chk leaves its *ctl.h out of the ANSI build too), or the
+    layout header of one."""
     if path.endswith("_layout.h") and os.path.exists(path[:-9] + ".h"):
         path = path[:-9] + ".h"
-    return "#if !defined(__GNUC__) || defined(__STRICT_ANSI__)" in read(path)
+    text = read(path)
+    if "#if !defined(__GNUC__) || defined(__STRICT_ANSI__)" in text:
+        return True
+    seen = set() if seen is None else seen
+    seen.add(path)
+    for inc in re.findall(r'^#include "([^"]+)"', text, re.M):
+        dep = os.path.normpath(os.path.join(os.path.dirname(path), inc))
+        if dep not in seen and os.path.exists(dep) and gnu_only(dep, seen):
+            return True
+    return False
+
+
+def tools_only(path):
+    """A header that, as Xen's domctl.h, stops at an #error outside the
+    toolstack and the hypervisor, or the layout header of one: compiled in a
+    unit of its own, a tools build."""
+    if path.endswith("_layout.h") and os.path.exists(path[:-9] + ".h"):
+        path = path[:-9] + ".h"
+    return re.search(r'^#if !defined\(__XEN__\) && !defined\(__XEN_TOOLS__\)\n'
+                     r'(?:/\*.*?\*/\n)?#error ', read(path), re.M | re.S) is not None
 
 
 def unguarded(path):
@@ -139,7 +160,8 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
     the target; a failure says the end of the compiler's errors, or all of
     them (whole).  The headers that refuse strict ISO C, as Xen's
     hvm/save.h does (Xen's headers.chk leaves it out), are compiled in a
-    unit of their own in the GNU dialect of the same standard."""
+    unit of their own in the GNU dialect of the same standard; those that
+    refuse guests (tools_only) in one with __XEN_TOOLS__ defined."""
     family = "x86"
     for f in flags:
         if f.startswith("--target="):
@@ -148,9 +170,13 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
     hs = [h for h in for_target(headers(out), family) if not unguarded(h) and
           not ("-ffreestanding" in flags and hosted(h)) and not (ansi and needs_string(h))]
     strict = any(f in GNU_STD for f in flags)
-    units = [(flags, [h for h in hs if not (strict and gnu_only(h))])]
-    if strict and any(gnu_only(h) for h in hs):
-        units.append(([GNU_STD.get(f, f) for f in flags], [h for h in hs if gnu_only(h)]))
+    units = []
+    for gnu in (False, True):
+        for tools in (False, True):
+            group = [h for h in hs if (strict and gnu_only(h)) == gnu and tools_only(h) == tools]
+            if group:
+                fl = [GNU_STD.get(f, f) for f in flags] if gnu else list(flags)
+                units.append((fl + (["-D__XEN_TOOLS__"] if tools else []), group))
     for fl, group in units:
         src = os.path.join(ctx.mkdtemp("tu"), "tu." + ("cc" if cxx else "c"))
         with open(src, "w") as f:
@@ -458,7 +484,7 @@ def test_check_mode(ctx):
         # missing
         os.remove(os.path.join(out, "domctl.h"))
         st, so, se = ctx.xbg(*args)
-        assert st == 1 and "domctl.h" in so and "+#define __XEN_AUTOGEN_DOMCTL_H" in so, so
+        assert st == 1 and "domctl.h" in so and "+#define __XEN_PUBLIC_DOMCTL_H__" in so, so
         generate(ctx, specs, out)
         # extra: an output the specs no longer produce (a deleted spec)
         shutil.copy(path, os.path.join(out, "gone.h"))

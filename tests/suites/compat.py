@@ -376,10 +376,11 @@ def member_probes(st, ctype, top, with_class=True):
 
 
 # Headers that are GNU C as Xen writes them: hvm/save.h refuses strict ISO C
-# and has an empty struct; arch-x86/pmu.h (and pmu.h, which includes it)
-# holds a struct that ends in a flexible array in a union; the others end a
-# struct with a zero-length array.
-GNU_HEADERS = ("hvm/save.h", "io/libxenvchan.h", "io/tpmif.h", "xencomm.h", "/pmu.h")
+# and has an empty struct, and domctl.h includes it; arch-x86/pmu.h (and
+# pmu.h, which includes it) holds a struct that ends in a flexible array in
+# a union; the others end a struct with a zero-length array.
+GNU_HEADERS = ("hvm/save.h", "domctl.h", "io/libxenvchan.h", "io/tpmif.h", "xencomm.h",
+               "/pmu.h")
 
 
 # ---- The tests --------------------------------------------------------------------

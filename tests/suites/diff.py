@@ -231,9 +231,10 @@ def test_summary_check_stale(ctx):
                                      "abi-summary.txt"), os.path.join(out, "abi-summary.txt"))
         specs = os.path.join(ctx.mkdtemp("specs"), "xen")
         shutil.copytree(os.path.join(ctx.root, "specs", "xen"), specs)
-        path = os.path.join(specs, "domctl", "domctl.toml")
+        path = os.path.join(specs, "domctl", "createdomain.toml")
         with open(path) as f:
             text = f.read()
+        assert "value = 0x00000015" in text
         with open(path, "w") as f:
             f.write(text.replace("value = 0x00000015", "value = 0x00000016", 1))
         st, so, se = ctx.xbg("-i", specs, "-o", out, "-l", "abi-summary", "--check")

@@ -12,7 +12,7 @@ targets differ (size, alignment, a member's offset, size or bit width).
 The op structs found are printed; the two Xen's own documentation knows
 of (xen_domctl_cacheflush, xen_sysctl_page_offline_op) must be among them
 with a size difference.  The same lists for specs/xen are checked to name
-those two and the FLASK ones (SPECS_XEN).
+those two, the FLASK ones and two domctls (SPECS_XEN).
 """
 
 import os
@@ -25,11 +25,13 @@ from suites.import_headers import has_libclang
 TARGETS = ("x86_32", "x86_64", "arm32", "arm64")
 PAIRS = (("x86_32", "x86_64"), ("arm32", "arm64"))
 KNOWN = {"xen_domctl_cacheflush", "xen_sysctl_page_offline_op"}
-# specs/xen's: those two and FLASK's (XEN_FLASK_INTERFACE_VERSION), whose
+# specs/xen's: those two, FLASK's (XEN_FLASK_INTERFACE_VERSION), whose
 # native guest handles and plain uint64_t Xen's flask_op.h has too (the
-# imported tree lists them as well)
+# imported tree lists them as well), and the two domctls whose plain
+# uint64_t is 4-aligned on x86_32 in Xen's domctl.h
 SPECS_XEN = KNOWN | {"xen_flask_load", "xen_flask_sid_context", "xen_flask_boolean",
-                     "xen_flask_ocontext", "xen_flask_devicetree_label", "xen_flask_op"}
+                     "xen_flask_ocontext", "xen_flask_devicetree_label", "xen_flask_op",
+                     "xen_domctl_audit_p2m", "xen_domctl_psr_alloc"}
 
 
 def clang_records(path):
