@@ -94,6 +94,16 @@ def gnu_only(path):
     return "#if !defined(__GNUC__) || defined(__STRICT_ANSI__)" in read(path)
 
 
+def tools_only(path):
+    """A header that, as Xen's sysctl.h and domctl.h, stops a build that is
+    not the toolstack's or the hypervisor's with #error, or the layout
+    header of one: Xen's headers.chk compiles those with -D__XEN_TOOLS__."""
+    if path.endswith("_layout.h") and os.path.exists(path[:-9] + ".h"):
+        path = path[:-9] + ".h"
+    return re.search(r"^#if !defined\(__XEN__\) && !defined\(__XEN_TOOLS__\)\n"
+                     r"(?:/\*.*\*/\n)?#error ", read(path), re.M) is not None
+
+
 def unguarded(path):
     """A header without an include guard (Xen's io/libxenvchan.h): its
     layout header, which includes it, stands for it."""
@@ -139,7 +149,8 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
     the target; a failure says the end of the compiler's errors, or all of
     them (whole).  The headers that refuse strict ISO C, as Xen's
     hvm/save.h does (Xen's headers.chk leaves it out), are compiled in a
-    unit of their own in the GNU dialect of the same standard."""
+    unit of their own in the GNU dialect of the same standard; those that
+    refuse a guest's build (tools_only), in one with -D__XEN_TOOLS__."""
     family = "x86"
     for f in flags:
         if f.startswith("--target="):
@@ -148,9 +159,13 @@ def compile_all(ctx, out, cc, flags, prelude=True, cxx=False, whole=False):
     hs = [h for h in for_target(headers(out), family) if not unguarded(h) and
           not ("-ffreestanding" in flags and hosted(h)) and not (ansi and needs_string(h))]
     strict = any(f in GNU_STD for f in flags)
+    tools = [h for h in hs if tools_only(h)]
+    hs = [h for h in hs if h not in tools]
     units = [(flags, [h for h in hs if not (strict and gnu_only(h))])]
     if strict and any(gnu_only(h) for h in hs):
         units.append(([GNU_STD.get(f, f) for f in flags], [h for h in hs if gnu_only(h)]))
+    if tools:
+        units.append((flags + ["-D__XEN_TOOLS__"], tools))
     for fl, group in units:
         src = os.path.join(ctx.mkdtemp("tu"), "tu." + ("cc" if cxx else "c"))
         with open(src, "w") as f:

@@ -12,7 +12,7 @@ targets differ (size, alignment, a member's offset, size or bit width).
 The op structs found are printed; the two Xen's own documentation knows
 of (xen_domctl_cacheflush, xen_sysctl_page_offline_op) must be among them
 with a size difference.  The same lists for specs/xen are checked to name
-those two and the FLASK ones (SPECS_XEN).
+those two, the FLASK ones and two of sysctl.h (SPECS_XEN).
 """
 
 import os
@@ -30,6 +30,8 @@ KNOWN = {"xen_domctl_cacheflush", "xen_sysctl_page_offline_op"}
 # imported tree lists them as well)
 SPECS_XEN = KNOWN | {"xen_flask_load", "xen_flask_sid_context", "xen_flask_boolean",
                      "xen_flask_ocontext", "xen_flask_devicetree_label", "xen_flask_op"}
+# sysctl.h's plain uint64_t members (4-aligned on x86_32), as imported
+SPECS_XEN |= {"xen_sysctl_meminfo", "xen_sysctl_psr_cmt_op"}
 
 
 def clang_records(path):
