@@ -798,8 +798,8 @@ struct xen_sysctl_numainfo {
 #define XEN_SYSCTL_CPUPOOL_OP_FREEINFO 7
 
 /*
- * Any value: for CREATE, let Xen pick the pool id; for ADDCPU, any free CPU;
- * for INFO, the next pool.
+ * "Any": as cpupool_id of CREATE, Xen picks the id; as cpu of ADDCPU, Xen picks
+ * a free CPU.
  */
 #define XEN_SYSCTL_CPUPOOL_PAR_ANY 0xFFFFFFFF
 
