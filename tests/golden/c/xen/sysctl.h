@@ -1366,7 +1366,9 @@ struct xen_sysctl_livepatch_op {
 #define XEN_SYSCTL_livepatch_op 27
 
 #if (defined(__i386__) || defined(__x86_64__))
-/* Which policy xen_sysctl_cpu_policy reads, in its index. */
+/*
+ * Which policy XEN_SYSCTL_get_cpu_policy reads, in xen_sysctl_cpu_policy.index.
+ */
 /* What the hardware reports. */
 #define XEN_SYSCTL_cpu_policy_raw 0
 /* What Xen uses, after command line overrides. */
@@ -1383,36 +1385,24 @@ struct xen_sysctl_livepatch_op {
 
 #if (defined(__i386__) || defined(__x86_64__))
 /*
- * XEN_SYSCTL_get_cpu_policy (x86): one of the host's CPUID and MSR policies;
- * EOPNOTSUPP for the PV or HVM policies of a hypervisor built without that
- * guest type.
+ * XEN_SYSCTL_get_cpu_policy (x86): one of the host's CPUID and MSR policies
+ * (EOPNOTSUPP for the PV or HVM policies of a hypervisor built without that
+ * guest type).  index is the XEN_SYSCTL_cpu_policy_* policy; nr_leaves and
+ * nr_msrs give the room in `leaves` and `msrs` and come back as the entries
+ * written, or as the most there can be when the handle is null; _rsvd is
+ * zero.  Text, because its handles name xen_cpuid_leaf_t and xen_msr_entry_t,
+ * which arch-x86/xen.h alone defines: an import from "arch" needs every
+ * architecture to define them, and the spec language has no import for one
+ * architecture.  For the same reason xen_sysctl.u has no cpu_policy member
+ * here.
  */
 struct xen_sysctl_cpu_policy {
-    /* IN: XEN_SYSCTL_cpu_policy_* policy. */
-    uint32_t index; /* XEN_SYSCTL_cpu_policy_* */
-    /*
-     * IN: room in `leaves`; OUT: leaves written, or the most there can be when
-     * `leaves` is null.
-     */
+    uint32_t index;
     uint32_t nr_leaves;
-    /*
-     * IN: room in `msrs`; OUT: MSRs written, or the most there can be when
-     * `msrs` is null.
-     */
     uint32_t nr_msrs;
-    /* Zero. */
     uint32_t _rsvd;
-    /*
-     * OUT: the CPUID leaves, xen_cpuid_leaf_t of arch-x86/xen.h (Xen types the
-     * handle so; an import from "arch" needs the name on Arm too, so it is void
-     * here).
-     */
-    XEN_GUEST_HANDLE_64(void) leaves;
-    /*
-     * OUT: the MSRs, xen_msr_entry_t of arch-x86/xen.h (void here, as
-     * `leaves`).
-     */
-    XEN_GUEST_HANDLE_64(void) msrs;
+    XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) leaves;
+    XEN_GUEST_HANDLE_64(xen_msr_entry_t)  msrs;
 };
 typedef struct xen_sysctl_cpu_policy xen_sysctl_cpu_policy_t;
 DEFINE_XEN_GUEST_HANDLE(xen_sysctl_cpu_policy_t);
@@ -1482,10 +1472,6 @@ struct xen_sysctl {
         struct xen_sysctl_cpu_featureset cpu_featureset;
         /* For XEN_SYSCTL_livepatch_op. */
         struct xen_sysctl_livepatch_op livepatch;
-#if (defined(__i386__) || defined(__x86_64__))
-        /* For XEN_SYSCTL_get_cpu_policy. */
-        struct xen_sysctl_cpu_policy cpu_policy;
-#endif
         /* Gives the union its size. */
         uint8_t pad[128];
     } u;
