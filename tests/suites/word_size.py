@@ -12,7 +12,7 @@ targets differ (size, alignment, a member's offset, size or bit width).
 The op structs found are printed; the two Xen's own documentation knows
 of (xen_domctl_cacheflush, xen_sysctl_page_offline_op) must be among them
 with a size difference.  The same lists for specs/xen are checked to name
-those two, the FLASK ones and two domctls (SPECS_XEN).
+those two, the FLASK ones, two domctls and two of sysctl.h (SPECS_XEN).
 """
 
 import os
@@ -32,6 +32,8 @@ KNOWN = {"xen_domctl_cacheflush", "xen_sysctl_page_offline_op"}
 SPECS_XEN = KNOWN | {"xen_flask_load", "xen_flask_sid_context", "xen_flask_boolean",
                      "xen_flask_ocontext", "xen_flask_devicetree_label", "xen_flask_op",
                      "xen_domctl_audit_p2m", "xen_domctl_psr_alloc"}
+# sysctl.h's plain uint64_t members (4-aligned on x86_32), as imported
+SPECS_XEN |= {"xen_sysctl_meminfo", "xen_sysctl_psr_cmt_op"}
 
 
 def clang_records(path):
