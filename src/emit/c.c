@@ -225,10 +225,13 @@ static const char *ifdef_group(const Cond *c)
 	return c && c->ndefined == 1 ? c->defined[0] : NULL;
 }
 
-static void close_ifdef(Header *h)
+/* Close the #ifdef group, if one is open; blank: a blank line follows
+ * (another entry does). */
+static void close_ifdef(Header *h, bool blank)
 {
 	if (h->in_ifdef)
-		buf_printf(&h->body, "#endif /* %s */\n\n", h->in_ifdef);
+		buf_printf(&h->body, "#endif /* %s */\n%s", h->in_ifdef,
+			   blank ? "\n" : "");
 	h->in_ifdef = NULL;
 }
 
@@ -241,7 +244,7 @@ static void begin(Header *h, bool c_only, int group, const Cond *c)
 	if (h->started && !(group && group == h->prev_group))
 		buf_putc(b, '\n');
 	if (h->in_ifdef && (asm_change || !want || strcmp(want, h->in_ifdef) != 0))
-		close_ifdef(h);
+		close_ifdef(h, true);
 	if (asm_change) {
 		buf_puts(b, c_only ? "#ifndef __ASSEMBLY__\n\n"
 				   : "#endif /* !__ASSEMBLY__ */\n\n");
@@ -1693,8 +1696,7 @@ static void emit_unit(Emit *E, OutSet *out, const Unit *u)
 	emit_entries(&h);
 	if (h.in_ifdef) {
 		buf_putc(&h.body, '\n');
-		close_ifdef(&h);
-		h.body.len--; /* its blank line is the one below */
+		close_ifdef(&h, false);
 	}
 	if (h.in_c)
 		buf_puts(&h.body, "\n#endif /* !__ASSEMBLY__ */\n");

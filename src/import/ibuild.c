@@ -689,23 +689,35 @@ static uint32_t length_version_split(B *b, const char *name)
 	return ndef == 2 && !other && since == until ? since : 0;
 }
 
+/* The next member named member of a complete record named rec in a
+ * view's facts, from record *i on (which it moves past), or NULL. */
+static const FactMember *record_member(const Facts *f, size_t *i, const char *rec,
+				       const char *member)
+{
+	for (; *i < f->n; (*i)++) {
+		const Fact *r = &f->v[*i];
+		size_t k;
+		if (r->kind != FK_RECORD || !r->complete || strcmp(r->name, rec) != 0)
+			continue;
+		for (k = 0; k < r->nmembers; k++)
+			if (strcmp(r->members[k].name, member) == 0) {
+				(*i)++;
+				return &r->members[k];
+			}
+	}
+	return NULL;
+}
+
 /* Do the views lay out member of the record named rec as a flexible
  * array (bit 0) and as a sized one (bit 1)? */
 static unsigned member_flex(B *b, const char *rec, const char *member)
 {
 	unsigned r = 0;
-	size_t v, i, k;
-	for (v = 0; v < b->nviews; v++) {
-		const Facts *f = &b->views[v].facts;
-		for (i = 0; i < f->n; i++) {
-			if (f->v[i].kind != FK_RECORD || !f->v[i].complete ||
-			    strcmp(f->v[i].name, rec) != 0)
-				continue;
-			for (k = 0; k < f->v[i].nmembers; k++)
-				if (strcmp(f->v[i].members[k].name, member) == 0)
-					r |= f->v[i].members[k].size < 0 ? 1u : 2u;
-		}
-	}
+	size_t v, i;
+	const FactMember *fm;
+	for (v = 0; v < b->nviews; v++)
+		for (i = 0; (fm = record_member(&b->views[v].facts, &i, rec, member)) != NULL;)
+			r |= fm->size < 0 ? 1u : 2u;
 	return r;
 }
 
@@ -916,20 +928,12 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
  * "uint32_t"); NULL if no view has it. */
 static const char *member_type(B *b, const char *rec, const char *member)
 {
-	size_t v, i, k;
-	for (v = 0; v < b->nviews; v++) {
-		const Facts *f = &b->views[v].facts;
-		for (i = 0; i < f->n; i++) {
-			if (f->v[i].kind != FK_RECORD || !f->v[i].complete ||
-			    strcmp(f->v[i].name, rec) != 0)
-				continue;
-			for (k = 0; k < f->v[i].nmembers; k++) {
-				const FactMember *fm = &f->v[i].members[k];
-				if (strcmp(fm->name, member) == 0 && fm->bits < 0 && fm->size > 0)
-					return fm->spelled ? fm->spelled : fm->type;
-			}
-		}
-	}
+	size_t v, i;
+	const FactMember *fm;
+	for (v = 0; v < b->nviews; v++)
+		for (i = 0; (fm = record_member(&b->views[v].facts, &i, rec, member)) != NULL;)
+			if (fm->bits < 0 && fm->size > 0)
+				return fm->spelled ? fm->spelled : fm->type;
 	return NULL;
 }
 
