@@ -1635,8 +1635,9 @@ static void includes(Buf *b, const Header *h, const Spec *s)
 			if (!written && h->u->family < 0)
 				written = arch_by_item(h, s);
 		}
-		/* via: the header of another include brings it */
-		if (written || inc->via)
+		/* via: the header of another include brings it;
+		 * by_includer: whoever includes this header does */
+		if (written || inc->via || inc->by_includer)
 			continue;
 		{
 			Buf why = {0};

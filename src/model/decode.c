@@ -1282,6 +1282,17 @@ static void decode_include(Dec *D, const DocNode *t)
 	if (!inc->imports)
 		return;
 	inc->via = get_string(D, t, "via", "include", &inc->via_loc);
+	cond_decode(D, t, &inc->cond);
+	if (inc->cond.tools || inc->cond.not_tools || inc->cond.hypervisor ||
+	    inc->cond.not_hypervisor || inc->cond.since || inc->cond.until ||
+	    inc->cond.assembly || inc->cond.ndefined || inc->cond.nnot_defined ||
+	    inc->cond.c_if)
+		diag_error(D->d, inc->cond.loc, "an include's 'only' says where "
+			   "its names are used: archs, targets or not_targets, "
+			   "nothing else");
+	get_bool(D, t, "by_includer", "include", &inc->by_includer);
+	if (inc->by_includer)
+		inc->by_includer_loc = get_entry(t, "by_includer")->value->loc;
 	u->nincludes++;
 }
 

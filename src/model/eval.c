@@ -904,6 +904,30 @@ int eval_type(Spec *s, const Expr *e, int target, CType param, CType *out,
 	return st;
 }
 
+/* A pointer or handle to a type that the target's architecture does not
+ * define (a name imported from "arch" for some architectures only, or
+ * defined by an architecture's unit): C could not spell it there.  Only
+ * where a type is defined counts, not its build conditions: a pointer
+ * needs no layout. */
+static bool pointee_absent(const Type *t, int target)
+{
+	const Item *it;
+	unsigned bit = 1u << target;
+	while (t->elem && (t->kind == TY_PTR || t->kind == TY_HANDLE ||
+			   t->kind == TY_CPTR || t->kind == TY_ARRAY))
+		t = t->elem;
+	if (t->kind != TY_NAMED || !t->sym)
+		return false;
+	it = symbol_item_on(t->sym, target);
+	if (!it)
+		return true;
+	if (it->unit->family >= 0 && it->unit->family != targets[target].arch)
+		return true;
+	return (it->cond.targets && !(it->cond.targets & bit)) ||
+	       (it->unit->header.set && it->unit->header.cond.targets &&
+		!(it->unit->header.cond.targets & bit));
+}
+
 /* An array length: a positive number. */
 /* The size and alignment of a type on a target: here rather than in
  * layout.c, because sizeof(type) in an expression needs it and an array
@@ -920,13 +944,13 @@ LayoutStatus type_layout(const Type *t, int target, uint64_t *size,
 		prim_layout(t->prim, target, size, align);
 		return LAYOUT_OK;
 	case TY_PTR:
-		*size = *align = 8;
-		return LAYOUT_OK;
 	case TY_HANDLE:
-		*size = *align = targets[target].handle_size;
-		return LAYOUT_OK;
 	case TY_CPTR:
-		*size = *align = targets[target].ptr_size;
+		if (pointee_absent(t, target))
+			return LAYOUT_ABSENT;
+		*size = *align = t->kind == TY_PTR ? 8
+			       : t->kind == TY_HANDLE ? targets[target].handle_size
+			       : targets[target].ptr_size;
 		return LAYOUT_OK;
 	case TY_ARRAY:
 		st = type_layout(t->elem, target, &esz, &eal);

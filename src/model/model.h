@@ -449,6 +449,11 @@ typedef struct Include {
 	const char *via; /* C gets them through this unit's header, or NULL */
 	Loc via_loc;
 	Unit *via_unit;
+	/* only: the targets where the names are used (from = "arch": the
+	 * architectures that must define them); cond.targets 0 is all */
+	Cond cond;
+	bool by_includer; /* no #include: the header's includers bring them */
+	Loc by_includer_loc;
 } Include;
 
 /* What a unit's [header] table says about its C header. */

@@ -326,6 +326,18 @@ static bool defines(const Symbol *sym, const Unit *u)
 	return false;
 }
 
+/* Does a condition keep any target of architecture a? */
+static bool cond_on_arch(const Cond *c, int a)
+{
+	int t;
+	if (!c->targets)
+		return true;
+	for (t = 0; t < NTARGETS; t++)
+		if (targets[t].arch == a && (c->targets >> t & 1u))
+			return true;
+	return false;
+}
+
 /* [[includes]] via = "unit": the C header reaches `from`'s header through
  * that unit's, which this unit imports from and which imports from `from`
  * itself ("arch": uses it). */
@@ -366,6 +378,15 @@ void resolve_includes(Resolver *R)
 		for (j = 0; j < u->nincludes; j++) {
 			Include *inc = &u->includes[j];
 			bool is_arch = strcmp(inc->from, "arch") == 0;
+			if (inc->cond.targets && !is_arch)
+				diag_error(R->d, inc->cond.loc, "only an import from "
+					   "\"arch\" can be limited to some "
+					   "architectures: '%s' defines its names "
+					   "for all of them", inc->from);
+			if (inc->by_includer && inc->via)
+				diag_error(R->d, inc->by_includer_loc, "'by_includer' "
+					   "and 'via' both say how the header gets "
+					   "'%s''s names; keep one", inc->from);
 			if (is_arch) {
 				if (u->arch >= 0) {
 					diag_error(R->d, inc->from_loc,
@@ -412,10 +433,12 @@ void resolve_includes(Resolver *R)
 				}
 				for (a = 0; a < NARCH; a++) {
 					/* an architecture's unit sees its own
-					 * architecture's view only */
+					 * architecture's view only; an import
+					 * limited by only, the views it names */
 					if (!s->arch_units[a] ||
 					    (sym && symbol_item(sym, a)) ||
-					    (u->family >= 0 && u->family != a))
+					    (u->family >= 0 && u->family != a) ||
+					    !cond_on_arch(&inc->cond, a))
 						continue;
 					diag_error(R->d, inc->import_locs[k],
 						   "'%s' is imported from \"arch\" but "

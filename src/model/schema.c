@@ -128,6 +128,13 @@ static const SchemaKey include_keys[] = {
 	    "which it includes and which imports them from the same place: no "
 	    "#include of their own (as Xen's sched.h has xen.h through "
 	    "event_channel.h)."),
+	SUB("only", false, SV_TABLE, SK_ONLY,
+	    "The architectures (archs, targets, not_targets) where the names "
+	    "are used; from \"arch\", only their directories must define "
+	    "them."),
+	KEY("by_includer", false, SV_BOOL,
+	    "true: no #include; the header's includers bring these names "
+	    "first (as Xen's arch-x86/xen-mca.h uses xen.h's domid_t)."),
 };
 
 static const SchemaKey const_keys[] = {

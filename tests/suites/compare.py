@@ -81,7 +81,7 @@ DROPIN = ["arch-arm.h", "arch-arm/hvm/save.h", "arch-arm/smccc.h", "arch-x86/cpu
           "arch-x86/cpuid.h", "arch-x86/guest-acpi.h", "arch-x86/hvm/save.h",
           "arch-x86/hvm/start_info.h", "arch-x86/pmu.h", "arch-x86/xen-mca.h",
           "arch-x86/xen-x86_32.h", "arch-x86/xen-x86_64.h", "arch-x86/xen.h", "arch-x86_32.h",
-          "arch-x86_64.h", "argo.h", "callback.h", "device_tree_defs.h", "dom0_ops.h", "elfnote.h",
+          "arch-x86_64.h", "argo.h", "callback.h", "device_tree_defs.h", "dom0_ops.h", "domctl.h", "elfnote.h",
           "errno.h", "event_channel.h", "features.h", "grant_table.h", "hvm/dm_op.h", "hvm/e820.h",
           "hvm/hvm_info_table.h", "hvm/hvm_op.h", "hvm/hvm_vcpu.h", "hvm/hvm_xs_strings.h",
           "hvm/ioreq.h", "hvm/params.h", "hvm/pvdrivers.h", "hvm/save.h", "hypfs.h", "io/9pfs.h",
@@ -89,7 +89,7 @@ DROPIN = ["arch-arm.h", "arch-arm/hvm/save.h", "arch-arm/smccc.h", "arch-x86/cpu
           "io/kbdif.h", "io/libxenvchan.h", "io/netif.h", "io/pciif.h", "io/protocols.h",
           "io/pvcalls.h", "io/ring.h", "io/sndif.h", "io/tpmif.h", "io/usbif.h", "io/vscsiif.h",
           "io/xenbus.h", "io/xs_wire.h", "kexec.h", "memory.h", "nmi.h", "physdev.h", "platform.h",
-          "pmu.h", "sched.h", "tmem.h", "trace.h", "vcpu.h", "version.h", "vm_event.h",
+          "pmu.h", "sched.h", "sysctl.h", "tmem.h", "trace.h", "vcpu.h", "version.h", "vm_event.h",
           "xen-compat.h", "xen.h", "xencomm.h", "xenoprof.h", "xsm/flask_op.h"]
 
 
