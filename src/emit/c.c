@@ -442,10 +442,9 @@ static const char *ifdef_pair(const Item *it, size_t i)
 	return a && b && !n1 && n2 && strcmp(a, b) == 0 ? a : NULL;
 }
 
-/* ", declarator" of a field declared with the one before it (c.join, of
- * the same element type, as the checks made sure): its declaration less
- * the spelling of that type. */
-static void joined_decl(Header *h, Buf *b, const Field *f, int indent, Buf *note)
+/* A field's declaration less the spelling of its element type: "name",
+ * "*name", "name[3]". */
+static void declarator(Header *h, Buf *b, const Field *f, int indent, Buf *note)
 {
 	Buf full = {0}, base = {0};
 	const Type *e = f->type;
@@ -463,19 +462,29 @@ static void joined_decl(Header *h, Buf *b, const Field *f, int indent, Buf *note
 		tl = 0;
 	while (full.data[tl] == ' ')
 		tl++;
-	buf_puts(b, ", ");
 	buf_puts(b, buf_cstr(&full) + tl);
 	buf_free(&full);
 	buf_free(&base);
+}
+
+/* ", declarator" of a field declared with the one before it (c.join, of
+ * the same element type, as the checks made sure). */
+static void joined_decl(Header *h, Buf *b, const Field *f, int indent, Buf *note)
+{
+	buf_puts(b, ", ");
+	declarator(h, b, f, indent, note);
 }
 
 /* The struct or union a field declares in place (c.declare), or NULL. */
 static const Item *declared_here(const Item *it, const Field *f)
 {
 	const Item *in;
-	if (!f->c_declare || f->type->kind != TY_NAMED || !f->type->sym)
+	const Type *t = f->type;
+	while (t->kind == TY_ARRAY) /* struct x {...} channels[3]; */
+		t = t->elem;
+	if (!f->c_declare || t->kind != TY_NAMED || !t->sym)
 		return NULL;
-	in = f->type->sym->common;
+	in = t->sym->common;
 	return in && in->declared_in == it ? in : NULL;
 }
 
@@ -535,7 +544,8 @@ static void record(Header *h, Buf *b, const Item *it, int indent)
 			c_comment(b, indent + 4, in->desc);
 			buf_indent(b, indent + 4);
 			record(h, b, in, indent + 4);
-			buf_printf(b, " %s", f->name);
+			buf_putc(b, ' ');
+			declarator(h, b, f, indent + 4, &note);
 			for (j = i + 1; j < it->nfields && it->fields[j].c_join; j++)
 				joined_decl(h, b, &it->fields[j], indent + 4, &note);
 			buf_puts(b, ";\n");

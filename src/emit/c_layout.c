@@ -79,6 +79,7 @@ static const char prologue[] =
 	"#ifndef XBG_TYPE_IS\n"
 	"#if defined(__cplusplus)\n"
 	"template <class T> struct xbg_is { static char (&f(T))[2]; static char f(...); };\n"
+	"template <class T> struct xbg_id { typedef T type; };\n"
 	"template <class A, class B> struct xbg_same { enum { value = 0 }; };\n"
 	"template <class A> struct xbg_same<A, A> { enum { value = 1 }; };\n"
 	"#define XBG_TYPE_IS(p, T) (sizeof(xbg_is<T>::f(p)) == 2)\n"
@@ -224,7 +225,7 @@ static const char *type_prim(Prim p)
  * A struct declared inside another is in the other's scope in C++, where
  * "struct foo" outside would declare a new, incomplete one: the
  * assertions name such a type XBG_TYPE_foo, which is "struct foo" in C
- * and the type of the member that declares it in C++. */
+ * and, in C++, the type of the member that declares it. */
 
 /* How the assertions spell a struct or union. */
 static void record_spelling(Buf *b, const Item *it)
@@ -255,8 +256,9 @@ static const Item *declaring_member(Buf *path, const Item *it)
 				break;
 		}
 		if (i < in->nfields) {
+			const Type *t = in->fields[i].type;
 			buf_puts(&step, in->fields[i].name);
-			if (in->fields[i].type->kind == TY_ARRAY)
+			for (; t->kind == TY_ARRAY; t = t->elem)
 				buf_puts(&step, "[0]");
 		}
 		if (path->len)
@@ -301,10 +303,15 @@ static void declared_macros(Buf *b, const Item *it, bool *done)
 	top = declaring_member(&path, it);
 	declared_macros(b, top, done);
 	record_spelling(&outer, top);
+	/* in C++ through xbg_id, not the __typeof__ alone: "T (*)[3]", the
+	 * pointer to an array of them, must parse as a type; and a macro,
+	 * not a typedef, because the member exists only where the
+	 * assertions that use it are compiled */
 	buf_printf(b, "#ifdef __cplusplus\n#define XBG_TYPE_%s "
-		   "__typeof__(((%s *)0)->%s)\n#else\n#define XBG_TYPE_%s %s %s\n"
-		   "#endif\n", it->name, buf_cstr(&outer), buf_cstr(&path),
-		   it->name, item_kind_name(it->kind), it->name);
+		   "xbg_id<__typeof__(((%s *)0)->%s)>::type\n#else\n"
+		   "#define XBG_TYPE_%s %s %s\n#endif\n", it->name,
+		   buf_cstr(&outer), buf_cstr(&path), it->name,
+		   item_kind_name(it->kind), it->name);
 	buf_free(&path);
 	buf_free(&outer);
 }

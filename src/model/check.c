@@ -193,20 +193,22 @@ static void check_declares(Chk *C, Item *it)
 	for (i = 0; i < it->nfields; i++) {
 		const Field *f = &it->fields[i];
 		const char *fname = f->name ? f->name : "(anonymous)";
+		const Type *t = f->type;
 		Item *in;
 		if (!f->c_declare)
 			continue;
-		if (!f->type || f->type->kind != TY_NAMED || !f->type->sym ||
-		    !f->type->sym->common ||
-		    (f->type->sym->common->kind != IT_STRUCT &&
-		     f->type->sym->common->kind != IT_UNION) ||
-		    f->type->sym->common->unit != it->unit || f->type->via_typedef) {
+		while (t && t->kind == TY_ARRAY) /* struct x {...} v[3]; */
+			t = t->elem;
+		if (!t || t->kind != TY_NAMED || !t->sym || !t->sym->common ||
+		    (t->sym->common->kind != IT_STRUCT &&
+		     t->sym->common->kind != IT_UNION) ||
+		    t->sym->common->unit != it->unit || t->via_typedef) {
 			diag_error(C->d, f->c_loc, "'%s' cannot declare its type in "
 				   "place (c.declare): that needs a struct or union "
 				   "of this unit, named by its tag", fname);
 			continue;
 		}
-		in = f->type->sym->common;
+		in = t->sym->common;
 		if (in->declared_in) {
 			diag_error(C->d, f->c_loc, "%s %s is declared in place by "
 				   "two fields (c.declare); '%s' of %s is the "

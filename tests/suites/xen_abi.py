@@ -293,14 +293,14 @@ def layout_files(d, family):
 MSG = re.compile(r'_Static_assert\s*\(.*?,\s*"([^"]*)"\s*\)', re.S)
 
 
-# Xen's headers define two structs inside others, which C++ (unlike C)
-# scopes to the enclosing one (gnttab_copy::gnttab_copy_ptr): the layout
-# files that name them compile in C only against Xen's headers.
-CXX_NESTED = {"grant_table_layout.h": "gnttab_copy_ptr, in gnttab_copy",
-              "memory_layout.h": "xen_add_to_physmap_batch_extra, in xen_add_to_physmap_batch",
-              "pvcalls_layout.h": "xen_pvcalls_socket and the other commands' arguments, "
-                                  "in xen_pvcalls_request",
-              "arch-x86/hvm/save_layout.h": "hvm_hw_pit_channel, in hvm_hw_pit (an array)"}
+# Xen's pvcalls.h defines structs inside another, which C++ (unlike C)
+# scopes to the enclosing one (xen_pvcalls_request::xen_pvcalls_socket):
+# its layout file names them as they are outside, so it compiles in C only
+# against Xen's headers.  Those declared in a member by c.declare
+# (gnttab_copy_ptr, xen_add_to_physmap_batch_extra, hvm_hw_pit_channel)
+# are named through the member instead and compile in C++ too.
+CXX_NESTED = {"pvcalls_layout.h": "xen_pvcalls_socket and the other commands' arguments, "
+                                  "in xen_pvcalls_request"}
 
 
 def verified(ctx, src, triple, flags, cxx_src=None):

@@ -62,4 +62,14 @@ struct ring {
 
 #endif /* HAVE_RING */
 
+/* A timer whose channels' struct is declared in its array member. */
+struct timer {
+    /* Its three channels. */
+    /* One channel of a timer. */
+    struct channel {
+        /* Its count. */
+        uint32_t count;
+    } channels[3];
+};
+
 #endif /* __XEN_AUTOGEN_A_H */
