@@ -9,8 +9,10 @@
  */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* ---- Undocumented items ---------------------------------------------------
  * The generated documentation is the specs' descriptions and nothing else
@@ -24,11 +26,85 @@ typedef struct Undoc {
 	const char *what; /* "struct", "field", "variant", "bit", ... */
 	const char *name, *owner_kind, *owner;
 	const Unit *unit;
+	bool restates;    /* described, but only by its own name */
 } Undoc;
 
-static bool undocumented(const char *desc)
+/* Is word (len bytes, any case) one of the '_'-separated parts of name, or
+ * name itself? */
+static bool word_of(const char *word, size_t len, const char *name)
 {
-	return !desc || !*desc;
+	const char *p = name;
+	if (!name)
+		return false;
+	while (*p) {
+		size_t n = strcspn(p, "_");
+		if (n == len && strncasecmp(p, word, len) == 0)
+			return true;
+		p += n;
+		p += *p == '_';
+	}
+	return strlen(name) == len && strncasecmp(name, word, len) == 0;
+}
+
+/* Does a short description only restate the name: "The domain." for
+ * domain, "RSI." for rsi, "Stop the periodic timer." for
+ * stop_periodic_timer, "Field foo of struct bar"?  It does when every word
+ * but a few fillers comes from the name or its owner's, and it names no
+ * other identifier (a word with '_' or a capital past its first letter):
+ * "For XEN_DOMCTL_x." says which op uses a union member.  A long one is
+ * taken to say more. */
+static bool restates(const char *desc, const char *name, const char *owner)
+{
+	static const char *const filler[] = {
+		"the", "a", "an", "of", "field", "member", "value", "struct",
+		"union", "enum", "variant", "bit", "flag", "its", "this", "is",
+		"for", "in", "and", "constant", "type", "item", "it", "to",
+	};
+	const char *p = desc;
+	size_t words = 0, k;
+	if (!name)
+		return false;
+	while (*p) {
+		size_t len = 0, i;
+		bool ident = false;
+		while (*p && !isalnum((unsigned char)*p) && *p != '_')
+			p++;
+		while (isalnum((unsigned char)p[len]) || p[len] == '_') {
+			ident |= p[len] == '_' ||
+				 (len && isupper((unsigned char)p[len]));
+			len++;
+		}
+		if (!len)
+			break;
+		if (++words > 8)
+			return false;
+		if (ident && !(strlen(name) == len && strncasecmp(name, p, len) == 0) &&
+		    !(owner && strlen(owner) == len && strncasecmp(owner, p, len) == 0))
+			return false;
+		for (i = 0; i < len;) {
+			size_t n = strcspn(p + i, "_");
+			bool known;
+			if (n > len - i)
+				n = len - i;
+			known = n == 0 || word_of(p + i, n, name) || word_of(p + i, n, owner);
+			for (k = 0; !known && k < ARRAY_LEN(filler); k++)
+				known = strlen(filler[k]) == n &&
+					strncasecmp(filler[k], p + i, n) == 0;
+			if (!known)
+				return false;
+			i += n + 1;
+		}
+		p += len;
+	}
+	return words > 0;
+}
+
+/* Undocumented (NULL or empty), restating (see above), or fine. */
+static int undocumented(const char *desc, const char *name, const char *owner,
+			bool *restating)
+{
+	*restating = desc && *desc && restates(desc, name, owner);
+	return !desc || !*desc || *restating;
 }
 
 static void undoc_add(Undoc **v, size_t *n, size_t *cap, Undoc u)
@@ -37,14 +113,15 @@ static void undoc_add(Undoc **v, size_t *n, size_t *cap, Undoc u)
 	(*v)[(*n)++] = u;
 }
 
-/* Every item and member without a description, in the order of the
- * items (units, then spec order); counts per kind of entry in n[4]:
- * items, fields, variants, bits. */
-static size_t undoc_collect(const Spec *s, Undoc **v, size_t n[4])
+/* Every item and member without a description, or whose description
+ * only restates its name, in the order of the items (units, then spec
+ * order); counts per kind of entry in n[5]: items, fields, variants, bits
+ * without one, then the restating ones. */
+static size_t undoc_collect(const Spec *s, Undoc **v, size_t n[5])
 {
 	size_t i, j, len = 0, cap = 0;
 	*v = NULL;
-	n[0] = n[1] = n[2] = n[3] = 0;
+	n[0] = n[1] = n[2] = n[3] = n[4] = 0;
 	for (i = 0; i < s->nitems; i++) {
 		const Item *it = s->items[i];
 		const char *kind = item_kind_name(it->kind);
@@ -52,7 +129,13 @@ static size_t undoc_collect(const Spec *s, Undoc **v, size_t n[4])
 		u.unit = it->unit;
 		u.owner_kind = kind;
 		u.owner = it->name;
-		if (!it->inline_type && undocumented(it->desc)) {
+		/* an inline type's owner, in messages and for restating, is
+		 * the named item it is in */
+		const Item *top = it;
+		while (top->inline_type && top->parent)
+			top = top->parent;
+		if (!it->inline_type &&
+		    undocumented(it->desc, it->name, NULL, &u.restates)) {
 			u.loc = it->name_loc;
 			u.what = kind;
 			u.name = it->name;
@@ -60,35 +143,37 @@ static size_t undoc_collect(const Spec *s, Undoc **v, size_t n[4])
 			undoc_add(v, &len, &cap, u);
 			u.owner_kind = kind;
 			u.owner = it->name;
-			n[0]++;
+			n[u.restates ? 4 : 0]++;
 		}
 		for (j = 0; j < it->nfields; j++) {
 			const Field *f = &it->fields[j];
-			if (!undocumented(f->desc))
+			if (!undocumented(f->desc, f->name, top->name, &u.restates))
 				continue;
 			u.loc = f->name ? f->name_loc : f->loc;
 			u.what = "field";
 			u.name = f->name ? f->name : "(anonymous)";
 			undoc_add(v, &len, &cap, u);
-			n[1]++;
+			n[u.restates ? 4 : 1]++;
 		}
 		for (j = 0; j < it->nvariants; j++) {
-			if (!undocumented(it->variants[j].desc))
+			if (!undocumented(it->variants[j].desc, it->variants[j].name,
+					  it->name, &u.restates))
 				continue;
 			u.loc = it->variants[j].name_loc;
 			u.what = "variant";
 			u.name = it->variants[j].name;
 			undoc_add(v, &len, &cap, u);
-			n[2]++;
+			n[u.restates ? 4 : 2]++;
 		}
 		for (j = 0; j < it->nbits; j++) {
-			if (!undocumented(it->bits[j].desc))
+			if (!undocumented(it->bits[j].desc, it->bits[j].name,
+					  it->name, &u.restates))
 				continue;
 			u.loc = it->bits[j].name_loc;
 			u.what = "bit";
 			u.name = it->bits[j].name;
 			undoc_add(v, &len, &cap, u);
-			n[3]++;
+			n[u.restates ? 4 : 3]++;
 		}
 	}
 	return len;
@@ -97,15 +182,20 @@ static size_t undoc_collect(const Spec *s, Undoc **v, size_t n[4])
 static void report_undoc_count(FILE *out, const Spec *s)
 {
 	Undoc *v;
-	size_t n[4];
+	size_t n[5];
 	size_t len = undoc_collect(s, &v, n);
 	free(v);
 	if (!len)
 		return;
-	fprintf(out, "\nNo description: %zu item%s, %zu field%s, %zu variant%s, "
-		"%zu bit%s\n(`xenbindgen validate --undocumented` lists them).\n",
-		n[0], n[0] == 1 ? "" : "s", n[1], n[1] == 1 ? "" : "s",
-		n[2], n[2] == 1 ? "" : "s", n[3], n[3] == 1 ? "" : "s");
+	if (len > n[4])
+		fprintf(out, "\nNo description: %zu item%s, %zu field%s, %zu "
+			"variant%s, %zu bit%s\n", n[0], n[0] == 1 ? "" : "s",
+			n[1], n[1] == 1 ? "" : "s", n[2], n[2] == 1 ? "" : "s",
+			n[3], n[3] == 1 ? "" : "s");
+	if (n[4])
+		fprintf(out, "%sA description that only restates the name: %zu\n",
+			len > n[4] ? "" : "\n", n[4]);
+	fputs("(`xenbindgen validate --undocumented` lists them).\n", out);
 }
 
 static int undoc_cmp(const void *a, const void *b)
@@ -131,12 +221,13 @@ static const char *undoc_path(const Undoc *u)
 void report_undocumented(FILE *out, const Spec *s)
 {
 	Undoc *v;
-	size_t n[4], i, len = undoc_collect(s, &v, n);
+	size_t n[5], i, len = undoc_collect(s, &v, n);
 	/* file ids are handed out in sorted order of the paths: sorting by
 	 * location sorts by file, line and column */
 	if (len) {
 		qsort(v, len, sizeof *v, undoc_cmp);
-		fputs("\nWithout a description:\n", out);
+		fputs(n[4] ? "\nWithout a description, or with one that only "
+		      "restates the name:\n" : "\nWithout a description:\n", out);
 	}
 	for (i = 0; i < len; i++) {
 		fprintf(out, "%s:%u:%u: %s '%s'", undoc_path(&v[i]),
@@ -144,6 +235,8 @@ void report_undocumented(FILE *out, const Spec *s)
 			v[i].name);
 		if (v[i].owner)
 			fprintf(out, " of %s '%s'", v[i].owner_kind, v[i].owner);
+		if (v[i].restates)
+			fputs(": the description only restates the name", out);
 		fputc('\n', out);
 	}
 	free(v);
