@@ -362,7 +362,7 @@ static void decl(Header *h, Buf *b, const Type *t, const char *name,
 		buf_printf(b, base->kind == TY_CPTR ? "%s" : " %s", name);
 	for (; t->kind == TY_ARRAY; t = t->elem) {
 		if (t->flex)
-			buf_puts(b, "[XEN_FLEX_ARRAY_DIM]");
+			buf_puts(b, t->flex_empty ? "[]" : "[XEN_FLEX_ARRAY_DIM]");
 		else if (t->count_expr) {
 			buf_putc(b, '[');
 			expr_write_c(b, t->count_expr);

@@ -383,22 +383,28 @@ static bool nested_check(Compat *C, Buf *out, const Type *t, int depth)
 /* Is member i of it the hypervisor's?  For a name defined per target
  * (Xen's cpu_user_regs, in xen-x86_32.h and xen-x86_64.h) the compat
  * struct is x86_32's item and the native one x86_64's: a member is
- * paired with the native member of its name; where x86_64's definition
- * is no item (C text the specs keep verbatim), every member is taken,
- * and the compiler checks the names where Xen uses the macro. */
+ * paired with the native member of its name.  Where x86_64's definition
+ * is no item (C text the specs keep verbatim), or declares members by
+ * its own C text (c.decl: __DECL_REG_LOHI(b) makes rbx and ebx, of which
+ * the model knows the first), every member is taken that no native
+ * member's name rules out, and the compiler checks the names where Xen
+ * uses the macro: the registers must be translated, not dropped. */
 static bool native_present(const Compat *C, const Item *it, size_t i)
 {
 	const Item *n = C->split_native;
 	size_t k;
+	bool c_text = false;
 	if (it->layout[NT] || it != C->split)
 		return present(it, i, NT);
 	if (!n)
 		return it->fields[i].name != NULL;
-	for (k = 0; k < n->nfields; k++)
+	for (k = 0; k < n->nfields; k++) {
 		if (n->fields[k].name && it->fields[i].name &&
-		    strcmp(n->fields[k].name, it->fields[i].name) == 0 && present(n, k, NT))
-			return true;
-	return false;
+		    strcmp(n->fields[k].name, it->fields[i].name) == 0)
+			return present(n, k, NT);
+		c_text |= n->fields[k].c_decl != NULL;
+	}
+	return c_text && it->fields[i].name != NULL;
 }
 
 /* The access path of member i of it below path ("u.unbound.dom"; an

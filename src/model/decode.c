@@ -598,6 +598,8 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 		const DocEntry *typ, *bits;
 		Field *f = &it->fields[it->nfields];
 		Item *saved = D->cur;
+		const char *flex = NULL; /* c.flex */
+		Loc flex_loc = {0};
 		if (ft->kind != DOC_TABLE) {
 			diag_error(D->d, ft->loc, "each field must be a table, not %s",
 				   get_a_kind(ft));
@@ -626,6 +628,7 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 				f->c_decl = decode_text(D, fc, "decl", "c", false, &dl);
 				get_bool(D, fc, "join", "c", &f->c_join);
 				get_bool(D, fc, "declare", "c", &f->c_declare);
+				flex = get_string(D, fc, "flex", "c", &flex_loc);
 			}
 		}
 		bits = get_entry(ft, "bits");
@@ -654,6 +657,18 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 			if (in->kind == TY_INLINE)
 				in->item->cond = f->cond;
 		}
+		if (flex && strcmp(flex, "[]") != 0 &&
+		    strcmp(flex, "XEN_FLEX_ARRAY_DIM") != 0)
+			diag_error(D->d, flex_loc, "c.flex is \"XEN_FLEX_ARRAY_DIM\" "
+				   "or \"[]\", not \"%s\"", flex);
+		else if (flex && (!f->type || f->type->kind != TY_ARRAY ||
+				  !f->type->flex))
+			diag_error(D->d, flex_loc, "c.flex spells a flexible array's "
+				   "dimension, but '%s' is not a flexible array "
+				   "(write its type { array = [T] })",
+				   f->name ? f->name : "(anonymous)");
+		else if (flex)
+			f->type->flex_empty = strcmp(flex, "[]") == 0;
 		if (f->type && !get_entry(ft, "name") && f->type->kind != TY_INLINE) {
 			diag_error(D->d, ft->loc,
 				   "field is missing required key 'name' (only an "

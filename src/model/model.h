@@ -145,6 +145,7 @@ typedef struct Type {
 	Expr *count_expr;   /* TY_ARRAY with a computed length */
 	const char *count_text; /* as written, for C */
 	bool flex;          /* TY_ARRAY: flexible trailing array */
+	bool flex_empty;    /* ... written `[]` in C (field c.flex) */
 	Loc count_loc;
 	Item *item;         /* TY_INLINE */
 } Type;

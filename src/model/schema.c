@@ -427,6 +427,10 @@ static const SchemaKey field_c_keys[] = {
 	    "The field's struct or union (a named one of this unit, with no "
 	    "typedef, op or condition of its own) is declared in the member, "
 	    "`union name { ... } u;`, as Xen declares some nested types."),
+	KEY("flex", false, SV_STRING,
+	    "How C writes the dimension of a flexible array field: "
+	    "\"XEN_FLEX_ARRAY_DIM\" (the default) or \"[]\" (C99's, as "
+	    "Xen's trace.h writes t_info.mfn_offset)."),
 };
 
 static const SchemaKey member_c_keys[] = {

@@ -225,11 +225,21 @@ def shared(ctx, name, specs, version):
 
 
 def top_types(st):
-    """The structs and unions of the compat headers: name -> kind."""
-    return {t["name"]: t["kind"] for t in st["layout"]
-            if t["kind"] in ("struct", "union") and "." not in t["name"]
-            and "x86_32" in t["targets"] and "x86_64" in t["targets"]
-            and (st["units"] is None or t["unit"] in st["units"])}
+    """The structs and unions of the compat headers: name -> kind; a name
+    defined per target (cpu_user_regs) counts once its definitions cover
+    x86_32 and x86_64."""
+    seen, native = {}, {}
+    for t in st["layout"]:
+        if t["kind"] not in ("struct", "union") or "." in t["name"]:
+            continue
+        # the native side of a name defined per target may be in a header
+        # Xen makes no compat header of (xen-x86_64.h)
+        native.setdefault(t["name"], set()).update(t["targets"])
+        if st["units"] is None or t["unit"] in st["units"]:
+            kind, targets = seen.get(t["name"], (t["kind"], set()))
+            seen[t["name"]] = (kind, targets | set(t["targets"]))
+    return {n: k for n, (k, ts) in seen.items()
+            if "x86_32" in ts and "x86_64" in ts | native[n]}
 
 
 def prelude(ctx, st):
@@ -607,10 +617,13 @@ def test_xen_headers(ctx, tree):
 #
 # xen-x86_32.h's cpu_user_regs declares its registers with macros, which
 # Xen's compat header keeps as text (`__DECL_REG_LO8(b);`): get-fields.sh
-# takes the calls for member names (`(_d_)->__DECL_REG_LO8(b) = ...`).
-# Ours copies the members by name (ebx, ...); the native struct is
-# x86_64's, so no byte-for-byte comparison with the x86_32 layout holds.
-XLAT_GAPS = {"mc_physcpuinfo", "cpu_user_regs"}
+# takes the calls for member names (`(_d_)->__DECL_REG_LO8(b) = ...`),
+# which compile where Xen uses the macro because Xen's compat
+# arch-x86/xen.h then defines them as the names (`e ## which ## x`, below:
+# XEN_REG_NAMES).  Ours copies the members by name (ebx, ...).
+XEN_REG_NAMES = ("#define __DECL_REG_LO8(which) e ## which ## x\n"
+                 "#define __DECL_REG_LO16(name) e ## name\n")
+XLAT_GAPS = {"mc_physcpuinfo"}
 
 
 def paths_of(st, top):
@@ -647,6 +660,8 @@ def test_xlat(ctx, tree):
                           if "_HNDL_" not in m.group(1) else m.group(0), body)
             xdefs += body.replace("#define XLAT_", "#define XEN_XLAT_", 1) + "\n"
         prog = compat_src(ctx, st) + "#include <stdio.h>\n#include <string.h>\n#include <stdlib.h>\n"
+        if "__DECL_REG_" in xdefs:
+            prog += XEN_REG_NAMES
         prog += xdefs
         prog += """
 static unsigned long xbg_seed = 17;
@@ -675,7 +690,10 @@ static void same(const void *a, const void *b, size_t n, const char *what)
         hook_src, test_src = "", ""
         for name, cand in xl:
             m = strip_xen(name)
-            kind = tops[cand]
+            # (an imported tree's x86_64 cpu_user_regs is verbatim text,
+            # with no layout: the x86_32 definition says the kind)
+            kind = tops.get(cand) or next(t["kind"] for t in st["layout"]
+                                          if t["name"] == cand and "x86_32" in t["targets"])
             paths = paths_of(st, cand)
             hooks = [p for p, t in paths.items() if t.startswith("handle<")]
             for p in hooks:

@@ -72,4 +72,12 @@ struct timer {
     } channels[3];
 };
 
+/* A count and a flexible array written [], as Xen's trace.h writes t_info. */
+struct offsets {
+    /* How many offsets follow. */
+    uint16_t n;
+    /* The offsets. */
+    uint16_t offset[];
+};
+
 #endif /* __XEN_AUTOGEN_A_H */
