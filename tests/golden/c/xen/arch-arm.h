@@ -114,40 +114,125 @@ typedef uint64_t xen_ulong_t;
  * both kinds of guest.
  */
 struct vcpu_guest_core_regs {
+    /* Slot 0: x0 for a 64-bit vCPU, r0 for a 32-bit one. */
     __DECL_REG(x0, r0_usr);
+    /* Slot 1: x1 for a 64-bit vCPU, r1 for a 32-bit one. */
     __DECL_REG(x1, r1_usr);
+    /* Slot 2: x2 for a 64-bit vCPU, r2 for a 32-bit one. */
     __DECL_REG(x2, r2_usr);
+    /* Slot 3: x3 for a 64-bit vCPU, r3 for a 32-bit one. */
     __DECL_REG(x3, r3_usr);
+    /* Slot 4: x4 for a 64-bit vCPU, r4 for a 32-bit one. */
     __DECL_REG(x4, r4_usr);
+    /* Slot 5: x5 for a 64-bit vCPU, r5 for a 32-bit one. */
     __DECL_REG(x5, r5_usr);
+    /* Slot 6: x6 for a 64-bit vCPU, r6 for a 32-bit one. */
     __DECL_REG(x6, r6_usr);
+    /* Slot 7: x7 for a 64-bit vCPU, r7 for a 32-bit one. */
     __DECL_REG(x7, r7_usr);
+    /* Slot 8: x8 for a 64-bit vCPU, r8 outside FIQ mode for a 32-bit one. */
     __DECL_REG(x8, r8_usr);
+    /* Slot 9: x9 for a 64-bit vCPU, r9 outside FIQ mode for a 32-bit one. */
     __DECL_REG(x9, r9_usr);
+    /* Slot 10: x10 for a 64-bit vCPU, r10 outside FIQ mode for a 32-bit one. */
     __DECL_REG(x10, r10_usr);
+    /* Slot 11: x11 for a 64-bit vCPU, r11 outside FIQ mode for a 32-bit one. */
     __DECL_REG(x11, r11_usr);
+    /* Slot 12: x12 for a 64-bit vCPU, r12 outside FIQ mode for a 32-bit one. */
     __DECL_REG(x12, r12_usr);
+    /*
+     * Slot 13: x13 for a 64-bit vCPU, the user and system modes' stack pointer
+     * for a 32-bit one.
+     */
     __DECL_REG(x13, sp_usr);
+    /*
+     * Slot 14: x14 for a 64-bit vCPU, the user and system modes' link register
+     * for a 32-bit one.
+     */
     __DECL_REG(x14, lr_usr);
+    /* Slot 15: x15 for a 64-bit vCPU; unused for a 32-bit one. */
     __DECL_REG(x15, __unused_sp_hyp);
+    /*
+     * Slot 16: x16 for a 64-bit vCPU, the IRQ mode's link register for a 32-bit
+     * one.
+     */
     __DECL_REG(x16, lr_irq);
+    /*
+     * Slot 17: x17 for a 64-bit vCPU, the IRQ mode's stack pointer for a 32-bit
+     * one.
+     */
     __DECL_REG(x17, sp_irq);
+    /*
+     * Slot 18: x18 for a 64-bit vCPU, the supervisor mode's link register for a
+     * 32-bit one.
+     */
     __DECL_REG(x18, lr_svc);
+    /*
+     * Slot 19: x19 for a 64-bit vCPU, the supervisor mode's stack pointer for a
+     * 32-bit one.
+     */
     __DECL_REG(x19, sp_svc);
+    /*
+     * Slot 20: x20 for a 64-bit vCPU, the abort mode's link register for a
+     * 32-bit one.
+     */
     __DECL_REG(x20, lr_abt);
+    /*
+     * Slot 21: x21 for a 64-bit vCPU, the abort mode's stack pointer for a
+     * 32-bit one.
+     */
     __DECL_REG(x21, sp_abt);
+    /*
+     * Slot 22: x22 for a 64-bit vCPU, the undefined instruction mode's link
+     * register for a 32-bit one.
+     */
     __DECL_REG(x22, lr_und);
+    /*
+     * Slot 23: x23 for a 64-bit vCPU, the undefined instruction mode's stack
+     * pointer for a 32-bit one.
+     */
     __DECL_REG(x23, sp_und);
+    /*
+     * Slot 24: x24 for a 64-bit vCPU, the FIQ mode's own r8 for a 32-bit one.
+     */
     __DECL_REG(x24, r8_fiq);
+    /*
+     * Slot 25: x25 for a 64-bit vCPU, the FIQ mode's own r9 for a 32-bit one.
+     */
     __DECL_REG(x25, r9_fiq);
+    /*
+     * Slot 26: x26 for a 64-bit vCPU, the FIQ mode's own r10 for a 32-bit one.
+     */
     __DECL_REG(x26, r10_fiq);
+    /*
+     * Slot 27: x27 for a 64-bit vCPU, the FIQ mode's own r11 for a 32-bit one.
+     */
     __DECL_REG(x27, r11_fiq);
+    /*
+     * Slot 28: x28 for a 64-bit vCPU, the FIQ mode's own r12 for a 32-bit one.
+     */
     __DECL_REG(x28, r12_fiq);
+    /*
+     * Slot 29: x29 for a 64-bit vCPU, the FIQ mode's stack pointer for a 32-bit
+     * one.
+     */
     __DECL_REG(x29, sp_fiq);
+    /*
+     * Slot 30: x30 for a 64-bit vCPU, the FIQ mode's link register for a 32-bit
+     * one.
+     */
     __DECL_REG(x30, lr_fiq);
+    /*
+     * The program counter the vCPU resumes at (ELR_EL2): pc64 for a 64-bit
+     * vCPU, pc32 for a 32-bit one.
+     */
     __DECL_REG(pc64, pc32);
     /* Program status (PSR_*). */
     uint64_t cpsr;
+    /*
+     * Saved program status of the guest kernel's mode: spsr_el1 for a 64-bit
+     * vCPU, spsr_svc for a 32-bit one.
+     */
     union {
         /* Saved program status of exception level 1 (64-bit name). */
         uint64_t spsr_el1;

@@ -65,7 +65,10 @@ typedef struct xen_argo_iov {
 typedef struct xen_argo_addr {
     /* The port. */
     xen_argo_port_t aport;
-    /* The domain. */
+    /*
+     * Domain the port belongs to: the sender in a source address, the ring's
+     * owner in a destination.
+     */
     domid_t domain_id;
     /* 0. */
     uint16_t pad;

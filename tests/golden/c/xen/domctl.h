@@ -472,10 +472,16 @@ struct xen_domctl_max_vcpus {
     uint32_t max;
 };
 
-/* The credit scheduler. */
+/*
+ * Id of credit, the proportional-share scheduler that gives domains CPU time by
+ * weight, with an optional cap.
+ */
 #define XEN_SCHEDULER_CREDIT 5
 
-/* The credit2 scheduler. */
+/*
+ * Id of credit2, the weight-based successor of credit that balances load across
+ * runqueues.
+ */
 #define XEN_SCHEDULER_CREDIT2 6
 
 /* The ARINC 653 fixed-partition scheduler. */
@@ -975,20 +981,29 @@ struct xen_domctl_set_target {
 #if (defined(__i386__) || defined(__x86_64__))
 /*
  * XEN_DOMCTL_get_cpu_policy and XEN_DOMCTL_set_cpu_policy (x86): reads or
- * sets the CPUID leaves and MSRs a domain sees. nr_leaves and nr_msrs count
- * the entries of the two arrays (Xen writes back the counts it used); when
- * Xen refuses a policy, err_leaf, err_subleaf and err_msr may say what it
- * objected to.
- *
- * Verbatim because the arrays' element types, xen_cpuid_leaf_t and
- * xen_msr_entry_t, exist on x86 only, and a unit can import a name from
- * "arch" only if every architecture defines it.
+ * sets the CPUID leaves and MSRs a domain sees.
  */
 struct xen_domctl_cpu_policy {
+    /*
+     * IN/OUT: how many entries the leaves array has; Xen writes back how many
+     * it used.
+     */
     uint32_t nr_leaves;
+    /*
+     * IN/OUT: how many entries the msrs array has; Xen writes back how many it
+     * used.
+     */
     uint32_t nr_msrs;
+    /* IN/OUT: the CPUID leaves. */
     XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) leaves;
-    XEN_GUEST_HANDLE_64(xen_msr_entry_t)  msrs;
+    /* IN/OUT: the MSRs and their values. */
+    XEN_GUEST_HANDLE_64(xen_msr_entry_t) msrs;
+    /*
+     * OUT (set only): when Xen refuses the policy, the CPUID leaf it objected
+     * to, in some error cases.
+     */
+    /* OUT (set only): the subleaf of err_leaf. */
+    /* OUT (set only): the MSR it objected to, in some error cases. */
     uint32_t err_leaf, err_subleaf, err_msr;
 };
 typedef struct xen_domctl_cpu_policy xen_domctl_cpu_policy_t;
@@ -1351,13 +1366,16 @@ struct xen_domctl_psr_cmt_op {
 /* Event: a single step completed. */
 #define XEN_DOMCTL_MONITOR_EVENT_SINGLESTEP 2
 
-/* Event: a software breakpoint. */
+/* Event: the guest hit a software breakpoint instruction (INT3 on x86). */
 #define XEN_DOMCTL_MONITOR_EVENT_SOFTWARE_BREAKPOINT 3
 
 /* Event: the guest asked for attention itself. */
 #define XEN_DOMCTL_MONITOR_EVENT_GUEST_REQUEST 4
 
-/* Event: a debug exception. */
+/*
+ * Event: the guest raised a debug exception (#DB on x86), e.g. from a hardware
+ * breakpoint.
+ */
 #define XEN_DOMCTL_MONITOR_EVENT_DEBUG_EXCEPTION 5
 
 /* Event: the guest ran CPUID. */
@@ -1411,7 +1429,10 @@ struct xen_domctl_monitor_op {
         } mov_to_cr;
         /* Options of MSR writes. */
         struct {
-            /* The MSR. */
+            /*
+             * Index of the MSR whose writes are reported (the ECX operand of
+             * WRMSR).
+             */
             uint32_t msr;
             /* Nonzero reports only writes that change the value. */
             uint8_t onchangeonly;
@@ -1776,11 +1797,6 @@ DEFINE_XEN_GUEST_HANDLE(xen_domctl_vmtrace_op_t);
  * The argument of the domctl hypercall: the XEN_DOMCTL_* operation, the
  * interface version, the domain it acts on and the operation's parameters in
  * a union of fixed size.
- *
- * Xen's union also has, on x86, a member cpu_policy (struct
- * xen_domctl_cpu_policy), left out here: that struct is verbatim text, which
- * a field cannot name (see its description). The union's size and the other
- * members do not change.
  */
 struct xen_domctl {
     /* XEN_DOMCTL_* operation. */
@@ -1867,6 +1883,10 @@ struct xen_domctl {
         struct xen_domctl_vm_event_op vm_event_op;
         /* For XEN_DOMCTL_mem_sharing_op. */
         struct xen_domctl_mem_sharing_op mem_sharing_op;
+#if (defined(__i386__) || defined(__x86_64__))
+        /* For XEN_DOMCTL_get_cpu_policy and XEN_DOMCTL_set_cpu_policy. */
+        struct xen_domctl_cpu_policy cpu_policy;
+#endif
 #if (defined(__i386__) || defined(__x86_64__))
         /* For XEN_DOMCTL_setvcpuextstate and XEN_DOMCTL_getvcpuextstate. */
         struct xen_domctl_vcpuextstate vcpuextstate;

@@ -161,16 +161,24 @@ struct evtchn_status {
     uint32_t vcpu;
     /* OUT: the other end, depending on status. */
     union {
+        /* When status is EVTCHNSTAT_unbound: who may bind to the port. */
         /* Valid when status is unbound. */
         struct {
             /* Domain allowed to connect. */
             domid_t dom;
         } unbound;
+        /*
+         * When status is EVTCHNSTAT_interdomain: the remote end it is connected
+         * to.
+         */
         /* Valid when status is interdomain. */
         struct {
             /* The connected domain. */
             domid_t dom;
-            /* Its port. */
+            /*
+             * Port number of the channel's other end, in the connected domain's
+             * port space.
+             */
             evtchn_port_t port;
         } interdomain;
         /* The physical interrupt. */
@@ -261,15 +269,25 @@ struct evtchn_op {
     uint32_t cmd;
     /* The argument of that sub-op. */
     union {
+        /* For EVTCHNOP_alloc_unbound. */
         evtchn_alloc_unbound_t alloc_unbound;
+        /* For EVTCHNOP_bind_interdomain. */
         evtchn_bind_interdomain_t bind_interdomain;
+        /* For EVTCHNOP_bind_virq. */
         evtchn_bind_virq_t bind_virq;
+        /* For EVTCHNOP_bind_pirq. */
         evtchn_bind_pirq_t bind_pirq;
+        /* For EVTCHNOP_bind_ipi. */
         evtchn_bind_ipi_t bind_ipi;
+        /* For EVTCHNOP_close. */
         evtchn_close_t close;
+        /* For EVTCHNOP_send. */
         evtchn_send_t send;
+        /* For EVTCHNOP_status. */
         evtchn_status_t status;
+        /* For EVTCHNOP_bind_vcpu. */
         evtchn_bind_vcpu_t bind_vcpu;
+        /* For EVTCHNOP_unmask. */
         evtchn_unmask_t unmask;
     } u;
 };

@@ -237,24 +237,30 @@ union grant_entry_v2 {
      * GTF_accept_transfer).
      */
     struct {
+        /* Type and grantee; the same bytes as the union's hdr. */
         grant_entry_header_t hdr;
         /* Reserved. */
         uint32_t pad0;
-        /* The frame. */
+        /*
+         * Guest frame number of the granted page; for GTF_accept_transfer, Xen
+         * writes here the frame transferred in.
+         */
         uint64_t frame;
     } full_page;
     /* Bytes [page_off, page_off + length) of a frame (GTF_sub_page). */
     struct {
+        /* Type and grantee; the same bytes as the union's hdr. */
         grant_entry_header_t hdr;
         /* First byte granted. */
         uint16_t page_off;
         /* Number of bytes granted. */
         uint16_t length;
-        /* The frame. */
+        /* Guest frame number of the page that holds the granted bytes. */
         uint64_t frame;
     } sub_page;
     /* Access to grant `gref` of domain `trans_domid` (GTF_transitive). */
     struct {
+        /* Type and grantee; the same bytes as the union's hdr. */
         grant_entry_header_t hdr;
         /* Domain holding the original grant. */
         domid_t trans_domid;

@@ -187,7 +187,10 @@ typedef struct xen_kexec_load {
     uint16_t arch;
     /* Number of segments. */
     uint32_t nr_segments;
-    /* The segments. */
+    /*
+     * Guest address of the array of nr_segments xen_kexec_segment entries, kept
+     * in a 64-bit slot.
+     */
     union {
         /* Where the array of segments is. */
         XEN_GUEST_HANDLE(xen_kexec_segment_t) h;

@@ -599,6 +599,10 @@ struct xen_mem_sharing_op {
     domid_t domain;
     /* The argument of the sub-op. */
     union {
+        /*
+         * For XENMEM_sharing_op_nominate_gfn and
+         * XENMEM_sharing_op_nominate_gref.
+         */
         /* Argument of the nominate sub-ops. */
         struct mem_sharing_op_nominate {
             /* IN: the page. */
@@ -611,6 +615,7 @@ struct xen_mem_sharing_op {
             /* OUT: the handle naming it for a share. */
             uint64_aligned_t handle;
         } nominate;
+        /* For XENMEM_sharing_op_share. */
         /* Argument of XENMEM_sharing_op_share and add_physmap. */
         struct mem_sharing_op_share {
             /* IN: the page kept (or a marked grant reference). */
@@ -624,6 +629,7 @@ struct xen_mem_sharing_op {
             /* IN: the client's domain. */
             domid_t client_domain;
         } share;
+        /* For XENMEM_sharing_op_range_share. */
         /* Argument of XENMEM_sharing_op_range_share. */
         struct mem_sharing_op_range {
             /* IN: the first frame. */
@@ -637,6 +643,10 @@ struct xen_mem_sharing_op {
             /* Must be zero. */
             uint16_t _pad[3];
         } range;
+        /*
+         * For XENMEM_sharing_op_debug_gfn, XENMEM_sharing_op_debug_mfn and
+         * XENMEM_sharing_op_debug_gref.
+         */
         /* Argument of the debug sub-ops. */
         struct mem_sharing_op_debug {
             /* IN: the page. */
@@ -649,6 +659,7 @@ struct xen_mem_sharing_op {
                 uint32_t gref;
             } u;
         } debug;
+        /* For XENMEM_sharing_op_fork and XENMEM_sharing_op_fork_reset. */
         /* Argument of XENMEM_sharing_op_fork and fork_reset. */
         struct mem_sharing_op_fork {
             /* IN: the domain forked. */
@@ -697,7 +708,10 @@ struct xen_reserved_device_memory_map {
     XEN_GUEST_HANDLE(xen_reserved_device_memory_t) buffer;
     /* IN: the device. */
     union {
-        /* A PCI device. */
+        /*
+         * Segment, bus and devfn of the PCI device whose ranges are wanted;
+         * ignored when XENMEM_RDM_ALL is set.
+         */
         physdev_pci_device_t pci;
     } dev;
 };
@@ -760,17 +774,23 @@ struct xen_vnuma_topology_info {
     unsigned int nr_vmemranges;
     /* OUT: node distance matrix. */
     union {
+        /* The guest buffer for nr_vnodes x nr_vnodes distances, row by row. */
         XEN_GUEST_HANDLE(uint) h;
+        /* Padding: makes the handle 8 bytes on every guest width. */
         uint64_t pad;
     } vdistance;
     /* OUT: node of each vCPU. */
     union {
+        /* The guest buffer for nr_vcpus node numbers, one per vCPU. */
         XEN_GUEST_HANDLE(uint) h;
+        /* Padding: makes the handle 8 bytes on every guest width. */
         uint64_t pad;
     } vcpu_to_vnode;
     /* OUT: the memory ranges. */
     union {
+        /* The guest buffer for nr_vmemranges ranges. */
         XEN_GUEST_HANDLE(xen_vmemrange_t) h;
+        /* Padding: makes the handle 8 bytes on every guest width. */
         uint64_t pad;
     } vmemrange;
 };

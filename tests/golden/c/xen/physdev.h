@@ -262,7 +262,7 @@ struct physdev_manage_pci_ext {
     uint32_t is_virtfn;
     /* IN: for a virtual function, its physical function. */
     struct {
-        /* Its bus. */
+        /* PCI bus number of the physical function. */
         uint8_t bus;
         /* Its device and function. */
         uint8_t devfn;
@@ -393,7 +393,7 @@ struct physdev_pci_device_add {
     uint32_t flags; /* XEN_PCI_DEV_* */
     /* IN: the physical function of a virtual function. */
     struct {
-        /* Its bus. */
+        /* PCI bus number of the physical function. */
         uint8_t bus;
         /* Its device and function. */
         uint8_t devfn;

@@ -313,7 +313,10 @@ struct xenpf_efi_runtime_call {
     union {
         /* XEN_EFI_get_time, OUT. */
         struct {
-            /* The time. */
+            /*
+             * Current date and time as read from the firmware's real-time
+             * clock.
+             */
             struct xenpf_efi_time time;
             /* The clock's resolution in counts per second. */
             uint32_t resolution;
@@ -447,7 +450,10 @@ struct xenpf_firmware_info {
             uint16_t legacy_max_cylinder;
             /* Highest head. */
             uint8_t legacy_max_head;
-            /* Sectors per track. */
+            /*
+             * Sectors on one track in the legacy geometry, also the highest
+             * sector number since sectors count from 1.
+             */
             uint8_t legacy_sectors_per_track;
             /*
              * The drive parameters (int 13h, 48h), into a buffer whose first 16
@@ -496,7 +502,9 @@ struct xenpf_firmware_info {
             struct {
                 /* Start of the range. */
                 uint64_t addr;
-                /* Its size. */
+                /*
+                 * Length in bytes of the memory map entry that contains addr.
+                 */
                 uint64_t size;
                 /* Its EFI attributes. */
                 uint64_t attr;
@@ -653,9 +661,12 @@ struct xen_power_register {
     uint32_t space_id;
     /* Width of the register in bits. */
     uint32_t bit_width;
-    /* Offset of the value in the register. */
+    /*
+     * Bit position in the register where the value starts (ACPI generic
+     * address).
+     */
     uint32_t bit_offset;
-    /* Size of an access. */
+    /* ACPI access size code: 0 undefined, 1 byte, 2 word, 3 dword, 4 qword. */
     uint32_t access_size;
     /* Address in the space. */
     uint64_t address;
@@ -734,7 +745,7 @@ struct xen_pct_register {
     uint8_t space_id;
     /* Width of the register in bits. */
     uint8_t bit_width;
-    /* Offset of the value in the register. */
+    /* Bit position in the register where the value starts. */
     uint8_t bit_offset;
     /* Unused. */
     uint8_t reserved;
@@ -766,7 +777,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_processor_px_t);
 struct xen_psd_package {
     /* Number of entries of the package. */
     uint64_t num_entries;
-    /* Its revision. */
+    /* Version of the _PSD package format (0 in current ACPI). */
     uint64_t revision;
     /* The group of dependent processors. */
     uint64_t domain;
@@ -797,9 +808,9 @@ struct xen_processor_performance {
     uint32_t flags; /* XEN_PX_* */
     /* Highest P-state the platform allows now (_PPC). */
     uint32_t platform_limit;
-    /* The control register. */
+    /* Where a P-state change is requested (the first _PCT entry). */
     struct xen_pct_register control_register;
-    /* The status register. */
+    /* Where the current P-state is read back (the second _PCT entry). */
     struct xen_pct_register status_register;
     /* Number of entries of states. */
     uint32_t state_count;

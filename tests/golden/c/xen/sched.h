@@ -70,7 +70,10 @@ DEFINE_XEN_GUEST_HANDLE(sched_shutdown_t);
  * timeout.
  */
 struct sched_poll {
-    /* The ports. */
+    /*
+     * Guest array of nr_ports event channel ports; the call returns once any of
+     * them is pending.
+     */
     XEN_GUEST_HANDLE(evtchn_port_t) ports;
     /* Number of ports. */
     unsigned int nr_ports;
@@ -82,7 +85,10 @@ DEFINE_XEN_GUEST_HANDLE(sched_poll_t);
 
 /* SCHEDOP_remote_shutdown: stop another domain. */
 struct sched_remote_shutdown {
-    /* The domain. */
+    /*
+     * Domid of the domain to shut down; the caller must be privileged over it
+     * (e.g. as its device model).
+     */
     domid_t domain_id;
     /* SHUTDOWN_* reason. */
     unsigned int reason;

@@ -637,13 +637,13 @@ struct xen_sysctl_page_offline_op {
 #define PG_ONLINE_BROKEN PG_OFFLINE_BROKEN /* compatibility */
 
 /* State bits of a page, as XEN_SYSCTL_page_offline_op's query reports them. */
-/* Offline. */
+/* The page has been taken out of use. */
 #define PG_OFFLINE_STATUS_OFFLINED (0x1UL << 1)
-/* Online. */
+/* The page is in normal use. */
 #define PG_OFFLINE_STATUS_ONLINE (0x1UL << 2)
 /* Going offline once freed. */
 #define PG_OFFLINE_STATUS_OFFLINE_PENDING (0x1UL << 3)
-/* Broken. */
+/* The page was marked faulty after a hardware memory error. */
 #define PG_OFFLINE_STATUS_BROKEN (0x1UL << 4)
 
 /* Mask of the bits that qualify a result. */
@@ -716,9 +716,15 @@ struct xen_sysctl_lockprof_op {
 
 /* Where one physical CPU sits in the host. */
 struct xen_sysctl_cputopo {
-    /* Its core. */
+    /*
+     * Core number of the CPU within its socket; XEN_INVALID_CORE_ID when the
+     * CPU is absent.
+     */
     uint32_t core;
-    /* Its socket. */
+    /*
+     * Physical package number of the CPU; XEN_INVALID_SOCKET_ID when the CPU is
+     * absent.
+     */
     uint32_t socket;
     /* Its NUMA node. */
     uint32_t node;
@@ -920,9 +926,12 @@ struct xen_sysctl_scheduler_op {
             /* The schedule to install or to fill in. */
             XEN_GUEST_HANDLE_64(xen_sysctl_arinc653_schedule_t) schedule;
         } sched_arinc653;
-        /* Of credit. */
+        /*
+         * XEN_SCHEDULER_CREDIT: the pool's time slice, rate limit and cache-hot
+         * time.
+         */
         struct xen_sysctl_credit_schedule sched_credit;
-        /* Of credit2. */
+        /* XEN_SCHEDULER_CREDIT2: the pool's rate limit. */
         struct xen_sysctl_credit2_schedule sched_credit2;
     } u;
 };
@@ -1237,7 +1246,7 @@ struct xen_sysctl_livepatch_upload {
 /* States of a live patch, in xen_livepatch_status.state. */
 /* Loaded and checked, not applied. */
 #define LIVEPATCH_STATE_CHECKED 1
-/* Applied. */
+/* Live: calls to the patched functions now run the new code. */
 #define LIVEPATCH_STATE_APPLIED 2
 
 /* The state of a live patch and the result of the last action on it. */
@@ -1385,24 +1394,29 @@ struct xen_sysctl_livepatch_op {
 
 #if (defined(__i386__) || defined(__x86_64__))
 /*
- * XEN_SYSCTL_get_cpu_policy (x86): one of the host's CPUID and MSR policies
- * (EOPNOTSUPP for the PV or HVM policies of a hypervisor built without that
- * guest type).  index is the XEN_SYSCTL_cpu_policy_* policy; nr_leaves and
- * nr_msrs give the room in `leaves` and `msrs` and come back as the entries
- * written, or as the most there can be when the handle is null; _rsvd is
- * zero.  Text, because its handles name xen_cpuid_leaf_t and xen_msr_entry_t,
- * which arch-x86/xen.h alone defines: an import from "arch" needs every
- * architecture to define them, and the spec language has no import for one
- * architecture.  For the same reason xen_sysctl.u has no cpu_policy member
- * here.
+ * XEN_SYSCTL_get_cpu_policy (x86): reads one of the host's CPUID and MSR
+ * policies. It fails with EOPNOTSUPP for the PV or HVM policies of a
+ * hypervisor built without that guest type.
  */
 struct xen_sysctl_cpu_policy {
+    /* IN: which policy, a XEN_SYSCTL_cpu_policy_* value. */
     uint32_t index;
+    /*
+     * IN/OUT: the room in leaves; Xen writes back the entries it wrote, or the
+     * most there can be when the handle is null.
+     */
     uint32_t nr_leaves;
+    /*
+     * IN/OUT: the room in msrs; Xen writes back the entries it wrote, or the
+     * most there can be when the handle is null.
+     */
     uint32_t nr_msrs;
+    /* Reserved: zero. */
     uint32_t _rsvd;
+    /* OUT: the CPUID leaves. */
     XEN_GUEST_HANDLE_64(xen_cpuid_leaf_t) leaves;
-    XEN_GUEST_HANDLE_64(xen_msr_entry_t)  msrs;
+    /* OUT: the MSRs and their values. */
+    XEN_GUEST_HANDLE_64(xen_msr_entry_t) msrs;
 };
 typedef struct xen_sysctl_cpu_policy xen_sysctl_cpu_policy_t;
 DEFINE_XEN_GUEST_HANDLE(xen_sysctl_cpu_policy_t);
@@ -1472,6 +1486,10 @@ struct xen_sysctl {
         struct xen_sysctl_cpu_featureset cpu_featureset;
         /* For XEN_SYSCTL_livepatch_op. */
         struct xen_sysctl_livepatch_op livepatch;
+#if (defined(__i386__) || defined(__x86_64__))
+        /* For XEN_SYSCTL_get_cpu_policy. */
+        struct xen_sysctl_cpu_policy cpu_policy;
+#endif
         /* Gives the union its size. */
         uint8_t pad[128];
     } u;

@@ -682,6 +682,7 @@ struct t_rec {
              * The cycle counter when the event was recorded, low and high
              * halves.
              */
+            /* The upper 32 bits of the time stamp (cycle counter). */
             uint32_t cycles_lo, cycles_hi;
             /* The data words; only `extra_u32` of them are there. */
             uint32_t extra_u32[7];
@@ -709,15 +710,17 @@ struct t_buf {
 };
 
 /*
- * The page that tells the tools where the trace buffers are: the pages in
- * each CPU's buffer (tbuf_size), then per CPU the offset, in 16-bit words
- * from the start of this structure, of the list of machine frame numbers of
- * its buffer (mfn_offset); the lists follow the offsets. Verbatim because
- * Xen writes the flexible array `[]` in a header that does not include xen.h,
- * and a spec's flexible array is written `[XEN_FLEX_ARRAY_DIM]`.
+ * The page that tells the tools where the trace buffers are: the size of
+ * each CPU's buffer, then per CPU where the list of its buffer's machine
+ * frame numbers is; the lists follow the offsets.
  */
 struct t_info {
+    /* Pages in each CPU's trace buffer. */
     uint16_t tbuf_size;
+    /*
+     * Per CPU, the offset of its list of frame numbers, in 16-bit words from
+     * the start of this structure.
+     */
     uint16_t mfn_offset[];
 };
 

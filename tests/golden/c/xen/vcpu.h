@@ -40,7 +40,7 @@
 #define VCPUOP_register_runstate_memory_area 5
 /* Start a periodic timer. */
 #define VCPUOP_set_periodic_timer 6
-/* Stop the periodic timer. */
+/* Cancel the vCPU's regular timer ticks; takes no argument. */
 #define VCPUOP_stop_periodic_timer 7
 /* Arm a one-shot timer. */
 #define VCPUOP_set_singleshot_timer 8

@@ -266,7 +266,16 @@
  * them.
  */
 struct vm_event_x86_selector_reg {
+    /*
+     * The segment limit in 20 bits: counted in 4 KiB pages (the byte limit
+     * shifted right by 12) when the granularity bit of ar is set, else in
+     * bytes.
+     */
     uint32_t limit:20;
+    /*
+     * The access rights: the descriptor's attribute bits (type, S, DPL, P, AVL,
+     * L, D/B, G) packed into 12 bits.
+     */
     uint32_t ar:12;
 };
 #endif
@@ -277,60 +286,212 @@ struct vm_event_x86_selector_reg {
  * VM_EVENT_FLAG_SET_REGISTERS sets some of them back.
  */
 struct vm_event_regs_x86 {
+    /*
+     * General purpose register RAX; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rax;
+    /*
+     * General purpose register RCX; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rcx;
+    /*
+     * General purpose register RDX; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rdx;
+    /*
+     * General purpose register RBX; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rbx;
+    /*
+     * General purpose register RSP; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rsp;
+    /*
+     * General purpose register RBP; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rbp;
+    /*
+     * General purpose register RSI; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rsi;
+    /*
+     * General purpose register RDI; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rdi;
+    /*
+     * General purpose register R8; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r8;
+    /*
+     * General purpose register R9; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r9;
+    /*
+     * General purpose register R10; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r10;
+    /*
+     * General purpose register R11; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r11;
+    /*
+     * General purpose register R12; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r12;
+    /*
+     * General purpose register R13; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r13;
+    /*
+     * General purpose register R14; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r14;
+    /*
+     * General purpose register R15; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t r15;
+    /*
+     * The flags register RFLAGS; a VM_EVENT_FLAG_SET_REGISTERS response writes
+     * it back.
+     */
     uint64_t rflags;
+    /* Debug status register DR6: which debug condition was hit. */
     uint64_t dr6;
+    /* Debug control register DR7: which breakpoints are enabled and how. */
     uint64_t dr7;
+    /*
+     * The instruction pointer RIP; a VM_EVENT_FLAG_SET_REGISTERS response
+     * writes it back.
+     */
     uint64_t rip;
+    /* Control register CR0: protected mode, paging and cache control bits. */
     uint64_t cr0;
+    /*
+     * Control register CR2: the linear address of the most recent page fault.
+     */
     uint64_t cr2;
+    /* Control register CR3: the physical base of the current page tables. */
     uint64_t cr3;
+    /*
+     * Control register CR4: enables of architectural extensions (PAE, SMEP,
+     * ...).
+     */
     uint64_t cr4;
+    /* The IA32_SYSENTER_CS MSR: code segment selector loaded by SYSENTER. */
     uint64_t sysenter_cs;
+    /* The IA32_SYSENTER_ESP MSR: stack pointer loaded by SYSENTER. */
     uint64_t sysenter_esp;
+    /* The IA32_SYSENTER_EIP MSR: where SYSENTER jumps to. */
     uint64_t sysenter_eip;
+    /* The EFER MSR: long mode, no-execute and SYSCALL enables. */
     uint64_t msr_efer;
+    /* The STAR MSR: segment selectors used by SYSCALL and SYSRET. */
     uint64_t msr_star;
+    /* The LSTAR MSR: the entry point of SYSCALL in 64-bit mode. */
     uint64_t msr_lstar;
+    /*
+     * Linear base address of the global descriptor table (GDTR); its limit is
+     * gdtr_limit.
+     */
     uint64_t gdtr_base;
     /* The base of the nested page tables, when a nested guest ran. */
     uint64_t npt_base;
     /* The position in the processor trace buffer. */
     uint64_t vmtrace_pos;
+    /*
+     * Base address of segment CS, cut to its low 32 bits (64-bit mode ignores
+     * it).
+     */
     uint32_t cs_base;
+    /*
+     * Base address of segment SS, cut to its low 32 bits (64-bit mode ignores
+     * it).
+     */
     uint32_t ss_base;
+    /*
+     * Base address of segment DS, cut to its low 32 bits (64-bit mode ignores
+     * it).
+     */
     uint32_t ds_base;
+    /*
+     * Base address of segment ES, cut to its low 32 bits (64-bit mode ignores
+     * it).
+     */
     uint32_t es_base;
+    /* Base address of segment FS, all 64 bits. */
     uint64_t fs_base;
+    /*
+     * Base address of segment GS, all 64 bits (the active one; shadow_gs holds
+     * the other).
+     */
     uint64_t gs_base;
+    /*
+     * Limit and access rights of segment CS; its base and selector are cs_base
+     * and cs_sel.
+     */
     struct vm_event_x86_selector_reg cs;
+    /*
+     * Limit and access rights of segment SS; its base and selector are ss_base
+     * and ss_sel.
+     */
     struct vm_event_x86_selector_reg ss;
+    /*
+     * Limit and access rights of segment DS; its base and selector are ds_base
+     * and ds_sel.
+     */
     struct vm_event_x86_selector_reg ds;
+    /*
+     * Limit and access rights of segment ES; its base and selector are es_base
+     * and es_sel.
+     */
     struct vm_event_x86_selector_reg es;
+    /*
+     * Limit and access rights of segment FS; its base and selector are fs_base
+     * and fs_sel.
+     */
     struct vm_event_x86_selector_reg fs;
+    /*
+     * Limit and access rights of segment GS; its base and selector are gs_base
+     * and gs_sel.
+     */
     struct vm_event_x86_selector_reg gs;
+    /*
+     * The inactive GS base (MSR KERNEL_GS_BASE), swapped with gs_base by
+     * SWAPGS.
+     */
     uint64_t shadow_gs;
+    /*
+     * Limit of the global descriptor table (GDTR): its size in bytes, minus
+     * one.
+     */
     uint16_t gdtr_limit;
+    /* Segment selector loaded in CS. */
     uint16_t cs_sel;
+    /* Segment selector loaded in SS. */
     uint16_t ss_sel;
+    /* Segment selector loaded in DS. */
     uint16_t ds_sel;
+    /* Segment selector loaded in ES. */
     uint16_t es_sel;
+    /* Segment selector loaded in FS. */
     uint16_t fs_sel;
+    /* Segment selector loaded in GS. */
     uint16_t gs_sel;
     /* Reserved, zero. */
     uint16_t _pad;
@@ -340,10 +501,30 @@ struct vm_event_regs_x86 {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* The Arm system registers of the vCPU at the event. */
 struct vm_event_regs_arm {
+    /*
+     * Translation table base register 0 (TTBR0_EL1): the lower range's page
+     * tables.
+     */
     uint64_t ttbr0;
+    /*
+     * Translation table base register 1 (TTBR1_EL1): the upper range's page
+     * tables.
+     */
     uint64_t ttbr1;
+    /*
+     * Translation table base control (TCR_EL1): how the two tables split the
+     * address space.
+     */
     uint64_t ttbcr;
+    /*
+     * The program counter; the only register a VM_EVENT_FLAG_SET_REGISTERS
+     * response sets on Arm.
+     */
     uint64_t pc;
+    /*
+     * The saved program status (CPSR): condition flags, mode and interrupt
+     * masks.
+     */
     uint64_t cpsr;
 };
 #endif
@@ -437,6 +618,7 @@ struct vm_event_write_ctrlreg {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* Where a VM_EVENT_REASON_SINGLESTEP event happened. */
 struct vm_event_singlestep {
+    /* Guest frame number of the instruction pointer after the step. */
     uint64_t gfn;
 };
 #endif
@@ -444,6 +626,10 @@ struct vm_event_singlestep {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* The view to switch to after a VM_EVENT_FLAG_FAST_SINGLESTEP step. */
 struct vm_event_fast_singlestep {
+    /*
+     * Index of the alternate p2m view the vCPU switches to once the step is
+     * done.
+     */
     uint16_t p2midx;
 };
 #endif
@@ -451,6 +637,10 @@ struct vm_event_fast_singlestep {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* A breakpoint or debug exception event. */
 struct vm_event_debug {
+    /*
+     * Guest frame number of the instruction pointer at the breakpoint or
+     * exception.
+     */
     uint64_t gfn;
     /* The pending debug exceptions (DR6 bits). */
     uint64_t pending_dbg;
@@ -468,7 +658,9 @@ struct vm_event_debug {
 struct vm_event_mov_to_msr {
     /* The register's number. */
     uint64_t msr;
+    /* The value the guest wrote. */
     uint64_t new_value;
+    /* The register's value before the write. */
     uint64_t old_value;
 };
 #endif
@@ -498,9 +690,16 @@ struct vm_event_mov_to_msr {
 struct vm_event_desc_access {
     /* What the hardware says about the access. */
     union {
+        /* On Intel VMX hardware: the VMCS fields of the exit. */
         struct {
+            /*
+             * The VMCS VM-exit instruction-information field: operands of the
+             * instruction.
+             */
             uint32_t instr_info;
+            /* Padding: aligns exit_qualification to 8 bytes. */
             uint32_t _pad1;
+            /* The VMCS exit qualification field: the operand's displacement. */
             uint64_t exit_qualification;
         } vmx;
     } arch;
@@ -518,7 +717,9 @@ struct vm_event_desc_access {
 struct vm_event_cpuid {
     /* The length of the instruction, to skip it. */
     uint32_t insn_length;
+    /* The CPUID leaf asked for (EAX on entry). */
     uint32_t leaf;
+    /* The CPUID subleaf asked for (ECX on entry). */
     uint32_t subleaf;
     /* Reserved, zero. */
     uint32_t _pad;
@@ -528,11 +729,21 @@ struct vm_event_cpuid {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* The interrupt or exception of a VM_EVENT_REASON_INTERRUPT event on x86. */
 struct vm_event_interrupt_x86 {
+    /* The interrupt or exception vector number. */
     uint32_t vector;
+    /*
+     * How the event arose, in the hardware's event-type encoding (external
+     * interrupt, NMI, hardware or software exception, ...).
+     */
     uint32_t type;
+    /*
+     * The error code delivered with the exception, or all ones when there is
+     * none.
+     */
     uint32_t error_code;
     /* Reserved, zero. */
     uint32_t _pad;
+    /* For a page fault: the faulting linear address, as CR2 receives it. */
     uint64_t cr2;
 };
 #endif
@@ -550,6 +761,7 @@ struct vm_event_interrupt_x86 {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* The page of a VM_EVENT_REASON_MEM_PAGING event. */
 struct vm_event_paging {
+    /* Guest frame number of the page to bring back in or forget. */
     uint64_t gfn;
     /* The frame's physical-to-machine type. */
     uint32_t p2mt;
@@ -561,6 +773,7 @@ struct vm_event_paging {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* The page of a VM_EVENT_REASON_MEM_SHARING event. */
 struct vm_event_sharing {
+    /* Guest frame number of the shared page whose private copy failed. */
     uint64_t gfn;
     /* The frame's physical-to-machine type. */
     uint32_t p2mt;
@@ -596,9 +809,16 @@ struct vm_event_emul_insn_data {
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* The exit of a VM_EVENT_REASON_VMEXIT event. */
 struct vm_event_vmexit {
+    /* What the hardware reports about the exit, by architecture. */
     struct {
+        /* On Intel VMX hardware: the VMCS fields of the exit. */
         struct {
+            /* The VMCS basic exit reason number. */
             uint64_t reason;
+            /*
+             * The VMCS exit qualification: details of the exit whose meaning
+             * depends on reason.
+             */
             uint64_t qualification;
         } vmx;
     } arch;
@@ -628,30 +848,65 @@ typedef struct vm_event_st {
     uint16_t _pad[3];
     /* The event, by reason. */
     union {
+        /* For VM_EVENT_REASON_MEM_PAGING. */
         struct vm_event_paging mem_paging;
+        /* For VM_EVENT_REASON_MEM_SHARING. */
         struct vm_event_sharing mem_sharing;
+        /* For VM_EVENT_REASON_MEM_ACCESS. */
         struct vm_event_mem_access mem_access;
+        /* For VM_EVENT_REASON_WRITE_CTRLREG. */
         struct vm_event_write_ctrlreg write_ctrlreg;
+        /* For VM_EVENT_REASON_MOV_TO_MSR. */
         struct vm_event_mov_to_msr mov_to_msr;
+        /* For VM_EVENT_REASON_DESCRIPTOR_ACCESS. */
         struct vm_event_desc_access desc_access;
+        /* For VM_EVENT_REASON_SINGLESTEP. */
         struct vm_event_singlestep singlestep;
+        /*
+         * In a response with VM_EVENT_FLAG_FAST_SINGLESTEP: the view to switch
+         * to.
+         */
         struct vm_event_fast_singlestep fast_singlestep;
+        /* For VM_EVENT_REASON_SOFTWARE_BREAKPOINT. */
         struct vm_event_debug software_breakpoint;
+        /* For VM_EVENT_REASON_DEBUG_EXCEPTION. */
         struct vm_event_debug debug_exception;
+        /* For VM_EVENT_REASON_CPUID. */
         struct vm_event_cpuid cpuid;
+        /* For VM_EVENT_REASON_VMEXIT. */
         struct vm_event_vmexit vmexit;
+        /* For VM_EVENT_REASON_INTERRUPT, by architecture. */
         union {
+            /* The interrupt or exception on x86. */
             struct vm_event_interrupt_x86 x86;
         } interrupt;
     } u;
     /* The vCPU's registers, or the data of an emulation. */
     union {
+        /*
+         * The vCPU's registers at the event, by architecture; a
+         * VM_EVENT_FLAG_SET_REGISTERS response sets them from here.
+         */
         union {
+            /* The registers of an x86 vCPU. */
             struct vm_event_regs_x86 x86;
+            /* The registers of an Arm vCPU. */
             struct vm_event_regs_arm arm;
         } regs;
+        /*
+         * In a response with VM_EVENT_FLAG_EMULATE: data the emulation uses
+         * instead of guest memory.
+         */
         union {
+            /*
+             * With VM_EVENT_FLAG_SET_EMUL_READ_DATA: what the instruction's
+             * reads return.
+             */
             struct vm_event_emul_read_data read;
+            /*
+             * With VM_EVENT_FLAG_SET_EMUL_INSN_DATA: the instruction bytes to
+             * emulate.
+             */
             struct vm_event_emul_insn_data insn;
         } emul;
     } data;

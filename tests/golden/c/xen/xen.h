@@ -123,61 +123,202 @@ DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 #endif
 
 /* Hypercall numbers. */
+/*
+ * x86 PV: installs the guest's table of exception and interrupt handlers
+ * (trap_info entries).
+ */
 #define __HYPERVISOR_set_trap_table 0
+/*
+ * x86 PV: applies a batch of page table entry and machine-to-physical table
+ * writes (mmu_update entries).
+ */
 #define __HYPERVISOR_mmu_update 1
+/* x86 PV: installs a global descriptor table given as a list of its frames. */
 #define __HYPERVISOR_set_gdt 2
+/*
+ * x86 PV: records the kernel stack segment and pointer to load on the next
+ * entry to kernel mode.
+ */
 #define __HYPERVISOR_stack_switch 3
+/*
+ * x86 PV: registers the event and failsafe entry points; the older form of
+ * callback_op.
+ */
 #define __HYPERVISOR_set_callbacks 4
+/* x86 PV: sets or clears CR0.TS, for lazy saving of FPU state. */
 #define __HYPERVISOR_fpu_taskswitch 5
 /* Superseded by sched_op. */
 #define __HYPERVISOR_sched_op_compat 6
+/*
+ * Operations of the control domain on the physical machine (xen_platform_op:
+ * time, firmware, CPU power and hotplug).
+ */
 #define __HYPERVISOR_platform_op 7
+/* x86 PV: writes one of the vCPU's debug registers. */
 #define __HYPERVISOR_set_debugreg 8
+/* x86 PV: reads one of the vCPU's debug registers. */
 #define __HYPERVISOR_get_debugreg 9
+/* x86 PV: writes one segment descriptor in a frame of a GDT or LDT. */
 #define __HYPERVISOR_update_descriptor 10
+/*
+ * Memory reservation, exchange and physical-map operations (XENMEM_* sub-ops).
+ */
 #define __HYPERVISOR_memory_op 12
+/* Runs a list of hypercalls (multicall_entry) with a single entry into Xen. */
 #define __HYPERVISOR_multicall 13
+/*
+ * x86 PV: writes the page table entry that maps one virtual address, optionally
+ * flushing the TLB (UVMF_* flags).
+ */
 #define __HYPERVISOR_update_va_mapping 14
+/*
+ * Arms the calling vCPU's one-shot timer for an absolute system time in
+ * nanoseconds; 0 disarms it.
+ */
 #define __HYPERVISOR_set_timer_op 15
 /* Superseded by event_channel_op. */
 #define __HYPERVISOR_event_channel_op_compat 16
+/* Queries Xen's version, build details and features (XENVER_* sub-ops). */
 #define __HYPERVISOR_xen_version 17
+/* Reads from or writes to Xen's own console (CONSOLEIO_* sub-ops). */
 #define __HYPERVISOR_console_io 18
 /* Superseded by physdev_op. */
 #define __HYPERVISOR_physdev_op_compat 19
+/*
+ * Grant table operations: set up the table, map, unmap, copy and transfer
+ * granted pages (GNTTABOP_* sub-ops).
+ */
 #define __HYPERVISOR_grant_table_op 20
+/*
+ * Enables or disables an optional behaviour of Xen for the guest (VMASST_CMD_*
+ * and VMASST_TYPE_* values).
+ */
 #define __HYPERVISOR_vm_assist 21
+/*
+ * x86 PV: as update_va_mapping, for a mapping of a frame owned by another
+ * domain.
+ */
 #define __HYPERVISOR_update_va_mapping_otherdomain 22
 /* x86 only. */
 #define __HYPERVISOR_iret 23
+/*
+ * Operations on one of the caller's vCPUs: bring up, take down, timers,
+ * vcpu_info placement (VCPUOP_* sub-ops).
+ */
 #define __HYPERVISOR_vcpu_op 24
 /* x86_64 only. */
 #define __HYPERVISOR_set_segment_base 25
+/*
+ * x86 PV: extended MMU operations such as pinning page tables, switching base
+ * pointers and TLB flushes (MMUEXT_* commands).
+ */
 #define __HYPERVISOR_mmuext_op 26
+/*
+ * Operations of the Xen Security Modules framework, for example loading a FLASK
+ * policy.
+ */
 #define __HYPERVISOR_xsm_op 27
+/* Registers or removes the guest's NMI callback (XENNMI_* sub-ops). */
 #define __HYPERVISOR_nmi_op 28
+/*
+ * Scheduler requests of the calling vCPU: yield, block, poll ports, shut down
+ * (SCHEDOP_* sub-ops).
+ */
 #define __HYPERVISOR_sched_op 29
+/*
+ * Registers or unregisters the guest's callback entry points (CALLBACKOP_*
+ * sub-ops).
+ */
 #define __HYPERVISOR_callback_op 30
+/* Profiling operations of the xenoprof framework (XENOPROF_* sub-ops). */
 #define __HYPERVISOR_xenoprof_op 31
+/*
+ * Event channel operations: allocate, bind, notify, close, query (EVTCHNOP_*
+ * sub-ops).
+ */
 #define __HYPERVISOR_event_channel_op 32
+/*
+ * Physical device operations: interrupts, I/O port rights, PCI devices
+ * (PHYSDEVOP_* sub-ops).
+ */
 #define __HYPERVISOR_physdev_op 33
+/*
+ * Operations on HVM guests: parameters, memory attributes, event injection
+ * (HVMOP_* sub-ops).
+ */
 #define __HYPERVISOR_hvm_op 34
+/*
+ * Toolstack operations on the whole host (xen_sysctl with a XEN_SYSCTL_*
+ * command).
+ */
 #define __HYPERVISOR_sysctl 35
+/*
+ * Toolstack operations on one domain (xen_domctl with a XEN_DOMCTL_* command).
+ */
 #define __HYPERVISOR_domctl 36
+/*
+ * Loads, unloads and starts kexec images such as a crash kernel (KEXEC_CMD_*
+ * sub-ops).
+ */
 #define __HYPERVISOR_kexec_op 37
+/*
+ * Transcendent memory operations (tmem.h); the number stays allocated although
+ * Xen no longer implements them.
+ */
 #define __HYPERVISOR_tmem_op 38
+/*
+ * Argo inter-domain messaging: rings, notifications, sending (XEN_ARGO_OP_*
+ * sub-ops).
+ */
 #define __HYPERVISOR_argo_op 39
+/* Virtualised performance monitoring unit control (XENPMU_* sub-ops). */
 #define __HYPERVISOR_xenpmu_op 40
+/*
+ * Requests a device model makes about the domain it emulates devices for
+ * (XEN_DMOP_* sub-ops).
+ */
 #define __HYPERVISOR_dm_op 41
+/*
+ * Reads and writes entries of the hypervisor file system (XEN_HYPFS_OP_*
+ * sub-ops).
+ */
 #define __HYPERVISOR_hypfs_op 42
 /* First of eight numbers reserved for architecture-specific hypercalls. */
 #define __HYPERVISOR_arch_0 48
+/*
+ * Second number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_1 49
+/*
+ * Third number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_2 50
+/*
+ * Fourth number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_3 51
+/*
+ * Fifth number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_4 52
+/*
+ * Sixth number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_5 53
+/*
+ * Seventh number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_6 54
+/*
+ * Eighth number of the architecture-specific range (see arch_0); Xen 4.17's
+ * public headers give it no use yet.
+ */
 #define __HYPERVISOR_arch_7 55
 
 #if __XEN_INTERFACE_VERSION__ < 0x00030101
@@ -240,12 +381,40 @@ DEFINE_XEN_GUEST_HANDLE(xen_ulong_t);
 #define VIRQ_XENPMU 13
 /* First of eight lines reserved for the architecture. */
 #define VIRQ_ARCH_0 16
+/*
+ * Second line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_1 17
+/*
+ * Third line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_2 18
+/*
+ * Fourth line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_3 19
+/*
+ * Fifth line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_4 20
+/*
+ * Sixth line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_5 21
+/*
+ * Seventh line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_6 22
+/*
+ * Eighth line of the architecture's range (see ARCH_0); Xen 4.17's public
+ * headers give it no use yet.
+ */
 #define VIRQ_ARCH_7 23
 
 /* Number of virtual interrupt lines (VIRQ_*). */
@@ -632,12 +801,20 @@ struct start_info {
      * dom0.
      */
     union {
+        /*
+         * For an unprivileged guest: where its console ring is and how it is
+         * signalled.
+         */
         struct {
             /* Machine frame of the console ring. */
             xen_pfn_t mfn;
             /* Event channel of the console ring. */
             uint32_t evtchn;
         } domU;
+        /*
+         * For the initial domain: where its dom0_vga_console_info lies within
+         * this start_info page.
+         */
         struct {
             /* Offset of the console information within this page. */
             uint32_t info_off;
@@ -726,7 +903,10 @@ typedef struct dom0_vga_console_info {
     uint8_t video_type;
     /* The mode, as the kind says. */
     union {
-        /* A text console. */
+        /*
+         * XEN_VGATYPE_TEXT_MODE_3: a VGA character-cell display, with its font,
+         * cursor and size.
+         */
         struct {
             /* Height of a character cell in pixels. */
             uint16_t font_height;

@@ -42,6 +42,7 @@
 #ifndef XBG_TYPE_IS
 #if defined(__cplusplus)
 template <class T> struct xbg_is { static char (&f(T))[2]; static char f(...); };
+template <class T> struct xbg_id { typedef T type; };
 template <class A, class B> struct xbg_same { enum { value = 0 }; };
 template <class A> struct xbg_same<A, A> { enum { value = 1 }; };
 #define XBG_TYPE_IS(p, T) (sizeof(xbg_is<T>::f(p)) == 2)

@@ -37,7 +37,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_pmu_amd_ctxt_t);
 
 /* An Intel architectural counter and its event select MSR. */
 struct xen_pmu_cntr_pair {
-    /* The counter. */
+    /* The counter MSR (IA32_PMCn): how many events it has counted so far. */
     uint64_t counter;
     /* What it counts. */
     uint64_t control;

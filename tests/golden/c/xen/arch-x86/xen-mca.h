@@ -212,7 +212,10 @@ struct mcinfo_bank {
 struct mcinfo_msr {
     /* Index of the MSR. */
     uint64_t reg;
-    /* Its value. */
+    /*
+     * The MSR's contents as read when the error was logged, or what
+     * XEN_MC_msrinject writes to it.
+     */
     uint64_t value;
 };
 typedef struct mcinfo_msr xen_mcinfo_msr_t;
@@ -527,17 +530,21 @@ typedef struct xen_mc_physcpuinfo xen_mc_physcpuinfo_t;
 /* Most MSRs one XEN_MC_msrinject writes. */
 #define MC_MSRINJ_MAXMSRS 8
 
-/*
- * Argument of XEN_MC_msrinject: the MSRs to write on one CPU. Text, because
- * it names xen.h's domid_t, which the header's includers bring: an import
- * would add an #include that Xen's header does not have.
- */
+/* Argument of XEN_MC_msrinject: the MSRs to write on one CPU. */
 struct xen_mc_msrinject {
-    uint32_t mcinj_cpunr;      /* the CPU to write to */
-    uint32_t mcinj_flags;      /* MC_MSRINJ_F_* bits */
-    uint32_t mcinj_count;      /* entries of mcinj_msr to write */
-    domid_t  mcinj_domid;      /* with MC_MSRINJ_F_GPADDR: whose addresses */
+    /* The CPU whose MSRs are written. */
+    uint32_t mcinj_cpunr;
+    /* MC_MSRINJ_F_* flags. */
+    uint32_t mcinj_flags;
+    /* How many entries of mcinj_msr are written, from the first. */
+    uint32_t mcinj_count;
+    /*
+     * With MC_MSRINJ_F_GPADDR: the domain whose guest addresses the values are.
+     */
+    domid_t mcinj_domid;
+    /* Padding. */
     uint16_t _pad0;
+    /* The MSRs and the values to write. */
     xen_mcinfo_msr_t mcinj_msr[MC_MSRINJ_MAXMSRS];
 };
 typedef struct xen_mc_msrinject xen_mc_msrinject_t;
@@ -600,34 +607,45 @@ typedef struct xen_mc_mceinject xen_mc_mceinject_t;
 #endif
 
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
-/*
- * Argument of XEN_MC_inject_v2. Text, as xen_mc_msrinject: it names
- * xen.h's xenctl_bitmap_t.
- */
+/* Argument of XEN_MC_inject_v2. */
 struct xen_mc_inject_v2 {
-    uint32_t flags;            /* XEN_MC_INJECT_TYPE_* and _CPU_BROADCAST */
-    xenctl_bitmap_t cpumap;    /* the CPUs to raise it on */
+    /*
+     * A XEN_MC_INJECT_TYPE_* kind, and XEN_MC_INJECT_CPU_BROADCAST to raise it
+     * everywhere.
+     */
+    uint32_t flags;
+    /* The CPUs to raise it on (unless broadcast). */
+    xenctl_bitmap_t cpumap;
 };
 typedef struct xen_mc_inject_v2 xen_mc_inject_v2_t;
 #endif
 
 /*
  * Argument of the mca hypercall: the sub-op, the interface version and the
- * sub-op's argument. Text, because it holds the two structs above.
+ * sub-op's argument.
  */
 struct xen_mc {
-    uint32_t cmd;                  /* XEN_MC_fetch ... XEN_MC_inject_v2 */
-    uint32_t interface_version;    /* XEN_MCA_INTERFACE_VERSION */
+    /* The XEN_MC_* sub-op. */
+    uint32_t cmd;
+    /* XEN_MCA_INTERFACE_VERSION. */
+    uint32_t interface_version;
+    /* The sub-op's argument, the member named after it. */
     union {
-        xen_mc_fetch_t             mc_fetch;
-        xen_mc_notifydomain_t      mc_notifydomain;
-        xen_mc_physcpuinfo_t       mc_physcpuinfo;
-        xen_mc_msrinject_t         mc_msrinject;
-        xen_mc_mceinject_t         mc_mceinject;
-#if defined(__XEN__) || defined(__XEN_TOOLS__)
-        xen_mc_inject_v2_t         mc_inject_v2;
+        /* For XEN_MC_fetch. */
+        xen_mc_fetch_t mc_fetch;
+        /* For XEN_MC_notifydomain. */
+        xen_mc_notifydomain_t mc_notifydomain;
+        /* For XEN_MC_physcpuinfo. */
+        xen_mc_physcpuinfo_t mc_physcpuinfo;
+        /* For XEN_MC_msrinject. */
+        xen_mc_msrinject_t mc_msrinject;
+        /* For XEN_MC_mceinject. */
+        xen_mc_mceinject_t mc_mceinject;
+#if (defined(__XEN__) || defined(__XEN_TOOLS__))
+        /* For XEN_MC_inject_v2. */
+        xen_mc_inject_v2_t mc_inject_v2;
 #endif
-    } u;                           /* the argument of cmd */
+    } u;
 };
 typedef struct xen_mc xen_mc_t;
 DEFINE_XEN_GUEST_HANDLE(xen_mc_t);

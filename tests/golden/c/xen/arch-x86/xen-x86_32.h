@@ -206,19 +206,22 @@
  * exception frames hold.
  */
 struct cpu_user_regs {
-    /* ebx. */
+    /* General register; a hypercall takes its first argument here. */
     __DECL_REG_LO8(b);
-    /* ecx. */
+    /* General register; a hypercall takes its second argument here. */
     __DECL_REG_LO8(c);
-    /* edx. */
+    /* General register; a hypercall takes its third argument here. */
     __DECL_REG_LO8(d);
-    /* esi. */
+    /* Source index register; a hypercall takes its fourth argument here. */
     __DECL_REG_LO16(si);
-    /* edi. */
+    /* Destination index register; a hypercall takes its fifth argument here. */
     __DECL_REG_LO16(di);
-    /* ebp. */
+    /* Frame pointer register; a hypercall takes its sixth argument here. */
     __DECL_REG_LO16(bp);
-    /* eax. */
+    /*
+     * Accumulator: the hypercall number on entry, the hypercall's result on
+     * return.
+     */
     __DECL_REG_LO8(a);
     /* Xen's own: the error code of the exception that was taken. */
     uint16_t error_code;

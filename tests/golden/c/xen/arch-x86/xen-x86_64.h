@@ -191,8 +191,8 @@
  */
 struct iret_context {
     /* rax, which the hypercall itself clobbers. The top of the stack. */
-    /* r11. */
-    /* rcx. */
+    /* The r11 to restore; ignored when flags has VGCF_in_syscall. */
+    /* The rcx to restore; ignored when flags has VGCF_in_syscall. */
     /* VGCF_* flags. */
     /* Where to return to. */
     /* Its code selector. */
@@ -259,35 +259,62 @@ struct iret_context {
  * exception frames hold.
  */
 struct cpu_user_regs {
-    /* r15. */
+    /*
+     * Saved on entry to Xen and restored on exit; hypercalls neither read nor
+     * change it.
+     */
     __DECL_REG_HI(15);
-    /* r14. */
+    /*
+     * Saved on entry to Xen and restored on exit; hypercalls neither read nor
+     * change it.
+     */
     __DECL_REG_HI(14);
-    /* r13. */
+    /*
+     * Saved on entry to Xen and restored on exit; hypercalls neither read nor
+     * change it.
+     */
     __DECL_REG_HI(13);
-    /* r12. */
+    /*
+     * Saved on entry to Xen and restored on exit; hypercalls neither read nor
+     * change it.
+     */
     __DECL_REG_HI(12);
-    /* rbp. */
+    /*
+     * Frame pointer, saved on entry to Xen and restored on exit; hypercalls
+     * neither read nor change it.
+     */
     __DECL_REG_LO8(bp);
-    /* rbx. */
+    /*
+     * Saved on entry to Xen and restored on exit; hypercalls neither read nor
+     * change it.
+     */
     __DECL_REG_LOHI(b);
-    /* r11. */
+    /*
+     * General register; a PV hypercall clobbers it, as SYSCALL saves rflags
+     * there.
+     */
     __DECL_REG_HI(11);
-    /* r10. */
+    /* General register; a hypercall takes its fourth argument here. */
     __DECL_REG_HI(10);
-    /* r9. */
+    /* General register; a hypercall takes its sixth argument here. */
     __DECL_REG_HI(9);
-    /* r8. */
+    /* General register; a hypercall takes its fifth argument here. */
     __DECL_REG_HI(8);
-    /* rax. */
+    /*
+     * Accumulator: the hypercall number on entry, the hypercall's result on
+     * return.
+     */
     __DECL_REG_LOHI(a);
-    /* rcx. */
+    /*
+     * General register; a PV hypercall clobbers it, as SYSCALL saves the return
+     * address there.
+     */
     __DECL_REG_LOHI(c);
-    /* rdx. */
+    /* General register; a hypercall takes its third argument here. */
     __DECL_REG_LOHI(d);
-    /* rsi. */
+    /* Source index register; a hypercall takes its second argument here. */
     __DECL_REG_LO8(si);
-    /* rdi. */
+    /* Destination index register; a hypercall takes its first argument here. */
     __DECL_REG_LO8(di);
     /* Xen's own: the error code of the exception that was taken. */
     uint32_t error_code;

@@ -340,7 +340,7 @@ typedef struct arch_shared_info arch_shared_info_t;
 /* Standard VGA adapter. */
 #define _XEN_X86_EMU_VGA 6
 #define XEN_X86_EMU_VGA (1U << _XEN_X86_EMU_VGA)
-/* An IOMMU. */
+/* A virtual IOMMU that the guest programs for its own devices. */
 #define _XEN_X86_EMU_IOMMU 7
 #define XEN_X86_EMU_IOMMU (1U << _XEN_X86_EMU_IOMMU)
 /* Programmable interval timer. */
@@ -400,7 +400,7 @@ typedef struct xen_msr_entry {
     uint32_t idx;
     /* Reserved, zero. */
     uint32_t flags;
-    /* Its value. */
+    /* The MSR's 64-bit contents in this policy, what the guest reads back. */
     uint64_t val;
 } xen_msr_entry_t;
 DEFINE_XEN_GUEST_HANDLE(xen_msr_entry_t);

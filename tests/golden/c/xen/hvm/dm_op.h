@@ -51,6 +51,7 @@ struct xen_dm_op_create_ioreq_server {
      * buffered ring, every request waits for the emulator.
      */
     uint8_t handle_bufioreq;
+    /* Reserved: zero. */
     uint8_t pad[3];
     /* OUT: the new server, unique within the domain. */
     ioservid_t id;
@@ -129,6 +130,7 @@ typedef struct xen_dm_op_get_ioreq_server_info xen_dm_op_get_ioreq_server_info_t
 struct xen_dm_op_ioreq_server_range {
     /* IN: the server. */
     ioservid_t id;
+    /* Reserved: zero. */
     uint16_t pad;
     /* IN: a XEN_DMOP_IO_RANGE_* kind. */
     uint32_t type;
@@ -157,6 +159,7 @@ struct xen_dm_op_set_ioreq_server_state {
     ioservid_t id;
     /* IN: non-zero to switch it on, zero to switch it off. */
     uint8_t enabled;
+    /* Reserved: zero. */
     uint8_t pad;
 };
 typedef struct xen_dm_op_set_ioreq_server_state xen_dm_op_set_ioreq_server_state_t;
@@ -168,6 +171,7 @@ typedef struct xen_dm_op_set_ioreq_server_state xen_dm_op_set_ioreq_server_state
 struct xen_dm_op_destroy_ioreq_server {
     /* IN: the server. */
     ioservid_t id;
+    /* Reserved: zero. */
     uint16_t pad;
 };
 typedef struct xen_dm_op_destroy_ioreq_server xen_dm_op_destroy_ioreq_server_t;
@@ -182,6 +186,7 @@ typedef struct xen_dm_op_destroy_ioreq_server xen_dm_op_destroy_ioreq_server_t;
 struct xen_dm_op_track_dirty_vram {
     /* IN: how many pages to watch. */
     uint32_t nr;
+    /* Reserved: zero; aligns first_pfn to 8 bytes. */
     uint32_t pad;
     /* IN: the first of them. */
     uint64_aligned_t first_pfn;
@@ -261,6 +266,7 @@ typedef struct xen_dm_op_modified_memory xen_dm_op_modified_memory_t;
 struct xen_dm_op_modified_memory_extent {
     /* IN: how many consecutive pages. */
     uint32_t nr;
+    /* Reserved: zero; aligns first_pfn to 8 bytes. */
     uint32_t pad;
     /* IN: the first of them. */
     uint64_aligned_t first_pfn;
@@ -279,6 +285,7 @@ struct xen_dm_op_set_mem_type {
     uint32_t nr;
     /* IN: the hvmmem_type_t they get. */
     uint16_t mem_type;
+    /* Reserved: zero; aligns first_pfn to 8 bytes. */
     uint16_t pad;
     /* IN: the first of them. */
     uint64_aligned_t first_pfn;
@@ -328,9 +335,11 @@ struct xen_dm_op_inject_event {
      * return address is after it.
      */
     uint8_t insn_len;
+    /* Reserved: zero. */
     uint8_t pad0;
     /* IN: the error code pushed with the exception; ~0 pushes none. */
     uint32_t error_code;
+    /* Reserved: zero; aligns cr2 to 8 bytes. */
     uint32_t pad1;
     /*
      * IN: what the event needs besides: the faulting address for #PF, the
@@ -349,6 +358,7 @@ typedef struct xen_dm_op_inject_event xen_dm_op_inject_event_t;
 struct xen_dm_op_inject_msi {
     /* IN: the message data the device would write. */
     uint32_t data;
+    /* Reserved: zero; aligns addr to 8 bytes. */
     uint32_t pad;
     /*
      * IN: the address it would write it to (in the x86 interrupt window
@@ -419,6 +429,7 @@ typedef struct xen_dm_op_remote_shutdown xen_dm_op_remote_shutdown_t;
 struct xen_dm_op_relocate_memory {
     /* IN: how many frames to move. */
     uint32_t size;
+    /* Reserved: zero; aligns src_gfn to 8 bytes. */
     uint32_t pad;
     /* IN: the first frame to move. */
     uint64_aligned_t src_gfn;
@@ -468,6 +479,7 @@ struct xen_dm_op_pin_memory_cacheattr {
     uint64_aligned_t end;
     /* IN: a XEN_DMOP_MEM_CACHEATTR_* type, or XEN_DMOP_DELETE_MEM_CACHEATTR. */
     uint32_t type;
+    /* Reserved: zero; keeps the size a multiple of 8. */
     uint32_t pad;
 };
 typedef struct xen_dm_op_pin_memory_cacheattr xen_dm_op_pin_memory_cacheattr_t;
@@ -484,6 +496,7 @@ struct xen_dm_op_set_irq_level {
     uint32_t irq;
     /* IN: 1 asserted, 0 deasserted. */
     uint8_t level;
+    /* Reserved: zero. */
     uint8_t pad[3];
 };
 typedef struct xen_dm_op_set_irq_level xen_dm_op_set_irq_level_t;
@@ -505,28 +518,52 @@ typedef struct xen_dm_op_nr_vcpus xen_dm_op_nr_vcpus_t;
 struct xen_dm_op {
     /* A XEN_DMOP_* operation; it selects the member of u. */
     uint32_t op;
+    /* Reserved: zero; aligns u to 8 bytes. */
     uint32_t pad;
     /* The argument of op. */
     union {
+        /* Argument of XEN_DMOP_create_ioreq_server. */
         xen_dm_op_create_ioreq_server_t create_ioreq_server;
+        /* Argument of XEN_DMOP_get_ioreq_server_info. */
         xen_dm_op_get_ioreq_server_info_t get_ioreq_server_info;
+        /* Argument of XEN_DMOP_map_io_range_to_ioreq_server. */
         xen_dm_op_ioreq_server_range_t map_io_range_to_ioreq_server;
+        /* Argument of XEN_DMOP_unmap_io_range_from_ioreq_server. */
         xen_dm_op_ioreq_server_range_t unmap_io_range_from_ioreq_server;
+        /* Argument of XEN_DMOP_set_ioreq_server_state. */
         xen_dm_op_set_ioreq_server_state_t set_ioreq_server_state;
+        /* Argument of XEN_DMOP_destroy_ioreq_server. */
         xen_dm_op_destroy_ioreq_server_t destroy_ioreq_server;
+        /* Argument of XEN_DMOP_track_dirty_vram. */
         xen_dm_op_track_dirty_vram_t track_dirty_vram;
+        /* Argument of XEN_DMOP_set_pci_intx_level. */
         xen_dm_op_set_pci_intx_level_t set_pci_intx_level;
+        /* Argument of XEN_DMOP_set_isa_irq_level. */
         xen_dm_op_set_isa_irq_level_t set_isa_irq_level;
+        /* Argument of XEN_DMOP_set_irq_level (Arm). */
         xen_dm_op_set_irq_level_t set_irq_level;
+        /* Argument of XEN_DMOP_set_pci_link_route. */
         xen_dm_op_set_pci_link_route_t set_pci_link_route;
+        /*
+         * Argument of XEN_DMOP_modified_memory; the extents follow in the
+         * second buffer.
+         */
         xen_dm_op_modified_memory_t modified_memory;
+        /* Argument of XEN_DMOP_set_mem_type. */
         xen_dm_op_set_mem_type_t set_mem_type;
+        /* Argument of XEN_DMOP_inject_event. */
         xen_dm_op_inject_event_t inject_event;
+        /* Argument of XEN_DMOP_inject_msi. */
         xen_dm_op_inject_msi_t inject_msi;
+        /* Argument of XEN_DMOP_map_mem_type_to_ioreq_server. */
         xen_dm_op_map_mem_type_to_ioreq_server_t map_mem_type_to_ioreq_server;
+        /* Argument of XEN_DMOP_remote_shutdown. */
         xen_dm_op_remote_shutdown_t remote_shutdown;
+        /* Argument of XEN_DMOP_relocate_memory. */
         xen_dm_op_relocate_memory_t relocate_memory;
+        /* Argument of XEN_DMOP_pin_memory_cacheattr. */
         xen_dm_op_pin_memory_cacheattr_t pin_memory_cacheattr;
+        /* Result of XEN_DMOP_nr_vcpus. */
         xen_dm_op_nr_vcpus_t nr_vcpus;
     } u;
 };

@@ -48,11 +48,13 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_param_t);
  * on one frame of a view raises #VE in the guest.
  */
 struct xen_hvm_altp2m_suppress_ve {
-    /* The view. */
+    /* Index of the altp2m view that holds gfn; 0 selects the host p2m. */
     uint16_t view;
     /* Non-zero: no #VE for this frame. */
     uint8_t suppress_ve;
+    /* Reserved: zero. */
     uint8_t pad1;
+    /* Reserved: zero; aligns gfn to 8 bytes. */
     uint32_t pad2;
     /* The guest frame. */
     uint64_t gfn;
@@ -63,8 +65,11 @@ struct xen_hvm_altp2m_suppress_ve {
  * done in pieces (the hypervisor updates first_gfn as it goes).
  */
 struct xen_hvm_altp2m_suppress_ve_multi {
+    /* The view whose frames change. */
     uint16_t view;
+    /* Non-zero: no #VE for any frame of the range; zero allows it again. */
     uint8_t suppress_ve;
+    /* Reserved: zero. */
     uint8_t pad1;
     /* OUT: the error of the first frame that failed; 0 on entry. */
     int32_t first_error;
@@ -87,10 +92,15 @@ struct xen_hvm_altp2m_suppress_ve_multi {
 #if __XEN_INTERFACE_VERSION__ < 0x00040900
 /* Argument of HVMOP_set_pci_intx_level. */
 struct xen_hvm_set_pci_intx_level {
+    /* The domain that owns the emulated device. */
     domid_t domid;
+    /* PCI segment of the device. */
     uint8_t domain;
+    /* PCI bus of the device. */
     uint8_t bus;
+    /* Device (slot) number of the device on that bus. */
     uint8_t device;
+    /* The interrupt pin, 0 for INTA to 3 for INTD. */
     uint8_t intx;
     /* 0 deasserted, 1 asserted. */
     uint8_t level;
@@ -110,6 +120,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_set_pci_intx_level_t);
 #if __XEN_INTERFACE_VERSION__ < 0x00040900
 /* Argument of HVMOP_set_isa_irq_level. */
 struct xen_hvm_set_isa_irq_level {
+    /* The domain that owns the interrupt line. */
     domid_t domid;
     /* The ISA IRQ, 0 to 15. */
     uint8_t isa_irq;
@@ -131,6 +142,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_set_isa_irq_level_t);
 #if __XEN_INTERFACE_VERSION__ < 0x00040900
 /* Argument of HVMOP_set_pci_link_route. */
 struct xen_hvm_set_pci_link_route {
+    /* The domain whose interrupt link is routed. */
     domid_t domid;
     /* The PCI link, 0 to 3. */
     uint8_t link;
@@ -178,7 +190,9 @@ typedef enum {
 
 /* Argument of HVMOP_pagetable_dying. */
 struct xen_hvm_pagetable_dying {
+    /* The domain that owns the page table. */
     domid_t domid;
+    /* Padding that aligns gpa to 8 bytes; set it to zero. */
     uint16_t pad[3];
     /* Guest physical address of the top-level page table. */
     uint64_t gpa;
@@ -228,9 +242,11 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_xentrace_t);
 
 /* Argument of HVMOP_get_mem_type. */
 struct xen_hvm_get_mem_type {
+    /* IN: the domain whose frame is looked up. */
     domid_t domid;
     /* OUT: an hvmmem_type_t. */
     uint16_t mem_type;
+    /* Padding that aligns pfn to 8 bytes; set it to zero. */
     uint16_t pad[2];
     /* IN: the guest frame. */
     uint64_t pfn;
@@ -267,7 +283,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_get_mem_type_t);
 #if (defined(__i386__) || defined(__x86_64__))
 /* Argument of HVMOP_set_evtchn_upcall_vector. */
 struct xen_hvm_evtchn_upcall_vector {
-    /* The vCPU. */
+    /* ID of the calling domain's vCPU whose event upcalls use vector. */
     uint32_t vcpu;
     /* The vector; 0 turns this delivery off. */
     uint8_t vector;
@@ -308,6 +324,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_altp2m_domain_state_t);
 struct xen_hvm_altp2m_vcpu_enable_notify {
     /* The vCPU. */
     uint32_t vcpu_id;
+    /* Reserved: zero; aligns gfn to 8 bytes. */
     uint32_t pad;
     /* Guest frame of the page that receives #VE information. */
     uint64_t gfn;
@@ -342,10 +359,13 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_altp2m_view_t);
  * frame in a view.
  */
 struct xen_hvm_altp2m_set_mem_access {
+    /* The view to change. */
     uint16_t view;
     /* A xenmem_access_t. */
     uint16_t access;
+    /* Reserved: zero; aligns gfn to 8 bytes. */
     uint32_t pad;
+    /* The guest frame whose access is set. */
     uint64_t gfn;
 };
 typedef struct xen_hvm_altp2m_set_mem_access xen_hvm_altp2m_set_mem_access_t;
@@ -357,10 +377,13 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_altp2m_set_mem_access_t);
  * view.
  */
 struct xen_hvm_altp2m_mem_access {
+    /* The view the frame's access is set or read in. */
     uint16_t view;
     /* A xenmem_access_t. */
     uint16_t access;
+    /* Reserved: zero; aligns gfn to 8 bytes. */
     uint32_t pad;
+    /* The guest frame whose access is set or read. */
     uint64_t gfn;
 };
 typedef struct xen_hvm_altp2m_mem_access xen_hvm_altp2m_mem_access_t;
@@ -371,7 +394,9 @@ DEFINE_XEN_GUEST_HANDLE(xen_hvm_altp2m_mem_access_t);
  * with its own setting.
  */
 struct xen_hvm_altp2m_set_mem_access_multi {
+    /* The view to change. */
     uint16_t view;
+    /* Reserved: zero. */
     uint16_t pad;
     /* Number of frames. */
     uint32_t nr;
@@ -390,8 +415,11 @@ struct xen_hvm_altp2m_set_mem_access_multi {
  * HVMOP_altp2m_change_gfn: make a frame of a view show another frame's memory.
  */
 struct xen_hvm_altp2m_change_gfn {
+    /* Index of the altp2m view whose entry for old_gfn is rewritten. */
     uint16_t view;
+    /* Reserved: zero. */
     uint16_t pad1;
+    /* Reserved: zero; aligns old_gfn to 8 bytes. */
     uint32_t pad2;
     /* The frame of the view to remap. */
     uint64_t old_gfn;
@@ -417,6 +445,7 @@ struct xen_hvm_altp2m_set_visibility {
     uint16_t altp2m_idx;
     /* Non-zero: the guest may switch to it. */
     uint8_t visible;
+    /* Reserved: zero. */
     uint8_t pad;
 };
 
@@ -482,25 +511,50 @@ struct xen_hvm_altp2m_op {
     uint32_t version;
     /* An HVMOP_altp2m_* sub-command. */
     uint32_t cmd;
-    /* The domain. */
+    /*
+     * The domain whose altp2m views cmd acts on; DOMID_SELF when a guest
+     * manages its own.
+     */
     domid_t domain;
+    /* Reserved: zero. */
     uint16_t pad1;
+    /* Reserved: zero; aligns u to 8 bytes. */
     uint32_t pad2;
+    /* The parameters of cmd; cmd says which member is used. */
     union {
+        /* Argument of HVMOP_altp2m_get_domain_state and _set_domain_state. */
         struct xen_hvm_altp2m_domain_state domain_state;
+        /* Argument of HVMOP_altp2m_vcpu_enable_notify. */
         struct xen_hvm_altp2m_vcpu_enable_notify enable_notify;
+        /* Argument of HVMOP_altp2m_create_p2m, _destroy_p2m and _switch_p2m. */
         struct xen_hvm_altp2m_view view;
 #if __XEN_INTERFACE_VERSION__ < 0x00040a00
+        /*
+         * Argument of HVMOP_altp2m_set_mem_access for callers of interface
+         * versions before 0x00040a00 (mem_access since).
+         */
         struct xen_hvm_altp2m_set_mem_access set_mem_access;
 #endif
+        /* Argument of HVMOP_altp2m_set_mem_access and _get_mem_access. */
         struct xen_hvm_altp2m_mem_access mem_access;
+        /* Argument of HVMOP_altp2m_change_gfn. */
         struct xen_hvm_altp2m_change_gfn change_gfn;
+        /* Argument of HVMOP_altp2m_set_mem_access_multi. */
         struct xen_hvm_altp2m_set_mem_access_multi set_mem_access_multi;
+        /* Argument of HVMOP_altp2m_set_suppress_ve and _get_suppress_ve. */
         struct xen_hvm_altp2m_suppress_ve suppress_ve;
+        /* Argument of HVMOP_altp2m_set_suppress_ve_multi. */
         struct xen_hvm_altp2m_suppress_ve_multi suppress_ve_multi;
+        /* Argument of HVMOP_altp2m_vcpu_disable_notify. */
         struct xen_hvm_altp2m_vcpu_disable_notify disable_notify;
+        /* Argument of HVMOP_altp2m_get_p2m_idx. */
         struct xen_hvm_altp2m_get_vcpu_p2m_idx get_vcpu_p2m_idx;
+        /* Argument of HVMOP_altp2m_set_visibility. */
         struct xen_hvm_altp2m_set_visibility set_visibility;
+        /*
+         * Gives the union its size, 64 bytes, leaving room for later
+         * sub-commands.
+         */
         uint8_t pad[64];
     } u;
 };

@@ -26,31 +26,42 @@
  * base, limit and access rights; the segments not listed are not used.
  */
 struct vcpu_hvm_x86_32 {
-    /* EAX. */
+    /* Accumulator, loaded before the vCPU runs its first instruction. */
     uint32_t eax;
-    /* ECX. */
+    /* Count register, loaded before the vCPU runs its first instruction. */
     uint32_t ecx;
-    /* EDX. */
+    /* Data register, loaded before the vCPU runs its first instruction. */
     uint32_t edx;
-    /* EBX. */
+    /* Base register, loaded before the vCPU runs its first instruction. */
     uint32_t ebx;
     /* The stack pointer. */
     uint32_t esp;
-    /* EBP. */
+    /*
+     * Frame pointer register, loaded before the vCPU runs its first
+     * instruction.
+     */
     uint32_t ebp;
-    /* ESI. */
+    /*
+     * Source index register, loaded before the vCPU runs its first instruction.
+     */
     uint32_t esi;
-    /* EDI. */
+    /*
+     * Destination index register, loaded before the vCPU runs its first
+     * instruction.
+     */
     uint32_t edi;
     /* Where the vCPU starts. */
     uint32_t eip;
     /* The flags register. */
     uint32_t eflags;
-    /* CR0. */
+    /* Initial control register 0; with PG set, paging starts from cr3. */
     uint32_t cr0;
     /* CR3: the page table, when CR0 enables paging. */
     uint32_t cr3;
-    /* CR4. */
+    /*
+     * Initial control register 4; a bit the domain may not use makes
+     * VCPUOP_initialise fail.
+     */
     uint32_t cr4;
     /* Zero. */
     uint32_t pad1;
@@ -99,31 +110,42 @@ typedef struct vcpu_hvm_x86_32 xen_vcpu_hvm_x86_32_t;
  * data segments set by the hypervisor.
  */
 struct vcpu_hvm_x86_64 {
-    /* RAX. */
+    /* Accumulator, loaded before the vCPU runs its first instruction. */
     uint64_t rax;
-    /* RCX. */
+    /* Count register, loaded before the vCPU runs its first instruction. */
     uint64_t rcx;
-    /* RDX. */
+    /* Data register, loaded before the vCPU runs its first instruction. */
     uint64_t rdx;
-    /* RBX. */
+    /* Base register, loaded before the vCPU runs its first instruction. */
     uint64_t rbx;
     /* The stack pointer. */
     uint64_t rsp;
-    /* RBP. */
+    /*
+     * Frame pointer register, loaded before the vCPU runs its first
+     * instruction.
+     */
     uint64_t rbp;
-    /* RSI. */
+    /*
+     * Source index register, loaded before the vCPU runs its first instruction.
+     */
     uint64_t rsi;
-    /* RDI. */
+    /*
+     * Destination index register, loaded before the vCPU runs its first
+     * instruction.
+     */
     uint64_t rdi;
     /* Where the vCPU starts. */
     uint64_t rip;
     /* The flags register. */
     uint64_t rflags;
-    /* CR0. */
+    /*
+     * Initial control register 0; PG must be set, since the vCPU starts in long
+     * mode.
+     */
     uint64_t cr0;
     /* CR3: the page table. */
     uint64_t cr3;
-    /* CR4. */
+    /* Initial control register 4; PAE must be set, as long mode needs it. */
     uint64_t cr4;
     /* EFER (long mode enabled). */
     uint64_t efer;

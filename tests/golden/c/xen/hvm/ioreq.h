@@ -168,6 +168,7 @@ typedef struct buf_ioreq buf_ioreq_t;
  * counters, or as one 64-bit word so that both change together.
  */
 union bufioreq_pointers {
+    /* The two indexes, each its own 32-bit counter. */
     struct {
         /* Index of the next slot the device model reads. */
         uint32_t read_pointer;

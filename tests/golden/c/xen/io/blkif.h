@@ -199,7 +199,9 @@ typedef struct blkif_back_ring blkif_back_ring_t;
 
 /* A slot of the shared ring: a request, later overwritten by its response. */
 union blkif_sring_entry {
+    /* The request, as the frontend writes it. */
     struct blkif_request req;
+    /* The response, as the backend writes it over the request. */
     struct blkif_response rsp;
 };
 
@@ -215,12 +217,20 @@ struct blkif_sring {
     RING_IDX rsp_event;
     /* Private to particular protocols. */
     union {
+        /* Used by the network drivers, for smart polling. */
         struct {
+            /*
+             * Nonzero while the frontend is polling the ring instead of waiting
+             * for events.
+             */
             uint8_t smartpoll_active;
         } netif;
+        /* Used by blktap's user-space rings. */
         struct {
+            /* A message code between blktap and its user-space half. */
             uint8_t msg;
         } tapif_user;
+        /* Padding: gives the union its 4 bytes. */
         uint8_t pvt_pad[4];
     } pvt;
     /* Reserved. */

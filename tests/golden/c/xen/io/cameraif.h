@@ -192,7 +192,10 @@
 /* Quantization: the default of the colour space and encoding. */
 #define XENCAMERA_QUANTIZATION_DEFAULT 0
 
-/* Quantization: full range. */
+/*
+ * Quantization: samples use every code of their bit depth (0 to 255 with 8
+ * bits).
+ */
 #define XENCAMERA_QUANTIZATION_FULL_RANGE 1
 
 /* Quantization: limited range. */
@@ -370,7 +373,10 @@ struct xencamera_ctrl_value {
     uint8_t type;
     /* Zero. */
     uint8_t reserved[7];
-    /* The value. */
+    /*
+     * Setting of the control as a signed number in its own units: the one to
+     * set, the one read back, or the new one after a change.
+     */
     int64_t value;
 };
 

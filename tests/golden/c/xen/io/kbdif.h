@@ -168,12 +168,16 @@ struct xenkbd_mtouch {
     union {
         /* XENKBD_MT_EV_DOWN, XENKBD_MT_EV_MOTION: the contact's position. */
         struct {
+            /* Horizontal position of the contact, in pixels. */
             int32_t abs_x;
+            /* Vertical position of the contact, in pixels. */
             int32_t abs_y;
         } pos;
         /* XENKBD_MT_EV_SHAPE: the axes of the contact's ellipse. */
         struct {
+            /* Length of the ellipse's long axis, in pixels. */
             uint32_t major;
+            /* Length of the ellipse's short axis, in pixels. */
             uint32_t minor;
         } shape;
         /* XENKBD_MT_EV_ORIENT: the angle of the contact's major axis. */

@@ -294,10 +294,10 @@
 /* Node at any level: the largest stream buffer, in bytes. */
 #define XENSND_FIELD_BUFFER_SIZE "buffer-size"
 
-/* Stream type: playback. */
+/* Stream type: playback, audio the frontend sends to the backend to play. */
 #define XENSND_STREAM_TYPE_PLAYBACK "p"
 
-/* Stream type: capture. */
+/* Stream type: capture, audio the backend records and hands to the frontend. */
 #define XENSND_STREAM_TYPE_CAPTURE "c"
 
 /* The longest entry of a "sample-rates" list, in characters. */

@@ -365,21 +365,38 @@ struct xen_flask_op {
     uint32_t interface_version;
     /* The argument of cmd, read and written in place. */
     union {
+        /* Argument of FLASK_LOAD. */
         xen_flask_load_t load;
+        /* Argument of FLASK_SETENFORCE. */
         xen_flask_setenforce_t enforce;
+        /* Argument of FLASK_CONTEXT_TO_SID and FLASK_SID_TO_CONTEXT. */
         xen_flask_sid_context_t sid_context;
+        /* Argument of FLASK_ACCESS. */
         xen_flask_access_t access;
+        /* Argument of FLASK_CREATE, FLASK_RELABEL and FLASK_MEMBER. */
         xen_flask_transition_t transition;
 #if __XEN_INTERFACE_VERSION__ < 0x00040800
+        /*
+         * Argument of the withdrawn FLASK_USER, for callers of interface
+         * versions before 0x00040800.
+         */
         struct xen_flask_userlist userlist;
 #endif
+        /* Argument of FLASK_GETBOOL and FLASK_SETBOOL. */
         xen_flask_boolean_t boolean;
+        /* Argument of FLASK_SETAVC_THRESHOLD. */
         xen_flask_setavc_threshold_t setavc_threshold;
+        /* Result of FLASK_AVC_HASHSTATS. */
         xen_flask_hash_stats_t hash_stats;
+        /* Argument of FLASK_AVC_CACHESTATS. */
         xen_flask_cache_stats_t cache_stats;
+        /* Argument of FLASK_ADD_OCONTEXT and FLASK_DEL_OCONTEXT. */
         xen_flask_ocontext_t ocontext;
+        /* Argument of FLASK_GET_PEER_SID. */
         xen_flask_peersid_t peersid;
+        /* Argument of FLASK_RELABEL_DOMAIN. */
         xen_flask_relabel_t relabel;
+        /* Argument of FLASK_DEVICETREE_LABEL. */
         xen_flask_devicetree_label_t devicetree_label;
     } u;
 };

@@ -71,20 +71,47 @@ struct hvm_hw_cpu {
     uint8_t fpu_regs[512];
     /* The general purpose registers. */
     uint64_t rax;
+    /*
+     * General purpose register RBX, all 64 bits (a 32-bit guest uses the low
+     * half, EBX).
+     */
     uint64_t rbx;
+    /*
+     * General purpose register RCX, all 64 bits (a 32-bit guest uses the low
+     * half, ECX).
+     */
     uint64_t rcx;
+    /*
+     * General purpose register RDX, all 64 bits (a 32-bit guest uses the low
+     * half, EDX).
+     */
     uint64_t rdx;
+    /* The frame pointer RBP (EBP for a 32-bit guest). */
     uint64_t rbp;
+    /* The source index RSI of string instructions (ESI for a 32-bit guest). */
     uint64_t rsi;
+    /*
+     * The destination index RDI of string instructions (EDI for a 32-bit
+     * guest).
+     */
     uint64_t rdi;
+    /* The stack pointer RSP (ESP for a 32-bit guest). */
     uint64_t rsp;
+    /* General purpose register R8, which only 64-bit code can use. */
     uint64_t r8;
+    /* General purpose register R9, which only 64-bit code can use. */
     uint64_t r9;
+    /* General purpose register R10, which only 64-bit code can use. */
     uint64_t r10;
+    /* General purpose register R11, which only 64-bit code can use. */
     uint64_t r11;
+    /* General purpose register R12, which only 64-bit code can use. */
     uint64_t r12;
+    /* General purpose register R13, which only 64-bit code can use. */
     uint64_t r13;
+    /* General purpose register R14, which only 64-bit code can use. */
     uint64_t r14;
+    /* General purpose register R15, which only 64-bit code can use. */
     uint64_t r15;
     /* The instruction pointer. */
     uint64_t rip;
@@ -92,65 +119,137 @@ struct hvm_hw_cpu {
     uint64_t rflags;
     /* The control registers. */
     uint64_t cr0;
+    /* CR2: the linear address whose access caused the last page fault. */
     uint64_t cr2;
+    /*
+     * CR3: where the top-level page table is (a guest physical address) and its
+     * caching or PCID bits.
+     */
     uint64_t cr3;
+    /*
+     * CR4: the enable bits of processor extensions (PAE, PGE, OSFXSR, OSXSAVE,
+     * ...).
+     */
     uint64_t cr4;
     /* The debug registers. */
     uint64_t dr0;
+    /* DR1: the linear address of breakpoint 1. */
     uint64_t dr1;
+    /* DR2: the linear address of breakpoint 2. */
     uint64_t dr2;
+    /* DR3: the linear address of breakpoint 3. */
     uint64_t dr3;
+    /*
+     * DR6: the debug status, which breakpoint or condition raised the last
+     * debug exception.
+     */
     uint64_t dr6;
+    /*
+     * DR7: the debug control, which breakpoints are enabled and on which kind
+     * of access they fire.
+     */
     uint64_t dr7;
     /* The selectors of the segment registers, the task register and the LDT. */
     uint32_t cs_sel;
+    /* The selector in DS, the data segment register. */
     uint32_t ds_sel;
+    /* The selector in ES, the segment of string instruction destinations. */
     uint32_t es_sel;
+    /* The selector in FS. */
     uint32_t fs_sel;
+    /* The selector in GS. */
     uint32_t gs_sel;
+    /* The selector in SS, the stack segment register. */
     uint32_t ss_sel;
+    /* The selector in the task register, which names the current TSS. */
     uint32_t tr_sel;
+    /* The selector in LDTR, which names the current local descriptor table. */
     uint32_t ldtr_sel;
     /* The limits of the segments and descriptor tables. */
     uint32_t cs_limit;
+    /* The limit of DS: the offset of its last byte. */
     uint32_t ds_limit;
+    /* The limit of ES: the offset of its last byte. */
     uint32_t es_limit;
+    /* The limit of FS: the offset of its last byte. */
     uint32_t fs_limit;
+    /* The limit of GS: the offset of its last byte. */
     uint32_t gs_limit;
+    /* The limit of SS: the offset of its last byte. */
     uint32_t ss_limit;
+    /* The limit of the current TSS: the offset of its last byte. */
     uint32_t tr_limit;
+    /*
+     * The limit of the current local descriptor table: the offset of its last
+     * byte.
+     */
     uint32_t ldtr_limit;
+    /*
+     * The limit of the interrupt descriptor table (IDTR): its size in bytes
+     * minus one.
+     */
     uint32_t idtr_limit;
+    /*
+     * The limit of the global descriptor table (GDTR): its size in bytes minus
+     * one.
+     */
     uint32_t gdtr_limit;
     /* The bases of the segments and descriptor tables. */
     uint64_t cs_base;
+    /* The linear base address of DS. */
     uint64_t ds_base;
+    /* The linear base address of ES. */
     uint64_t es_base;
+    /* The linear base address of FS (the FS base register in long mode). */
     uint64_t fs_base;
+    /* The linear base address of GS (the GS base register in long mode). */
     uint64_t gs_base;
+    /* The linear base address of SS. */
     uint64_t ss_base;
+    /* The linear address of the current TSS. */
     uint64_t tr_base;
+    /* The linear address of the current local descriptor table. */
     uint64_t ldtr_base;
+    /* The linear address of the interrupt descriptor table (IDTR). */
     uint64_t idtr_base;
+    /* The linear address of the global descriptor table (GDTR). */
     uint64_t gdtr_base;
     /*
      * The access rights of the segments (the attribute bits of their
      * descriptors).
      */
     uint32_t cs_arbytes;
+    /*
+     * The access rights of DS: type, DPL, present, default size and granularity
+     * bits.
+     */
     uint32_t ds_arbytes;
+    /* The access rights of ES, coded as cs_arbytes. */
     uint32_t es_arbytes;
+    /* The access rights of FS, coded as cs_arbytes. */
     uint32_t fs_arbytes;
+    /* The access rights of GS, coded as cs_arbytes. */
     uint32_t gs_arbytes;
+    /*
+     * The access rights of SS, coded as cs_arbytes; its DPL is the current
+     * privilege level.
+     */
     uint32_t ss_arbytes;
+    /*
+     * The access rights of the TSS descriptor in the task register (its type
+     * says whether it is busy).
+     */
     uint32_t tr_arbytes;
+    /* The access rights of the LDT descriptor in LDTR, coded as cs_arbytes. */
     uint32_t ldtr_arbytes;
     /*
      * The SYSENTER model-specific registers: code segment, stack and entry
      * point.
      */
     uint64_t sysenter_cs;
+    /* SYSENTER_ESP: the stack pointer that SYSENTER loads. */
     uint64_t sysenter_esp;
+    /* SYSENTER_EIP: the address that SYSENTER jumps to. */
     uint64_t sysenter_eip;
     /* The GS base that SWAPGS exchanges with the current one (long mode). */
     uint64_t shadow_gs;
@@ -161,8 +260,14 @@ struct hvm_hw_cpu {
      * compatibility mode entry point, flags mask.
      */
     uint64_t msr_lstar;
+    /*
+     * STAR: the code and stack selectors that SYSCALL and SYSRET load (and the
+     * legacy 32-bit entry point).
+     */
     uint64_t msr_star;
+    /* CSTAR: where SYSCALL enters the kernel from compatibility mode code. */
     uint64_t msr_cstar;
+    /* SFMASK: the RFLAGS bits that SYSCALL clears on entry. */
     uint64_t msr_syscall_mask;
     /* The extended feature enable register. */
     uint64_t msr_efer;
@@ -174,8 +279,11 @@ struct hvm_hw_cpu {
     union {
         /* The whole word. */
         uint32_t pending_event;
+        /* The same word split into its fields. */
         struct {
-            /* Its vector. */
+            /*
+             * Vector number (0 to 255) of the interrupt or exception to inject.
+             */
             uint8_t pending_vector:8;
             /*
              * Its type (external interrupt, NMI, exception, ...), as the
@@ -184,6 +292,7 @@ struct hvm_hw_cpu {
             uint8_t pending_type:3;
             /* Whether error_code goes with it. */
             uint8_t pending_error_valid:1;
+            /* Reserved: zero (bits 12 to 30 of the word). */
             uint32_t pending_reserved:19;
             /* Whether an event is pending at all. */
             uint8_t pending_valid:1;
@@ -207,20 +316,47 @@ struct hvm_hw_cpu_compat {
     uint8_t fpu_regs[512];
     /* The general purpose registers. */
     uint64_t rax;
+    /*
+     * General purpose register RBX, all 64 bits (a 32-bit guest uses the low
+     * half, EBX).
+     */
     uint64_t rbx;
+    /*
+     * General purpose register RCX, all 64 bits (a 32-bit guest uses the low
+     * half, ECX).
+     */
     uint64_t rcx;
+    /*
+     * General purpose register RDX, all 64 bits (a 32-bit guest uses the low
+     * half, EDX).
+     */
     uint64_t rdx;
+    /* The frame pointer RBP (EBP for a 32-bit guest). */
     uint64_t rbp;
+    /* The source index RSI of string instructions (ESI for a 32-bit guest). */
     uint64_t rsi;
+    /*
+     * The destination index RDI of string instructions (EDI for a 32-bit
+     * guest).
+     */
     uint64_t rdi;
+    /* The stack pointer RSP (ESP for a 32-bit guest). */
     uint64_t rsp;
+    /* General purpose register R8, which only 64-bit code can use. */
     uint64_t r8;
+    /* General purpose register R9, which only 64-bit code can use. */
     uint64_t r9;
+    /* General purpose register R10, which only 64-bit code can use. */
     uint64_t r10;
+    /* General purpose register R11, which only 64-bit code can use. */
     uint64_t r11;
+    /* General purpose register R12, which only 64-bit code can use. */
     uint64_t r12;
+    /* General purpose register R13, which only 64-bit code can use. */
     uint64_t r13;
+    /* General purpose register R14, which only 64-bit code can use. */
     uint64_t r14;
+    /* General purpose register R15, which only 64-bit code can use. */
     uint64_t r15;
     /* The instruction pointer. */
     uint64_t rip;
@@ -228,65 +364,137 @@ struct hvm_hw_cpu_compat {
     uint64_t rflags;
     /* The control registers. */
     uint64_t cr0;
+    /* CR2: the linear address whose access caused the last page fault. */
     uint64_t cr2;
+    /*
+     * CR3: where the top-level page table is (a guest physical address) and its
+     * caching or PCID bits.
+     */
     uint64_t cr3;
+    /*
+     * CR4: the enable bits of processor extensions (PAE, PGE, OSFXSR, OSXSAVE,
+     * ...).
+     */
     uint64_t cr4;
     /* The debug registers. */
     uint64_t dr0;
+    /* DR1: the linear address of breakpoint 1. */
     uint64_t dr1;
+    /* DR2: the linear address of breakpoint 2. */
     uint64_t dr2;
+    /* DR3: the linear address of breakpoint 3. */
     uint64_t dr3;
+    /*
+     * DR6: the debug status, which breakpoint or condition raised the last
+     * debug exception.
+     */
     uint64_t dr6;
+    /*
+     * DR7: the debug control, which breakpoints are enabled and on which kind
+     * of access they fire.
+     */
     uint64_t dr7;
     /* The selectors of the segment registers, the task register and the LDT. */
     uint32_t cs_sel;
+    /* The selector in DS, the data segment register. */
     uint32_t ds_sel;
+    /* The selector in ES, the segment of string instruction destinations. */
     uint32_t es_sel;
+    /* The selector in FS. */
     uint32_t fs_sel;
+    /* The selector in GS. */
     uint32_t gs_sel;
+    /* The selector in SS, the stack segment register. */
     uint32_t ss_sel;
+    /* The selector in the task register, which names the current TSS. */
     uint32_t tr_sel;
+    /* The selector in LDTR, which names the current local descriptor table. */
     uint32_t ldtr_sel;
     /* The limits of the segments and descriptor tables. */
     uint32_t cs_limit;
+    /* The limit of DS: the offset of its last byte. */
     uint32_t ds_limit;
+    /* The limit of ES: the offset of its last byte. */
     uint32_t es_limit;
+    /* The limit of FS: the offset of its last byte. */
     uint32_t fs_limit;
+    /* The limit of GS: the offset of its last byte. */
     uint32_t gs_limit;
+    /* The limit of SS: the offset of its last byte. */
     uint32_t ss_limit;
+    /* The limit of the current TSS: the offset of its last byte. */
     uint32_t tr_limit;
+    /*
+     * The limit of the current local descriptor table: the offset of its last
+     * byte.
+     */
     uint32_t ldtr_limit;
+    /*
+     * The limit of the interrupt descriptor table (IDTR): its size in bytes
+     * minus one.
+     */
     uint32_t idtr_limit;
+    /*
+     * The limit of the global descriptor table (GDTR): its size in bytes minus
+     * one.
+     */
     uint32_t gdtr_limit;
     /* The bases of the segments and descriptor tables. */
     uint64_t cs_base;
+    /* The linear base address of DS. */
     uint64_t ds_base;
+    /* The linear base address of ES. */
     uint64_t es_base;
+    /* The linear base address of FS (the FS base register in long mode). */
     uint64_t fs_base;
+    /* The linear base address of GS (the GS base register in long mode). */
     uint64_t gs_base;
+    /* The linear base address of SS. */
     uint64_t ss_base;
+    /* The linear address of the current TSS. */
     uint64_t tr_base;
+    /* The linear address of the current local descriptor table. */
     uint64_t ldtr_base;
+    /* The linear address of the interrupt descriptor table (IDTR). */
     uint64_t idtr_base;
+    /* The linear address of the global descriptor table (GDTR). */
     uint64_t gdtr_base;
     /*
      * The access rights of the segments (the attribute bits of their
      * descriptors).
      */
     uint32_t cs_arbytes;
+    /*
+     * The access rights of DS: type, DPL, present, default size and granularity
+     * bits.
+     */
     uint32_t ds_arbytes;
+    /* The access rights of ES, coded as cs_arbytes. */
     uint32_t es_arbytes;
+    /* The access rights of FS, coded as cs_arbytes. */
     uint32_t fs_arbytes;
+    /* The access rights of GS, coded as cs_arbytes. */
     uint32_t gs_arbytes;
+    /*
+     * The access rights of SS, coded as cs_arbytes; its DPL is the current
+     * privilege level.
+     */
     uint32_t ss_arbytes;
+    /*
+     * The access rights of the TSS descriptor in the task register (its type
+     * says whether it is busy).
+     */
     uint32_t tr_arbytes;
+    /* The access rights of the LDT descriptor in LDTR, coded as cs_arbytes. */
     uint32_t ldtr_arbytes;
     /*
      * The SYSENTER model-specific registers: code segment, stack and entry
      * point.
      */
     uint64_t sysenter_cs;
+    /* SYSENTER_ESP: the stack pointer that SYSENTER loads. */
     uint64_t sysenter_esp;
+    /* SYSENTER_EIP: the address that SYSENTER jumps to. */
     uint64_t sysenter_eip;
     /* The GS base that SWAPGS exchanges with the current one (long mode). */
     uint64_t shadow_gs;
@@ -297,8 +505,14 @@ struct hvm_hw_cpu_compat {
      * compatibility mode entry point, flags mask.
      */
     uint64_t msr_lstar;
+    /*
+     * STAR: the code and stack selectors that SYSCALL and SYSRET load (and the
+     * legacy 32-bit entry point).
+     */
     uint64_t msr_star;
+    /* CSTAR: where SYSCALL enters the kernel from compatibility mode code. */
     uint64_t msr_cstar;
+    /* SFMASK: the RFLAGS bits that SYSCALL clears on entry. */
     uint64_t msr_syscall_mask;
     /* The extended feature enable register. */
     uint64_t msr_efer;
@@ -308,8 +522,11 @@ struct hvm_hw_cpu_compat {
     union {
         /* The whole word. */
         uint32_t pending_event;
+        /* The same word split into its fields. */
         struct {
-            /* Its vector. */
+            /*
+             * Vector number (0 to 255) of the interrupt or exception to inject.
+             */
             uint8_t pending_vector:8;
             /*
              * Its type (external interrupt, NMI, exception, ...), as the
@@ -318,6 +535,7 @@ struct hvm_hw_cpu_compat {
             uint8_t pending_type:3;
             /* Whether error_code goes with it. */
             uint8_t pending_error_valid:1;
+            /* Reserved: zero (bits 12 to 30 of the word). */
             uint32_t pending_reserved:19;
             /* Whether an event is pending at all. */
             uint8_t pending_valid:1;
@@ -376,7 +594,15 @@ struct hvm_hw_vpic {
      * line.
      */
     uint8_t irr;
+    /*
+     * The interrupt mask register: a set bit keeps its input line from being
+     * signalled.
+     */
     uint8_t imr;
+    /*
+     * The in-service register: a set bit marks a line whose interrupt was
+     * acknowledged but has had no EOI yet.
+     */
     uint8_t isr;
     /* The vector of input line 0; line n raises vector irq_base + n. */
     uint8_t irq_base;
@@ -447,7 +673,9 @@ union vioapic_redir_entry {
         uint8_t trig_mode:1;
         /* 1 if the pin is masked. */
         uint8_t mask:1;
+        /* Reserved: zero (bits 17 to 23 of the entry). */
         uint8_t reserve:7;
+        /* Reserved: zero (bits 24 to 55 of the entry). */
         uint8_t reserved[4];
         /* The destination APIC or logical set. */
         uint8_t dest_id;
@@ -548,6 +776,7 @@ DECLARE_HVM_SAVE_TYPE(LAPIC_REGS, 6, struct hvm_hw_lapic_regs);
  * device and INTx pin (device * 4 + pin).
  */
 struct hvm_hw_pci_irqs {
+    /* The 128 wire levels, laid out as 16 bytes on every target. */
     union {
         /* The bits, as a bitmap of 128 bits. */
         unsigned long i[16 / sizeof(unsigned long)];
@@ -568,6 +797,7 @@ DECLARE_HVM_SAVE_TYPE(PCI_IRQ, 7, struct hvm_hw_pci_irqs);
  * ISA interrupt, each device having its own.
  */
 struct hvm_hw_isa_irqs {
+    /* The 16 wire levels, in 8 bytes on every target. */
     union {
         /* The bits, as a bitmap of 16 bits. */
         unsigned long i[1];
@@ -602,38 +832,36 @@ DECLARE_HVM_SAVE_TYPE(PCI_LINK, 9, struct hvm_hw_pci_link);
 
 #endif /* DECLARE_HVM_SAVE_TYPE */
 
-/* The state of one channel of the emulated 8254 timer. */
-struct hvm_hw_pit_channel {
-    /* The reload value; up to 65536 (a programmed 0). */
-    uint32_t count;
-    /* The count latched by a latch command. */
-    uint16_t latched_count;
-    /* Which bytes of latched_count are still to be read. */
-    uint8_t count_latched;
-    /* 1 if the status was latched and not yet read. */
-    uint8_t status_latched;
-    /* The latched status byte. */
-    uint8_t status;
-    /* Which byte of the count the next read returns. */
-    uint8_t read_state;
-    /* Which byte of the count the next write sets. */
-    uint8_t write_state;
-    /* The first byte of a count written in two. */
-    uint8_t write_latch;
-    /* The access mode (low byte, high byte, both). */
-    uint8_t rw_mode;
-    /* The counting mode (0 to 5). */
-    uint8_t mode;
-    /* 1 for BCD counting, which the emulation does not do. */
-    uint8_t bcd;
-    /* The level of the gate input. */
-    uint8_t gate;
-};
-
 /* The state of the emulated 8254 programmable interval timer. */
 struct hvm_hw_pit {
     /* Its three channels, 16 bytes each. */
-    struct hvm_hw_pit_channel channels[3];
+    /* The state of one channel of the emulated 8254 timer. */
+    struct hvm_hw_pit_channel {
+        /* The reload value; up to 65536 (a programmed 0). */
+        uint32_t count;
+        /* The count latched by a latch command. */
+        uint16_t latched_count;
+        /* Which bytes of latched_count are still to be read. */
+        uint8_t count_latched;
+        /* 1 if the status was latched and not yet read. */
+        uint8_t status_latched;
+        /* The latched status byte. */
+        uint8_t status;
+        /* Which byte of the count the next read returns. */
+        uint8_t read_state;
+        /* Which byte of the count the next write sets. */
+        uint8_t write_state;
+        /* The first byte of a count written in two. */
+        uint8_t write_latch;
+        /* The access mode (low byte, high byte, both). */
+        uint8_t rw_mode;
+        /* The counting mode (0 to 5). */
+        uint8_t mode;
+        /* 1 for BCD counting, which the emulation does not do. */
+        uint8_t bcd;
+        /* The level of the gate input. */
+        uint8_t gate;
+    } channels[3];
     /* 1 if the speaker data bit of port 0x61 is set. */
     uint32_t speaker_data_on;
     /* Reserved, zero. */
@@ -780,6 +1008,10 @@ struct hvm_hw_cpu_xsave {
     struct {
         /* The legacy FXSAVE part. */
         struct {
+            /*
+             * The 512 bytes of x87 FPU and SSE state, laid out as FXSAVE writes
+             * them.
+             */
             char x[512];
         } fpu_sse;
         /* The header. */
@@ -872,7 +1104,10 @@ DECLARE_HVM_SAVE_TYPE(VMCE_VCPU, 18, struct hvm_vmce_vcpu);
 
 /* The TSC adjust register of one vCPU. */
 struct hvm_tsc_adjust {
-    /* Its value. */
+    /*
+     * The guest's IA32_TSC_ADJUST MSR: a signed offset, in TSC ticks, that the
+     * CPU adds to the time stamp counter.
+     */
     uint64_t tsc_adjust;
 };
 
@@ -883,16 +1118,6 @@ DECLARE_HVM_SAVE_TYPE(TSC_ADJUST, 19, struct hvm_tsc_adjust);
 
 #endif /* DECLARE_HVM_SAVE_TYPE */
 
-/* One model-specific register of a vCPU. */
-struct hvm_one_msr {
-    /* Its number. */
-    uint32_t index;
-    /* Reserved, zero. */
-    uint32_t _rsvd;
-    /* Its value. */
-    uint64_t val;
-};
-
 /*
  * The model-specific registers of one vCPU that no other record holds (save
  * code CPU_MSR_CODE): a count, then that many registers.
@@ -901,7 +1126,18 @@ struct hvm_msr {
     /* How many registers follow. */
     uint32_t count;
     /* The registers. */
-    struct hvm_one_msr msr[XEN_FLEX_ARRAY_DIM];
+    /* One model-specific register of a vCPU. */
+    struct hvm_one_msr {
+        /* Its number. */
+        uint32_t index;
+        /* Reserved, zero. */
+        uint32_t _rsvd;
+        /*
+         * The MSR's contents when the vCPU was saved; restoring writes them
+         * back.
+         */
+        uint64_t val;
+    } msr[XEN_FLEX_ARRAY_DIM];
 };
 
 /*
