@@ -691,7 +691,9 @@ static void check_handles(Chk *C)
 		hmap_free(&seen[a]);
 }
 
-/* A ring carries structs (or unions), named or by typedef. */
+/* A ring carries structs (or unions), named, by typedef or by an alias
+ * of one (Xen's vm_event_response_t, a second typedef of the request's
+ * struct). */
 static void check_ring(Chk *C, Item *it)
 {
 	const Type *ts[2];
@@ -700,9 +702,13 @@ static void check_ring(Chk *C, Item *it)
 	ts[1] = it->ring_rsp;
 	for (k = 0; k < 2; k++) {
 		const Item *r;
+		int hops = 0;
 		if (!ts[k] || ts[k]->kind != TY_NAMED || !ts[k]->sym)
 			continue;
 		r = symbol_any(ts[k]->sym);
+		while (r->kind == IT_ALIAS && r->alias && r->alias->kind == TY_NAMED &&
+		       r->alias->sym && hops++ < 64)
+			r = symbol_any(r->alias->sym);
 		if (r->kind != IT_STRUCT && r->kind != IT_UNION)
 			diag_error(C->d, ts[k]->loc, "a ring's %s is a struct or a "
 				   "union, not %s '%s'", k ? "response" : "request",

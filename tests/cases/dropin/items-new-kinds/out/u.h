@@ -36,6 +36,12 @@ DEFINE_RING_TYPES(u, u_req_t, struct u_rsp);
 /* A guest handle to a request. */
 DEFINE_XEN_GUEST_HANDLE(u_req_t);
 
+/* An acknowledgement: another name of the response's struct. */
+typedef struct u_rsp u_ack_t;
+
+/* A ring whose response is named by an alias (as Xen's vm_event_response_t). */
+DEFINE_RING_TYPES(v, u_req_t, u_ack_t);
+
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /* A string, for the tools only. */
 #define U_FEATURE "feature-u"
