@@ -273,6 +273,10 @@ static void name_members(Rust *R, const Item *it)
 			name = arena_printf(&R->a, "anon%d", ++anon);
 		sub = it->kind == IT_STRUCT || it->kind == IT_UNION
 		      ? inline_item(it->fields[j].type) : NULL;
+		/* a joined field that shares the inline type of the one
+		 * before (get_variable, set_variable): named after the first */
+		if (sub && j && it->fields[j].type == it->fields[j - 1].type)
+			sub = NULL;
 		if (sub) {
 			Buf b = {0};
 			if (R->o->rust_names) {

@@ -129,12 +129,15 @@ static void check_joins(Chk *C, const Item *it)
 		}
 		if (!f->name || !p->name || f->c_decl || p->c_decl ||
 		    f->cond.loc.line || p->cond.loc.line || f->bits || p->bits ||
-		    (f->type && f->type->kind == TY_INLINE) ||
-		    (p->type && p->type->kind == TY_INLINE)) {
+		    (f->type != p->type &&
+		     ((f->type && f->type->kind == TY_INLINE) ||
+		      (p->type && p->type->kind == TY_INLINE)))) {
 			diag_error(C->d, f->c_loc, "'%s' cannot be joined to the "
 				   "field before it (c.join): a field with a condition, "
-				   "a bit width, an inline type or its own C text needs "
-				   "a declaration of its own", f->name ? f->name : "(anonymous)");
+				   "a bit width, an inline type of its own or its own C "
+				   "text needs a declaration of its own (a joined field "
+				   "without typ shares the inline type of the one "
+				   "before)", f->name ? f->name : "(anonymous)");
 			continue;
 		}
 		elem_words(&a, p->type);

@@ -648,6 +648,15 @@ static void decode_fields(Dec *D, Item *it, const DocNode *list, int depth)
 		D->field_name = f->name;
 		if (typ)
 			f->type = decode_type(D, typ->value, depth);
+		else if (f->c_join && it->nfields)
+			/* `struct {...} get_variable, set_variable;`: one
+			 * type, declared once, for both */
+			f->type = it->fields[it->nfields - 1].type;
+		else
+			diag_error(D->d, ft->loc, "field is missing required key "
+				   "'typ'%s", f->c_join ? " (a joined field shares "
+				   "the type of the field before it, but there is "
+				   "none)" : "");
 		D->cur = saved;
 		if (f->type) {
 			/* an inline type exists where the field defining it does */

@@ -276,7 +276,10 @@ static const SchemaKey field_keys[] = {
 	KEY("when", false, SV_TAG_VALUES,
 	    "In a tagged union: the tag value(s) that select this member "
 	    "(integers, or names of constants or variants)."),
-	KEY("typ", true, SV_TYPE, "The field's type."),
+	KEY("typ", false, SV_TYPE,
+	    "The field's type; required, but in a field joined (c.join) to "
+	    "the one before it, which then shares that field's type (an "
+	    "inline struct declared once for both)."),
 	RANGE("bits", false, 1, 64, "A bitfield of this many bits."),
 	SUB("only", false, SV_TABLE, SK_ONLY,
 	    "Where, or for which interface versions, the field exists."),

@@ -22,4 +22,16 @@ struct regs {
     uint8_t *p, *q;
 };
 
+/* Two members of one anonymous struct, declared together. */
+union calls {
+    /* Read a value. */
+    /* Write a value: the same struct. */
+    struct {
+        /* Which. */
+        uint32_t key;
+        /* Its value. */
+        uint32_t value;
+    } get, set;
+};
+
 #endif /* __XEN_AUTOGEN_A_H */
