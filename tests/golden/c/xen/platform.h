@@ -329,11 +329,21 @@ struct xenpf_efi_runtime_call {
         struct xenpf_efi_time get_wakeup_time;
         /* XEN_EFI_set_wakeup_time, IN: the alarm's new time. */
         struct xenpf_efi_time set_wakeup_time;
+        /* XEN_EFI_get_variable: read a variable. */
         /*
-         * XEN_EFI_get_variable and XEN_EFI_set_variable: one anonymous struct
-         * declares both members.
+         * XEN_EFI_set_variable: write a variable; the same struct as
+         * get_variable's, declared with it.
          */
-        struct { XEN_GUEST_HANDLE(void) name; xen_ulong_t size; XEN_GUEST_HANDLE(void) data; struct xenpf_efi_guid vendor_guid; } get_variable, set_variable;
+        struct {
+            /* IN: the name, in UCS-2. */
+            XEN_GUEST_HANDLE(void) name;
+            /* IN: size of data; OUT: size of the value. */
+            xen_ulong_t size;
+            /* The value: OUT for get, IN for set. */
+            XEN_GUEST_HANDLE(void) data;
+            /* IN: the vendor. */
+            struct xenpf_efi_guid vendor_guid;
+        } get_variable, set_variable;
         /* XEN_EFI_get_next_variable_name: walk the variables' names. */
         struct {
             /* IN: size of name; OUT: size of the next name. */

@@ -921,9 +921,7 @@ typedef struct vm_event_st vm_event_response_t;
 #if (defined(__XEN__) || defined(__XEN_TOOLS__))
 /*
  * The ring between the hypervisor and the monitor, in a page of the monitored
- * domain's: requests go one way, responses the other. Verbatim: a ring's
- * response must name a struct, and vm_event_response_t is a second typedef of
- * the request's struct.
+ * domain's: requests go one way, responses the other.
  */
 DEFINE_RING_TYPES(vm_event, vm_event_request_t, vm_event_response_t);
 #endif
