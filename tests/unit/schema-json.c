@@ -492,8 +492,16 @@ static void table_into(DocNode *o, SchemaKind k, const char *name_key)
 	put(o, "additionalProperties", boolean(false));
 	if (req->u.array.n)
 		put(o, "required", req);
+	/* a field's typ may be left out only when it is joined to the field
+	 * before it, whose type it shares (decode.c) */
 	if (k == SK_FIELD)
-		put(o, "anyOf", anonymous_field());
+		put(o, "allOf", ARR(OBJ("anyOf", anonymous_field()),
+				    OBJ("anyOf", ARR(OBJ("required", ARR(str("typ"))),
+						     OBJ("required", ARR(str("c")),
+							 "properties", OBJ("c", OBJ(
+							 "required", ARR(str("join")),
+							 "properties", OBJ("join", OBJ(
+							 "const", boolean(true))))))))));
 	/* an op without its number names the constant that has it */
 	if (k == SK_OP)
 		put(o, "anyOf", ARR(OBJ("required", ARR(str("cmd"))),
