@@ -428,9 +428,10 @@ static DocNode *length_node(B *b, IEntry *e, const CTok *t, size_t n,
 }
 
 /* Wrap ty in the arrays of a declarator's suffix ("[2][3]"); a bit-field
- * width goes to *bits. */
+ * width goes to *bits.  A flexible array written `[]` sets *empty (a
+ * field's c.flex), where empty is given; else it is refused. */
 static DocNode *declarator_suffix(B *b, IEntry *e, DocNode *ty, const CTok *t,
-				  size_t n, int *bits, const char **why)
+				  size_t n, int *bits, bool *empty, const char **why)
 {
 	size_t i = 0;
 	DocNode **dims = NULL;
@@ -452,13 +453,17 @@ static DocNode *declarator_suffix(B *b, IEntry *e, DocNode *ty, const CTok *t,
 				return NULL;
 			}
 			dims = xrealloc(dims, (ndims + 1) * sizeof *dims);
-			if (j == i + 1) {
-				/* the language writes [XEN_FLEX_ARRAY_DIM] */
+			if (j == i + 1 && !empty) {
+				/* the language writes [XEN_FLEX_ARRAY_DIM], or a
+				 * field's c.flex says [] */
 				*why = "a flexible array written []";
 				free(dims);
 				return NULL;
 			}
-			if (j == i + 2 && ctok_is(&t[i + 1], "XEN_FLEX_ARRAY_DIM")) {
+			if (j == i + 1) {
+				dims[ndims++] = NULL; /* flexible, written [] */
+				*empty = true;
+			} else if (j == i + 2 && ctok_is(&t[i + 1], "XEN_FLEX_ARRAY_DIM")) {
 				dims[ndims++] = NULL; /* flexible */
 			} else {
 				dims[ndims] = length_node(b, e, t + i + 1, j - i - 1, why);
@@ -625,6 +630,16 @@ static void free_mfields(MField *v, size_t n)
 	free(v);
 }
 
+/* The name of the last field of arr, or NULL. */
+static const char *last_name(const DocNode *arr)
+{
+	const DocNode *n;
+	if (!arr->u.array.n)
+		return NULL;
+	n = doc_get(arr->u.array.v[arr->u.array.n - 1], "name");
+	return n && n->kind == DOC_STRING ? n->u.str.s : NULL;
+}
+
 static DocNode *record_fields(B *b, IEntry *e, const XDecl *const *recs,
 			      size_t nrecs, uint32_t rec_ctx, uint32_t body_lo,
 			      uint32_t body_hi, const char **why);
@@ -731,6 +746,7 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 	CTok *toks = NULL, *stoks = NULL;
 	size_t nt, ns, i, cut, ntype;
 	int bits = -1;
+	bool empty = false; /* a flexible array written [] */
 	uint32_t name_end, stmt_end, ctx = htext_ctx_at(h, f->start);
 	const char *desc, *split_len = NULL;
 	ICond c;
@@ -759,7 +775,7 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 		ty = dtype1(b->a, r0->kind == XK_UNION ? "union" : "struct",
 			    dstr(b->a, r0->name));
 		ns = ctok_all(h->clean + name_end, h->clean + f->end, &stoks);
-		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, why);
+		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, &empty, why);
 		free(stoks);
 		if (!ty)
 			return NULL;
@@ -822,7 +838,7 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 			      h->clean + (f->end > bhi ? f->end : bhi), &stoks);
 		if (*f->name && ns == 0 && f->end <= name_end)
 			ns = 0;
-		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, why);
+		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, &empty, why);
 		free(stoks);
 		if (!ty)
 			return NULL;
@@ -874,7 +890,7 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 		if (ns == 3 && ctok_is(&stoks[0], "[") && stoks[1].kind == CTOK_IDENT &&
 		    ctok_is(&stoks[2], "]") && !ctok_is(&stoks[1], "XEN_FLEX_ARRAY_DIM"))
 			split_len = tokstr(b->a, &stoks[1]);
-		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, why);
+		ty = declarator_suffix(b, e, ty, stoks, ns, &bits, &empty, why);
 		free(stoks);
 		if (!ty)
 			return NULL;
@@ -916,6 +932,11 @@ static DocNode *one_field(B *b, IEntry *e, const MField *m, const MField *first,
 		}
 	}
 	dput(b->a, fd, "only", icond_doc(b->a, &c));
+	if (empty) {
+		DocNode *cc = dtable(b->a);
+		dput(b->a, cc, "flex", dstr(b->a, "[]"));
+		dput(b->a, fd, "c", cc);
+	}
 	*prev_end = stmt_end;
 	append_desc(b->a, &desc, take_comments(b, stmt_end, line_end(h, stmt_end), true));
 	if (desc && *desc)
@@ -957,6 +978,55 @@ static uint32_t macro_call_end(const HText *h, uint32_t off, uint32_t hi)
 	return (uint32_t)(p - h->clean);
 }
 
+/* The name of a member that every view declares inside an anonymous
+ * union a macro call makes (xen-x86_64.h's `__DECL_REG_LO8(bp);`: rbp,
+ * ebp and bp in the tools' union, rbp, ebp and _ebp in the guests'), when
+ * no view gives the call a plain member: the first member of the tools'
+ * view, in declaration order, that fills the union in every view.  The
+ * union is the first anonymous member at or after the end of prev (the
+ * field before; NULL: the start of the record).  NULL if the views do
+ * not agree on one. */
+static const char *shared_member(B *b, const char *rec, const char *prev)
+{
+	const char *found = NULL;
+	size_t v, i, k, j;
+	for (v = 0; v < b->nviews; v++) {
+		const Facts *f = &b->views[v].facts;
+		for (i = 0; i < f->n; i++) {
+			const Fact *r = &f->v[i];
+			int64_t from = 0, at = -1, size = 0;
+			const char *pick = NULL;
+			if (r->kind != FK_RECORD || !r->complete || strcmp(r->name, rec) != 0)
+				continue;
+			for (k = 0; prev && k < r->nmembers; k++)
+				if (strcmp(r->members[k].name, prev) == 0 && r->members[k].size > 0)
+					from = r->members[k].offset + 8 * r->members[k].size;
+			for (k = 0; k < r->nmembers && at < 0; k++)
+				if (r->members[k].offset >= from &&
+				    strncmp(r->members[k].name, "(anonymous", 10) == 0) {
+					at = r->members[k].offset;
+					size = r->members[k].size;
+				}
+			if (at < 0)
+				return NULL;
+			/* the first member of the union that fills it, and that
+			 * every earlier view picked too */
+			for (j = 0; j < r->nmembers && !pick; j++) {
+				const FactMember *fm = &r->members[j];
+				if (fm->offset != at || fm->size != size || fm->bits >= 0 ||
+				    strchr(fm->name, '(') || strchr(fm->name, '.'))
+					continue;
+				if (!found || strcmp(found, fm->name) == 0)
+					pick = fm->name;
+			}
+			if (!pick)
+				return NULL;
+			found = pick;
+		}
+	}
+	return found;
+}
+
 /* Members that a macro call declares, m[0] to m[*used - 1] (the views'
  * copies of one call: xen-x86_32.h's `__DECL_REG_LO8(b);` is an
  * anonymous union of eax, ax, al and ah in GNU C and `uint32_t ebx`
@@ -965,7 +1035,7 @@ static uint32_t macro_call_end(const HText *h, uint32_t off, uint32_t hi)
  * NULL, with *why, if the views do not agree on one plain member. */
 static DocNode *macro_field(B *b, IEntry *e, const MField *m, size_t n, size_t *used,
 			    uint32_t rec_ctx, uint32_t *prev_end, uint32_t body_hi,
-			    const char **why)
+			    const char *prev, const char **why)
 {
 	const HText *h = &b->H->text;
 	const XField *f = m[0].f;
@@ -985,6 +1055,9 @@ static DocNode *macro_field(B *b, IEntry *e, const MField *m, size_t n, size_t *
 		name = g->name;
 	}
 	*used = i;
+	if (!name && e->name)
+		/* no view names it: the union's member every view shares */
+		name = shared_member(b, e->name, prev);
 	stmt_end = macro_call_end(h, f->name_off, body_hi);
 	if (!name || !e->name || !stmt_end || !htext_ctx_within(h, ctx, rec_ctx))
 		return NULL;
@@ -1038,7 +1111,7 @@ static DocNode *record_fields_in(B *b, IEntry *e, const MField *m, size_t n,
 		if (m[i].f->macro) {
 			size_t used = 1;
 			fd = macro_field(b, e, m + i, n - i, &used, rec_ctx, &prev_end,
-					 body_hi, why);
+					 body_hi, last_name(arr), why);
 			if (!fd) {
 				b->depth--;
 				return NULL;
@@ -1934,7 +2007,7 @@ static void build_typedef(B *b, IEntry *e, const XDecl *td)
 	}
 	if (ty) {
 		ns = ctok_all(h->clean + td->name_off + strlen(td->name), h->clean + td->end, &s);
-		ty = declarator_suffix(b, e, ty, s, ns, &bits, &why);
+		ty = declarator_suffix(b, e, ty, s, ns, &bits, NULL, &why);
 		free(s);
 		if (ty && bits >= 0) {
 			ty = NULL;

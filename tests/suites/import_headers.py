@@ -37,7 +37,7 @@ TREES = {"4.17": ("xen-public/4.17.7", 74), "4.22": ("xen-public/4.22.0", 77)}
 # The verbatim items of each tree at most (the summary's count): a change
 # that leaves more of a header as text fails; one that leaves less lowers
 # the number here.
-VERBATIM = {"4.17": 302, "4.22": 337}
+VERBATIM = {"4.17": 297, "4.22": 336}
 
 # The guest handles defined apart from their types that are `handle` items
 # at least (xen.h's of primitives, of xen_pfn_t and xen_ulong_t; vcpu.h's
