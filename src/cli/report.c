@@ -29,8 +29,8 @@ typedef struct Undoc {
 	bool restates;    /* described, but only by its own name */
 } Undoc;
 
-/* Is word (len bytes, any case) one of the '_'-separated parts of name, or
- * name itself? */
+/* Is word (len bytes, any case, no '_') one of the '_'-separated parts of
+ * name (the whole of a name without '_')? */
 static bool word_of(const char *word, size_t len, const char *name)
 {
 	const char *p = name;
@@ -43,7 +43,7 @@ static bool word_of(const char *word, size_t len, const char *name)
 		p += n;
 		p += *p == '_';
 	}
-	return strlen(name) == len && strncasecmp(name, word, len) == 0;
+	return false;
 }
 
 /* Does a short description only restate the name: "The domain." for
@@ -100,8 +100,8 @@ static bool restates(const char *desc, const char *name, const char *owner)
 }
 
 /* Undocumented (NULL or empty), restating (see above), or fine. */
-static int undocumented(const char *desc, const char *name, const char *owner,
-			bool *restating)
+static bool undocumented(const char *desc, const char *name, const char *owner,
+			 bool *restating)
 {
 	*restating = desc && *desc && restates(desc, name, owner);
 	return !desc || !*desc || *restating;

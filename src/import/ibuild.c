@@ -704,22 +704,30 @@ static uint32_t length_version_split(B *b, const char *name)
 	return ndef == 2 && !other && since == until ? since : 0;
 }
 
-/* The next member named member of a complete record named rec in a
- * view's facts, from record *i on (which it moves past), or NULL. */
-static const FactMember *record_member(const Facts *f, size_t *i, const char *rec,
-				       const char *member)
+/* The next complete record named rec in a view's facts, from fact *i on
+ * (which it moves past), or NULL. */
+static const Fact *next_record(const Facts *f, size_t *i, const char *rec)
 {
 	for (; *i < f->n; (*i)++) {
 		const Fact *r = &f->v[*i];
-		size_t k;
-		if (r->kind != FK_RECORD || !r->complete || strcmp(r->name, rec) != 0)
-			continue;
-		for (k = 0; k < r->nmembers; k++)
-			if (strcmp(r->members[k].name, member) == 0) {
-				(*i)++;
-				return &r->members[k];
-			}
+		if (r->kind == FK_RECORD && r->complete && strcmp(r->name, rec) == 0) {
+			(*i)++;
+			return r;
+		}
 	}
+	return NULL;
+}
+
+/* The member named member of the next such record that has it, or NULL. */
+static const FactMember *record_member(const Facts *f, size_t *i, const char *rec,
+				       const char *member)
+{
+	const Fact *r;
+	size_t k;
+	while ((r = next_record(f, i, rec)) != NULL)
+		for (k = 0; k < r->nmembers; k++)
+			if (strcmp(r->members[k].name, member) == 0)
+				return &r->members[k];
 	return NULL;
 }
 
@@ -991,13 +999,10 @@ static const char *shared_member(B *b, const char *rec, const char *prev)
 	const char *found = NULL;
 	size_t v, i, k, j;
 	for (v = 0; v < b->nviews; v++) {
-		const Facts *f = &b->views[v].facts;
-		for (i = 0; i < f->n; i++) {
-			const Fact *r = &f->v[i];
+		const Fact *r;
+		for (i = 0; (r = next_record(&b->views[v].facts, &i, rec)) != NULL;) {
 			int64_t from = 0, at = -1, size = 0;
 			const char *pick = NULL;
-			if (r->kind != FK_RECORD || !r->complete || strcmp(r->name, rec) != 0)
-				continue;
 			for (k = 0; prev && k < r->nmembers; k++)
 				if (strcmp(r->members[k].name, prev) == 0 && r->members[k].size > 0)
 					from = r->members[k].offset + 8 * r->members[k].size;

@@ -1118,12 +1118,9 @@ static void check_headers(Chk *C)
  * condition that leaves none of its targets is a mistake. */
 static void check_family(Chk *C, const Item *it)
 {
-	int t;
-	if (it->unit->family < 0 || !it->cond.targets || it->inline_type)
+	if (it->unit->family < 0 || it->inline_type ||
+	    targets_keep_arch(it->cond.targets, it->unit->family))
 		return;
-	for (t = 0; t < NTARGETS; t++)
-		if (targets[t].arch == it->unit->family && (it->cond.targets >> t & 1u))
-			return;
 	diag_error(C->d, it->cond.loc, "this condition excludes every target of "
 		   "'%s', whose items exist on %s only", it->unit->name,
 		   arch_name(it->unit->family));

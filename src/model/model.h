@@ -984,6 +984,9 @@ int target_from_name(const char *name); /* -1 if unknown */
 /* Size and alignment of a primitive on a target. */
 void prim_layout(Prim p, int target, uint64_t *size, uint64_t *align);
 
+/* Does a set of targets (a Cond's targets; 0: every target) keep any
+ * target of architecture a? */
+bool targets_keep_arch(unsigned set, int a);
 /* Does the item, or the field, exist on target t (in the tools build at
  * the latest interface version that layouts describe)? */
 bool item_on_target(const Item *it, int t);

@@ -326,18 +326,6 @@ static bool defines(const Symbol *sym, const Unit *u)
 	return false;
 }
 
-/* Does a condition keep any target of architecture a? */
-static bool cond_on_arch(const Cond *c, int a)
-{
-	int t;
-	if (!c->targets)
-		return true;
-	for (t = 0; t < NTARGETS; t++)
-		if (targets[t].arch == a && (c->targets >> t & 1u))
-			return true;
-	return false;
-}
-
 /* [[includes]] via = "unit": the C header reaches `from`'s header through
  * that unit's, which this unit imports from and which imports from `from`
  * itself ("arch": uses it). */
@@ -438,7 +426,7 @@ void resolve_includes(Resolver *R)
 					if (!s->arch_units[a] ||
 					    (sym && symbol_item(sym, a)) ||
 					    (u->family >= 0 && u->family != a) ||
-					    !cond_on_arch(&inc->cond, a))
+					    !targets_keep_arch(inc->cond.targets, a))
 						continue;
 					diag_error(R->d, inc->import_locs[k],
 						   "'%s' is imported from \"arch\" but "

@@ -99,6 +99,17 @@ bool cond_macros_on_target(const Cond *c, int t)
 	return true;
 }
 
+bool targets_keep_arch(unsigned set, int a)
+{
+	int t;
+	if (!set)
+		return true;
+	for (t = 0; t < NTARGETS; t++)
+		if (targets[t].arch == a && (set >> t & 1u))
+			return true;
+	return false;
+}
+
 bool item_on_target(const Item *it, int t)
 {
 	/* an inline type exists where the field defining it and every
